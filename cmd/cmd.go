@@ -1,0 +1,15 @@
+// Package cmd holds Tutorbase's extra cobra commands: seeding a demo school,
+// running payouts, exports. Each command runs the app migrations first,
+// since PocketBase applies them only on serve.
+package cmd
+
+import (
+	"tutorbase/internal/config"
+
+	"github.com/pocketbase/pocketbase"
+)
+
+// Register adds Tutorbase's commands to app's root command.
+func Register(app *pocketbase.PocketBase, cfg config.Config) {
+	app.RootCmd.AddCommand(seedCommand(app))
+}

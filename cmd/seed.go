@@ -1,0 +1,156 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"tutorbase/migrations"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/spf13/cobra"
+)
+
+// Demo accounts. The passwords follow the password policy (15+ characters,
+// not common) and are printed by `seed --demo`: a demo school is for
+// looking around, never for real data.
+const (
+	DemoPassword           = "demo-lessons-2027"
+	DemoSuperuserEmail     = "owner@demo.tutorbase.localhost"
+	DemoSuperuserPassword  = "demo-owner-password-2027"
+	demoDomain             = "@demo.tutorbase.localhost"
+	demoBookingNotesPrefix = "demo:"
+)
+
+func seedCommand(app *pocketbase.PocketBase) *cobra.Command {
+	var demo bool
+	c := &cobra.Command{
+		Use:   "seed",
+		Short: "Fill the database with data (--demo: a realistic demo school)",
+		RunE: func(c *cobra.Command, args []string) error {
+			if !demo {
+				return errors.New("nothing to seed: pass --demo for the demo school")
+			}
+			if err := app.RunAllMigrations(); err != nil {
+				return err
+			}
+			if err := SeedDemo(app, time.Now()); err != nil {
+				return err
+			}
+			printDemoAccounts(c)
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&demo, "demo", false, "seed the demo school (idempotent: running it again changes nothing)")
+	return c
+}
+
+func printDemoAccounts(c *cobra.Command) {
+	out := c.OutOrStdout()
+	fmt.Fprintf(out, "\nDemo school ready. Sign in at http://127.0.0.1:8090 with any of these (password %q):\n", DemoPassword)
+	for _, t := range demoTutors {
+		fmt.Fprintf(out, "  tutor    %-42s %s (%s)\n", t.email+demoDomain, t.name, t.zone)
+	}
+	for _, s := range demoStudents {
+		fmt.Fprintf(out, "  student  %-42s %s\n", s.email+demoDomain, s.name)
+	}
+	fmt.Fprintf(out, "  admin    %-42s (needs an emailed code: without SMTP it is printed in the server log)\n", "admin"+demoDomain)
+	fmt.Fprintf(out, "Dashboard http://127.0.0.1:8090/_/ : superuser %s, password %q\n\n", DemoSuperuserEmail, DemoSuperuserPassword)
+}
+
+// SeedDemo fills a demo school: subjects, four verified tutors in three time
+// zones with weekly availability, six students, an admin, packages, paid
+// purchases and lessons last week and next week. Every entity is found by a
+// natural key before it is created, so a second run changes nothing.
+func SeedDemo(app core.App, now time.Time) error {
+	return app.RunInTransaction(func(tx core.App) error {
+		if err := seedSuperuser(tx); err != nil {
+			return err
+		}
+		school, err := tx.FindRecordById("school", migrations.SchoolId)
+		if err != nil {
+			return err
+		}
+		if school.GetString("name") == "Tutorbase School" {
+			school.Set("name", "Scuola Demo Tutorbase")
+			school.Set("email", "info"+demoDomain)
+			school.Set("address", "Via Roma 1, 00100 Roma")
+			if err := tx.Save(school); err != nil {
+				return err
+			}
+		}
+		subjects := map[string]string{}
+		for _, s := range demoSubjects {
+			r, err := upsert(tx, "subjects", dbx.HashExp{"slug": s.slug}, map[string]any{"name": s.name, "slug": s.slug})
+			if err != nil {
+				return err
+			}
+			subjects[s.slug] = r.Id
+		}
+		if _, err := demoUser(tx, "admin", "Anna Admin", "admin", "Europe/Rome", "it"); err != nil {
+			return err
+		}
+		var students []*core.Record
+		for _, s := range demoStudents {
+			u, err := demoUser(tx, s.email, s.name, "student", s.zone, s.locale)
+			if err != nil {
+				return err
+			}
+			students = append(students, u)
+		}
+		for i, t := range demoTutors {
+			if err := seedTutor(tx, t, subjects, students, i, now); err != nil {
+				return fmt.Errorf("tutor %s: %w", t.email, err)
+			}
+		}
+		return nil
+	})
+}
+
+func seedSuperuser(app core.App) error {
+	if _, err := app.FindAuthRecordByEmail(core.CollectionNameSuperusers, DemoSuperuserEmail); err == nil {
+		return nil
+	}
+	c, err := app.FindCachedCollectionByNameOrId(core.CollectionNameSuperusers)
+	if err != nil {
+		return err
+	}
+	su := core.NewRecord(c)
+	su.SetEmail(DemoSuperuserEmail)
+	su.SetPassword(DemoSuperuserPassword)
+	return app.Save(su)
+}
+
+func demoUser(app core.App, local, name, role, zone, locale string) (*core.Record, error) {
+	email := local + demoDomain
+	if u, err := app.FindAuthRecordByEmail("users", email); err == nil {
+		return u, nil
+	}
+	c, err := app.FindCachedCollectionByNameOrId("users")
+	if err != nil {
+		return nil, err
+	}
+	u := core.NewRecord(c)
+	u.SetEmail(email)
+	u.SetPassword(DemoPassword)
+	u.SetVerified(true)
+	u.Load(map[string]any{"name": name, "role": role, "timezone": zone, "locale": locale})
+	return u, app.Save(u)
+}
+
+// upsert finds the first record matching where or creates it with data.
+func upsert(app core.App, collection string, where dbx.Expression, data map[string]any) (*core.Record, error) {
+	r := &core.Record{}
+	c, err := app.FindCachedCollectionByNameOrId(collection)
+	if err != nil {
+		return nil, err
+	}
+	if err := app.RecordQuery(c).AndWhere(where).Limit(1).One(r); err == nil {
+		return r, nil
+	}
+	r = core.NewRecord(c)
+	r.Load(data)
+	return r, app.Save(r)
+}

@@ -1,0 +1,262 @@
+package hooks
+
+import (
+	"errors"
+	"net/mail"
+	"slices"
+	"strings"
+
+	"tutorbase/internal/config"
+	"tutorbase/internal/password"
+
+	validation "github.com/go-ozzo/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/security"
+)
+
+// Roles of users.
+const (
+	RoleStudent = "student"
+	RoleTutor   = "tutor"
+	RoleAdmin   = "admin"
+)
+
+// DefaultLessonMinutes are the lesson lengths a new tutor offers.
+var DefaultLessonMinutes = []int{30, 45, 60, 90, 120}
+
+// NotifyEvents and NotifyChannels are what users.notify may name.
+var (
+	NotifyEvents = []string{
+		"booking_created", "booking_confirmed", "booking_cancelled", "booking_rescheduled", "reminder",
+		"payment_received", "refund", "payout", "review_received", "tutor_verified",
+		"credits_low", "package_expiring", "digest",
+	}
+	NotifyChannels = []string{"inapp", "email", "sms", "whatsapp", "telegram"}
+)
+
+func registerAccounts(app core.App, cfg config.Config) {
+	// Sign-up: only staff may create admins (the create rule already says
+	// so; this answers with a field error on every path, batch included).
+	app.OnRecordCreateRequest("users").BindFunc(func(e *core.RecordRequestEvent) error {
+		if role := e.Record.GetString("role"); role == RoleAdmin && !isStaff(e.RequestEvent) {
+			return apis.NewBadRequestError("Failed to create record.", validation.Errors{
+				"role": validation.NewError("forbidden_role", "You can sign up as a student or a tutor."),
+			})
+		}
+		return e.Next()
+	})
+
+	app.OnRecordCreate("users").BindFunc(func(e *core.RecordEvent) error {
+		if err := applyUserDefaults(e.App, e.Record); err != nil {
+			return err
+		}
+		// the profile is written in the same transaction as the account
+		return inTx(e, func() error { return ensureProfile(e.App, e.Record) })
+	})
+
+	app.OnRecordUpdate("users").BindFunc(func(e *core.RecordEvent) error {
+		if e.Record.GetString("timezone") == "" || e.Record.GetString("locale") == "" {
+			if err := applyUserDefaults(e.App, e.Record); err != nil {
+				return err
+			}
+		}
+		return inTx(e, func() error {
+			if e.Record.Original().GetString("role") != e.Record.GetString("role") {
+				if err := ensureProfile(e.App, e.Record); err != nil {
+					return err
+				}
+			}
+			return syncTutorProfile(e.App, e.Record)
+		})
+	})
+
+	app.OnRecordValidate("users").BindFunc(func(e *core.RecordEvent) error {
+		errs := validation.Errors{}
+		if _, err := Location(e.App, e.Record.GetString("timezone")); err != nil {
+			errs["timezone"] = validation.NewError("invalid_timezone", "Unknown time zone; use an IANA name such as Europe/Rome.")
+		}
+		if err := validateNotify(e.Record.Get("notify")); err != nil {
+			errs["notify"] = err
+		}
+		if err := checkNewPassword(e.Record); err != nil {
+			errs["password"] = err
+		}
+		return mergeErrors(e.Next(), errs)
+	})
+
+	// Email links go to the web app; its URL comes from TB_APP_URL.
+	app.OnBootstrap().BindFunc(func(e *core.BootstrapEvent) error {
+		if err := e.Next(); err != nil {
+			return err
+		}
+		s := e.App.Settings()
+		if s.Meta.AppURL != cfg.AppURL {
+			s.Meta.AppURL = cfg.AppURL
+			if err := e.App.Save(s); err != nil {
+				e.App.Logger().Warn("failed to store TB_APP_URL as the app URL", "error", err)
+			}
+		}
+		return nil
+	})
+}
+
+// mergeErrors adds our field errors to those of PocketBase's own validation
+// (the rest of the chain), so a client sees every problem at once.
+func mergeErrors(err error, ours validation.Errors) error {
+	if len(ours) == 0 {
+		return err
+	}
+	var theirs validation.Errors
+	if errors.As(err, &theirs) {
+		for k, v := range ours {
+			theirs[k] = v
+		}
+		return theirs
+	}
+	if err != nil {
+		return err
+	}
+	return ours
+}
+
+// checkNewPassword applies the password policy to a password being set
+// (whatever the path: sign-up, update, reset, dashboard, code) and prehashes
+// one longer than bcrypt takes.
+func checkNewPassword(r *core.Record) error {
+	pw := r.GetString("password") // the plain value, until the record is saved
+	if pw == "" {
+		return nil
+	}
+	mfa := r.GetString("role") == RoleAdmin // admins always sign in with a second factor
+	var perr *password.Error
+	if err := password.DefaultPolicy().Check(pw, r.Email(), mfa); errors.As(err, &perr) {
+		return validation.NewError("password_"+perr.Code, perr.Message)
+	}
+	if hashed := password.Prehash(pw); hashed != pw {
+		r.SetPassword(hashed)
+	}
+	return nil
+}
+
+// applyUserDefaults fills what a sign-up may leave out.
+func applyUserDefaults(app core.App, r *core.Record) error {
+	school, err := LoadSchool(app)
+	if err != nil {
+		return err
+	}
+	if r.GetString("role") == "" {
+		r.Set("role", RoleStudent)
+	}
+	if r.GetString("timezone") == "" {
+		r.Set("timezone", school.Timezone)
+	}
+	if r.GetString("locale") == "" {
+		r.Set("locale", school.Locale)
+	}
+	if strings.TrimSpace(r.GetString("name")) == "" {
+		if addr, err := mail.ParseAddress(r.Email()); err == nil {
+			r.Set("name", strings.SplitN(addr.Address, "@", 2)[0])
+		}
+	}
+	if r.GetString("calendar_token") == "" {
+		r.Set("calendar_token", security.RandomString(32))
+	}
+	return nil
+}
+
+// ensureProfile creates the tutors or students record a user's role needs,
+// if it does not exist yet. A new tutor starts unverified and pending.
+func ensureProfile(app core.App, user *core.Record) error {
+	var collection string
+	switch user.GetString("role") {
+	case RoleTutor:
+		collection = "tutors"
+	case RoleStudent:
+		collection = "students"
+	default:
+		return nil
+	}
+	if _, err := app.FindFirstRecordByData(collection, "user", user.Id); err == nil {
+		return nil
+	}
+	c, err := app.FindCachedCollectionByNameOrId(collection)
+	if err != nil {
+		return err
+	}
+	p := core.NewRecord(c)
+	p.Set("user", user.Id)
+	if collection == "tutors" {
+		school, err := LoadSchool(app)
+		if err != nil {
+			return err
+		}
+		p.Load(map[string]any{
+			"name":               user.GetString("name"),
+			"timezone":           user.GetString("timezone"),
+			"verified":           false,
+			"status":             "pending",
+			"currency":           school.Currency,
+			"lesson_minutes":     DefaultLessonMinutes,
+			"buffer_minutes":     0,
+			"min_notice_minutes": 120,
+			"max_advance_days":   90,
+			"auto_confirm":       true,
+		})
+	}
+	return app.Save(p)
+}
+
+// syncTutorProfile copies the user's name and zone onto the tutor profile,
+// which the public directory shows without exposing the users record.
+func syncTutorProfile(app core.App, user *core.Record) error {
+	if user.GetString("role") != RoleTutor {
+		return nil
+	}
+	orig := user.Original()
+	if orig.GetString("name") == user.GetString("name") && orig.GetString("timezone") == user.GetString("timezone") {
+		return nil
+	}
+	t, err := app.FindFirstRecordByData("tutors", "user", user.Id)
+	if err != nil {
+		return nil
+	}
+	t.Set("name", user.GetString("name"))
+	t.Set("timezone", user.GetString("timezone"))
+	return app.Save(t)
+}
+
+// validateNotify checks users.notify: {"<event>": {"<channel>": bool}}.
+func validateNotify(raw any) error {
+	var prefs map[string]map[string]bool
+	if err := unmarshalJSONField(raw, &prefs); err != nil {
+		return validation.NewError("invalid_notify", `Notification preferences look like {"reminder": {"email": true, "sms": false}}.`)
+	}
+	for event, channels := range prefs {
+		if !slices.Contains(NotifyEvents, event) {
+			return validation.NewError("unknown_event", "Unknown notification event \""+event+"\".")
+		}
+		for ch := range channels {
+			if !slices.Contains(NotifyChannels, ch) {
+				return validation.NewError("unknown_channel", "Unknown notification channel \""+ch+"\".")
+			}
+		}
+	}
+	return nil
+}
+
+// inTx runs the rest of a model event's chain (validation and the write)
+// and then extra in one transaction, reusing the caller's transaction when
+// there is one (batch requests, migrations). The extra writes go through
+// e.App, which is the transaction while it runs.
+func inTx(e *core.RecordEvent, extra func() error) error {
+	original := e.App
+	defer func() { e.App = original }()
+	return e.App.RunInTransaction(func(tx core.App) error {
+		e.App = tx
+		if err := e.Next(); err != nil {
+			return err
+		}
+		return extra()
+	})
+}

@@ -1,0 +1,178 @@
+package hooks
+
+import (
+	"slices"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Audit writes one audit_log entry for an action taken through a request.
+// It never fails the request: a lost audit write is logged as an error.
+func Audit(e *core.RequestEvent, action, collection, record string, details map[string]any) {
+	entry := auditEntry{action: action, collection: collection, record: record, details: details}
+	if e != nil {
+		entry.ip = e.RealIP()
+		if e.Auth != nil {
+			entry.email = e.Auth.Email()
+			if !e.Auth.IsSuperuser() {
+				entry.actor = e.Auth.Id
+			} else {
+				entry.email = "superuser:" + e.Auth.Email()
+			}
+		}
+	}
+	var app core.App
+	if e != nil {
+		app = e.App
+	}
+	writeAudit(app, entry)
+}
+
+type auditEntry struct {
+	actor, email, action, collection, record, ip string
+	details                                      map[string]any
+}
+
+func writeAudit(app core.App, a auditEntry) {
+	c, err := app.FindCachedCollectionByNameOrId("audit_log")
+	if err != nil {
+		app.Logger().Error("audit log missing", "error", err)
+		return
+	}
+	r := core.NewRecord(c)
+	r.Load(map[string]any{
+		"actor": a.actor, "actor_email": a.email, "action": a.action,
+		"collection": a.collection, "record": a.record, "ip": a.ip, "details": a.details,
+	})
+	if err := app.Save(r); err != nil {
+		app.Logger().Error("failed to write an audit entry", "action", a.action, "error", err)
+	}
+}
+
+// auditAuth records a sign-in event about identity; record is the account
+// when it exists.
+func auditAuth(app core.App, e *core.RequestEvent, action string, record *core.Record, identity string, details map[string]any) {
+	a := auditEntry{action: action, email: identity, ip: e.RealIP(), details: details}
+	if record != nil {
+		a.collection = record.Collection().Name
+		a.record = record.Id
+		if !record.IsSuperuser() {
+			a.actor = record.Id
+		}
+	}
+	writeAudit(app, a)
+}
+
+// auditedFields are the changes that always make their own audit entry,
+// whoever makes them.
+var auditedFields = map[string][]string{
+	"users":  {"role"},
+	"tutors": {"verified", "status"},
+}
+
+// secretBodyKeys are never copied into audit details.
+var secretBodyKeys = []string{"password", "passwordConfirm", "oldPassword", "token", "calendar_token", "stripe_account"}
+
+func registerAudit(app core.App) {
+	app.OnRecordAuthRequest().BindFunc(func(e *core.RecordAuthRequestEvent) error {
+		err := e.Next()
+		if e.AuthMethod == "" { // token refresh or impersonation, not a sign-in
+			return err
+		}
+		switch {
+		case err == nil:
+			auditAuth(e.App, e.RequestEvent, "auth.signin", e.Record, e.Record.Email(), map[string]any{"method": e.AuthMethod})
+		case err == apis.ErrMFA:
+			auditAuth(e.App, e.RequestEvent, "auth.mfa_required", e.Record, e.Record.Email(), map[string]any{"method": e.AuthMethod})
+		}
+		return err
+	})
+	app.OnRecordAuthWithOTPRequest().BindFunc(func(e *core.RecordAuthWithOTPRequestEvent) error {
+		err := e.Next()
+		if err != nil && err != apis.ErrMFA {
+			auditAuth(e.App, e.RequestEvent, "auth.failed", e.Record, "", map[string]any{"method": "otp"})
+		}
+		return err
+	})
+
+	app.OnRecordCreateRequest().BindFunc(func(e *core.RecordRequestEvent) error {
+		if err := e.Next(); err != nil {
+			return err
+		}
+		if isStaff(e.RequestEvent) {
+			Audit(e.RequestEvent, "record.create", e.Collection.Name, e.Record.Id, bodyKeys(e.RequestEvent))
+		}
+		return nil
+	})
+	app.OnRecordUpdateRequest().BindFunc(func(e *core.RecordRequestEvent) error {
+		before := map[string]any{}
+		for _, f := range auditedFields[e.Collection.Name] {
+			before[f] = e.Record.Original().Get(f)
+		}
+		if err := e.Next(); err != nil {
+			return err
+		}
+		for f, old := range before {
+			if now := e.Record.Get(f); now != old {
+				Audit(e.RequestEvent, e.Collection.Name+"."+f+"_change", e.Collection.Name, e.Record.Id,
+					map[string]any{"field": f, "from": old, "to": now})
+			}
+		}
+		if isStaff(e.RequestEvent) {
+			Audit(e.RequestEvent, "record.update", e.Collection.Name, e.Record.Id, bodyKeys(e.RequestEvent))
+		}
+		return nil
+	})
+	app.OnRecordDeleteRequest().BindFunc(func(e *core.RecordRequestEvent) error {
+		if err := e.Next(); err != nil {
+			return err
+		}
+		if isStaff(e.RequestEvent) {
+			Audit(e.RequestEvent, "record.delete", e.Collection.Name, e.Record.Id, nil)
+		}
+		return nil
+	})
+	app.OnSettingsUpdateRequest().BindFunc(func(e *core.SettingsUpdateRequestEvent) error {
+		if err := e.Next(); err != nil {
+			return err
+		}
+		Audit(e.RequestEvent, "settings.update", "", "", nil)
+		return nil
+	})
+	app.OnCollectionUpdateRequest().BindFunc(func(e *core.CollectionRequestEvent) error {
+		if err := e.Next(); err != nil {
+			return err
+		}
+		Audit(e.RequestEvent, "collection.update", e.Collection.Name, e.Collection.Id, nil)
+		return nil
+	})
+
+	// The audit log is append-only through the API, superusers included.
+	app.OnRecordUpdateRequest("audit_log").BindFunc(func(e *core.RecordRequestEvent) error {
+		return apis.NewForbiddenError("The audit log cannot be changed.", nil)
+	})
+	app.OnRecordDeleteRequest("audit_log").BindFunc(func(e *core.RecordRequestEvent) error {
+		return apis.NewForbiddenError("The audit log cannot be changed.", nil)
+	})
+	app.OnRecordCreateRequest("audit_log").BindFunc(func(e *core.RecordRequestEvent) error {
+		return apis.NewForbiddenError("Audit entries are written by the server only.", nil)
+	})
+}
+
+// bodyKeys lists which fields a request sent (never their values, which may
+// hold personal data), for the audit details.
+func bodyKeys(e *core.RequestEvent) map[string]any {
+	info, err := e.RequestInfo()
+	if err != nil {
+		return nil
+	}
+	keys := make([]string, 0, len(info.Body))
+	for k := range info.Body {
+		if !slices.Contains(secretBodyKeys, k) {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return map[string]any{"fields": keys}
+}

@@ -1,0 +1,104 @@
+package hooks_test
+
+import (
+	"fmt"
+	"time"
+
+	"tutorbase/hooks/hookstest"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
+)
+
+// buildFixture adds one record of every collection to the cast, owned by
+// the student and the first tutor, so the access tables have something to
+// see or not see.
+func buildFixture(app core.App, c *hookstest.Cast) error {
+	save := func(name, collection string, data map[string]any) error {
+		col, err := app.FindCachedCollectionByNameOrId(collection)
+		if err != nil {
+			return err
+		}
+		r := core.NewRecord(col)
+		r.Load(data)
+		if err := app.Save(r); err != nil {
+			return err
+		}
+		c.IDs[name] = r.Id
+		return nil
+	}
+	day := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 10)
+	past := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -3)
+	tutor, student := c.Tutors[hookstest.Tutor], c.Users[hookstest.Student]
+
+	steps := []struct {
+		name, collection string
+		data             func() map[string]any
+	}{
+		{"subject", "subjects", func() map[string]any { return map[string]any{"name": "Mathematics", "slug": "mathematics"} }},
+		{"availability", "availability", func() map[string]any {
+			return map[string]any{"tutor": tutor, "weekday": 1, "start": "09:00", "end": "17:00", "timezone": "Europe/Rome"}
+		}},
+		{"time_off", "time_off", func() map[string]any {
+			return map[string]any{"tutor": tutor, "start": day.AddDate(0, 1, 0), "end": day.AddDate(0, 1, 2), "reason": "Holiday"}
+		}},
+		{"package", "packages", func() map[string]any {
+			return map[string]any{"tutor": tutor, "subject": c.IDs["subject"], "title": "Ten lessons", "lessons": 10, "minutes": 60,
+				"price": 30000, "currency": "EUR", "status": "published", "valid_days": 90}
+		}},
+		{"draft_package", "packages", func() map[string]any {
+			return map[string]any{"tutor": tutor, "title": "Draft", "lessons": 5, "minutes": 60, "price": 15000, "status": "draft", "valid_days": 90}
+		}},
+		{"purchase", "purchases", func() map[string]any {
+			return map[string]any{"student": student, "package": c.IDs["package"], "amount": 30000, "currency": "EUR", "status": "pending", "provider": "manual"}
+		}},
+		{"series", "series", func() map[string]any {
+			return map[string]any{"tutor": tutor, "student": student, "weekday": 1, "start_time": "10:00", "minutes": 60,
+				"timezone": "Europe/Rome", "count": 4, "status": "active"}
+		}},
+		{"booking", "bookings", func() map[string]any {
+			return map[string]any{"tutor": tutor, "student": student, "start": day.Add(9 * time.Hour), "end": day.Add(10 * time.Hour),
+				"status": "confirmed", "price": 4000, "currency": "EUR"}
+		}},
+		{"completed_booking", "bookings", func() map[string]any {
+			return map[string]any{"tutor": tutor, "student": student, "start": past.Add(9 * time.Hour), "end": past.Add(10 * time.Hour),
+				"status": "completed", "price": 4000, "currency": "EUR"}
+		}},
+		{"payment", "payments", func() map[string]any {
+			return map[string]any{"user": student, "purchase": c.IDs["purchase"], "amount": 30000, "currency": "EUR", "status": "paid", "provider": "manual"}
+		}},
+		{"invoice", "invoices", func() map[string]any {
+			return map[string]any{"number": "INV-2026-000001", "kind": "invoice", "user": student, "payment": c.IDs["payment"],
+				"subtotal": 30000, "tax": 0, "total": 30000, "currency": "EUR", "issued_at": time.Now()}
+		}},
+		{"payout", "payouts", func() map[string]any {
+			return map[string]any{"tutor": tutor, "period_start": past.AddDate(0, 0, -7), "period_end": past, "lessons": 1,
+				"gross": 4000, "commission": 800, "net": 3200, "currency": "EUR", "status": "pending"}
+		}},
+		{"review", "reviews", func() map[string]any {
+			return map[string]any{"booking": c.IDs["completed_booking"], "student": student, "tutor": tutor, "rating": 5, "comment": "Great"}
+		}},
+		{"material", "materials", func() map[string]any {
+			f, _ := filesystem.NewFileFromBytes([]byte("x^2 + y^2"), "notes.txt")
+			return map[string]any{"owner": c.Users[hookstest.Tutor], "title": "Notes", "file": f, "version": 1, "shared_with": []string{student}}
+		}},
+		{"notification", "notifications", func() map[string]any {
+			return map[string]any{"user": student, "kind": "booking_confirmed", "title": "Lesson confirmed"}
+		}},
+		{"delivery", "deliveries", func() map[string]any {
+			return map[string]any{"notification": c.IDs["notification"], "user": student, "channel": "email", "status": "queued"}
+		}},
+		{"audit", "audit_log", func() map[string]any {
+			return map[string]any{"actor": student, "action": "auth.signin", "ip": "127.0.0.1"}
+		}},
+		{"stripe_event", "stripe_events", func() map[string]any {
+			return map[string]any{"event_id": "evt_fixture", "type": "checkout.session.completed"}
+		}},
+	}
+	for _, s := range steps {
+		if err := save(s.name, s.collection, s.data()); err != nil {
+			return fmt.Errorf("%s: %w", s.name, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,26 @@
+// Package hooks binds Tutorbase's business rules and custom routes to a
+// PocketBase app. It is thin on purpose: it reads records, calls the pure
+// domain packages under internal/, writes records and translates errors into
+// PocketBase's error shape.
+//
+// main and the tests call the very same Register, so what is tested is what
+// runs.
+package hooks
+
+import (
+	"tutorbase/internal/config"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Register binds every Tutorbase hook and route to app.
+func Register(app core.App, cfg config.Config) error {
+	registerSchool(app)
+	registerAccounts(app, cfg)
+	registerLockout(app)
+	registerProfiles(app)
+	registerGuards(app)
+	registerAudit(app)
+	registerHTTP(app, cfg)
+	return nil
+}

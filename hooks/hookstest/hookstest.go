@@ -1,0 +1,195 @@
+// Package hookstest builds Tutorbase test apps: a fresh data dir with the
+// project's migrations applied and the same hooks.Register as main, plus a
+// standard cast of users (one per role) with auth tokens.
+//
+// Building the cast costs a few bcrypt hashes and a migration run, so a test
+// binary builds it once (in TestMain) and every scenario clones its data dir.
+package hookstest
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	"tutorbase/hooks"
+	"tutorbase/internal/config"
+	_ "tutorbase/migrations" // the schema
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+)
+
+// Password is every cast member's password; it passes the password policy.
+const Password = "lessons-in-the-afternoon-9"
+
+// Roles of the standard cast. Visitor has no account.
+const (
+	Visitor      = "visitor"
+	Student      = "student"
+	Student2     = "student2"
+	Tutor        = "tutor"
+	Tutor2       = "tutor2"
+	TutorPending = "tutor_pending"
+	Admin        = "admin"
+	Superuser    = "superuser"
+)
+
+// Roles lists the cast in the order the role × action tables use.
+var Roles = []string{Visitor, Student, Student2, Tutor, Tutor2, Admin, Superuser}
+
+// Config is the configuration tests run with.
+var Config = config.Config{AppURL: "http://127.0.0.1:8090"}
+
+// Cast is a built fixture: a data dir to clone and who is in it.
+type Cast struct {
+	Dir    string
+	Tokens map[string]string // role -> auth token ("" for Visitor)
+	Users  map[string]string // role -> users (or _superusers) record id
+	Emails map[string]string // role -> email
+	Tutors map[string]string // tutor role -> tutors record id
+	IDs    map[string]string // named records created by the extra setup
+}
+
+// NewApp returns a fresh test app on an empty data dir with the migrations
+// applied and Tutorbase's hooks registered. The caller cleans it up.
+func NewApp(t testing.TB) *tests.TestApp {
+	t.Helper()
+	app, err := tests.NewTestApp(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := hooks.Register(app, Config); err != nil {
+		t.Fatal(err)
+	}
+	return app
+}
+
+// Clone returns a test app on a copy of the cast's data dir, with hooks
+// registered.
+func (c *Cast) Clone(t testing.TB) *tests.TestApp {
+	t.Helper()
+	app, err := tests.NewTestApp(c.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := hooks.Register(app, Config); err != nil {
+		t.Fatal(err)
+	}
+	return app
+}
+
+// Factory adapts Clone to tests.ApiScenario.TestAppFactory.
+func (c *Cast) Factory(t testing.TB) *tests.TestApp { return c.Clone(t) }
+
+// Auth returns the Authorization header of a role (none for Visitor).
+func (c *Cast) Auth(role string) map[string]string {
+	if tok := c.Tokens[role]; tok != "" {
+		return map[string]string{"Authorization": tok}
+	}
+	return nil
+}
+
+// Build creates the cast in a fresh app, runs extra (which may add records
+// to c.IDs), and closes the app so its data dir can be cloned. Call Close
+// when the test binary is done.
+func Build(extra func(app core.App, c *Cast) error) (*Cast, error) {
+	root, err := os.MkdirTemp("", "tutorbase_cast_*")
+	if err != nil {
+		return nil, err
+	}
+	app, err := tests.NewTestApp(root)
+	if err != nil {
+		return nil, err
+	}
+	os.RemoveAll(root) // the app works on its own clone
+	if err := hooks.Register(app, Config); err != nil {
+		return nil, err
+	}
+	c := &Cast{
+		Dir: app.DataDir(), Tokens: map[string]string{}, Users: map[string]string{},
+		Emails: map[string]string{}, Tutors: map[string]string{}, IDs: map[string]string{},
+	}
+	if err := c.populate(app); err != nil {
+		return nil, err
+	}
+	if extra != nil {
+		if err := extra(app, c); err != nil {
+			return nil, fmt.Errorf("extra setup: %w", err)
+		}
+	}
+	app.ResetBootstrapState()
+	return c, nil
+}
+
+// Close removes the cast's data dir.
+func (c *Cast) Close() { os.RemoveAll(c.Dir) }
+
+func (c *Cast) populate(app core.App) error {
+	users := []struct{ role, name, userRole string }{
+		{Student, "Stella Student", hooks.RoleStudent},
+		{Student2, "Otto Other", hooks.RoleStudent},
+		{Tutor, "Tina Tutor", hooks.RoleTutor},
+		{Tutor2, "Theo Tutor", hooks.RoleTutor},
+		{TutorPending, "Paula Pending", hooks.RoleTutor},
+		{Admin, "Ada Admin", hooks.RoleAdmin},
+	}
+	for _, u := range users {
+		r, err := CreateUser(app, u.role+"@test.localhost", u.name, u.userRole)
+		if err != nil {
+			return fmt.Errorf("user %s: %w", u.role, err)
+		}
+		if err := c.add(u.role, r); err != nil {
+			return err
+		}
+		if u.userRole == hooks.RoleTutor {
+			t, err := app.FindFirstRecordByData("tutors", "user", r.Id)
+			if err != nil {
+				return err
+			}
+			c.Tutors[u.role] = t.Id
+			if u.role != TutorPending {
+				t.Set("verified", true)
+				t.Set("hourly_rate", 4000)
+				if err := app.Save(t); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	su, err := app.FindCachedCollectionByNameOrId(core.CollectionNameSuperusers)
+	if err != nil {
+		return err
+	}
+	s := core.NewRecord(su)
+	s.SetEmail("superuser@test.localhost")
+	s.SetPassword(Password)
+	if err := app.Save(s); err != nil {
+		return err
+	}
+	return c.add(Superuser, s)
+}
+
+func (c *Cast) add(role string, r *core.Record) error {
+	tok, err := r.NewStaticAuthToken(0)
+	if err != nil {
+		return err
+	}
+	c.Tokens[role], c.Users[role], c.Emails[role] = tok, r.Id, r.Email()
+	return nil
+}
+
+// CreateUser saves a verified user with the cast password through the
+// model hooks (so profiles are created as on sign-up).
+func CreateUser(app core.App, email, name, role string) (*core.Record, error) {
+	col, err := app.FindCachedCollectionByNameOrId("users")
+	if err != nil {
+		return nil, err
+	}
+	r := core.NewRecord(col)
+	r.SetEmail(email)
+	r.SetPassword(Password)
+	r.SetVerified(true)
+	r.Set("name", name)
+	r.Set("role", role)
+	return r, app.Save(r)
+}

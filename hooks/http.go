@@ -1,0 +1,67 @@
+package hooks
+
+import (
+	"strings"
+
+	"tutorbase/internal/config"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+)
+
+// Content-Security-Policy of the web app (pb_public: our own scripts and
+// styles only, no inline code) and of PocketBase's dashboard, whose bundle
+// needs inline scripts and styles.
+const (
+	AppCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: https:; " +
+		"font-src 'self'; connect-src 'self'; media-src 'self' blob:; object-src 'none'; base-uri 'self'; " +
+		"form-action 'self'; frame-ancestors 'none'"
+	DashboardCSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; " +
+		"img-src 'self' data: blob: https:; font-src 'self' data:; connect-src 'self'; object-src 'none'; " +
+		"base-uri 'self'; frame-ancestors 'self'"
+)
+
+func registerHTTP(app core.App, cfg config.Config) {
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Func: func(se *core.ServeEvent) error {
+			// same id as PocketBase's own middleware, so this one replaces it
+			se.Router.Bind(&hook.Handler[*core.RequestEvent]{
+				Id:       apis.DefaultSecurityHeadersMiddlewareId,
+				Priority: apis.DefaultSecurityHeadersMiddlewarePriority,
+				Func:     securityHeaders,
+			})
+			se.Router.Bind(prehashPasswords())
+			if len(cfg.CORSOrigins) > 0 {
+				se.Router.Bind(apis.CORS(apis.CORSConfig{
+					AllowOrigins: cfg.CORSOrigins,
+					AllowMethods: []string{"GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"},
+				}))
+			}
+			if cfg.DisableRateLimits {
+				s := se.App.Settings()
+				s.RateLimits.Enabled = false
+			}
+			return se.Next()
+		},
+	})
+}
+
+func securityHeaders(e *core.RequestEvent) error {
+	h := e.Response.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin-allow-popups") // OAuth2 popups report back
+	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+	if strings.HasPrefix(e.Request.URL.Path, "/_/") {
+		h.Set("X-Frame-Options", "SAMEORIGIN")
+		h.Set("Content-Security-Policy", DashboardCSP)
+	} else {
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Content-Security-Policy", AppCSP)
+	}
+	if e.Request.TLS != nil {
+		h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+	}
+	return e.Next()
+}

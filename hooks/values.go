@@ -1,0 +1,65 @@
+package hooks
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// Location loads an IANA time zone, cached in the app store (LoadLocation
+// reads and parses a file on every call). "Local" and "" are refused: a
+// school or user zone must be explicit.
+func Location(app core.App, name string) (*time.Location, error) {
+	if name == "" || strings.EqualFold(name, "local") {
+		return nil, errors.New("time zone missing")
+	}
+	key := "tutorbase.tz." + name
+	if loc, ok := app.Store().Get(key).(*time.Location); ok {
+		return loc, nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("unknown time zone %q", name)
+	}
+	app.Store().Set(key, loc)
+	return loc, nil
+}
+
+// unmarshalJSONField decodes a JSON field's raw value (types.JSONRaw,
+// []byte, string or an already decoded value) into dst.
+func unmarshalJSONField(raw any, dst any) error {
+	var data []byte
+	switch v := raw.(type) {
+	case nil:
+		return nil
+	case types.JSONRaw:
+		data = v
+	case []byte:
+		data = v
+	case string:
+		data = []byte(v)
+	default:
+		b, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		data = b
+	}
+	if len(data) == 0 || string(data) == "null" {
+		return nil
+	}
+	return json.Unmarshal(data, dst)
+}
+
+// isStaff reports whether a request comes from a superuser or an admin user.
+func isStaff(e *core.RequestEvent) bool {
+	if e.Auth == nil {
+		return false
+	}
+	return e.Auth.IsSuperuser() || (e.Auth.Collection().Name == "users" && e.Auth.GetString("role") == "admin")
+}

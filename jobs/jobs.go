@@ -1,0 +1,91 @@
+// Package jobs holds Tutorbase's clock-driven work. Every job is scheduled
+// through PocketBase's cron, so it shows in the dashboard (Settings → Crons)
+// and can be run from there, and is wrapped with robfig/cron's chain:
+// Recover (a panicking job is logged, never kills the server) and
+// SkipIfStillRunning (a slow run never overlaps itself).
+//
+// Job bodies take `now` as a parameter so tests drive the clock.
+package jobs
+
+import (
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"tutorbase/internal/config"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/robfig/cron/v3"
+)
+
+// Job is one scheduled task.
+type Job struct {
+	ID       string // shown in the dashboard, e.g. "tutorbase_reminders"
+	Schedule string // 5-field cron expression in UTC
+	Run      func(app core.App, now time.Time) error
+}
+
+// Stats counts runs and failures per job, for /metrics and tests.
+type Stats struct {
+	Runs, Failures, Panics atomic.Int64
+}
+
+const statsStorePrefix = "tutorbase.jobstats."
+
+// StatsOf returns the counters of a job id.
+func StatsOf(app core.App, id string) *Stats {
+	return app.Store().GetOrSet(statsStorePrefix+id, func() any { return &Stats{} }).(*Stats)
+}
+
+// All lists every Tutorbase job.
+func All(cfg config.Config) []Job {
+	return []Job{
+		{ID: "tutorbase_login_attempts_cleanup", Schedule: "17 4 * * *", Run: CleanupLoginAttempts},
+	}
+}
+
+// Register schedules every job on app's cron.
+func Register(app core.App, cfg config.Config) error {
+	for _, j := range All(cfg) {
+		if err := Schedule(app, j); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Schedule adds j to app's cron behind the Recover and SkipIfStillRunning
+// wrappers.
+func Schedule(app core.App, j Job) error {
+	logger := cronLogger{app: app, job: j.ID}
+	wrapped := cron.NewChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)).Then(cron.FuncJob(func() {
+		stats := StatsOf(app, j.ID)
+		stats.Runs.Add(1)
+		if err := j.Run(app, time.Now().UTC()); err != nil {
+			stats.Failures.Add(1)
+			app.Logger().Error("job failed", "job", j.ID, "error", err)
+		}
+	}))
+	if err := app.Cron().Add(j.ID, j.Schedule, wrapped.Run); err != nil {
+		return fmt.Errorf("failed to schedule %s: %w", j.ID, err)
+	}
+	return nil
+}
+
+// cronLogger adapts PocketBase's slog logger to robfig/cron's Logger and
+// counts recovered panics.
+type cronLogger struct {
+	app core.App
+	job string
+}
+
+func (l cronLogger) Info(msg string, kv ...any) {
+	l.app.Logger().Debug(msg, append([]any{"job", l.job}, kv...)...)
+}
+
+func (l cronLogger) Error(err error, msg string, kv ...any) {
+	StatsOf(l.app, l.job).Panics.Add(1)
+	l.app.Logger().Error(msg, append([]any{"job", l.job, "error", err}, kv...)...)
+}
+
+var _ cron.Logger = cronLogger{}

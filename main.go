@@ -1,0 +1,75 @@
+// Command tutorbase is a self-hosted, single-binary platform for tutoring
+// schools: PocketBase (auth, REST, realtime, dashboard, embedded SQLite)
+// extended with Go migrations, hooks, routes, jobs and an embedded web app.
+package main
+
+import (
+	"embed"
+	"io/fs"
+	"log"
+	"net/http"
+	"os"
+	_ "time/tzdata" // the binary carries its own time zone database
+
+	"tutorbase/cmd"
+	"tutorbase/hooks"
+	"tutorbase/internal/config"
+	"tutorbase/jobs"
+	_ "tutorbase/migrations"
+
+	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/plugins/migratecmd"
+	"github.com/pocketbase/pocketbase/tools/hook"
+)
+
+//go:embed all:pb_public
+var public embed.FS
+
+func main() {
+	cfg, err := config.Load(os.Environ())
+	if err != nil {
+		log.Fatalf("tutorbase: configuration error:\n%v", err)
+	}
+
+	app := pocketbase.New()
+	app.RootCmd.Use = "tutorbase"
+	app.RootCmd.Short = "Tutorbase: a tutoring school in one binary"
+
+	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{Dir: "migrations", Automigrate: false})
+
+	if err := hooks.Register(app, cfg); err != nil {
+		log.Fatal(err)
+	}
+	if err := jobs.Register(app, cfg); err != nil {
+		log.Fatal(err)
+	}
+	if err := mailer(app, cfg); err != nil {
+		log.Fatal(err)
+	}
+	cmd.Register(app, cfg)
+
+	webapp, err := fs.Sub(public, "pb_public")
+	if err != nil {
+		log.Fatal(err)
+	}
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Priority: 999, // after every other route, so it only catches what they don't
+		Func: func(se *core.ServeEvent) error {
+			se.InstallerFunc = nil // README explains `tutorbase superuser upsert`
+			if !se.Router.HasRoute(http.MethodGet, "/{path...}") {
+				se.Router.GET("/{path...}", apis.Static(webapp, true))
+			}
+			return se.Next()
+		},
+	})
+
+	if err := app.Start(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// mailer is where the outgoing mail transport is chosen; it stays out of
+// hooks.Register so tests keep PocketBase's test mailer.
+func mailer(app core.App, cfg config.Config) error { return nil }
