@@ -64,6 +64,10 @@ func buildFixture(app core.App, c *hookstest.Cast) error {
 			return map[string]any{"tutor": tutor, "student": student, "start": past.Add(9 * time.Hour), "end": past.Add(10 * time.Hour),
 				"status": "completed", "price": 4000, "currency": "EUR"}
 		}},
+		{"unreviewed_booking", "bookings", func() map[string]any {
+			return map[string]any{"tutor": tutor, "student": student, "start": past.Add(11 * time.Hour), "end": past.Add(12 * time.Hour),
+				"status": "completed", "price": 4000, "currency": "EUR"}
+		}},
 		{"payment", "payments", func() map[string]any {
 			return map[string]any{"user": student, "purchase": c.IDs["purchase"], "amount": 30000, "currency": "EUR", "status": "paid", "provider": "manual"}
 		}},
@@ -100,5 +104,10 @@ func buildFixture(app core.App, c *hookstest.Cast) error {
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
 	}
+	profile, err := app.FindFirstRecordByData("students", "user", student)
+	if err != nil {
+		return err
+	}
+	c.IDs["student_profile"] = profile.Id
 	return nil
 }

@@ -113,7 +113,7 @@ const (
 
 // Rules of lesson materials: the owner, whom they are shared with, staff.
 const (
-	RuleMaterialsView   = "owner = @request.auth.id || shared_with ?= @request.auth.id || " + isAdmin
+	RuleMaterialsView   = "owner = @request.auth.id || shared_with.id ?= @request.auth.id || " + isAdmin
 	RuleMaterialsCreate = "(" + isTutor + " || " + isAdmin + ") && owner = @request.auth.id"
 	RuleMaterialsWrite  = "owner = @request.auth.id || " + isAdmin
 )
