@@ -85,20 +85,31 @@ func registerAccounts(app core.App, cfg config.Config) {
 		return mergeErrors(e.Next(), errs)
 	})
 
-	// Email links go to the web app; its URL comes from TB_APP_URL.
-	app.OnBootstrap().BindFunc(func(e *core.BootstrapEvent) error {
-		if err := e.Next(); err != nil {
-			return err
-		}
-		s := e.App.Settings()
-		if s.Meta.AppURL != cfg.AppURL {
-			s.Meta.AppURL = cfg.AppURL
-			if err := e.App.Save(s); err != nil {
-				e.App.Logger().Warn("failed to store TB_APP_URL as the app URL", "error", err)
+	// Email links go to the web app; its URL comes from TB_APP_URL. Tests
+	// register on an app that is already bootstrapped.
+	if app.IsBootstrapped() {
+		useAppURL(app, cfg.AppURL)
+	} else {
+		app.OnBootstrap().BindFunc(func(e *core.BootstrapEvent) error {
+			if err := e.Next(); err != nil {
+				return err
 			}
-		}
-		return nil
-	})
+			useAppURL(e.App, cfg.AppURL)
+			return nil
+		})
+	}
+}
+
+// useAppURL makes PocketBase's {APP_URL} (in auth email links) the web app.
+func useAppURL(app core.App, url string) {
+	s := app.Settings()
+	if s.Meta.AppURL == url {
+		return
+	}
+	s.Meta.AppURL = url
+	if err := app.Save(s); err != nil {
+		app.Logger().Warn("failed to store TB_APP_URL as the app URL", "error", err)
+	}
 }
 
 // mergeErrors adds our field errors to those of PocketBase's own validation

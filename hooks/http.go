@@ -60,7 +60,8 @@ func securityHeaders(e *core.RequestEvent) error {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Content-Security-Policy", AppCSP)
 	}
-	if e.Request.TLS != nil {
+	behindTLSProxy := len(e.App.Settings().TrustedProxy.Headers) > 0 && e.Request.Header.Get("X-Forwarded-Proto") == "https"
+	if e.Request.TLS != nil || behindTLSProxy {
 		h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 	}
 	return e.Next()

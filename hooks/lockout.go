@@ -83,11 +83,14 @@ func registerLockout(app core.App) {
 		}
 		return err
 	})
-	app.OnRecordConfirmPasswordResetRequest().BindFunc(func(e *core.RecordConfirmPasswordResetRequestEvent) error {
-		if err := e.Next(); err != nil {
+	// A new password (reset by email, changed by the owner, set by staff or
+	// by `tutorbase superuser upsert`) ends a lock too.
+	app.OnRecordUpdate().BindFunc(func(e *core.RecordEvent) error {
+		changing := e.Record.Collection().IsAuth() && e.Record.GetString("password") != "" // the plain value is set only while changing
+		if err := e.Next(); err != nil || !changing {
 			return err
 		}
-		return clearLockState(e.App, lockoutIdentity(e.Collection.Name, e.Record.Email()))
+		return clearLockState(e.App, lockoutIdentity(e.Record.Collection().Name, e.Record.Email()))
 	})
 }
 

@@ -147,6 +147,18 @@ func TestLockout(t *testing.T) {
 		}
 	})
 
+	t.Run("a new password set by staff clears a lock", func(t *testing.T) {
+		for i := 0; i < 10; i++ {
+			try(cast.Emails[hookstest.Tutor], "not-the-password-at-all")
+		}
+		require.Equal(t, string(wrong.Body), string(try(cast.Emails[hookstest.Tutor], hookstest.Password).Body))
+		u, err := app.FindAuthRecordByEmail("users", cast.Emails[hookstest.Tutor])
+		require.NoError(t, err)
+		u.SetPassword("a-password-set-by-staff")
+		require.NoError(t, app.Save(u))
+		require.Equal(t, 200, try(cast.Emails[hookstest.Tutor], "a-password-set-by-staff").Status)
+	})
+
 	t.Run("a password reset works while locked", func(t *testing.T) {
 		other := cast.Emails[hookstest.Student2]
 		for i := 0; i < 10; i++ {

@@ -35,10 +35,7 @@ func registerProfiles(app core.App) {
 		if c := e.Record.GetString("currency"); c != "" && !billing.ValidCurrency(c) {
 			errs["currency"] = validation.NewError("invalid_currency", "Unknown currency; use an ISO 4217 code such as EUR.")
 		}
-		if len(errs) > 0 {
-			return errs
-		}
-		return e.Next()
+		return mergeErrors(e.Next(), errs)
 	})
 
 	// Verifying a pending tutor activates them; un-verifying takes them out

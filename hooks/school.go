@@ -160,10 +160,7 @@ func registerSchool(app core.App) {
 		if !slices.Contains(validSlotSteps, step) {
 			errs["slot_step_minutes"] = validation.NewError("invalid_step", "The slot step must be 5, 10, 15, 20, 30 or 60 minutes.")
 		}
-		if len(errs) > 0 {
-			return errs
-		}
-		return e.Next()
+		return mergeErrors(e.Next(), errs)
 	})
 	app.OnRecordAfterUpdateSuccess("school").BindFunc(func(e *core.RecordEvent) error {
 		e.App.Store().Remove(schoolStoreKey)
