@@ -19,6 +19,8 @@ func Register(app core.App, cfg config.Config) error {
 	registerAccounts(app, cfg)
 	registerLockout(app)
 	registerProfiles(app)
+	registerAvailability(app)
+	registerBookings(app)
 	registerGuards(app)
 	registerAudit(app)
 	registerHTTP(app, cfg)

@@ -68,11 +68,17 @@ func NewApp(t testing.TB) *tests.TestApp {
 // registered.
 func (c *Cast) Clone(t testing.TB) *tests.TestApp {
 	t.Helper()
+	return c.CloneWith(t, Config)
+}
+
+// CloneWith is Clone with another configuration.
+func (c *Cast) CloneWith(t testing.TB, cfg config.Config) *tests.TestApp {
+	t.Helper()
 	app, err := tests.NewTestApp(c.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := hooks.Register(app, Config); err != nil {
+	if err := hooks.Register(app, cfg); err != nil {
 		t.Fatal(err)
 	}
 	return app

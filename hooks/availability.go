@@ -1,0 +1,108 @@
+package hooks
+
+import (
+	"errors"
+	"time"
+
+	"tutorbase/internal/schedule"
+
+	validation "github.com/go-ozzo/ozzo-validation/v4"
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// maxTimeOff is the longest single time-off entry.
+const maxTimeOff = 366 * 24 * time.Hour
+
+// registerAvailability validates a tutor's weekly windows and time off on
+// every write path. Windows are "HH:MM" local times in the window's zone
+// (default: the tutor's); an end at or before the start crosses midnight
+// (22:00-02:00); windows of one tutor never overlap.
+func registerAvailability(app core.App) {
+	fillZone := func(e *core.RecordEvent) error {
+		if e.Record.GetString("timezone") == "" {
+			if t, err := e.App.FindRecordById("tutors", e.Record.GetString("tutor")); err == nil {
+				e.Record.Set("timezone", t.GetString("timezone"))
+			}
+		}
+		// the overlap check reads the tutor's other windows: one writer at a time
+		return inTx(e, func() error { return checkWindowOverlap(e.App, e.Record) })
+	}
+	app.OnRecordCreate("availability").BindFunc(fillZone)
+	app.OnRecordUpdate("availability").BindFunc(fillZone)
+
+	app.OnRecordValidate("availability").BindFunc(func(e *core.RecordEvent) error {
+		errs := validation.Errors{}
+		if _, err := windowOf(e.App, e.Record); err != nil {
+			var re *schedule.RuleError
+			if errors.As(err, &re) {
+				errs[re.Field] = validation.NewError(re.Code, re.Message)
+			} else {
+				errs["timezone"] = validation.NewError("invalid_timezone", "Unknown time zone; use an IANA name such as Europe/Rome.")
+			}
+		}
+		return mergeErrors(e.Next(), errs)
+	})
+
+	app.OnRecordValidate("time_off").BindFunc(func(e *core.RecordEvent) error {
+		errs := validation.Errors{}
+		start, end := e.Record.GetDateTime("start").Time(), e.Record.GetDateTime("end").Time()
+		if !start.IsZero() && !end.IsZero() {
+			if !end.After(start) {
+				errs["end"] = validation.NewError("invalid_range", "Time off must end after it starts.")
+			} else if end.Sub(start) > maxTimeOff {
+				errs["end"] = validation.NewError("invalid_range", "One time-off entry lasts at most a year; add another for more.")
+			}
+		}
+		return mergeErrors(e.Next(), errs)
+	})
+}
+
+// windowOf reads an availability record as a schedule.Window and validates
+// it.
+func windowOf(app core.App, r *core.Record) (schedule.Window, error) {
+	w, err := windowFromRow(app, windowRow{
+		Weekday: r.GetInt("weekday"), Start: r.GetString("start"), End: r.GetString("end"),
+		Timezone: r.GetString("timezone"), ValidFrom: r.GetString("valid_from"), ValidUntil: r.GetString("valid_until"),
+	}, nil)
+	if err != nil {
+		if _, ok := err.(*schedule.RuleError); ok || r.GetString("timezone") == "" {
+			return w, err
+		}
+		if _, lerr := Location(app, r.GetString("timezone")); lerr != nil {
+			return w, lerr
+		}
+		// a clock that does not parse: the field pattern reports it
+		return w, nil
+	}
+	return w, w.Validate()
+}
+
+func checkWindowOverlap(app core.App, r *core.Record) error {
+	mine, err := windowOf(app, r)
+	if err != nil || mine.Validate() != nil {
+		return nil // validation reports it
+	}
+	var rows []windowRow
+	err = app.DB().Select("weekday", "start", "end", "timezone", "valid_from", "valid_until").From("availability").
+		Where(dbx.NewExp("tutor = {:tutor} AND id != {:id}", dbx.Params{"tutor": r.GetString("tutor"), "id": r.Id})).All(&rows)
+	if err != nil {
+		return err
+	}
+	ws := []schedule.Window{mine}
+	for _, row := range rows {
+		if w, err := windowFromRow(app, row, mine.Location); err == nil {
+			ws = append(ws, w)
+		}
+	}
+	if i, j, ok := schedule.Overlapping(ws); ok && (i == 0 || j == 0) {
+		other := ws[max(i, j)]
+		return validation.Errors{"start": validation.NewError("overlapping_window",
+			"This window overlaps another one ("+weekdayName(other.Weekday)+" "+other.Start.String()+"-"+other.End.String()+").")}
+	}
+	return nil
+}
+
+func weekdayName(d int) string {
+	return [...]string{"", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}[min(max(d, 0), 7)]
+}

@@ -1,0 +1,299 @@
+package hooks
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	validation "github.com/go-ozzo/ozzo-validation/v4"
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// party is how the caller relates to a booking.
+type party int
+
+const (
+	partyNone party = iota
+	partyStudent
+	partyTutor
+	partyStaff
+)
+
+// action is one lifecycle route: who may take it, from which statuses.
+type action struct {
+	name   string
+	who    []party
+	from   []string
+	handle func(e *core.RequestEvent, b *core.Record, p party) error
+}
+
+func registerBookingActions(app core.App) {
+	actions := []action{
+		{"confirm", []party{partyTutor, partyStaff}, []string{StatusPending}, confirmBooking},
+		{"cancel", []party{partyStudent, partyTutor, partyStaff}, []string{StatusPending, StatusConfirmed}, cancelBooking},
+		{"reschedule", []party{partyStudent, partyTutor, partyStaff}, []string{StatusPending, StatusConfirmed}, rescheduleBooking},
+		{"complete", []party{partyTutor, partyStaff}, []string{StatusConfirmed}, completeBooking},
+		{"no-show", []party{partyTutor, partyStaff}, []string{StatusConfirmed}, noShowBooking},
+	}
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		g := se.Router.Group("/api/bookings/{id}")
+		g.Bind(apis.RequireAuth("users", core.CollectionNameSuperusers))
+		for _, a := range actions {
+			g.POST("/"+a.name, a.serve)
+		}
+		return se.Next()
+	})
+}
+
+// serve answers 404 for a booking the caller may not see, 403 for an action
+// their role may not take, 400 bad_state when the status does not allow it.
+func (a action) serve(e *core.RequestEvent) error {
+	b, err := e.App.FindRecordById("bookings", e.Request.PathValue("id"))
+	if err != nil {
+		return e.NotFoundError("", nil)
+	}
+	p := partyOf(e, b)
+	if p == partyNone {
+		return e.NotFoundError("", nil)
+	}
+	if !slices.Contains(a.who, p) {
+		return e.ForbiddenError("You cannot "+a.name+" this booking.", nil)
+	}
+	if !slices.Contains(a.from, b.GetString("status")) {
+		return ruleError(http.StatusBadRequest, "status", "bad_state", "A "+b.GetString("status")+" booking cannot be "+pastTense(a.name)+".")
+	}
+	if err := a.handle(e, b, p); err != nil {
+		return err
+	}
+	if p == partyStaff {
+		Audit(e, "booking."+a.name, "bookings", b.Id, nil)
+	}
+	return nil
+}
+
+func pastTense(name string) string {
+	switch name {
+	case "no-show":
+		return "marked as a no-show"
+	case "cancel":
+		return "cancelled"
+	default:
+		return strings.TrimSuffix(name, "e") + "ed"
+	}
+}
+
+func partyOf(e *core.RequestEvent, b *core.Record) party {
+	switch {
+	case isStaff(e):
+		return partyStaff
+	case e.Auth.Id == b.GetString("student"):
+		return partyStudent
+	case e.Auth.Id == b.GetString("tutor_user"):
+		return partyTutor
+	}
+	return partyNone
+}
+
+// respond writes the booking as the records API would show it.
+func respond(e *core.RequestEvent, b *core.Record) error {
+	if err := apis.EnrichRecord(e, b); err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, b)
+}
+
+func confirmBooking(e *core.RequestEvent, b *core.Record, p party) error {
+	t, err := loadTutor(e.App, b.GetString("tutor"))
+	if err != nil {
+		return err
+	}
+	b.Set("status", StatusConfirmed)
+	if b.GetString("meeting_url") == "" {
+		b.Set("meeting_url", meetingURL(t))
+	}
+	if err := e.App.Save(b); err != nil {
+		return err
+	}
+	bookingChanged(e.App, b, nil, EventBookingConfirmed, actorId(e))
+	return respond(e, b)
+}
+
+type cancelBody struct {
+	Reason    string `json:"reason" form:"reason"`
+	Following bool   `json:"following" form:"following"`
+}
+
+// cancelBooking: students until the lesson starts (inside the school's
+// cancel window it is a late cancel), tutors and staff any time before it
+// is completed. following: this and every later lesson of its series.
+func cancelBooking(e *core.RequestEvent, b *core.Record, p party) error {
+	var in cancelBody
+	if err := e.BindBody(&in); err != nil {
+		return e.BadRequestError("The body must be JSON: {\"reason\": \"...\"}.", nil)
+	}
+	if len([]rune(in.Reason)) > 500 {
+		return ruleError(http.StatusBadRequest, "reason", "validation_max_text_constraint", "Keep the reason under 500 characters.")
+	}
+	if in.Following && b.GetString("series") == "" {
+		return ruleError(http.StatusBadRequest, "following", "not_in_series", "This lesson is not part of a series.")
+	}
+	school, err := LoadSchool(e.App)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	start := b.GetDateTime("start").Time()
+	if p == partyStudent && !now.Before(start) {
+		return ruleError(http.StatusBadRequest, "start", "too_late", "The lesson has started; ask your tutor or the school.")
+	}
+	targets := []*core.Record{b}
+	err = e.App.RunInTransaction(func(tx core.App) error {
+		if in.Following {
+			var err error
+			if targets, err = followingInSeries(tx, b); err != nil {
+				return err
+			}
+		}
+		for _, r := range targets {
+			if r.Id == b.Id {
+				r = b
+			}
+			markCancelled(r, e.Auth, in.Reason, p == partyStudent && r.GetDateTime("start").Time().Sub(now) < school.CancelWindow, now)
+			if err := tx.Save(r); err != nil {
+				return err
+			}
+		}
+		if in.Following {
+			return cancelSeries(tx, b.GetString("series"))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range targets {
+		bookingChanged(e.App, r, nil, EventBookingCancelled, actorId(e))
+	}
+	if fresh, err := e.App.FindRecordById("bookings", b.Id); err == nil {
+		b = fresh
+	}
+	return respond(e, b)
+}
+
+func markCancelled(b *core.Record, by *core.Record, reason string, late bool, now time.Time) {
+	b.Set("status", StatusCancelled)
+	if by != nil && !by.IsSuperuser() {
+		b.Set("cancelled_by", by.Id)
+	}
+	b.Set("cancel_reason", reason)
+	b.Set("cancelled_at", now)
+	b.Set("late_cancel", late)
+}
+
+// followingInSeries lists b and the active lessons after it in its series.
+func followingInSeries(app core.App, b *core.Record) ([]*core.Record, error) {
+	return app.FindRecordsByFilter("bookings",
+		"series = {:series} && start >= {:start} && (status = 'pending' || status = 'confirmed')", "start", 0, 0,
+		dbx.Params{"series": b.GetString("series"), "start": b.GetString("start")})
+}
+
+func cancelSeries(app core.App, id string) error {
+	s, err := app.FindRecordById("series", id)
+	if err != nil {
+		return err
+	}
+	s.Set("status", "cancelled")
+	return app.Save(s)
+}
+
+type rescheduleBody struct {
+	Start types.DateTime `json:"start" form:"start"`
+	End   types.DateTime `json:"end" form:"end"`
+}
+
+// confirmedKey marks the context of a booking created already confirmed (a
+// reschedule chosen by the tutor or staff).
+type confirmedKey struct{}
+
+// rescheduleBooking cancels b and books the new time in one transaction,
+// under the same rules; the new booking may overlap b's old slot.
+func rescheduleBooking(e *core.RequestEvent, b *core.Record, p party) error {
+	var in rescheduleBody
+	if err := e.BindBody(&in); err != nil {
+		return apis.NewBadRequestError("Failed to read the new time.", validation.Errors{
+			"start": validation.NewError("validation_invalid_date", "Send {\"start\": ..., \"end\": ...} as UTC RFC 3339 instants."),
+		})
+	}
+	school, err := LoadSchool(e.App)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	if p == partyStudent && b.GetDateTime("start").Time().Sub(now) < school.CancelWindow {
+		return ruleError(http.StatusBadRequest, "start", "too_late",
+			"Lessons can be moved up to "+hoursText(school.CancelWindow)+" before they start; ask your tutor.")
+	}
+	col, err := e.App.FindCachedCollectionByNameOrId("bookings")
+	if err != nil {
+		return err
+	}
+	nb := core.NewRecord(col)
+	for _, f := range []string{"tutor", "student", "subject", "purchase", "notes", "series"} {
+		nb.Set(f, b.Get(f))
+	}
+	nb.Set("start", in.Start)
+	nb.Set("end", in.End)
+	nb.Set("rescheduled_from", b.Id)
+	ctx := e.Request.Context()
+	if p != partyStudent {
+		ctx = context.WithValue(ctx, confirmedKey{}, true)
+	}
+	err = e.App.RunInTransaction(func(tx core.App) error {
+		markCancelled(b, e.Auth, "rescheduled", false, now)
+		if err := tx.Save(b); err != nil {
+			return err
+		}
+		return tx.SaveWithContext(ctx, nb)
+	})
+	if err != nil {
+		return err
+	}
+	bookingChanged(e.App, nb, b, EventBookingRescheduled, actorId(e))
+	return respond(e, nb)
+}
+
+func hoursText(d time.Duration) string {
+	h := int(d / time.Hour)
+	if h == 1 {
+		return "1 hour"
+	}
+	return strconv.Itoa(h) + " hours"
+}
+
+func completeBooking(e *core.RequestEvent, b *core.Record, p party) error {
+	if time.Now().Before(b.GetDateTime("end").Time()) {
+		return ruleError(http.StatusBadRequest, "end", "too_soon", "A lesson is completed once it has ended.")
+	}
+	b.Set("status", StatusCompleted)
+	if err := e.App.Save(b); err != nil {
+		return err
+	}
+	return respond(e, b)
+}
+
+func noShowBooking(e *core.RequestEvent, b *core.Record, p party) error {
+	if time.Now().Before(b.GetDateTime("start").Time()) {
+		return ruleError(http.StatusBadRequest, "start", "too_soon", "A no-show is recorded once the lesson has started.")
+	}
+	b.Set("status", StatusNoShow)
+	if err := e.App.Save(b); err != nil {
+		return err
+	}
+	return respond(e, b)
+}

@@ -1,0 +1,220 @@
+package hooks
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"tutorbase/internal/schedule"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// Booking statuses.
+const (
+	StatusPending   = "pending"
+	StatusConfirmed = "confirmed"
+	StatusCancelled = "cancelled"
+	StatusCompleted = "completed"
+	StatusNoShow    = "no_show"
+)
+
+// activeStatuses are the statuses that hold a tutor's and a student's time.
+const activeStatusesSQL = "('pending', 'confirmed')"
+
+// tutorInfo is what the booking rules need to know about a tutor.
+type tutorInfo struct {
+	Id, User, Name, Currency, MeetingURL string
+	Verified, AutoConfirm                bool
+	Status                               string
+	HourlyRate                           int64
+	Lengths                              []int
+	Buffer, MinNotice, MaxAdvance        time.Duration
+	Location                             *time.Location
+}
+
+// bookable reports whether the tutor takes bookings and shows free time.
+func (t *tutorInfo) bookable() bool { return t.Verified && t.Status == "active" }
+
+func loadTutor(app core.App, id string) (*tutorInfo, error) {
+	r, err := app.FindRecordById("tutors", id)
+	if err != nil {
+		return nil, err
+	}
+	return tutorFromRecord(app, r)
+}
+
+func tutorFromRecord(app core.App, r *core.Record) (*tutorInfo, error) {
+	zone := r.GetString("timezone")
+	if zone == "" {
+		school, err := LoadSchool(app)
+		if err != nil {
+			return nil, err
+		}
+		zone = school.Timezone
+	}
+	loc, err := Location(app, zone)
+	if err != nil {
+		return nil, fmt.Errorf("tutor %s: %w", r.Id, err)
+	}
+	return &tutorInfo{
+		Id:          r.Id,
+		User:        r.GetString("user"),
+		Name:        r.GetString("name"),
+		Currency:    r.GetString("currency"),
+		MeetingURL:  r.GetString("meeting_url"),
+		Verified:    r.GetBool("verified"),
+		AutoConfirm: r.GetBool("auto_confirm"),
+		Status:      r.GetString("status"),
+		HourlyRate:  int64(r.GetInt("hourly_rate")),
+		Lengths:     LessonMinutes(r),
+		Buffer:      time.Duration(r.GetInt("buffer_minutes")) * time.Minute,
+		MinNotice:   time.Duration(r.GetInt("min_notice_minutes")) * time.Minute,
+		MaxAdvance:  time.Duration(r.GetInt("max_advance_days")) * 24 * time.Hour,
+		Location:    loc,
+	}, nil
+}
+
+// calendar builds the tutor's schedule.Calendar for lessons in [from, to):
+// availability, time off and active bookings near that range. exclude
+// leaves one booking out of Busy (a reschedule's own old lesson).
+func calendar(app core.App, t *tutorInfo, school *School, from, to time.Time, exclude string) (schedule.Calendar, error) {
+	c := schedule.Calendar{
+		Location: t.Location, Buffer: t.Buffer, MinNotice: t.MinNotice, MaxAdvance: t.MaxAdvance, Step: school.SlotStep,
+	}
+	for _, m := range t.Lengths {
+		c.Lengths = append(c.Lengths, time.Duration(m)*time.Minute)
+	}
+	windows, err := loadWindows(app, t)
+	if err != nil {
+		return c, err
+	}
+	c.Windows = windows
+	margin := 24 * time.Hour
+	if c.TimeOff, err = loadIntervals(app, "time_off", "tutor = {:id}", t.Id, from.Add(-margin), to.Add(margin), ""); err != nil {
+		return c, err
+	}
+	busyFrom, busyTo := from.Add(-t.Buffer-margin), to.Add(t.Buffer+margin)
+	c.Busy, err = loadIntervals(app, "bookings", "tutor = {:id} AND status IN "+activeStatusesSQL, t.Id, busyFrom, busyTo, exclude)
+	return c, err
+}
+
+type windowRow struct {
+	Weekday    int    `db:"weekday"`
+	Start      string `db:"start"`
+	End        string `db:"end"`
+	Timezone   string `db:"timezone"`
+	ValidFrom  string `db:"valid_from"`
+	ValidUntil string `db:"valid_until"`
+}
+
+func loadWindows(app core.App, t *tutorInfo) ([]schedule.Window, error) {
+	var rows []windowRow
+	err := app.DB().Select("weekday", "start", "end", "timezone", "valid_from", "valid_until").
+		From("availability").Where(dbx.HashExp{"tutor": t.Id}).All(&rows)
+	if err != nil {
+		return nil, fmt.Errorf("failed to load availability: %w", err)
+	}
+	out := make([]schedule.Window, 0, len(rows))
+	for _, r := range rows {
+		w, err := windowFromRow(app, r, t.Location)
+		if err != nil {
+			continue // validated on write; an unreadable window offers no time
+		}
+		out = append(out, w)
+	}
+	return out, nil
+}
+
+func windowFromRow(app core.App, r windowRow, fallback *time.Location) (schedule.Window, error) {
+	w := schedule.Window{Weekday: r.Weekday, Location: fallback}
+	var err error
+	if r.Timezone != "" {
+		if w.Location, err = Location(app, r.Timezone); err != nil {
+			return w, err
+		}
+	}
+	if w.Start, err = schedule.ParseClock(r.Start); err != nil {
+		return w, err
+	}
+	if w.End, err = schedule.ParseClock(r.End); err != nil {
+		return w, err
+	}
+	w.ValidFrom = localDate(r.ValidFrom, w.Location)
+	w.ValidUntil = localDate(r.ValidUntil, w.Location)
+	return w, nil
+}
+
+// localDate reads the date part of a stored date field as a date in loc:
+// availability's valid_from and valid_until are calendar dates.
+func localDate(stored string, loc *time.Location) time.Time {
+	d, err := types.ParseDateTime(stored)
+	if err != nil || d.IsZero() {
+		return time.Time{}
+	}
+	y, m, day := d.Time().UTC().Date()
+	return time.Date(y, m, day, 0, 0, 0, 0, loc)
+}
+
+type intervalRow struct {
+	Id    string `db:"id"`
+	Start string `db:"start"`
+	End   string `db:"end"`
+}
+
+// loadIntervals reads [start, end) of the rows of table matching where
+// ({:id} bound to id) that overlap [from, to), leaving out the row exclude.
+func loadIntervals(app core.App, table, where, id string, from, to time.Time, exclude string) ([]schedule.Interval, error) {
+	var rows []intervalRow
+	err := app.DB().Select("id", "start", "end").From(table).
+		Where(dbx.NewExp(where+` AND start < {:to} AND "end" > {:from}`,
+			dbx.Params{"id": id, "from": dbTime(from), "to": dbTime(to)})).
+		All(&rows)
+	if err != nil {
+		return nil, fmt.Errorf("failed to load %s: %w", table, err)
+	}
+	out := make([]schedule.Interval, 0, len(rows))
+	for _, r := range rows {
+		if r.Id == exclude {
+			continue
+		}
+		iv, err := parseInterval(r.Start, r.End)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", table, r.Id, err)
+		}
+		out = append(out, iv)
+	}
+	return out, nil
+}
+
+func parseInterval(start, end string) (schedule.Interval, error) {
+	s, err := time.Parse(types.DefaultDateLayout, start)
+	if err != nil {
+		return schedule.Interval{}, err
+	}
+	e, err := time.Parse(types.DefaultDateLayout, end)
+	if err != nil {
+		return schedule.Interval{}, err
+	}
+	return schedule.Interval{Start: s, End: e}, nil
+}
+
+// dbTime formats an instant the way PocketBase stores dates, so SQL string
+// comparison is chronological.
+func dbTime(t time.Time) string { return t.UTC().Format(types.DefaultDateLayout) }
+
+// importKey marks a context whose booking writes come from trusted code.
+type importKey struct{}
+
+// Imported marks ctx so that bookings saved with it (app.SaveWithContext)
+// skip the booking policy (availability, notice, alignment, lengths): for
+// seeds and imports of existing lessons, past ones included. Overlaps are
+// still refused, by the hooks and by the database triggers.
+func Imported(ctx context.Context) context.Context { return context.WithValue(ctx, importKey{}, true) }
+
+func isImported(ctx context.Context) bool {
+	v, _ := ctx.Value(importKey{}).(bool)
+	return v
+}

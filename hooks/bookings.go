@@ -1,0 +1,332 @@
+package hooks
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"tutorbase/internal/billing"
+	"tutorbase/internal/schedule"
+
+	validation "github.com/go-ozzo/ozzo-validation/v4"
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+	"github.com/pocketbase/pocketbase/tools/security"
+)
+
+// CodeTutorUnavailable: the tutor is unverified, suspended or unknown.
+const CodeTutorUnavailable = "tutor_unavailable"
+
+// JitsiBase is where generated meeting rooms live.
+const JitsiBase = "https://meet.jit.si/"
+
+// bookingServerFields are filled by the server; a client sending one is
+// refused (student: only staff may choose it).
+var bookingServerFields = []string{
+	"tutor_user", "tutor_name", "student_name", "status", "price", "currency", "meeting_url",
+	"cancelled_by", "cancel_reason", "cancelled_at", "late_cancel", "rescheduled_from", "series",
+}
+
+// bookingNoteFields are what a direct record update may change.
+var bookingNoteFields = []string{"notes", "updated"}
+
+// bookingImmutable never change once a booking exists: a new time is a new
+// booking (reschedule).
+var bookingImmutable = []string{"tutor", "student", "start", "end", "purchase", "series", "rescheduled_from", "tutor_user"}
+
+// transitions are the allowed status changes.
+var transitions = map[string][]string{
+	StatusPending:   {StatusConfirmed, StatusCancelled, StatusCompleted},
+	StatusConfirmed: {StatusCancelled, StatusCompleted, StatusNoShow},
+}
+
+func registerBookings(app core.App) {
+	app.OnRecordCreateRequest("bookings").BindFunc(bookingCreateRequest)
+	app.OnRecordCreate("bookings").BindFunc(bookingCreate)
+	app.OnRecordUpdateRequest("bookings").BindFunc(bookingUpdateRequest)
+	app.OnRecordUpdate("bookings").BindFunc(bookingUpdate)
+	registerBookingActions(app)
+	registerSeries(app)
+	registerSlots(app)
+}
+
+// bookingCreateRequest handles who is asking: the server-owned fields and
+// the student (the caller, unless staff book for someone).
+func bookingCreateRequest(e *core.RecordRequestEvent) error {
+	info, err := e.RequestInfo()
+	if err != nil {
+		return err
+	}
+	errs := validation.Errors{}
+	for _, f := range bookingServerFields {
+		if _, ok := info.Body[f]; ok {
+			errs[f] = serverOwned()
+		}
+	}
+	if isStaff(e.RequestEvent) {
+		if e.Record.GetString("student") == "" {
+			errs["student"] = validation.NewError("validation_required", "Choose the student this lesson is for.")
+		}
+	} else {
+		if s, ok := info.Body["student"]; ok && s != e.Auth.Id {
+			errs["student"] = validation.NewError("server_owned", "You can only book lessons for yourself.")
+		}
+		e.Record.Set("student", e.Auth.Id)
+	}
+	if len(errs) > 0 {
+		return apis.NewBadRequestError("Failed to create record.", errs)
+	}
+	if err := e.Next(); err != nil {
+		return err
+	}
+	bookingChanged(e.App, e.Record, nil, EventBookingCreated, actorId(e.RequestEvent))
+	return nil
+}
+
+// actorId is the users id of who makes a request ("" for superusers).
+func actorId(e *core.RequestEvent) string {
+	if e.Auth == nil || e.Auth.IsSuperuser() {
+		return ""
+	}
+	return e.Auth.Id
+}
+
+// bookingCreate enforces DESIGN.md's booking rules on every path (records
+// API, batch, dashboard, series, reschedule, jobs): the checks that need no
+// lock first, then, inside the write transaction, the overlaps.
+func bookingCreate(e *core.RecordEvent) error {
+	b := e.Record
+	now := time.Now()
+	confirmed, _ := e.Context.Value(confirmedKey{}).(bool)
+	p, err := prepareBooking(e.App, b, now, bookingOpts{imported: isImported(e.Context), confirmed: confirmed})
+	if err != nil {
+		return err
+	}
+	original := e.App
+	defer func() { e.App = original }()
+	return e.App.RunInTransaction(func(tx core.App) error {
+		e.App = tx
+		if err := checkConflicts(tx, b, p.tutor.Buffer); err != nil {
+			return err
+		}
+		if p.deferred != nil {
+			return p.deferred
+		}
+		return overlapError(e.Next())
+	})
+}
+
+// overlapError turns the database backstop's refusal (see the overlap
+// triggers in migrations) into the rule's own error.
+func overlapError(err error) error {
+	if err != nil && strings.Contains(err.Error(), "booking_overlap") {
+		return ruleError(http.StatusConflict, "start", schedule.CodeSlotConflict, "That time is no longer free.")
+	}
+	return err
+}
+
+// prepared is a booking that passed the checks that need no lock.
+type prepared struct {
+	tutor    *tutorInfo
+	deferred error // notice or advance: reported only if no overlap is found
+}
+
+// bookingOpts are how trusted code creates bookings.
+type bookingOpts struct {
+	imported  bool // skip the policy (see Imported)
+	confirmed bool // start confirmed whatever the tutor's auto_confirm
+}
+
+// prepareBooking fills the server-owned fields and checks rules 1 to 3
+// and 5 of DESIGN.md; it reads but does not lock.
+func prepareBooking(app core.App, b *core.Record, now time.Time, opts bookingOpts) (*prepared, error) {
+	imported := opts.imported
+	start, end := b.GetDateTime("start").Time(), b.GetDateTime("end").Time()
+	if err := checkTimes(start, end); err != nil {
+		return nil, err
+	}
+	t, err := loadTutor(app, b.GetString("tutor"))
+	if err != nil {
+		return nil, ruleError(http.StatusBadRequest, "tutor", "validation_missing_rel_records", "Unknown tutor.")
+	}
+	student, err := app.FindRecordById("users", b.GetString("student"))
+	if err != nil {
+		return nil, ruleError(http.StatusBadRequest, "student", "validation_missing_rel_records", "Unknown student.")
+	}
+	if student.Id == t.User || student.GetString("role") != RoleStudent {
+		return nil, ruleError(http.StatusBadRequest, "student", "not_a_student", "Lessons are booked for a student account.")
+	}
+	school, err := LoadSchool(app)
+	if err != nil {
+		return nil, err
+	}
+	fillBooking(b, t, student, school, opts)
+	p := &prepared{tutor: t}
+	if imported {
+		return p, nil
+	}
+	if !t.bookable() {
+		return nil, ruleError(http.StatusBadRequest, "tutor", CodeTutorUnavailable, "This tutor is not taking bookings.")
+	}
+	cal, err := calendar(app, t, school, start, end, "")
+	if err != nil {
+		return nil, err
+	}
+	cal.Busy = nil // overlaps are checked under the write lock
+	err = cal.Check(schedule.Interval{Start: start, End: end}, nil, now)
+	var re *schedule.RuleError
+	if errors.As(err, &re) && (re.Code == schedule.CodeTooSoon || re.Code == schedule.CodeTooFar) {
+		p.deferred = scheduleError(re)
+		return p, nil
+	}
+	if re != nil {
+		return nil, scheduleError(re)
+	}
+	return p, err
+}
+
+// maxLesson bounds a lesson's length before any lookup.
+const maxLesson = 8 * time.Hour
+
+func checkTimes(start, end time.Time) error {
+	errs := validation.Errors{}
+	if start.IsZero() {
+		errs["start"] = validation.NewError("validation_required", "A start time (UTC, RFC 3339) is required.")
+	}
+	if end.IsZero() {
+		errs["end"] = validation.NewError("validation_required", "An end time (UTC, RFC 3339) is required.")
+	}
+	if len(errs) > 0 {
+		return apis.NewBadRequestError("Failed to create record.", errs)
+	}
+	if !end.After(start) || end.Sub(start) > maxLesson {
+		return ruleError(http.StatusBadRequest, "end", schedule.CodeBadLength, "The lesson must end after it starts and last at most 8 hours.")
+	}
+	return nil
+}
+
+// fillBooking sets the server-owned fields of a new booking.
+func fillBooking(b *core.Record, t *tutorInfo, student *core.Record, school *School, opts bookingOpts) {
+	imported := opts.imported
+	b.Set("tutor_user", t.User)
+	b.Set("tutor_name", t.Name)
+	b.Set("student_name", student.GetString("name"))
+	if !imported || b.GetString("status") == "" {
+		status := StatusPending
+		if t.AutoConfirm || opts.confirmed {
+			status = StatusConfirmed
+		}
+		b.Set("status", status)
+	}
+	if b.GetString("purchase") == "" && !(imported && b.GetInt("price") > 0) {
+		minutes := int64(b.GetDateTime("end").Time().Sub(b.GetDateTime("start").Time()) / time.Minute)
+		b.Set("price", billing.LessonPrice(t.HourlyRate, minutes))
+	}
+	if b.GetString("currency") == "" {
+		currency := t.Currency
+		if currency == "" {
+			currency = school.Currency
+		}
+		b.Set("currency", currency)
+	}
+	if b.GetString("status") == StatusConfirmed && b.GetString("meeting_url") == "" {
+		b.Set("meeting_url", meetingURL(t))
+	}
+}
+
+// meetingURL is the tutor's own link, or a new unguessable Jitsi room
+// (24 random characters, about 124 bits).
+func meetingURL(t *tutorInfo) string {
+	if t.MeetingURL != "" {
+		return t.MeetingURL
+	}
+	return JitsiBase + "tutorbase-" + security.RandomStringWithAlphabet(24, "abcdefghijklmnopqrstuvwxyz0123456789")
+}
+
+// checkConflicts is rule 4, run inside the write transaction: no active
+// booking of the tutor within the buffer, none of the student at all.
+func checkConflicts(tx core.App, b *core.Record, buffer time.Duration) error {
+	start, end := b.GetDateTime("start").Time(), b.GetDateTime("end").Time()
+	n, err := countActive(tx, "tutor", b.GetString("tutor"), start.Add(-buffer), end.Add(buffer), b.Id)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		n, err = countActive(tx, "student", b.GetString("student"), start, end, b.Id)
+		if err != nil {
+			return err
+		}
+	}
+	if n > 0 {
+		return ruleError(http.StatusConflict, "start", schedule.CodeSlotConflict, "That time is no longer free.")
+	}
+	return nil
+}
+
+func countActive(app core.App, party, id string, from, to time.Time, exclude string) (int, error) {
+	var n int
+	err := app.DB().Select("count(*)").From("bookings").Where(dbx.NewExp(
+		"[["+party+"]] = {:id} AND status IN "+activeStatusesSQL+` AND start < {:to} AND "end" > {:from} AND id != {:exclude}`,
+		dbx.Params{"id": id, "from": dbTime(from), "to": dbTime(to), "exclude": exclude},
+	)).Row(&n)
+	return n, err
+}
+
+// bookingUpdateRequest: through the records API a booking's notes are all
+// that changes; the rest goes through the action routes.
+func bookingUpdateRequest(e *core.RecordRequestEvent) error {
+	if e.HasSuperuserAuth() {
+		return e.Next()
+	}
+	errs := validation.Errors{}
+	for _, f := range e.Collection.Fields.FieldNames() {
+		if slices.Contains(bookingNoteFields, f) {
+			continue
+		}
+		if e.Record.GetString(f) != e.Record.Original().GetString(f) {
+			errs[f] = validation.NewError("read_only", "Use the booking actions (confirm, cancel, reschedule) to change this.")
+		}
+	}
+	if len(errs) > 0 {
+		return apis.NewBadRequestError("Failed to update record.", errs)
+	}
+	return e.Next()
+}
+
+// bookingUpdate keeps every write path to the lifecycle: times and parties
+// never change, statuses only move forward.
+func bookingUpdate(e *core.RecordEvent) error {
+	orig := e.Record.Original()
+	errs := validation.Errors{}
+	for _, f := range bookingImmutable {
+		if e.Record.GetString(f) != orig.GetString(f) {
+			errs[f] = validation.NewError("immutable", "A booking's tutor, student and time never change; reschedule instead.")
+		}
+	}
+	from, to := orig.GetString("status"), e.Record.GetString("status")
+	if from != to && !slices.Contains(transitions[from], to) {
+		errs["status"] = validation.NewError("bad_state", "A "+from+" booking cannot become "+to+".")
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return overlapError(e.Next())
+}
+
+// ruleError is a booking rule failure in PocketBase's error shape, as a
+// field error (DESIGN.md "Booking rules").
+func ruleError(status int, field, code, message string) *router.ApiError {
+	return apis.NewApiError(status, message, validation.Errors{field: validation.NewError(code, message)})
+}
+
+func scheduleError(re *schedule.RuleError) *router.ApiError {
+	status := http.StatusBadRequest
+	if re.Code == schedule.CodeSlotConflict {
+		status = http.StatusConflict
+	}
+	return ruleError(status, re.Field, re.Code, re.Message)
+}

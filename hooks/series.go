@@ -1,0 +1,184 @@
+package hooks
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"tutorbase/internal/schedule"
+
+	validation "github.com/go-ozzo/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// MaxSeriesWeeks is the longest weekly series.
+const MaxSeriesWeeks = 52
+
+type seriesBody struct {
+	Tutor    string         `json:"tutor"`
+	Student  string         `json:"student"`
+	Start    types.DateTime `json:"start"`
+	End      types.DateTime `json:"end"`
+	Weeks    int            `json:"weeks"`
+	Subject  string         `json:"subject"`
+	Purchase string         `json:"purchase"`
+	Notes    string         `json:"notes"`
+}
+
+// errSeriesFailed rolls a series back when any occurrence broke a rule.
+var errSeriesFailed = errors.New("series rejected")
+
+func registerSeries(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.POST("/api/series", seriesRoute).Bind(apis.RequireAuth("users", core.CollectionNameSuperusers))
+		return se.Next()
+	})
+}
+
+// seriesRoute books `weeks` weekly lessons at the same local wall-clock time
+// in the tutor's zone, all or nothing: when any occurrence breaks a rule
+// nothing is written and the answer names each failing occurrence.
+func seriesRoute(e *core.RequestEvent) error {
+	var in seriesBody
+	if err := e.BindBody(&in); err != nil {
+		return e.BadRequestError("The body must be JSON: {tutor, start, end, weeks}.", nil)
+	}
+	student, err := seriesStudent(e, in.Student)
+	if err != nil {
+		return err
+	}
+	if in.Weeks < 1 || in.Weeks > MaxSeriesWeeks {
+		return ruleError(http.StatusBadRequest, "weeks", "validation_out_of_range", "A series has 1 to 52 weekly lessons.")
+	}
+	start, end := in.Start.Time(), in.End.Time()
+	if err := checkTimes(start, end); err != nil {
+		return err
+	}
+	t, err := loadTutor(e.App, in.Tutor)
+	if err != nil {
+		return ruleError(http.StatusBadRequest, "tutor", "validation_missing_rel_records", "Unknown tutor.")
+	}
+	series, bookings, err := createSeries(e, t, student, in)
+	if err != nil {
+		return err
+	}
+	bookingChanged(e.App, bookings[0], nil, EventBookingCreated, actorId(e))
+	for _, b := range bookings {
+		if err := apis.EnrichRecord(e, b); err != nil {
+			return err
+		}
+	}
+	if err := apis.EnrichRecord(e, series); err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, map[string]any{"series": series, "bookings": bookings})
+}
+
+func seriesStudent(e *core.RequestEvent, asked string) (string, error) {
+	if isStaff(e) {
+		if asked == "" {
+			return "", ruleError(http.StatusBadRequest, "student", "validation_required", "Choose the student these lessons are for.")
+		}
+		return asked, nil
+	}
+	if e.Auth.GetString("role") != RoleStudent {
+		return "", e.ForbiddenError("Only students and school staff book lessons.", nil)
+	}
+	if asked != "" && asked != e.Auth.Id {
+		return "", ruleError(http.StatusBadRequest, "student", "server_owned", "You can only book lessons for yourself.")
+	}
+	return e.Auth.Id, nil
+}
+
+func createSeries(e *core.RequestEvent, t *tutorInfo, student string, in seriesBody) (*core.Record, []*core.Record, error) {
+	start, length := in.Start.Time(), in.End.Time().Sub(in.Start.Time())
+	starts := schedule.Weekly(start, t.Location, in.Weeks)
+	local := start.In(t.Location)
+	seriesCol, err := e.App.FindCachedCollectionByNameOrId("series")
+	if err != nil {
+		return nil, nil, err
+	}
+	bookingsCol, err := e.App.FindCachedCollectionByNameOrId("bookings")
+	if err != nil {
+		return nil, nil, err
+	}
+	series := core.NewRecord(seriesCol)
+	series.Load(map[string]any{
+		"tutor": t.Id, "student": student, "subject": in.Subject, "purchase": in.Purchase,
+		"weekday": isoWeekday(local.Weekday()), "start_time": local.Format("15:04"), "minutes": int(length / time.Minute),
+		"timezone": t.Location.String(), "count": in.Weeks, "until": starts[len(starts)-1], "status": "active",
+	})
+	failures := validation.Errors{}
+	conflict := false
+	var bookings []*core.Record
+	err = e.App.RunInTransaction(func(tx core.App) error {
+		if err := tx.Save(series); err != nil {
+			return err
+		}
+		for i, s := range starts {
+			b := core.NewRecord(bookingsCol)
+			b.Load(map[string]any{
+				"tutor": t.Id, "student": student, "subject": in.Subject, "purchase": in.Purchase, "notes": in.Notes,
+				"series": series.Id, "start": s, "end": s.Add(length),
+			})
+			if err := tx.SaveWithContext(e.Request.Context(), b); err != nil {
+				code, msg := firstFieldError(err)
+				conflict = conflict || code == schedule.CodeSlotConflict
+				failures[strconv.Itoa(i)] = validation.NewError(code, s.UTC().Format(time.RFC3339)+" "+msg)
+				continue
+			}
+			bookings = append(bookings, b)
+		}
+		if len(failures) > 0 {
+			return errSeriesFailed
+		}
+		return nil
+	})
+	if errors.Is(err, errSeriesFailed) {
+		status := http.StatusBadRequest
+		if conflict {
+			status = http.StatusConflict
+		}
+		msg := "Some of these lessons cannot be booked; nothing was booked."
+		return nil, nil, apis.NewApiError(status, msg, validation.Errors{"occurrences": failures})
+	}
+	return series, bookings, err
+}
+
+// firstFieldError reads the code and message of a rule failure.
+func firstFieldError(err error) (string, string) {
+	var apiErr *router.ApiError
+	if errors.As(err, &apiErr) {
+		if data, ok := apiErr.RawData().(validation.Errors); ok {
+			for _, fe := range data {
+				var ve validation.Error
+				if errors.As(fe, &ve) {
+					return ve.Code(), ve.Message()
+				}
+			}
+		}
+		return "invalid", apiErr.Message
+	}
+	var ve validation.Errors
+	if errors.As(err, &ve) {
+		for _, fe := range ve {
+			var one validation.Error
+			if errors.As(fe, &one) {
+				return one.Code(), one.Message()
+			}
+		}
+	}
+	return "invalid", "This lesson cannot be booked."
+}
+
+// isoWeekday is 1 for Monday .. 7 for Sunday.
+func isoWeekday(d time.Weekday) int {
+	if d == time.Sunday {
+		return 7
+	}
+	return int(d)
+}

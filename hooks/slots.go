@@ -1,0 +1,131 @@
+package hooks
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	validation "github.com/go-ozzo/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// MaxSlotsSpan is the widest range the slots route answers.
+const MaxSlotsSpan = 62 * 24 * time.Hour
+
+// SlotJSON is one free lesson in the slots answer.
+type SlotJSON struct {
+	Start string `json:"start"`
+	End   string `json:"end"`
+}
+
+// SlotsJSON is the answer of GET /api/tutors/{id}/slots.
+type SlotsJSON struct {
+	Tutor    string     `json:"tutor"`
+	Timezone string     `json:"timezone"`
+	Minutes  int        `json:"minutes"`
+	Slots    []SlotJSON `json:"slots"`
+}
+
+func registerSlots(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.GET("/api/tutors/{id}/slots", slotsRoute)
+		return se.Next()
+	})
+}
+
+// slotsRoute lists a verified, active tutor's free lessons. It is public
+// and never says who booked the taken times.
+func slotsRoute(e *core.RequestEvent) error {
+	t, err := loadTutor(e.App, e.Request.PathValue("id"))
+	if err != nil || !t.bookable() {
+		return e.NotFoundError("", nil)
+	}
+	q := e.Request.URL.Query()
+	errs := validation.Errors{}
+	from, ferr := parseInstant(q.Get("from"))
+	if ferr != nil {
+		errs["from"] = ferr
+	}
+	to, terr := parseInstant(q.Get("to"))
+	if terr != nil {
+		errs["to"] = terr
+	}
+	if len(errs) == 0 && !from.Before(to) {
+		errs["to"] = validation.NewError("invalid_range", "to must be after from.")
+	}
+	if len(errs) == 0 && to.Sub(from) > MaxSlotsSpan {
+		errs["to"] = validation.NewError("range_too_long", "Ask for at most 62 days at a time.")
+	}
+	minutes := defaultMinutes(t.Lengths)
+	if s := q.Get("minutes"); s != "" {
+		m, err := strconv.Atoi(s)
+		if err != nil || !slices.Contains(t.Lengths, m) {
+			errs["minutes"] = validation.NewError(CodeBadLengthParam, "This tutor teaches lessons of "+joinInts(t.Lengths)+" minutes.")
+		}
+		minutes = m
+	}
+	if len(errs) > 0 {
+		return apis.NewBadRequestError("Invalid slots query.", errs)
+	}
+	school, err := LoadSchool(e.App)
+	if err != nil {
+		return err
+	}
+	cal, err := calendar(e.App, t, school, from, to, "")
+	if err != nil {
+		return err
+	}
+	free := cal.Slots(from, to, time.Duration(minutes)*time.Minute, time.Now())
+	out := SlotsJSON{Tutor: t.Id, Timezone: t.Location.String(), Minutes: minutes, Slots: make([]SlotJSON, len(free))}
+	for i, s := range free {
+		out.Slots[i] = SlotJSON{Start: s.Start.UTC().Format(time.RFC3339), End: s.End.UTC().Format(time.RFC3339)}
+	}
+	return e.JSON(http.StatusOK, out)
+}
+
+// CodeBadLengthParam is the slots route's answer to a length the tutor does
+// not teach (the booking rule's own code).
+const CodeBadLengthParam = "bad_length"
+
+// defaultMinutes is the length shown when a client does not ask: an hour if
+// the tutor teaches it, else their first length.
+func defaultMinutes(lengths []int) int {
+	if slices.Contains(lengths, 60) || len(lengths) == 0 {
+		return 60
+	}
+	return lengths[0]
+}
+
+// parseInstant reads an RFC 3339 instant (any offset) or PocketBase's
+// "2006-01-02 15:04:05.000Z" form.
+func parseInstant(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, validation.NewError("validation_required", "Give an RFC 3339 instant, e.g. 2027-03-29T07:00:00Z.")
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC(), nil
+	}
+	// an unescaped "+02:00" offset arrives as " 02:00" in a query string
+	if t, err := time.Parse(time.RFC3339Nano, strings.Replace(s, " ", "+", 1)); err == nil && strings.Contains(s, "T") {
+		return t.UTC(), nil
+	}
+	if t, err := types.ParseDateTime(s); err == nil && !t.IsZero() {
+		return t.Time().UTC(), nil
+	}
+	return time.Time{}, validation.NewError("validation_invalid_date", "Give an RFC 3339 instant, e.g. 2027-03-29T07:00:00Z.")
+}
+
+func joinInts(v []int) string {
+	s := ""
+	for i, n := range v {
+		if i > 0 {
+			s += ", "
+		}
+		s += strconv.Itoa(n)
+	}
+	return s
+}
