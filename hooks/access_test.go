@@ -98,7 +98,7 @@ func accessCases() []accessCase {
 		},
 		{
 			collection: "availability",
-			list:       row{0, 0, 0, 1, 0, 1, 1},
+			list:       row{0, 0, 0, 1, 7, 8, 8},
 			view:       "availability", viewWant: row{404, 404, 404, 200, 404, 200, 200},
 			create: func(string) any {
 				return map[string]any{"tutor": cast.Tutors[hookstest.Tutor], "weekday": 2, "start": "09:00", "end": "12:00"}
@@ -148,6 +148,22 @@ func accessCases() []accessCase {
 			create:     func(string) any { return map[string]any{} },
 			createWant: row{403, 403, 403, 403, 403, 403, 400},
 			update:     map[string]any{"status": "cancelled"}, updateWant: row{403, 403, 403, 403, 403, 403, 200},
+			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
+		},
+		{
+			collection: "bookings",
+			list:       row{0, 4, 0, 3, 1, 4, 4},
+			view:       "booking", viewWant: row{404, 200, 404, 200, 404, 200, 200},
+			create: func(role string) any {
+				start, end := romeSlot(3, 10, 0, 60)
+				body := map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": start, "end": end}
+				if role == hookstest.Admin || role == hookstest.Superuser {
+					body["student"] = users(hookstest.Student2)
+				}
+				return body
+			},
+			createWant: row{400, 200, 200, 400, 400, 200, 200},
+			update:     map[string]any{"notes": "Bring the workbook"}, updateWant: row{404, 200, 404, 200, 404, 200, 200},
 			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
 		},
 		{

@@ -91,7 +91,7 @@ func buildFixture(app core.App, c *hookstest.Cast) error {
 			return map[string]any{"owner": c.Users[hookstest.Tutor], "title": "Notes", "file": f, "version": 1, "shared_with": []string{student}}
 		}},
 		{"notification", "notifications", func() map[string]any {
-			return map[string]any{"user": student, "kind": "booking_confirmed", "title": "Lesson confirmed"}
+			return map[string]any{"user": student, "kind": "payment_received", "title": "Payment received"}
 		}},
 		{"delivery", "deliveries", func() map[string]any {
 			return map[string]any{"notification": c.IDs["notification"], "user": student, "channel": "email", "status": "queued"}
@@ -107,6 +107,21 @@ func buildFixture(app core.App, c *hookstest.Cast) error {
 		if err := save(s.name, s.collection, s.data()); err != nil {
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
+	}
+	// the second tutor teaches every day 08:00-20:00 in Rome: the booking
+	// tests book with them
+	for d := 1; d <= 7; d++ {
+		if err := save(fmt.Sprintf("tutor2_window_%d", d), "availability", map[string]any{
+			"tutor": c.Tutors[hookstest.Tutor2], "weekday": d, "start": "08:00", "end": "20:00", "timezone": "Europe/Rome",
+		}); err != nil {
+			return err
+		}
+	}
+	if err := save("past_confirmed", "bookings", map[string]any{
+		"tutor": c.Tutors[hookstest.Tutor2], "student": student, "start": past.Add(14 * time.Hour), "end": past.Add(15 * time.Hour),
+		"status": "confirmed",
+	}); err != nil {
+		return err
 	}
 	profile, err := app.FindFirstRecordByData("students", "user", student)
 	if err != nil {

@@ -1,6 +1,12 @@
 package hooks_test
 
-import "github.com/pocketbase/dbx"
+import (
+	"context"
+
+	"tutorbase/hooks"
+
+	"github.com/pocketbase/dbx"
+)
 
 // dbxHash builds a HashExp from key/value pairs.
 func dbxHash(kv ...any) dbx.HashExp {
@@ -10,3 +16,5 @@ func dbxHash(kv ...any) dbx.HashExp {
 	}
 	return h
 }
+
+func importedCtx() context.Context { return hooks.Imported(context.Background()) }

@@ -1,0 +1,159 @@
+// Command loadtest is Tutorbase's loopback load test (`make bench`). It
+// seeds a Tutorbase data dir and a plain PocketBase one (bench/plainpb) with
+// the same users and bookings, starts each built binary on a free loopback
+// port, drives it with closed-loop (saturation) and open-loop (fixed offered
+// rate) phases, checks the invariants (no overlapping bookings, no 5xx, no
+// acknowledged booking lost across kill -9) and prints a markdown report.
+//
+// It builds nothing: pass the binaries with -tutorbase and -plain. See
+// docs/benchmarks.md for the method and the figures.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// options are the command-line flags.
+type options struct {
+	tutorbase, plain string
+	bookings, tutors  int
+	students, clients int
+	duration, warmup  time.Duration
+	createRate        float64
+	slotsRate         float64
+	listRate          float64
+	phases            string
+	scale             bool
+	scaleSmall        int
+	scaleLarge        int
+	out, jsonOut      string
+	seed              uint64
+	workdir           string
+	keep              bool
+}
+
+// allPhases are the phases -phases may name, in the order they run.
+var allPhases = []string{
+	"create", "plain-create", "slots", "list", "plain-list",
+	"open-create", "open-slots", "open-list", "durability",
+}
+
+func parseFlags() options {
+	var o options
+	flag.StringVar(&o.tutorbase, "tutorbase", "bin/tutorbase", "the built Tutorbase binary")
+	flag.StringVar(&o.plain, "plain", "bin/plainpb", "the built plain PocketBase baseline (bench/plainpb)")
+	flag.IntVar(&o.bookings, "bookings", 50000, "bookings seeded before the phases")
+	flag.IntVar(&o.tutors, "tutors", 200, "tutors seeded (verified, active, available Mon-Sun 00:00-24:00)")
+	flag.IntVar(&o.students, "students", 2000, "students seeded")
+	flag.IntVar(&o.clients, "clients", 32, "concurrent clients of the closed-loop phases")
+	flag.DurationVar(&o.duration, "duration", 10*time.Second, "measured time of each phase")
+	flag.DurationVar(&o.warmup, "warmup", time.Second, "unmeasured run before each phase")
+	flag.Float64Var(&o.createRate, "rate-create", 600, "offered rate of open-create (requests/s)")
+	flag.Float64Var(&o.slotsRate, "rate-slots", 1500, "offered rate of open-slots (requests/s)")
+	flag.Float64Var(&o.listRate, "rate-list", 1000, "offered rate of open-list (requests/s)")
+	flag.StringVar(&o.phases, "phases", "all", "comma-separated phases to run, or all: "+strings.Join(allPhases, ","))
+	flag.BoolVar(&o.scale, "scale", true, "also compare p95 of slots and my-bookings with -scale-small vs -scale-large bookings")
+	flag.IntVar(&o.scaleSmall, "scale-small", 1000, "bookings of the small scale run")
+	flag.IntVar(&o.scaleLarge, "scale-large", 100000, "bookings of the large scale run")
+	flag.StringVar(&o.out, "out", "", "write the report here (.json: JSON, anything else: markdown)")
+	flag.StringVar(&o.jsonOut, "json", "", "also write the results as JSON here")
+	flag.Uint64Var(&o.seed, "seed", 1, "random seed (data and request mix)")
+	flag.StringVar(&o.workdir, "workdir", "", "where the temp data dirs go (default: the system temp dir)")
+	flag.BoolVar(&o.keep, "keep", false, "keep the data dirs and server logs")
+	flag.Parse()
+	return o
+}
+
+func (o options) selected() ([]string, error) {
+	if o.phases == "" || o.phases == "all" {
+		return allPhases, nil
+	}
+	var out []string
+	for _, p := range strings.Split(o.phases, ",") {
+		p = strings.TrimSpace(p)
+		if p == "scale" || p == "none" {
+			continue
+		}
+		if !slices.Contains(allPhases, p) {
+			return nil, fmt.Errorf("unknown phase %q (known: %s)", p, strings.Join(allPhases, ","))
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func main() {
+	log.SetFlags(log.Ltime)
+	o := parseFlags()
+	if err := run(o); err != nil {
+		log.Fatalf("loadtest: %v", err)
+	}
+}
+
+func run(o options) error {
+	phases, err := o.selected()
+	if err != nil {
+		return err
+	}
+	for _, bin := range []string{o.tutorbase, o.plain} {
+		if _, err := os.Stat(bin); err != nil {
+			return fmt.Errorf("%s: %w (build it first: make build, go build -o bin/plainpb ./bench/plainpb)", bin, err)
+		}
+	}
+	root, err := os.MkdirTemp(o.workdir, "tutorbase-bench-")
+	if err != nil {
+		return err
+	}
+	if o.keep {
+		log.Printf("data dirs and logs kept in %s", root)
+	} else {
+		defer os.RemoveAll(root)
+	}
+
+	rep := &report{Machine: describeMachine(), Command: commandLine(), Options: o, Started: time.Now()}
+	b := newBench(o, root)
+	defer b.close()
+
+	if len(phases) > 0 {
+		if err := b.prepare(phases); err != nil {
+			return err
+		}
+		rep.Seeds = b.seeds
+		for _, p := range phases {
+			res, err := b.runPhase(p)
+			if err != nil {
+				return fmt.Errorf("phase %s: %w", p, err)
+			}
+			rep.Phases = append(rep.Phases, res...)
+		}
+		if b.tb != nil {
+			inv, err := b.invariants()
+			if err != nil {
+				return err
+			}
+			rep.Invariants = inv
+		}
+		rep.Durability = b.durability
+	}
+	if o.scale {
+		sc, err := b.runScale()
+		if err != nil {
+			return fmt.Errorf("scale: %w", err)
+		}
+		rep.Scale = sc
+	}
+	rep.Finished = time.Now()
+	return rep.write(o)
+}
+
+func commandLine() string {
+	args := append([]string{filepath.Base(os.Args[0])}, os.Args[1:]...)
+	return strings.Join(args, " ")
+}

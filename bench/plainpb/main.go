@@ -1,0 +1,103 @@
+// Command plainpb is the baseline of Tutorbase's load test: a plain
+// PocketBase v0.36.8 (no Tutorbase hooks, no jsvm, default settings, so rate
+// limits are off) whose bootstrap creates a `bookings` collection of the same
+// shape as Tutorbase's: the same fields (relations included, pointing at
+// minimal tutors, subjects, purchases and series collections), the same
+// indexes, a public create rule and the list rule
+// `student = @request.auth.id || tutor_user = @request.auth.id`.
+//
+// Comparing its create rate with Tutorbase's, in the same run on the same
+// machine, shows what Tutorbase's booking rules cost (docs/benchmarks.md).
+package main
+
+import (
+	"log"
+
+	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// ListRule is the bookings list/view rule: each user sees their own lessons,
+// as in Tutorbase (minus the admin clause, which has no users.role here).
+const ListRule = "student = @request.auth.id || tutor_user = @request.auth.id"
+
+func main() {
+	app := pocketbase.New()
+	app.OnBootstrap().BindFunc(func(e *core.BootstrapEvent) error {
+		if err := e.Next(); err != nil {
+			return err
+		}
+		return ensureSchema(e.App)
+	})
+	if err := app.Start(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// ensureSchema creates the collections once; later starts find them.
+func ensureSchema(app core.App) error {
+	if _, err := app.FindCollectionByNameOrId("bookings"); err == nil {
+		return nil
+	}
+	return app.RunInTransaction(func(tx core.App) error {
+		users, err := tx.FindCollectionByNameOrId("users")
+		if err != nil {
+			return err
+		}
+		// tiny stand-ins for the collections bookings' relations point at
+		ids := map[string]string{}
+		for _, name := range []string{"tutors", "subjects", "purchases", "series"} {
+			c := core.NewBaseCollection(name)
+			c.Fields.Add(&core.TextField{Name: "name", Max: 120})
+			if name == "tutors" {
+				c.Fields.Add(&core.RelationField{Name: "user", CollectionId: users.Id, MaxSelect: 1})
+			}
+			if err := tx.Save(c); err != nil {
+				return err
+			}
+			ids[name] = c.Id
+		}
+		rel := func(name, collectionId string, required bool) *core.RelationField {
+			return &core.RelationField{Name: name, CollectionId: collectionId, MaxSelect: 1, Required: required}
+		}
+		b := core.NewBaseCollection("bookings")
+		b.Fields.Add(
+			rel("tutor", ids["tutors"], true),
+			rel("tutor_user", users.Id, false),
+			rel("student", users.Id, true),
+			&core.TextField{Name: "tutor_name", Max: 120},
+			&core.TextField{Name: "student_name", Max: 120},
+			rel("subject", ids["subjects"], false),
+			rel("purchase", ids["purchases"], false),
+			&core.DateField{Name: "start", Required: true},
+			&core.DateField{Name: "end", Required: true},
+			&core.SelectField{Name: "status", Values: []string{"pending", "confirmed", "cancelled", "completed", "no_show"}, MaxSelect: 1, Required: true},
+			rel("series", ids["series"], false),
+			&core.NumberField{Name: "price", OnlyInt: true, Min: types.Pointer(0.0), Max: types.Pointer(1e8)},
+			&core.TextField{Name: "currency", Min: 3, Max: 3, Pattern: `^[A-Z]{3}$`},
+			&core.URLField{Name: "meeting_url"},
+			&core.TextField{Name: "notes", Max: 2000},
+			rel("cancelled_by", users.Id, false),
+			&core.TextField{Name: "cancel_reason", Max: 500},
+			&core.DateField{Name: "cancelled_at"},
+			&core.BoolField{Name: "late_cancel"},
+			&core.AutodateField{Name: "created", OnCreate: true},
+			&core.AutodateField{Name: "updated", OnCreate: true, OnUpdate: true},
+		)
+		b.AddIndex("idx_bookings_tutor_start", false, "tutor, start", "")
+		b.AddIndex("idx_bookings_student_start", false, "student, start", "")
+		b.AddIndex("idx_bookings_tutor_user_start", false, "tutor_user, start", "")
+		b.AddIndex("idx_bookings_status_end", false, "status, \"end\"", "")
+		b.AddIndex("idx_bookings_series", false, "series", "series != ''")
+		b.AddIndex("idx_bookings_purchase", false, "purchase", "purchase != ''")
+		b.ListRule = types.Pointer(ListRule)
+		b.ViewRule = types.Pointer(ListRule)
+		b.CreateRule = types.Pointer("")
+		if err := tx.Save(b); err != nil {
+			return err
+		}
+		b.Fields.Add(rel("rescheduled_from", b.Id, false))
+		return tx.Save(b)
+	})
+}
