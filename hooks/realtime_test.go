@@ -1,0 +1,55 @@
+package hooks_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"tutorbase/hooks/hookstest"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Tutors and students watch their bookings change live, each seeing only
+// their own, and get an in-app notification live too.
+func TestRealtimeBookings(t *testing.T) {
+	app := cast.Clone(t)
+	defer app.Cleanup()
+	srv := hookstest.Serve(t, app)
+
+	tutor := hookstest.Subscribe(t, srv, cast.Tokens[hookstest.Tutor2], "bookings/*", "notifications/*")
+	student := hookstest.Subscribe(t, srv, cast.Tokens[hookstest.Student], "bookings/*", "notifications/*")
+	other := hookstest.Subscribe(t, srv, cast.Tokens[hookstest.Student2], "bookings/*", "notifications/*")
+	otherTutor := hookstest.Subscribe(t, srv, cast.Tokens[hookstest.Tutor], "bookings/*")
+
+	s, e := romeSlot(3, 10, 0, 60)
+	res := hookstest.Call(t, srv, http.MethodPost, bookingsURL, cast.Tokens[hookstest.Student], map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": s, "end": e})
+	require.Equal(t, 200, res.Status, string(res.Body))
+	id := res.JSON()["id"].(string)
+
+	ev, ok := tutor.Until("bookings/*", 5*time.Second)
+	require.True(t, ok, "the tutor sees the new booking live")
+	require.Equal(t, "create", ev.Data["action"])
+	require.Equal(t, id, ev.Data["record"].(map[string]any)["id"])
+	ev, ok = tutor.Until("notifications/*", 5*time.Second)
+	require.True(t, ok, "and an in-app notification")
+	require.Equal(t, "booking_created", ev.Data["record"].(map[string]any)["kind"])
+
+	_, ok = student.Until("bookings/*", 5*time.Second)
+	require.True(t, ok, "the student sees their own booking")
+
+	res = hookstest.Call(t, srv, http.MethodPost, "/api/bookings/"+id+"/cancel", cast.Tokens[hookstest.Tutor2], map[string]any{"reason": "Ill"})
+	require.Equal(t, 200, res.Status, string(res.Body))
+	ev, ok = student.Until("bookings/*", 5*time.Second)
+	require.True(t, ok)
+	require.Equal(t, "update", ev.Data["action"])
+	require.Equal(t, "cancelled", ev.Data["record"].(map[string]any)["status"])
+	ev, ok = student.Until("notifications/*", 5*time.Second)
+	require.True(t, ok, "the student is told live")
+	require.Equal(t, "booking_cancelled", ev.Data["record"].(map[string]any)["kind"])
+
+	_, ok = other.Next(time.Second)
+	require.False(t, ok, "another student sees nothing of it")
+	_, ok = otherTutor.Next(200 * time.Millisecond)
+	require.False(t, ok, "nor does another tutor")
+}

@@ -1,0 +1,145 @@
+package hooks_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+
+	"tutorbase/hooks/hookstest"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/stretchr/testify/require"
+)
+
+func TestSeries(t *testing.T) {
+	t.Run("weekly lessons keep their local time across the DST change", func(t *testing.T) {
+		app := cast.Clone(t)
+		defer app.Cleanup()
+		setTutor(hookstest.Tutor2, map[string]any{"max_advance_days": 0})(t, app, nil)
+		srv := hookstest.Serve(t, app)
+		// Monday 15 March 2027, 10:00 in Rome (09:00Z); DST starts on 28 March
+		res := hookstest.Call(t, srv, http.MethodPost, "/api/series", cast.Tokens[hookstest.Student], map[string]any{
+			"tutor": cast.Tutors[hookstest.Tutor2], "start": "2027-03-15T09:00:00Z", "end": "2027-03-15T10:00:00Z", "weeks": 4, "notes": "Algebra",
+		})
+		require.Equal(t, 200, res.Status, string(res.Body))
+		var out struct {
+			Series   map[string]any   `json:"series"`
+			Bookings []map[string]any `json:"bookings"`
+		}
+		require.NoError(t, json.Unmarshal(res.Body, &out))
+		require.Len(t, out.Bookings, 4)
+		var starts []string
+		for _, b := range out.Bookings {
+			starts = append(starts, b["start"].(string))
+			require.Equal(t, out.Series["id"], b["series"])
+			require.Equal(t, "Algebra", b["notes"])
+		}
+		require.Equal(t, []string{"2027-03-15 09:00:00.000Z", "2027-03-22 09:00:00.000Z", "2027-03-29 08:00:00.000Z", "2027-04-05 08:00:00.000Z"}, starts)
+		require.Equal(t, "10:00", out.Series["start_time"])
+		require.EqualValues(t, 1, out.Series["weekday"])
+		require.Equal(t, "Europe/Rome", out.Series["timezone"])
+		requireNotified(t, app, hookstest.Tutor2, "booking_created", 1)
+
+		t.Run("cancel this one and all following", func(t *testing.T) {
+			third := out.Bookings[2]["id"].(string)
+			res := hookstest.Call(t, srv, http.MethodPost, "/api/bookings/"+third+"/cancel", cast.Tokens[hookstest.Student], map[string]any{"following": true})
+			require.Equal(t, 200, res.Status, string(res.Body))
+			for i, b := range out.Bookings {
+				want := "confirmed"
+				if i >= 2 {
+					want = "cancelled"
+				}
+				requireBooking(t, app, b["id"].(string), map[string]any{"status": want})
+			}
+			s, err := app.FindRecordById("series", out.Series["id"].(string))
+			require.NoError(t, err)
+			require.Equal(t, "cancelled", s.GetString("status"))
+		})
+		t.Run("cancel one occurrence", func(t *testing.T) {
+			first := out.Bookings[0]["id"].(string)
+			res := hookstest.Call(t, srv, http.MethodPost, "/api/bookings/"+first+"/cancel", cast.Tokens[hookstest.Student], nil)
+			require.Equal(t, 200, res.Status, string(res.Body))
+			requireBooking(t, app, out.Bookings[1]["id"].(string), map[string]any{"status": "confirmed"})
+		})
+	})
+
+	t.Run("all or nothing: a conflict in week 3 writes nothing", func(t *testing.T) {
+		app := cast.Clone(t)
+		defer app.Cleanup()
+		first := romeTime(7, 10, 0)
+		third := romeTime(21, 10, 0)
+		bookedBy(hookstest.Student2, hookstest.Tutor2, third.Format(time.RFC3339), third.Add(time.Hour).Format(time.RFC3339))(t, app, nil)
+		before := countAll(t, app)
+		srv := hookstest.Serve(t, app)
+		res := hookstest.Call(t, srv, http.MethodPost, "/api/series", cast.Tokens[hookstest.Student], map[string]any{
+			"tutor": cast.Tutors[hookstest.Tutor2], "start": first, "end": first.Add(time.Hour), "weeks": 4,
+		})
+		require.Equal(t, 409, res.Status, string(res.Body))
+		require.Contains(t, string(res.Body), `"occurrences":{"2":{"code":"slot_conflict","message":"`+third.Format(time.RFC3339))
+		require.NotContains(t, string(res.Body), `"0":`)
+		require.Equal(t, before, countAll(t, app), "nothing is written")
+	})
+
+	t.Run("every failing occurrence is listed with its code", func(t *testing.T) {
+		app := cast.Clone(t)
+		defer app.Cleanup()
+		srv := hookstest.Serve(t, app)
+		first := romeTime(70, 10, 0) // weeks 3 and 4 fall beyond the 90-day limit
+		res := hookstest.Call(t, srv, http.MethodPost, "/api/series", cast.Tokens[hookstest.Student], map[string]any{
+			"tutor": cast.Tutors[hookstest.Tutor2], "start": first, "end": first.Add(time.Hour), "weeks": 5,
+		})
+		require.Equal(t, 400, res.Status, string(res.Body))
+		require.Contains(t, string(res.Body), `"3":{"code":"too_far"`)
+		require.Contains(t, string(res.Body), `"4":{"code":"too_far"`)
+		n, err := app.CountRecords("series")
+		require.NoError(t, err)
+		require.EqualValues(t, 1, n, "only the fixture's series")
+	})
+
+	t.Run("bad input", func(t *testing.T) {
+		app := cast.Clone(t)
+		defer app.Cleanup()
+		srv := hookstest.Serve(t, app)
+		s, e := romeSlot(7, 10, 0, 60)
+		for _, c := range []struct {
+			name, role string
+			body       map[string]any
+			status     int
+			want       string
+		}{
+			{"zero weeks", hookstest.Student, map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": s, "end": e, "weeks": 0}, 400, `"weeks":{"code":"validation_out_of_range"`},
+			{"53 weeks", hookstest.Student, map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": s, "end": e, "weeks": 53}, 400, `"weeks":{"code":"validation_out_of_range"`},
+			{"an unknown tutor", hookstest.Student, map[string]any{"tutor": "nosuchtutor0000", "start": s, "end": e, "weeks": 2}, 400, `"tutor":{"code":"validation_missing_rel_records"`},
+			{"a tutor cannot book a series", hookstest.Tutor2, map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": s, "end": e, "weeks": 2}, 403, `"status":403`},
+			{"a visitor", hookstest.Visitor, map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": s, "end": e, "weeks": 2}, 401, `"status":401`},
+			{"no times", hookstest.Student, map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "weeks": 2}, 400, `"start":{"code":"validation_required"`},
+		} {
+			res := hookstest.Call(t, srv, http.MethodPost, "/api/series", cast.Tokens[c.role], c.body)
+			require.Equal(t, c.status, res.Status, "%s: %s", c.name, res.Body)
+			require.Contains(t, string(res.Body), c.want, c.name)
+		}
+		require.Equal(t, int64(fixtureBookings), countWhere(t, app, "bookings", nil))
+	})
+}
+
+func countAll(t testing.TB, app core.App) [2]int64 {
+	b, err := app.CountRecords("bookings")
+	require.NoError(t, err)
+	s, err := app.CountRecords("series")
+	require.NoError(t, err)
+	return [2]int64{b, s}
+}
+
+func countWhere(t testing.TB, app core.App, collection string, where dbx.Expression) int64 {
+	var n int64
+	var err error
+	if where == nil {
+		n, err = app.CountRecords(collection)
+	} else {
+		n, err = app.CountRecords(collection, where)
+	}
+	require.NoError(t, err)
+	return n
+}
