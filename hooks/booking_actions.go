@@ -120,7 +120,7 @@ func confirmBooking(e *core.RequestEvent, b *core.Record, p party) error {
 	if err := e.App.Save(b); err != nil {
 		return err
 	}
-	bookingChanged(e.App, b, nil, EventBookingConfirmed, actorId(e))
+	BookingChanged(e.App, b, nil, EventBookingConfirmed, actorId(e))
 	return respond(e, b)
 }
 
@@ -178,7 +178,7 @@ func cancelBooking(e *core.RequestEvent, b *core.Record, p party) error {
 		return err
 	}
 	for _, r := range targets {
-		bookingChanged(e.App, r, nil, EventBookingCancelled, actorId(e))
+		BookingChanged(e.App, r, nil, EventBookingCancelled, actorId(e))
 	}
 	if fresh, err := e.App.FindRecordById("bookings", b.Id); err == nil {
 		b = fresh
@@ -264,7 +264,7 @@ func rescheduleBooking(e *core.RequestEvent, b *core.Record, p party) error {
 	if err != nil {
 		return err
 	}
-	bookingChanged(e.App, nb, b, EventBookingRescheduled, actorId(e))
+	BookingChanged(e.App, nb, b, EventBookingRescheduled, actorId(e))
 	return respond(e, nb)
 }
 

@@ -78,9 +78,9 @@ func tutorFromRecord(app core.App, r *core.Record) (*tutorInfo, error) {
 }
 
 // calendar builds the tutor's schedule.Calendar for lessons in [from, to):
-// availability, time off and active bookings near that range. exclude
-// leaves one booking out of Busy (a reschedule's own old lesson).
-func calendar(app core.App, t *tutorInfo, school *School, from, to time.Time, exclude string) (schedule.Calendar, error) {
+// availability, time off and, with busy, the active bookings near that
+// range.
+func calendar(app core.App, t *tutorInfo, school *School, from, to time.Time, busy bool) (schedule.Calendar, error) {
 	c := schedule.Calendar{
 		Location: t.Location, Buffer: t.Buffer, MinNotice: t.MinNotice, MaxAdvance: t.MaxAdvance, Step: school.SlotStep,
 	}
@@ -96,8 +96,10 @@ func calendar(app core.App, t *tutorInfo, school *School, from, to time.Time, ex
 	if c.TimeOff, err = loadIntervals(app, "time_off", "tutor = {:id}", t.Id, from.Add(-margin), to.Add(margin), ""); err != nil {
 		return c, err
 	}
-	busyFrom, busyTo := from.Add(-t.Buffer-margin), to.Add(t.Buffer+margin)
-	c.Busy, err = loadIntervals(app, "bookings", "tutor = {:id} AND status IN "+activeStatusesSQL, t.Id, busyFrom, busyTo, exclude)
+	if busy {
+		busyFrom, busyTo := from.Add(-t.Buffer-margin), to.Add(t.Buffer+margin)
+		c.Busy, err = loadIntervals(app, "bookings", "tutor = {:id} AND status IN "+activeStatusesSQL, t.Id, busyFrom, busyTo, "")
+	}
 	return c, err
 }
 

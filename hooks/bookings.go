@@ -40,7 +40,7 @@ var bookingImmutable = []string{"tutor", "student", "start", "end", "purchase", 
 
 // transitions are the allowed status changes.
 var transitions = map[string][]string{
-	StatusPending:   {StatusConfirmed, StatusCancelled, StatusCompleted},
+	StatusPending:   {StatusConfirmed, StatusCancelled},
 	StatusConfirmed: {StatusCancelled, StatusCompleted, StatusNoShow},
 }
 
@@ -83,7 +83,7 @@ func bookingCreateRequest(e *core.RecordRequestEvent) error {
 	if err := e.Next(); err != nil {
 		return err
 	}
-	bookingChanged(e.App, e.Record, nil, EventBookingCreated, actorId(e.RequestEvent))
+	BookingChanged(e.App, e.Record, nil, EventBookingCreated, actorId(e.RequestEvent))
 	return nil
 }
 
@@ -172,11 +172,10 @@ func prepareBooking(app core.App, b *core.Record, now time.Time, opts bookingOpt
 	if !t.bookable() {
 		return nil, ruleError(http.StatusBadRequest, "tutor", CodeTutorUnavailable, "This tutor is not taking bookings.")
 	}
-	cal, err := calendar(app, t, school, start, end, "")
+	cal, err := calendar(app, t, school, start, end, false) // overlaps are checked under the write lock
 	if err != nil {
 		return nil, err
 	}
-	cal.Busy = nil // overlaps are checked under the write lock
 	err = cal.Check(schedule.Interval{Start: start, End: end}, nil, now)
 	var re *schedule.RuleError
 	if errors.As(err, &re) && (re.Code == schedule.CodeTooSoon || re.Code == schedule.CodeTooFar) {

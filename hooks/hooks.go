@@ -21,6 +21,7 @@ func Register(app core.App, cfg config.Config) error {
 	registerProfiles(app)
 	registerAvailability(app)
 	registerBookings(app)
+	registerCalendar(app)
 	registerGuards(app)
 	registerAudit(app)
 	registerHTTP(app, cfg)

@@ -52,10 +52,10 @@ func recipient(app core.App, u *core.Record) notify.Recipient {
 	return notify.Recipient{Name: u.GetString("name"), Locale: u.GetString("locale"), Location: loc}
 }
 
-// bookingChanged notifies the other party of a booking change: the tutor
+// BookingChanged notifies the other party of a booking change: the tutor
 // when the student acts, the student when the tutor acts, both when staff
 // act. old is the previous booking of a reschedule.
-func bookingChanged(app core.App, b *core.Record, old *core.Record, kind, actor string) {
+func BookingChanged(app core.App, b *core.Record, old *core.Record, kind, actor string) {
 	var to []string
 	for _, u := range []string{b.GetString("student"), b.GetString("tutor_user")} {
 		if u != "" && u != actor && !slices.Contains(to, u) {

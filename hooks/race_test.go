@@ -36,7 +36,9 @@ func manyStudents(t testing.TB, app core.App, n int) []string {
 	return tokens
 }
 
-func itoa3(i int) string { return string([]byte{byte('0' + i/100%10), byte('0' + i/10%10), byte('0' + i%10)}) }
+func itoa3(i int) string {
+	return string([]byte{byte('0' + i/100%10), byte('0' + i/10%10), byte('0' + i%10)})
+}
 
 // TestConcurrentBookingsOneWinner: 50 students book the same slot at the
 // same moment through the HTTP API; exactly one wins, 49 get a 409, and the

@@ -75,7 +75,7 @@ func slotsRoute(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	cal, err := calendar(e.App, t, school, from, to, "")
+	cal, err := calendar(e.App, t, school, from, to, true)
 	if err != nil {
 		return err
 	}

@@ -40,6 +40,8 @@ func StatsOf(app core.App, id string) *Stats {
 // All lists every Tutorbase job.
 func All(cfg config.Config) []Job {
 	return []Job{
+		{ID: "tutorbase_complete_lessons", Schedule: "*/5 * * * *", Run: CompleteEnded},
+		{ID: "tutorbase_expire_pending", Schedule: "*/5 * * * *", Run: ExpirePending},
 		{ID: "tutorbase_login_attempts_cleanup", Schedule: "17 4 * * *", Run: CleanupLoginAttempts},
 	}
 }

@@ -1,0 +1,77 @@
+package jobs
+
+import (
+	"time"
+
+	"tutorbase/hooks"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// batchSize bounds one pass of a job over bookings; a job loops until done.
+const batchSize = 200
+
+// CompleteEnded marks confirmed lessons whose end has passed as completed.
+func CompleteEnded(app core.App, now time.Time) error {
+	return eachBooking(app, "status = 'confirmed' && end <= {:now}", now, func(b *core.Record) error {
+		b.Set("status", hooks.StatusCompleted)
+		return app.Save(b)
+	})
+}
+
+// ExpirePending cancels requests the tutor never answered: those whose
+// start has come, and those older than the school's pending_expiry_hours.
+// Both parties are told.
+func ExpirePending(app core.App, now time.Time) error {
+	school, err := hooks.LoadSchool(app)
+	if err != nil {
+		return err
+	}
+	stale := now.Add(-school.PendingExpiry)
+	if school.PendingExpiry <= 0 {
+		stale = time.Time{}
+	}
+	filter := "status = 'pending' && (start <= {:now} || created <= {:stale})"
+	return eachBooking(app, filter, now, func(b *core.Record) error {
+		b.Set("status", hooks.StatusCancelled)
+		b.Set("cancel_reason", "expired")
+		b.Set("cancelled_at", now)
+		if err := app.Save(b); err != nil {
+			return err
+		}
+		hooks.BookingChanged(app, b, nil, hooks.EventBookingCancelled, "")
+		return nil
+	}, dbx.Params{"stale": stale})
+}
+
+// eachBooking applies fn to every booking matching filter ({:now} bound),
+// in batches, oldest end first.
+func eachBooking(app core.App, filter string, now time.Time, fn func(*core.Record) error, extra ...dbx.Params) error {
+	params := dbx.Params{"now": now}
+	for _, p := range extra {
+		for k, v := range p {
+			params[k] = v
+		}
+	}
+	for k, v := range params { // compare dates the way PocketBase stores them
+		if t, ok := v.(time.Time); ok {
+			params[k] = t.UTC().Format(types.DefaultDateLayout)
+		}
+	}
+	for {
+		batch, err := app.FindRecordsByFilter("bookings", filter, "end", batchSize, 0, params)
+		if err != nil {
+			return err
+		}
+		for _, b := range batch {
+			if err := fn(b); err != nil {
+				return err
+			}
+		}
+		if len(batch) < batchSize {
+			return nil
+		}
+	}
+}
