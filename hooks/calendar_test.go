@@ -1,7 +1,6 @@
 package hooks_test
 
 import (
-	"os"
 	"context"
 	"io"
 	"net/http"
@@ -450,15 +449,4 @@ func TestCalendarQueryPlan(t *testing.T) {
 	}
 	require.NoError(t, q.All(&lessons))
 	require.Len(t, lessons, n, "the query finds what the plain OR finds")
-}
-
-func TestCalendarScratchDump(t *testing.T) {
-	app := cast.Clone(t)
-	defer app.Cleanup()
-	srv := hookstest.Serve(t, app)
-	b, _ := app.FindRecordById("bookings", cast.IDs["booking"])
-	b.Set("notes", "Ciao, è un test; con \"virgolette\" e una riga\nnuova — 数学 "+strings.Repeat("lungo ", 20))
-	require.NoError(t, app.Save(b))
-	res := hookstest.Call(t, srv, http.MethodGet, feedPath(calendarToken(t, app, hookstest.Student)), "", nil)
-	require.NoError(t, os.WriteFile("/tmp/student.ics", res.Body, 0o644))
 }

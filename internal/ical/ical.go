@@ -30,7 +30,8 @@ type Event struct {
 	LastModified time.Time
 	// Summary, Description and Location are TEXT; empty ones are left out.
 	Summary, Description, Location string
-	// URL is a URI, written as given; empty is left out.
+	// URL is a URI: not escaped, but stripped of spaces and control
+	// characters; empty is left out.
 	URL string
 	// Status is StatusConfirmed, StatusTentative, StatusCancelled or empty
 	// (no STATUS). A cancelled event is also marked TRANSP:TRANSPARENT so it
