@@ -164,8 +164,8 @@ func cancelBooking(e *core.RequestEvent, b *core.Record, p party) error {
 			if r.Id == b.Id {
 				r = b
 			}
-			markCancelled(r, e.Auth, in.Reason, p == partyStudent && r.GetDateTime("start").Time().Sub(now) < school.CancelWindow, now)
-			if err := tx.Save(r); err != nil {
+			late := p == partyStudent && r.GetDateTime("start").Time().Sub(now) < school.CancelWindow
+			if err := CancelBooking(tx, r, e.Auth, in.Reason, late, now); err != nil {
 				return err
 			}
 		}
@@ -184,6 +184,20 @@ func cancelBooking(e *core.RequestEvent, b *core.Record, p party) error {
 		b = fresh
 	}
 	return respond(e, b)
+}
+
+// CancelBooking cancels b in tx (who, why, when, whether late) and settles
+// its package credit: a late cancel by the student forfeits it, any other
+// cancel returns it.
+func CancelBooking(tx core.App, b *core.Record, by *core.Record, reason string, late bool, now time.Time) error {
+	markCancelled(b, by, reason, late, now)
+	if err := tx.Save(b); err != nil {
+		return err
+	}
+	if b.GetString("purchase") != "" {
+		return releaseCredit(tx, b, late)
+	}
+	return nil
 }
 
 func markCancelled(b *core.Record, by *core.Record, reason string, late bool, now time.Time) {
@@ -221,6 +235,10 @@ type rescheduleBody struct {
 // reschedule chosen by the tutor or staff).
 type confirmedKey struct{}
 
+// movedKey marks the context of a rescheduled booking that carries the old
+// lesson's package credit.
+type movedKey struct{}
+
 // rescheduleBooking cancels b and books the new time in one transaction,
 // under the same rules; the new booking may overlap b's old slot.
 func rescheduleBooking(e *core.RequestEvent, b *core.Record, p party) error {
@@ -253,6 +271,9 @@ func rescheduleBooking(e *core.RequestEvent, b *core.Record, p party) error {
 	ctx := e.Request.Context()
 	if p != partyStudent {
 		ctx = context.WithValue(ctx, confirmedKey{}, true)
+	}
+	if b.GetString("purchase") != "" {
+		ctx = context.WithValue(ctx, movedKey{}, true)
 	}
 	err = e.App.RunInTransaction(func(tx core.App) error {
 		markCancelled(b, e.Auth, "rescheduled", false, now)

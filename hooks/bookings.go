@@ -28,7 +28,7 @@ const JitsiBase = "https://meet.jit.si/"
 // refused (student: only staff may choose it).
 var bookingServerFields = []string{
 	"tutor_user", "tutor_name", "student_name", "status", "price", "currency", "meeting_url",
-	"cancelled_by", "cancel_reason", "cancelled_at", "late_cancel", "rescheduled_from", "series",
+	"cancelled_by", "cancel_reason", "cancelled_at", "late_cancel", "rescheduled_from", "series", "payment_status",
 }
 
 // bookingNoteFields are what a direct record update may change.
@@ -102,6 +102,7 @@ func bookingCreate(e *core.RecordEvent) error {
 	b := e.Record
 	now := time.Now()
 	confirmed, _ := e.Context.Value(confirmedKey{}).(bool)
+	moved, _ := e.Context.Value(movedKey{}).(bool)
 	p, err := prepareBooking(e.App, b, now, bookingOpts{imported: isImported(e.Context), confirmed: confirmed})
 	if err != nil {
 		return err
@@ -116,7 +117,13 @@ func bookingCreate(e *core.RecordEvent) error {
 		if p.deferred != nil {
 			return p.deferred
 		}
-		return overlapError(e.Next())
+		if err := overlapError(e.Next()); err != nil {
+			return err
+		}
+		if b.GetString("purchase") != "" && !isImported(e.Context) {
+			return spendCredit(tx, b, now, moved) // rule 6
+		}
+		return nil
 	})
 }
 
@@ -164,7 +171,13 @@ func prepareBooking(app core.App, b *core.Record, now time.Time, opts bookingOpt
 	if err != nil {
 		return nil, err
 	}
-	fillBooking(b, t, student, school, opts)
+	var purchase *core.Record
+	if id := b.GetString("purchase"); id != "" {
+		if purchase, err = app.FindRecordById("purchases", id); err != nil {
+			return nil, noCredit("Unknown purchase.")
+		}
+	}
+	fillBooking(b, t, student, purchase, school, opts)
 	p := &prepared{tutor: t}
 	if imported {
 		return p, nil
@@ -209,7 +222,7 @@ func checkTimes(start, end time.Time) error {
 }
 
 // fillBooking sets the server-owned fields of a new booking.
-func fillBooking(b *core.Record, t *tutorInfo, student *core.Record, school *School, opts bookingOpts) {
+func fillBooking(b *core.Record, t *tutorInfo, student, purchase *core.Record, school *School, opts bookingOpts) {
 	imported := opts.imported
 	b.Set("tutor_user", t.User)
 	b.Set("tutor_name", t.Name)
@@ -221,12 +234,29 @@ func fillBooking(b *core.Record, t *tutorInfo, student *core.Record, school *Sch
 		}
 		b.Set("status", status)
 	}
-	if b.GetString("purchase") == "" && !(imported && b.GetInt("price") > 0) {
+	switch {
+	case imported && b.GetInt("price") > 0:
+	case purchase != nil:
+		b.Set("price", creditPrice(purchase))
+	default:
 		minutes := int64(b.GetDateTime("end").Time().Sub(b.GetDateTime("start").Time()) / time.Minute)
 		b.Set("price", billing.LessonPrice(t.HourlyRate, minutes))
 	}
+	if !imported || b.GetString("payment_status") == "" {
+		switch {
+		case purchase != nil:
+			b.Set("payment_status", "credit")
+		case b.GetInt("price") == 0:
+			b.Set("payment_status", "free")
+		default:
+			b.Set("payment_status", "unpaid")
+		}
+	}
 	if b.GetString("currency") == "" {
 		currency := t.Currency
+		if purchase != nil {
+			currency = purchase.GetString("currency")
+		}
 		if currency == "" {
 			currency = school.Currency
 		}

@@ -21,7 +21,7 @@ var fieldGuards = map[string]fieldGuard{
 	"students":      {immutable: []string{"user"}},
 	"availability":  {server: []string{"tutor_user"}, immutable: []string{"tutor"}},
 	"time_off":      {server: []string{"tutor_user"}, immutable: []string{"tutor"}},
-	"packages":      {server: []string{"tutor_user"}, immutable: []string{"tutor"}},
+	"packages":      {server: []string{"tutor_user", "effective_price"}, immutable: []string{"tutor"}},
 	"reviews":       {server: []string{"student", "tutor", "student_name"}, staff: []string{"hidden"}, immutable: []string{"booking"}},
 	"materials":     {server: []string{"version", "previous"}, immutable: []string{"owner"}},
 	"notifications": {immutable: []string{"user", "kind", "title", "body", "data"}},

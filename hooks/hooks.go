@@ -21,6 +21,8 @@ func Register(app core.App, cfg config.Config) error {
 	registerProfiles(app)
 	registerAvailability(app)
 	registerBookings(app)
+	registerPackages(app)
+	registerPurchases(app)
 	registerCalendar(app)
 	registerGuards(app)
 	registerAudit(app)

@@ -35,10 +35,10 @@ func ExpirePending(app core.App, now time.Time) error {
 	}
 	filter := "status = 'pending' && (start <= {:now} || created <= {:stale})"
 	return eachBooking(app, filter, now, func(b *core.Record) error {
-		b.Set("status", hooks.StatusCancelled)
-		b.Set("cancel_reason", "expired")
-		b.Set("cancelled_at", now)
-		if err := app.Save(b); err != nil {
+		err := app.RunInTransaction(func(tx core.App) error {
+			return hooks.CancelBooking(tx, b, nil, "expired", false, now)
+		})
+		if err != nil {
 			return err
 		}
 		hooks.BookingChanged(app, b, nil, hooks.EventBookingCancelled, "")

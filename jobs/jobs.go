@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"tutorbase/hooks"
 	"tutorbase/internal/config"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -42,6 +43,7 @@ func All(cfg config.Config) []Job {
 	return []Job{
 		{ID: "tutorbase_complete_lessons", Schedule: "*/5 * * * *", Run: CompleteEnded},
 		{ID: "tutorbase_expire_pending", Schedule: "*/5 * * * *", Run: ExpirePending},
+		{ID: "tutorbase_expire_purchases", Schedule: "7 * * * *", Run: hooks.ExpirePurchases},
 		{ID: "tutorbase_login_attempts_cleanup", Schedule: "17 4 * * *", Run: CleanupLoginAttempts},
 	}
 }

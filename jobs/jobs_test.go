@@ -111,14 +111,13 @@ func TestScheduleWrappers(t *testing.T) {
 		return nil
 	}}))
 
-	run := func(id string) {
-		for _, j := range app.Cron().Jobs() {
-			if j.Id() == id {
-				j.Run()
-				return
-			}
-		}
-		t.Fatalf("job %s is not scheduled", id)
+	jobByID := map[string]func(){}
+	for _, j := range app.Cron().Jobs() {
+		jobByID[j.Id()] = j.Run
+	}
+	run := func(id string) { jobByID[id]() }
+	for _, id := range []string{"test_panic", "test_fail", "test_slow"} {
+		require.Contains(t, jobByID, id)
 	}
 	require.NotPanics(t, func() { run("test_panic") })
 	require.EqualValues(t, 1, jobs.StatsOf(app, "test_panic").Panics.Load())

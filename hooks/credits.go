@@ -1,0 +1,180 @@
+package hooks
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"tutorbase/internal/billing"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+)
+
+// Credit ledger kinds: every movement of a purchase's credits.
+const (
+	LedgerBought    = "bought"    // a paid purchase grants its lessons
+	LedgerSpent     = "spent"     // a lesson was booked with a credit
+	LedgerReturned  = "returned"  // the lesson was cancelled in time, or by the tutor or school
+	LedgerForfeited = "forfeited" // the student cancelled late: the credit stays spent
+	LedgerExpired   = "expired"   // the purchase ran out with credits unused
+	LedgerRefunded  = "refunded"  // unused credits were refunded
+	LedgerMoved     = "moved"     // a rescheduled lesson took its credit along
+)
+
+// CodeNoCredit is rule 6's code, on the purchase field.
+const CodeNoCredit = "no_credit"
+
+func noCredit(msg string) *router.ApiError {
+	return ruleError(http.StatusBadRequest, "purchase", CodeNoCredit, msg)
+}
+
+// creditsLeft is what a purchase still holds.
+func creditsLeft(p *core.Record) int { return p.GetInt("credits_total") - p.GetInt("credits_used") }
+
+// addLedger writes one ledger entry for p, in the caller's transaction.
+func addLedger(tx core.App, p *core.Record, booking, kind string, delta int, note string) error {
+	col, err := tx.FindCachedCollectionByNameOrId("credit_ledger")
+	if err != nil {
+		return err
+	}
+	r := core.NewRecord(col)
+	r.Load(map[string]any{
+		"student": p.GetString("student"), "purchase": p.Id, "booking": booking, "kind": kind,
+		"delta": delta, "balance_after": creditsLeft(p), "note": note,
+	})
+	return tx.Save(r)
+}
+
+// usablePurchase checks that p can pay for booking b at now: the student's
+// own, paid, unexpired, for this tutor and lesson length. It does not look
+// at the credits left (spendCredit does, under the write lock).
+func usablePurchase(p, b *core.Record, now time.Time) *router.ApiError {
+	lesson := int(b.GetDateTime("end").Time().Sub(b.GetDateTime("start").Time()) / time.Minute)
+	switch {
+	case p.GetString("student") != b.GetString("student"):
+		return noCredit("This package was bought by someone else.")
+	case p.GetString("status") != "paid":
+		return noCredit("This package is not paid yet.")
+	case !p.GetDateTime("expires_at").IsZero() && !now.Before(p.GetDateTime("expires_at").Time()):
+		return noCredit("This package has expired.")
+	case p.GetString("tutor") != "" && p.GetString("tutor") != b.GetString("tutor"):
+		return noCredit("This package is for lessons with another tutor.")
+	case p.GetInt("minutes") > 0 && p.GetInt("minutes") != lesson:
+		return noCredit("This package's lessons last " + strconv.Itoa(p.GetInt("minutes")) + " minutes.")
+	}
+	return nil
+}
+
+// spendCredit is rule 6, inside the booking's write transaction (after its
+// insert, so the ledger can name it): one credit of the purchase is used.
+// Two bookings racing for the last credit are serialised by the
+// transaction: the second sees none left and rolls back. moved: a
+// reschedule carries the old lesson's credit, nothing is spent.
+func spendCredit(tx core.App, b *core.Record, now time.Time, moved bool) error {
+	p, err := tx.FindRecordById("purchases", b.GetString("purchase"))
+	if err != nil {
+		return noCredit("Unknown purchase.")
+	}
+	if moved {
+		return addLedger(tx, p, b.Id, LedgerMoved, 0, "")
+	}
+	if err := usablePurchase(p, b, now); err != nil {
+		return err
+	}
+	if creditsLeft(p) <= 0 {
+		return noCredit("No lessons left on this package.")
+	}
+	p.Set("credits_used", p.GetInt("credits_used")+1)
+	if err := tx.Save(p); err != nil {
+		return err
+	}
+	return addLedger(tx, p, b.Id, LedgerSpent, -1, "")
+}
+
+// releaseCredit settles the credit of a cancelled lesson paid from a
+// package: a late cancel by the student forfeits it; anything else returns
+// it.
+func releaseCredit(tx core.App, b *core.Record, late bool) error {
+	p, err := tx.FindRecordById("purchases", b.GetString("purchase"))
+	if err != nil {
+		return err
+	}
+	if late {
+		return addLedger(tx, p, b.Id, LedgerForfeited, 0, "")
+	}
+	if p.GetString("status") != "paid" { // expired or refunded meanwhile: nothing to give back
+		return addLedger(tx, p, b.Id, LedgerReturned, 0, "The package is "+p.GetString("status")+": no credit returned.")
+	}
+	if p.GetInt("credits_used") > 0 {
+		p.Set("credits_used", p.GetInt("credits_used")-1)
+		if err := tx.Save(p); err != nil {
+			return err
+		}
+	}
+	return addLedger(tx, p, b.Id, LedgerReturned, 1, "")
+}
+
+// creditPrice is what one lesson of a purchase is worth: the amount paid
+// over the lessons bought (DESIGN.md's rounding), the value a tutor's
+// payout counts.
+func creditPrice(p *core.Record) int64 {
+	if n := int64(p.GetInt("lessons")); n > 0 {
+		return billing.MulDivRound(int64(p.GetInt("amount")), 1, n)
+	}
+	return 0
+}
+
+// FulfilPurchase marks a purchase paid (an admin's manual payment or a
+// verified Stripe event) and grants its credits, valid for the package's
+// valid_days from paidAt. Call it inside a transaction.
+func FulfilPurchase(tx core.App, p *core.Record, provider, ref string, paidAt time.Time) error {
+	pkg, err := tx.FindRecordById("packages", p.GetString("package"))
+	if err != nil {
+		return err
+	}
+	lessons := p.GetInt("lessons")
+	if lessons == 0 {
+		lessons = pkg.GetInt("lessons")
+	}
+	p.Set("status", "paid")
+	p.Set("provider", provider)
+	p.Set("provider_ref", ref)
+	p.Set("paid_at", paidAt)
+	p.Set("credits_total", lessons)
+	p.Set("expires_at", paidAt.Add(time.Duration(pkg.GetInt("valid_days"))*24*time.Hour))
+	if err := tx.Save(p); err != nil {
+		return err
+	}
+	return addLedger(tx, p, "", LedgerBought, lessons, "")
+}
+
+// ExpirePurchases ends paid purchases past their expiry date; their unused
+// credits are recorded as expired.
+func ExpirePurchases(app core.App, now time.Time) error {
+	for {
+		batch, err := app.FindRecordsByFilter("purchases", "status = 'paid' && expires_at != '' && expires_at <= {:now}", "expires_at", 100, 0,
+			dbx.Params{"now": dbTime(now)})
+		if err != nil {
+			return err
+		}
+		for _, p := range batch {
+			err := app.RunInTransaction(func(tx core.App) error {
+				left := creditsLeft(p)
+				p.Set("status", "expired")
+				p.Set("credits_used", p.GetInt("credits_total"))
+				if err := tx.Save(p); err != nil {
+					return err
+				}
+				return addLedger(tx, p, "", LedgerExpired, -left, "")
+			})
+			if err != nil {
+				return err
+			}
+		}
+		if len(batch) < 100 {
+			return nil
+		}
+	}
+}
