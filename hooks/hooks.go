@@ -23,6 +23,7 @@ func Register(app core.App, cfg config.Config) error {
 	registerBookings(app)
 	registerPackages(app)
 	registerPurchases(app)
+	registerReviews(app)
 	registerCalendar(app)
 	registerGuards(app)
 	registerAudit(app)
