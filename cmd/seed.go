@@ -105,7 +105,10 @@ func SeedDemo(app core.App, now time.Time) error {
 				return fmt.Errorf("tutor %s: %w", t.email, err)
 			}
 		}
-		return nil
+		if err := seedPurchases(tx, now); err != nil {
+			return err
+		}
+		return seedReviews(tx)
 	})
 }
 

@@ -256,6 +256,15 @@ func accessCases() []accessCase {
 			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
 		},
 		{
+			collection: "credit_ledger",
+			list:       row{0, 1, 0, 0, 0, 1, 1},
+			view:       "ledger", viewWant: row{404, 200, 404, 404, 404, 200, 200},
+			create:     func(string) any { return map[string]any{"kind": "bought"} },
+			createWant: row{403, 403, 403, 403, 403, 403, 400},
+			update:     map[string]any{"delta": 100}, updateWant: row{403, 403, 403, 403, 403, 403, 200},
+			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
+		},
+		{
 			collection: "login_attempts",
 			list:       row{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, 0},
 		},

@@ -99,6 +99,9 @@ func buildFixture(app core.App, c *hookstest.Cast) error {
 		{"audit", "audit_log", func() map[string]any {
 			return map[string]any{"actor": student, "action": "auth.signin", "ip": "127.0.0.1"}
 		}},
+		{"ledger", "credit_ledger", func() map[string]any {
+			return map[string]any{"student": student, "purchase": c.IDs["purchase"], "kind": "bought", "delta": 10, "balance_after": 10}
+		}},
 		{"stripe_event", "stripe_events", func() map[string]any {
 			return map[string]any{"event_id": "evt_fixture", "type": "checkout.session.completed"}
 		}},
