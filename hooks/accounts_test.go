@@ -199,7 +199,7 @@ func TestNoSelfEscalation(t *testing.T) {
 			Method:          http.MethodPatch,
 			URL:             "/api/collections/tutors/records/" + cast.Tutors[hookstest.Tutor],
 			Headers:         cast.Auth(hookstest.Tutor),
-			Body:            strings.NewReader(`{"rating_avg":5,"rating_count":1000}`),
+			Body:            strings.NewReader(`{"rating_avg":1,"rating_count":1000}`),
 			ExpectedStatus:  400,
 			ExpectedContent: []string{`"rating_avg":{"code":"server_owned"`},
 		},

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"tutorbase/internal/billing"
 
 	validation "github.com/go-ozzo/ozzo-validation/v4"
 	"github.com/pocketbase/dbx"
@@ -179,6 +180,7 @@ func cancelBooking(e *core.RequestEvent, b *core.Record, p party) error {
 	}
 	for _, r := range targets {
 		BookingChanged(e.App, r, nil, EventBookingCancelled, actorId(e))
+		PolicyRefund(e.App, r, cancelActor(p))
 	}
 	if fresh, err := e.App.FindRecordById("bookings", b.Id); err == nil {
 		b = fresh
@@ -198,6 +200,16 @@ func CancelBooking(tx core.App, b *core.Record, by *core.Record, reason string, 
 		return releaseCredit(tx, b, late)
 	}
 	return nil
+}
+
+func cancelActor(p party) billing.CancelActor {
+	switch p {
+	case partyTutor:
+		return billing.ByTutor
+	case partyStaff:
+		return billing.ByAdmin
+	}
+	return billing.ByStudent
 }
 
 func markCancelled(b *core.Record, by *core.Record, reason string, late bool, now time.Time) {

@@ -123,7 +123,7 @@ func TestPackagesAndCheckout(t *testing.T) {
 		require.Equal(t, 400, again.Status)
 		require.Contains(t, string(again.Body), `"status":{"code":"bad_state"`)
 		requireNotified(t, s.app, hookstest.Student, "payment_received", 2) // the fixture has one
-		requireAudit(t, s.app, "purchase.mark_paid", cast.Users[hookstest.Admin], id)
+		requireAudit(t, s.app, "purchases.mark_paid", cast.Users[hookstest.Admin], id)
 	})
 
 	t.Run("package rules", func(t *testing.T) {

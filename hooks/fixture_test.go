@@ -76,7 +76,7 @@ func buildFixture(app core.App, c *hookstest.Cast) error {
 			return map[string]any{"user": student, "purchase": c.IDs["purchase"], "amount": 30000, "currency": "EUR", "status": "paid", "provider": "manual"}
 		}},
 		{"invoice", "invoices", func() map[string]any {
-			return map[string]any{"number": "INV-2026-000001", "kind": "invoice", "user": student, "payment": c.IDs["payment"],
+			return map[string]any{"number": "FIXTURE-000001", "kind": "invoice", "user": student, "payment": c.IDs["payment"],
 				"subtotal": 30000, "tax": 0, "total": 30000, "currency": "EUR", "issued_at": time.Now()}
 		}},
 		{"payout", "payouts", func() map[string]any {

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"tutorbase/hooks"
+	"tutorbase/internal/billing"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -42,6 +43,7 @@ func ExpirePending(app core.App, now time.Time) error {
 			return err
 		}
 		hooks.BookingChanged(app, b, nil, hooks.EventBookingCancelled, "")
+		hooks.PolicyRefund(app, b, billing.ByAdmin)
 		return nil
 	}, dbx.Params{"stale": stale})
 }

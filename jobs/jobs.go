@@ -44,6 +44,8 @@ func All(cfg config.Config) []Job {
 		{ID: "tutorbase_complete_lessons", Schedule: "*/5 * * * *", Run: CompleteEnded},
 		{ID: "tutorbase_expire_pending", Schedule: "*/5 * * * *", Run: ExpirePending},
 		{ID: "tutorbase_expire_purchases", Schedule: "7 * * * *", Run: hooks.ExpirePurchases},
+		{ID: "tutorbase_retry_refunds", Schedule: "*/10 * * * *", Run: hooks.RetryRefunds},
+		{ID: "tutorbase_invoice_pdfs", Schedule: "23 * * * *", Run: hooks.RenderMissingPDFs},
 		{ID: "tutorbase_login_attempts_cleanup", Schedule: "17 4 * * *", Run: CleanupLoginAttempts},
 	}
 }

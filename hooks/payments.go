@@ -1,0 +1,424 @@
+package hooks
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"tutorbase/internal/billing"
+	"tutorbase/internal/config"
+	"tutorbase/internal/notify"
+
+	validation "github.com/go-ozzo/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Payment statuses.
+const (
+	PaymentPending           = "pending"
+	PaymentPaid              = "paid"
+	PaymentRefunded          = "refunded"
+	PaymentPartiallyRefunded = "partially_refunded"
+	PaymentFailed            = "failed"
+)
+
+// Manual payment methods an admin records.
+var manualMethods = []string{"cash", "transfer", "other"}
+
+// payments holds the payment mode: manual by default, Stripe when
+// configured. It lives in the app store so routes, hooks and jobs share it.
+type payments struct {
+	cfg    config.Config
+	stripe *billing.Stripe // nil in manual mode
+}
+
+const paymentsStoreKey = "tutorbase.payments"
+
+func paymentsOf(app core.App) *payments {
+	if p, ok := app.Store().Get(paymentsStoreKey).(*payments); ok {
+		return p
+	}
+	return &payments{}
+}
+
+func registerPayments(app core.App, cfg config.Config) {
+	p := &payments{cfg: cfg}
+	if cfg.Stripe.Enabled() {
+		p.stripe = billing.NewStripe(cfg.Stripe.SecretKey, cfg.Stripe.APIBase)
+	}
+	app.Store().Set(paymentsStoreKey, p)
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		auth := apis.RequireAuth("users", core.CollectionNameSuperusers)
+		se.Router.POST("/api/purchases/checkout", checkoutRoute).Bind(auth)
+		se.Router.POST("/api/purchases/{id}/mark-paid", markPurchasePaid).Bind(auth)
+		se.Router.POST("/api/purchases/{id}/cancel", cancelPurchase).Bind(auth)
+		se.Router.POST("/api/bookings/{id}/mark-paid", markBookingPaid).Bind(auth)
+		return se.Next()
+	})
+}
+
+type checkoutBody struct {
+	Package string `json:"package"`
+	Booking string `json:"booking"`
+	Student string `json:"student"`
+}
+
+// checkoutRoute starts a payment: for a package ({package}: a pending
+// purchase with the package's terms frozen) or for the caller's unpaid
+// pay-per-lesson booking ({booking}). In Stripe mode it answers a Checkout
+// URL, in manual mode the school's payment instructions.
+func checkoutRoute(e *core.RequestEvent) error {
+	var in checkoutBody
+	if err := e.BindBody(&in); err != nil {
+		return e.BadRequestError(`The body must be JSON: {"package": "..."} or {"booking": "..."}.`, nil)
+	}
+	if (in.Package == "") == (in.Booking == "") {
+		return ruleError(http.StatusBadRequest, "package", "validation_required", "Choose a package, or the lesson to pay for.")
+	}
+	var (
+		target, pay *core.Record
+		err         error
+	)
+	if in.Package != "" {
+		student, err := seriesStudent(e, in.Student) // the caller, or whom staff buy for
+		if err != nil {
+			return err
+		}
+		if target, err = newPurchase(e.App, in.Package, student); err != nil {
+			return err
+		}
+	} else if target, err = payableBooking(e, in.Booking); err != nil {
+		return err
+	}
+	err = e.App.RunInTransaction(func(tx core.App) error {
+		if target.IsNew() {
+			if err := tx.Save(target); err != nil {
+				return err
+			}
+		}
+		pay, err = pendingPayment(tx, target)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	out := map[string]any{}
+	if svc := paymentsOf(e.App); svc.stripe != nil {
+		url, err := svc.startCheckout(e.Request.Context(), e.App, pay, target)
+		if err != nil {
+			e.App.Logger().Error("stripe checkout failed", "payment", pay.Id, "error", err)
+			return apis.NewApiError(http.StatusBadGateway, "The payment provider is not answering; please try again in a minute.", nil)
+		}
+		out["url"] = url
+	} else {
+		school, err := LoadSchool(e.App)
+		if err != nil {
+			return err
+		}
+		out["instructions"] = school.PaymentInstructions
+	}
+	if err := apis.EnrichRecord(e, pay); err != nil {
+		return err
+	}
+	out["payment"] = pay
+	if target.Collection().Name == "purchases" {
+		if err := apis.EnrichRecord(e, target); err != nil {
+			return err
+		}
+		out["purchase"] = target
+	}
+	return e.JSON(http.StatusOK, out)
+}
+
+// newPurchase is a pending purchase of a published package of a bookable
+// tutor, with the package's terms copied onto it.
+func newPurchase(app core.App, packageId, student string) (*core.Record, error) {
+	pkg, err := app.FindRecordById("packages", packageId)
+	if err != nil || pkg.GetString("status") != "published" {
+		return nil, ruleError(http.StatusBadRequest, "package", "unavailable", "This package is not on sale.")
+	}
+	t, err := loadTutor(app, pkg.GetString("tutor"))
+	if err != nil || !t.bookable() {
+		return nil, ruleError(http.StatusBadRequest, "package", "unavailable", "This tutor is not taking students.")
+	}
+	col, err := app.FindCachedCollectionByNameOrId("purchases")
+	if err != nil {
+		return nil, err
+	}
+	p := core.NewRecord(col)
+	p.Load(map[string]any{
+		"student": student, "package": pkg.Id, "tutor": t.Id,
+		"lessons": pkg.GetInt("lessons"), "minutes": pkg.GetInt("minutes"),
+		"list_price": pkg.GetInt("price"), "discount_percent": pkg.GetInt("discount_percent"),
+		"amount": pkg.GetInt("effective_price"), "currency": pkg.GetString("currency"),
+		"status": "pending", "provider": "manual", "credits_total": 0, "credits_used": 0,
+	})
+	return p, nil
+}
+
+// payableBooking is the caller's (or, for staff, anyone's) unpaid
+// pay-per-lesson booking that is still on.
+func payableBooking(e *core.RequestEvent, id string) (*core.Record, error) {
+	b, err := e.App.FindRecordById("bookings", id)
+	if err != nil || (!isStaff(e) && b.GetString("student") != e.Auth.Id) {
+		return nil, ruleError(http.StatusBadRequest, "booking", "validation_missing_rel_records", "Unknown lesson.")
+	}
+	if b.GetString("payment_status") != "unpaid" || b.GetString("status") == StatusCancelled {
+		return nil, ruleError(http.StatusBadRequest, "booking", "not_payable", "This lesson has nothing to pay.")
+	}
+	return b, nil
+}
+
+// pendingPayment returns target's pending payment, creating it if needed.
+func pendingPayment(tx core.App, target *core.Record) (*core.Record, error) {
+	field, kind := "purchase", "purchase"
+	amount, currency, user := target.GetInt("amount"), target.GetString("currency"), target.GetString("student")
+	description := "Package"
+	if target.Collection().Name == "bookings" {
+		field, kind = "booking", "lesson"
+		amount = target.GetInt("price")
+		description = "Lesson with " + target.GetString("tutor_name") + " on " + target.GetDateTime("start").Time().Format("2006-01-02 15:04 MST")
+	} else if pkg, err := tx.FindRecordById("packages", target.GetString("package")); err == nil {
+		description = pkg.GetString("title")
+	}
+	existing, err := tx.FindFirstRecordByFilter("payments", field+" = {:id} && status = 'pending'", map[string]any{"id": target.Id})
+	if err == nil {
+		return existing, nil
+	}
+	col, err := tx.FindCachedCollectionByNameOrId("payments")
+	if err != nil {
+		return nil, err
+	}
+	p := core.NewRecord(col)
+	p.Load(map[string]any{
+		"user": user, field: target.Id, "kind": kind, "amount": amount, "currency": currency,
+		"status": PaymentPending, "provider": "manual", "description": description,
+	})
+	return p, tx.Save(p)
+}
+
+// startCheckout opens a Stripe Checkout Session for a pending payment
+// (reusing the open one) and records it on the payment.
+func (s *payments) startCheckout(ctx context.Context, app core.App, pay, target *core.Record) (string, error) {
+	if url := pay.GetString("checkout_url"); url != "" && pay.GetString("provider") == "stripe" {
+		return url, nil
+	}
+	u, _ := app.FindRecordById("users", pay.GetString("user"))
+	email := ""
+	if u != nil {
+		email = u.Email()
+	}
+	kind := "purchase"
+	if target.Collection().Name == "bookings" {
+		kind = "booking"
+	}
+	sess, err := s.stripe.CreateCheckout(ctx, billing.CheckoutRequest{
+		Reference: target.Id, Kind: kind, Payment: pay.Id, Description: pay.GetString("description"),
+		Amount: int64(pay.GetInt("amount")), Currency: pay.GetString("currency"), Email: email,
+		SuccessURL: s.cfg.AppURL + "/checkout/success?session_id={CHECKOUT_SESSION_ID}",
+		CancelURL:  s.cfg.AppURL + "/checkout/cancel?payment=" + pay.Id,
+	})
+	if err != nil {
+		return "", err
+	}
+	pay.Set("provider", "stripe")
+	pay.Set("checkout_session", sess.ID) // provider_id becomes the PaymentIntent once paid
+	pay.Set("checkout_url", sess.URL)
+	if target.Collection().Name == "purchases" {
+		target.Set("provider", "stripe")
+		target.Set("provider_ref", sess.ID)
+		if err := app.Save(target); err != nil {
+			return "", err
+		}
+	}
+	return sess.URL, app.Save(pay)
+}
+
+type markPaidBody struct {
+	Method    string `json:"method"`
+	Reference string `json:"reference"`
+}
+
+func (in markPaidBody) validate() error {
+	errs := validation.Errors{}
+	if !slices.Contains(manualMethods, in.Method) {
+		errs["method"] = validation.NewError("validation_invalid_value", "The method is cash, transfer or other.")
+	}
+	if len([]rune(in.Reference)) > 200 {
+		errs["reference"] = validation.NewError("validation_max_text_constraint", "Keep the reference under 200 characters.")
+	}
+	if len(errs) > 0 {
+		return apis.NewBadRequestError("Invalid payment.", errs)
+	}
+	return nil
+}
+
+// markPurchasePaid and markBookingPaid record a payment taken outside
+// Tutorbase (cash, bank transfer): staff only.
+func markPurchasePaid(e *core.RequestEvent) error { return markPaid(e, "purchases") }
+func markBookingPaid(e *core.RequestEvent) error  { return markPaid(e, "bookings") }
+
+func markPaid(e *core.RequestEvent, collection string) error {
+	if !isStaff(e) {
+		return e.ForbiddenError("Only school staff record payments.", nil)
+	}
+	var in markPaidBody
+	if err := e.BindBody(&in); err != nil {
+		return e.BadRequestError(`The body must be JSON: {"method": "cash", "reference": "..."}.`, nil)
+	}
+	if err := in.validate(); err != nil {
+		return err
+	}
+	target, err := e.App.FindRecordById(collection, e.Request.PathValue("id"))
+	if err != nil {
+		return e.NotFoundError("", nil)
+	}
+	var pay *core.Record
+	err = e.App.RunInTransaction(func(tx core.App) error {
+		fresh, err := tx.FindRecordById(collection, target.Id) // read under the write lock
+		if err != nil {
+			return err
+		}
+		if !awaitingPayment(fresh) {
+			return ruleError(http.StatusBadRequest, "status", "bad_state", "There is nothing to pay here.")
+		}
+		target = fresh
+		if pay, err = pendingPayment(tx, target); err != nil {
+			return err
+		}
+		return RecordPayment(tx, pay, Paid{Provider: "manual", Method: in.Method, Reference: strings.TrimSpace(in.Reference), At: time.Now()})
+	})
+	if err != nil {
+		return err
+	}
+	Audit(e, collection+".mark_paid", collection, target.Id, map[string]any{"method": in.Method, "payment": pay.Id})
+	paymentReceived(e.App, pay)
+	if fresh, err := e.App.FindRecordById(collection, target.Id); err == nil {
+		target = fresh
+	}
+	if err := apis.EnrichRecord(e, target); err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, target)
+}
+
+func awaitingPayment(r *core.Record) bool {
+	if r.Collection().Name == "purchases" {
+		return r.GetString("status") == "pending"
+	}
+	return r.GetString("payment_status") == "unpaid" && r.GetString("status") != StatusCancelled
+}
+
+// Paid is how a payment was settled.
+type Paid struct {
+	Provider, Method, Reference string
+	ProviderID                  string // Stripe PaymentIntent (else the session)
+	Amount                      int64  // 0: the payment's own amount
+	At                          time.Time
+}
+
+// RecordPayment settles a pending payment in tx: the payment becomes paid,
+// what it paid for is fulfilled (a purchase's credits, a lesson's
+// payment_status) and its invoice is issued, with a gapless number, in the
+// same transaction. It is a no-op for a payment already paid.
+func RecordPayment(tx core.App, pay *core.Record, how Paid) error {
+	if pay.GetString("status") != PaymentPending && pay.GetString("status") != PaymentFailed {
+		return nil // forward only
+	}
+	pay.Set("status", PaymentPaid)
+	pay.Set("provider", how.Provider)
+	pay.Set("method", how.Method)
+	pay.Set("reference", how.Reference)
+	pay.Set("paid_at", how.At)
+	if how.ProviderID != "" {
+		pay.Set("provider_id", how.ProviderID)
+	}
+	if how.Amount > 0 {
+		pay.Set("amount", how.Amount)
+	}
+	if err := tx.Save(pay); err != nil {
+		return err
+	}
+	if id := pay.GetString("purchase"); id != "" {
+		p, err := tx.FindRecordById("purchases", id)
+		if err != nil {
+			return err
+		}
+		ref := strings.TrimSpace(how.Method + " " + how.Reference)
+		if how.Provider == "stripe" {
+			ref = pay.GetString("provider_id")
+		}
+		if err := FulfilPurchase(tx, p, how.Provider, ref, how.At); err != nil {
+			return err
+		}
+	}
+	if id := pay.GetString("booking"); id != "" {
+		b, err := tx.FindRecordById("bookings", id)
+		if err != nil {
+			return err
+		}
+		b.Set("payment_status", "paid")
+		if err := tx.Save(b); err != nil {
+			return err
+		}
+	}
+	_, err := issueInvoice(tx, pay, nil)
+	return err
+}
+
+// paymentReceived tells the payer (after the commit).
+func paymentReceived(app core.App, pay *core.Record) {
+	ev := notify.Event{Kind: notify.KindPaymentReceived, Amount: int64(pay.GetInt("amount")), Currency: pay.GetString("currency"),
+		Link: app.Settings().Meta.AppURL + "/payments"}
+	if id := pay.GetString("purchase"); id != "" {
+		if p, err := app.FindRecordById("purchases", id); err == nil {
+			ev.Credits = p.GetInt("credits_total")
+			ev.ExpiresAt = p.GetDateTime("expires_at").Time()
+		}
+	}
+	Notify(app, []string{pay.GetString("user")}, ev, map[string]any{"payment": pay.Id})
+}
+
+// cancelPurchase drops a purchase that was never paid: the student's own or
+// any, for staff.
+func cancelPurchase(e *core.RequestEvent) error {
+	p, err := e.App.FindRecordById("purchases", e.Request.PathValue("id"))
+	if err != nil || (!isStaff(e) && p.GetString("student") != e.Auth.Id) {
+		return e.NotFoundError("", nil)
+	}
+	err = e.App.RunInTransaction(func(tx core.App) error {
+		if p.GetString("status") != "pending" {
+			return ruleError(http.StatusBadRequest, "status", "bad_state", "Only a pending purchase can be cancelled.")
+		}
+		p.Set("status", "cancelled")
+		if err := tx.Save(p); err != nil {
+			return err
+		}
+		return failPending(tx, "purchase", p.Id)
+	})
+	if err != nil {
+		return err
+	}
+	if err := apis.EnrichRecord(e, p); err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, p)
+}
+
+// failPending marks the pending payments of a purchase or booking failed.
+func failPending(tx core.App, field, id string) error {
+	pending, err := tx.FindRecordsByFilter("payments", field+" = {:id} && status = 'pending'", "", 0, 0, map[string]any{"id": id})
+	if err != nil {
+		return err
+	}
+	for _, pay := range pending {
+		pay.Set("status", PaymentFailed)
+		if err := tx.Save(pay); err != nil {
+			return err
+		}
+	}
+	return nil
+}

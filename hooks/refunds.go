@@ -1,0 +1,336 @@
+package hooks
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"tutorbase/internal/billing"
+	"tutorbase/internal/notify"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Refund statuses.
+const (
+	RefundPending   = "pending"
+	RefundSucceeded = "succeeded"
+	RefundFailed    = "failed"
+)
+
+// refundRetry is how refunds the provider refused for now are retried.
+var refundRetry = notify.DefaultRetry()
+
+func registerRefunds(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.POST("/api/payments/{id}/refund", refundRoute).Bind(apis.RequireAuth("users", core.CollectionNameSuperusers))
+		return se.Next()
+	})
+}
+
+type refundBody struct {
+	Amount *int64 `json:"amount"`
+	Reason string `json:"reason"`
+}
+
+// refundRoute lets staff refund a payment: by default a package's unused
+// credits (unused × the discounted unit price) or a lesson in full; or any
+// amount up to what is left to refund.
+func refundRoute(e *core.RequestEvent) error {
+	if !isStaff(e) {
+		return e.ForbiddenError("Only school staff refund payments.", nil)
+	}
+	var in refundBody
+	if err := e.BindBody(&in); err != nil {
+		return e.BadRequestError(`The body must be JSON: {"amount": 1000, "reason": "..."}.`, nil)
+	}
+	if len([]rune(in.Reason)) > 500 {
+		return ruleError(http.StatusBadRequest, "reason", "validation_max_text_constraint", "Keep the reason under 500 characters.")
+	}
+	pay, err := e.App.FindRecordById("payments", e.Request.PathValue("id"))
+	if err != nil {
+		return e.NotFoundError("", nil)
+	}
+	amount, credits, err := defaultRefund(e.App, pay)
+	if err != nil {
+		return err
+	}
+	if in.Amount != nil {
+		amount = *in.Amount
+	}
+	r, err := RequestRefund(e.App, pay, RefundRequest{Amount: amount, Credits: credits, Reason: in.Reason})
+	if err != nil {
+		return err
+	}
+	Audit(e, "payment.refund", "payments", pay.Id, map[string]any{"amount": amount, "refund": r.Id})
+	if err := apis.EnrichRecord(e, r); err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, r)
+}
+
+// defaultRefund is what a refund of pay gives back by default: for a
+// package, its unused credits at the discounted unit price (the credits are
+// taken back); for a lesson, all that is left.
+func defaultRefund(app core.App, pay *core.Record) (amount int64, credits int, err error) {
+	left := int64(pay.GetInt("amount") - pay.GetInt("refunded_amount"))
+	id := pay.GetString("purchase")
+	if id == "" {
+		return left, 0, nil
+	}
+	p, err := app.FindRecordById("purchases", id)
+	if err != nil {
+		return 0, 0, err
+	}
+	unused := creditsLeft(p)
+	amount = billing.PackageRefund(int64(p.GetInt("list_price")), int64(p.GetInt("discount_percent")), int64(p.GetInt("lessons")),
+		int64(unused), int64(pay.GetInt("amount")), int64(pay.GetInt("refunded_amount")))
+	return amount, unused, nil
+}
+
+// RefundRequest is a refund to make.
+type RefundRequest struct {
+	Amount  int64
+	Credits int    // package credits taken back with it
+	Booking string // the lesson it is for, if any
+	Reason  string
+}
+
+// RequestRefund records a refund of pay and carries it out: at once for a
+// manual payment (the school returns the money itself), through Stripe's
+// Refunds API for a card payment. The refund is written (pending) before
+// Stripe is called, with its id as the idempotency key, so a crash or a
+// refused call is retried by a job and never refunds twice.
+func RequestRefund(app core.App, pay *core.Record, req RefundRequest) (*core.Record, error) {
+	var r *core.Record
+	err := app.RunInTransaction(func(tx core.App) error {
+		fresh, err := tx.FindRecordById("payments", pay.Id)
+		if err != nil {
+			return err
+		}
+		if err := checkRefundable(tx, fresh, req.Amount); err != nil {
+			return err
+		}
+		col, err := tx.FindCachedCollectionByNameOrId("refunds")
+		if err != nil {
+			return err
+		}
+		r = core.NewRecord(col)
+		r.Load(map[string]any{
+			"payment": fresh.Id, "user": fresh.GetString("user"), "booking": firstNonEmpty(req.Booking, fresh.GetString("booking")),
+			"amount": req.Amount, "currency": fresh.GetString("currency"), "reason": req.Reason,
+			"provider": fresh.GetString("provider"), "status": RefundPending, "credits": req.Credits,
+		})
+		return tx.Save(r)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, ProcessRefund(app, r, time.Now())
+}
+
+func checkRefundable(tx core.App, pay *core.Record, amount int64) error {
+	if pay.GetString("status") != PaymentPaid && pay.GetString("status") != PaymentPartiallyRefunded {
+		return ruleError(http.StatusBadRequest, "payment", "bad_state", "Only a paid payment can be refunded.")
+	}
+	var pending int64
+	if err := tx.DB().Select("COALESCE(SUM(amount), 0)").From("refunds").
+		Where(dbx.HashExp{"payment": pay.Id, "status": RefundPending}).Row(&pending); err != nil {
+		return err
+	}
+	left := int64(pay.GetInt("amount")-pay.GetInt("refunded_amount")) - pending
+	if amount <= 0 {
+		return ruleError(http.StatusBadRequest, "amount", "validation_min_number_constraint", "A refund is a positive amount.")
+	}
+	if amount > left {
+		return ruleError(http.StatusBadRequest, "amount", "too_much", "At most "+billing.Format(left, pay.GetString("currency"), "en")+" is left to refund.")
+	}
+	return nil
+}
+
+// ProcessRefund carries out a pending refund (again: it is idempotent).
+func ProcessRefund(app core.App, r *core.Record, now time.Time) error {
+	if r.GetString("status") != RefundPending {
+		return nil
+	}
+	if r.GetString("provider") == "stripe" {
+		svc := paymentsOf(app)
+		pay, err := app.FindRecordById("payments", r.GetString("payment"))
+		if err != nil {
+			return err
+		}
+		if svc.stripe == nil {
+			return refundFailedTry(app, r, errors.New("stripe is not configured"), now)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		id, status, err := svc.stripe.Refund(ctx, pay.GetString("provider_id"), int64(r.GetInt("amount")), "refund-"+r.Id)
+		cancel()
+		if err != nil {
+			return refundFailedTry(app, r, err, now)
+		}
+		r.Set("provider_id", id)
+		if status == "failed" || status == "canceled" {
+			return settleRefund(app, r, RefundFailed)
+		}
+		if status != "succeeded" {
+			return app.Save(r) // Stripe reports the outcome with refund.updated
+		}
+	}
+	return settleRefund(app, r, RefundSucceeded)
+}
+
+// refundFailedTry records a failed attempt; the job retries with backoff,
+// then gives up (staff see it failed).
+func refundFailedTry(app core.App, r *core.Record, cause error, now time.Time) error {
+	attempts := r.GetInt("attempts") + 1
+	r.Set("attempts", attempts)
+	r.Set("last_error", truncate(cause.Error(), 1000))
+	if _, ok := refundRetry.Next(attempts, now); !ok {
+		r.Set("status", RefundFailed)
+	}
+	if err := app.Save(r); err != nil {
+		return err
+	}
+	return apis.NewApiError(http.StatusBadGateway, "The refund is recorded; the payment provider did not answer and it will be retried.", nil)
+}
+
+// settleRefund applies a refund's outcome in one transaction: on success
+// the payment's refunded amount and status, the lesson's payment status,
+// the package credits taken back, and the credit note.
+func settleRefund(app core.App, r *core.Record, status string) error {
+	err := app.RunInTransaction(func(tx core.App) error {
+		fresh, err := tx.FindRecordById("refunds", r.Id)
+		if err != nil {
+			return err
+		}
+		if fresh.GetString("status") != RefundPending {
+			return nil // settled already (a webhook and a response racing)
+		}
+		fresh.Set("provider_id", r.GetString("provider_id"))
+		fresh.Set("status", status)
+		if err := tx.Save(fresh); err != nil {
+			return err
+		}
+		*r = *fresh
+		if status != RefundSucceeded {
+			return nil
+		}
+		return applyRefund(tx, fresh)
+	})
+	if err != nil || status != RefundSucceeded {
+		return err
+	}
+	Notify(app, []string{r.GetString("user")}, notify.Event{Kind: notify.KindRefund, Amount: int64(r.GetInt("amount")),
+		Currency: r.GetString("currency"), Reason: r.GetString("reason"), Link: app.Settings().Meta.AppURL + "/payments"},
+		map[string]any{"refund": r.Id})
+	return nil
+}
+
+func applyRefund(tx core.App, r *core.Record) error {
+	pay, err := tx.FindRecordById("payments", r.GetString("payment"))
+	if err != nil {
+		return err
+	}
+	refunded := pay.GetInt("refunded_amount") + r.GetInt("amount")
+	pay.Set("refunded_amount", refunded)
+	whole := refunded >= pay.GetInt("amount")
+	pay.Set("status", map[bool]string{true: PaymentRefunded, false: PaymentPartiallyRefunded}[whole])
+	if err := tx.Save(pay); err != nil {
+		return err
+	}
+	if id := pay.GetString("booking"); id != "" {
+		if b, err := tx.FindRecordById("bookings", id); err == nil {
+			b.Set("payment_status", map[bool]string{true: "refunded", false: "partially_refunded"}[whole])
+			if err := tx.Save(b); err != nil {
+				return err
+			}
+		}
+	}
+	if n := r.GetInt("credits"); n > 0 && pay.GetString("purchase") != "" {
+		if err := takeBackCredits(tx, pay.GetString("purchase"), n, r.Id, whole); err != nil {
+			return err
+		}
+	}
+	_, err = issueInvoice(tx, pay, r)
+	return err
+}
+
+func takeBackCredits(tx core.App, purchaseId string, n int, refundId string, whole bool) error {
+	p, err := tx.FindRecordById("purchases", purchaseId)
+	if err != nil {
+		return err
+	}
+	n = min(n, creditsLeft(p))
+	p.Set("credits_used", p.GetInt("credits_used")+n)
+	if whole || creditsLeft(p) == 0 {
+		p.Set("status", "refunded")
+	}
+	if err := tx.Save(p); err != nil {
+		return err
+	}
+	return addLedger(tx, p, "", LedgerRefunded, -n, "refund "+refundId)
+}
+
+// RetryRefunds processes the refunds still pending (a job): those the
+// provider refused for now, once their backoff has passed, and any a crash
+// left behind.
+func RetryRefunds(app core.App, now time.Time) error {
+	pending, err := app.FindRecordsByFilter("refunds", "status = 'pending' && updated <= {:before}", "updated", 50, 0,
+		dbx.Params{"before": dbTime(now.Add(-time.Minute))})
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, r := range pending {
+		if at, ok := refundRetry.Next(r.GetInt("attempts"), r.GetDateTime("updated").Time()); ok && r.GetInt("attempts") > 0 && at.After(now) {
+			continue
+		}
+		if err := ProcessRefund(app, r, now); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// PolicyRefund refunds a cancelled pay-per-lesson lesson by the school's
+// policy: in full when the tutor or the school cancels or the student
+// cancels in time, late_cancel_refund_percent when the student cancels
+// late. Credit lessons return their credit instead (see CancelBooking).
+func PolicyRefund(app core.App, b *core.Record, by billing.CancelActor) {
+	if b.GetString("payment_status") != "paid" {
+		return
+	}
+	pay, err := app.FindFirstRecordByFilter("payments", "booking = {:b} && status = 'paid'", dbx.Params{"b": b.Id})
+	if err != nil {
+		return
+	}
+	school, err := LoadSchool(app)
+	if err != nil {
+		return
+	}
+	amount := billing.CancelRefund(int64(pay.GetInt("amount")), by, b.GetBool("late_cancel"), school.LateCancelRefundPercent)
+	if amount <= 0 {
+		return
+	}
+	_, err = RequestRefund(app, pay, RefundRequest{Amount: amount, Booking: b.Id, Reason: "cancelled (" + by.String() + ")"})
+	if err != nil {
+		app.Logger().Warn("policy refund not completed yet", "booking", b.Id, "error", err)
+	}
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
