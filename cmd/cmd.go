@@ -12,4 +12,5 @@ import (
 // Register adds Tutorbase's commands to app's root command.
 func Register(app *pocketbase.PocketBase, cfg config.Config) {
 	app.RootCmd.AddCommand(seedCommand(app))
+	app.RootCmd.AddCommand(payoutsCommand(app))
 }

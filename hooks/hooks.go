@@ -26,6 +26,7 @@ func Register(app core.App, cfg config.Config) error {
 	registerInvoices(app)
 	registerRefunds(app)
 	registerWebhook(app)
+	registerPayouts(app)
 	registerReviews(app)
 	registerCalendar(app)
 	registerGuards(app)

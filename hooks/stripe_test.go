@@ -62,7 +62,7 @@ func event(id, typ string, obj map[string]any) []byte {
 func sessionObj(purchase, payment, status string) map[string]any {
 	return map[string]any{
 		"id": "cs_test_" + payment, "object": "checkout.session", "client_reference_id": purchase,
-		"metadata": map[string]any{"kind": "purchase", "reference": purchase, "payment": payment},
+		"metadata":       map[string]any{"kind": "purchase", "reference": purchase, "payment": payment},
 		"payment_status": status, "payment_intent": "pi_" + payment, "amount_total": 18000, "currency": "eur",
 	}
 }
@@ -225,4 +225,3 @@ func TestWebhookOffInManualMode(t *testing.T) {
 	}
 	s.Test(t)
 }
-

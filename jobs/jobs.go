@@ -46,6 +46,8 @@ func All(cfg config.Config) []Job {
 		{ID: "tutorbase_expire_purchases", Schedule: "7 * * * *", Run: hooks.ExpirePurchases},
 		{ID: "tutorbase_retry_refunds", Schedule: "*/10 * * * *", Run: hooks.RetryRefunds},
 		{ID: "tutorbase_invoice_pdfs", Schedule: "23 * * * *", Run: hooks.RenderMissingPDFs},
+		{ID: "tutorbase_payouts", Schedule: "30 3 * * *", Run: PayLastWeek},
+		{ID: "tutorbase_payout_transfers", Schedule: "41 * * * *", Run: hooks.RetryPayoutTransfers},
 		{ID: "tutorbase_login_attempts_cleanup", Schedule: "17 4 * * *", Run: CleanupLoginAttempts},
 	}
 }
