@@ -28,6 +28,7 @@ func Register(app core.App, cfg config.Config) error {
 	registerWebhook(app)
 	registerPayouts(app)
 	registerReviews(app)
+	registerReports(app)
 	registerCalendar(app)
 	registerGuards(app)
 	registerAudit(app)
