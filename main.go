@@ -45,9 +45,7 @@ func main() {
 	if err := jobs.Register(app, cfg); err != nil {
 		log.Fatal(err)
 	}
-	if err := mailer(app, cfg); err != nil {
-		log.Fatal(err)
-	}
+	hooks.UseMailer(app) // not in hooks.Register: tests keep PocketBase's test mailer
 	cmd.Register(app, cfg)
 
 	webapp, err := fs.Sub(public, "pb_public")
@@ -69,7 +67,3 @@ func main() {
 		log.Fatal(err)
 	}
 }
-
-// mailer is where the outgoing mail transport is chosen; it stays out of
-// hooks.Register so tests keep PocketBase's test mailer.
-func mailer(app core.App, cfg config.Config) error { return nil }

@@ -329,7 +329,7 @@ func bookingUpdateRequest(e *core.RecordRequestEvent) error {
 // bookingUpdate keeps every write path to the lifecycle: times and parties
 // never change, statuses only move forward.
 func bookingUpdate(e *core.RecordEvent) error {
-	orig := e.Record.Original()
+	orig := storedOriginal(e.App, e.Record)
 	errs := validation.Errors{}
 	for _, f := range bookingImmutable {
 		if e.Record.GetString(f) != orig.GetString(f) {

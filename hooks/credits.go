@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"tutorbase/internal/billing"
+	"tutorbase/internal/notify"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -90,7 +91,15 @@ func spendCredit(tx core.App, b *core.Record, now time.Time, moved bool) error {
 	if err := tx.Save(p); err != nil {
 		return err
 	}
-	return addLedger(tx, p, b.Id, LedgerSpent, -1, "")
+	if err := addLedger(tx, p, b.Id, LedgerSpent, -1, ""); err != nil {
+		return err
+	}
+	if school, err := LoadSchool(tx); err == nil && creditsLeft(p) <= school.LowCreditThreshold {
+		Notify(tx, []string{p.GetString("student")}, notify.Event{Kind: notify.KindCreditsLow, Credits: creditsLeft(p),
+			ExpiresAt: p.GetDateTime("expires_at").Time(), Link: tx.Settings().Meta.AppURL + "/credits"},
+			map[string]any{"purchase": p.Id})
+	}
+	return nil
 }
 
 // releaseCredit settles the credit of a cancelled lesson paid from a

@@ -29,6 +29,7 @@ func Register(app core.App, cfg config.Config) error {
 	registerPayouts(app)
 	registerReviews(app)
 	registerReports(app)
+	registerDeliveries(app)
 	registerCalendar(app)
 	registerGuards(app)
 	registerAudit(app)

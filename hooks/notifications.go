@@ -18,38 +18,52 @@ const (
 )
 
 // Notify tells each user about ev: an in-app notification rendered in their
-// language and time zone (delivered live through realtime). It never fails
-// the change that caused it: problems are logged.
+// language and time zone (delivered live through realtime), and one queued
+// delivery per other channel they want (email, SMS, WhatsApp, Telegram),
+// due at once or when their quiet hours end. The notification and its
+// deliveries are written together (pass a transaction to tie them to the
+// change that caused them); the dispatcher job sends the deliveries. It
+// never fails the change that caused it: problems are logged.
 func Notify(app core.App, userIds []string, ev notify.Event, data map[string]any) {
-	col, err := app.FindCachedCollectionByNameOrId("notifications")
-	if err != nil {
-		app.Logger().Error("notifications collection missing", "error", err)
-		return
-	}
+	now := time.Now()
 	for _, id := range userIds {
-		u, err := app.FindRecordById("users", id)
-		if err != nil {
-			continue
-		}
-		msg, err := notify.Render(ev, recipient(app, u))
-		if err != nil {
-			app.Logger().Error("failed to render a notification", "kind", ev.Kind, "error", err)
-			continue
-		}
-		n := core.NewRecord(col)
-		n.Load(map[string]any{"user": id, "kind": ev.Kind, "title": msg.Title, "body": msg.Text, "data": data})
-		if err := app.Save(n); err != nil {
-			app.Logger().Error("failed to save a notification", "kind", ev.Kind, "user", id, "error", err)
+		if err := notifyOne(app, id, ev, data, now); err != nil {
+			app.Logger().Error("failed to notify", "kind", ev.Kind, "user", id, "error", err)
 		}
 	}
 }
 
-func recipient(app core.App, u *core.Record) notify.Recipient {
+func notifyOne(app core.App, userId string, ev notify.Event, data map[string]any, now time.Time) error {
+	u, err := app.FindRecordById("users", userId)
+	if err != nil {
+		return err
+	}
+	to, loc := recipient(app, u)
+	msg, err := notify.Render(ev, to)
+	if err != nil {
+		return err
+	}
+	col, err := app.FindCachedCollectionByNameOrId("notifications")
+	if err != nil {
+		return err
+	}
+	return app.RunInTransaction(func(tx core.App) error {
+		n := core.NewRecord(col)
+		n.Load(map[string]any{"user": userId, "kind": ev.Kind, "title": msg.Title, "body": msg.Text,
+			"html": msg.HTML, "short": msg.Short, "data": data})
+		if err := tx.Save(n); err != nil {
+			return err
+		}
+		return queueDeliveries(tx, u, n, loc, now)
+	})
+}
+
+func recipient(app core.App, u *core.Record) (notify.Recipient, *time.Location) {
 	loc, err := Location(app, u.GetString("timezone"))
 	if err != nil {
 		loc = time.UTC
 	}
-	return notify.Recipient{Name: u.GetString("name"), Locale: u.GetString("locale"), Location: loc}
+	return notify.Recipient{Name: u.GetString("name"), Locale: u.GetString("locale"), Location: loc}, loc
 }
 
 // BookingChanged notifies the other party of a booking change: the tutor
@@ -65,6 +79,15 @@ func BookingChanged(app core.App, b *core.Record, old *core.Record, kind, actor 
 	if len(to) == 0 {
 		return
 	}
+	ev := LessonEvent(app, b, kind)
+	if old != nil {
+		ev.OldStart = old.GetDateTime("start").Time()
+	}
+	Notify(app, to, ev, map[string]any{"booking": b.Id})
+}
+
+// LessonEvent describes a booking for the templates.
+func LessonEvent(app core.App, b *core.Record, kind string) notify.Event {
 	ev := notify.Event{
 		Kind:        kind,
 		Start:       b.GetDateTime("start").Time(),
@@ -83,8 +106,5 @@ func BookingChanged(app core.App, b *core.Record, old *core.Record, kind, actor 
 			ev.Subject = r.GetString("name")
 		}
 	}
-	if old != nil {
-		ev.OldStart = old.GetDateTime("start").Time()
-	}
-	Notify(app, to, ev, map[string]any{"booking": b.Id})
+	return ev
 }

@@ -389,23 +389,32 @@ func cancelPurchase(e *core.RequestEvent) error {
 	if err != nil || (!isStaff(e) && p.GetString("student") != e.Auth.Id) {
 		return e.NotFoundError("", nil)
 	}
-	err = e.App.RunInTransaction(func(tx core.App) error {
-		if p.GetString("status") != "pending" {
-			return ruleError(http.StatusBadRequest, "status", "bad_state", "Only a pending purchase can be cancelled.")
-		}
-		p.Set("status", "cancelled")
-		if err := tx.Save(p); err != nil {
-			return err
-		}
-		return failPending(tx, "purchase", p.Id)
-	})
-	if err != nil {
+	if err := CancelUnpaidPurchase(e.App, p); err != nil {
 		return err
 	}
 	if err := apis.EnrichRecord(e, p); err != nil {
 		return err
 	}
 	return e.JSON(http.StatusOK, p)
+}
+
+// CancelUnpaidPurchase cancels a pending purchase and its pending payments.
+func CancelUnpaidPurchase(app core.App, p *core.Record) error {
+	return app.RunInTransaction(func(tx core.App) error {
+		fresh, err := tx.FindRecordById("purchases", p.Id)
+		if err != nil {
+			return err
+		}
+		if fresh.GetString("status") != "pending" {
+			return ruleError(http.StatusBadRequest, "status", "bad_state", "Only a pending purchase can be cancelled.")
+		}
+		fresh.Set("status", "cancelled")
+		if err := tx.Save(fresh); err != nil {
+			return err
+		}
+		*p = *fresh
+		return failPending(tx, "purchase", p.Id)
+	})
 }
 
 // failPending marks the pending payments of a purchase or booking failed.

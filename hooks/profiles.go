@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"tutorbase/internal/billing"
+	"tutorbase/internal/notify"
 
 	validation "github.com/go-ozzo/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
@@ -48,7 +49,13 @@ func registerProfiles(app core.App) {
 		if !e.Record.GetBool("verified") && e.Record.GetString("status") == "active" {
 			e.Record.Set("status", "pending")
 		}
-		return e.Next()
+		verified := e.Record.GetBool("verified") && !orig.GetBool("verified")
+		if err := e.Next(); err != nil || !verified {
+			return err
+		}
+		Notify(e.App, []string{e.Record.GetString("user")}, notify.Event{Kind: notify.KindTutorVerified,
+			Link: e.App.Settings().Meta.AppURL + "/tutor/profile"}, map[string]any{"tutor": e.Record.Id})
+		return nil
 	})
 }
 

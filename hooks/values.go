@@ -56,6 +56,19 @@ func unmarshalJSONField(raw any, dst any) error {
 	return json.Unmarshal(data, dst)
 }
 
+// storedOriginal is the stored state of a record being updated. A record
+// created in this process keeps an empty Original() after its insert, so
+// it is read back from the database (in the event's transaction).
+func storedOriginal(app core.App, r *core.Record) *core.Record {
+	orig := r.Original()
+	if orig.IsNew() && !r.IsNew() {
+		if fresh, err := app.FindRecordById(r.Collection(), r.Id); err == nil {
+			return fresh
+		}
+	}
+	return orig
+}
+
 // isStaff reports whether a request comes from a superuser or an admin user.
 func isStaff(e *core.RequestEvent) bool {
 	if e.Auth == nil {

@@ -41,6 +41,8 @@ func StatsOf(app core.App, id string) *Stats {
 // All lists every Tutorbase job.
 func All(cfg config.Config) []Job {
 	return []Job{
+		{ID: "tutorbase_deliveries", Schedule: "* * * * *", Run: hooks.DispatchDeliveries},
+		{ID: "tutorbase_reminders", Schedule: "* * * * *", Run: SendReminders},
 		{ID: "tutorbase_complete_lessons", Schedule: "*/5 * * * *", Run: CompleteEnded},
 		{ID: "tutorbase_expire_pending", Schedule: "*/5 * * * *", Run: ExpirePending},
 		{ID: "tutorbase_expire_purchases", Schedule: "7 * * * *", Run: hooks.ExpirePurchases},
@@ -48,6 +50,10 @@ func All(cfg config.Config) []Job {
 		{ID: "tutorbase_invoice_pdfs", Schedule: "23 * * * *", Run: hooks.RenderMissingPDFs},
 		{ID: "tutorbase_payouts", Schedule: "30 3 * * *", Run: PayLastWeek},
 		{ID: "tutorbase_payout_transfers", Schedule: "41 * * * *", Run: hooks.RetryPayoutTransfers},
+		{ID: "tutorbase_expire_unpaid", Schedule: "37 3 * * *", Run: ExpireUnpaid},
+		{ID: "tutorbase_package_expiring", Schedule: "0 8 * * *", Run: PackageExpiring},
+		{ID: "tutorbase_weekly_digest", Schedule: "0 6 * * 1", Run: WeeklyDigest},
+		{ID: "tutorbase_retention", Schedule: "47 3 * * *", Run: Retention},
 		{ID: "tutorbase_login_attempts_cleanup", Schedule: "17 4 * * *", Run: CleanupLoginAttempts},
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"tutorbase/hooks/hookstest"
 	"tutorbase/jobs"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/stretchr/testify/require"
 )
@@ -87,7 +88,7 @@ func TestExpirePending(t *testing.T) {
 	// 48 hours later (the school's pending_expiry_hours) the request is stale
 	require.NoError(t, jobs.ExpirePending(app, now.Add(49*time.Hour)))
 	require.Equal(t, "cancelled", status(t, app, future.Id))
-	n, err := app.CountRecords("notifications")
+	n, err := app.CountRecords("notifications", dbx.HashExp{"kind": "booking_cancelled"})
 	require.NoError(t, err)
 	require.EqualValues(t, 4, n, "both parties hear of each expiry")
 }

@@ -21,6 +21,17 @@ func init() {
 			return err
 		}
 
+		// the rendered message for the other channels: HTML for email, a
+		// short text for SMS, WhatsApp and Telegram
+		notifications, err := app.FindCollectionByNameOrId("notifications")
+		if err != nil {
+			return err
+		}
+		notifications.Fields.Add(text("html", 50000, false), text("short", 400, false))
+		if err := app.Save(notifications); err != nil {
+			return err
+		}
+
 		deliveries, err := app.FindCollectionByNameOrId("deliveries")
 		if err != nil {
 			return err
@@ -53,8 +64,9 @@ func init() {
 			return err
 		}
 		for name, fields := range map[string][]string{
-			"users":      {"quiet_start", "quiet_end", "telegram_chat_id"},
-			"deliveries": {"lease_until", "recipient", "provider_id"},
+			"users":         {"quiet_start", "quiet_end", "telegram_chat_id"},
+			"deliveries":    {"lease_until", "recipient", "provider_id"},
+			"notifications": {"html", "short"},
 		} {
 			c, err := app.FindCollectionByNameOrId(name)
 			if err != nil {

@@ -1,0 +1,278 @@
+package hooks
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"tutorbase/internal/notify"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Delivery statuses: queued → sending (claimed, being sent) → sent | failed;
+// skipped when a delivery can never go (no address, stale).
+const (
+	DeliveryQueued  = "queued"
+	DeliverySending = "sending"
+	DeliverySent    = "sent"
+	DeliveryFailed  = "failed"
+	DeliverySkipped = "skipped"
+)
+
+// Outbox timings.
+const (
+	deliveryLease    = 2 * time.Minute  // a claim expires after this: the delivery is sent again
+	deliveryBatch    = 50               // deliveries claimed per run
+	notConfiguredGap = 5 * time.Minute  // a channel without settings is looked at again after this
+	deliveryStale    = 48 * time.Hour   // an email still queued this long (no SMTP) is skipped
+	deliverTimeout   = 30 * time.Second // one send
+)
+
+// outboxChannels are the channels with deliveries (in-app needs none).
+var outboxChannels = []string{notify.ChannelEmail, notify.ChannelSMS, notify.ChannelWhatsApp, notify.ChannelTelegram}
+
+// queueDeliveries writes, in tx, one delivery per channel u wants for
+// notification n. A channel that is not configured on this server is off:
+// no delivery. A channel the user wants but has no address for (no phone,
+// no Telegram chat) gets a skipped delivery, so staff can see why.
+func queueDeliveries(tx core.App, u, n *core.Record, loc *time.Location, now time.Time) error {
+	prefs, err := notify.ParsePrefs([]byte(u.GetString("notify")))
+	if err != nil {
+		prefs = notify.Prefs{} // validated on write; fall back to the defaults
+	}
+	quiet, _ := notify.ParseQuietHours(u.GetString("quiet_start"), u.GetString("quiet_end"))
+	svc := paymentsOf(tx)
+	col, err := tx.FindCachedCollectionByNameOrId("deliveries")
+	if err != nil {
+		return err
+	}
+	for _, ch := range outboxChannels {
+		if !prefs.Wants(n.GetString("kind"), ch) || !channelOn(svc, ch) {
+			continue
+		}
+		d := core.NewRecord(col)
+		d.Load(map[string]any{"notification": n.Id, "user": u.Id, "channel": ch, "status": DeliveryQueued,
+			"next_attempt": quiet.Deliver(now, loc)})
+		switch addr := address(u, ch); addr {
+		case "":
+			d.Set("status", DeliverySkipped)
+			d.Set("last_error", "no "+ch+" address on the account")
+		default:
+			d.Set("recipient", addr)
+		}
+		if err := tx.Save(d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// channelOn reports whether a channel is configured here. Email is always
+// on: without SMTP its deliveries wait, queued, until SMTP is set up.
+func channelOn(svc *payments, ch string) bool {
+	switch ch {
+	case notify.ChannelSMS:
+		return svc.cfg.Twilio.SMSEnabled()
+	case notify.ChannelWhatsApp:
+		return svc.cfg.Twilio.WhatsAppEnabled()
+	case notify.ChannelTelegram:
+		return svc.cfg.Telegram.Enabled()
+	}
+	return true
+}
+
+func address(u *core.Record, ch string) string {
+	switch ch {
+	case notify.ChannelEmail:
+		return u.Email()
+	case notify.ChannelSMS, notify.ChannelWhatsApp:
+		return u.GetString("phone")
+	case notify.ChannelTelegram:
+		return u.GetString("telegram_chat_id")
+	}
+	return ""
+}
+
+// DispatchDeliveries is the outbox dispatcher (a job, every minute). It
+// takes back claims whose lease ran out (a crash or restart while
+// sending), claims the due deliveries in one transaction (queued →
+// sending, with a lease), sends them outside any transaction, and records
+// each outcome: sent; failed for good (a permanent error, or retries used
+// up); or queued again with backoff (after 1, 5, 15, 60, 240 minutes).
+func DispatchDeliveries(app core.App, now time.Time) error {
+	if _, err := app.DB().NewQuery("UPDATE deliveries SET status = 'queued' WHERE status = 'sending' AND lease_until < {:now}").
+		Bind(dbx.Params{"now": dbTime(now)}).Execute(); err != nil {
+		return err
+	}
+	claimed, err := claimDeliveries(app, now)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, d := range claimed {
+		if err := deliver(app, d, now); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func claimDeliveries(app core.App, now time.Time) ([]*core.Record, error) {
+	var claimed []*core.Record
+	err := app.RunInTransaction(func(tx core.App) error {
+		due, err := tx.FindRecordsByFilter("deliveries", "status = 'queued' && next_attempt <= {:now}", "next_attempt", deliveryBatch, 0,
+			dbx.Params{"now": dbTime(now)})
+		if err != nil {
+			return err
+		}
+		for _, d := range due {
+			d.Set("status", DeliverySending)
+			d.Set("lease_until", now.Add(deliveryLease))
+			if err := tx.Save(d); err != nil {
+				return err
+			}
+		}
+		claimed = due
+		return nil
+	})
+	return claimed, err
+}
+
+// deliver sends one claimed delivery and records the outcome.
+func deliver(app core.App, d *core.Record, now time.Time) error {
+	n, err := app.FindRecordById("notifications", d.GetString("notification"))
+	if err != nil {
+		return finish(app, d, DeliverySkipped, "the notification is gone", now)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), deliverTimeout)
+	defer cancel()
+	providerID, err := send(ctx, app, d, n)
+	switch {
+	case err == nil:
+		d.Set("provider_id", providerID)
+		d.Set("sent_at", now)
+		return finish(app, d, DeliverySent, "", now)
+	case errors.Is(err, notify.ErrNotConfigured):
+		if now.Sub(n.GetDateTime("created").Time()) > deliveryStale {
+			return finish(app, d, DeliverySkipped, "stale: the channel was not configured in time", now)
+		}
+		d.Set("next_attempt", now.Add(notConfiguredGap)) // not an attempt: wait for settings
+		return finish(app, d, DeliveryQueued, "not configured", now)
+	}
+	attempts := d.GetInt("attempts") + 1
+	d.Set("attempts", attempts)
+	if at, ok := notify.DefaultRetry().Next(attempts, now); ok && !notify.IsPermanent(err) {
+		d.Set("next_attempt", at)
+		return finish(app, d, DeliveryQueued, err.Error(), now)
+	}
+	return finish(app, d, DeliveryFailed, err.Error(), now)
+}
+
+func finish(app core.App, d *core.Record, status, lastError string, now time.Time) error {
+	d.Set("status", status)
+	d.Set("last_error", truncate(lastError, 1000))
+	d.Set("lease_until", nil)
+	return app.Save(d)
+}
+
+// send sends a delivery through its channel; it returns the provider's
+// message id when there is one.
+func send(ctx context.Context, app core.App, d, n *core.Record) (string, error) {
+	svc := paymentsOf(app)
+	to, short := d.GetString("recipient"), n.GetString("short")
+	switch d.GetString("channel") {
+	case notify.ChannelEmail:
+		return "", smtpClient(app).Send(ctx, notify.Email{
+			To: to, Subject: n.GetString("title"), Text: n.GetString("body"), HTML: n.GetString("html"),
+			Headers: map[string]string{"X-Tutorbase-Delivery": d.Id},
+		})
+	case notify.ChannelSMS:
+		return twilio(svc).SendSMS(ctx, to, short)
+	case notify.ChannelWhatsApp:
+		return twilio(svc).SendWhatsApp(ctx, to, short)
+	case notify.ChannelTelegram:
+		return "", notify.Telegram{BotToken: svc.cfg.Telegram.BotToken, BaseURL: svc.cfg.Telegram.APIBase}.Send(ctx, to, short)
+	}
+	return "", notify.Permanent(errors.New("unknown channel " + d.GetString("channel")))
+}
+
+func twilio(svc *payments) notify.Twilio {
+	t := svc.cfg.Twilio
+	return notify.Twilio{AccountSID: t.AccountSID, AuthToken: t.AuthToken, From: t.From, WhatsAppFrom: t.WhatsAppFrom, BaseURL: t.APIBase}
+}
+
+// smtpClient is the go-mail SMTP client configured from the dashboard's SMTP
+// settings; with SMTP off, Send answers notify.ErrNotConfigured.
+func smtpClient(app core.App) notify.SMTP {
+	s := app.Settings()
+	if !s.SMTP.Enabled {
+		return notify.SMTP{}
+	}
+	return notify.SMTP{Config: notify.SMTPConfig{
+		Host: s.SMTP.Host, Port: s.SMTP.Port, Username: s.SMTP.Username, Password: s.SMTP.Password, TLS: s.SMTP.TLS,
+		LocalName: s.SMTP.LocalName, AuthMethod: s.SMTP.AuthMethod,
+		From: s.Meta.SenderAddress, FromName: s.Meta.SenderName,
+	}}
+}
+
+func registerDeliveries(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		auth := apis.RequireAuth("users", core.CollectionNameSuperusers)
+		se.Router.POST("/api/deliveries/{id}/retry", retryDelivery).Bind(auth)
+		se.Router.POST("/api/notifications/read-all", readAllNotifications).Bind(apis.RequireAuth("users"))
+		return se.Next()
+	})
+}
+
+// retryDelivery queues a failed or skipped delivery again (staff).
+func retryDelivery(e *core.RequestEvent) error {
+	if !isStaff(e) {
+		return e.ForbiddenError("Only school staff retry deliveries.", nil)
+	}
+	d, err := e.App.FindRecordById("deliveries", e.Request.PathValue("id"))
+	if err != nil {
+		return e.NotFoundError("", nil)
+	}
+	if s := d.GetString("status"); s != DeliveryFailed && s != DeliverySkipped {
+		return ruleError(http.StatusBadRequest, "status", "bad_state", "Only a failed or skipped delivery can be retried.")
+	}
+	d.Set("status", DeliveryQueued)
+	d.Set("attempts", 0)
+	d.Set("next_attempt", time.Now())
+	d.Set("last_error", "")
+	if err := e.App.Save(d); err != nil {
+		return err
+	}
+	Audit(e, "delivery.retry", "deliveries", d.Id, nil)
+	if err := apis.EnrichRecord(e, d); err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, d)
+}
+
+// readAllNotifications marks every unread notification of the caller read
+// (record by record, so their other open tabs see it live).
+func readAllNotifications(e *core.RequestEvent) error {
+	unread, err := e.App.FindRecordsByFilter("notifications", "user = {:user} && read_at = ''", "", 0, 0, dbx.Params{"user": e.Auth.Id})
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	err = e.App.RunInTransaction(func(tx core.App) error {
+		for _, n := range unread {
+			n.Set("read_at", now)
+			if err := tx.Save(n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, map[string]any{"updated": len(unread)})
+}
