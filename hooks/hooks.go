@@ -30,6 +30,7 @@ func Register(app core.App, cfg config.Config) error {
 	registerReviews(app)
 	registerReports(app)
 	registerDeliveries(app)
+	registerMetrics(app, cfg)
 	registerCalendar(app)
 	registerGuards(app)
 	registerAudit(app)

@@ -56,3 +56,18 @@ func TestReports(t *testing.T) {
 	long := hookstest.Call(t, s.srv, http.MethodGet, "/api/reports/bookings?from=2020-01-01&to=2027-01-01", cast.Tokens[hookstest.Admin], nil)
 	require.Equal(t, 400, long.Status)
 }
+
+func TestMetrics(t *testing.T) {
+	cfg := hookstest.Config
+	cfg.MetricsToken = "scrape-me"
+	app := cast.CloneWith(t, cfg)
+	defer app.Cleanup()
+	srv := hookstest.Serve(t, app)
+	require.Equal(t, 401, hookstest.Call(t, srv, http.MethodGet, "/metrics", "", nil).Status)
+	require.Equal(t, 401, hookstest.Call(t, srv, http.MethodGet, "/metrics", cast.Tokens[hookstest.Admin], nil).Status)
+	require.Equal(t, 401, hookstest.Call(t, srv, http.MethodGet, "/metrics", "Bearer wrong", nil).Status)
+	res := hookstest.Call(t, srv, http.MethodGet, "/metrics", "Bearer scrape-me", nil)
+	require.Equal(t, 200, res.Status)
+	require.Contains(t, string(res.Body), `tutorbase_bookings{status="completed"} 2`)
+	require.Equal(t, 200, hookstest.Call(t, srv, http.MethodGet, "/metrics", cast.Tokens[hookstest.Superuser], nil).Status)
+}

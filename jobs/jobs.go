@@ -31,7 +31,12 @@ type Stats struct {
 	Runs, Failures, Panics atomic.Int64
 }
 
-const statsStorePrefix = "tutorbase.jobstats."
+const statsStorePrefix = hooks.JobStatsPrefix
+
+// Counts reads the counters (for /metrics).
+func (s *Stats) Counts() (runs, failures, panics int64) {
+	return s.Runs.Load(), s.Failures.Load(), s.Panics.Load()
+}
 
 // StatsOf returns the counters of a job id.
 func StatsOf(app core.App, id string) *Stats {

@@ -1,0 +1,85 @@
+package hooks
+
+import (
+	"crypto/subtle"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+
+	"tutorbase/internal/config"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// JobStatsPrefix is where jobs keep each job's run counters in the app
+// store.
+const JobStatsPrefix = "tutorbase.jobstats."
+
+// jobCounters is what jobs keep per job; read through an interface so hooks
+// does not import jobs.
+type jobCounters interface {
+	Counts() (runs, failures, panics int64)
+}
+
+func registerMetrics(app core.App, cfg config.Config) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.GET("/metrics", func(e *core.RequestEvent) error { return metricsRoute(e, cfg) })
+		return se.Next()
+	})
+}
+
+// metricsRoute serves Prometheus text metrics to superusers, or to a
+// scraper with Authorization: Bearer TB_METRICS_TOKEN.
+func metricsRoute(e *core.RequestEvent, cfg config.Config) error {
+	token := strings.TrimPrefix(e.Request.Header.Get("Authorization"), "Bearer ")
+	allowed := e.HasSuperuserAuth() ||
+		(cfg.MetricsToken != "" && subtle.ConstantTimeCompare([]byte(token), []byte(cfg.MetricsToken)) == 1)
+	if !allowed {
+		return e.UnauthorizedError("Metrics need a superuser or the metrics token.", nil)
+	}
+	var b strings.Builder
+	gauge := func(name, help string, rows map[string]int64, label string) {
+		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name)
+		keys := make([]string, 0, len(rows))
+		for k := range rows {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if label == "" {
+				fmt.Fprintf(&b, "%s %d\n", name, rows[k])
+			} else {
+				fmt.Fprintf(&b, "%s{%s=%q} %d\n", name, label, k, rows[k])
+			}
+		}
+	}
+	count := func(query string) map[string]int64 {
+		var rows []struct {
+			K string `db:"k"`
+			N int64  `db:"n"`
+		}
+		out := map[string]int64{}
+		if err := e.App.DB().NewQuery(query).All(&rows); err == nil {
+			for _, r := range rows {
+				out[r.K] = r.N
+			}
+		}
+		return out
+	}
+	gauge("tutorbase_bookings", "Bookings by status.", count("SELECT status AS k, COUNT(*) AS n FROM bookings GROUP BY status"), "status")
+	gauge("tutorbase_deliveries", "Outbox deliveries by status.", count("SELECT status AS k, COUNT(*) AS n FROM deliveries GROUP BY status"), "status")
+	gauge("tutorbase_refunds", "Refunds by status.", count("SELECT status AS k, COUNT(*) AS n FROM refunds GROUP BY status"), "status")
+	gauge("tutorbase_realtime_clients", "Connected realtime clients.", map[string]int64{"": int64(e.App.SubscriptionsBroker().TotalClients())}, "")
+	runs, failures, panics := map[string]int64{}, map[string]int64{}, map[string]int64{}
+	for _, j := range e.App.Cron().Jobs() {
+		if c, ok := e.App.Store().Get(JobStatsPrefix + j.Id()).(jobCounters); ok {
+			runs[j.Id()], failures[j.Id()], panics[j.Id()] = c.Counts()
+		}
+	}
+	gauge("tutorbase_job_runs_total", "Job runs since start.", runs, "job")
+	gauge("tutorbase_job_failures_total", "Job runs that returned an error.", failures, "job")
+	gauge("tutorbase_job_panics_total", "Job runs that panicked (recovered).", panics, "job")
+	e.Response.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	return e.String(http.StatusOK, b.String())
+}
