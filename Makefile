@@ -7,7 +7,7 @@ BIN     := bin/tutorbase
 DATA    ?= ./pb_data
 HTTP    ?= 127.0.0.1:8090
 
-.PHONY: all build run seed test vet bench clean
+.PHONY: all build run seed test vet bench clean tools
 
 all: build
 
@@ -29,11 +29,28 @@ vet:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1)
 
-test: vet
-	$(GO) test -count=1 ./...
+# Tools the tests run for real: an SMTP server (mailpit) and Stripe's API
+# mock (stripe-mock), installed into .tools/bin with go install.
+TOOLS := $(CURDIR)/.tools/bin
+export PATH := $(TOOLS):$(PATH)
+
+tools: $(TOOLS)/mailpit $(TOOLS)/stripe-mock
+
+$(TOOLS)/mailpit:
+	GOBIN=$(TOOLS) $(GO) install github.com/axllent/mailpit@v1.33.1
+
+$(TOOLS)/stripe-mock:
+	GOBIN=$(TOOLS) $(GO) install github.com/stripe/stripe-mock@v0.203.0
+
+test: vet tools
+	TB_REQUIRE_TOOLS=1 $(GO) test -count=1 ./...
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/...
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) .
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/plainpb ./bench/plainpb
+	$(GO) build -o bin/loadtest ./bench/loadtest
+	bin/loadtest -tutorbase $(BIN) -plain bin/plainpb -out $(or $(BENCH_OUT),bench/results.md) $(BENCH_FLAGS)
 
 clean:
 	rm -rf bin

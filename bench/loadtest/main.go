@@ -22,10 +22,12 @@ import (
 
 // options are the command-line flags.
 type options struct {
-	tutorbase, plain string
+	tutorbase, plain  string
 	bookings, tutors  int
 	students, clients int
 	duration, warmup  time.Duration
+	timeout           time.Duration
+	inflight          int
 	createRate        float64
 	slotsRate         float64
 	listRate          float64
@@ -33,6 +35,7 @@ type options struct {
 	scale             bool
 	scaleSmall        int
 	scaleLarge        int
+	scaleRate         float64
 	out, jsonOut      string
 	seed              uint64
 	workdir           string
@@ -55,6 +58,8 @@ func parseFlags() options {
 	flag.IntVar(&o.clients, "clients", 32, "concurrent clients of the closed-loop phases")
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "measured time of each phase")
 	flag.DurationVar(&o.warmup, "warmup", time.Second, "unmeasured run before each phase")
+	flag.DurationVar(&o.timeout, "timeout", 10*time.Second, "closed loop: a request unanswered after this long is abandoned; open loop: one not sent this long after its scheduled time is dropped, and answers are awaited at most this long after the schedule ends; both count as timeouts")
+	flag.IntVar(&o.inflight, "max-inflight", 256, "open loop: most requests outstanding at once (later ones wait, and their wait counts)")
 	flag.Float64Var(&o.createRate, "rate-create", 600, "offered rate of open-create (requests/s)")
 	flag.Float64Var(&o.slotsRate, "rate-slots", 1500, "offered rate of open-slots (requests/s)")
 	flag.Float64Var(&o.listRate, "rate-list", 1000, "offered rate of open-list (requests/s)")
@@ -62,6 +67,7 @@ func parseFlags() options {
 	flag.BoolVar(&o.scale, "scale", true, "also compare p95 of slots and my-bookings with -scale-small vs -scale-large bookings")
 	flag.IntVar(&o.scaleSmall, "scale-small", 1000, "bookings of the small scale run")
 	flag.IntVar(&o.scaleLarge, "scale-large", 100000, "bookings of the large scale run")
+	flag.Float64Var(&o.scaleRate, "scale-rate", 50, "offered rate of the scale runs' open-loop phases, low enough that p95 shows the work per request rather than queueing")
 	flag.StringVar(&o.out, "out", "", "write the report here (.json: JSON, anything else: markdown)")
 	flag.StringVar(&o.jsonOut, "json", "", "also write the results as JSON here")
 	flag.Uint64Var(&o.seed, "seed", 1, "random seed (data and request mix)")
@@ -106,6 +112,11 @@ func run(o options) error {
 		if _, err := os.Stat(bin); err != nil {
 			return fmt.Errorf("%s: %w (build it first: make build, go build -o bin/plainpb ./bench/plainpb)", bin, err)
 		}
+		if abs, _ := filepath.Abs(bin); strings.HasPrefix(abs, os.TempDir()) || strings.HasPrefix(bin, os.TempDir()) {
+			// PocketBase takes a binary under the temp dir for `go run` and
+			// turns dev mode on: every SQL statement printed to stderr
+			return fmt.Errorf("%s is under %s, where PocketBase would run it in dev mode (SQL logging); build it elsewhere", bin, os.TempDir())
+		}
 	}
 	root, err := os.MkdirTemp(o.workdir, "tutorbase-bench-")
 	if err != nil {
@@ -149,6 +160,7 @@ func run(o options) error {
 		}
 		rep.Scale = sc
 	}
+	rep.Errors = b.errs.samples
 	rep.Finished = time.Now()
 	return rep.write(o)
 }

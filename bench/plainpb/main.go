@@ -1,10 +1,12 @@
 // Command plainpb is the baseline of Tutorbase's load test: a plain
 // PocketBase v0.36.8 (no Tutorbase hooks, no jsvm, default settings, so rate
 // limits are off) whose bootstrap creates a `bookings` collection of the same
-// shape as Tutorbase's: the same fields (relations included, pointing at
-// minimal tutors, subjects, purchases and series collections), the same
-// indexes, a public create rule and the list rule
-// `student = @request.auth.id || tutor_user = @request.auth.id`.
+// shape as Tutorbase's (migrations 1795632400, 1795640000, 1795650000): the
+// same fields (relations included, pointing at minimal tutors, subjects,
+// purchases, series and payouts collections), the same indexes, a public
+// create rule and the list rule
+// `student = @request.auth.id || tutor_user = @request.auth.id`. It has no
+// overlap triggers: those are part of what Tutorbase's rules cost.
 //
 // Comparing its create rate with Tutorbase's, in the same run on the same
 // machine, shows what Tutorbase's booking rules cost (docs/benchmarks.md).
@@ -47,7 +49,7 @@ func ensureSchema(app core.App) error {
 		}
 		// tiny stand-ins for the collections bookings' relations point at
 		ids := map[string]string{}
-		for _, name := range []string{"tutors", "subjects", "purchases", "series"} {
+		for _, name := range []string{"tutors", "subjects", "purchases", "series", "payouts"} {
 			c := core.NewBaseCollection(name)
 			c.Fields.Add(&core.TextField{Name: "name", Max: 120})
 			if name == "tutors" {
@@ -82,6 +84,8 @@ func ensureSchema(app core.App) error {
 			&core.TextField{Name: "cancel_reason", Max: 500},
 			&core.DateField{Name: "cancelled_at"},
 			&core.BoolField{Name: "late_cancel"},
+			&core.SelectField{Name: "payment_status", Values: []string{"unpaid", "paid", "refunded", "partially_refunded", "credit", "free"}, MaxSelect: 1},
+			rel("payout", ids["payouts"], false),
 			&core.AutodateField{Name: "created", OnCreate: true},
 			&core.AutodateField{Name: "updated", OnCreate: true, OnUpdate: true},
 		)
@@ -91,6 +95,8 @@ func ensureSchema(app core.App) error {
 		b.AddIndex("idx_bookings_status_end", false, "status, \"end\"", "")
 		b.AddIndex("idx_bookings_series", false, "series", "series != ''")
 		b.AddIndex("idx_bookings_purchase", false, "purchase", "purchase != ''")
+		b.AddIndex("idx_bookings_payment_status", false, "payment_status", "")
+		b.AddIndex("idx_bookings_payout", false, "tutor, status, payout, \"end\"", "")
 		b.ListRule = types.Pointer(ListRule)
 		b.ViewRule = types.Pointer(ListRule)
 		b.CreateRule = types.Pointer("")

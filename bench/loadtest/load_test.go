@@ -1,0 +1,90 @@
+package main
+
+import (
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestSummarizeNearestRank(t *testing.T) {
+	var samples []sample
+	for i := 1; i <= 100; i++ { // 1 ms .. 100 ms
+		samples = append(samples, sample{lat: time.Duration(i) * time.Millisecond, status: 200})
+	}
+	samples[0].status = 409
+	samples[1].status = 503
+	samples[2].status = 0
+	samples[3].status = statusTimeout
+	st := summarize(samples, 2*time.Second)
+	want := map[string]time.Duration{"p50": 50 * time.Millisecond, "p95": 95 * time.Millisecond, "p99": 99 * time.Millisecond, "max": 100 * time.Millisecond}
+	got := map[string]time.Duration{"p50": st.P50, "p95": st.P95, "p99": st.P99, "max": st.Max}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s = %v, want %v", k, got[k], w)
+		}
+	}
+	if st.OK != 96 || st.Conflicts != 1 || st.Server5xx != 1 || st.Transport != 1 || st.Timeouts != 1 {
+		t.Errorf("counts = %+v", st)
+	}
+	if st.Throughput != 49 { // 98 answered (timeouts and transport errors are not) over 2 s
+		t.Errorf("throughput = %v, want 49", st.Throughput)
+	}
+}
+
+func TestPlanBookingsHasNoOverlaps(t *testing.T) {
+	now := time.Date(2027, 3, 1, 12, 0, 0, 0, time.UTC)
+	plan := planBookings(5000, 20, 50, now, rand.New(rand.NewPCG(1, 2)))
+	if len(plan) != 5000 {
+		t.Fatalf("planned %d bookings, want 5000", len(plan))
+	}
+	tutorHours, studentHours := map[[2]int64]bool{}, map[[2]int64]bool{}
+	for _, p := range plan {
+		h := p.start.Unix() / 3600
+		if p.start.Unix()%3600 != 0 {
+			t.Fatalf("%v is not a whole hour", p.start)
+		}
+		if tutorHours[[2]int64{int64(p.tutor), h}] || studentHours[[2]int64{int64(p.student), h}] {
+			t.Fatalf("two lessons at %v for tutor %d or student %d", p.start, p.tutor, p.student)
+		}
+		tutorHours[[2]int64{int64(p.tutor), h}] = true
+		studentHours[[2]int64{int64(p.student), h}] = true
+	}
+}
+
+func TestOpenLoopKeepsItsSchedule(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		time.Sleep(20 * time.Millisecond) // slower than the interval: a closed loop of 1 would fall behind
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	gen := func(int, *rand.Rand) request { return request{method: "GET", path: "/"} }
+	spec := loadSpec{base: srv.URL, rate: 200, duration: 500 * time.Millisecond, timeout: 2 * time.Second, inflight: 64, seed: 1, gen: gen}
+	samples, _ := runOpen(newHTTPClient(), spec)
+	st := summarize(samples, spec.duration)
+	if st.Requests != 100 || st.OK != 100 {
+		t.Fatalf("requests %d, ok %d: want 100 scheduled and answered", st.Requests, st.OK)
+	}
+	if st.P50 < 20*time.Millisecond {
+		t.Errorf("p50 %v is below the handler's 20 ms: latency must include the service time", st.P50)
+	}
+}
+
+func TestClosedLoopCountsOnlyTheWindow(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(10 * time.Millisecond)
+	}))
+	defer srv.Close()
+	gen := func(int, *rand.Rand) request { return request{method: "GET", path: "/"} }
+	spec := loadSpec{base: srv.URL, clients: 4, warmup: 200 * time.Millisecond, duration: 500 * time.Millisecond, timeout: time.Second, seed: 1, gen: gen}
+	samples, window := runClosed(newHTTPClient(), spec)
+	st := summarize(samples, window)
+	// 4 clients × 500 ms / ~10 ms: about 200 in the window, never the warm-up's too
+	if st.Requests < 100 || st.Requests > 210 {
+		t.Fatalf("%d requests measured, want about 200", st.Requests)
+	}
+}

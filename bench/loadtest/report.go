@@ -1,0 +1,273 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"strings"
+	"time"
+)
+
+// report is everything a run learnt.
+type report struct {
+	Machine    machine             `json:"machine"`
+	Command    string              `json:"command"`
+	Options    options             `json:"-"`
+	Started    time.Time           `json:"started"`
+	Finished   time.Time           `json:"finished"`
+	Seeds      []seedInfo          `json:"seeds"`
+	Phases     []phaseResult       `json:"phases"`
+	Invariants *invariants         `json:"invariants,omitempty"`
+	Durability *durabilityResult   `json:"durability,omitempty"`
+	Scale      *scaleResult        `json:"scale,omitempty"`
+	Targets    []targetCheck       `json:"targets"`
+	Errors     map[string][]string `json:"error_samples,omitempty"`
+}
+
+// targetCheck is one of DESIGN.md's performance targets and whether this
+// run met it.
+type targetCheck struct {
+	Target string `json:"target"`
+	Got    string `json:"measured"`
+	Pass   bool   `json:"pass"`
+}
+
+func ms(d time.Duration) string {
+	v := float64(d) / float64(time.Millisecond)
+	switch {
+	case v < 10:
+		return fmt.Sprintf("%.2f ms", v)
+	case v < 1000:
+		return fmt.Sprintf("%.1f ms", v)
+	}
+	return fmt.Sprintf("%.0f ms", v)
+}
+
+func (r *report) phase(name string) *phaseResult {
+	for i := range r.Phases {
+		if r.Phases[i].Phase == name {
+			return &r.Phases[i]
+		}
+	}
+	return nil
+}
+
+// evaluate compares the run with DESIGN.md "Performance targets".
+func (r *report) evaluate() {
+	add := func(target, got string, pass bool) {
+		r.Targets = append(r.Targets, targetCheck{target, got, pass})
+	}
+	create, plain := r.phase("create"), r.phase("plain-create")
+	if create != nil && plain != nil && plain.Throughput > 0 {
+		ratio := create.Throughput / plain.Throughput
+		add("booking create ≥ 50 % of plain PocketBase create (closed loop)",
+			fmt.Sprintf("%.0f/s vs %.0f/s = %.0f %%", create.Throughput, plain.Throughput, 100*ratio), ratio >= 0.5)
+	}
+	closed := []struct {
+		phase string
+		min   float64
+		label string
+	}{
+		{"create", 600, "booking create ≥ 600/s (closed loop, issue)"},
+		{"slots", 1500, "slot queries ≥ 1,500/s (closed loop)"},
+		{"list", 1200, "\"my bookings\" ≥ 1,200/s (closed loop)"},
+	}
+	for _, c := range closed {
+		if p := r.phase(c.phase); p != nil {
+			add(c.label, fmt.Sprintf("%.0f/s", p.Throughput), p.Throughput >= c.min)
+		}
+	}
+	open := []struct {
+		phase string
+		p95   time.Duration
+		what  string
+	}{
+		{"open-create", 40 * time.Millisecond, "booking create"},
+		{"open-slots", 20 * time.Millisecond, "slot queries"},
+		{"open-list", 25 * time.Millisecond, "\"my bookings\""},
+	}
+	for _, c := range open {
+		if p := r.phase(c.phase); p != nil {
+			add(fmt.Sprintf("%s at %.0f/s offered: p95 ≤ %s (open loop)", c.what, p.Rate, ms(c.p95)),
+				fmt.Sprintf("p95 %s (answered %.0f/s, %d timeouts)", ms(p.P95), p.Throughput, p.Timeouts), p.P95 <= c.p95 && p.Server5xx == 0 && p.Timeouts == 0)
+		}
+	}
+	if sc := r.Scale; sc != nil {
+		for _, ph := range []string{"open-slots", "open-list"} {
+			small, large := sc.find(ph, sc.Small), sc.find(ph, sc.Large)
+			if small == nil || large == nil || small.P95 == 0 {
+				continue
+			}
+			ratio := float64(large.P95) / float64(small.P95)
+			label := fmt.Sprintf("scale, %s at %.0f/s: p95 with %d bookings ≤ 1.5 × p95 with %d", ph, small.Rate, sc.Large, sc.Small)
+			got := fmt.Sprintf("%s vs %s = %.2f×", ms(large.P95), ms(small.P95), ratio)
+			switch {
+			case small.Timeouts > 0:
+				got = fmt.Sprintf("not measurable: %d timeouts with %d bookings already", small.Timeouts, sc.Small)
+				ratio = math.Inf(1)
+			case large.Timeouts > 0:
+				got += fmt.Sprintf(" (at least: %d timeouts with %d bookings)", large.Timeouts, sc.Large)
+			}
+			add(label, got, ratio <= 1.5 && large.Timeouts == 0)
+		}
+	}
+	if inv := r.Invariants; inv != nil {
+		add("0 overlapping bookings (tutor or student)",
+			fmt.Sprintf("%d tutor, %d student", inv.TutorOverlaps, inv.StudentOverlaps), inv.TutorOverlaps == 0 && inv.StudentOverlaps == 0)
+	}
+	fivexx := 0
+	for _, p := range r.allPhases() {
+		if p.Target == "tutorbase" {
+			fivexx += p.Server5xx
+		}
+	}
+	if r.Durability != nil {
+		fivexx += r.Durability.Load.Server5xx
+	}
+	add("0 5xx (every Tutorbase phase)", fmt.Sprintf("%d", fivexx), fivexx == 0)
+	if d := r.Durability; d != nil {
+		add("0 acknowledged writes lost across kill -9",
+			fmt.Sprintf("%d acknowledged, %d found, %d missing, %d unreadable", d.Acked, d.Found, d.Missing, d.CheckErrors),
+			d.Missing == 0 && d.CheckErrors == 0 && d.Acked > 0)
+	}
+}
+
+func (r *report) allPhases() []phaseResult {
+	out := slices.Clone(r.Phases)
+	if r.Scale != nil {
+		out = append(out, r.Scale.Phases...)
+	}
+	return out
+}
+
+func (r *report) markdown() string {
+	var b strings.Builder
+	w := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
+	m := r.Machine
+	w("# Tutorbase load test, %s\n\n", r.Started.UTC().Format("2006-01-02 15:04 MST"))
+	w("| machine | |\n|---|---|\n")
+	w("| CPUs | %d × %s |\n| memory | %s |\n| kernel | %s |\n| Go | %s |\n| PocketBase | %s |\n| load average at start | %s |\n| duration of the run | %s |\n\n",
+		m.CPUs, m.CPUModel, m.Memory, m.Kernel, m.Go, m.PocketBase, m.LoadAvg, r.Finished.Sub(r.Started).Round(time.Second))
+	w("Command: `%s`\n\n", r.Command)
+	w("Load generator and server share the machine's cores. Each phase: %s warm-up (not measured), then %s measured. "+
+		"Latencies are exact nearest-rank percentiles over every request of the window. "+
+		"Closed loop: each client sends its next request when the previous one is answered; a request unanswered after %s is abandoned. "+
+		"Open loop: requests are launched on a fixed schedule (at most %d outstanding) and timed from their scheduled send time; "+
+		"one that could not be sent within %s of it is dropped, answers are awaited up to %s after the schedule ends. "+
+		"Abandoned and dropped requests count as timeouts, with the time they had waited as latency, so a percentile at or above %s means \"at least\".\n\n",
+		r.Options.warmup, r.Options.duration, r.Options.timeout, r.Options.inflight, r.Options.timeout, r.Options.timeout, r.Options.timeout)
+	if len(r.Seeds) > 0 {
+		w("## Seeded data\n\n| data dir | tutors | students | bookings | seeding took | how |\n|---|---:|---:|---:|---:|---|\n")
+		for _, s := range r.Seeds {
+			w("| %s | %d | %d | %d | %s | %s |\n", s.Target, s.Tutors, s.Students, s.Bookings, s.Took.Round(100*time.Millisecond), s.How)
+		}
+		w("\n")
+	}
+	if len(r.Phases) > 0 {
+		w("## Phases\n\n")
+		phaseTable(&b, r.Phases)
+	}
+	if c, p := r.phase("create"), r.phase("plain-create"); c != nil && p != nil && p.Throughput > 0 {
+		w("\nCost of Tutorbase's booking rules: create %.0f/s vs plain PocketBase %.0f/s, ratio **%.2f** (p95 %s vs %s).\n",
+			c.Throughput, p.Throughput, c.Throughput/p.Throughput, ms(c.P95), ms(p.P95))
+	}
+	if l, p := r.phase("list"), r.phase("plain-list"); l != nil && p != nil && p.Throughput > 0 {
+		w("\"My bookings\": Tutorbase %.0f/s vs plain PocketBase %.0f/s, ratio **%.2f**.\n", l.Throughput, p.Throughput, l.Throughput/p.Throughput)
+	}
+	if sc := r.Scale; sc != nil {
+		w("\n## Scale: %d vs %d bookings\n\nThe same people; only the number of seeded bookings differs. Open-loop phases at %.0f/s.\n\n", sc.Small, sc.Large, r.Options.scaleRate)
+		if len(sc.Seeds) > 0 {
+			w("Seeding took %s and %s.\n\n", sc.Seeds[0].Took.Round(100*time.Millisecond), sc.Seeds[len(sc.Seeds)-1].Took.Round(100*time.Millisecond))
+		}
+		phaseTable(&b, sc.Phases)
+	}
+	if inv := r.Invariants; inv != nil {
+		w("\n## Overlaps\n\nAfter the phases, on the stopped Tutorbase data dir: %d bookings (%d pending or confirmed); "+
+			"overlapping active pairs: **%d** for tutors, **%d** for students.\n", inv.Bookings, inv.Active, inv.TutorOverlaps, inv.StudentOverlaps)
+	}
+	if d := r.Durability; d != nil {
+		w("\n## Durability\n\nBooking creates ran with %d closed-loop clients; after %s the server was killed with SIGKILL "+
+			"(%d creates answered 2xx, %d answered 409, %d other; %d requests failed to connect while it was down) and restarted on the same data dir "+
+			"(healthy again in %s). Of **%d** bookings acknowledged with a 2xx before the kill, **%d** were read back after the restart, "+
+			"**%d** were missing, %d could not be read.\n",
+			r.Options.clients, d.KillAfter.Round(100*time.Millisecond), d.Load.OK, d.Load.Conflicts, d.Load.Client4xx+d.Load.Server5xx, d.Load.Transport,
+			d.Restart.Round(time.Millisecond), d.Acked, d.Found, d.Missing, d.CheckErrors)
+	}
+	r.evaluate()
+	w("\n## Targets (DESIGN.md \"Performance targets\")\n\n| target | measured | met |\n|---|---|---|\n")
+	for _, t := range r.Targets {
+		verdict := "**no**"
+		if t.Pass {
+			verdict = "yes"
+		}
+		w("| %s | %s | %s |\n", t.Target, t.Got, verdict)
+	}
+	if len(r.Errors) > 0 {
+		w("\n## Samples of unexpected answers\n\n")
+		keys := make([]string, 0, len(r.Errors))
+		for k := range r.Errors {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			for _, s := range r.Errors[k] {
+				w("- %s: `%s`\n", k, strings.ReplaceAll(s, "`", "'"))
+			}
+		}
+	}
+	return b.String()
+}
+
+func phaseTable(b *strings.Builder, phases []phaseResult) {
+	fmt.Fprintf(b, "| phase | server | bookings | load | requests | req/s | p50 | p95 | p99 | max | 2xx | 409 | other 4xx | 5xx | transport errors | timeouts | server CPU per answer | CPU cores: server / load gen / other / idle |\n")
+	fmt.Fprintf(b, "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
+	for _, p := range phases {
+		load := fmt.Sprintf("closed, %d clients", p.Clients)
+		if p.Mode == "open" {
+			load = fmt.Sprintf("open, %.0f/s offered", p.Rate)
+		}
+		fmt.Fprintf(b, "| %s | %s | %d | %s | %d | %.0f | %s | %s | %s | %s | %d | %d | %d | %d | %d | %d | %s | %.2f / %.2f / %.2f / %.2f |\n",
+			p.Phase, p.Target, p.Bookings, load, p.Requests, p.Throughput, ms(p.P50), ms(p.P95), ms(p.P99), ms(p.Max),
+			p.OK, p.Conflicts, p.Client4xx, p.Server5xx, p.Transport, p.Timeouts, cpuPerAnswer(p), p.CPU.Server, p.CPU.LoadGen, p.CPU.Other, p.CPU.Idle)
+	}
+}
+
+// cpuPerAnswer is the server's CPU time per answered request over the
+// phase (warm-up and idle time included, so it overestimates, most at low
+// rates): unlike req/s, it hardly depends on what else runs on the machine.
+func cpuPerAnswer(p phaseResult) string {
+	answered := p.Requests - p.Timeouts - p.Transport
+	if answered <= 0 || p.CPU.Server == 0 || p.Timeouts*10 > p.Requests {
+		return "–" // mostly abandoned work: per answer it means nothing
+	}
+	total := p.Window
+	if p.Mode == "open" {
+		total += p.Drain
+	}
+	return ms(time.Duration(p.CPU.Server * float64(total) / float64(answered)))
+}
+
+// write prints the markdown report and saves it (and the JSON) where asked.
+func (r *report) write(o options) error {
+	md := r.markdown() // also evaluates the targets
+	fmt.Print("\n" + md)
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	if o.out != "" {
+		out := []byte(md)
+		if strings.HasSuffix(o.out, ".json") {
+			out = data
+		}
+		if err := os.WriteFile(o.out, out, 0o644); err != nil {
+			return err
+		}
+	}
+	if o.jsonOut != "" {
+		return os.WriteFile(o.jsonOut, data, 0o644)
+	}
+	return nil
+}

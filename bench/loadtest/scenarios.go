@@ -1,0 +1,104 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"time"
+)
+
+// The requests of each phase. A closed-loop client owns a disjoint set of
+// students (client i books as students i, i+clients, ...), so two clients
+// never book for the same student; an open-loop run draws students freely.
+
+const listPath = "/api/collections/bookings/records?perPage=20&sort=-start"
+
+// apiTime is how request bodies spell instants (UTC, RFC 3339).
+func apiTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// futureLesson picks a free-looking one-hour lesson of a tutor: a whole
+// local hour between 00:00 and 23:00 on a day createFromDay to createToDay
+// ahead, never across local midnight or a DST change (every aligned hour
+// is inside the tutor's 00:00-24:00 availability).
+func futureLesson(rng *rand.Rand, t tutorRef, now time.Time) (time.Time, time.Time) {
+	for {
+		day := now.In(t.loc).AddDate(0, 0, createFromDay+rng.IntN(createToDay-createFromDay))
+		h := rng.IntN(23)
+		start := time.Date(day.Year(), day.Month(), day.Day(), h, 0, 0, 0, t.loc)
+		end := start.Add(time.Hour)
+		if start.Hour() == h && end.In(t.loc).Hour() == h+1 && end.In(t.loc).Day() == start.Day() {
+			return start.UTC(), end.UTC()
+		}
+	}
+}
+
+// createGen: a student books a random tutor's lesson through the records
+// API, as the web app does ({tutor, subject, start, end, notes}).
+func createGen(fx *fixture) generator {
+	return func(client int, rng *rand.Rand) request {
+		s := student(client, rng, fx)
+		t := fx.Tutors[rng.IntN(len(fx.Tutors))]
+		start, end := futureLesson(rng, t, fx.Now)
+		body, _ := json.Marshal(map[string]any{
+			"tutor": t.ID, "subject": fx.Subjects[rng.IntN(len(fx.Subjects))],
+			"start": apiTime(start), "end": apiTime(end), "notes": lessonNotes(rng.IntN(1e6)),
+		})
+		return request{method: "POST", path: "/api/collections/bookings/records", token: fx.Students[s].Token, body: body, tag: s}
+	}
+}
+
+// student picks the booking student: in a closed loop one of the client's
+// own students (client c books as students c, c+clients, ...), so two
+// clients never book for the same student; in an open loop (client < 0)
+// any student.
+func student(client int, rng *rand.Rand, fx *fixture) int {
+	n := len(fx.Students)
+	if client < 0 || fx.clients <= 0 || n < fx.clients {
+		return rng.IntN(n)
+	}
+	return client + fx.clients*rng.IntN(n/fx.clients)
+}
+
+// plainCreateGen: the same lesson created on plain PocketBase, the body
+// carrying every field Tutorbase's hooks fill, so the stored row has the
+// same size.
+func plainCreateGen(fx *fixture) generator {
+	return func(client int, rng *rand.Rand) request {
+		s := student(client, rng, fx)
+		t := fx.Tutors[rng.IntN(len(fx.Tutors))]
+		start, end := futureLesson(rng, t, fx.Now)
+		body, _ := json.Marshal(map[string]any{
+			"tutor": t.ID, "tutor_user": t.UserID, "student": fx.Students[s].ID,
+			"tutor_name": t.Name, "student_name": fmt.Sprintf("Student %05d", s),
+			"subject": fx.Subjects[rng.IntN(len(fx.Subjects))],
+			"start":   apiTime(start), "end": apiTime(end), "status": "confirmed",
+			"price": hourlyRate, "currency": "EUR", "meeting_url": meetingURL(rng), "notes": lessonNotes(rng.IntN(1e6)),
+		})
+		return request{method: "POST", path: "/api/collections/bookings/records", token: fx.Students[s].Token, body: body, tag: s}
+	}
+}
+
+// slotsGen: a visitor asks for a random tutor's free hours over 7 days,
+// starting 1 to 50 days ahead (inside the seeded lessons).
+func slotsGen(fx *fixture) generator {
+	today := fx.Now.Truncate(24 * time.Hour)
+	return func(client int, rng *rand.Rand) request {
+		t := fx.Tutors[rng.IntN(len(fx.Tutors))]
+		from := today.AddDate(0, 0, 1+rng.IntN(50))
+		q := url.Values{"from": {from.Format(time.RFC3339)}, "to": {from.AddDate(0, 0, 7).Format(time.RFC3339)}, "minutes": {"60"}}
+		return request{method: "GET", path: "/api/tutors/" + t.ID + "/slots?" + q.Encode()}
+	}
+}
+
+// listGen: "my bookings", the first page newest first, as a student or a
+// tutor (half each).
+func listGen(fx *fixture) generator {
+	return func(client int, rng *rand.Rand) request {
+		tok := fx.Students[rng.IntN(len(fx.Students))].Token
+		if rng.IntN(2) == 0 {
+			tok = fx.Tutors[rng.IntN(len(fx.Tutors))].Token
+		}
+		return request{method: "GET", path: listPath, token: tok}
+	}
+}
