@@ -51,8 +51,17 @@ func registerAccounts(app core.App, cfg config.Config) {
 		if err := applyUserDefaults(e.App, e.Record); err != nil {
 			return err
 		}
-		// the profile is written in the same transaction as the account
-		return inTx(e, func() error { return ensureProfile(e.App, e.Record) })
+		// the profile (and, for an admin, the rules naming admins) are
+		// written in the same transaction as the account
+		staff := adminChange(e.Record, false)
+		return inTx(e, func() error {
+			if staff {
+				if err := syncStaffRules(e.App); err != nil {
+					return err
+				}
+			}
+			return ensureProfile(e.App, e.Record)
+		})
 	})
 
 	app.OnRecordUpdate("users").BindFunc(func(e *core.RecordEvent) error {
@@ -61,7 +70,13 @@ func registerAccounts(app core.App, cfg config.Config) {
 				return err
 			}
 		}
+		staff := adminChange(e.Record, false)
 		return inTx(e, func() error {
+			if staff {
+				if err := syncStaffRules(e.App); err != nil {
+					return err
+				}
+			}
 			if e.Record.Original().GetString("role") != e.Record.GetString("role") {
 				if err := ensureProfile(e.App, e.Record); err != nil {
 					return err

@@ -101,6 +101,12 @@ func partyOf(e *core.RequestEvent, b *core.Record) party {
 	return partyNone
 }
 
+// notifyChange tells the other party of a booking change, after the answer.
+func notifyChange(e *core.RequestEvent, b, old *core.Record, kind string) {
+	actor := actorId(e)
+	background(e.App, func(app core.App) { BookingChanged(app, b, old, kind, actor) })
+}
+
 // respond writes the booking as the records API would show it.
 func respond(e *core.RequestEvent, b *core.Record) error {
 	if err := apis.EnrichRecord(e, b); err != nil {
@@ -121,7 +127,7 @@ func confirmBooking(e *core.RequestEvent, b *core.Record, p party) error {
 	if err := e.App.Save(b); err != nil {
 		return err
 	}
-	BookingChanged(e.App, b, nil, EventBookingConfirmed, actorId(e))
+	notifyChange(e, b, nil, EventBookingConfirmed)
 	return respond(e, b)
 }
 
@@ -179,7 +185,7 @@ func cancelBooking(e *core.RequestEvent, b *core.Record, p party) error {
 		return err
 	}
 	for _, r := range targets {
-		BookingChanged(e.App, r, nil, EventBookingCancelled, actorId(e))
+		notifyChange(e, r, nil, EventBookingCancelled)
 		PolicyRefund(e.App, r, cancelActor(p))
 	}
 	if fresh, err := e.App.FindRecordById("bookings", b.Id); err == nil {
@@ -297,7 +303,7 @@ func rescheduleBooking(e *core.RequestEvent, b *core.Record, p party) error {
 	if err != nil {
 		return err
 	}
-	BookingChanged(e.App, nb, b, EventBookingRescheduled, actorId(e))
+	notifyChange(e, nb, b, EventBookingRescheduled)
 	return respond(e, nb)
 }
 

@@ -93,12 +93,12 @@ func calendar(app core.App, t *tutorInfo, school *School, from, to time.Time, bu
 	}
 	c.Windows = windows
 	margin := 24 * time.Hour
-	if c.TimeOff, err = loadIntervals(app, "time_off", "tutor = {:id}", t.Id, from.Add(-margin), to.Add(margin), ""); err != nil {
+	if c.TimeOff, err = loadIntervals(app, "time_off", "tutor = {:id}", t.Id, from.Add(-margin), to.Add(margin), maxTimeOff); err != nil {
 		return c, err
 	}
 	if busy {
 		busyFrom, busyTo := from.Add(-t.Buffer-margin), to.Add(t.Buffer+margin)
-		c.Busy, err = loadIntervals(app, "bookings", "tutor = {:id} AND status IN "+activeStatusesSQL, t.Id, busyFrom, busyTo, "")
+		c.Busy, err = loadIntervals(app, "bookings", "tutor = {:id} AND status IN "+activeStatusesSQL, t.Id, busyFrom, busyTo, maxLesson)
 	}
 	return c, err
 }
@@ -167,21 +167,19 @@ type intervalRow struct {
 }
 
 // loadIntervals reads [start, end) of the rows of table matching where
-// ({:id} bound to id) that overlap [from, to), leaving out the row exclude.
-func loadIntervals(app core.App, table, where, id string, from, to time.Time, exclude string) ([]schedule.Interval, error) {
+// ({:id} bound to id) that overlap [from, to). No row lasts longer than
+// longest, which bounds the index range from below.
+func loadIntervals(app core.App, table, where, id string, from, to time.Time, longest time.Duration) ([]schedule.Interval, error) {
 	var rows []intervalRow
 	err := app.DB().Select("id", "start", "end").From(table).
-		Where(dbx.NewExp(where+` AND start < {:to} AND "end" > {:from}`,
-			dbx.Params{"id": id, "from": dbTime(from), "to": dbTime(to)})).
+		Where(dbx.NewExp(where+` AND start > {:floor} AND start < {:to} AND "end" > {:from}`,
+			dbx.Params{"id": id, "floor": dbTime(from.Add(-longest)), "from": dbTime(from), "to": dbTime(to)})).
 		All(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("failed to load %s: %w", table, err)
 	}
 	out := make([]schedule.Interval, 0, len(rows))
 	for _, r := range rows {
-		if r.Id == exclude {
-			continue
-		}
 		iv, err := parseInterval(r.Start, r.End)
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: %w", table, r.Id, err)

@@ -9,6 +9,7 @@ import (
 
 	"tutorbase/internal/billing"
 	"tutorbase/internal/schedule"
+	"tutorbase/migrations"
 
 	validation "github.com/go-ozzo/ozzo-validation/v4"
 	"github.com/pocketbase/dbx"
@@ -83,7 +84,8 @@ func bookingCreateRequest(e *core.RecordRequestEvent) error {
 	if err := e.Next(); err != nil {
 		return err
 	}
-	BookingChanged(e.App, e.Record, nil, EventBookingCreated, actorId(e.RequestEvent))
+	b, actor := e.Record, actorId(e.RequestEvent)
+	background(e.App, func(app core.App) { BookingChanged(app, b, nil, EventBookingCreated, actor) })
 	return nil
 }
 
@@ -202,7 +204,7 @@ func prepareBooking(app core.App, b *core.Record, now time.Time, opts bookingOpt
 }
 
 // maxLesson bounds a lesson's length before any lookup.
-const maxLesson = 8 * time.Hour
+const maxLesson = migrations.MaxLessonHours * time.Hour
 
 func checkTimes(start, end time.Time) error {
 	errs := validation.Errors{}
@@ -298,9 +300,11 @@ func checkConflicts(tx core.App, b *core.Record, buffer time.Duration) error {
 
 func countActive(app core.App, party, id string, from, to time.Time, exclude string) (int, error) {
 	var n int
+	// start > from − maxLesson bounds the index range (lessons never last
+	// longer, see migrations.MaxLessonHours)
 	err := app.DB().Select("count(*)").From("bookings").Where(dbx.NewExp(
-		"[["+party+"]] = {:id} AND status IN "+activeStatusesSQL+` AND start < {:to} AND "end" > {:from} AND id != {:exclude}`,
-		dbx.Params{"id": id, "from": dbTime(from), "to": dbTime(to), "exclude": exclude},
+		"[["+party+"]] = {:id} AND start > {:floor} AND start < {:to} AND \"end\" > {:from} AND status IN "+activeStatusesSQL+" AND id != {:exclude}",
+		dbx.Params{"id": id, "floor": dbTime(from.Add(-maxLesson)), "from": dbTime(from), "to": dbTime(to), "exclude": exclude},
 	)).Row(&n)
 	return n, err
 }

@@ -62,12 +62,8 @@ func TestBookingCreateRules(t *testing.T) {
 				`"student":"` + cast.Users[hookstest.Student] + `"`, `"tutor_user":"` + cast.Users[hookstest.Tutor2] + `"`,
 				`"tutor_name":"Theo Tutor"`, `"student_name":"Stella Student"`, `"notes":"Chapter 3 please"`},
 			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
-				n, err := app.CountRecords("notifications", dbx.HashExp{"user": cast.Users[hookstest.Tutor2], "kind": "booking_created"})
-				require.NoError(t, err)
-				require.EqualValues(t, 1, n, "the tutor is told")
-				n, err = app.CountRecords("notifications", dbx.HashExp{"user": cast.Users[hookstest.Student], "kind": "booking_created"})
-				require.NoError(t, err)
-				require.Zero(t, n, "the student, who booked, is not")
+				requireNotified(t, app, hookstest.Tutor2, "booking_created", 1)  // the tutor is told
+				requireNotified(t, app, hookstest.Student, "booking_created", 0) // the student, who booked, is not
 			},
 		},
 		{
@@ -197,9 +193,7 @@ func TestBookingCreateRules(t *testing.T) {
 			ExpectedStatus: 200, ExpectedContent: []string{`"student":"` + cast.Users[hookstest.Student2] + `"`},
 			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
 				for _, u := range []string{hookstest.Student2, hookstest.Tutor2} {
-					n, err := app.CountRecords("notifications", dbx.HashExp{"user": cast.Users[u], "kind": "booking_created"})
-					require.NoError(t, err)
-					require.EqualValues(t, 1, n, "staff booking tells both parties")
+					requireNotified(t, app, u, "booking_created", 1) // staff booking tells both parties
 				}
 			},
 		},

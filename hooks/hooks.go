@@ -16,6 +16,8 @@ import (
 // Register binds every Tutorbase hook and route to app.
 func Register(app core.App, cfg config.Config) error {
 	registerSchool(app)
+	registerStaff(app)
+	registerBackground(app)
 	registerAccounts(app, cfg)
 	registerLockout(app)
 	registerProfiles(app)

@@ -32,6 +32,7 @@ func registerHTTP(app core.App, cfg config.Config) {
 				Func:     securityHeaders,
 			})
 			se.Router.Bind(prehashPasswords())
+			se.Router.Bind(staffLists())
 			if len(cfg.CORSOrigins) > 0 {
 				se.Router.Bind(apis.CORS(apis.CORSConfig{
 					AllowOrigins: cfg.CORSOrigins,

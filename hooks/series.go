@@ -66,7 +66,7 @@ func seriesRoute(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	BookingChanged(e.App, bookings[0], nil, EventBookingCreated, actorId(e))
+	notifyChange(e, bookings[0], nil, EventBookingCreated)
 	for _, b := range bookings {
 		if err := apis.EnrichRecord(e, b); err != nil {
 			return err

@@ -46,9 +46,10 @@ func rules(c *core.Collection, list, view, create, update, del *string) {
 	c.ListRule, c.ViewRule, c.CreateRule, c.UpdateRule, c.DeleteRule = list, view, create, update, del
 }
 
-// rule turns a constant into the pointer PocketBase wants; nil means
-// superusers only.
-func rule(s string) *string { return types.Pointer(s) }
+// rule turns a constant into the pointer PocketBase wants (nil means
+// superusers only), rendered with no admins yet: the hooks render the
+// current admins in when the app starts.
+func rule(s string) *string { return types.Pointer(RenderRule(s, nil)) }
 
 // dropCollections deletes collections in the given order (dependents first).
 func dropCollections(app core.App, names ...string) error {

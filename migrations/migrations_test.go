@@ -61,7 +61,7 @@ func requireSchema(t *testing.T, app core.App, present bool) {
 	var triggers int
 	require.NoError(t, app.DB().NewQuery("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'bookings'").Row(&triggers))
 	if present {
-		require.Equal(t, 4, triggers, "the overlap backstop triggers")
+		require.Equal(t, 6, triggers, "the overlap and length backstop triggers")
 	} else {
 		require.Zero(t, triggers)
 	}
@@ -89,4 +89,8 @@ func TestOverlapTriggers(t *testing.T) {
 	require.ErrorContains(t, err, "booking_overlap", "reviving a cancelled booking over another")
 	_, err = app.DB().NewQuery(`UPDATE bookings SET "end" = '2027-03-01 10:30:00.000Z' WHERE id = 'b1'`).Execute()
 	require.ErrorContains(t, err, "booking_overlap", "stretching a booking over the next one")
+	require.ErrorContains(t, insert("b6", "t9", "s9", "2027-03-02 08:00:00.000Z", "2027-03-02 16:30:00.000Z", "confirmed"), "booking_too_long",
+		"the 8-hour bound the overlap search relies on")
+	require.ErrorContains(t, insert("b7", "t1", "s7", "2027-03-01 02:00:00.000Z", "2027-03-01 09:30:00.000Z", "confirmed"), "booking_overlap",
+		"a 7.5-hour lesson that started long before is still found")
 }

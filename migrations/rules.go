@@ -7,14 +7,80 @@
 // each is pinned by a role × action test table in hooks/.
 package migrations
 
-// Building blocks of the API rules. @request.auth.role only exists for the
-// users collection; superusers bypass every rule.
+import "strings"
+
+// Building blocks of the API rules. Superusers bypass every rule.
+//
+// isAdmin is a placeholder, rendered (RenderRule) into a comparison of the
+// caller's id with the ids of the users whose role is admin: PocketBase
+// resolves @request.auth.id without a query, but any other auth field
+// (such as @request.auth.role) becomes a join with users and a SELECT
+// DISTINCT, which stops SQLite from using the indexes of a list and made
+// "my bookings" scan every booking. The hooks re-render every collection's
+// rules whenever the set of admins changes (and at start), in the same
+// transaction as the change. isTutor and isStudent stay joins: they guard
+// creates, which read one row.
 const (
 	signedIn  = "@request.auth.id != ''"
-	isAdmin   = "@request.auth.role = 'admin'"
+	isAdmin   = StaffPlaceholder
 	isTutor   = "@request.auth.role = 'tutor'"
 	isStudent = "@request.auth.role = 'student'"
 )
+
+// StaffPlaceholder stands for "the caller is an admin" in rule templates.
+const StaffPlaceholder = "{staff}"
+
+// RenderRule replaces the staff placeholder of a rule template with a test
+// of the caller's id against the admins' ids (never true without admins).
+func RenderRule(template string, admins []string) string {
+	test := "@request.auth.id = '-'" // no record id is "-"
+	if len(admins) > 0 {
+		ids := make([]string, len(admins))
+		for i, id := range admins {
+			ids[i] = "@request.auth.id = '" + id + "'"
+		}
+		test = "(@request.auth.collectionName = 'users' && (" + strings.Join(ids, " || ") + "))"
+	}
+	return strings.ReplaceAll(template, StaffPlaceholder, test)
+}
+
+// RuleSet is one collection's API rule templates; nil means superusers
+// only.
+type RuleSet struct {
+	List, View, Create, Update, Delete, Manage *string
+}
+
+func tmpl(s string) *string { return &s }
+
+// RuleSets are the current rules of every Tutorbase collection (the
+// migrations wrote earlier versions; these win): the hooks render them with
+// the admins' ids into the collections. Edit rules here, not in the
+// dashboard: a dashboard edit is overwritten at the next start.
+var RuleSets = map[string]RuleSet{
+	"users":          {tmpl(RuleUsersView), tmpl(RuleUsersView), tmpl(RuleUsersCreate), tmpl(RuleUsersUpdate), tmpl(RuleUsersDelete), tmpl(RuleUsersManage)},
+	"school":         {tmpl(RuleSchoolView), tmpl(RuleSchoolView), nil, tmpl(RuleSchoolUpdate), nil, nil},
+	"subjects":       {tmpl(RuleSubjectsView), tmpl(RuleSubjectsView), tmpl(RuleSubjectsWrite), tmpl(RuleSubjectsWrite), tmpl(RuleSubjectsWrite), nil},
+	"tutors":         {tmpl(RuleTutorsView), tmpl(RuleTutorsView), tmpl(RuleTutorsCreate), tmpl(RuleTutorsUpdate), tmpl(RuleTutorsDelete), nil},
+	"students":       {tmpl(RuleStudentsView), tmpl(RuleStudentsView), tmpl(RuleStudentsCreate), tmpl(RuleStudentsUpdate), tmpl(RuleStudentsDelete), nil},
+	"availability":   {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedCreate), tmpl(RuleTutorOwnedWrite), tmpl(RuleTutorOwnedWrite), nil},
+	"time_off":       {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedCreate), tmpl(RuleTutorOwnedWrite), tmpl(RuleTutorOwnedWrite), nil},
+	"packages":       {tmpl(RulePackagesViewWithBuyers), tmpl(RulePackagesViewWithBuyers), tmpl(RulePackagesCreate), tmpl(RulePackagesUpdate), tmpl(RulePackagesDelete), nil},
+	"purchases":      {tmpl(RulePurchasesView), tmpl(RulePurchasesView), nil, nil, nil, nil},
+	"series":         {tmpl(RuleSeriesView), tmpl(RuleSeriesView), nil, nil, nil, nil},
+	"bookings":       {tmpl(RuleBookingsList), tmpl(RuleBookingsView), tmpl(RuleBookingsCreate), tmpl(RuleBookingsUpdate), nil, nil},
+	"payments":       {tmpl(RuleOwnMoneyView), tmpl(RuleOwnMoneyView), nil, nil, nil, nil},
+	"invoices":       {tmpl(RuleOwnMoneyView), tmpl(RuleOwnMoneyView), nil, nil, nil, nil},
+	"payouts":        {tmpl(RulePayoutsView), tmpl(RulePayoutsView), nil, nil, nil, nil},
+	"refunds":        {tmpl(RuleRefundsView), tmpl(RuleRefundsView), nil, nil, nil, nil},
+	"credit_ledger":  {tmpl(RuleLedgerView), tmpl(RuleLedgerView), nil, nil, nil, nil},
+	"reviews":        {tmpl(RuleReviewsView), tmpl(RuleReviewsView), tmpl(RuleReviewsCreate), tmpl(RuleReviewsUpdate), tmpl(RuleReviewsDelete), nil},
+	"materials":      {tmpl(RuleMaterialsView), tmpl(RuleMaterialsView), tmpl(RuleMaterialsCreate), tmpl(RuleMaterialsWrite), tmpl(RuleMaterialsWrite), nil},
+	"notifications":  {tmpl(RuleNotificationsView), tmpl(RuleNotificationsView), nil, tmpl(RuleNotificationsWrite), tmpl(RuleNotificationsWrite), nil},
+	"deliveries":     {tmpl(RuleDeliveriesView), tmpl(RuleDeliveriesView), nil, nil, nil, nil},
+	"audit_log":      {tmpl(RuleAuditView), tmpl(RuleAuditView), nil, nil, nil, nil},
+	"stripe_events":  {},
+	"login_attempts": {},
+}
 
 // Public reads a rule that lets anyone, signed in or not, pass.
 const Public = ""
@@ -76,8 +142,16 @@ const (
 // Rules of bookings. Creation goes through the records API and the booking
 // hooks; a direct update may only change notes (hooks); state changes go
 // through the action routes. Nobody but a superuser deletes a booking.
+//
+// RuleBookingsList has no staff clause: any term of an OR that is not a
+// column comparison (even a constant one) stops SQLite's multi-index OR,
+// and "my bookings" then scans every booking (measured: 8 instead of
+// hundreds of lists a second at 50,000 bookings). Staff list every booking
+// through the same records API route, served without the rule by a hook
+// (hooks/staff_lists.go).
 const (
-	RuleBookingsView   = "student = @request.auth.id || tutor_user = @request.auth.id || " + isAdmin
+	RuleBookingsList   = "student = @request.auth.id || tutor_user = @request.auth.id"
+	RuleBookingsView   = RuleBookingsList + " || " + isAdmin
 	RuleBookingsCreate = isStudent + " || " + isAdmin
 	RuleBookingsUpdate = RuleBookingsView
 )
