@@ -7,7 +7,7 @@ BIN     := bin/tutorbase
 DATA    ?= ./pb_data
 HTTP    ?= 127.0.0.1:8090
 
-.PHONY: all build run seed test vet bench clean tools
+.PHONY: all build run seed test vet bench clean tools webapp-vendor e2e e2e-deps screenshots
 
 all: build
 
@@ -44,6 +44,32 @@ $(TOOLS)/stripe-mock:
 
 test: vet tools
 	TB_REQUIRE_TOOLS=1 $(GO) test -count=1 ./...
+	$(MAKE) e2e
+
+# The web app (pb_public) needs no build step; its one dependency, the
+# PocketBase JS SDK, is pinned in e2e/package.json and copied (committed)
+# into pb_public/vendor by this target.
+webapp-vendor:
+	cd e2e && npm ci --no-audit --no-fund
+	sed '/^\/\/# sourceMappingURL=/d' e2e/node_modules/pocketbase/dist/pocketbase.es.mjs > pb_public/vendor/pocketbase.es.mjs
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Headless Chromium (Debian's) and the npm packages of the browser tests.
+e2e-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
+	fi
+	cd e2e && npm ci --no-audit --no-fund
+
+# End-to-end tests of the web app in headless Chromium against a real server
+# on a temp data dir (see docs/webapp.md).
+e2e: e2e-deps build
+	node e2e/run.mjs
+
+# Screenshots of the main pages, desktop and phone, into docs/screenshots/.
+screenshots: e2e-deps build
+	node e2e/screenshots.mjs
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/...

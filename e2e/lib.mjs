@@ -1,0 +1,124 @@
+// Shared by the end-to-end tests and the screenshots: a real Tutorbase
+// server on a temp data dir seeded with the demo school, headless Chromium
+// (Debian's) driven by playwright-core, and helpers that sign users in.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import { chromium } from 'playwright-core';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const BIN = join(ROOT, 'bin', 'tutorbase');
+export const DEMO_PASSWORD = 'demo-lessons-2027';
+export const SUPERUSER = { email: 'owner@demo.tutorbase.localhost', password: 'demo-owner-password-2027' };
+export const demo = (name) => `${name}@demo.tutorbase.localhost`;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
+    srv.on('error', reject);
+  });
+}
+
+/** Seeds a temp data dir with the demo school and serves it; returns {url, stop}. */
+export async function startServer({ log = false } = {}) {
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run make build first`);
+  const dir = mkdtempSync(join(tmpdir(), 'tutorbase-e2e-'));
+  execFileSync(BIN, ['seed', '--demo', '--dir', dir], { stdio: log ? 'inherit' : 'ignore' });
+  const port = Number(process.env.E2E_PORT) || await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const proc = spawn(BIN, ['serve', '--http', `127.0.0.1:${port}`, '--dir', dir], {
+    env: { ...process.env, TB_APP_URL: url }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  proc.stdout.on('data', (d) => { output += d; if (log) process.stdout.write(d); });
+  proc.stderr.on('data', (d) => { output += d; if (log) process.stderr.write(d); });
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`the server exited:\n${output}`);
+    try { const r = await fetch(`${url}/api/health`); if (r.ok) break; } catch { /* not up yet */ }
+    if (Date.now() > deadline) { proc.kill(); throw new Error(`the server did not start:\n${output}`); }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url, dir,
+    output: () => output,
+    async stop() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => { if (proc.exitCode !== null) r(); else proc.once('exit', r); });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function api(base, path, { method = 'GET', token, body } = {}) {
+  const res = await fetch(base + path, {
+    method, headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: token } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let data; try { data = JSON.parse(text); } catch { data = text; }
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return data;
+}
+
+export async function superuserToken(base) {
+  return (await api(base, '/api/collections/_superusers/auth-with-password', { method: 'POST', body: { identity: SUPERUSER.email, password: SUPERUSER.password } })).token;
+}
+
+/** {token, record} of a users account, by password; admins (MFA) through the superuser's impersonate API. */
+export async function authFor(base, email, { locale = 'en' } = {}) {
+  const su = await superuserToken(base);
+  const list = await api(base, `/api/collections/users/records?filter=${encodeURIComponent(`email="${email}"`)}`, { token: su });
+  if (!list.items.length) throw new Error(`no user ${email}`);
+  const user = list.items[0];
+  if (locale && user.locale !== locale) {
+    // the app follows users.locale: tests and screenshots read English
+    await api(base, `/api/collections/users/records/${user.id}`, { method: 'PATCH', token: su, body: { locale } });
+  }
+  if (user.role !== 'admin') {
+    return api(base, '/api/collections/users/auth-with-password', { method: 'POST', body: { identity: email, password: DEMO_PASSWORD } });
+  }
+  return api(base, `/api/collections/users/impersonate/${user.id}`, { method: 'POST', token: su, body: { duration: 3600 } });
+}
+
+export const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+export async function launch() {
+  const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+}
+
+/**
+ * A fresh context (own storage) whose pages record console errors, page
+ * errors and CSP violations into problems[]. auth signs it in by putting
+ * the SDK's auth store into localStorage before any page script runs.
+ */
+export async function newContext(browser, base, { auth, viewport = { width: 1280, height: 800 }, locale = 'en-GB', timezoneId = 'Europe/Rome', allow = [] } = {}) {
+  const context = await browser.newContext({ baseURL: base, viewport, locale, timezoneId, deviceScaleFactor: 1 });
+  const problems = [];
+  if (auth) {
+    await context.addInitScript((value) => {
+      try {
+        if (location.protocol.startsWith('http') && !localStorage.getItem('pocketbase_auth')) localStorage.setItem('pocketbase_auth', value);
+      } catch { /* about:blank has no storage */ }
+    }, JSON.stringify({ token: auth.token, record: auth.record }));
+  }
+  context.on('page', (page) => watch(page, problems, allow));
+  return { context, problems };
+}
+
+function watch(page, problems, allow) {
+  page.on('console', (msg) => {
+    const text = msg.text();
+    if (msg.type() === 'error' || /Content[- ]Security[- ]Policy/i.test(text)) {
+      if (allow.some((re) => re.test(text))) return;
+      problems.push(`console ${msg.type()}: ${text}`);
+    }
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+}

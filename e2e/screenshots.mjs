@@ -1,0 +1,84 @@
+// Saves screenshots of the main pages, desktop (1280×800) and phone
+// (360×740), into docs/screenshots/, against a fresh demo school.
+// Run: make screenshots.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, startServer, launch, newContext, authFor, api, superuserToken, demo } from './lib.mjs';
+
+const OUT = join(ROOT, 'docs', 'screenshots');
+const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 360, height: 740 } };
+
+async function nextWeekSlot(base, tutor, token) {
+  const from = new Date(Date.now() + 7 * 86400000);
+  const to = new Date(from.getTime() + 7 * 86400000);
+  const res = await api(base, `/api/tutors/${tutor}/slots?from=${from.toISOString()}&to=${to.toISOString()}&minutes=60`, { token });
+  return res.slots;
+}
+
+/** Some activity for the pages to show: a booking, a cancellation, a paid package, a tutor waiting. */
+async function prepare(base) {
+  const luca = await authFor(base, demo('luca'));
+  const admin = await authFor(base, demo('admin'));
+  const tutors = await api(base, '/api/search/tutors');
+  const giulia = tutors.items.find((x) => x.name === 'Giulia Rossi');
+  const slots = await nextWeekSlot(base, giulia.id, luca.token);
+  await api(base, '/api/collections/bookings/records', { method: 'POST', token: luca.token, body: { tutor: giulia.id, start: slots[0].start, end: slots[0].end } });
+  const b = await api(base, '/api/collections/bookings/records', { method: 'POST', token: luca.token, body: { tutor: giulia.id, start: slots[4].start, end: slots[4].end } });
+  await api(base, `/api/bookings/${b.id}/cancel`, { method: 'POST', token: luca.token, body: { reason: 'Exam moved' } });
+  const pkgs = await api(base, `/api/search/packages?tutor=${giulia.id}`);
+  const co = await api(base, '/api/purchases/checkout', { method: 'POST', token: luca.token, body: { package: pkgs.items[0].id } });
+  await api(base, `/api/purchases/${co.purchase.id}/mark-paid`, { method: 'POST', token: admin.token, body: { method: 'transfer', reference: 'CRO 0042' } });
+  await api(base, '/api/collections/users/records', { method: 'POST', body: {
+    name: 'Paola Neri', email: 'paola.neri@example.com', password: 'a walk along the river at dawn', passwordConfirm: 'a walk along the river at dawn', role: 'tutor', timezone: 'Europe/Rome',
+  } });
+  const su = await superuserToken(base);
+  const t = await api(base, `/api/collections/tutors/records?filter=${encodeURIComponent('name="Paola Neri"')}`, { token: su });
+  await api(base, `/api/collections/tutors/records/${t.items[0].id}`, { method: 'PATCH', token: su, body: { headline: 'Chemistry and biology for high school' } });
+  return { giulia: giulia.id };
+}
+
+const server = await startServer();
+const browser = await launch();
+const problems = [];
+try {
+  mkdirSync(OUT, { recursive: true });
+  const ids = await prepare(server.url);
+  const shots = [
+    ['directory', null, '/'],
+    ['tutor-profile', null, `/tutors/${ids.giulia}`],
+    ['booking-dialog', 'luca', `/tutors/${ids.giulia}`, async (page) => {
+      await page.locator('.week').waitFor();
+      await page.getByRole('button', { name: /Next week/ }).click();
+      await page.locator('.week button.slot').first().click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Confirm booking' }).waitFor();
+    }, { fullPage: false }],
+    ['my-lessons', 'luca', '/lessons', (page) => page.locator('#upcoming').waitFor()],
+    ['tutor-availability', 'giulia', '/tutor/availability', (page) => page.locator('.week').waitFor()],
+    ['tutor-requests', 'giulia', '/tutor/requests', (page) => page.locator('#recent').waitFor()],
+    ['admin-verification', 'admin', '/admin/tutors', (page) => page.locator('#queue').waitFor()],
+    ['admin-reports', 'admin', '/admin/reports', (page) => page.locator('figure.chart').first().waitFor()],
+    ['notifications', 'giulia', '/notifications', (page) => page.locator('#inbox').waitFor()],
+  ];
+  const auths = {};
+  for (const [size, viewport] of Object.entries(SIZES)) {
+    for (const [name, who, path, ready, opts = {}] of shots) {
+      if (who && !auths[who]) auths[who] = await authFor(server.url, demo(who));
+      const c = await newContext(browser, server.url, { auth: who ? auths[who] : null, viewport });
+      const page = await c.context.newPage();
+      await page.goto(path);
+      await page.locator('h1').first().waitFor();
+      if (ready) await ready(page);
+      await page.waitForFunction(() => !document.querySelector('main .loading'));
+      await page.evaluate(() => document.activeElement && document.activeElement.blur && !document.activeElement.closest('dialog') && document.activeElement.blur());
+      const file = join(OUT, `${name}-${size}.png`);
+      await page.screenshot({ path: file, fullPage: opts.fullPage !== false });
+      console.log(`saved ${file}`);
+      problems.push(...c.problems.map((p) => `${name} (${size}): ${p}`));
+      await c.context.close();
+    }
+  }
+} finally {
+  await browser.close();
+  await server.stop();
+}
+if (problems.length) { console.error(problems.join('\n')); process.exit(1); }

@@ -1,0 +1,136 @@
+// Booking a slot (one-off or a weekly series) and buying a package.
+import { pb, currentUser, role } from './pb.js';
+import { h, replace } from './dom.js';
+import { t } from './i18n.js';
+import { viewerZone, timeRange, dateTime, money, parseDate } from './format.js';
+import { openDialog } from './ui.js';
+import { field, errorSummary, showErrors, busy, clearErrors } from './forms.js';
+
+/** Paid purchases of the signed-in student for tutor with a credit left for lessons of minutes. */
+export async function usablePurchases(tutorId, minutes) {
+  const list = await pb.collection('purchases').getFullList({
+    filter: pb.filter('status = "paid" && tutor = {:tutor}', { tutor: tutorId }), expand: 'package', sort: 'expires_at',
+  });
+  const now = Date.now();
+  return list.filter((p) => p.credits_total - p.credits_used > 0 && (!p.expires_at || parseDate(p.expires_at).getTime() > now) && (!minutes || !p.minutes || p.minutes === minutes));
+}
+
+function signInFirst(body, tutorId) {
+  const next = encodeURIComponent(`/tutors/${tutorId}`);
+  body.append(h('p', t('Sign in or create a free student account to book this lesson.')),
+    h('div', { class: 'actions' }, h('a', { class: 'button', href: `/signin?next=${next}` }, t('Sign in')), h('a', { class: 'button secondary', href: `/signup?next=${next}` }, t('Sign up'))));
+}
+
+/** Opens the booking dialog for slot {start, end} of tutor (a tutors record or search item). */
+export function openBooking({ tutor, slot, subjectNames, onChanged }) {
+  const zone = viewerZone();
+  openDialog(t('Book a lesson'), async (body, close) => {
+    if (role() === 'visitor') { signInFirst(body, tutor.id); return; }
+    if (role() !== 'student') { body.append(h('p', t('Only student accounts book lessons.'))); return; }
+    const minutes = Math.round((parseDate(slot.end) - parseDate(slot.start)) / 60000);
+    let purchases = [];
+    try { purchases = await usablePurchases(tutor.id, minutes); } catch (e) { console.warn(e); }
+    const price = Math.round((tutor.hourly_rate || 0) * minutes / 60);
+    const summary = errorSummary();
+    const occurrences = h('div', { 'aria-live': 'polite' });
+    const weeksField = field({ name: 'weeks', label: t('Number of weeks'), type: 'number', min: 2, max: 52, value: 4 });
+    weeksField.hidden = true;
+    const repeat = field({ name: 'repeat', label: t('Repeat every week at this time'), type: 'checkbox', hint: t('A weekly series is booked all at once, or not at all.') });
+    repeat.querySelector('input').addEventListener('change', (e) => { weeksField.hidden = !e.target.checked; });
+    const subjectOptions = (tutor.subjects || []).map((id) => [id, (subjectNames && subjectNames.get(id)) || id]);
+    const form = h('form', { novalidate: true },
+      summary,
+      h('p', h('strong', timeRange(slot.start, slot.end, zone))),
+      tutor.timezone && tutor.timezone !== zone ? h('p', { class: 'zone-note' }, t("That is {time} in the tutor's zone.", { time: timeRange(slot.start, slot.end, tutor.timezone) })) : null,
+      subjectOptions.length ? field({ name: 'subject', label: t('Subject'), type: 'select', options: subjectOptions, value: subjectOptions[0][0] }) : null,
+      field({
+        name: 'purchase', label: t('Pay with'), type: 'select', value: purchases.length ? purchases[0].id : '',
+        options: [['', price ? t('Pay for this lesson ({price})', { price: money(price, tutor.currency) }) : t('Free lesson')],
+          ...purchases.map((p) => [p.id, t('{title}: {n} credits left', { title: (p.expand && p.expand.package && p.expand.package.title) || t('Package'), n: p.credits_total - p.credits_used })])],
+        hint: purchases.length ? t('A package credit is spent now and comes back if you cancel in time.') : t('No package with credits for this tutor and length: the lesson is paid on its own.'),
+      }),
+      repeat, weeksField,
+      field({ name: 'notes', label: t('Notes for the tutor'), type: 'textarea', rows: 3, maxlength: 2000 }),
+      occurrences,
+      h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Confirm booking')), h('button', { type: 'button', class: 'secondary', on: { click: close } }, t('Cancel'))));
+    body.append(form);
+
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      replace(occurrences);
+      clearErrors(form);
+      busy(form, async () => {
+        const fd = new FormData(form);
+        const data = { tutor: tutor.id, start: slot.start, end: slot.end };
+        if (fd.get('subject')) data.subject = fd.get('subject');
+        if (fd.get('purchase')) data.purchase = fd.get('purchase');
+        if (fd.get('notes')) data.notes = fd.get('notes');
+        const series = fd.get('repeat') === 'on';
+        try {
+          let bookings;
+          if (series) {
+            data.weeks = Number(fd.get('weeks'));
+            const res = await pb.send('/api/series', { method: 'POST', body: data });
+            bookings = res.bookings;
+          } else bookings = [await pb.collection('bookings').create(data)];
+          replace(body, booked(bookings, zone, close));
+          body.querySelector('h3').focus();
+          if (onChanged) onChanged();
+        } catch (err) {
+          const d = (err.response && err.response.data) || {};
+          if (d.occurrences) {
+            showErrors(form, err);
+            replace(occurrences, h('h3', t('These dates cannot be booked:')), h('ul', { class: 'occurrences' }, Object.entries(d.occurrences).map(([i, v]) => {
+              const m = /^(\S+Z)\s+(.*)$/.exec(v.message || '');
+              const when = m ? dateTime(m[1], zone) : t('Week {n}', { n: Number(i) + 1 });
+              return h('li', h('strong', when), ': ', m ? m[2] : v.message);
+            })));
+          } else if (d.start && d.start.code === 'slot_conflict') {
+            showErrors(form, err, { ignore: ['start'], message: t('That time is no longer free. Please choose another time.') });
+            if (onChanged) onChanged();
+          } else showErrors(form, err);
+        }
+      });
+    });
+  });
+}
+
+function booked(bookings, zone, close) {
+  const first = bookings[0];
+  const pending = first.status === 'pending';
+  return h('div', { class: 'booked' },
+    h('h3', { tabindex: '-1' }, pending ? t('Request sent') : t('Lesson booked')),
+    h('p', pending ? t('The tutor confirms each request; we will notify you.') : t('Your lesson is confirmed.')),
+    h('ul', bookings.map((b) => h('li', timeRange(b.start, b.end, zone)))),
+    h('div', { class: 'actions' }, h('a', { class: 'button', href: '/lessons', on: { click: () => close() } }, t('Go to my lessons')), h('button', { type: 'button', class: 'secondary', on: { click: close } }, t('Close'))));
+}
+
+/** Checkout of a package ({package}) or an unpaid lesson ({booking}): Stripe redirect or the school's instructions. */
+export function startCheckout(target, { title = t('Payment') } = {}) {
+  openDialog(title, async (body, close) => {
+    if (!currentUser()) { body.append(h('p', t('Sign in to buy.')), h('a', { class: 'button', href: `/signin?next=${encodeURIComponent(location.pathname)}` }, t('Sign in'))); return; }
+    const summary = errorSummary();
+    const status = h('p', { class: 'loading', role: 'status' }, t('Preparing the payment…'));
+    body.append(summary, status);
+    try {
+      const res = await pb.send('/api/purchases/checkout', { method: 'POST', body: target });
+      if (res.url) {
+        status.textContent = t('Taking you to the secure payment page…');
+        location.assign(res.url);
+        return;
+      }
+      replace(body,
+        h('p', h('strong', t('Almost done: pay the school to receive your lessons.'))),
+        h('div', { class: 'notice' }, res.instructions || t('Ask the school how to pay.')),
+        h('p', t('Amount: {amount}', { amount: money(res.payment.amount, res.payment.currency) })),
+        h('p', { class: 'muted' }, t('The school records the payment and you are notified; your credits then appear under Credits.')),
+        h('div', { class: 'actions' }, h('a', { class: 'button', href: '/payments', on: { click: () => close() } }, t('See my payments')), h('button', { type: 'button', class: 'secondary', on: { click: close } }, t('Close'))));
+    } catch (err) {
+      status.remove();
+      const d = (err.response && err.response.data) || {};
+      const first = Object.values(d)[0];
+      summary.append(h('p', (first && first.message) || (err.response && err.response.message) || err.message));
+      summary.focus();
+    }
+  });
+}

@@ -1,0 +1,65 @@
+// i18n: English source strings are the keys; lang/it.js translates them.
+// The language comes from users.locale when signed in, else a choice kept in
+// localStorage, else the browser's language.
+import it from './lang/it.js';
+
+const dictionaries = { it };
+export const LANGS = ['en', 'it'];
+let current = 'en';
+const listeners = new Set();
+
+export function browserLang() {
+  const stored = localStorage.getItem('tutorbase_lang');
+  if (LANGS.includes(stored)) return stored;
+  for (const l of navigator.languages || [navigator.language || 'en']) {
+    const code = String(l).slice(0, 2).toLowerCase();
+    if (LANGS.includes(code)) return code;
+  }
+  return 'en';
+}
+
+export function lang() { return current; }
+
+/** BCP 47 tag for Intl formatting. */
+export function locale() { return current === 'it' ? 'it-IT' : 'en-GB'; }
+
+export function setLang(l, { remember = true } = {}) {
+  if (!LANGS.includes(l)) l = 'en';
+  if (remember) localStorage.setItem('tutorbase_lang', l);
+  if (l === current) return;
+  current = l;
+  document.documentElement.lang = l;
+  for (const fn of listeners) fn(l);
+}
+
+export function onLangChange(fn) { listeners.add(fn); return () => listeners.delete(fn); }
+
+/** t('Hello {name}', {name}) translates and fills placeholders. */
+export function t(key, params) {
+  let s = (dictionaries[current] && dictionaries[current][key]) || key;
+  if (params) s = s.replace(/\{(\w+)\}/g, (m, k) => (params[k] !== undefined ? String(params[k]) : m));
+  return s;
+}
+
+/** The translated word for an enumeration value (status, kind, ...). */
+export function tv(group, value) {
+  const key = `${group}.${value}`;
+  const s = dictionaries[current] && dictionaries[current][key];
+  if (s) return s;
+  const en = ENUMS[key];
+  return en || String(value).replace(/_/g, ' ');
+}
+
+// English labels of enumeration values (Italian ones are in lang/it.js).
+const ENUMS = {
+  'status.no_show': 'no-show', 'status.partially_refunded': 'partly refunded',
+  'kind.credit_note': 'credit note',
+  'channel.inapp': 'In app', 'channel.email': 'Email', 'channel.sms': 'SMS', 'channel.whatsapp': 'WhatsApp', 'channel.telegram': 'Telegram',
+  'event.booking_created': 'New booking', 'event.booking_confirmed': 'Booking confirmed', 'event.booking_cancelled': 'Booking cancelled',
+  'event.booking_rescheduled': 'Booking moved', 'event.reminder': 'Lesson reminders', 'event.payment_received': 'Payment received',
+  'event.refund': 'Refunds', 'event.payout': 'Payouts', 'event.review_received': 'New reviews', 'event.tutor_verified': 'Tutor verified',
+  'event.credits_low': 'Few credits left', 'event.package_expiring': 'Package expiring', 'event.digest': 'Digest',
+  'ledger.bought': 'bought', 'ledger.spent': 'spent on a lesson', 'ledger.returned': 'returned', 'ledger.forfeited': 'forfeited (late cancel)',
+  'ledger.expired': 'expired', 'ledger.refunded': 'refunded', 'ledger.moved': 'moved with a lesson',
+  'weekday.1': 'Monday', 'weekday.2': 'Tuesday', 'weekday.3': 'Wednesday', 'weekday.4': 'Thursday', 'weekday.5': 'Friday', 'weekday.6': 'Saturday', 'weekday.7': 'Sunday',
+};

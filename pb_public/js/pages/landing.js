@@ -1,0 +1,54 @@
+// Landing pages of the account emails: password reset, email verification,
+// email change.
+import { pb, currentUser } from '../pb.js';
+import { h, replace } from '../dom.js';
+import { t } from '../i18n.js';
+import { pageTitle, loading } from '../ui.js';
+import { field, errorSummary, showErrors, busy } from '../forms.js';
+
+function resultBox(ok, text) {
+  return h('div', { class: ok ? 'notice success' : 'notice danger', role: ok ? 'status' : 'alert' }, text);
+}
+
+export default async function landing(ctx) {
+  const token = ctx.query.get('token') || '';
+  if (ctx.path === '/verify-email') {
+    ctx.setTitle(t('Confirm your email'));
+    const out = h('div', loading(t('Confirming…')));
+    replace(ctx.root, pageTitle(t('Confirm your email')), out);
+    try {
+      await pb.collection('users').confirmVerification(token);
+      if (currentUser()) await pb.collection('users').authRefresh().catch(() => {});
+      replace(out, resultBox(true, t('Thank you: your email address is confirmed.')), h('p', h('a', { href: currentUser() ? '/' : '/signin' }, currentUser() ? t('Continue') : t('Sign in'))));
+    } catch (err) {
+      replace(out, resultBox(false, t('This link is not valid any more. Sign in and ask for a new one from your account page.')));
+    }
+    return;
+  }
+  const isReset = ctx.path === '/reset-password';
+  const title = isReset ? t('Choose a new password') : t('Confirm your new email');
+  ctx.setTitle(title);
+  const out = h('div', { role: 'status' });
+  const form = h('form', { class: 'card', novalidate: true },
+    errorSummary(),
+    isReset
+      ? [field({ name: 'password', label: t('New password'), type: 'password', required: true, autocomplete: 'new-password', hint: t('At least 15 characters. A short sentence is easy to remember and hard to guess.') }),
+        field({ name: 'passwordConfirm', label: t('Repeat the new password'), type: 'password', required: true, autocomplete: 'new-password' })]
+      : field({ name: 'password', label: t('Your password'), type: 'password', required: true, autocomplete: 'current-password' }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, isReset ? t('Save the new password') : t('Confirm'))));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(form, async () => {
+      try {
+        if (isReset) await pb.collection('users').confirmPasswordReset(token, form.elements.password.value, form.elements.passwordConfirm.value);
+        else await pb.collection('users').confirmEmailChange(token, form.elements.password.value);
+        form.remove();
+        if (!isReset) pb.authStore.clear();
+        replace(out, resultBox(true, isReset ? t('Your password is changed. Sign in with it now.') : t('Your email is changed. Sign in with the new address.')), h('p', h('a', { href: '/signin' }, t('Sign in'))));
+      } catch (err) {
+        showErrors(form, err, { aliases: { token: 'password' }, message: t('This link is not valid any more, or the password was not accepted.') });
+      }
+    });
+  });
+  replace(ctx.root, pageTitle(title), h('div', { class: 'narrow' }, form, out));
+}

@@ -1,0 +1,54 @@
+// One lesson: details, actions and the notes field (the only field a direct
+// update may change).
+import { pb, subjectNames } from '../pb.js';
+import { h, replace } from '../dom.js';
+import { t } from '../i18n.js';
+import { viewerZone, timeRange, money, dateTime } from '../format.js';
+import { pageTitle, loading, pill, toast } from '../ui.js';
+import { field, errorSummary, showErrors, busy } from '../forms.js';
+import { lessonActions, partyOf } from '../lesson-actions.js';
+
+export default async function lesson(ctx) {
+  ctx.setTitle(t('Lesson'));
+  const names = await subjectNames().catch(() => new Map());
+  const box = h('div', loading());
+  replace(ctx.root, box);
+  async function load() {
+    let b;
+    try { b = await pb.collection('bookings').getOne(ctx.params.id); } catch {
+      replace(box, pageTitle(t('Lesson not found')), h('p', h('a', { href: '/lessons' }, t('Back to my lessons'))));
+      return;
+    }
+    if (!ctx.isCurrent()) return;
+    let review = null;
+    if (b.status === 'completed' && partyOf(b) === 'student') {
+      review = await pb.collection('reviews').getFirstListItem(pb.filter('booking = {:id}', { id: b.id })).catch(() => null);
+    }
+    const notesForm = h('form', { novalidate: true }, errorSummary(),
+      field({ name: 'notes', label: t('Notes'), type: 'textarea', value: b.notes, maxlength: 2000, hint: t('Both of you see these notes.') }),
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'secondary' }, t('Save notes'))));
+    notesForm.addEventListener('submit', (e) => {
+      e.preventDefault();
+      busy(notesForm, async () => {
+        try { await pb.collection('bookings').update(b.id, { notes: notesForm.elements.notes.value }); toast(t('Notes saved.')); } catch (err) { showErrors(notesForm, err); }
+      });
+    });
+    replace(box,
+      pageTitle(t('Lesson with {name}', { name: partyOf(b) === 'tutor' ? b.student_name : b.tutor_name })),
+      h('dl', { class: 'kv card' },
+        h('dt', t('When')), h('dd', timeRange(b.start, b.end, viewerZone())),
+        h('dt', t('Status')), h('dd', pill('status', b.status), b.late_cancel ? ` (${t('late cancel')})` : ''),
+        h('dt', t('Tutor')), h('dd', h('a', { href: `/tutors/${b.tutor}` }, b.tutor_name)),
+        h('dt', t('Student')), h('dd', b.student_name),
+        b.subject ? [h('dt', t('Subject')), h('dd', names.get(b.subject) || b.subject)] : null,
+        h('dt', t('Price')), h('dd', b.price ? money(b.price, b.currency) : t('free'), b.payment_status ? [' · ', pill('status', b.payment_status)] : null),
+        b.meeting_url && b.status === 'confirmed' ? [h('dt', t('Meeting link')), h('dd', h('a', { href: b.meeting_url, target: '_blank', rel: 'noopener', 'data-external': '' }, b.meeting_url))] : null,
+        b.cancelled_at ? [h('dt', t('Cancelled')), h('dd', dateTime(b.cancelled_at), b.cancel_reason ? ` · ${b.cancel_reason}` : '')] : null),
+      lessonActions(b, { onChanged: load, review, detailsLink: false }),
+      h('h2', t('Notes')), notesForm,
+      h('p', h('a', { href: '/lessons' }, t('Back to my lessons'))));
+  }
+  await load();
+  const unsub = await pb.collection('bookings').subscribe(ctx.params.id, () => load()).catch(() => null);
+  return () => { if (unsub) unsub(); };
+}

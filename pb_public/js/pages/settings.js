@@ -1,0 +1,158 @@
+// Account: profile, time zone and language; notification preferences and
+// quiet hours; calendar feed; password; student details.
+import { pb, currentUser, prehash } from '../pb.js';
+import { h, replace } from '../dom.js';
+import { t, tv, setLang } from '../i18n.js';
+import { allZones } from '../format.js';
+import { pageTitle, toast, confirmDialog } from '../ui.js';
+import { field, errorSummary, showErrors, busy, clearErrors } from '../forms.js';
+
+// hooks/accounts.go NotifyEvents and NotifyChannels
+export const EVENTS = ['booking_created', 'booking_confirmed', 'booking_cancelled', 'booking_rescheduled', 'reminder',
+  'payment_received', 'refund', 'payout', 'review_received', 'tutor_verified', 'credits_low', 'package_expiring', 'digest'];
+export const CHANNELS = ['inapp', 'email', 'sms', 'whatsapp', 'telegram'];
+const defaultWants = (ch) => ch === 'inapp' || ch === 'email';
+
+function saved(rec) { pb.authStore.save(pb.authStore.token, rec); toast(t('Saved.')); }
+
+function profileForm(u) {
+  const form = h('form', { class: 'card', novalidate: true }, errorSummary(),
+    h('div', { class: 'grid-form' },
+      field({ name: 'name', label: t('Name'), value: u.name, required: true, maxlength: 120, autocomplete: 'name' }),
+      field({ name: 'timezone', label: t('Time zone'), type: 'select', value: u.timezone, options: allZones().map((z) => [z, z]), hint: t('Every time is shown in this zone.') }),
+      field({ name: 'locale', label: t('Language'), type: 'select', value: u.locale, options: [['en', 'English'], ['it', 'Italiano']] }),
+      field({ name: 'phone', label: t('Mobile number'), type: 'tel', value: u.phone, autocomplete: 'tel', hint: t('International format, e.g. +393331234567; for SMS and WhatsApp.') })),
+    h('p', { class: 'small muted' }, t('Email: {email}', { email: u.email }), ' · ', u.verified ? t('confirmed') : t('not confirmed yet')),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Save profile')),
+      u.verified ? null : h('button', { type: 'button', class: 'secondary', on: { click: async () => {
+        try { await pb.collection('users').requestVerification(u.email); toast(t('Confirmation email sent.')); } catch (e) { toast(e.message, { error: true }); }
+      } } }, t('Send the confirmation email again'))));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(form, async () => {
+      const fd = new FormData(form);
+      try {
+        const rec = await pb.collection('users').update(u.id, { name: fd.get('name'), timezone: fd.get('timezone'), locale: fd.get('locale'), phone: fd.get('phone') });
+        clearErrors(form);
+        saved(rec);
+        setLang(rec.locale);
+      } catch (err) { showErrors(form, err); }
+    });
+  });
+  return form;
+}
+
+function notifyForm(u) {
+  const prefs = (u.notify && typeof u.notify === 'object') ? u.notify : {};
+  const wants = (ev, ch) => (ch === 'inapp' ? true : (prefs[ev] && typeof prefs[ev][ch] === 'boolean' ? prefs[ev][ch] : defaultWants(ch)));
+  const form = h('form', { class: 'card', novalidate: true }, errorSummary(),
+    h('div', { class: 'field', dataset: { field: 'notify' } },
+      h('div', { class: 'table-wrap' }, h('table', { class: 'prefs' },
+        h('caption', { class: 'visually-hidden' }, t('Which messages you get on which channel')),
+        h('thead', h('tr', h('th', { scope: 'col' }, t('Event')), CHANNELS.map((c) => h('th', { scope: 'col' }, tv('channel', c))))),
+        h('tbody', EVENTS.map((ev) => h('tr', h('th', { scope: 'row' }, tv('event', ev)), CHANNELS.map((ch) => h('td', h('input', {
+          type: 'checkbox', name: `n:${ev}:${ch}`, checked: wants(ev, ch), disabled: ch === 'inapp',
+          'aria-label': `${tv('event', ev)}: ${tv('channel', ch)}`,
+        })))))))),
+      h('p', { class: 'field-error' })),
+    h('p', { class: 'small muted' }, t('In-app notifications are always on. SMS and WhatsApp need your mobile number; Telegram needs your chat id.')),
+    h('div', { class: 'grid-form' },
+      field({ name: 'quiet_start', label: t('Quiet hours from'), type: 'time', value: u.quiet_start, hint: t('Messages wait until the quiet hours end (in your time zone).') }),
+      field({ name: 'quiet_end', label: t('Quiet hours until'), type: 'time', value: u.quiet_end }),
+      field({ name: 'telegram_chat_id', label: t('Telegram chat id'), value: u.telegram_chat_id, inputmode: 'numeric', maxlength: 32 })),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Save notification settings'))));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(form, async () => {
+      const notify = {};
+      for (const ev of EVENTS) {
+        notify[ev] = {};
+        for (const ch of CHANNELS) if (ch !== 'inapp') notify[ev][ch] = form.elements[`n:${ev}:${ch}`].checked;
+      }
+      try {
+        const rec = await pb.collection('users').update(u.id, {
+          notify, quiet_start: form.elements.quiet_start.value, quiet_end: form.elements.quiet_end.value, telegram_chat_id: form.elements.telegram_chat_id.value.trim(),
+        });
+        clearErrors(form);
+        saved(rec);
+      } catch (err) { showErrors(form, err); }
+    });
+  });
+  return form;
+}
+
+function calendarBox() {
+  const box = h('div', { class: 'card' }, h('p', { class: 'loading' }, t('Loading…')));
+  const show = (res) => {
+    const input = h('input', { id: 'feed-url', readonly: true, value: res.url });
+    replace(box,
+      h('p', t('Subscribe to this private link in Google Calendar, Apple Calendar or Outlook to see your lessons there. Keep it secret.')),
+      h('label', { for: 'feed-url' }, t('Calendar link')),
+      h('div', { class: 'copy-row' }, input, h('button', { type: 'button', class: 'secondary', on: { click: async () => {
+        try { await navigator.clipboard.writeText(res.url); toast(t('Link copied.')); } catch { input.select(); }
+      } } }, t('Copy'))),
+      h('div', { class: 'actions' }, h('a', { href: res.webcal, 'data-external': '' }, t('Open in my calendar app')),
+        h('button', { type: 'button', class: 'danger secondary', on: { click: async () => {
+          if (!await confirmDialog(t('Make a new link?'), t('The old link stops working at once; subscribe again with the new one.'), { confirm: t('Make a new link'), danger: true })) return;
+          try { show(await pb.send('/api/calendar/rotate', { method: 'POST' })); toast(t('New link ready.')); } catch (e) { toast(e.message, { error: true }); }
+        } } }, t('Make a new link'))));
+  };
+  pb.send('/api/calendar', {}).then(show).catch((e) => replace(box, h('p', { class: 'notice danger' }, e.message)));
+  return box;
+}
+
+function passwordForm(u) {
+  const form = h('form', { class: 'card', novalidate: true }, errorSummary(),
+    field({ name: 'oldPassword', label: t('Current password'), type: 'password', required: true, autocomplete: 'current-password' }),
+    field({ name: 'password', label: t('New password'), type: 'password', required: true, autocomplete: 'new-password', hint: t('At least 15 characters. A short sentence is easy to remember and hard to guess.') }),
+    field({ name: 'passwordConfirm', label: t('Repeat the new password'), type: 'password', required: true, autocomplete: 'new-password' }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Change password'))));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(form, async () => {
+      const fd = new FormData(form);
+      try {
+        // the server prehashes passwords over 71 bytes; the old one must arrive in that form
+        await pb.collection('users').update(u.id, { oldPassword: await prehash(fd.get('oldPassword')), password: fd.get('password'), passwordConfirm: fd.get('passwordConfirm') });
+        // a new password signs every session out: sign in again with it
+        await pb.collection('users').authWithPassword(u.email, fd.get('password'));
+        form.reset(); clearErrors(form);
+        toast(t('Password changed.'));
+      } catch (err) { showErrors(form, err); }
+    });
+  });
+  return form;
+}
+
+async function studentForm(u) {
+  let rec;
+  try { rec = await pb.collection('students').getFirstListItem(pb.filter('user = {:u}', { u: u.id })); } catch { return null; }
+  const form = h('form', { class: 'card', novalidate: true }, errorSummary(),
+    h('div', { class: 'grid-form' },
+      field({ name: 'level', label: t('Level'), value: rec.level, maxlength: 100 }),
+      field({ name: 'guardian_name', label: t('Parent or guardian (if they pay)'), value: rec.guardian_name, maxlength: 120 }),
+      field({ name: 'guardian_email', label: t('Their email (for invoices)'), type: 'email', value: rec.guardian_email })),
+    field({ name: 'goals', label: t('Goals'), type: 'textarea', value: rec.goals, maxlength: 2000 }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Save'))));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(form, async () => {
+      const fd = new FormData(form);
+      try { await pb.collection('students').update(rec.id, Object.fromEntries(fd)); clearErrors(form); toast(t('Saved.')); } catch (err) { showErrors(form, err); }
+    });
+  });
+  return form;
+}
+
+export default async function settings(ctx) {
+  ctx.setTitle(t('Account'));
+  const u = currentUser();
+  const student = u.role === 'student' ? await studentForm(u) : null;
+  replace(ctx.root, pageTitle(t('Account')),
+    h('section', { 'aria-labelledby': 'pr-h' }, h('h2', { id: 'pr-h' }, t('Profile')), profileForm(u)),
+    student ? h('section', { 'aria-labelledby': 'st-h' }, h('h2', { id: 'st-h' }, t('About my studies')), student) : null,
+    h('section', { 'aria-labelledby': 'notify-h' }, h('h2', { id: 'notify-h', tabindex: '-1' }, t('Notification settings')), notifyForm(u)),
+    h('section', { 'aria-labelledby': 'cal-h' }, h('h2', { id: 'cal-h' }, t('Calendar feed')), calendarBox()),
+    h('section', { 'aria-labelledby': 'pw-h' }, h('h2', { id: 'pw-h' }, t('Password')), passwordForm(u)));
+  if (location.hash) { const target = document.getElementById(location.hash.slice(1)); if (target) setTimeout(() => { target.scrollIntoView(); target.focus(); }, 0); }
+}

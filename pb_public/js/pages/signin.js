@@ -1,0 +1,145 @@
+// Sign-in: password (with the emailed second factor for staff), emailed
+// code, Google when the school configured it; and "forgot password".
+import { pb } from '../pb.js';
+import { h, replace } from '../dom.js';
+import { t } from '../i18n.js';
+import { pageTitle } from '../ui.js';
+import { field, errorSummary, showErrors, busy, clearErrors } from '../forms.js';
+
+export function homeFor(rec) {
+  if (!rec) return '/';
+  if (rec.role === 'tutor') return '/tutor/requests';
+  if (rec.role === 'admin') return '/admin/tutors';
+  return '/lessons';
+}
+
+function done(ctx) {
+  const next = ctx.query.get('next');
+  ctx.navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : homeFor(pb.authStore.record), { replace: true });
+}
+
+function codeForm(ctx, email, otpId, mfaId) {
+  const form = h('form', { novalidate: true },
+    errorSummary(),
+    h('p', t('We emailed a sign-in code to {email}. It expires in 5 minutes.', { email })),
+    field({ name: 'password', label: t('Code'), required: true, autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: 8 }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Sign in'))));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(form, async () => {
+      try {
+        await pb.collection('users').authWithOTP(otpId, form.elements.password.value.trim(), mfaId ? { mfaId } : {});
+        done(ctx);
+      } catch (err) { showErrors(form, err, { aliases: { otpId: 'password' } }); }
+    });
+  });
+  return form;
+}
+
+function passwordForm(ctx, box) {
+  const form = h('form', { novalidate: true },
+    errorSummary(),
+    field({ name: 'identity', label: t('Email'), type: 'email', required: true, autocomplete: 'email' }),
+    field({ name: 'password', label: t('Password'), type: 'password', required: true, autocomplete: 'current-password' }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Sign in')), h('a', { href: '/forgot-password' }, t('Forgot your password?'))));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(form, async () => {
+      const email = form.elements.identity.value.trim();
+      try {
+        await pb.collection('users').authWithPassword(email, form.elements.password.value);
+        done(ctx);
+      } catch (err) {
+        const mfaId = err.response && err.response.mfaId;
+        if (mfaId) {
+          try {
+            const otp = await pb.collection('users').requestOTP(email);
+            replace(box, h('h2', t('Second step')), codeForm(ctx, email, otp.otpId, mfaId));
+            box.querySelector('input').focus();
+          } catch (e2) { showErrors(form, e2); }
+          return;
+        }
+        showErrors(form, err, { message: err.status === 400 ? t('Wrong email or password.') : undefined });
+      }
+    });
+  });
+  return form;
+}
+
+function otpForm(ctx, box) {
+  const form = h('form', { novalidate: true },
+    errorSummary(),
+    h('p', { class: 'muted' }, t('No password needed: we email you a code.')),
+    field({ name: 'email', label: t('Email'), type: 'email', required: true, autocomplete: 'email' }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Email me a code'))));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(form, async () => {
+      const email = form.elements.email.value.trim();
+      try {
+        const otp = await pb.collection('users').requestOTP(email);
+        replace(box, codeForm(ctx, email, otp.otpId));
+        box.querySelector('input').focus();
+      } catch (err) { showErrors(form, err); }
+    });
+  });
+  return form;
+}
+
+function forgot(ctx) {
+  ctx.setTitle(t('Reset your password'));
+  const msg = h('div', { role: 'status' });
+  const form = h('form', { class: 'card', novalidate: true },
+    errorSummary(),
+    field({ name: 'email', label: t('Email'), type: 'email', required: true, autocomplete: 'email' }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Email me a reset link'))), msg);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(form, async () => {
+      clearErrors(form);
+      try {
+        await pb.collection('users').requestPasswordReset(form.elements.email.value.trim());
+        replace(msg, h('p', { class: 'notice success' }, t('If an account uses this email, a reset link is on its way.')));
+      } catch (err) { showErrors(form, err); }
+    });
+  });
+  replace(ctx.root, pageTitle(t('Reset your password')), h('div', { class: 'narrow' }, form));
+}
+
+export default async function signin(ctx) {
+  if (ctx.path === '/forgot-password') return forgot(ctx);
+  ctx.setTitle(t('Sign in'));
+  const box = h('div', { class: 'card' });
+  const tabs = [['password', t('Password')], ['otp', t('Email me a code')]];
+  const tabList = h('div', { class: 'tabs', role: 'tablist', 'aria-label': t('How to sign in') });
+  function show(which) {
+    for (const b of tabList.children) { const on = b.dataset.tab === which; b.setAttribute('aria-selected', String(on)); b.tabIndex = on ? 0 : -1; }
+    replace(box, which === 'password' ? passwordForm(ctx, box) : otpForm(ctx, box));
+  }
+  tabs.forEach(([key, label], i) => tabList.append(h('button', {
+    type: 'button', role: 'tab', id: `tab-${key}`, 'aria-controls': 'signin-panel', dataset: { tab: key },
+    on: {
+      click: () => show(key),
+      keydown: (e) => {
+        if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+        const nextKey = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length][0];
+        show(nextKey); tabList.querySelector(`[data-tab="${nextKey}"]`).focus();
+      },
+    },
+  }, label)));
+  box.id = 'signin-panel';
+  box.setAttribute('role', 'tabpanel');
+  const google = h('div');
+  replace(ctx.root, pageTitle(t('Sign in')), h('div', { class: 'narrow' }, tabList, box, google,
+    h('p', t('New here?'), ' ', h('a', { href: `/signup${location.search}` }, t('Create an account')))));
+  show('password');
+  try {
+    const methods = await pb.collection('users').listAuthMethods();
+    const g = methods.oauth2 && methods.oauth2.enabled && (methods.oauth2.providers || []).find((p) => p.name === 'google');
+    if (g) {
+      replace(google, h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', on: { click: async () => {
+        try { await pb.collection('users').authWithOAuth2({ provider: 'google' }); done(ctx); } catch (err) { if (!err.isAbort) replace(google, h('p', { class: 'notice danger', role: 'alert' }, t('Google sign-in failed. Try again or use your email.'))); }
+      } } }, t('Sign in with Google'))));
+    }
+  } catch (e) { console.warn(e); }
+}

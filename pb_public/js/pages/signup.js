@@ -1,0 +1,48 @@
+// Sign-up as a student or a tutor (tutors wait for the school's check).
+import { pb } from '../pb.js';
+import { h, replace } from '../dom.js';
+import { t, lang } from '../i18n.js';
+import { browserZone, allZones } from '../format.js';
+import { pageTitle } from '../ui.js';
+import { field, errorSummary, showErrors, busy } from '../forms.js';
+import { homeFor } from './signin.js';
+
+export default async function signup(ctx) {
+  ctx.setTitle(t('Create an account'));
+  const zone = browserZone();
+  const roleSet = h('fieldset', { class: 'field', dataset: { field: 'role' } },
+    h('legend', t('I want to')),
+    h('label', { class: 'check' }, h('input', { type: 'radio', name: 'role', value: 'student', checked: ctx.query.get('role') !== 'tutor' }), t('learn (student)')),
+    h('label', { class: 'check' }, h('input', { type: 'radio', name: 'role', value: 'tutor', checked: ctx.query.get('role') === 'tutor' }), t('teach (tutor; the school checks your profile first)')),
+    h('p', { class: 'field-error' }));
+  const form = h('form', { class: 'card', novalidate: true },
+    errorSummary(),
+    field({ name: 'name', label: t('Your name'), required: true, autocomplete: 'name', maxlength: 120 }),
+    field({ name: 'email', label: t('Email'), type: 'email', required: true, autocomplete: 'email' }),
+    field({ name: 'password', label: t('Password'), type: 'password', required: true, autocomplete: 'new-password', minlength: 15, hint: t('At least 15 characters. A short sentence is easy to remember and hard to guess.') }),
+    field({ name: 'passwordConfirm', label: t('Repeat the password'), type: 'password', required: true, autocomplete: 'new-password' }),
+    roleSet,
+    field({ name: 'timezone', label: t('Your time zone'), type: 'select', value: zone, options: allZones().map((z) => [z, z]), hint: t('Lesson times are shown in this zone.') }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Create my account'))));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(form, async () => {
+      const fd = new FormData(form);
+      const data = {
+        name: fd.get('name').trim(), email: fd.get('email').trim(), password: fd.get('password'), passwordConfirm: fd.get('passwordConfirm'),
+        role: fd.get('role') || 'student', timezone: fd.get('timezone'), locale: lang(), emailVisibility: false,
+      };
+      try {
+        await pb.collection('users').create(data);
+      } catch (err) { showErrors(form, err); return; }
+      try { await pb.collection('users').requestVerification(data.email); } catch (e2) { console.warn(e2); }
+      try {
+        const auth = await pb.collection('users').authWithPassword(data.email, data.password);
+        const next = ctx.query.get('next');
+        ctx.navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : (auth.record.role === 'tutor' ? '/tutor/profile' : homeFor(auth.record)), { replace: true });
+      } catch (err) { showErrors(form, err); }
+    });
+  });
+  replace(ctx.root, pageTitle(t('Create an account')), h('div', { class: 'narrow' }, form,
+    h('p', t('Already have an account?'), ' ', h('a', { href: `/signin${location.search}` }, t('Sign in')))));
+}

@@ -1,0 +1,55 @@
+// Tutor: the week's lessons in a calendar, live.
+import { pb, currentUser } from '../pb.js';
+import { h, replace } from '../dom.js';
+import { t, tv } from '../i18n.js';
+import { viewerZone, weekStart, weekDays, dayKey, dayLabel, time, longDate, timeRange } from '../format.js';
+import { pageTitle, loading, errorBox } from '../ui.js';
+
+export default async function calendar(ctx) {
+  ctx.setTitle(t('Calendar'));
+  const zone = viewerZone();
+  let offset = Number(ctx.query.get('week') || 0);
+  const grid = h('div', loading());
+  const label = h('span', { class: 'week-label' });
+  const live = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
+  const showCancelled = h('input', { type: 'checkbox', id: 'show-cancelled', on: { change: () => load() } });
+  replace(ctx.root, pageTitle(t('Calendar')),
+    h('p', { class: 'zone-note' }, t('Times are shown in {zone}, your time zone.', { zone })),
+    h('div', { class: 'week-nav', role: 'group', 'aria-label': t('Week') },
+      h('button', { type: 'button', class: 'secondary', on: { click: () => { offset -= 1; load(); } } }, '‹ ', t('Previous week')),
+      label,
+      h('button', { type: 'button', class: 'secondary', on: { click: () => { offset += 1; load(); } } }, t('Next week'), ' ›'),
+      h('button', { type: 'button', class: 'linklike', on: { click: () => { offset = 0; load(); } } }, t('This week')),
+      h('label', { class: 'check', for: 'show-cancelled' }, showCancelled, t('Show cancelled'))),
+    live, grid);
+  const me = currentUser().id;
+  async function load() {
+    const days = weekDays(weekStart(new Date(), zone, offset), zone);
+    label.textContent = t('Week of {date}', { date: longDate(days[0].start, zone) });
+    let list;
+    try {
+      list = await pb.collection('bookings').getFullList({
+        filter: pb.filter(`tutor_user = {:me} && start < {:to} && end > {:from}${showCancelled.checked ? '' : ' && status != "cancelled"'}`, { me, from: days[0].start.toISOString().replace('T', ' '), to: days[6].end.toISOString().replace('T', ' ') }),
+        sort: 'start',
+      });
+    } catch (err) { replace(grid, errorBox(err)); return; }
+    if (!ctx.isCurrent()) return;
+    const byDay = new Map(days.map((d) => [d.key, []]));
+    for (const b of list) { const k = dayKey(b.start, zone); if (byDay.has(k)) byDay.get(k).push(b); }
+    const today = dayKey(new Date(), zone);
+    replace(grid, h('div', { class: 'week', id: 'calendar' }, days.map((d) => h('section', { class: d.key === today ? 'day today' : 'day', 'aria-labelledby': `cal-${d.key}` },
+      h('h3', { id: `cal-${d.key}` }, dayLabel(d.start, zone)),
+      byDay.get(d.key).length
+        ? h('ul', byDay.get(d.key).map((b) => h('li', h('a', {
+          class: `event ${b.status}`, href: `/lessons/${b.id}`, dataset: { id: b.id },
+          'aria-label': `${timeRange(b.start, b.end, zone)}, ${b.student_name}, ${tv('status', b.status)}`,
+        }, h('strong', `${time(b.start, zone)}–${time(b.end, zone)}`), h('br'), b.student_name, h('br'), h('span', { class: 'small' }, tv('status', b.status))))))
+        : h('p', { class: 'none' }, t('No lessons'))))));
+  }
+  await load();
+  const unsub = await pb.collection('bookings').subscribe('*', (e) => {
+    if (e.action === 'create') live.textContent = t('New booking from {name}.', { name: e.record.student_name });
+    load();
+  }).catch((e) => { console.warn(e); return null; });
+  return () => { if (unsub) unsub(); };
+}

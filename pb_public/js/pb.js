@@ -1,0 +1,69 @@
+// The one PocketBase client, the signed-in user and cached public records.
+import PocketBase from '../vendor/pocketbase.es.mjs';
+
+export const pb = new PocketBase('/');
+pb.autoCancellation(false); // pages cancel their own work; never drop a request silently
+
+export function currentUser() { return pb.authStore.isValid ? pb.authStore.record : null; }
+export function role() { const u = currentUser(); return u ? u.role : 'visitor'; }
+export function signedIn() { return !!currentUser(); }
+
+let schoolPromise = null;
+/** The school record (policies, currency, payment instructions), cached. */
+export function school() {
+  if (!schoolPromise) schoolPromise = pb.collection('school').getOne('tutorbaseschool').catch((e) => { schoolPromise = null; throw e; });
+  return schoolPromise;
+}
+
+let subjectsPromise = null;
+/** All subjects, cached: [{id, name, slug}]. */
+export function subjects() {
+  if (!subjectsPromise) subjectsPromise = pb.collection('subjects').getFullList({ sort: 'name' }).catch((e) => { subjectsPromise = null; throw e; });
+  return subjectsPromise;
+}
+
+export async function subjectNames() {
+  const map = new Map();
+  for (const s of await subjects()) map.set(s.id, s.name);
+  return map;
+}
+
+let myTutorPromise = null;
+/** The signed-in tutor's own tutors record. */
+export function myTutor(refresh = false) {
+  const u = currentUser();
+  if (!u || u.role !== 'tutor') return Promise.resolve(null);
+  if (!myTutorPromise || refresh) {
+    myTutorPromise = pb.collection('tutors').getFirstListItem(pb.filter('user = {:u}', { u: u.id })).catch((e) => { myTutorPromise = null; throw e; });
+  }
+  return myTutorPromise;
+}
+
+pb.authStore.onChange(() => { myTutorPromise = null; });
+
+/** Whether err is a request the app itself aborted. */
+export function isAbort(err) { return !!(err && err.isAbort); }
+
+/** A PocketBase date string for a Date. */
+export function pbDate(d) { return d.toISOString().replace('T', ' '); }
+
+/** base64url(sha256(pw)) with "~" in front, as the server's Prehash does for passwords over 71 bytes. */
+export async function prehash(pw) {
+  if (new TextEncoder().encode(pw).length <= 71) return pw;
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(pw)));
+  let bin = '';
+  for (const b of digest) bin += String.fromCharCode(b);
+  return '~' + btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** GET a custom route that answers a file (CSV, PDF) and save it. */
+export async function download(path, filename) {
+  const res = await fetch(path, { headers: pb.authStore.token ? { Authorization: pb.authStore.token } : {} });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  const blob = await res.blob();
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url; a.download = filename; a.hidden = true;
+  document.body.append(a); a.click(); a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
