@@ -3,6 +3,7 @@ package hooks
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"tutorbase/internal/schedule"
@@ -33,17 +34,61 @@ type tutorInfo struct {
 	Lengths                              []int
 	Buffer, MinNotice, MaxAdvance        time.Duration
 	Location                             *time.Location
+	Windows                              []schedule.Window // weekly availability
 }
 
 // bookable reports whether the tutor takes bookings and shows free time.
 func (t *tutorInfo) bookable() bool { return t.Verified && t.Status == "active" }
 
+// loadTutor returns what the booking rules need of a tutor, with their
+// weekly windows, from a cache that every write to the tutor's profile or
+// availability (and to the school) clears: slot queries and bookings read
+// it on every request.
 func loadTutor(app core.App, id string) (*tutorInfo, error) {
+	cache := tutorCache(app)
+	if t, ok := cache.Load(id); ok {
+		return t.(*tutorInfo), nil
+	}
 	r, err := app.FindRecordById("tutors", id)
 	if err != nil {
 		return nil, err
 	}
-	return tutorFromRecord(app, r)
+	t, err := tutorFromRecord(app, r)
+	if err != nil {
+		return nil, err
+	}
+	if t.Windows, err = loadWindows(app, t); err != nil {
+		return nil, err
+	}
+	cache.Store(id, t)
+	return t, nil
+}
+
+const tutorCacheKey = "tutorbase.tutors"
+
+func tutorCache(app core.App) *sync.Map {
+	return app.Store().GetOrSet(tutorCacheKey, func() any { return &sync.Map{} }).(*sync.Map)
+}
+
+// registerTutorCache clears cached tutors when what they are built from
+// changes (after the commit, so no reader sees an uncommitted state).
+func registerTutorCache(app core.App) {
+	forget := func(e *core.RecordEvent) error {
+		switch e.Record.Collection().Name {
+		case "tutors":
+			tutorCache(e.App).Delete(e.Record.Id)
+		case "availability":
+			tutorCache(e.App).Delete(e.Record.GetString("tutor"))
+		default: // the school: its zone is every tutor's fallback
+			tutorCache(e.App).Clear()
+		}
+		return e.Next()
+	}
+	for _, c := range []string{"tutors", "availability", "school"} {
+		app.OnRecordAfterCreateSuccess(c).BindFunc(forget)
+		app.OnRecordAfterUpdateSuccess(c).BindFunc(forget)
+		app.OnRecordAfterDeleteSuccess(c).BindFunc(forget)
+	}
 }
 
 func tutorFromRecord(app core.App, r *core.Record) (*tutorInfo, error) {
@@ -87,12 +132,9 @@ func calendar(app core.App, t *tutorInfo, school *School, from, to time.Time, bu
 	for _, m := range t.Lengths {
 		c.Lengths = append(c.Lengths, time.Duration(m)*time.Minute)
 	}
-	windows, err := loadWindows(app, t)
-	if err != nil {
-		return c, err
-	}
-	c.Windows = windows
+	c.Windows = t.Windows
 	margin := 24 * time.Hour
+	var err error
 	if c.TimeOff, err = loadIntervals(app, "time_off", "tutor = {:id}", t.Id, from.Add(-margin), to.Add(margin), maxTimeOff); err != nil {
 		return c, err
 	}

@@ -22,6 +22,7 @@ func Register(app core.App, cfg config.Config) error {
 	registerLockout(app)
 	registerProfiles(app)
 	registerAvailability(app)
+	registerTutorCache(app)
 	registerBookings(app)
 	registerPackages(app)
 	registerPayments(app, cfg)

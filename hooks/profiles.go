@@ -12,7 +12,8 @@ import (
 
 // tutorOwned are the collections whose records carry a server-filled
 // tutor_user (the tutor's user id), so API rules compare ids without a join.
-var tutorOwned = []string{"availability", "time_off", "packages", "series", "bookings", "payouts"}
+// (bookings fill it in their own create hook, which loads the tutor anyway).
+var tutorOwned = []string{"availability", "time_off", "packages", "series", "payouts"}
 
 func registerProfiles(app core.App) {
 	fillTutorUser := func(e *core.RecordEvent) error {

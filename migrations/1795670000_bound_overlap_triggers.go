@@ -11,25 +11,23 @@ import (
 // much as the booking history was long.
 const MaxLessonHours = 8
 
-// boundedOverlapTrigger is overlapTrigger with the index range bounded
-// below.
-func boundedOverlapTrigger(name, event, party string) string {
-	return "CREATE TRIGGER " + name + " BEFORE " + event + " ON bookings " +
-		"WHEN NEW.status IN ('pending', 'confirmed') AND EXISTS (" +
-		"SELECT 1 FROM bookings b WHERE b." + party + " = NEW." + party + " AND b.id != NEW.id " +
-		"AND b.start > strftime('%Y-%m-%d %H:%M:%fZ', NEW.start, '-8 hours') " +
-		"AND b.status IN ('pending', 'confirmed') AND b.start < NEW.\"end\" AND b.\"end\" > NEW.start) " +
-		"BEGIN SELECT RAISE(ABORT, 'booking_overlap'); END"
+// guardTrigger is the database's backstop for every write of an active
+// booking: no lesson over 8 hours, no overlap with another active lesson
+// of the same tutor or of the same student. One trigger per event with
+// three statements (each trigger is compiled into every INSERT or UPDATE
+// statement that fires it, so fewer triggers cost less per write).
+func guardTrigger(name, event string) string {
+	overlap := func(party string) string {
+		return "SELECT RAISE(ABORT, 'booking_overlap') WHERE EXISTS (SELECT 1 FROM bookings b WHERE b." + party + " = NEW." + party +
+			" AND b.start > strftime('%Y-%m-%d %H:%M:%fZ', NEW.start, '-8 hours') AND b.start < NEW.\"end\" AND b.\"end\" > NEW.start" +
+			" AND b.status IN ('pending', 'confirmed') AND b.id != NEW.id); "
+	}
+	return "CREATE TRIGGER " + name + " BEFORE " + event + " ON bookings WHEN NEW.status IN ('pending', 'confirmed') BEGIN " +
+		"SELECT RAISE(ABORT, 'booking_too_long') WHERE (julianday(NEW.\"end\") - julianday(NEW.start)) * 24 > 8; " +
+		overlap("tutor") + overlap("student") + "END"
 }
 
-// lengthTrigger keeps the bound true: no active lesson lasts over 8 hours.
-func lengthTrigger(name, event string) string {
-	return "CREATE TRIGGER " + name + " BEFORE " + event + " ON bookings " +
-		"WHEN NEW.status IN ('pending', 'confirmed') AND " +
-		"(julianday(NEW.\"end\") - julianday(NEW.start)) * 24 > 8 " +
-		"BEGIN SELECT RAISE(ABORT, 'booking_too_long'); END"
-}
-
+// triggerNames are the triggers of the first scheduling migration.
 var triggerNames = []string{
 	"bookings_tutor_overlap_insert", "bookings_tutor_overlap_update",
 	"bookings_student_overlap_insert", "bookings_student_overlap_update",
@@ -43,12 +41,8 @@ func init() {
 			}
 		}
 		for _, sql := range []string{
-			boundedOverlapTrigger("bookings_tutor_overlap_insert", "INSERT", "tutor"),
-			boundedOverlapTrigger("bookings_tutor_overlap_update", "UPDATE OF tutor, start, \"end\", status", "tutor"),
-			boundedOverlapTrigger("bookings_student_overlap_insert", "INSERT", "student"),
-			boundedOverlapTrigger("bookings_student_overlap_update", "UPDATE OF student, start, \"end\", status", "student"),
-			lengthTrigger("bookings_length_insert", "INSERT"),
-			lengthTrigger("bookings_length_update", "UPDATE OF start, \"end\", status"),
+			guardTrigger("bookings_guard_insert", "INSERT"),
+			guardTrigger("bookings_guard_update", "UPDATE OF tutor, student, start, \"end\", status"),
 		} {
 			if _, err := app.DB().NewQuery(sql).Execute(); err != nil {
 				return err
@@ -56,7 +50,7 @@ func init() {
 		}
 		return nil
 	}, func(app core.App) error {
-		for _, name := range append(triggerNames, "bookings_length_insert", "bookings_length_update") {
+		for _, name := range []string{"bookings_guard_insert", "bookings_guard_update"} {
 			if _, err := app.DB().NewQuery("DROP TRIGGER IF EXISTS " + name).Execute(); err != nil {
 				return err
 			}

@@ -61,7 +61,7 @@ func requireSchema(t *testing.T, app core.App, present bool) {
 	var triggers int
 	require.NoError(t, app.DB().NewQuery("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'bookings'").Row(&triggers))
 	if present {
-		require.Equal(t, 6, triggers, "the overlap and length backstop triggers")
+		require.Equal(t, 2, triggers, "the overlap and length backstop triggers")
 	} else {
 		require.Zero(t, triggers)
 	}
