@@ -41,54 +41,67 @@ type tutorInfo struct {
 func (t *tutorInfo) bookable() bool { return t.Verified && t.Status == "active" }
 
 // loadTutor returns what the booking rules need of a tutor, with their
-// weekly windows, from a cache that every write to the tutor's profile or
-// availability (and to the school) clears: slot queries and bookings read
-// it on every request.
+// weekly windows. Both come from caches (tutorCache here, the discovery
+// windows cache for the windows) that every write to a tutor, to
+// availability or to the school clears: slot queries and bookings read
+// them on every request.
 func loadTutor(app core.App, id string) (*tutorInfo, error) {
-	cache := tutorCache(app)
-	if t, ok := cache.Load(id); ok {
-		return t.(*tutorInfo), nil
+	cache := tutorsOf(app)
+	t, gen, ok := cache.get(id)
+	if !ok {
+		r, err := app.FindRecordById("tutors", id)
+		if err != nil {
+			return nil, err
+		}
+		if t, err = tutorFromRecord(app, r); err != nil {
+			return nil, err
+		}
+		cache.put(gen, t)
 	}
-	r, err := app.FindRecordById("tutors", id)
-	if err != nil {
+	cals := map[string]*schedule.Calendar{id: {Location: t.Location}}
+	if err := loadWindowsInto(app, cals, []string{id}); err != nil {
 		return nil, err
 	}
-	t, err := tutorFromRecord(app, r)
-	if err != nil {
-		return nil, err
-	}
-	if t.Windows, err = loadWindows(app, t); err != nil {
-		return nil, err
-	}
-	cache.Store(id, t)
-	return t, nil
+	with := *t // the cached value is shared: copy before adding the windows
+	with.Windows = cals[id].Windows
+	return &with, nil
+}
+
+// tutorCache keeps tutors' booking settings between writes. A load that
+// raced with a write is not kept: get returns a generation and put keeps
+// nothing if clear ran since.
+type tutorCache struct {
+	mu     sync.RWMutex
+	gen    uint64
+	tutors map[string]*tutorInfo
 }
 
 const tutorCacheKey = "tutorbase.tutors"
 
-func tutorCache(app core.App) *sync.Map {
-	return app.Store().GetOrSet(tutorCacheKey, func() any { return &sync.Map{} }).(*sync.Map)
+func tutorsOf(app core.App) *tutorCache {
+	return app.Store().GetOrSet(tutorCacheKey, func() any { return &tutorCache{tutors: map[string]*tutorInfo{}} }).(*tutorCache)
 }
 
-// registerTutorCache clears cached tutors when what they are built from
-// changes (after the commit, so no reader sees an uncommitted state).
-func registerTutorCache(app core.App) {
-	forget := func(e *core.RecordEvent) error {
-		switch e.Record.Collection().Name {
-		case "tutors":
-			tutorCache(e.App).Delete(e.Record.Id)
-		case "availability":
-			tutorCache(e.App).Delete(e.Record.GetString("tutor"))
-		default: // the school: its zone is every tutor's fallback
-			tutorCache(e.App).Clear()
-		}
-		return e.Next()
+func (c *tutorCache) get(id string) (*tutorInfo, uint64, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	t, ok := c.tutors[id]
+	return t, c.gen, ok
+}
+
+func (c *tutorCache) put(gen uint64, t *tutorInfo) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen == c.gen {
+		c.tutors[t.Id] = t
 	}
-	for _, c := range []string{"tutors", "availability", "school"} {
-		app.OnRecordAfterCreateSuccess(c).BindFunc(forget)
-		app.OnRecordAfterUpdateSuccess(c).BindFunc(forget)
-		app.OnRecordAfterDeleteSuccess(c).BindFunc(forget)
-	}
+}
+
+func (c *tutorCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	c.tutors = map[string]*tutorInfo{}
 }
 
 func tutorFromRecord(app core.App, r *core.Record) (*tutorInfo, error) {
@@ -152,24 +165,6 @@ type windowRow struct {
 	Timezone   string `db:"timezone"`
 	ValidFrom  string `db:"valid_from"`
 	ValidUntil string `db:"valid_until"`
-}
-
-func loadWindows(app core.App, t *tutorInfo) ([]schedule.Window, error) {
-	var rows []windowRow
-	err := app.DB().Select("weekday", "start", "end", "timezone", "valid_from", "valid_until").
-		From("availability").Where(dbx.HashExp{"tutor": t.Id}).All(&rows)
-	if err != nil {
-		return nil, fmt.Errorf("failed to load availability: %w", err)
-	}
-	out := make([]schedule.Window, 0, len(rows))
-	for _, r := range rows {
-		w, err := windowFromRow(app, r, t.Location)
-		if err != nil {
-			continue // validated on write; an unreadable window offers no time
-		}
-		out = append(out, w)
-	}
-	return out, nil
 }
 
 func windowFromRow(app core.App, r windowRow, fallback *time.Location) (schedule.Window, error) {
