@@ -42,6 +42,18 @@ func clearDeliveries(t *testing.T, app core.App) {
 	require.NoError(t, err)
 }
 
+// waitDeliveries waits for n deliveries matching where (a booking change
+// notifies after its answer).
+func waitDeliveries(t *testing.T, app core.App, where dbx.Expression, n int) []*core.Record {
+	t.Helper()
+	var list []*core.Record
+	require.Eventually(t, func() bool {
+		list = deliveriesOf(t, app, where)
+		return len(list) >= n
+	}, 5*time.Second, 10*time.Millisecond)
+	return list
+}
+
 func deliveriesOf(t *testing.T, app core.App, where dbx.Expression) []*core.Record {
 	t.Helper()
 	list, err := app.FindAllRecords("deliveries", where)
@@ -71,7 +83,7 @@ func TestEmailThroughMailpit(t *testing.T) {
 	require.Equal(t, 200, res.Status, string(res.Body))
 	meeting := res.JSON()["meeting_url"].(string)
 
-	queued := deliveriesOf(t, app, dbx.HashExp{"user": cast.Users[hookstest.Tutor2], "channel": "email", "status": "queued"})
+	queued := waitDeliveries(t, app, dbx.HashExp{"user": cast.Users[hookstest.Tutor2], "channel": "email", "status": "queued"}, 1)
 	require.Len(t, queued, 1, "the booking queued one email for the tutor")
 	require.NoError(t, hooks.DispatchDeliveries(app, time.Now()))
 	list, err := mp.WaitMessages(ctx, 1)
@@ -182,6 +194,7 @@ func TestSMSWhatsAppTelegram(t *testing.T) {
 	require.Equal(t, 200, res.Status, string(res.Body))
 	meeting := res.JSON()["meeting_url"].(string)
 
+	waitDeliveries(t, app, dbx.HashExp{"user": cast.Users[hookstest.Student]}, 3)
 	require.NoError(t, hooks.DispatchDeliveries(app, time.Now()))
 	require.Len(t, twilio.reqs, 2, "one SMS and one WhatsApp")
 	byFrom := map[string]recorded{}
