@@ -48,7 +48,12 @@ func seedPurchases(app core.App, now time.Time) error {
 		if err := app.Save(p); err != nil {
 			return err
 		}
-		if err := hooks.FulfilPurchase(app, p, "manual", "cash demo", now.Add(-7*24*time.Hour)); err != nil {
+		// paid at the desk a week ago: the payment, the credits and the invoice
+		pay, err := hooks.PendingPayment(app, p)
+		if err != nil {
+			return err
+		}
+		if err := hooks.RecordPayment(app, pay, hooks.Paid{Provider: "manual", Method: "cash", Reference: "demo", At: now.Add(-7 * 24 * time.Hour)}); err != nil {
 			return err
 		}
 	}

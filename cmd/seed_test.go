@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var seeded = []string{"users", "tutors", "students", "subjects", "availability", "packages", "bookings", "school", "_superusers", "purchases", "credit_ledger", "reviews"}
+var seeded = []string{"users", "tutors", "students", "subjects", "availability", "packages", "bookings", "school", "_superusers", "purchases", "credit_ledger", "reviews", "payments", "invoices"}
 
 // snapshot hashes every row of the seeded tables.
 func snapshot(t *testing.T, app core.App) map[string]string {

@@ -99,7 +99,7 @@ func checkoutRoute(e *core.RequestEvent) error {
 				return err
 			}
 		}
-		pay, err = pendingPayment(tx, target)
+		pay, err = PendingPayment(tx, target)
 		return err
 	})
 	if err != nil {
@@ -172,8 +172,8 @@ func payableBooking(e *core.RequestEvent, id string) (*core.Record, error) {
 	return b, nil
 }
 
-// pendingPayment returns target's pending payment, creating it if needed.
-func pendingPayment(tx core.App, target *core.Record) (*core.Record, error) {
+// PendingPayment returns target's pending payment, creating it if needed.
+func PendingPayment(tx core.App, target *core.Record) (*core.Record, error) {
 	field, kind := "purchase", "purchase"
 	amount, currency, user := target.GetInt("amount"), target.GetString("currency"), target.GetString("student")
 	description := "Package"
@@ -286,7 +286,7 @@ func markPaid(e *core.RequestEvent, collection string) error {
 			return ruleError(http.StatusBadRequest, "status", "bad_state", "There is nothing to pay here.")
 		}
 		target = fresh
-		if pay, err = pendingPayment(tx, target); err != nil {
+		if pay, err = PendingPayment(tx, target); err != nil {
 			return err
 		}
 		return RecordPayment(tx, pay, Paid{Provider: "manual", Method: in.Method, Reference: strings.TrimSpace(in.Reference), At: time.Now()})

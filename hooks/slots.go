@@ -38,10 +38,12 @@ func registerSlots(app core.App) {
 }
 
 // slotsRoute lists a verified, active tutor's free lessons. It is public
-// and never says who booked the taken times.
+// and never says who booked the taken times. A tutor not yet verified (or
+// suspended) is unknown to everyone but themselves and staff, who may
+// preview the slots their availability gives.
 func slotsRoute(e *core.RequestEvent) error {
 	t, err := loadTutor(e.App, e.Request.PathValue("id"))
-	if err != nil || !t.bookable() {
+	if err != nil || (!t.bookable() && !isStaff(e) && (e.Auth == nil || e.Auth.Id != t.User)) {
 		return e.NotFoundError("", nil)
 	}
 	q := e.Request.URL.Query()
