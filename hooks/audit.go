@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"errors"
 	"slices"
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -83,14 +84,14 @@ func registerAudit(app core.App) {
 		switch {
 		case err == nil:
 			auditAuth(e.App, e.RequestEvent, "auth.signin", e.Record, e.Record.Email(), map[string]any{"method": e.AuthMethod})
-		case err == apis.ErrMFA:
+		case errors.Is(err, apis.ErrMFA):
 			auditAuth(e.App, e.RequestEvent, "auth.mfa_required", e.Record, e.Record.Email(), map[string]any{"method": e.AuthMethod})
 		}
 		return err
 	})
 	app.OnRecordAuthWithOTPRequest().BindFunc(func(e *core.RecordAuthWithOTPRequestEvent) error {
 		err := e.Next()
-		if err != nil && err != apis.ErrMFA {
+		if err != nil && !errors.Is(err, apis.ErrMFA) {
 			auditAuth(e.App, e.RequestEvent, "auth.failed", e.Record, "", map[string]any{"method": "otp"})
 		}
 		return err
