@@ -104,7 +104,7 @@ func partyOf(e *core.RequestEvent, b *core.Record) party {
 // notifyChange tells the other party of a booking change, after the answer.
 func notifyChange(e *core.RequestEvent, b, old *core.Record, kind string) {
 	actor := actorId(e)
-	background(e.App, func(app core.App) { BookingChanged(app, b, old, kind, actor) })
+	notifyLater(e.App, func(app core.App) []*note { return bookingNotes(app, b, old, kind, actor) })
 }
 
 // respond writes the booking as the records API would show it.

@@ -85,7 +85,7 @@ func bookingCreateRequest(e *core.RecordRequestEvent) error {
 		return err
 	}
 	b, actor := e.Record, actorId(e.RequestEvent)
-	background(e.App, func(app core.App) { BookingChanged(app, b, nil, EventBookingCreated, actor) })
+	notifyLater(e.App, func(app core.App) []*note { return bookingNotes(app, b, nil, EventBookingCreated, actor) })
 	return nil
 }
 

@@ -39,12 +39,12 @@ var outboxChannels = []string{notify.ChannelEmail, notify.ChannelSMS, notify.Cha
 // notification n. A channel that is not configured on this server is off:
 // no delivery. A channel the user wants but has no address for (no phone,
 // no Telegram chat) gets a skipped delivery, so staff can see why.
-func queueDeliveries(tx core.App, u, n *core.Record, loc *time.Location, now time.Time) error {
-	prefs, err := notify.ParsePrefs([]byte(u.GetString("notify")))
+func queueDeliveries(tx core.App, u *contact, n *core.Record, loc *time.Location, now time.Time) error {
+	prefs, err := notify.ParsePrefs([]byte(u.Notify))
 	if err != nil {
 		prefs = notify.Prefs{} // validated on write; fall back to the defaults
 	}
-	quiet, _ := notify.ParseQuietHours(u.GetString("quiet_start"), u.GetString("quiet_end"))
+	quiet, _ := notify.ParseQuietHours(u.QuietStart, u.QuietEnd)
 	svc := paymentsOf(tx)
 	col, err := tx.FindCachedCollectionByNameOrId("deliveries")
 	if err != nil {
@@ -64,7 +64,7 @@ func queueDeliveries(tx core.App, u, n *core.Record, loc *time.Location, now tim
 		default:
 			d.Set("recipient", addr)
 		}
-		if err := tx.Save(d); err != nil {
+		if err := tx.SaveNoValidate(d); err != nil { // built here, valid by construction
 			return err
 		}
 	}
@@ -85,14 +85,14 @@ func channelOn(svc *payments, ch string) bool {
 	return true
 }
 
-func address(u *core.Record, ch string) string {
+func address(u *contact, ch string) string {
 	switch ch {
 	case notify.ChannelEmail:
-		return u.Email()
+		return u.Email
 	case notify.ChannelSMS, notify.ChannelWhatsApp:
-		return u.GetString("phone")
+		return u.Phone
 	case notify.ChannelTelegram:
-		return u.GetString("telegram_chat_id")
+		return u.Telegram
 	}
 	return ""
 }
@@ -132,7 +132,7 @@ func claimDeliveries(app core.App, now time.Time) ([]*core.Record, error) {
 		for _, d := range due {
 			d.Set("status", DeliverySending)
 			d.Set("lease_until", now.Add(deliveryLease))
-			if err := tx.Save(d); err != nil {
+			if err := tx.SaveNoValidate(d); err != nil { // built here, valid by construction
 				return err
 			}
 		}

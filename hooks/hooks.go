@@ -17,7 +17,7 @@ import (
 func Register(app core.App, cfg config.Config) error {
 	registerSchool(app)
 	registerStaff(app)
-	registerBackground(app)
+	registerNotifier(app)
 	registerAccounts(app, cfg)
 	registerLockout(app)
 	registerProfiles(app)

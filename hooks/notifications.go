@@ -6,6 +6,8 @@ import (
 
 	"tutorbase/internal/notify"
 
+	"github.com/pocketbase/dbx"
+
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -25,51 +27,118 @@ const (
 // change that caused them); the dispatcher job sends the deliveries. It
 // never fails the change that caused it: problems are logged.
 func Notify(app core.App, userIds []string, ev notify.Event, data map[string]any) {
-	now := time.Now()
-	for _, id := range userIds {
-		if err := notifyOne(app, id, ev, data, now); err != nil {
-			app.Logger().Error("failed to notify", "kind", ev.Kind, "user", id, "error", err)
-		}
-	}
+	writeNotes(app, prepareNotes(app, userIds, ev, data))
 }
 
-func notifyOne(app core.App, userId string, ev notify.Event, data map[string]any, now time.Time) error {
-	u, err := app.FindRecordById("users", userId)
-	if err != nil {
-		return err
-	}
-	to, loc := recipient(app, u)
-	msg, err := notify.Render(ev, to)
-	if err != nil {
-		return err
-	}
+// note is a notification ready to be written: its recipient and its
+// rendered record.
+type note struct {
+	to  *contact
+	loc *time.Location
+	rec *core.Record
+}
+
+// prepareNotes reads the recipients and renders ev for each, writing
+// nothing (so a batch can be rendered outside the write transaction).
+func prepareNotes(app core.App, userIds []string, ev notify.Event, data map[string]any) []*note {
 	col, err := app.FindCachedCollectionByNameOrId("notifications")
 	if err != nil {
-		return err
+		app.Logger().Error("notifications collection missing", "error", err)
+		return nil
 	}
-	return app.RunInTransaction(func(tx core.App) error {
-		n := core.NewRecord(col)
-		n.Load(map[string]any{"user": userId, "kind": ev.Kind, "title": msg.Title, "body": msg.Text,
-			"html": msg.HTML, "short": msg.Short, "data": data})
-		if err := tx.Save(n); err != nil {
-			return err
+	notes := make([]*note, 0, len(userIds))
+	for _, id := range userIds {
+		u, err := loadContact(app, id)
+		if err != nil {
+			app.Logger().Error("failed to notify an unknown user", "kind", ev.Kind, "user", id, "error", err)
+			continue
 		}
-		return queueDeliveries(tx, u, n, loc, now)
-	})
+		to, loc := u.recipient(app)
+		msg, err := notify.Render(ev, to)
+		if err != nil {
+			app.Logger().Error("failed to render a notification", "kind", ev.Kind, "user", id, "error", err)
+			continue
+		}
+		n := core.NewRecord(col)
+		n.Load(map[string]any{"user": id, "kind": ev.Kind, "title": msg.Title, "body": msg.Text,
+			"html": msg.HTML, "short": msg.Short, "data": data})
+		notes = append(notes, &note{to: u, loc: loc, rec: n})
+	}
+	return notes
 }
 
-func recipient(app core.App, u *core.Record) (notify.Recipient, *time.Location) {
-	loc, err := Location(app, u.GetString("timezone"))
+// writeNotes writes notes (each notification with its deliveries) in one
+// transaction; if that fails, each note alone, so one bad note loses no
+// other.
+func writeNotes(app core.App, notes []*note) {
+	if len(notes) == 0 {
+		return
+	}
+	now := time.Now()
+	write := func(tx core.App, n *note) error {
+		if err := tx.SaveNoValidate(n.rec); err != nil { // built here, valid by construction
+			return err
+		}
+		return queueDeliveries(tx, n.to, n.rec, n.loc, now)
+	}
+	err := app.RunInTransaction(func(tx core.App) error {
+		for _, n := range notes {
+			if err := write(tx, n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil || len(notes) == 1 {
+		if err != nil {
+			app.Logger().Error("failed to save a notification", "user", notes[0].to.Id, "error", err)
+		}
+		return
+	}
+	for _, n := range notes {
+		n.rec.MarkAsNew()
+		writeNotes(app, []*note{n})
+	}
+}
+
+// contact is what notifying a user needs of them: read with one narrow
+// query (a whole users record costs several times more, on every booking).
+type contact struct {
+	Id         string `db:"id"`
+	Name       string `db:"name"`
+	Email      string `db:"email"`
+	Locale     string `db:"locale"`
+	Timezone   string `db:"timezone"`
+	Notify     string `db:"notify"`
+	QuietStart string `db:"quiet_start"`
+	QuietEnd   string `db:"quiet_end"`
+	Phone      string `db:"phone"`
+	Telegram   string `db:"telegram_chat_id"`
+}
+
+func loadContact(app core.App, id string) (*contact, error) {
+	var c contact
+	err := app.DB().Select("id", "name", "email", "locale", "timezone", "COALESCE(notify, '') AS notify", "quiet_start", "quiet_end",
+		"phone", "telegram_chat_id").From("users").Where(dbx.HashExp{"id": id}).Limit(1).One(&c)
+	return &c, err
+}
+
+func (u *contact) recipient(app core.App) (notify.Recipient, *time.Location) {
+	loc, err := Location(app, u.Timezone)
 	if err != nil {
 		loc = time.UTC
 	}
-	return notify.Recipient{Name: u.GetString("name"), Locale: u.GetString("locale"), Location: loc}, loc
+	return notify.Recipient{Name: u.Name, Locale: u.Locale, Location: loc}, loc
 }
 
 // BookingChanged notifies the other party of a booking change: the tutor
 // when the student acts, the student when the tutor acts, both when staff
 // act. old is the previous booking of a reschedule.
 func BookingChanged(app core.App, b *core.Record, old *core.Record, kind, actor string) {
+	writeNotes(app, bookingNotes(app, b, old, kind, actor))
+}
+
+func bookingNotes(app core.App, b *core.Record, old *core.Record, kind, actor string) []*note {
 	var to []string
 	for _, u := range []string{b.GetString("student"), b.GetString("tutor_user")} {
 		if u != "" && u != actor && !slices.Contains(to, u) {
@@ -77,13 +146,13 @@ func BookingChanged(app core.App, b *core.Record, old *core.Record, kind, actor 
 		}
 	}
 	if len(to) == 0 {
-		return
+		return nil
 	}
 	ev := LessonEvent(app, b, kind)
 	if old != nil {
 		ev.OldStart = old.GetDateTime("start").Time()
 	}
-	Notify(app, to, ev, map[string]any{"booking": b.Id})
+	return prepareNotes(app, to, ev, map[string]any{"booking": b.Id})
 }
 
 // LessonEvent describes a booking for the templates.
