@@ -103,7 +103,9 @@ func TestManualPayments(t *testing.T) {
 			require.Equal(t, 400, res.Status, string(res.Body))
 		}
 		// one lesson booked with the package first: 3 of 4 credits are unused
-		res := s.book(t, hookstest.Student, p.Id, 9, 10)
+		// (15:00, clear of the fixture's lesson at 09:00 UTC ten UTC days on,
+		// which is Rome's day 9 at 10:00 in the last hour of a UTC day)
+		res := s.book(t, hookstest.Student, p.Id, 9, 15)
 		require.Equal(t, 200, res.Status, string(res.Body))
 		res = hookstest.Call(t, s.srv, http.MethodPost, url, cast.Tokens[hookstest.Admin], map[string]any{"reason": "moving abroad"})
 		require.Equal(t, 200, res.Status, string(res.Body))
