@@ -113,7 +113,7 @@ func bookingCreate(e *core.RecordEvent) error {
 	defer func() { e.App = original }()
 	return e.App.RunInTransaction(func(tx core.App) error {
 		e.App = tx
-		if err := checkConflicts(tx, b, p.tutor.Buffer); err != nil {
+		if err := checkConflicts(tx, b, p.tutor.Buffer, p.deferred != nil); err != nil {
 			return err
 		}
 		if p.deferred != nil {
@@ -162,11 +162,12 @@ func prepareBooking(app core.App, b *core.Record, now time.Time, opts bookingOpt
 	if err != nil {
 		return nil, ruleError(http.StatusBadRequest, "tutor", "validation_missing_rel_records", "Unknown tutor.")
 	}
-	student, err := app.FindRecordById("users", b.GetString("student"))
+	var student struct{ Id, Name, Role string }
+	err = app.DB().Select("id", "name", "role").From("users").Where(dbx.HashExp{"id": b.GetString("student")}).Limit(1).One(&student)
 	if err != nil {
 		return nil, ruleError(http.StatusBadRequest, "student", "validation_missing_rel_records", "Unknown student.")
 	}
-	if student.Id == t.User || student.GetString("role") != RoleStudent {
+	if student.Id == t.User || student.Role != RoleStudent {
 		return nil, ruleError(http.StatusBadRequest, "student", "not_a_student", "Lessons are booked for a student account.")
 	}
 	school, err := LoadSchool(app)
@@ -179,7 +180,7 @@ func prepareBooking(app core.App, b *core.Record, now time.Time, opts bookingOpt
 			return nil, noCredit("Unknown purchase.")
 		}
 	}
-	fillBooking(b, t, student, purchase, school, opts)
+	fillBooking(b, t, student.Name, purchase, school, opts)
 	p := &prepared{tutor: t}
 	if imported {
 		return p, nil
@@ -224,11 +225,11 @@ func checkTimes(start, end time.Time) error {
 }
 
 // fillBooking sets the server-owned fields of a new booking.
-func fillBooking(b *core.Record, t *tutorInfo, student, purchase *core.Record, school *School, opts bookingOpts) {
+func fillBooking(b *core.Record, t *tutorInfo, studentName string, purchase *core.Record, school *School, opts bookingOpts) {
 	imported := opts.imported
 	b.Set("tutor_user", t.User)
 	b.Set("tutor_name", t.Name)
-	b.Set("student_name", student.GetString("name"))
+	b.Set("student_name", studentName)
 	if !imported || b.GetString("status") == "" {
 		status := StatusPending
 		if t.AutoConfirm || opts.confirmed {
@@ -279,14 +280,22 @@ func meetingURL(t *tutorInfo) string {
 }
 
 // checkConflicts is rule 4, run inside the write transaction: no active
-// booking of the tutor within the buffer, none of the student at all.
-func checkConflicts(tx core.App, b *core.Record, buffer time.Duration) error {
+// booking of the tutor within the buffer, none of the student at all. The
+// overlap triggers refuse a plain overlap of either party at the INSERT
+// (overlapError reports it as this rule), so only what they cannot see is
+// read here: the tutor's buffer, and, when the booking is going to be
+// refused anyway (all, to report a conflict before a notice rule).
+func checkConflicts(tx core.App, b *core.Record, buffer time.Duration, all bool) error {
 	start, end := b.GetDateTime("start").Time(), b.GetDateTime("end").Time()
-	n, err := countActive(tx, "tutor", b.GetString("tutor"), start.Add(-buffer), end.Add(buffer), b.Id)
-	if err != nil {
-		return err
+	n := 0
+	var err error
+	if buffer > 0 || all {
+		n, err = countActive(tx, "tutor", b.GetString("tutor"), start.Add(-buffer), end.Add(buffer), b.Id)
+		if err != nil {
+			return err
+		}
 	}
-	if n == 0 {
+	if n == 0 && all {
 		n, err = countActive(tx, "student", b.GetString("student"), start, end, b.Id)
 		if err != nil {
 			return err

@@ -171,9 +171,7 @@ func LessonEvent(app core.App, b *core.Record, kind string) notify.Event {
 		ev.JoinURL = b.GetString("meeting_url")
 	}
 	if s := b.GetString("subject"); s != "" {
-		if r, err := app.FindRecordById("subjects", s); err == nil {
-			ev.Subject = r.GetString("name")
-		}
+		app.DB().Select("name").From("subjects").Where(dbx.HashExp{"id": s}).Row(&ev.Subject)
 	}
 	return ev
 }
