@@ -12,8 +12,6 @@ import (
 // students (client i books as students i, i+clients, ...), so two clients
 // never book for the same student; an open-loop run draws students freely.
 
-const listPath = "/api/collections/bookings/records?perPage=20&sort=-start"
-
 // apiTime is how request bodies spell instants (UTC, RFC 3339).
 func apiTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
@@ -91,14 +89,30 @@ func slotsGen(fx *fixture) generator {
 	}
 }
 
-// listGen: "my bookings", the first page newest first, as a student or a
-// tutor (half each).
+// listGen: "my bookings" as the web app's My lessons page asks for it
+// (pb_public/js/pages/lessons.js), as a student or a tutor (half each):
+// the caller's own upcoming lessons, soonest first, one page of 20 plus
+// one row (to know whether there are more), without the total count.
 func listGen(fx *fixture) generator {
 	return func(client int, rng *rand.Rand) request {
-		tok := fx.Students[rng.IntN(len(fx.Students))].Token
+		side, who := "student", fx.Students[rng.IntN(len(fx.Students))]
 		if rng.IntN(2) == 0 {
-			tok = fx.Tutors[rng.IntN(len(fx.Tutors))].Token
+			t := fx.Tutors[rng.IntN(len(fx.Tutors))]
+			side, who = "tutor_user", person{ID: t.UserID, Token: t.Token}
 		}
-		return request{method: "GET", path: listPath, token: tok}
+		return request{method: "GET", path: myBookingsPath(side, who.ID, fx.Now), token: who.Token}
 	}
 }
+
+// myBookingsPath is the records API list of a user's upcoming lessons;
+// lessons last at most 8 hours, so the start bound keeps every lesson
+// still running.
+func myBookingsPath(side, id string, now time.Time) string {
+	filter := fmt.Sprintf(`%s = '%s' && start >= '%s' && end >= '%s' && (status = 'pending' || status = 'confirmed')`,
+		side, id, dbTime(now.Add(-8*time.Hour)), dbTime(now))
+	q := url.Values{"page": {"1"}, "perPage": {"21"}, "skipTotal": {"1"}, "sort": {"start"}, "filter": {filter}}
+	return "/api/collections/bookings/records?" + q.Encode()
+}
+
+// dbTime is how filters spell instants (PocketBase's stored form).
+func dbTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") }
