@@ -8,16 +8,21 @@ import (
 	"github.com/pocketbase/pocketbase/tools/routine"
 )
 
-// notesBatch is the most notifications the writer puts in one transaction.
-const notesBatch = 64
+// notesBatch is the most notifications the writer puts in one transaction,
+// and notesLinger how long it waits for more once it has one: under load a
+// commit then carries dozens of notes instead of one or two.
+const (
+	notesBatch  = 64
+	notesLinger = 20 * time.Millisecond
+)
 
 const notifierStoreKey = "tutorbase.notifier"
 
 // notifier writes the notifications that follow a committed change after
 // its answer has gone: a single goroutine takes the queued work, renders it
 // outside any transaction and writes up to notesBatch notes per
-// transaction, so a burst of bookings costs a few writes instead of one
-// each. The app drains the queue when it stops (OnTerminate: SIGTERM in
+// transaction, gathered for at most notesLinger, so a burst of bookings
+// costs a few writes instead of one each. The app drains the queue when it stops (OnTerminate: SIGTERM in
 // serve, cleanup in tests). A crash loses at most the queued notifications,
 // never the changes themselves, which are committed before they queue.
 type notifier struct {
@@ -43,6 +48,7 @@ func startNotifier(app core.App) *notifier {
 		defer n.done.Done()
 		for job := range n.jobs {
 			notes := job(app)
+			linger := time.NewTimer(notesLinger)
 			for more := true; more && len(notes) < notesBatch; {
 				select {
 				case next, ok := <-n.jobs:
@@ -51,10 +57,11 @@ func startNotifier(app core.App) *notifier {
 						break
 					}
 					notes = append(notes, next(app)...)
-				default:
+				case <-linger.C:
 					more = false
 				}
 			}
+			linger.Stop()
 			writeNotes(app, notes)
 		}
 	})

@@ -3,7 +3,6 @@ package hooks
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"tutorbase/internal/schedule"
@@ -41,22 +40,20 @@ type tutorInfo struct {
 func (t *tutorInfo) bookable() bool { return t.Verified && t.Status == "active" }
 
 // loadTutor returns what the booking rules need of a tutor, with their
-// weekly windows. Both come from caches (tutorCache here, the discovery
+// weekly windows. Both come from caches (tutorCacheKey here, the discovery
 // windows cache for the windows) that every write to a tutor, to
 // availability or to the school clears: slot queries and bookings read
 // them on every request.
 func loadTutor(app core.App, id string) (*tutorInfo, error) {
-	cache := tutorsOf(app)
-	t, gen, ok := cache.get(id)
-	if !ok {
+	t, err := cached(app, tutorCacheKey, id, func() (*tutorInfo, error) {
 		r, err := app.FindRecordById("tutors", id)
 		if err != nil {
 			return nil, err
 		}
-		if t, err = tutorFromRecord(app, r); err != nil {
-			return nil, err
-		}
-		cache.put(gen, t)
+		return tutorFromRecord(app, r)
+	})
+	if err != nil {
+		return nil, err
 	}
 	cals := map[string]*schedule.Calendar{id: {Location: t.Location}}
 	if err := loadWindowsInto(app, cals, []string{id}); err != nil {
@@ -67,42 +64,33 @@ func loadTutor(app core.App, id string) (*tutorInfo, error) {
 	return &with, nil
 }
 
-// tutorCache keeps tutors' booking settings between writes. A load that
-// raced with a write is not kept: get returns a generation and put keeps
-// nothing if clear ran since.
-type tutorCache struct {
-	mu     sync.RWMutex
-	gen    uint64
-	tutors map[string]*tutorInfo
+// person is what the booking rules need of a user.
+type person struct{ Id, Name, Role string }
+
+func loadPerson(app core.App, id string) (person, error) {
+	return cached(app, peopleCacheKey, id, func() (p person, err error) {
+		err = app.DB().Select("id", "name", "role").From("users").Where(dbx.HashExp{"id": id}).Limit(1).One(&p)
+		return p, err
+	})
 }
 
-const tutorCacheKey = "tutorbase.tutors"
-
-func tutorsOf(app core.App) *tutorCache {
-	return app.Store().GetOrSet(tutorCacheKey, func() any { return &tutorCache{tutors: map[string]*tutorInfo{}} }).(*tutorCache)
-}
-
-func (c *tutorCache) get(id string) (*tutorInfo, uint64, bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	t, ok := c.tutors[id]
-	return t, c.gen, ok
-}
-
-func (c *tutorCache) put(gen uint64, t *tutorInfo) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if gen == c.gen {
-		c.tutors[t.Id] = t
+// tutorTimeOff is the tutor's time off that overlaps [from, to), from the
+// cache of each tutor's whole list.
+func tutorTimeOff(app core.App, tutor string, from, to time.Time) ([]schedule.Interval, error) {
+	all, err := cached(app, timeOffCacheKey, tutor, func() ([]schedule.Interval, error) {
+		return loadIntervals(app, "time_off", "tutor = {:id}", tutor, time.Unix(0, 0), maxTime, 0)
+	})
+	var out []schedule.Interval
+	for _, iv := range all {
+		if iv.Start.Before(to) && iv.End.After(from) {
+			out = append(out, iv)
+		}
 	}
+	return out, err
 }
 
-func (c *tutorCache) clear() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.gen++
-	c.tutors = map[string]*tutorInfo{}
-}
+// maxTime is later than any stored date.
+var maxTime = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 
 func tutorFromRecord(app core.App, r *core.Record) (*tutorInfo, error) {
 	zone := r.GetString("timezone")
@@ -148,7 +136,7 @@ func calendar(app core.App, t *tutorInfo, school *School, from, to time.Time, bu
 	c.Windows = t.Windows
 	margin := 24 * time.Hour
 	var err error
-	if c.TimeOff, err = loadIntervals(app, "time_off", "tutor = {:id}", t.Id, from.Add(-margin), to.Add(margin), maxTimeOff); err != nil {
+	if c.TimeOff, err = tutorTimeOff(app, t.Id, from.Add(-margin), to.Add(margin)); err != nil {
 		return c, err
 	}
 	if busy {

@@ -162,8 +162,7 @@ func prepareBooking(app core.App, b *core.Record, now time.Time, opts bookingOpt
 	if err != nil {
 		return nil, ruleError(http.StatusBadRequest, "tutor", "validation_missing_rel_records", "Unknown tutor.")
 	}
-	var student struct{ Id, Name, Role string }
-	err = app.DB().Select("id", "name", "role").From("users").Where(dbx.HashExp{"id": b.GetString("student")}).Limit(1).One(&student)
+	student, err := loadPerson(app, b.GetString("student"))
 	if err != nil {
 		return nil, ruleError(http.StatusBadRequest, "student", "validation_missing_rel_records", "Unknown student.")
 	}

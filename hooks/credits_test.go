@@ -60,7 +60,9 @@ func (s *shop) book(t *testing.T, role, purchase string, days, hour int) hookste
 // ledger lists a purchase's ledger as "kind delta balance" lines.
 func ledger(t *testing.T, app core.App, purchase string) []string {
 	t.Helper()
-	rows, err := app.FindRecordsByFilter("credit_ledger", "purchase = {:p}", "created,id", 0, 0, dbx.Params{"p": purchase})
+	// in the order written: two lines can share a millisecond of created
+	var rows []*core.Record
+	err := app.RecordQuery("credit_ledger").AndWhere(dbx.HashExp{"purchase": purchase}).OrderBy("created", "rowid").All(&rows)
 	require.NoError(t, err)
 	var out []string
 	for _, r := range rows {

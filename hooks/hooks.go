@@ -31,6 +31,7 @@ func Register(app core.App, cfg config.Config) error {
 	registerPayouts(app)
 	registerSearch(app)
 	registerMatch(app)
+	registerCaches(app)
 	registerReviews(app)
 	registerReports(app)
 	registerDeliveries(app)

@@ -33,7 +33,6 @@ func registerMatch(app core.App) {
 	app.Store().Set(windowCacheKey, cache)
 	forget := func(e *core.RecordEvent) error {
 		cache.Clear()
-		tutorsOf(e.App).clear()
 		return e.Next()
 	}
 	for _, c := range []string{"availability", "tutors", "school"} {

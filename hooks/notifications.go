@@ -171,7 +171,10 @@ func LessonEvent(app core.App, b *core.Record, kind string) notify.Event {
 		ev.JoinURL = b.GetString("meeting_url")
 	}
 	if s := b.GetString("subject"); s != "" {
-		app.DB().Select("name").From("subjects").Where(dbx.HashExp{"id": s}).Row(&ev.Subject)
+		ev.Subject, _ = cached(app, subjectCacheKey, s, func() (name string, err error) {
+			err = app.DB().Select("name").From("subjects").Where(dbx.HashExp{"id": s}).Row(&name)
+			return name, err
+		})
 	}
 	return ev
 }
