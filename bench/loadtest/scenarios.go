@@ -90,15 +90,19 @@ func slotsGen(fx *fixture) generator {
 }
 
 // listGen: "my bookings" as the web app's My lessons page asks for it
-// (pb_public/js/pages/lessons.js), as a student or a tutor (half each):
-// the caller's own upcoming lessons, soonest first, one page of 20 plus
-// one row (to know whether there are more), without the total count.
+// (pb_public/js/pages/lessons.js), as a student or a tutor (half each)
+// with an upcoming lesson: the caller's own upcoming lessons, soonest
+// first, one page of 20 plus one row (to know whether there are more),
+// without the total count.
 func listGen(fx *fixture) generator {
 	return func(client int, rng *rand.Rand) request {
-		side, who := "student", fx.Students[rng.IntN(len(fx.Students))]
-		if rng.IntN(2) == 0 {
-			t := fx.Tutors[rng.IntN(len(fx.Tutors))]
+		var side string
+		var who person
+		if rng.IntN(2) == 0 && len(fx.listTutors) > 0 || len(fx.listStudents) == 0 {
+			t := fx.Tutors[pick(rng, fx.listTutors, len(fx.Tutors))]
 			side, who = "tutor_user", person{ID: t.UserID, Token: t.Token}
+		} else {
+			side, who = "student", fx.Students[pick(rng, fx.listStudents, len(fx.Students))]
 		}
 		return request{method: "GET", path: myBookingsPath(side, who.ID, fx.Now), token: who.Token}
 	}
@@ -116,3 +120,11 @@ func myBookingsPath(side, id string, now time.Time) string {
 
 // dbTime is how filters spell instants (PocketBase's stored form).
 func dbTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") }
+
+// pick draws one of the indexes, or any index below n if there are none.
+func pick(rng *rand.Rand, indexes []int, n int) int {
+	if len(indexes) == 0 {
+		return rng.IntN(n)
+	}
+	return indexes[rng.IntN(len(indexes))]
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"tutorbase/hooks"
@@ -49,6 +50,33 @@ type fixture struct {
 	Subjects []string
 	Now      time.Time
 	clients  int // closed-loop clients, which share the students out
+	// the students and tutors (by index) with an upcoming lesson, whose
+	// "my bookings" page is not empty
+	listStudents, listTutors []int
+}
+
+// noteListers finds the students and tutors with a pending or confirmed
+// lesson not yet ended. "My bookings" is asked for as them: PocketBase
+// delays answers up to 500 ms at random when one client gets empty results
+// of a filtered list more than 3 times in 3 s (a guard against timing
+// attacks), so asking as people without lessons would measure that sleep.
+func (fx *fixture) noteListers(plan []plannedBooking) {
+	students, tutors := map[int]bool{}, map[int]bool{}
+	for _, p := range plan {
+		if (p.status == "pending" || p.status == "confirmed") && p.start.Add(time.Hour).After(fx.Now) {
+			students[p.student], tutors[p.tutor] = true, true
+		}
+	}
+	fx.listStudents, fx.listTutors = sortedKeys(students), sortedKeys(tutors)
+}
+
+func sortedKeys(m map[int]bool) []int {
+	out := make([]int, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // seedInfo tells how a data dir was seeded, for the report.
@@ -253,6 +281,7 @@ func seedTutorbase(dir string, o options, bookings int) (*fixture, seedInfo, err
 	if err := insertBookings(app, plan, fx, rng); err != nil {
 		return nil, info, err
 	}
+	fx.noteListers(plan)
 	info.Took = time.Since(began)
 	return fx, info, nil
 }

@@ -94,6 +94,7 @@ func seedPlain(dir string, o options, bookings int) (*fixture, seedInfo, error) 
 	if err := insertBookings(app, plan, fx, rng); err != nil {
 		return nil, info, err
 	}
+	fx.noteListers(plan)
 	info.Took = time.Since(began)
 	return fx, info, nil
 }
