@@ -4,13 +4,32 @@ import (
 	"sync"
 	"time"
 
+	"tutorbase/migrations"
+
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/routine"
 )
 
-// notesBatch is the most notifications the writer puts in one transaction,
-// and notesLinger how long it waits for more once it has one: under load a
-// commit then carries dozens of notes instead of one or two.
+// The notifications of a booking change (created, confirmed, cancelled,
+// rescheduled) are owed in the change's own transaction and written after
+// its answer has gone:
+//
+//  1. RecordChange, inside the transaction of the change, adds a row to the
+//     note_outbox table (who, what, which booking);
+//  2. after the commit, notifyLater hands the event to the writer, a single
+//     goroutine that renders outside any transaction and writes up to
+//     notesBatch events' notifications per transaction, gathered for at
+//     most notesLinger: under load a commit carries dozens of notes
+//     instead of one or two;
+//  3. the writer deletes each event's outbox row in the transaction that
+//     writes its notifications, and writes nothing for a row already gone:
+//     each event's notifications are written exactly once.
+//
+// A crash loses no notification: rows left by a stopped process are
+// written by ReplayNoteOutbox (every minute, from the deliveries job, for
+// rows older than a minute). A change that rolls back leaves no row, so
+// its queued event writes nothing.
 const (
 	notesBatch  = 64
 	notesLinger = 20 * time.Millisecond
@@ -18,67 +37,208 @@ const (
 
 const notifierStoreKey = "tutorbase.notifier"
 
-// notifier writes the notifications that follow a committed change after
-// its answer has gone: a single goroutine takes the queued work, renders it
-// outside any transaction and writes up to notesBatch notes per
-// transaction, gathered for at most notesLinger, so a burst of bookings
-// costs a few writes instead of one each. The app drains the queue when it stops (OnTerminate: SIGTERM in
-// serve, cleanup in tests). A crash loses at most the queued notifications,
-// never the changes themselves, which are committed before they queue.
-type notifier struct {
-	jobs chan func(core.App) []*note
-	done sync.WaitGroup
+// BookingEvent is a booking change whose notifications are owed.
+type BookingEvent struct {
+	outbox       int64 // its note_outbox row
+	booking, old *core.Record
+	kind, actor  string
 }
 
-// notifyLater queues build (which reads and renders the notes) for the
-// writer. With a full queue the caller writes them itself.
-func notifyLater(app core.App, build func(core.App) []*note) {
-	n := app.Store().GetOrSet(notifierStoreKey, func() any { return startNotifier(app) }).(*notifier)
+// RecordChange owes the notifications of a change of b (old: the booking
+// it replaces, for a reschedule) by actor ("" for the school) in tx, the
+// change's own transaction. Once tx commits, hand the event to notifyLater
+// (requests) or WriteChanges (jobs).
+func RecordChange(tx core.App, b, old *core.Record, kind, actor string) (*BookingEvent, error) {
+	oldId := ""
+	if old != nil {
+		oldId = old.Id
+	}
+	res, err := tx.DB().Insert(migrations.NoteOutbox, dbx.Params{
+		"booking": b.Id, "old": oldId, "kind": kind, "actor": actor, "created": dbTime(time.Now()),
+	}).Execute()
+	if err != nil {
+		return nil, err
+	}
+	id, err := res.LastInsertId()
+	return &BookingEvent{outbox: id, booking: b, old: old, kind: kind, actor: actor}, err
+}
+
+// notifier is the writer of the notifications owed by booking changes.
+type notifier struct {
+	mu     sync.RWMutex // guards closing events against offers
+	closed bool
+	events chan *BookingEvent
+	done   sync.WaitGroup
+}
+
+// offer queues ev unless the queue is full or closed.
+func (n *notifier) offer(ev *BookingEvent) bool {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	if n.closed {
+		return false
+	}
 	select {
-	case n.jobs <- build:
+	case n.events <- ev:
+		return true
 	default:
-		writeNotes(app, build(app))
+		return false
+	}
+}
+
+// stop closes the queue; the writer drains it and ends.
+func (n *notifier) stop() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.closed = true
+	close(n.events)
+}
+
+// notifyLater queues the events (recorded with RecordChange, committed) for
+// the writer. With a full queue, or once the app stops, the caller writes
+// them itself.
+func notifyLater(app core.App, events ...*BookingEvent) {
+	n, _ := app.Store().Get(notifierStoreKey).(*notifier)
+	for _, ev := range events {
+		if n == nil || !n.offer(ev) {
+			writeEvents(app, []*BookingEvent{ev})
+		}
 	}
 }
 
 func startNotifier(app core.App) *notifier {
-	n := &notifier{jobs: make(chan func(core.App) []*note, 4096)}
+	n := &notifier{events: make(chan *BookingEvent, 4096)}
 	n.done.Add(1)
 	routine.FireAndForget(func() {
 		defer n.done.Done()
-		for job := range n.jobs {
-			notes := job(app)
+		for ev := range n.events {
+			batch := []*BookingEvent{ev}
 			linger := time.NewTimer(notesLinger)
-			for more := true; more && len(notes) < notesBatch; {
+			for more := true; more && len(batch) < notesBatch; {
 				select {
-				case next, ok := <-n.jobs:
+				case next, ok := <-n.events:
 					if !ok {
 						more = false
 						break
 					}
-					notes = append(notes, next(app)...)
+					batch = append(batch, next)
 				case <-linger.C:
 					more = false
 				}
 			}
 			linger.Stop()
-			writeNotes(app, notes)
+			writeEvents(app, batch)
 		}
 	})
 	return n
 }
 
+// WriteChanges writes the notifications owed by committed events now.
+func WriteChanges(app core.App, events ...*BookingEvent) {
+	for i := 0; i < len(events); i += notesBatch {
+		writeEvents(app, events[i:min(i+notesBatch, len(events))])
+	}
+}
+
+// writeEvents renders the events' notifications (outside any transaction)
+// and writes them with their deliveries, deleting the events' outbox rows,
+// in one transaction; if that fails, each event alone, so one bad event
+// holds back no other. An event whose row is gone (written already, or its
+// change rolled back) writes nothing.
+func writeEvents(app core.App, events []*BookingEvent) {
+	type owed struct {
+		outbox int64
+		notes  []*note
+	}
+	all := make([]owed, len(events))
+	for i, ev := range events {
+		all[i] = owed{ev.outbox, bookingNotes(app, ev.booking, ev.old, ev.kind, ev.actor)}
+	}
+	write := func(batch []owed) error {
+		now := time.Now()
+		return app.RunInTransaction(func(tx core.App) error {
+			for _, o := range batch {
+				res, err := tx.DB().Delete(migrations.NoteOutbox, dbx.HashExp{"id": o.outbox}).Execute()
+				if err != nil {
+					return err
+				}
+				if n, _ := res.RowsAffected(); n == 0 {
+					continue
+				}
+				for _, n := range o.notes {
+					if err := saveNote(tx, n, now); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+	}
+	err := write(all)
+	if err == nil || len(all) == 1 {
+		if err != nil {
+			app.Logger().Error("failed to write a booking's notifications", "outbox", all[0].outbox, "error", err)
+		}
+		return
+	}
+	for _, o := range all {
+		for _, n := range o.notes {
+			n.rec.MarkAsNew()
+		}
+		if err := write([]owed{o}); err != nil {
+			app.Logger().Error("failed to write a booking's notifications", "outbox", o.outbox, "error", err)
+		}
+	}
+}
+
+// ReplayNoteOutbox writes the notifications still owed by booking changes
+// recorded before `before`: those a stopped process never wrote, or whose
+// write failed. Events still queued in this process are younger than
+// `before` when it is a minute ago; and were one written twice, the second
+// would find its row gone and write nothing.
+func ReplayNoteOutbox(app core.App, before time.Time) error {
+	var rows []struct {
+		Id                        int64
+		Booking, Old, Kind, Actor string
+	}
+	err := app.DB().Select("id", "booking", "old", "kind", "actor").From(migrations.NoteOutbox).
+		Where(dbx.NewExp("created < {:before}", dbx.Params{"before": dbTime(before)})).
+		OrderBy("id").Limit(1000).All(&rows)
+	if err != nil {
+		return err
+	}
+	events := make([]*BookingEvent, 0, len(rows))
+	for _, r := range rows {
+		ev := &BookingEvent{outbox: r.Id, kind: r.Kind, actor: r.Actor}
+		if ev.booking, err = app.FindRecordById("bookings", r.Booking); err != nil {
+			// the booking is gone (a superuser deleted it): nothing to tell
+			app.DB().Delete(migrations.NoteOutbox, dbx.HashExp{"id": r.Id}).Execute()
+			continue
+		}
+		if r.Old != "" {
+			ev.old, _ = app.FindRecordById("bookings", r.Old)
+		}
+		events = append(events, ev)
+	}
+	WriteChanges(app, events...)
+	return nil
+}
+
+// registerNotifier starts the writer on app itself (never on a
+// transaction's app, which would not outlive it) and stops it, drained,
+// when the app terminates.
 func registerNotifier(app core.App) {
+	app.Store().Set(notifierStoreKey, startNotifier(app))
 	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
 		if n, ok := e.App.Store().Get(notifierStoreKey).(*notifier); ok {
 			e.App.Store().Remove(notifierStoreKey)
-			close(n.jobs)
+			n.stop()
 			drained := make(chan struct{})
 			go func() { n.done.Wait(); close(drained) }()
 			select {
 			case <-drained:
 			case <-time.After(10 * time.Second):
-				e.App.Logger().Warn("stopping with notifications still queued")
+				e.App.Logger().Warn("stopping with notifications still queued; they are written after the next start")
 			}
 		}
 		return e.Next()

@@ -101,11 +101,6 @@ func partyOf(e *core.RequestEvent, b *core.Record) party {
 	return partyNone
 }
 
-// notifyChange tells the other party of a booking change, after the answer.
-func notifyChange(e *core.RequestEvent, b, old *core.Record, kind string) {
-	actor := actorId(e)
-	notifyLater(e.App, func(app core.App) []*note { return bookingNotes(app, b, old, kind, actor) })
-}
 
 // respond writes the booking as the records API would show it.
 func respond(e *core.RequestEvent, b *core.Record) error {
@@ -124,10 +119,18 @@ func confirmBooking(e *core.RequestEvent, b *core.Record, p party) error {
 	if b.GetString("meeting_url") == "" {
 		b.Set("meeting_url", meetingURL(t))
 	}
-	if err := e.App.Save(b); err != nil {
+	var ev *BookingEvent
+	err = e.App.RunInTransaction(func(tx core.App) error {
+		if err := tx.Save(b); err != nil {
+			return err
+		}
+		ev, err = RecordChange(tx, b, nil, EventBookingConfirmed, actorId(e))
+		return err
+	})
+	if err != nil {
 		return err
 	}
-	notifyChange(e, b, nil, EventBookingConfirmed)
+	notifyLater(e.App, ev)
 	return respond(e, b)
 }
 
@@ -160,7 +163,9 @@ func cancelBooking(e *core.RequestEvent, b *core.Record, p party) error {
 		return ruleError(http.StatusBadRequest, "start", "too_late", "The lesson has started; ask your tutor or the school.")
 	}
 	targets := []*core.Record{b}
+	var events []*BookingEvent
 	err = e.App.RunInTransaction(func(tx core.App) error {
+		events = events[:0]
 		if in.Following {
 			var err error
 			if targets, err = followingInSeries(tx, b); err != nil {
@@ -175,6 +180,11 @@ func cancelBooking(e *core.RequestEvent, b *core.Record, p party) error {
 			if err := CancelBooking(tx, r, e.Auth, in.Reason, late, now); err != nil {
 				return err
 			}
+			ev, err := RecordChange(tx, r, nil, EventBookingCancelled, actorId(e))
+			if err != nil {
+				return err
+			}
+			events = append(events, ev)
 		}
 		if in.Following {
 			return cancelSeries(tx, b.GetString("series"))
@@ -184,8 +194,8 @@ func cancelBooking(e *core.RequestEvent, b *core.Record, p party) error {
 	if err != nil {
 		return err
 	}
+	notifyLater(e.App, events...)
 	for _, r := range targets {
-		notifyChange(e, r, nil, EventBookingCancelled)
 		PolicyRefund(e.App, r, cancelActor(p))
 	}
 	if fresh, err := e.App.FindRecordById("bookings", b.Id); err == nil {
@@ -293,17 +303,23 @@ func rescheduleBooking(e *core.RequestEvent, b *core.Record, p party) error {
 	if b.GetString("purchase") != "" {
 		ctx = context.WithValue(ctx, movedKey{}, true)
 	}
+	var ev *BookingEvent
 	err = e.App.RunInTransaction(func(tx core.App) error {
 		markCancelled(b, e.Auth, "rescheduled", false, now)
 		if err := tx.Save(b); err != nil {
 			return err
 		}
-		return tx.SaveWithContext(ctx, nb)
+		if err := tx.SaveWithContext(ctx, nb); err != nil {
+			return err
+		}
+		var err error
+		ev, err = RecordChange(tx, nb, b, EventBookingRescheduled, actorId(e))
+		return err
 	})
 	if err != nil {
 		return err
 	}
-	notifyChange(e, nb, b, EventBookingRescheduled)
+	notifyLater(e.App, ev)
 	return respond(e, nb)
 }
 

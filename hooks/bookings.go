@@ -81,13 +81,15 @@ func bookingCreateRequest(e *core.RecordRequestEvent) error {
 	if len(errs) > 0 {
 		return apis.NewBadRequestError("Failed to create record.", errs)
 	}
-	if err := e.Next(); err != nil {
-		return err
-	}
-	b, actor := e.Record, actorId(e.RequestEvent)
-	notifyLater(e.App, func(app core.App) []*note { return bookingNotes(app, b, nil, EventBookingCreated, actor) })
-	return nil
+	// the model hook owes the other party a notification, in its transaction
+	e.Record.SetRaw(notifyAsKey, actorId(e.RequestEvent))
+	return e.Next()
 }
+
+// notifyAsKey is a booking's custom (never stored, never exported) data
+// when its create owes a booking_created notification from that actor: the
+// records API passes no context to the model hooks.
+const notifyAsKey = "@tutorbase.notify_as"
 
 // actorId is the users id of who makes a request ("" for superusers).
 func actorId(e *core.RequestEvent) string {
@@ -111,7 +113,9 @@ func bookingCreate(e *core.RecordEvent) error {
 	}
 	original := e.App
 	defer func() { e.App = original }()
-	return e.App.RunInTransaction(func(tx core.App) error {
+	actor, notifies := b.GetRaw(notifyAsKey).(string)
+	var created *BookingEvent
+	err = e.App.RunInTransaction(func(tx core.App) error {
 		e.App = tx
 		if err := checkConflicts(tx, b, p.tutor.Buffer, p.deferred != nil); err != nil {
 			return err
@@ -123,10 +127,24 @@ func bookingCreate(e *core.RecordEvent) error {
 			return err
 		}
 		if b.GetString("purchase") != "" && !isImported(e.Context) {
-			return spendCredit(tx, b, now, moved) // rule 6
+			if err := spendCredit(tx, b, now, moved); err != nil { // rule 6
+				return err
+			}
+		}
+		if notifies {
+			var err error
+			created, err = RecordChange(tx, b, nil, EventBookingCreated, actor)
+			return err
 		}
 		return nil
 	})
+	if err == nil && created != nil {
+		// in an outer transaction (a batch request) this may run before
+		// the commit: the writer waits for it, and writes nothing if it
+		// rolls back
+		notifyLater(original, created)
+	}
+	return err
 }
 
 // overlapError turns the database backstop's refusal (see the overlap

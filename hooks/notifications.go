@@ -75,15 +75,9 @@ func writeNotes(app core.App, notes []*note) {
 		return
 	}
 	now := time.Now()
-	write := func(tx core.App, n *note) error {
-		if err := tx.SaveNoValidate(n.rec); err != nil { // built here, valid by construction
-			return err
-		}
-		return queueDeliveries(tx, n.to, n.rec, n.loc, now)
-	}
 	err := app.RunInTransaction(func(tx core.App) error {
 		for _, n := range notes {
-			if err := write(tx, n); err != nil {
+			if err := saveNote(tx, n, now); err != nil {
 				return err
 			}
 		}
@@ -99,6 +93,14 @@ func writeNotes(app core.App, notes []*note) {
 		n.rec.MarkAsNew()
 		writeNotes(app, []*note{n})
 	}
+}
+
+// saveNote writes a notification and queues its deliveries in tx.
+func saveNote(tx core.App, n *note, now time.Time) error {
+	if err := tx.SaveNoValidate(n.rec); err != nil { // built here, valid by construction
+		return err
+	}
+	return queueDeliveries(tx, n.to, n.rec, n.loc, now)
 }
 
 // contact is what notifying a user needs of them: read with one narrow
@@ -131,13 +133,10 @@ func (u *contact) recipient(app core.App) (notify.Recipient, *time.Location) {
 	return notify.Recipient{Name: u.Name, Locale: u.Locale, Location: loc}, loc
 }
 
-// BookingChanged notifies the other party of a booking change: the tutor
-// when the student acts, the student when the tutor acts, both when staff
-// act. old is the previous booking of a reschedule.
-func BookingChanged(app core.App, b *core.Record, old *core.Record, kind, actor string) {
-	writeNotes(app, bookingNotes(app, b, old, kind, actor))
-}
-
+// bookingNotes renders the notifications of a booking change for the other
+// party: the tutor when the student acts, the student when the tutor acts,
+// both when the school acts (actor ""). old is the booking a reschedule
+// replaces.
 func bookingNotes(app core.App, b *core.Record, old *core.Record, kind, actor string) []*note {
 	var to []string
 	for _, u := range []string{b.GetString("student"), b.GetString("tutor_user")} {

@@ -62,11 +62,11 @@ func seriesRoute(e *core.RequestEvent) error {
 	if err != nil {
 		return ruleError(http.StatusBadRequest, "tutor", "validation_missing_rel_records", "Unknown tutor.")
 	}
-	series, bookings, err := createSeries(e, t, student, in)
+	series, bookings, ev, err := createSeries(e, t, student, in)
 	if err != nil {
 		return err
 	}
-	notifyChange(e, bookings[0], nil, EventBookingCreated)
+	notifyLater(e.App, ev)
 	for _, b := range bookings {
 		if err := apis.EnrichRecord(e, b); err != nil {
 			return err
@@ -94,17 +94,17 @@ func seriesStudent(e *core.RequestEvent, asked string) (string, error) {
 	return e.Auth.Id, nil
 }
 
-func createSeries(e *core.RequestEvent, t *tutorInfo, student string, in seriesBody) (*core.Record, []*core.Record, error) {
+func createSeries(e *core.RequestEvent, t *tutorInfo, student string, in seriesBody) (*core.Record, []*core.Record, *BookingEvent, error) {
 	start, length := in.Start.Time(), in.End.Time().Sub(in.Start.Time())
 	starts := schedule.Weekly(start, t.Location, in.Weeks)
 	local := start.In(t.Location)
 	seriesCol, err := e.App.FindCachedCollectionByNameOrId("series")
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	bookingsCol, err := e.App.FindCachedCollectionByNameOrId("bookings")
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	series := core.NewRecord(seriesCol)
 	series.Load(map[string]any{
@@ -115,6 +115,7 @@ func createSeries(e *core.RequestEvent, t *tutorInfo, student string, in seriesB
 	failures := validation.Errors{}
 	conflict := false
 	var bookings []*core.Record
+	var created *BookingEvent // one notification for the whole series
 	err = e.App.RunInTransaction(func(tx core.App) error {
 		if err := tx.Save(series); err != nil {
 			return err
@@ -136,7 +137,9 @@ func createSeries(e *core.RequestEvent, t *tutorInfo, student string, in seriesB
 		if len(failures) > 0 {
 			return errSeriesFailed
 		}
-		return nil
+		var err error
+		created, err = RecordChange(tx, bookings[0], nil, EventBookingCreated, actorId(e))
+		return err
 	})
 	if errors.Is(err, errSeriesFailed) {
 		status := http.StatusBadRequest
@@ -144,9 +147,9 @@ func createSeries(e *core.RequestEvent, t *tutorInfo, student string, in seriesB
 			status = http.StatusConflict
 		}
 		msg := "Some of these lessons cannot be booked; nothing was booked."
-		return nil, nil, apis.NewApiError(status, msg, validation.Errors{"occurrences": failures})
+		return nil, nil, nil, apis.NewApiError(status, msg, validation.Errors{"occurrences": failures})
 	}
-	return series, bookings, err
+	return series, bookings, created, err
 }
 
 // firstFieldError reads the code and message of a rule failure.

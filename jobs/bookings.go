@@ -36,13 +36,19 @@ func ExpirePending(app core.App, now time.Time) error {
 	}
 	filter := "status = 'pending' && (start <= {:now} || created <= {:stale})"
 	return eachBooking(app, filter, now, func(b *core.Record) error {
+		var ev *hooks.BookingEvent
 		err := app.RunInTransaction(func(tx core.App) error {
-			return hooks.CancelBooking(tx, b, nil, "expired", false, now)
+			if err := hooks.CancelBooking(tx, b, nil, "expired", false, now); err != nil {
+				return err
+			}
+			var err error
+			ev, err = hooks.RecordChange(tx, b, nil, hooks.EventBookingCancelled, "")
+			return err
 		})
 		if err != nil {
 			return err
 		}
-		hooks.BookingChanged(app, b, nil, hooks.EventBookingCancelled, "")
+		hooks.WriteChanges(app, ev)
 		hooks.PolicyRefund(app, b, billing.ByAdmin)
 		return nil
 	}, dbx.Params{"stale": stale})
@@ -76,4 +82,10 @@ func eachBooking(app core.App, filter string, now time.Time, fn func(*core.Recor
 			return nil
 		}
 	}
+}
+
+// WriteOwedNotifications writes the notifications of booking changes that
+// a stopped process (or a failed write) left owed for over a minute.
+func WriteOwedNotifications(app core.App, now time.Time) error {
+	return hooks.ReplayNoteOutbox(app, now.Add(-time.Minute))
 }

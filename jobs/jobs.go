@@ -47,6 +47,7 @@ func StatsOf(app core.App, id string) *Stats {
 func All(cfg config.Config) []Job {
 	return []Job{
 		{ID: "tutorbase_deliveries", Schedule: "* * * * *", Run: hooks.DispatchDeliveries},
+		{ID: "tutorbase_notifications_owed", Schedule: "* * * * *", Run: WriteOwedNotifications},
 		{ID: "tutorbase_reminders", Schedule: "* * * * *", Run: SendReminders},
 		{ID: "tutorbase_complete_lessons", Schedule: "*/5 * * * *", Run: CompleteEnded},
 		{ID: "tutorbase_expire_pending", Schedule: "*/5 * * * *", Run: ExpirePending},
