@@ -101,7 +101,6 @@ func partyOf(e *core.RequestEvent, b *core.Record) party {
 	return partyNone
 }
 
-
 // respond writes the booking as the records API would show it.
 func respond(e *core.RequestEvent, b *core.Record) error {
 	if err := apis.EnrichRecord(e, b); err != nil {
