@@ -92,7 +92,7 @@ func slotsGen(fx *fixture) generator {
 // listGen: "my bookings" as the web app's My lessons page asks for it
 // (pb_public/js/pages/lessons.js), as a student or a tutor (half each)
 // with an upcoming lesson: the caller's own upcoming lessons, soonest
-// first, one page of 20 plus one row (to know whether there are more),
+// first, one page of 10 plus one row (to know whether there are more),
 // without the total count.
 func listGen(fx *fixture) generator {
 	return func(client int, rng *rand.Rand) request {
@@ -114,7 +114,7 @@ func listGen(fx *fixture) generator {
 func myBookingsPath(side, id string, now time.Time) string {
 	filter := fmt.Sprintf(`%s = '%s' && start >= '%s' && end >= '%s' && (status = 'pending' || status = 'confirmed')`,
 		side, id, dbTime(now.Add(-8*time.Hour)), dbTime(now))
-	q := url.Values{"page": {"1"}, "perPage": {"21"}, "skipTotal": {"1"}, "sort": {"start"}, "filter": {filter}}
+	q := url.Values{"page": {"1"}, "perPage": {"11"}, "skipTotal": {"1"}, "sort": {"start"}, "filter": {filter}}
 	return "/api/collections/bookings/records?" + q.Encode()
 }
 

@@ -12,7 +12,7 @@ export default async function lessons(ctx) {
   const upcomingEl = h('div', loading());
   const pastEl = h('div', loading());
   const live = h('p', { class: 'visually-hidden', role: 'status' });
-  const page = 20;
+  const page = 10;
   let upShown = page, pastShown = page;
   replace(ctx.root, pageTitle(t('My lessons'), role() === 'student' ? h('a', { class: 'button', href: '/' }, t('Book a lesson')) : null),
     live,
