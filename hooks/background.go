@@ -27,9 +27,9 @@ import (
 //     each event's notifications are written exactly once.
 //
 // A crash loses no notification: rows left by a stopped process are
-// written by ReplayNoteOutbox (every minute, from the deliveries job, for
-// rows older than a minute). A change that rolls back leaves no row, so
-// its queued event writes nothing.
+// written by ReplayNoteOutbox (the tutorbase_notifications_owed job, every
+// minute, for rows older than a minute). A change that rolls back leaves
+// no row, so its queued event writes nothing.
 const (
 	notesBatch  = 64
 	notesLinger = 20 * time.Millisecond

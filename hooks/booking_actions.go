@@ -123,6 +123,7 @@ func confirmBooking(e *core.RequestEvent, b *core.Record, p party) error {
 		if err := tx.Save(b); err != nil {
 			return err
 		}
+		var err error
 		ev, err = RecordChange(tx, b, nil, EventBookingConfirmed, actorId(e))
 		return err
 	})

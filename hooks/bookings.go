@@ -300,8 +300,8 @@ func meetingURL(t *tutorInfo) string {
 // booking of the tutor within the buffer, none of the student at all. The
 // overlap triggers refuse a plain overlap of either party at the INSERT
 // (overlapError reports it as this rule), so only what they cannot see is
-// read here: the tutor's buffer, and, when the booking is going to be
-// refused anyway (all, to report a conflict before a notice rule).
+// read here: the tutor's buffer. With all (the booking breaks a notice
+// rule, and a conflict is reported first), both parties are read.
 func checkConflicts(tx core.App, b *core.Record, buffer time.Duration, all bool) error {
 	start, end := b.GetDateTime("start").Time(), b.GetDateTime("end").Time()
 	n := 0
