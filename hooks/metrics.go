@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"tutorbase/internal/config"
+	"tutorbase/migrations"
 
 	"github.com/pocketbase/pocketbase/core"
 )
@@ -69,6 +70,8 @@ func metricsRoute(e *core.RequestEvent, cfg config.Config) error {
 	}
 	gauge("tutorbase_bookings", "Bookings by status.", count("SELECT status AS k, COUNT(*) AS n FROM bookings GROUP BY status"), "status")
 	gauge("tutorbase_deliveries", "Outbox deliveries by status.", count("SELECT status AS k, COUNT(*) AS n FROM deliveries GROUP BY status"), "status")
+	gauge("tutorbase_notifications_owed", "Booking changes whose notifications are not written yet.",
+		count("SELECT '' AS k, COUNT(*) AS n FROM "+migrations.NoteOutbox), "")
 	gauge("tutorbase_refunds", "Refunds by status.", count("SELECT status AS k, COUNT(*) AS n FROM refunds GROUP BY status"), "status")
 	gauge("tutorbase_realtime_clients", "Connected realtime clients.", map[string]int64{"": int64(e.App.SubscriptionsBroker().TotalClients())}, "")
 	runs, failures, panics := map[string]int64{}, map[string]int64{}, map[string]int64{}

@@ -69,5 +69,6 @@ func TestMetrics(t *testing.T) {
 	res := hookstest.Call(t, srv, http.MethodGet, "/metrics", "Bearer scrape-me", nil)
 	require.Equal(t, 200, res.Status)
 	require.Contains(t, string(res.Body), `tutorbase_bookings{status="completed"} 2`)
+	require.Contains(t, string(res.Body), "\ntutorbase_notifications_owed 0\n")
 	require.Equal(t, 200, hookstest.Call(t, srv, http.MethodGet, "/metrics", cast.Tokens[hookstest.Superuser], nil).Status)
 }
