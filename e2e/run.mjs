@@ -62,10 +62,14 @@ async function signUp(page, { name, email, role = 'student' }) {
 const stamp = Date.now().toString(36);
 const student = { name: `Stella E2E ${stamp}`, email: `stella.${stamp}@example.com` };
 
-test('a student signs up, finds a tutor, books a slot, and the tutor sees it live', async () => {
+test('a student signs up, finds a tutor, books a slot, and the tutor and an admin see it live', async () => {
   const tutor = await open({ auth: await authFor(server.url, demo('giulia')) });
   await tutor.page.goto('/tutor/requests');
   await tutor.page.getByRole('heading', { name: 'Latest bookings' }).waitFor();
+  const admin = await open({ auth: await authFor(server.url, demo('admin')) });
+  await admin.page.goto(`/admin/bookings?student=${encodeURIComponent(student.name)}`);
+  await admin.page.getByRole('heading', { name: 'All bookings' }).waitFor();
+  await admin.page.getByText('No bookings match.').waitFor();
 
   const s = await open();
   await signUp(s.page, student);
@@ -89,10 +93,11 @@ test('a student signs up, finds a tutor, books a slot, and the tutor sees it liv
   await dialog.getByRole('button', { name: 'Confirm booking' }).click();
   await dialog.getByRole('heading', { name: 'Lesson booked' }).waitFor();
 
-  // the tutor's open page updates without a reload
+  // the tutor's and the admin's open pages update without a reload
   await tutor.page.locator('#recent').getByText(student.name).waitFor();
+  await admin.page.locator('tr').filter({ hasText: student.name }).waitFor();
   student.start = start;
-  clean(tutor, s);
+  clean(tutor, admin, s);
   student.ctx = s;
 });
 

@@ -32,6 +32,7 @@ func Register(app core.App, cfg config.Config) error {
 	registerSearch(app)
 	registerMatch(app)
 	registerCaches(app)
+	registerStaffRealtime(app)
 	registerReviews(app)
 	registerReports(app)
 	registerDeliveries(app)

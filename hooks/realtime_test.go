@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"tutorbase/hooks"
 	"tutorbase/hooks/hookstest"
 
 	"github.com/stretchr/testify/require"
@@ -52,4 +53,41 @@ func TestRealtimeBookings(t *testing.T) {
 	require.False(t, ok, "another student sees nothing of it")
 	_, ok = otherTutor.Next(200 * time.Millisecond)
 	require.False(t, ok, "nor does another tutor")
+}
+
+// TestRealtimeStaffBookings: staff hear of every booking on the staff
+// topic; anyone else who subscribes to it hears nothing.
+func TestRealtimeStaffBookings(t *testing.T) {
+	app := cast.Clone(t)
+	defer app.Cleanup()
+	srv := hookstest.Serve(t, app)
+
+	admin := hookstest.Subscribe(t, srv, cast.Tokens[hookstest.Admin], hooks.StaffBookingsTopic)
+	superuser := hookstest.Subscribe(t, srv, cast.Tokens[hookstest.Superuser], hooks.StaffBookingsTopic)
+	student := hookstest.Subscribe(t, srv, cast.Tokens[hookstest.Student2], hooks.StaffBookingsTopic)
+	tutor := hookstest.Subscribe(t, srv, cast.Tokens[hookstest.Tutor2], hooks.StaffBookingsTopic)
+	visitor := hookstest.Subscribe(t, srv, "", hooks.StaffBookingsTopic)
+
+	s, e := romeSlot(3, 10, 0, 60)
+	res := hookstest.Call(t, srv, http.MethodPost, bookingsURL, cast.Tokens[hookstest.Student], map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": s, "end": e})
+	require.Equal(t, 200, res.Status, string(res.Body))
+	id := res.JSON()["id"].(string)
+	for _, staff := range []*hookstest.SSE{admin, superuser} {
+		ev, ok := staff.Until(hooks.StaffBookingsTopic, 5*time.Second)
+		require.True(t, ok, "staff see someone else's new booking live")
+		require.Equal(t, "create", ev.Data["action"])
+		require.Equal(t, id, ev.Data["record"].(map[string]any)["id"])
+	}
+
+	res = hookstest.Call(t, srv, http.MethodPost, "/api/bookings/"+id+"/cancel", cast.Tokens[hookstest.Tutor2], map[string]any{"reason": "Ill"})
+	require.Equal(t, 200, res.Status, string(res.Body))
+	ev, ok := admin.Until(hooks.StaffBookingsTopic, 5*time.Second)
+	require.True(t, ok)
+	require.Equal(t, "update", ev.Data["action"])
+	require.Equal(t, "cancelled", ev.Data["record"].(map[string]any)["status"])
+
+	for name, c := range map[string]*hookstest.SSE{"a student": student, "a tutor": tutor, "a visitor": visitor} {
+		_, ok := c.Until(hooks.StaffBookingsTopic, 300*time.Millisecond)
+		require.False(t, ok, name+" hears nothing on the staff topic")
+	}
 }

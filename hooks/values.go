@@ -71,8 +71,13 @@ func storedOriginal(app core.App, r *core.Record) *core.Record {
 
 // isStaff reports whether a request comes from a superuser or an admin user.
 func isStaff(e *core.RequestEvent) bool {
-	if e.Auth == nil {
+	return isStaffRecord(e.Auth)
+}
+
+// isStaffRecord reports whether auth is a superuser or an admin.
+func isStaffRecord(auth *core.Record) bool {
+	if auth == nil {
 		return false
 	}
-	return e.Auth.IsSuperuser() || (e.Auth.Collection().Name == "users" && e.Auth.GetString("role") == "admin")
+	return auth.IsSuperuser() || (auth.Collection().Name == "users" && auth.GetString("role") == RoleAdmin)
 }

@@ -78,4 +78,13 @@ export default async function adminBookings(ctx) {
     } catch (err) { replace(out, errorBox(err)); }
   }
   await load();
+  // every booking change, live: PocketBase's bookings/* topic follows the
+  // list rule, which names only a lesson's student and tutor, so staff
+  // have a topic of their own (a burst of changes reloads once)
+  let soon = null;
+  const unsub = await pb.realtime.subscribe('staff/bookings', () => {
+    clearTimeout(soon);
+    soon = setTimeout(() => { if (ctx.isCurrent()) load(); }, 300);
+  }).catch((e) => { console.warn(e); return null; });
+  return () => { clearTimeout(soon); if (unsub) unsub(); };
 }
