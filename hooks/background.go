@@ -1,6 +1,8 @@
 package hooks
 
 import (
+	"database/sql"
+	"errors"
 	"sync"
 	"time"
 
@@ -210,10 +212,16 @@ func ReplayNoteOutbox(app core.App, before time.Time) error {
 	events := make([]*BookingEvent, 0, len(rows))
 	for _, r := range rows {
 		ev := &BookingEvent{outbox: r.Id, kind: r.Kind, actor: r.Actor}
-		if ev.booking, err = app.FindRecordById("bookings", r.Booking); err != nil {
+		ev.booking, err = app.FindRecordById("bookings", r.Booking)
+		if errors.Is(err, sql.ErrNoRows) {
 			// the booking is gone (a superuser deleted it): nothing to tell
-			app.DB().Delete(migrations.NoteOutbox, dbx.HashExp{"id": r.Id}).Execute()
+			if _, err := app.DB().Delete(migrations.NoteOutbox, dbx.HashExp{"id": r.Id}).Execute(); err != nil {
+				return err
+			}
 			continue
+		}
+		if err != nil {
+			return err
 		}
 		if r.Old != "" {
 			ev.old, _ = app.FindRecordById("bookings", r.Old)

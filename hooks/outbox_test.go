@@ -74,6 +74,13 @@ func TestNoteOutbox(t *testing.T) {
 		require.Equal(t, 1, told(b.Id))
 	})
 
+	t.Run("a change of a booking since deleted is dropped", func(t *testing.T) {
+		b, _ := committed(17)
+		require.NoError(t, app.Delete(b))
+		require.NoError(t, hooks.ReplayNoteOutbox(app, time.Now().Add(2*time.Minute)))
+		require.Equal(t, 0, owed())
+	})
+
 	t.Run("an event written twice is told once", func(t *testing.T) {
 		b, ev := committed(11)
 		hooks.WriteChanges(app, ev)
