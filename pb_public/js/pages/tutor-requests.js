@@ -1,5 +1,5 @@
 // Tutor: booking requests to confirm and the latest bookings, live.
-import { pb, currentUser, subjectNames, myTutor } from '../pb.js';
+import { pb, currentUser, subjectNames, myTutor, pbDate } from '../pb.js';
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { pageTitle, loading, empty, errorBox } from '../ui.js';
@@ -20,11 +20,13 @@ export default async function requests(ctx) {
     h('section', { 'aria-labelledby': 're-h' }, h('h2', { id: 're-h' }, t('Latest bookings')), recentEl));
   const me = currentUser().id;
   async function load() {
-    const now = new Date().toISOString().replace('T', ' ');
+    // lessons last at most 8 hours: the start bound keeps each list to the
+    // tutor's upcoming lessons in the (tutor_user, start) index
+    const params = { me, now: pbDate(new Date()), floor: pbDate(new Date(Date.now() - 8 * 3600 * 1000)) };
     try {
       const [pending, recent] = await Promise.all([
-        pb.collection('bookings').getFullList({ filter: pb.filter('tutor_user = {:me} && status = "pending" && end >= {:now}', { me, now }), sort: 'start' }),
-        pb.collection('bookings').getList(1, 10, { filter: pb.filter('tutor_user = {:me} && end >= {:now}', { me, now }), sort: '-created' }),
+        pb.collection('bookings').getFullList({ filter: pb.filter('tutor_user = {:me} && status = "pending" && start >= {:floor} && end >= {:now}', params), sort: 'start' }),
+        pb.collection('bookings').getList(1, 10, { filter: pb.filter('tutor_user = {:me} && start >= {:floor} && end >= {:now}', params), sort: '-created', skipTotal: true }),
       ]);
       if (!ctx.isCurrent()) return;
       replace(pendingEl, pending.length ? h('ul', { class: 'list', id: 'pending' }, pending.map((b) => lessonItem(b, { subjectNames: names, onChanged: load }))) : empty(t('No requests waiting.')));
