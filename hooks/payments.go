@@ -289,13 +289,16 @@ func markPaid(e *core.RequestEvent, collection string) error {
 		if pay, err = PendingPayment(tx, target); err != nil {
 			return err
 		}
-		return RecordPayment(tx, pay, Paid{Provider: "manual", Method: in.Method, Reference: strings.TrimSpace(in.Reference), At: time.Now()})
+		if err := RecordPayment(tx, pay, Paid{Provider: "manual", Method: in.Method, Reference: strings.TrimSpace(in.Reference), At: time.Now()}); err != nil {
+			return err
+		}
+		paymentReceived(tx, pay)
+		return nil
 	})
 	if err != nil {
 		return err
 	}
 	Audit(e, collection+".mark_paid", collection, target.Id, map[string]any{"method": in.Method, "payment": pay.Id})
-	paymentReceived(e.App, pay)
 	if fresh, err := e.App.FindRecordById(collection, target.Id); err == nil {
 		target = fresh
 	}
@@ -369,17 +372,17 @@ func RecordPayment(tx core.App, pay *core.Record, how Paid) error {
 	return err
 }
 
-// paymentReceived tells the payer (after the commit).
-func paymentReceived(app core.App, pay *core.Record) {
+// paymentReceived tells the payer, in tx, the payment's transaction.
+func paymentReceived(tx core.App, pay *core.Record) {
 	ev := notify.Event{Kind: notify.KindPaymentReceived, Amount: int64(pay.GetInt("amount")), Currency: pay.GetString("currency"),
-		Link: app.Settings().Meta.AppURL + "/payments"}
+		Link: tx.Settings().Meta.AppURL + "/payments"}
 	if id := pay.GetString("purchase"); id != "" {
-		if p, err := app.FindRecordById("purchases", id); err == nil {
+		if p, err := tx.FindRecordById("purchases", id); err == nil {
 			ev.Credits = p.GetInt("credits_total")
 			ev.ExpiresAt = p.GetDateTime("expires_at").Time()
 		}
 	}
-	Notify(app, []string{pay.GetString("user")}, ev, map[string]any{"payment": pay.Id})
+	Notify(tx, []string{pay.GetString("user")}, ev, map[string]any{"payment": pay.Id})
 }
 
 // cancelPurchase drops a purchase that was never paid: the student's own or

@@ -322,7 +322,6 @@ func transferPayout(app core.App, p *core.Record, now time.Time) (*core.Record, 
 	if err != nil {
 		return nil, fmt.Errorf("transfer %s made but not recorded: %w", id, err)
 	}
-	payoutSent(app, paid)
 	return paid, nil
 }
 
@@ -362,12 +361,17 @@ func settlePayout(app core.App, id, ref string, at time.Time) (*core.Record, err
 		p.Set("provider_ref", ref)
 		p.Set("paid_at", at)
 		out = p
-		return tx.Save(p)
+		if err := tx.Save(p); err != nil {
+			return err
+		}
+		payoutSent(tx, p)
+		return nil
 	})
 	return out, err
 }
 
-// payoutSent tells the tutor their money is on its way.
+// payoutSent tells the tutor their money is on its way (in the payout's
+// transaction).
 func payoutSent(app core.App, p *core.Record) {
 	if p.GetInt("net") <= 0 {
 		return

@@ -47,7 +47,6 @@ func markPayoutPaid(e *core.RequestEvent) error {
 		return err
 	}
 	Audit(e, "payout.mark_paid", "payouts", p.Id, map[string]any{"reference": ref, "net": p.GetInt("net"), "currency": p.GetString("currency")})
-	payoutSent(e.App, p)
 	if err := apis.EnrichRecord(e, p); err != nil {
 		return err
 	}

@@ -50,13 +50,14 @@ func registerProfiles(app core.App) {
 		if !e.Record.GetBool("verified") && e.Record.GetString("status") == "active" {
 			e.Record.Set("status", "pending")
 		}
-		verified := e.Record.GetBool("verified") && !orig.GetBool("verified")
-		if err := e.Next(); err != nil || !verified {
-			return err
+		if !e.Record.GetBool("verified") || orig.GetBool("verified") {
+			return e.Next()
 		}
-		Notify(e.App, []string{e.Record.GetString("user")}, notify.Event{Kind: notify.KindTutorVerified,
-			Link: e.App.Settings().Meta.AppURL + "/tutor/profile"}, map[string]any{"tutor": e.Record.Id})
-		return nil
+		return inTx(e, func() error { // verified now: told in the same transaction
+			Notify(e.App, []string{e.Record.GetString("user")}, notify.Event{Kind: notify.KindTutorVerified,
+				Link: e.App.Settings().Meta.AppURL + "/tutor/profile"}, map[string]any{"tutor": e.Record.Id})
+			return nil
+		})
 	})
 }
 

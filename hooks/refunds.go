@@ -199,7 +199,8 @@ func refundFailedTry(app core.App, r *core.Record, cause error, now time.Time) e
 
 // settleRefund applies a refund's outcome in one transaction: on success
 // the payment's refunded amount and status, the lesson's payment status,
-// the package credits taken back, and the credit note.
+// the package credits taken back, the credit note and the buyer's
+// notification.
 func settleRefund(app core.App, r *core.Record, status string) error {
 	err := app.RunInTransaction(func(tx core.App) error {
 		fresh, err := tx.FindRecordById("refunds", r.Id)
@@ -218,15 +219,15 @@ func settleRefund(app core.App, r *core.Record, status string) error {
 		if status != RefundSucceeded {
 			return nil
 		}
-		return applyRefund(tx, fresh)
+		if err := applyRefund(tx, fresh); err != nil {
+			return err
+		}
+		Notify(tx, []string{fresh.GetString("user")}, notify.Event{Kind: notify.KindRefund, Amount: int64(fresh.GetInt("amount")),
+			Currency: fresh.GetString("currency"), Reason: fresh.GetString("reason"), Link: tx.Settings().Meta.AppURL + "/payments"},
+			map[string]any{"refund": fresh.Id})
+		return nil
 	})
-	if err != nil || status != RefundSucceeded {
-		return err
-	}
-	Notify(app, []string{r.GetString("user")}, notify.Event{Kind: notify.KindRefund, Amount: int64(r.GetInt("amount")),
-		Currency: r.GetString("currency"), Reason: r.GetString("reason"), Link: app.Settings().Meta.AppURL + "/payments"},
-		map[string]any{"refund": r.Id})
-	return nil
+	return err
 }
 
 func applyRefund(tx core.App, r *core.Record) error {

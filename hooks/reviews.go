@@ -30,7 +30,20 @@ func registerReviews(app core.App) {
 		e.Record.Set("student", b.GetString("student"))
 		e.Record.Set("tutor", b.GetString("tutor"))
 		e.Record.Set("student_name", b.GetString("student_name"))
-		return inTx(e, func() error { return refreshRating(e.App, e.Record.GetString("tutor")) })
+		return inTx(e, func() error {
+			if err := refreshRating(e.App, e.Record.GetString("tutor")); err != nil {
+				return err
+			}
+			if isImported(e.Context) {
+				return nil // loaded data (seed, import): nobody to tell
+			}
+			// the tutor is told in the same transaction
+			Notify(e.App, []string{b.GetString("tutor_user")}, notify.Event{
+				Kind: notify.KindReviewReceived, Rating: e.Record.GetInt("rating"), StudentName: e.Record.GetString("student_name"),
+				Link: e.App.Settings().Meta.AppURL + "/tutor/reviews",
+			}, map[string]any{"review": e.Record.Id})
+			return nil
+		})
 	})
 	app.OnRecordUpdate("reviews").BindFunc(func(e *core.RecordEvent) error {
 		orig := e.Record.Original()
@@ -50,19 +63,7 @@ func registerReviews(app core.App) {
 		}
 		return e.Next()
 	})
-	app.OnRecordCreateRequest("reviews").BindFunc(func(e *core.RecordRequestEvent) error {
-		if err := e.Next(); err != nil {
-			return err
-		}
-		t, err := e.App.FindRecordById("tutors", e.Record.GetString("tutor"))
-		if err == nil {
-			Notify(e.App, []string{t.GetString("user")}, notify.Event{
-				Kind: notify.KindReviewReceived, Rating: e.Record.GetInt("rating"), StudentName: e.Record.GetString("student_name"),
-				Link: e.App.Settings().Meta.AppURL + "/tutor/reviews",
-			}, map[string]any{"review": e.Record.Id})
-		}
-		return nil
-	})
+
 }
 
 // refreshRating recomputes a tutor's rating_avg and rating_count from the

@@ -47,7 +47,6 @@ func webhookRoute(e *core.RequestEvent) error {
 		e.App.Logger().Warn("stripe webhook refused", "error", err)
 		return e.BadRequestError("Invalid signature.", nil)
 	}
-	var after []func()
 	err = e.App.RunInTransaction(func(tx core.App) error {
 		n, err := tx.CountRecords("stripe_events", dbx.HashExp{"event_id": ev.ID})
 		if err != nil {
@@ -65,8 +64,7 @@ func webhookRoute(e *core.RequestEvent) error {
 		if err := tx.Save(rec); err != nil {
 			return err
 		}
-		after, err = applyEvent(tx, ev)
-		return err
+		return applyEvent(tx, ev)
 	})
 	switch {
 	case errors.Is(err, errDuplicateEvent):
@@ -75,38 +73,35 @@ func webhookRoute(e *core.RequestEvent) error {
 		e.App.Logger().Error("stripe event failed", "event", ev.ID, "type", ev.Type, "error", err)
 		return e.InternalServerError("The event could not be applied; Stripe will retry.", nil)
 	}
-	for _, f := range after {
-		f()
-	}
 	return e.JSON(http.StatusOK, map[string]any{"received": true})
 }
 
-// applyEvent applies one verified event in tx and returns what to do after
-// the commit (notifications).
-func applyEvent(tx core.App, ev stripe.Event) ([]func(), error) {
+// applyEvent applies one verified event in tx, with the notifications it
+// causes.
+func applyEvent(tx core.App, ev stripe.Event) error {
 	switch ev.Type {
 	case "checkout.session.completed", "checkout.session.async_payment_succeeded",
 		"checkout.session.async_payment_failed", "checkout.session.expired":
 		var s stripe.CheckoutSession
 		if err := json.Unmarshal(ev.Data.Raw, &s); err != nil {
-			return nil, err
+			return err
 		}
 		return applySession(tx, string(ev.Type), &s, time.Unix(ev.Created, 0))
 	case "charge.refunded":
 		var c stripe.Charge
 		if err := json.Unmarshal(ev.Data.Raw, &c); err != nil {
-			return nil, err
+			return err
 		}
-		return nil, applyChargeRefunded(tx, &c)
+		return applyChargeRefunded(tx, &c)
 	case "refund.updated":
 		var r stripe.Refund
 		if err := json.Unmarshal(ev.Data.Raw, &r); err != nil {
-			return nil, err
+			return err
 		}
-		return nil, applyRefundUpdated(tx, &r)
+		return applyRefundUpdated(tx, &r)
 	}
 	tx.Logger().Info("stripe event ignored", "event", ev.ID, "type", ev.Type)
-	return nil, nil
+	return nil
 }
 
 // sessionPayment finds our payment behind a Checkout Session: by the
@@ -120,11 +115,11 @@ func sessionPayment(tx core.App, s *stripe.CheckoutSession) (*core.Record, error
 	return tx.FindFirstRecordByData("payments", "checkout_session", s.ID)
 }
 
-func applySession(tx core.App, typ string, s *stripe.CheckoutSession, at time.Time) ([]func(), error) {
+func applySession(tx core.App, typ string, s *stripe.CheckoutSession, at time.Time) error {
 	pay, err := sessionPayment(tx, s)
 	if err != nil {
 		tx.Logger().Warn("stripe session for an unknown payment", "session", s.ID)
-		return nil, nil // not ours (another app on the same account): acknowledge
+		return nil // not ours (another app on the same account): acknowledge
 	}
 	paid := typ == "checkout.session.async_payment_succeeded" ||
 		(typ == "checkout.session.completed" && (s.PaymentStatus == stripe.CheckoutSessionPaymentStatusPaid ||
@@ -136,24 +131,24 @@ func applySession(tx core.App, typ string, s *stripe.CheckoutSession, at time.Ti
 			providerID = s.PaymentIntent.ID
 		}
 		if pay.GetString("status") == PaymentPaid || pay.GetString("status") == PaymentRefunded || pay.GetString("status") == PaymentPartiallyRefunded {
-			return nil, nil
+			return nil
 		}
 		if err := RecordPayment(tx, pay, Paid{Provider: "stripe", Method: "card", ProviderID: providerID, Amount: s.AmountTotal, At: at}); err != nil {
-			return nil, err
+			return err
 		}
-		app := tx
-		return []func(){func() { paymentReceived(app, pay) }}, nil
+		paymentReceived(tx, pay)
+		return nil
 	case typ == "checkout.session.async_payment_failed" || typ == "checkout.session.expired":
 		if pay.GetString("status") != PaymentPending {
-			return nil, nil // paid already, or failed before: forward only
+			return nil // paid already, or failed before: forward only
 		}
 		pay.Set("status", PaymentFailed)
 		if err := tx.Save(pay); err != nil {
-			return nil, err
+			return err
 		}
-		return nil, releaseHeld(tx, pay, typ)
+		return releaseHeld(tx, pay, typ)
 	}
-	return nil, nil // completed but unpaid: wait for the async result
+	return nil // completed but unpaid: wait for the async result
 }
 
 // releaseHeld ends what a failed or expired checkout held: its pending
