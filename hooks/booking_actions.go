@@ -164,8 +164,9 @@ func cancelBooking(e *core.RequestEvent, b *core.Record, p party) error {
 	}
 	targets := []*core.Record{b}
 	var events []*BookingEvent
+	var refunds []*core.Record
 	err = e.App.RunInTransaction(func(tx core.App) error {
-		events = events[:0]
+		events, refunds = events[:0], refunds[:0]
 		if in.Following {
 			var err error
 			if targets, err = followingInSeries(tx, b); err != nil {
@@ -185,6 +186,13 @@ func cancelBooking(e *core.RequestEvent, b *core.Record, p party) error {
 				return err
 			}
 			events = append(events, ev)
+			refund, err := PolicyRefund(tx, r, cancelActor(p))
+			if err != nil {
+				return err
+			}
+			if refund != nil {
+				refunds = append(refunds, refund)
+			}
 		}
 		if in.Following {
 			return cancelSeries(tx, b.GetString("series"))
@@ -195,9 +203,7 @@ func cancelBooking(e *core.RequestEvent, b *core.Record, p party) error {
 		return err
 	}
 	notifyLater(e.App, events...)
-	for _, r := range targets {
-		PolicyRefund(e.App, r, cancelActor(p))
-	}
+	ProcessRefunds(e.App, refunds...)
 	if fresh, err := e.App.FindRecordById("bookings", b.Id); err == nil {
 		b = fresh
 	}

@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"net/http"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
 )
 
 // Refund statuses.
@@ -107,29 +109,38 @@ type RefundRequest struct {
 func RequestRefund(app core.App, pay *core.Record, req RefundRequest) (*core.Record, error) {
 	var r *core.Record
 	err := app.RunInTransaction(func(tx core.App) error {
-		fresh, err := tx.FindRecordById("payments", pay.Id)
-		if err != nil {
-			return err
-		}
-		if err := checkRefundable(tx, fresh, req.Amount); err != nil {
-			return err
-		}
-		col, err := tx.FindCachedCollectionByNameOrId("refunds")
-		if err != nil {
-			return err
-		}
-		r = core.NewRecord(col)
-		r.Load(map[string]any{
-			"payment": fresh.Id, "user": fresh.GetString("user"), "booking": firstNonEmpty(req.Booking, fresh.GetString("booking")),
-			"amount": req.Amount, "currency": fresh.GetString("currency"), "reason": req.Reason,
-			"provider": fresh.GetString("provider"), "status": RefundPending, "credits": req.Credits,
-		})
-		return tx.Save(r)
+		var err error
+		r, err = queueRefund(tx, pay, req)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return r, ProcessRefund(app, r, time.Now())
+}
+
+// queueRefund records a pending refund of pay in tx, checked against what
+// is left to refund; ProcessRefund carries it out after the commit (the
+// retry job does, if the process stops first).
+func queueRefund(tx core.App, pay *core.Record, req RefundRequest) (*core.Record, error) {
+	fresh, err := tx.FindRecordById("payments", pay.Id)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkRefundable(tx, fresh, req.Amount); err != nil {
+		return nil, err
+	}
+	col, err := tx.FindCachedCollectionByNameOrId("refunds")
+	if err != nil {
+		return nil, err
+	}
+	r := core.NewRecord(col)
+	r.Load(map[string]any{
+		"payment": fresh.Id, "user": fresh.GetString("user"), "booking": firstNonEmpty(req.Booking, fresh.GetString("booking")),
+		"amount": req.Amount, "currency": fresh.GetString("currency"), "reason": req.Reason,
+		"provider": fresh.GetString("provider"), "status": RefundPending, "credits": req.Credits,
+	})
+	return r, tx.Save(r)
 }
 
 func checkRefundable(tx core.App, pay *core.Record, amount int64) error {
@@ -296,29 +307,48 @@ func RetryRefunds(app core.App, now time.Time) error {
 	return errors.Join(errs...)
 }
 
-// PolicyRefund refunds a cancelled pay-per-lesson lesson by the school's
-// policy: in full when the tutor or the school cancels or the student
-// cancels in time, late_cancel_refund_percent when the student cancels
-// late. Credit lessons return their credit instead (see CancelBooking).
-func PolicyRefund(app core.App, b *core.Record, by billing.CancelActor) {
+// PolicyRefund records, in tx (the transaction of the cancel), the refund
+// the school's policy owes for a cancelled pay-per-lesson lesson: in full
+// when the tutor or the school cancels or the student cancels in time,
+// late_cancel_refund_percent when the student cancels late; nil when none
+// is owed. Credit lessons return their credit instead (see CancelBooking).
+// Carry the refund out with ProcessRefund after the commit; the retry job
+// does if the process stops first, so a cancel never loses its refund.
+func PolicyRefund(tx core.App, b *core.Record, by billing.CancelActor) (*core.Record, error) {
 	if b.GetString("payment_status") != "paid" {
-		return
+		return nil, nil
 	}
-	pay, err := app.FindFirstRecordByFilter("payments", "booking = {:b} && status = 'paid'", dbx.Params{"b": b.Id})
-	if err != nil {
-		return
+	pay, err := tx.FindFirstRecordByFilter("payments", "booking = {:b} && status = 'paid'", dbx.Params{"b": b.Id})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
 	}
-	school, err := LoadSchool(app)
 	if err != nil {
-		return
+		return nil, err
+	}
+	school, err := LoadSchool(tx)
+	if err != nil {
+		return nil, err
 	}
 	amount := billing.CancelRefund(int64(pay.GetInt("amount")), by, b.GetBool("late_cancel"), school.LateCancelRefundPercent)
 	if amount <= 0 {
-		return
+		return nil, nil
 	}
-	_, err = RequestRefund(app, pay, RefundRequest{Amount: amount, Booking: b.Id, Reason: "cancelled (" + by.String() + ")"})
-	if err != nil {
-		app.Logger().Warn("policy refund not completed yet", "booking", b.Id, "error", err)
+	r, err := queueRefund(tx, pay, RefundRequest{Amount: amount, Booking: b.Id, Reason: "cancelled (" + by.String() + ")"})
+	var rule *router.ApiError
+	if errors.As(err, &rule) { // refunded already by hand, or more than is left
+		tx.Logger().Warn("no policy refund", "booking", b.Id, "error", err)
+		return nil, nil
+	}
+	return r, err
+}
+
+// ProcessRefunds carries out refunds recorded in a committed transaction;
+// one the provider does not take yet stays pending for the retry job.
+func ProcessRefunds(app core.App, refunds ...*core.Record) {
+	for _, r := range refunds {
+		if err := ProcessRefund(app, r, time.Now()); err != nil {
+			app.Logger().Warn("refund not completed yet", "refund", r.Id, "error", err)
+		}
 	}
 }
 

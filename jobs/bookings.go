@@ -37,19 +37,25 @@ func ExpirePending(app core.App, now time.Time) error {
 	filter := "status = 'pending' && (start <= {:now} || created <= {:stale})"
 	return eachBooking(app, filter, now, func(b *core.Record) error {
 		var ev *hooks.BookingEvent
+		var refund *core.Record
 		err := app.RunInTransaction(func(tx core.App) error {
 			if err := hooks.CancelBooking(tx, b, nil, "expired", false, now); err != nil {
 				return err
 			}
 			var err error
-			ev, err = hooks.RecordChange(tx, b, nil, hooks.EventBookingCancelled, "")
+			if ev, err = hooks.RecordChange(tx, b, nil, hooks.EventBookingCancelled, ""); err != nil {
+				return err
+			}
+			refund, err = hooks.PolicyRefund(tx, b, billing.ByAdmin)
 			return err
 		})
 		if err != nil {
 			return err
 		}
 		hooks.WriteChanges(app, ev)
-		hooks.PolicyRefund(app, b, billing.ByAdmin)
+		if refund != nil {
+			hooks.ProcessRefunds(app, refund)
+		}
 		return nil
 	}, dbx.Params{"stale": stale})
 }
