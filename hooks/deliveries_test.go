@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +14,7 @@ import (
 
 	"tutorbase/hooks"
 	"tutorbase/hooks/hookstest"
+	"tutorbase/internal/config"
 	"tutorbase/internal/notify"
 	"tutorbase/internal/notify/mailpittest"
 
@@ -23,8 +23,6 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 	"github.com/stretchr/testify/require"
 )
-
-func requireTools() bool { return os.Getenv("TB_REQUIRE_TOOLS") == "1" }
 
 // useMailpit points app's SMTP settings at a running mailpit.
 func useMailpit(t *testing.T, app core.App, mp *mailpittest.Server) {
@@ -62,7 +60,7 @@ func deliveriesOf(t *testing.T, app core.App, where dbx.Expression) []*core.Reco
 }
 
 func TestEmailThroughMailpit(t *testing.T) {
-	mp := mailpittest.Start(t, requireTools())
+	mp := mailpittest.Start(t, config.RequireTestTools())
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	useMailpit(t, app, mp)
@@ -237,7 +235,7 @@ func lessonEventFor(t *testing.T, app core.App, kind string) notify.Event {
 }
 
 func TestOutboxSurvivesACrash(t *testing.T) {
-	mp := mailpittest.Start(t, requireTools())
+	mp := mailpittest.Start(t, config.RequireTestTools())
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	clearDeliveries(t, app)

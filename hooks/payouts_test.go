@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -256,7 +255,7 @@ func TestPayoutsRun(t *testing.T) {
 }
 
 func TestPayoutsStripeConnect(t *testing.T) {
-	mock := hookstest.StartStripeMock(t, os.Getenv("TB_REQUIRE_TOOLS") == "1")
+	mock := hookstest.StartStripeMock(t, config.RequireTestTools())
 	cfg := hookstest.Config
 	cfg.Stripe = config.Stripe{SecretKey: "sk_test_123", WebhookSecret: "whsec_test", APIBase: mock}
 	app := cast.CloneWith(t, cfg)

@@ -5,13 +5,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"tutorbase/hooks/hookstest"
+	"tutorbase/internal/config"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/tests"
@@ -24,7 +24,7 @@ const webhookSecret = "whsec_test_tutorbase"
 
 // stripeShop is a shop in Stripe mode, talking to a real stripe-mock.
 func stripeShop(t *testing.T) *shop {
-	mock := hookstest.StartStripeMock(t, os.Getenv("TB_REQUIRE_TOOLS") == "1")
+	mock := hookstest.StartStripeMock(t, config.RequireTestTools())
 	cfg := hookstest.Config
 	cfg.Stripe.SecretKey, cfg.Stripe.WebhookSecret, cfg.Stripe.APIBase = "sk_test_123", webhookSecret, mock
 	app := cast.CloneWith(t, cfg)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 )
@@ -81,10 +82,19 @@ const (
 	DefaultTelegramAPIBase = "https://api.telegram.org"
 )
 
-// Variables lists every environment variable Load reads, so unknown
-// TB_-prefixed names (a typo such as TB_APP_ULR) can be refused.
+// RequireToolsVar, set to 1 (`make test` does), makes a test fail instead
+// of skip when a tool it runs (mailpit, stripe-mock) is not installed.
+const RequireToolsVar = "TB_REQUIRE_TOOLS"
+
+// RequireTestTools reports whether RequireToolsVar is 1. Only tests call
+// it; the server ignores the variable.
+func RequireTestTools() bool { return os.Getenv(RequireToolsVar) == "1" }
+
+// Variables lists every environment variable Load reads (and
+// RequireToolsVar, which tests read), so unknown TB_-prefixed names (a
+// typo such as TB_APP_ULR) can be refused.
 var Variables = []string{
-	"TB_APP_URL", "TB_CORS_ORIGINS", "TB_RATE_LIMITS", "TB_METRICS_TOKEN",
+	"TB_APP_URL", "TB_CORS_ORIGINS", "TB_RATE_LIMITS", "TB_METRICS_TOKEN", RequireToolsVar,
 	"STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE",
 	"TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM", "TWILIO_WHATSAPP_FROM", "TWILIO_API_BASE",
 	"TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE",

@@ -6,24 +6,20 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"tutorbase/internal/config"
 	"tutorbase/internal/notify/mailpittest"
 
 	"github.com/wneessen/go-mail"
 )
 
-// requireTools makes a missing mailpit a failure instead of a skip
-// (`make test` sets it).
-var requireTools = os.Getenv("TB_REQUIRE_TOOLS") == "1"
-
 // mailpitSMTP starts mailpit and returns it with an SMTP client for it.
 func mailpitSMTP(t *testing.T) (*mailpittest.Server, SMTP) {
 	t.Helper()
-	mp := mailpittest.Start(t, requireTools)
+	mp := mailpittest.Start(t, config.RequireTestTools())
 	return mp, SMTP{Config: SMTPConfig{
 		Host: mp.SMTPHost, Port: mp.SMTPPort, LocalName: "tutorbase.test",
 		From: "lessons@school.example", FromName: "Scuola Città",

@@ -42,7 +42,7 @@ type Server struct {
 
 // Start runs mailpit for the duration of t and stops it in t.Cleanup.
 // When the binary is not on PATH the test is skipped, or fails when
-// require is true; callers pass os.Getenv("TB_REQUIRE_TOOLS") == "1", so
+// require is true; callers pass config.RequireTestTools(), so
 // `make test` fails where a plain `go test` skips.
 func Start(t testing.TB, require bool) *Server {
 	t.Helper()

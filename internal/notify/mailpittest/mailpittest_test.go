@@ -2,13 +2,14 @@ package mailpittest
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
+
+	"tutorbase/internal/config"
 )
 
 func TestStartListsNoMessagesAndStops(t *testing.T) {
-	s := Start(t, os.Getenv("TB_REQUIRE_TOOLS") == "1")
+	s := Start(t, config.RequireTestTools())
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	list, err := s.Messages(ctx)
