@@ -178,18 +178,11 @@ func cancelBooking(e *core.RequestEvent, b *core.Record, p party) error {
 				r = b
 			}
 			late := p == partyStudent && r.GetDateTime("start").Time().Sub(now) < school.CancelWindow
-			if err := CancelBooking(tx, r, e.Auth, in.Reason, late, now); err != nil {
-				return err
-			}
-			ev, err := RecordChange(tx, r, nil, EventBookingCancelled, actorId(e))
+			ev, refund, err := CancelBooking(tx, r, e.Auth, in.Reason, late, cancelActor(p), now)
 			if err != nil {
 				return err
 			}
 			events = append(events, ev)
-			refund, err := PolicyRefund(tx, r, cancelActor(p))
-			if err != nil {
-				return err
-			}
 			if refund != nil {
 				refunds = append(refunds, refund)
 			}
@@ -210,18 +203,32 @@ func cancelBooking(e *core.RequestEvent, b *core.Record, p party) error {
 	return respond(e, b)
 }
 
-// CancelBooking cancels b in tx (who, why, when, whether late) and settles
-// its package credit: a late cancel by the student forfeits it, any other
-// cancel returns it.
-func CancelBooking(tx core.App, b *core.Record, by *core.Record, reason string, late bool, now time.Time) error {
+// CancelBooking cancels b in tx, the transaction of the cancel, with all
+// it owes: who, why, when and whether late; its package credit (a late
+// cancel by the student forfeits it, any other returns it); the other
+// party's notification (by nil: the school cancels); and the refund the
+// policy owes a paid lesson, nil when none. Once tx commits, hand the
+// event to notifyLater or WriteChanges and the refund to ProcessRefunds.
+func CancelBooking(tx core.App, b *core.Record, by *core.Record, reason string, late bool, policy billing.CancelActor, now time.Time) (*BookingEvent, *core.Record, error) {
 	markCancelled(b, by, reason, late, now)
 	if err := tx.Save(b); err != nil {
-		return err
+		return nil, nil, err
 	}
 	if b.GetString("purchase") != "" {
-		return releaseCredit(tx, b, late)
+		if err := releaseCredit(tx, b, late); err != nil {
+			return nil, nil, err
+		}
 	}
-	return nil
+	actor := ""
+	if by != nil && !by.IsSuperuser() {
+		actor = by.Id
+	}
+	ev, err := RecordChange(tx, b, nil, EventBookingCancelled, actor)
+	if err != nil {
+		return nil, nil, err
+	}
+	refund, err := policyRefund(tx, b, policy)
+	return ev, refund, err
 }
 
 func cancelActor(p party) billing.CancelActor {

@@ -307,14 +307,14 @@ func RetryRefunds(app core.App, now time.Time) error {
 	return errors.Join(errs...)
 }
 
-// PolicyRefund records, in tx (the transaction of the cancel), the refund
+// policyRefund records, in tx (the transaction of the cancel), the refund
 // the school's policy owes for a cancelled pay-per-lesson lesson: in full
 // when the tutor or the school cancels or the student cancels in time,
 // late_cancel_refund_percent when the student cancels late; nil when none
 // is owed. Credit lessons return their credit instead (see CancelBooking).
 // Carry the refund out with ProcessRefund after the commit; the retry job
 // does if the process stops first, so a cancel never loses its refund.
-func PolicyRefund(tx core.App, b *core.Record, by billing.CancelActor) (*core.Record, error) {
+func policyRefund(tx core.App, b *core.Record, by billing.CancelActor) (*core.Record, error) {
 	if b.GetString("payment_status") != "paid" {
 		return nil, nil
 	}

@@ -39,14 +39,8 @@ func ExpirePending(app core.App, now time.Time) error {
 		var ev *hooks.BookingEvent
 		var refund *core.Record
 		err := app.RunInTransaction(func(tx core.App) error {
-			if err := hooks.CancelBooking(tx, b, nil, "expired", false, now); err != nil {
-				return err
-			}
 			var err error
-			if ev, err = hooks.RecordChange(tx, b, nil, hooks.EventBookingCancelled, ""); err != nil {
-				return err
-			}
-			refund, err = hooks.PolicyRefund(tx, b, billing.ByAdmin)
+			ev, refund, err = hooks.CancelBooking(tx, b, nil, "expired", false, billing.ByAdmin, now)
 			return err
 		})
 		if err != nil {
