@@ -117,7 +117,7 @@ func TestAuthEmails(t *testing.T) {
 			Method:         http.MethodGet,
 			URL:            "/api/collections/users/auth-methods",
 			ExpectedStatus: 200,
-			ExpectedContent: []string{`"otp":{"enabled":true,"duration":300}`, `"mfa":{"enabled":true,"duration":1800}`,
+			ExpectedContent: []string{`"otp":{"enabled":true,"duration":300}`, `"mfa":{"enabled":true,"duration":600}`,
 				`"oauth2":{"providers":[],"enabled":true}`, `"emailPassword":true`},
 		},
 		{

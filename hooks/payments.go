@@ -11,7 +11,7 @@ import (
 	"tutorbase/internal/config"
 	"tutorbase/internal/notify"
 
-	validation "github.com/go-ozzo/ozzo-validation/v4"
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 )

@@ -6,7 +6,7 @@ import (
 	"tutorbase/internal/billing"
 	"tutorbase/internal/notify"
 
-	validation "github.com/go-ozzo/ozzo-validation/v4"
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 )
 

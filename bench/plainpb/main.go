@@ -1,5 +1,5 @@
 // Command plainpb is the baseline of Tutorbase's load test: a plain
-// PocketBase v0.36.8 (no Tutorbase hooks, no jsvm, default settings, so rate
+// PocketBase v0.39.11 (no Tutorbase hooks, no jsvm, default settings, so rate
 // limits are off) whose bootstrap creates a `bookings` collection of the same
 // shape as Tutorbase's (migrations 1795632400, 1795640000, 1795650000): the
 // same fields (relations included, pointing at minimal tutors, subjects,
