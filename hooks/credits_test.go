@@ -230,7 +230,7 @@ func TestCredits(t *testing.T) {
 		mine := s.buy(t, hookstest.Student)
 		res := hookstest.Call(t, s.srv, http.MethodPost, "/api/purchases/checkout", cast.Tokens[hookstest.Student], map[string]any{"package": s.pkg})
 		unpaid := res.JSON()["purchase"].(map[string]any)["id"].(string)
-		other := cast.IDs["purchase"] // the fixture's: Tutor's package, pending
+		other := cast.IDs["purchase"] // the fixture's: Tutor's package
 
 		before := countWhere(t, s.app, "bookings", nil)
 		for _, c := range []struct {
@@ -257,8 +257,9 @@ func TestCredits(t *testing.T) {
 		for round := 0; round < 5; round++ {
 			s := newShop(t)
 			p := s.buy(t, hookstest.Student)
-			p.Set("credits_used", 3) // one credit left
-			require.NoError(t, s.app.Save(p))
+			for i := range 3 { // one credit left
+				require.Equal(t, 200, s.book(t, hookstest.Student, p.Id, 6, 9+2*i).Status)
+			}
 			var wg sync.WaitGroup
 			statuses := make([]int, 10)
 			for i := range statuses {
@@ -280,8 +281,30 @@ func TestCredits(t *testing.T) {
 			r, err := s.app.FindRecordById("purchases", p.Id)
 			require.NoError(t, err)
 			require.Equal(t, 4, r.GetInt("credits_used"))
-			require.EqualValues(t, 1, countWhere(t, s.app, "credit_ledger", dbx.HashExp{"purchase": p.Id, "kind": "spent"}))
+			require.EqualValues(t, 4, countWhere(t, s.app, "credit_ledger", dbx.HashExp{"purchase": p.Id, "kind": "spent"}), "three lessons and the winner")
 		}
+	})
+
+	t.Run("a rescheduled credit lesson keeps the package's length", func(t *testing.T) {
+		s := newShop(t)
+		p := s.buy(t, hookstest.Student)
+		res := s.book(t, hookstest.Student, p.Id, 5, 10)
+		require.Equal(t, 200, res.Status, string(res.Body))
+		id := res.JSON()["id"].(string)
+		for _, minutes := range []int{120, 30} {
+			start, end := romeSlot(6, 10, 0, minutes)
+			res = hookstest.Call(t, s.srv, http.MethodPost, "/api/bookings/"+id+"/reschedule", cast.Tokens[hookstest.Student],
+				map[string]any{"start": start, "end": end})
+			require.Equal(t, 400, res.Status, string(res.Body))
+			require.Contains(t, string(res.Body), `"purchase":{"code":"no_credit"`)
+		}
+		requireBooking(t, s.app, id, map[string]any{"status": "confirmed"})
+		require.Equal(t, []string{"bought 4 4", "spent -1 3"}, ledger(t, s.app, p.Id), "nothing moved")
+		start, end := romeSlot(6, 10, 0, 60)
+		res = hookstest.Call(t, s.srv, http.MethodPost, "/api/bookings/"+id+"/reschedule", cast.Tokens[hookstest.Student],
+			map[string]any{"start": start, "end": end})
+		require.Equal(t, 200, res.Status, string(res.Body))
+		require.Equal(t, []string{"bought 4 4", "spent -1 3", "moved 0 3"}, ledger(t, s.app, p.Id))
 	})
 
 	t.Run("pay per lesson: priced from the hourly rate, unpaid", func(t *testing.T) {

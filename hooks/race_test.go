@@ -2,7 +2,6 @@ package hooks_test
 
 import (
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -54,23 +53,10 @@ func TestConcurrentBookingsOneWinner(t *testing.T) {
 	for round := 0; round < 20; round++ {
 		start, end := romeSlot(3+round/10, 8+round%10, 0, 60)
 		statuses := make([]int, len(tokens))
-		var ready, done sync.WaitGroup
-		gate := make(chan struct{})
-		for i, tok := range tokens {
-			ready.Add(1)
-			done.Add(1)
-			go func() {
-				defer done.Done()
-				ready.Done()
-				<-gate
-				statuses[i] = hookstest.Call(t, srv, http.MethodPost, bookingsURL, tok,
-					map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": start, "end": end}).Status
-			}()
-		}
-		ready.Wait()
-		close(gate)
-		done.Wait()
-
+		hookstest.Together(len(tokens), func(i int) {
+			statuses[i] = hookstest.Call(t, srv, http.MethodPost, bookingsURL, tokens[i],
+				map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": start, "end": end}).Status
+		})
 		won, lost := 0, 0
 		for _, s := range statuses {
 			switch s {

@@ -61,6 +61,7 @@ func NewApp(t testing.TB) *tests.TestApp {
 	if err := hooks.Register(app, Config); err != nil {
 		t.Fatal(err)
 	}
+	checkOnCleanup(t, app)
 	return app
 }
 
@@ -81,6 +82,7 @@ func (c *Cast) CloneWith(t testing.TB, cfg config.Config) *tests.TestApp {
 	if err := hooks.Register(app, cfg); err != nil {
 		t.Fatal(err)
 	}
+	checkOnCleanup(t, app)
 	return app
 }
 

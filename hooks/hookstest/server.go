@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -84,4 +85,45 @@ func Call(t testing.TB, srv *httptest.Server, method, path, token string, body a
 		t.Fatal(err)
 	}
 	return Response{Status: res.StatusCode, Body: data}
+}
+
+// Fire sends n identical requests at the same moment and returns their
+// answers in no particular order.
+func Fire(t testing.TB, srv *httptest.Server, n int, method, path, token string, body any) []Response {
+	t.Helper()
+	if tr, ok := srv.Client().Transport.(*http.Transport); ok && tr.MaxIdleConnsPerHost < n {
+		tr.MaxIdleConnsPerHost = n
+	}
+	out := make([]Response, n)
+	Together(n, func(i int) { out[i] = Call(t, srv, method, path, token, body) })
+	return out
+}
+
+// Together runs f(0) … f(n-1) in n goroutines released at one gate, so
+// they start at the same moment, and returns when all are done.
+func Together(n int, f func(i int)) {
+	var ready, done sync.WaitGroup
+	gate := make(chan struct{})
+	for i := range n {
+		ready.Add(1)
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			ready.Done()
+			<-gate
+			f(i)
+		}()
+	}
+	ready.Wait()
+	close(gate)
+	done.Wait()
+}
+
+// Statuses counts the answers by status code.
+func Statuses(rs []Response) map[int]int {
+	out := map[int]int{}
+	for _, r := range rs {
+		out[r.Status]++
+	}
+	return out
 }
