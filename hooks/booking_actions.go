@@ -67,7 +67,7 @@ func (a action) serve(e *core.RequestEvent) error {
 		return e.ForbiddenError("You cannot "+a.name+" this booking.", nil)
 	}
 	if !slices.Contains(a.from, b.GetString("status")) {
-		return ruleError(http.StatusBadRequest, "status", "bad_state", "A "+b.GetString("status")+" booking cannot be "+pastTense(a.name)+".")
+		return ruleError(http.StatusBadRequest, "status", CodeBadState, "A "+b.GetString("status")+" booking cannot be "+pastTense(a.name)+".")
 	}
 	if err := a.handle(e, b, p); err != nil {
 		return err

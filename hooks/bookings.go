@@ -357,23 +357,60 @@ func bookingUpdateRequest(e *core.RecordRequestEvent) error {
 }
 
 // bookingUpdate keeps every write path to the lifecycle: times and parties
-// never change, statuses only move forward.
+// never change, statuses only move forward. A status change is a
+// compare-and-set: inside the write transaction the stored status must
+// still be the one the writer read (the record's original), so of N
+// writers racing from one state only the first moves it; the others get
+// bad_state and their transaction (credit, refund, notification) rolls
+// back with it.
 func bookingUpdate(e *core.RecordEvent) error {
-	orig := storedOriginal(e.App, e.Record)
-	errs := validation.Errors{}
-	for _, f := range bookingImmutable {
-		if e.Record.GetString(f) != orig.GetString(f) {
-			errs[f] = validation.NewError("immutable", "A booking's tutor, student and time never change; reschedule instead.")
+	original := e.App
+	defer func() { e.App = original }()
+	return e.App.RunInTransaction(func(tx core.App) error {
+		e.App = tx
+		stored, err := tx.FindRecordById(e.Record.Collection(), e.Record.Id) // under the write lock
+		if err != nil {
+			return err
 		}
+		errs := validation.Errors{}
+		for _, f := range bookingImmutable {
+			if e.Record.GetString(f) != stored.GetString(f) {
+				errs[f] = validation.NewError("immutable", "A booking's tutor, student and time never change; reschedule instead.")
+			}
+		}
+		read, from, to := e.Record.Original().GetString("status"), stored.GetString("status"), e.Record.GetString("status")
+		if e.Record.Original().IsNew() {
+			read = from
+		}
+		switch {
+		case read != to && read != from:
+			return ruleError(http.StatusBadRequest, "status", CodeBadState, "This lesson changed meanwhile (it is now "+from+"); reload it.")
+		case from != to && !slices.Contains(transitions[from], to):
+			errs["status"] = validation.NewError(CodeBadState, "A "+from+" booking cannot become "+to+".")
+		}
+		if len(errs) > 0 {
+			return errs
+		}
+		return overlapError(e.Next())
+	})
+}
+
+// CodeBadState: the record's state does not allow the action (any more).
+const CodeBadState = "bad_state"
+
+// IsStale reports whether err is a compare-and-set that lost: the record
+// moved on between the read and the write. Jobs skip such records.
+func IsStale(err error) bool {
+	var apiErr *router.ApiError
+	if !errors.As(err, &apiErr) {
+		return false
 	}
-	from, to := orig.GetString("status"), e.Record.GetString("status")
-	if from != to && !slices.Contains(transitions[from], to) {
-		errs["status"] = validation.NewError("bad_state", "A "+from+" booking cannot become "+to+".")
+	errs, ok := apiErr.RawData().(validation.Errors)
+	if !ok {
+		return false
 	}
-	if len(errs) > 0 {
-		return errs
-	}
-	return overlapError(e.Next())
+	var ve validation.Error
+	return errors.As(errs["status"], &ve) && ve.Code() == CodeBadState
 }
 
 // ruleError is a booking rule failure in PocketBase's error shape, as a

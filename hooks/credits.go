@@ -52,7 +52,6 @@ func addLedger(tx core.App, p *core.Record, booking, kind string, delta int, not
 // own, paid, unexpired, for this tutor and lesson length. It does not look
 // at the credits left (spendCredit does, under the write lock).
 func usablePurchase(p, b *core.Record, now time.Time) *router.ApiError {
-	lesson := int(b.GetDateTime("end").Time().Sub(b.GetDateTime("start").Time()) / time.Minute)
 	switch {
 	case p.GetString("student") != b.GetString("student"):
 		return noCredit("This package was bought by someone else.")
@@ -62,7 +61,15 @@ func usablePurchase(p, b *core.Record, now time.Time) *router.ApiError {
 		return noCredit("This package has expired.")
 	case p.GetString("tutor") != "" && p.GetString("tutor") != b.GetString("tutor"):
 		return noCredit("This package is for lessons with another tutor.")
-	case p.GetInt("minutes") > 0 && p.GetInt("minutes") != lesson:
+	}
+	return fitsPackage(p, b)
+}
+
+// fitsPackage checks that booking b lasts as long as p's lessons: a credit
+// pays for one lesson of the package's length, when it has one.
+func fitsPackage(p, b *core.Record) *router.ApiError {
+	lesson := int(b.GetDateTime("end").Time().Sub(b.GetDateTime("start").Time()) / time.Minute)
+	if p.GetInt("minutes") > 0 && p.GetInt("minutes") != lesson {
 		return noCredit("This package's lessons last " + strconv.Itoa(p.GetInt("minutes")) + " minutes.")
 	}
 	return nil
@@ -78,7 +85,10 @@ func spendCredit(tx core.App, b *core.Record, now time.Time, moved bool) error {
 	if err != nil {
 		return noCredit("Unknown purchase.")
 	}
-	if moved {
+	if moved { // the credit was spent when the lesson was first booked
+		if err := fitsPackage(p, b); err != nil {
+			return err
+		}
 		return addLedger(tx, p, b.Id, LedgerMoved, 0, "")
 	}
 	if err := usablePurchase(p, b, now); err != nil {

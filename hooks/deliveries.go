@@ -237,14 +237,22 @@ func retryDelivery(e *core.RequestEvent) error {
 	if err != nil {
 		return e.NotFoundError("", nil)
 	}
-	if s := d.GetString("status"); s != DeliveryFailed && s != DeliverySkipped {
-		return ruleError(http.StatusBadRequest, "status", "bad_state", "Only a failed or skipped delivery can be retried.")
-	}
-	d.Set("status", DeliveryQueued)
-	d.Set("attempts", 0)
-	d.Set("next_attempt", time.Now())
-	d.Set("last_error", "")
-	if err := e.App.Save(d); err != nil {
+	err = e.App.RunInTransaction(func(tx core.App) error {
+		fresh, err := tx.FindRecordById("deliveries", d.Id) // under the write lock
+		if err != nil {
+			return err
+		}
+		if s := fresh.GetString("status"); s != DeliveryFailed && s != DeliverySkipped {
+			return ruleError(http.StatusBadRequest, "status", CodeBadState, "Only a failed or skipped delivery can be retried.")
+		}
+		fresh.Set("status", DeliveryQueued)
+		fresh.Set("attempts", 0)
+		fresh.Set("next_attempt", time.Now())
+		fresh.Set("last_error", "")
+		d = fresh
+		return tx.Save(fresh)
+	})
+	if err != nil {
 		return err
 	}
 	Audit(e, "delivery.retry", "deliveries", d.Id, nil)
@@ -257,22 +265,25 @@ func retryDelivery(e *core.RequestEvent) error {
 // readAllNotifications marks every unread notification of the caller read
 // (record by record, so their other open tabs see it live).
 func readAllNotifications(e *core.RequestEvent) error {
-	unread, err := e.App.FindRecordsByFilter("notifications", "user = {:user} && read_at = ''", "", 0, 0, dbx.Params{"user": e.Auth.Id})
-	if err != nil {
-		return err
-	}
 	now := time.Now()
-	err = e.App.RunInTransaction(func(tx core.App) error {
+	updated := 0
+	err := e.App.RunInTransaction(func(tx core.App) error {
+		// read under the write lock: two tabs asking at once mark each once
+		unread, err := tx.FindRecordsByFilter("notifications", "user = {:user} && read_at = ''", "", 0, 0, dbx.Params{"user": e.Auth.Id})
+		if err != nil {
+			return err
+		}
 		for _, n := range unread {
 			n.Set("read_at", now)
 			if err := tx.Save(n); err != nil {
 				return err
 			}
 		}
+		updated = len(unread)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	return e.JSON(http.StatusOK, map[string]any{"updated": len(unread)})
+	return e.JSON(http.StatusOK, map[string]any{"updated": updated})
 }

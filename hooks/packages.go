@@ -38,7 +38,7 @@ func registerPackages(app core.App) {
 		if !p.IsNew() {
 			from, to := storedOriginal(e.App, p).GetString("status"), p.GetString("status")
 			if from != to && !slices.Contains(packageTransitions[from], to) {
-				errs["status"] = validation.NewError("bad_state", "A "+from+" package cannot become "+to+".")
+				errs["status"] = validation.NewError(CodeBadState, "A "+from+" package cannot become "+to+".")
 			}
 		}
 		return mergeErrors(e.Next(), errs)

@@ -283,7 +283,7 @@ func markPaid(e *core.RequestEvent, collection string) error {
 			return err
 		}
 		if !awaitingPayment(fresh) {
-			return ruleError(http.StatusBadRequest, "status", "bad_state", "There is nothing to pay here.")
+			return ruleError(http.StatusBadRequest, "status", CodeBadState, "There is nothing to pay here.")
 		}
 		target = fresh
 		if pay, err = PendingPayment(tx, target); err != nil {
@@ -409,7 +409,7 @@ func CancelUnpaidPurchase(app core.App, p *core.Record) error {
 			return err
 		}
 		if fresh.GetString("status") != "pending" {
-			return ruleError(http.StatusBadRequest, "status", "bad_state", "Only a pending purchase can be cancelled.")
+			return ruleError(http.StatusBadRequest, "status", CodeBadState, "Only a pending purchase can be cancelled.")
 		}
 		fresh.Set("status", "cancelled")
 		if err := tx.Save(fresh); err != nil {

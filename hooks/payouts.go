@@ -73,7 +73,7 @@ var errPayoutNotPending = errors.New("payout is not pending")
 func registerPayouts(app core.App) {
 	app.OnRecordDelete("payouts").BindFunc(func(e *core.RecordEvent) error {
 		if e.Record.GetString("status") == PayoutPaid {
-			return validation.Errors{"status": validation.NewError("bad_state", "A paid payout is history and cannot be deleted.")}
+			return validation.Errors{"status": validation.NewError(CodeBadState, "A paid payout is history and cannot be deleted.")}
 		}
 		return e.Next() // its lessons and reversals are released for the next run
 	})

@@ -41,7 +41,7 @@ func markPayoutPaid(e *core.RequestEvent) error {
 	}
 	p, err := settlePayout(e.App, id, ref, time.Now())
 	if errors.Is(err, errPayoutNotPending) {
-		return ruleError(http.StatusBadRequest, "status", "bad_state", "Only a pending payout can be marked paid.")
+		return ruleError(http.StatusBadRequest, "status", CodeBadState, "Only a pending payout can be marked paid.")
 	}
 	if err != nil {
 		return err

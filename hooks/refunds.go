@@ -145,7 +145,7 @@ func queueRefund(tx core.App, pay *core.Record, req RefundRequest) (*core.Record
 
 func checkRefundable(tx core.App, pay *core.Record, amount int64) error {
 	if pay.GetString("status") != PaymentPaid && pay.GetString("status") != PaymentPartiallyRefunded {
-		return ruleError(http.StatusBadRequest, "payment", "bad_state", "Only a paid payment can be refunded.")
+		return ruleError(http.StatusBadRequest, "payment", CodeBadState, "Only a paid payment can be refunded.")
 	}
 	var pending int64
 	if err := tx.DB().Select("COALESCE(SUM(amount), 0)").From("refunds").

@@ -18,7 +18,10 @@ const batchSize = 200
 func CompleteEnded(app core.App, now time.Time) error {
 	return eachBooking(app, "status = 'confirmed' && end <= {:now}", now, func(b *core.Record) error {
 		b.Set("status", hooks.StatusCompleted)
-		return app.Save(b)
+		if err := app.Save(b); !hooks.IsStale(err) { // a tutor's no-show meanwhile wins
+			return err
+		}
+		return nil
 	})
 }
 
@@ -43,6 +46,9 @@ func ExpirePending(app core.App, now time.Time) error {
 			ev, refund, err = hooks.CancelBooking(tx, b, nil, "expired", false, billing.ByAdmin, now)
 			return err
 		})
+		if hooks.IsStale(err) { // confirmed or cancelled meanwhile
+			return nil
+		}
 		if err != nil {
 			return err
 		}
