@@ -51,7 +51,9 @@ func staffList(e *core.RequestEvent, name string) error {
 	if err != nil {
 		return e.BadRequestError("", err)
 	}
-	resolver := core.NewRecordFieldResolver(e.App, collection, info, true)
+	// hidden fields and superuser-only collections stay out of filters, as
+	// in PocketBase's own list for anyone but a superuser
+	resolver := core.NewRecordFieldResolver(e.App, collection, info, info.HasSuperuserAuth())
 	provider := search.NewProvider(resolver).Query(e.App.RecordQuery(collection)).CountCol("_rowid_")
 	records := []*core.Record{}
 	result, err := provider.ParseAndExec(e.Request.URL.Query().Encode(), &records)
