@@ -331,7 +331,38 @@ func TestQuietHoursAndReadAll(t *testing.T) {
 
 	s := tests.ApiScenario{Name: "a user cannot rewrite a notification", Method: http.MethodPatch,
 		URL: "/api/collections/notifications/records/" + cast.IDs["notification"], Headers: cast.Auth(hookstest.Student),
-		Body: strings.NewReader(`{"title":"forged"}`), ExpectedStatus: 400, ExpectedContent: []string{`"title":{"code":"immutable"`},
+		Body: strings.NewReader(`{"title":"forged"}`), ExpectedStatus: 400, ExpectedContent: []string{`"title":{"code":"server_owned"`},
 		TestAppFactory: cast.Factory}
 	s.Test(t)
+}
+
+// What a notification says, and what the outbox sends from the school's
+// address, is the server's: its user may only mark it read.
+func TestNotificationsOnlyReadStateIsTheUsers(t *testing.T) {
+	app, srv := racingApp(t)
+	id := cast.IDs["notification"]
+	url := "/api/collections/notifications/records/" + id
+	for _, field := range []string{"html", "short", "title", "body", "kind", "data", "user"} {
+		value := any("<a href='https://evil.example'>Pay here</a>")
+		if field == "data" {
+			value = map[string]any{"link": "https://evil.example"}
+		}
+		if field == "user" {
+			value = cast.Users[hookstest.Student2]
+		}
+		res := hookstest.Call(t, srv, http.MethodPatch, url, cast.Tokens[hookstest.Student], map[string]any{field: value})
+		require.Equal(t, 400, res.Status, "%s: %s", field, res.Body)
+		require.Contains(t, string(res.Body), `"`+field+`":{"code":`, field)
+	}
+	n, err := app.FindRecordById("notifications", id)
+	require.NoError(t, err)
+	require.Equal(t, "", n.GetString("html"))
+	require.Equal(t, "", n.GetString("short"))
+	require.Equal(t, "Payment received", n.GetString("title"))
+
+	res := hookstest.Call(t, srv, http.MethodPatch, url, cast.Tokens[hookstest.Student], map[string]any{"read_at": time.Now().UTC().Format(time.RFC3339)})
+	require.Equal(t, 200, res.Status, string(res.Body))
+	n, err = app.FindRecordById("notifications", id)
+	require.NoError(t, err)
+	require.False(t, n.GetDateTime("read_at").IsZero())
 }

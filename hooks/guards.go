@@ -1,6 +1,8 @@
 package hooks
 
 import (
+	"slices"
+
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -13,18 +15,20 @@ type fieldGuard struct {
 	server    []string // filled by the server only
 	staff     []string // set by admins only
 	immutable []string // set on create, never changed afterwards
+	only      []string // when set, the only fields a client may change
 }
 
 var fieldGuards = map[string]fieldGuard{
-	"users":         {server: []string{"calendar_token"}},
-	"tutors":        {server: []string{"name", "timezone", "rating_avg", "rating_count"}, staff: []string{"verified", "status", "stripe_account"}, immutable: []string{"user"}},
-	"students":      {immutable: []string{"user"}},
-	"availability":  {server: []string{"tutor_user"}, immutable: []string{"tutor"}},
-	"time_off":      {server: []string{"tutor_user"}, immutable: []string{"tutor"}},
-	"packages":      {server: []string{"tutor_user", "effective_price"}, immutable: []string{"tutor"}},
-	"reviews":       {server: []string{"student", "tutor", "student_name"}, staff: []string{"hidden"}, immutable: []string{"booking"}},
-	"materials":     {server: []string{"version", "previous"}, immutable: []string{"owner"}},
-	"notifications": {immutable: []string{"user", "kind", "title", "body", "data"}},
+	"users":        {server: []string{"calendar_token"}},
+	"tutors":       {server: []string{"name", "timezone", "rating_avg", "rating_count"}, staff: []string{"verified", "status", "stripe_account"}, immutable: []string{"user"}},
+	"students":     {immutable: []string{"user"}},
+	"availability": {server: []string{"tutor_user"}, immutable: []string{"tutor"}},
+	"time_off":     {server: []string{"tutor_user"}, immutable: []string{"tutor"}},
+	"packages":     {server: []string{"tutor_user", "effective_price"}, immutable: []string{"tutor"}},
+	"reviews":      {server: []string{"student", "tutor", "student_name"}, staff: []string{"hidden"}, immutable: []string{"booking"}},
+	"materials":    {server: []string{"version", "previous"}, immutable: []string{"owner"}},
+	// what is rendered and sent is the server's; a person marks it read
+	"notifications": {only: []string{"read_at"}},
 }
 
 func registerGuards(app core.App) {
@@ -87,6 +91,13 @@ func (g fieldGuard) checkUpdate(e *core.RecordRequestEvent) validation.Errors {
 	for _, f := range g.immutable {
 		if changed(f) {
 			errs[f] = validation.NewError("immutable", "This field cannot be changed once set.")
+		}
+	}
+	if len(g.only) > 0 {
+		for _, f := range e.Collection.Fields.FieldNames() {
+			if !slices.Contains(g.only, f) && f != "updated" && changed(f) {
+				errs[f] = serverOwned()
+			}
 		}
 	}
 	if !isStaff(e.RequestEvent) {
