@@ -180,7 +180,7 @@ func applyUserDefaults(app core.App, r *core.Record) error {
 	if r.GetString("locale") == "" {
 		r.Set("locale", school.Locale)
 	}
-	if strings.TrimSpace(r.GetString("name")) == "" {
+	if r.GetString("name") == "" { // one sent blank is refused (oneLineFields)
 		if addr, err := mail.ParseAddress(r.Email()); err == nil {
 			r.Set("name", strings.SplitN(addr.Address, "@", 2)[0])
 		}

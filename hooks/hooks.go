@@ -16,6 +16,7 @@ import (
 // Register binds every Tutorbase hook and route to app.
 func Register(app core.App, cfg config.Config) error {
 	registerSchool(app)
+	registerText(app)
 	registerStaff(app)
 	registerNotifier(app)
 	registerAccounts(app, cfg)
