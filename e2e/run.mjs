@@ -4,7 +4,7 @@
 // violations. Run: make e2e (or node e2e/run.mjs after make build).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newContext, authFor, api, demo } from './lib.mjs';
+import { startServer, launch, newContext, authFor, api, demo, DEMO_PASSWORD } from './lib.mjs';
 
 let server, browser;
 const contexts = [];
@@ -215,6 +215,20 @@ test('an admin verifies a new tutor, who then appears in the directory', async (
   await visitor.page.getByLabel('Language', { exact: true }).selectOption('it');
   await visitor.page.getByRole('heading', { name: 'Trova un tutor', level: 1 }).waitFor();
   clean(tu, visitor, admin);
+});
+
+test('signing in follows next only to a page of this site', async () => {
+  const origin = new URL(server.url).origin;
+  for (const [next, want] of [['/%5Cevil.example/x', '/lessons'], ['/%09/evil.example/x', '/lessons'], ['/credits?from=signin', '/credits?from=signin']]) {
+    const c = await open();
+    await c.page.goto(`/signin?next=${next}`);
+    await c.page.getByLabel('Email').fill(demo('hannah'));
+    await c.page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+    await c.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await c.page.waitForURL((u) => u.pathname + u.search === want);
+    assert.equal(new URL(c.page.url()).origin, origin, `next=${next} stays on the site`);
+    clean(c);
+  }
 });
 
 test('every string of the web app has an Italian translation', async () => {

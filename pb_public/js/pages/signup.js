@@ -5,7 +5,7 @@ import { t, lang } from '../i18n.js';
 import { browserZone, allZones } from '../format.js';
 import { pageTitle } from '../ui.js';
 import { field, errorSummary, showErrors, busy } from '../forms.js';
-import { homeFor } from './signin.js';
+import { homeFor, safeNext } from './signin.js';
 
 export default async function signup(ctx) {
   ctx.setTitle(t('Create an account'));
@@ -38,8 +38,7 @@ export default async function signup(ctx) {
       try { await pb.collection('users').requestVerification(data.email); } catch (e2) { console.warn(e2); }
       try {
         const auth = await pb.collection('users').authWithPassword(data.email, data.password);
-        const next = ctx.query.get('next');
-        ctx.navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : (auth.record.role === 'tutor' ? '/tutor/profile' : homeFor(auth.record)), { replace: true });
+        ctx.navigate(safeNext(ctx.query.get('next')) || (auth.record.role === 'tutor' ? '/tutor/profile' : homeFor(auth.record)), { replace: true });
       } catch (err) { showErrors(form, err); }
     });
   });
