@@ -44,6 +44,12 @@ func registerAccounts(app core.App, cfg config.Config) {
 				"role": validation.NewError("forbidden_role", "You can sign up as a student or a tutor."),
 			})
 		}
+		// messages (a refused password first) speak the browser's language
+		if e.Record.GetString("locale") == "" {
+			if l := preferredLang(e.Request.Header.Get("Accept-Language")); l != "" {
+				e.Record.Set("locale", l)
+			}
+		}
 		return e.Next()
 	})
 
@@ -94,7 +100,7 @@ func registerAccounts(app core.App, cfg config.Config) {
 		if err := validateNotify(e.Record.Get("notify")); err != nil {
 			errs["notify"] = err
 		}
-		if err := checkNewPassword(e.Record); err != nil {
+		if err := checkNewPassword(e.App, e.Record); err != nil {
 			errs["password"] = err
 		}
 		return mergeErrors(e.Next(), errs)
@@ -146,18 +152,23 @@ func mergeErrors(err error, ours validation.Errors) error {
 	return ours
 }
 
-// checkNewPassword applies the password policy to a password being set
-// (whatever the path: sign-up, update, reset, dashboard, code) and prehashes
-// one longer than bcrypt takes.
-func checkNewPassword(r *core.Record) error {
+// checkNewPassword applies the password policy and the strength estimate
+// to a password being set (whatever the path: sign-up, update, reset,
+// dashboard, code), answering in the account's language, and prehashes one
+// longer than bcrypt takes.
+func checkNewPassword(app core.App, r *core.Record) error {
 	pw := r.GetString("password") // the plain value, until the record is saved
 	if pw == "" {
 		return nil
 	}
 	mfa := r.GetString("role") == RoleAdmin // admins always sign in with a second factor
+	err := password.DefaultPolicy().Check(pw, r.Email(), mfa)
+	if err == nil {
+		err = password.CheckStrength(pw, passwordContext(app, r.GetString("name"), r.Email()))
+	}
 	var perr *password.Error
-	if err := password.DefaultPolicy().Check(pw, r.Email(), mfa); errors.As(err, &perr) {
-		return validation.NewError("password_"+perr.Code, perr.Message)
+	if errors.As(err, &perr) {
+		return validation.NewError("password_"+perr.Code, perr.Text(r.GetString("locale")))
 	}
 	if hashed := password.Prehash(pw); hashed != pw {
 		r.SetPassword(hashed)
