@@ -231,6 +231,31 @@ test('signing in follows next only to a page of this site', async () => {
   }
 });
 
+test('the sign-up form rates the password as it is typed, and the server refuses what it calls weak', async () => {
+  const c = await open();
+  await c.page.goto('/signup');
+  await c.page.getByLabel('Your name').fill('Giulia Tester');
+  await c.page.getByLabel('Email').fill(`giulia.tester.${stamp}@example.com`);
+  const pw = c.page.getByLabel('Password', { exact: true });
+  const meter = c.page.locator('[data-field="password"] .strength');
+  await pw.fill('GiuliaTester2024');
+  await c.page.locator('[data-field="password"] .strength[data-weak="true"]').waitFor();
+  assert.match(await meter.locator('.strength-label').textContent(), /^Strength: (Very easy|Easy) to guess$/);
+  const why = (await meter.locator('.strength-why').textContent()).trim();
+  assert.match(why, /^This password is too easy to guess: it contains your name or email/);
+  await c.page.getByLabel('Repeat the password').fill('GiuliaTester2024');
+  await c.page.getByRole('button', { name: 'Create my account' }).click();
+  const error = c.page.locator('[data-field="password"] .field-error');
+  await error.filter({ hasText: 'too easy to guess' }).waitFor();
+  assert.equal((await error.textContent()).trim(), why, 'the server says what the meter said');
+
+  await pw.fill('a walk along the river at dawn');
+  await meter.locator('.strength-label').filter({ hasText: 'Strength: Strong' }).waitFor();
+  assert.equal((await meter.locator('.strength-why').textContent()).trim(), '');
+  c.problems.splice(0, c.problems.length, ...c.problems.filter((p) => !/status of 400/.test(p))); // the refused sign-up
+  clean(c);
+});
+
 test('every string of the web app has an Italian translation', async () => {
   const { missing } = await import('./i18n-keys.mjs');
   assert.deepEqual(await missing(), []);

@@ -1,11 +1,12 @@
 // Account: profile, time zone and language; notification preferences and
 // quiet hours; calendar feed; password; student details.
-import { pb, currentUser, prehash } from '../pb.js';
+import { pb, currentUser, prehash, school } from '../pb.js';
 import { h, replace } from '../dom.js';
 import { t, tv, setLang } from '../i18n.js';
 import { allZones } from '../format.js';
 import { pageTitle, toast, confirmDialog } from '../ui.js';
 import { field, errorSummary, showErrors, busy, clearErrors } from '../forms.js';
+import { strengthMeter } from '../strength.js';
 
 // hooks/accounts.go NotifyEvents and NotifyChannels
 export const EVENTS = ['booking_created', 'booking_confirmed', 'booking_cancelled', 'booking_rescheduled', 'reminder',
@@ -102,9 +103,11 @@ function calendarBox() {
 }
 
 function passwordForm(u) {
+  const newPassword = field({ name: 'password', label: t('New password'), type: 'password', required: true, autocomplete: 'new-password', hint: t('At least 15 characters. A short sentence is easy to remember and hard to guess.') });
+  newPassword.append(strengthMeter(newPassword.querySelector('input'), async () => ({ name: u.name, email: u.email, school: (await school().catch(() => ({}))).name })));
   const form = h('form', { class: 'card', novalidate: true }, errorSummary(),
     field({ name: 'oldPassword', label: t('Current password'), type: 'password', required: true, autocomplete: 'current-password' }),
-    field({ name: 'password', label: t('New password'), type: 'password', required: true, autocomplete: 'new-password', hint: t('At least 15 characters. A short sentence is easy to remember and hard to guess.') }),
+    newPassword,
     field({ name: 'passwordConfirm', label: t('Repeat the new password'), type: 'password', required: true, autocomplete: 'new-password' }),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Change password'))));
   form.addEventListener('submit', (e) => {
