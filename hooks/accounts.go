@@ -106,6 +106,8 @@ func registerAccounts(app core.App, cfg config.Config) {
 		return mergeErrors(e.Next(), errs)
 	})
 
+	registerEmailChange(app)
+
 	// Email links go to the web app; its URL comes from TB_APP_URL. Tests
 	// register on an app that is already bootstrapped.
 	if app.IsBootstrapped() {
