@@ -35,6 +35,7 @@ func Register(app core.App, cfg config.Config) error {
 	registerCaches(app)
 	registerStaffRealtime(app)
 	registerReviews(app)
+	registerMaterials(app)
 	registerReports(app)
 	registerDeliveries(app)
 	registerMetrics(app, cfg)
