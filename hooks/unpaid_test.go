@@ -218,6 +218,12 @@ func TestUnpaidLessonsHaveADeadline(t *testing.T) {
 	far := s.book(t, hookstest.Student, "", 10, 9)
 	require.Equal(t, 200, far.Status, string(far.Body))
 	require.WithinDuration(t, before.Add(24*time.Hour), noDeadline(far), 5*time.Second, "a day to pay a lesson far away")
+	movedStart, movedEnd := romeSlot(11, 9, 0, 60)
+	moved := hookstest.Call(t, s.srv, http.MethodPost, "/api/bookings/"+far.JSON()["id"].(string)+"/reschedule", cast.Tokens[hookstest.Student],
+		map[string]any{"start": movedStart, "end": movedEnd})
+	require.Equal(t, 200, moved.Status, string(moved.Body))
+	require.Equal(t, noDeadline(far), noDeadline(moved), "moving a lesson does not buy time to pay it")
+	far = moved
 
 	soonStart := time.Now().Add(3 * time.Hour).Truncate(30 * time.Minute).Add(30 * time.Minute)
 	res := hookstest.Call(t, s.srv, http.MethodPost, bookingsURL, cast.Tokens[hookstest.Student2], map[string]any{
