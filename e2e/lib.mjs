@@ -65,8 +65,13 @@ export async function api(base, path, { method = 'GET', token, body } = {}) {
   return data;
 }
 
+const superuserTokens = new Map();
+/** The superuser's token, signed in once per server (sign-ins are rate-limited). */
 export async function superuserToken(base) {
-  return (await api(base, '/api/collections/_superusers/auth-with-password', { method: 'POST', body: { identity: SUPERUSER.email, password: SUPERUSER.password } })).token;
+  if (!superuserTokens.has(base)) {
+    superuserTokens.set(base, (await api(base, '/api/collections/_superusers/auth-with-password', { method: 'POST', body: { identity: SUPERUSER.email, password: SUPERUSER.password } })).token);
+  }
+  return superuserTokens.get(base);
 }
 
 /** {token, record} of a users account, by password; admins (MFA) through the superuser's impersonate API. */
@@ -83,6 +88,27 @@ export async function authFor(base, email, { locale = 'en' } = {}) {
     return api(base, '/api/collections/users/auth-with-password', { method: 'POST', body: { identity: email, password: DEMO_PASSWORD } });
   }
   return api(base, `/api/collections/users/impersonate/${user.id}`, { method: 'POST', token: su, body: { duration: 3600 } });
+}
+
+/**
+ * The link to path ("/verify-email") in the last email to `to`. The test
+ * server has no SMTP, so the server logs each email instead (hooks/mailer.go:
+ * a school without SMTP reads them in the dashboard's logs); read them
+ * there, as the superuser.
+ */
+export async function emailedLink(base, to, path, { timeout = 10000 } = {}) {
+  const su = await superuserToken(base);
+  const deadline = Date.now() + timeout;
+  const re = new RegExp(`${path.replace(/[/.]/g, '\\$&')}\\?token=([A-Za-z0-9._-]+)`);
+  for (;;) {
+    const logs = await api(base, `/api/logs?perPage=200&sort=-created&filter=${encodeURIComponent("message ~ 'email not sent'")}`, { token: su });
+    for (const l of logs.items) {
+      const m = l.data && l.data.to === to && re.exec(l.data.text || '');
+      if (m) return `${path}?token=${m[1]}`;
+    }
+    if (Date.now() > deadline) throw new Error(`no email to ${to} with a ${path} link`);
+    await new Promise((r) => setTimeout(r, 250)); // the log is written in batches
+  }
 }
 
 export const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

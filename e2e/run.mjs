@@ -4,7 +4,7 @@
 // violations. Run: make e2e (or node e2e/run.mjs after make build).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newContext, authFor, api, demo, DEMO_PASSWORD } from './lib.mjs';
+import { startServer, launch, newContext, authFor, api, demo, emailedLink, superuserToken, DEMO_PASSWORD } from './lib.mjs';
 
 let server, browser;
 const contexts = [];
@@ -44,7 +44,7 @@ async function nextWeekSlots(page) {
   const label = page.locator('.week-label').first();
   await page.locator('.week').first().waitFor();
   const before = await label.textContent();
-  await page.getByRole('button', { name: /Next week/ }).first().click();
+  await page.getByRole('button', { name: /Next week|Settimana successiva/ }).first().click();
   await page.waitForFunction((b) => document.querySelector('.week-label').textContent !== b && document.querySelector('.week'), before);
   return page.locator('.week button.slot');
 }
@@ -84,19 +84,30 @@ test('a student signs up, finds a tutor, books a slot, and the tutor and an admi
   await s.page.getByRole('heading', { name: 'Giulia Rossi', level: 1 }).waitFor();
   assert.match(await s.page.locator('.zone-note').first().textContent(), /Europe\/Rome/);
 
-  const slots = await nextWeekSlots(s.page);
-  const slot = slots.last();
-  const start = await slot.getAttribute('data-start');
-  await slot.click();
+  let slots = await nextWeekSlots(s.page);
+  const start = await slots.last().getAttribute('data-start');
+  await slots.last().click();
   const dialog = s.page.getByRole('dialog', { name: 'Book a lesson' });
   await dialog.getByText('(Europe/Rome)').first().waitFor();
   await dialog.getByRole('button', { name: 'Confirm booking' }).click();
+  // a new account books once its email is confirmed: the dialog says so
+  await dialog.getByText('Confirm your email address first').waitFor();
+  await dialog.getByRole('button', { name: 'Send the confirmation email again' }).waitFor();
+  const tutorPage = s.page.url();
+  await s.page.goto(await emailedLink(server.url, student.email, '/verify-email'));
+  await s.page.getByText('Thank you: your email address is confirmed.').waitFor();
+  await s.page.goto(tutorPage);
+  slots = await nextWeekSlots(s.page);
+  await s.page.locator(`.week button.slot[data-start="${start}"]`).click();
+  await dialog.getByRole('button', { name: 'Confirm booking' }).click();
   await dialog.getByRole('heading', { name: 'Lesson booked' }).waitFor();
+  await dialog.locator('.pay-by').filter({ hasText: /^Pay by .+, or the lesson is cancelled and the time freed\.$/ }).waitFor();
 
   // the tutor's and the admin's open pages update without a reload
   await tutor.page.locator('#recent').getByText(student.name).waitFor();
   await admin.page.locator('tr').filter({ hasText: student.name }).waitFor();
   student.start = start;
+  s.problems.splice(0, s.problems.length, ...s.problems.filter((p) => !/status of 400/.test(p))); // the refused first try
   clean(tutor, admin, s);
   student.ctx = s;
 });
@@ -107,6 +118,7 @@ test('the student cancels and sees the policy and its outcome first', async () =
   await s.page.getByRole('link', { name: 'Go to my lessons' }).click();
   await s.page.getByRole('heading', { name: 'Upcoming' }).waitFor();
   const item = s.page.locator('#upcoming li.lesson').filter({ hasText: 'Giulia Rossi' });
+  await item.locator('.pay-by').filter({ hasText: /^Pay by / }).waitFor(); // unpaid: its deadline is shown
   await item.getByRole('button', { name: 'Cancel', exact: true }).click();
   const dialog = s.page.getByRole('dialog', { name: 'Cancel this lesson?' });
   // next week's lesson, pay-per-lesson and not paid yet: outside the 24-hour window
@@ -144,6 +156,30 @@ test('a student with a package credit is told the credit comes back', async () =
   await cancel.getByRole('button', { name: 'Cancel the lesson' }).click();
   await cancel.getByText('Lesson cancelled.').waitFor();
   clean(s);
+});
+
+test('a student at the cap of unpaid lessons is told why, in their language', async () => {
+  const su = await superuserToken(server.url);
+  const auth = await authFor(server.url, demo('luca'), { locale: 'it' });
+  const now = new Date().toISOString().replace('T', ' ');
+  const mine = await api(server.url, `/api/collections/bookings/records?perPage=1&filter=${encodeURIComponent(`start > "${now}" && payment_status = "unpaid" && (status = "pending" || status = "confirmed")`)}`, { token: auth.token });
+  assert.ok(mine.totalItems >= 2, 'the demo gives Luca unpaid lessons next week');
+  await api(server.url, '/api/collections/school/records/tutorbaseschool', { method: 'PATCH', token: su, body: { max_unpaid_lessons: 2 } });
+  try {
+    const s = await open({ auth });
+    await s.page.goto(`/tutors/${await tutorId('Marco Bianchi')}`);
+    const slots = await nextWeekSlots(s.page);
+    await slots.last().click();
+    const dialog = s.page.getByRole('dialog', { name: 'Prenota una lezione' });
+    await dialog.getByLabel('Paga con').selectOption('');
+    await dialog.getByRole('button', { name: 'Conferma la prenotazione' }).click();
+    await dialog.getByText('Hai già 2 lezioni in programma non ancora pagate. Pagane una in Le mie lezioni, oppure prenota con un credito di un pacchetto.').first().waitFor();
+    s.problems.splice(0, s.problems.length, ...s.problems.filter((p) => !/status of 400/.test(p))); // the refused booking
+    clean(s);
+  } finally {
+    await api(server.url, '/api/collections/school/records/tutorbaseschool', { method: 'PATCH', token: su, body: { max_unpaid_lessons: 3 } });
+    await api(server.url, `/api/collections/users/records/${auth.record.id}`, { method: 'PATCH', token: su, body: { locale: 'en' } });
+  }
 });
 
 test("a tutor edits availability and the visitor's free slots change", async () => {
