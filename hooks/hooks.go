@@ -20,6 +20,7 @@ func Register(app core.App, cfg config.Config) error {
 	registerStaff(app)
 	registerNotifier(app)
 	registerAccounts(app, cfg)
+	registerContacts(app)
 	registerLockout(app)
 	registerProfiles(app)
 	registerAvailability(app)

@@ -80,6 +80,7 @@ var RuleSets = map[string]RuleSet{
 	"audit_log":      {tmpl(RuleAuditView), tmpl(RuleAuditView), nil, nil, nil, nil},
 	"stripe_events":  {},
 	"login_attempts": {},
+	"contact_proofs": {},
 }
 
 // Public reads a rule that lets anyone, signed in or not, pass.
