@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
+import http from 'node:http';
 import { chromium } from 'playwright-core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,15 +24,15 @@ function freePort() {
   });
 }
 
-/** Seeds a temp data dir with the demo school and serves it; returns {url, stop}. */
-export async function startServer({ log = false } = {}) {
+/** Seeds a temp data dir with the demo school and serves it, with env added; returns {url, stop}. */
+export async function startServer({ log = false, env = {} } = {}) {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run make build first`);
   const dir = mkdtempSync(join(tmpdir(), 'tutorbase-e2e-'));
   execFileSync(BIN, ['seed', '--demo', '--dir', dir], { stdio: log ? 'inherit' : 'ignore' });
   const port = Number(process.env.E2E_PORT) || await freePort();
   const url = `http://127.0.0.1:${port}`;
   const proc = spawn(BIN, ['serve', '--http', `127.0.0.1:${port}`, '--dir', dir], {
-    env: { ...process.env, TB_APP_URL: url }, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env, TB_APP_URL: url }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   proc.stdout.on('data', (d) => { output += d; if (log) process.stdout.write(d); });
@@ -51,6 +52,51 @@ export async function startServer({ log = false } = {}) {
       await new Promise((r) => { if (proc.exitCode !== null) r(); else proc.once('exit', r); });
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * Local stand-ins for Twilio (SMS, WhatsApp) and the Telegram Bot API, as
+ * the Go tests use: what the server sends is recorded (sms, telegram.sent),
+ * and telegram.write(chat, text) is a person writing to the school's bot.
+ * env points the server at them.
+ */
+export async function startStandIns() {
+  const sms = [];
+  const telegram = { updates: [], sent: [], next: 1 };
+  telegram.write = (chat, text) => {
+    telegram.updates.push({ update_id: telegram.next, message: { message_id: telegram.next, text, chat: { id: chat, type: 'private' } } });
+    telegram.next += 1;
+  };
+  const srv = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => { raw += c; });
+    req.on('end', () => {
+      const json = (status, body) => { res.writeHead(status, { 'Content-Type': 'application/json' }); res.end(JSON.stringify(body)); };
+      if (req.url.startsWith('/2010-04-01/Accounts/')) {
+        const form = Object.fromEntries(new URLSearchParams(raw));
+        sms.push(form);
+        return json(201, { sid: `SM${sms.length}`, status: 'queued' });
+      }
+      const m = /^\/bot[^/]+\/(\w+)$/.exec(req.url);
+      const body = raw ? JSON.parse(raw) : {};
+      switch (m && m[1]) {
+        case 'getMe': return json(200, { ok: true, result: { id: 1, is_bot: true, username: 'TutorbaseE2EBot' } });
+        case 'getUpdates': return json(200, { ok: true, result: telegram.updates.filter((u) => u.update_id >= (body.offset || 0)) });
+        case 'sendMessage': telegram.sent.push(body); return json(200, { ok: true, result: { message_id: telegram.sent.length } });
+        default: return json(404, { ok: false, error_code: 404, description: 'Not Found' });
+      }
+    });
+  });
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${srv.address().port}`;
+  return {
+    sms, telegram,
+    env: {
+      TWILIO_ACCOUNT_SID: 'ACe2e', TWILIO_AUTH_TOKEN: 'e2e-secret', TWILIO_FROM: '+15550001111', TWILIO_WHATSAPP_FROM: '+15550002222',
+      TWILIO_API_BASE: base, TELEGRAM_BOT_TOKEN: '42:e2e-bot', TELEGRAM_API_BASE: base,
+    },
+    stop: () => new Promise((r) => srv.close(r)),
   };
 }
 

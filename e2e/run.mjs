@@ -4,13 +4,14 @@
 // violations. Run: make e2e (or node e2e/run.mjs after make build).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newContext, authFor, api, demo, emailedLink, superuserToken, DEMO_PASSWORD } from './lib.mjs';
+import { startServer, startStandIns, launch, newContext, authFor, api, demo, emailedLink, superuserToken, DEMO_PASSWORD } from './lib.mjs';
 
-let server, browser;
+let server, browser, standIns;
 const contexts = [];
 
 before(async () => {
-  server = await startServer();
+  standIns = await startStandIns();
+  server = await startServer({ env: standIns.env });
   browser = await launch();
 });
 
@@ -18,6 +19,7 @@ after(async () => {
   for (const c of contexts) await c.context.close().catch(() => {});
   if (browser) await browser.close();
   if (server) await server.stop();
+  if (standIns) await standIns.stop();
 });
 
 async function open(opts = {}) {
@@ -289,6 +291,38 @@ test('the sign-up form rates the password as it is typed, and the server refuses
   await meter.locator('.strength-label').filter({ hasText: 'Strength: Strong' }).waitFor();
   assert.equal((await meter.locator('.strength-why').textContent()).trim(), '');
   c.problems.splice(0, c.problems.length, ...c.problems.filter((p) => !/status of 400/.test(p))); // the refused sign-up
+  clean(c);
+});
+
+test('a person proves their mobile number and connects Telegram on the account page', async () => {
+  const c = await open({ auth: await authFor(server.url, demo('sofia')) });
+  await c.page.goto('/settings');
+  await c.page.getByLabel('Mobile number').fill('+393331112233');
+  await c.page.getByRole('button', { name: 'Save profile' }).click();
+  const phone = c.page.locator('#phone-proof');
+  await phone.getByText('Not confirmed yet').waitFor();
+  await phone.getByRole('button', { name: 'Send a code by SMS' }).click();
+  await phone.getByText('We sent a code by SMS to +393331112233.').waitFor();
+  const sms = standIns.sms.at(-1);
+  assert.equal(sms.To, '+393331112233');
+  const code = /\b(\d{6})\b/.exec(sms.Body)[1];
+  await phone.getByLabel('Code').fill(code);
+  await phone.getByRole('button', { name: 'Confirm the number' }).click();
+  await phone.getByText('Confirmed: SMS and WhatsApp messages go to this number.').waitFor();
+
+  const tg = c.page.locator('#telegram-proof');
+  await tg.getByRole('button', { name: 'Connect Telegram' }).click();
+  const url = await tg.getByRole('link', { name: 'Open @TutorbaseE2EBot in Telegram' }).getAttribute('href');
+  const token = /^https:\/\/t\.me\/TutorbaseE2EBot\?start=([A-Za-z0-9]+)$/.exec(url)[1];
+  await tg.getByRole('button', { name: 'I pressed Start' }).click();
+  await tg.getByText('Not yet: press Start').waitFor();
+  standIns.telegram.write(424242, `/start ${token}`); // Sofia presses Start in Telegram
+  await tg.getByRole('button', { name: 'I pressed Start' }).click();
+  await tg.getByText('Telegram is connected.').waitFor();
+  assert.equal(String(standIns.telegram.sent.at(-1).chat_id), '424242', 'the bot confirms in the chat');
+  await c.page.reload();
+  await c.page.locator('#phone-proof').getByText('Confirmed').waitFor();
+  await c.page.locator('#telegram-proof').getByText('Telegram is connected.').waitFor();
   clean(c);
 });
 
