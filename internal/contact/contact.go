@@ -38,8 +38,9 @@ func NewCode() (string, error) {
 	return fmt.Sprintf("%0*d", CodeDigits, n.Int64()), nil
 }
 
-// NewToken returns a random token for a Telegram deep link: 32 characters
-// of [A-Za-z0-9] (Telegram allows up to 64 of [A-Za-z0-9_-]), about 190 bits.
+// NewToken returns a random token for a Telegram deep link: 32 base32
+// characters (A-Z, 2-7), 160 bits; Telegram allows up to 64 of
+// [A-Za-z0-9_-].
 func NewToken() string { return rand.Text() + rand.Text()[:6] }
 
 // Hash is what is stored of secret: SHA-256 of salt (the user's id, so
