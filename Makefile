@@ -46,12 +46,17 @@ test: vet tools
 	TB_REQUIRE_TOOLS=1 $(GO) test -count=1 ./...
 	$(MAKE) e2e
 
-# The web app (pb_public) needs no build step; its one dependency, the
-# PocketBase JS SDK, is pinned in e2e/package.json and copied (committed)
-# into pb_public/vendor by this target.
+# The web app (pb_public) needs no build step; its dependencies, the
+# PocketBase JS SDK and zxcvbn (the password strength estimator the server
+# runs as its Go port), are pinned in e2e/package.json and copied
+# (committed) into pb_public/vendor by this target. zxcvbn ships as a UMD
+# bundle: it is wrapped into an ES module here.
 webapp-vendor:
 	cd e2e && npm ci --no-audit --no-fund
 	sed '/^\/\/# sourceMappingURL=/d' e2e/node_modules/pocketbase/dist/pocketbase.es.mjs > pb_public/vendor/pocketbase.es.mjs
+	{ printf '// zxcvbn 4.4.2 (MIT, Dropbox), wrapped as an ES module by make webapp-vendor.\nconst module = { exports: {} }; const exports = module.exports;\n'; \
+	  sed '/^\/\/# sourceMappingURL=/d' e2e/node_modules/zxcvbn/dist/zxcvbn.js; \
+	  printf '\nexport default module.exports;\n'; } > pb_public/vendor/zxcvbn.mjs
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
+import http from 'node:http';
 import { chromium } from 'playwright-core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,15 +24,15 @@ function freePort() {
   });
 }
 
-/** Seeds a temp data dir with the demo school and serves it; returns {url, stop}. */
-export async function startServer({ log = false } = {}) {
+/** Seeds a temp data dir with the demo school and serves it, with env added; returns {url, stop}. */
+export async function startServer({ log = false, env = {} } = {}) {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run make build first`);
   const dir = mkdtempSync(join(tmpdir(), 'tutorbase-e2e-'));
   execFileSync(BIN, ['seed', '--demo', '--dir', dir], { stdio: log ? 'inherit' : 'ignore' });
   const port = Number(process.env.E2E_PORT) || await freePort();
   const url = `http://127.0.0.1:${port}`;
   const proc = spawn(BIN, ['serve', '--http', `127.0.0.1:${port}`, '--dir', dir], {
-    env: { ...process.env, TB_APP_URL: url }, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env, TB_APP_URL: url }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   proc.stdout.on('data', (d) => { output += d; if (log) process.stdout.write(d); });
@@ -54,6 +55,51 @@ export async function startServer({ log = false } = {}) {
   };
 }
 
+/**
+ * Local stand-ins for Twilio (SMS, WhatsApp) and the Telegram Bot API, as
+ * the Go tests use: what the server sends is recorded (sms, telegram.sent),
+ * and telegram.write(chat, text) is a person writing to the school's bot.
+ * env points the server at them.
+ */
+export async function startStandIns() {
+  const sms = [];
+  const telegram = { updates: [], sent: [], next: 1 };
+  telegram.write = (chat, text) => {
+    telegram.updates.push({ update_id: telegram.next, message: { message_id: telegram.next, text, chat: { id: chat, type: 'private' } } });
+    telegram.next += 1;
+  };
+  const srv = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => { raw += c; });
+    req.on('end', () => {
+      const json = (status, body) => { res.writeHead(status, { 'Content-Type': 'application/json' }); res.end(JSON.stringify(body)); };
+      if (req.url.startsWith('/2010-04-01/Accounts/')) {
+        const form = Object.fromEntries(new URLSearchParams(raw));
+        sms.push(form);
+        return json(201, { sid: `SM${sms.length}`, status: 'queued' });
+      }
+      const m = /^\/bot[^/]+\/(\w+)$/.exec(req.url);
+      const body = raw ? JSON.parse(raw) : {};
+      switch (m && m[1]) {
+        case 'getMe': return json(200, { ok: true, result: { id: 1, is_bot: true, username: 'TutorbaseE2EBot' } });
+        case 'getUpdates': return json(200, { ok: true, result: telegram.updates.filter((u) => u.update_id >= (body.offset || 0)) });
+        case 'sendMessage': telegram.sent.push(body); return json(200, { ok: true, result: { message_id: telegram.sent.length } });
+        default: return json(404, { ok: false, error_code: 404, description: 'Not Found' });
+      }
+    });
+  });
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${srv.address().port}`;
+  return {
+    sms, telegram,
+    env: {
+      TWILIO_ACCOUNT_SID: 'ACe2e', TWILIO_AUTH_TOKEN: 'e2e-secret', TWILIO_FROM: '+15550001111', TWILIO_WHATSAPP_FROM: '+15550002222',
+      TWILIO_API_BASE: base, TELEGRAM_BOT_TOKEN: '42:e2e-bot', TELEGRAM_API_BASE: base,
+    },
+    stop: () => new Promise((r) => srv.close(r)),
+  };
+}
+
 export async function api(base, path, { method = 'GET', token, body } = {}) {
   const res = await fetch(base + path, {
     method, headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: token } : {}) },
@@ -65,8 +111,13 @@ export async function api(base, path, { method = 'GET', token, body } = {}) {
   return data;
 }
 
+const superuserTokens = new Map();
+/** The superuser's token, signed in once per server (sign-ins are rate-limited). */
 export async function superuserToken(base) {
-  return (await api(base, '/api/collections/_superusers/auth-with-password', { method: 'POST', body: { identity: SUPERUSER.email, password: SUPERUSER.password } })).token;
+  if (!superuserTokens.has(base)) {
+    superuserTokens.set(base, (await api(base, '/api/collections/_superusers/auth-with-password', { method: 'POST', body: { identity: SUPERUSER.email, password: SUPERUSER.password } })).token);
+  }
+  return superuserTokens.get(base);
 }
 
 /** {token, record} of a users account, by password; admins (MFA) through the superuser's impersonate API. */
@@ -83,6 +134,27 @@ export async function authFor(base, email, { locale = 'en' } = {}) {
     return api(base, '/api/collections/users/auth-with-password', { method: 'POST', body: { identity: email, password: DEMO_PASSWORD } });
   }
   return api(base, `/api/collections/users/impersonate/${user.id}`, { method: 'POST', token: su, body: { duration: 3600 } });
+}
+
+/**
+ * The link to path ("/verify-email") in the last email to `to`. The test
+ * server has no SMTP, so the server logs each email instead (hooks/mailer.go:
+ * a school without SMTP reads them in the dashboard's logs); read them
+ * there, as the superuser.
+ */
+export async function emailedLink(base, to, path, { timeout = 10000 } = {}) {
+  const su = await superuserToken(base);
+  const deadline = Date.now() + timeout;
+  const re = new RegExp(`${path.replace(/[/.]/g, '\\$&')}\\?token=([A-Za-z0-9._-]+)`);
+  for (;;) {
+    const logs = await api(base, `/api/logs?perPage=200&sort=-created&filter=${encodeURIComponent("message ~ 'email not sent'")}`, { token: su });
+    for (const l of logs.items) {
+      const m = l.data && l.data.to === to && re.exec(l.data.text || '');
+      if (m) return `${path}?token=${m[1]}`;
+    }
+    if (Date.now() > deadline) throw new Error(`no email to ${to} with a ${path} link`);
+    await new Promise((r) => setTimeout(r, 250)); // the log is written in batches
+  }
 }
 
 export const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

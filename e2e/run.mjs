@@ -4,13 +4,14 @@
 // violations. Run: make e2e (or node e2e/run.mjs after make build).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newContext, authFor, api, demo } from './lib.mjs';
+import { startServer, startStandIns, launch, newContext, authFor, api, demo, emailedLink, superuserToken, DEMO_PASSWORD } from './lib.mjs';
 
-let server, browser;
+let server, browser, standIns;
 const contexts = [];
 
 before(async () => {
-  server = await startServer();
+  standIns = await startStandIns();
+  server = await startServer({ env: standIns.env });
   browser = await launch();
 });
 
@@ -18,6 +19,7 @@ after(async () => {
   for (const c of contexts) await c.context.close().catch(() => {});
   if (browser) await browser.close();
   if (server) await server.stop();
+  if (standIns) await standIns.stop();
 });
 
 async function open(opts = {}) {
@@ -44,7 +46,7 @@ async function nextWeekSlots(page) {
   const label = page.locator('.week-label').first();
   await page.locator('.week').first().waitFor();
   const before = await label.textContent();
-  await page.getByRole('button', { name: /Next week/ }).first().click();
+  await page.getByRole('button', { name: /Next week|Settimana successiva/ }).first().click();
   await page.waitForFunction((b) => document.querySelector('.week-label').textContent !== b && document.querySelector('.week'), before);
   return page.locator('.week button.slot');
 }
@@ -84,19 +86,30 @@ test('a student signs up, finds a tutor, books a slot, and the tutor and an admi
   await s.page.getByRole('heading', { name: 'Giulia Rossi', level: 1 }).waitFor();
   assert.match(await s.page.locator('.zone-note').first().textContent(), /Europe\/Rome/);
 
-  const slots = await nextWeekSlots(s.page);
-  const slot = slots.last();
-  const start = await slot.getAttribute('data-start');
-  await slot.click();
+  let slots = await nextWeekSlots(s.page);
+  const start = await slots.last().getAttribute('data-start');
+  await slots.last().click();
   const dialog = s.page.getByRole('dialog', { name: 'Book a lesson' });
   await dialog.getByText('(Europe/Rome)').first().waitFor();
   await dialog.getByRole('button', { name: 'Confirm booking' }).click();
+  // a new account books once its email is confirmed: the dialog says so
+  await dialog.getByText('Confirm your email address first').waitFor();
+  await dialog.getByRole('button', { name: 'Send the confirmation email again' }).waitFor();
+  const tutorPage = s.page.url();
+  await s.page.goto(await emailedLink(server.url, student.email, '/verify-email'));
+  await s.page.getByText('Thank you: your email address is confirmed.').waitFor();
+  await s.page.goto(tutorPage);
+  slots = await nextWeekSlots(s.page);
+  await s.page.locator(`.week button.slot[data-start="${start}"]`).click();
+  await dialog.getByRole('button', { name: 'Confirm booking' }).click();
   await dialog.getByRole('heading', { name: 'Lesson booked' }).waitFor();
+  await dialog.locator('.pay-by').filter({ hasText: /^Pay by .+, or the lesson is cancelled and the time freed\.$/ }).waitFor();
 
   // the tutor's and the admin's open pages update without a reload
   await tutor.page.locator('#recent').getByText(student.name).waitFor();
   await admin.page.locator('tr').filter({ hasText: student.name }).waitFor();
   student.start = start;
+  s.problems.splice(0, s.problems.length, ...s.problems.filter((p) => !/status of 400/.test(p))); // the refused first try
   clean(tutor, admin, s);
   student.ctx = s;
 });
@@ -107,6 +120,7 @@ test('the student cancels and sees the policy and its outcome first', async () =
   await s.page.getByRole('link', { name: 'Go to my lessons' }).click();
   await s.page.getByRole('heading', { name: 'Upcoming' }).waitFor();
   const item = s.page.locator('#upcoming li.lesson').filter({ hasText: 'Giulia Rossi' });
+  await item.locator('.pay-by').filter({ hasText: /^Pay by / }).waitFor(); // unpaid: its deadline is shown
   await item.getByRole('button', { name: 'Cancel', exact: true }).click();
   const dialog = s.page.getByRole('dialog', { name: 'Cancel this lesson?' });
   // next week's lesson, pay-per-lesson and not paid yet: outside the 24-hour window
@@ -144,6 +158,30 @@ test('a student with a package credit is told the credit comes back', async () =
   await cancel.getByRole('button', { name: 'Cancel the lesson' }).click();
   await cancel.getByText('Lesson cancelled.').waitFor();
   clean(s);
+});
+
+test('a student at the cap of unpaid lessons is told why, in their language', async () => {
+  const su = await superuserToken(server.url);
+  const auth = await authFor(server.url, demo('luca'), { locale: 'it' });
+  const now = new Date().toISOString().replace('T', ' ');
+  const mine = await api(server.url, `/api/collections/bookings/records?perPage=1&filter=${encodeURIComponent(`start > "${now}" && payment_status = "unpaid" && (status = "pending" || status = "confirmed")`)}`, { token: auth.token });
+  assert.ok(mine.totalItems >= 2, 'the demo gives Luca unpaid lessons next week');
+  await api(server.url, '/api/collections/school/records/tutorbaseschool', { method: 'PATCH', token: su, body: { max_unpaid_lessons: 2 } });
+  try {
+    const s = await open({ auth });
+    await s.page.goto(`/tutors/${await tutorId('Marco Bianchi')}`);
+    const slots = await nextWeekSlots(s.page);
+    await slots.last().click();
+    const dialog = s.page.getByRole('dialog', { name: 'Prenota una lezione' });
+    await dialog.getByLabel('Paga con').selectOption('');
+    await dialog.getByRole('button', { name: 'Conferma la prenotazione' }).click();
+    await dialog.getByText('Hai già 2 lezioni in programma non ancora pagate. Pagane una in Le mie lezioni, oppure prenota con un credito di un pacchetto.').first().waitFor();
+    s.problems.splice(0, s.problems.length, ...s.problems.filter((p) => !/status of 400/.test(p))); // the refused booking
+    clean(s);
+  } finally {
+    await api(server.url, '/api/collections/school/records/tutorbaseschool', { method: 'PATCH', token: su, body: { max_unpaid_lessons: 3 } });
+    await api(server.url, `/api/collections/users/records/${auth.record.id}`, { method: 'PATCH', token: su, body: { locale: 'en' } });
+  }
 });
 
 test("a tutor edits availability and the visitor's free slots change", async () => {
@@ -215,6 +253,77 @@ test('an admin verifies a new tutor, who then appears in the directory', async (
   await visitor.page.getByLabel('Language', { exact: true }).selectOption('it');
   await visitor.page.getByRole('heading', { name: 'Trova un tutor', level: 1 }).waitFor();
   clean(tu, visitor, admin);
+});
+
+test('signing in follows next only to a page of this site', async () => {
+  const origin = new URL(server.url).origin;
+  for (const [next, want] of [['/%5Cevil.example/x', '/lessons'], ['/%09/evil.example/x', '/lessons'], ['/credits?from=signin', '/credits?from=signin']]) {
+    const c = await open();
+    await c.page.goto(`/signin?next=${next}`);
+    await c.page.getByLabel('Email').fill(demo('hannah'));
+    await c.page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+    await c.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await c.page.waitForURL((u) => u.pathname + u.search === want);
+    assert.equal(new URL(c.page.url()).origin, origin, `next=${next} stays on the site`);
+    clean(c);
+  }
+});
+
+test('the sign-up form rates the password as it is typed, and the server refuses what it calls weak', async () => {
+  const c = await open();
+  await c.page.goto('/signup');
+  await c.page.getByLabel('Your name').fill('Giulia Tester');
+  await c.page.getByLabel('Email').fill(`giulia.tester.${stamp}@example.com`);
+  const pw = c.page.getByLabel('Password', { exact: true });
+  const meter = c.page.locator('[data-field="password"] .strength');
+  await pw.fill('GiuliaTester2024');
+  await c.page.locator('[data-field="password"] .strength[data-weak="true"]').waitFor();
+  assert.match(await meter.locator('.strength-label').textContent(), /^Strength: (Very easy|Easy) to guess$/);
+  const why = (await meter.locator('.strength-why').textContent()).trim();
+  assert.match(why, /^This password is too easy to guess: it contains your name or email/);
+  await c.page.getByLabel('Repeat the password').fill('GiuliaTester2024');
+  await c.page.getByRole('button', { name: 'Create my account' }).click();
+  const error = c.page.locator('[data-field="password"] .field-error');
+  await error.filter({ hasText: 'too easy to guess' }).waitFor();
+  assert.equal((await error.textContent()).trim(), why, 'the server says what the meter said');
+
+  await pw.fill('a walk along the river at dawn');
+  await meter.locator('.strength-label').filter({ hasText: 'Strength: Strong' }).waitFor();
+  assert.equal((await meter.locator('.strength-why').textContent()).trim(), '');
+  c.problems.splice(0, c.problems.length, ...c.problems.filter((p) => !/status of 400/.test(p))); // the refused sign-up
+  clean(c);
+});
+
+test('a person proves their mobile number and connects Telegram on the account page', async () => {
+  const c = await open({ auth: await authFor(server.url, demo('sofia')) });
+  await c.page.goto('/settings');
+  await c.page.getByLabel('Mobile number').fill('+393331112233');
+  await c.page.getByRole('button', { name: 'Save profile' }).click();
+  const phone = c.page.locator('#phone-proof');
+  await phone.getByText('Not confirmed yet').waitFor();
+  await phone.getByRole('button', { name: 'Send a code by SMS' }).click();
+  await phone.getByText('We sent a code by SMS to +393331112233.').waitFor();
+  const sms = standIns.sms.at(-1);
+  assert.equal(sms.To, '+393331112233');
+  const code = /\b(\d{6})\b/.exec(sms.Body)[1];
+  await phone.getByLabel('Code').fill(code);
+  await phone.getByRole('button', { name: 'Confirm the number' }).click();
+  await phone.getByText('Confirmed: SMS and WhatsApp messages go to this number.').waitFor();
+
+  const tg = c.page.locator('#telegram-proof');
+  await tg.getByRole('button', { name: 'Connect Telegram' }).click();
+  const url = await tg.getByRole('link', { name: 'Open @TutorbaseE2EBot in Telegram' }).getAttribute('href');
+  const token = /^https:\/\/t\.me\/TutorbaseE2EBot\?start=([A-Za-z0-9]+)$/.exec(url)[1];
+  await tg.getByRole('button', { name: 'I pressed Start' }).click();
+  await tg.getByText('Not yet: press Start').waitFor();
+  standIns.telegram.write(424242, `/start ${token}`); // Sofia presses Start in Telegram
+  await tg.getByRole('button', { name: 'I pressed Start' }).click();
+  await tg.getByText('Telegram is connected.').waitFor();
+  assert.equal(String(standIns.telegram.sent.at(-1).chat_id), '424242', 'the bot confirms in the chat');
+  await c.page.reload();
+  await c.page.locator('#phone-proof').getByText('Confirmed').waitFor();
+  await c.page.locator('#telegram-proof').getByText('Telegram is connected.').waitFor();
+  clean(c);
 });
 
 test('every string of the web app has an Italian translation', async () => {

@@ -22,12 +22,24 @@ async function prepare(base) {
   const tutors = await api(base, '/api/search/tutors');
   const giulia = tutors.items.find((x) => x.name === 'Giulia Rossi');
   const slots = await nextWeekSlot(base, giulia.id, luca.token);
-  await api(base, '/api/collections/bookings/records', { method: 'POST', token: luca.token, body: { tutor: giulia.id, start: slots[0].start, end: slots[0].end } });
-  const b = await api(base, '/api/collections/bookings/records', { method: 'POST', token: luca.token, body: { tutor: giulia.id, start: slots[4].start, end: slots[4].end } });
-  await api(base, `/api/bookings/${b.id}/cancel`, { method: 'POST', token: luca.token, body: { reason: 'Exam moved' } });
+  // Luca already owes the demo's lessons next week (the school's cap of
+  // unpaid lessons): he books these two with the package he buys
   const pkgs = await api(base, `/api/search/packages?tutor=${giulia.id}`);
   const co = await api(base, '/api/purchases/checkout', { method: 'POST', token: luca.token, body: { package: pkgs.items[0].id } });
   await api(base, `/api/purchases/${co.purchase.id}/mark-paid`, { method: 'POST', token: admin.token, body: { method: 'transfer', reference: 'CRO 0042' } });
+  const purchase = co.purchase.id;
+  // the first free slot from index `from` that fits Luca's own lessons too
+  const book = async (from) => {
+    for (const slot of slots.slice(from)) {
+      try {
+        return await api(base, '/api/collections/bookings/records', { method: 'POST', token: luca.token, body: { tutor: giulia.id, start: slot.start, end: slot.end, purchase } });
+      } catch (e) { if (!/: 409 /.test(e.message)) throw e; }
+    }
+    throw new Error('no slot of Giulia fits Luca next week');
+  };
+  await book(0);
+  const b = await book(4);
+  await api(base, `/api/bookings/${b.id}/cancel`, { method: 'POST', token: luca.token, body: { reason: 'Exam moved' } });
   await api(base, '/api/collections/users/records', { method: 'POST', body: {
     name: 'Paola Neri', email: 'paola.neri@example.com', password: 'a walk along the river at dawn', passwordConfirm: 'a walk along the river at dawn', role: 'tutor', timezone: 'Europe/Rome',
   } });

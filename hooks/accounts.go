@@ -44,6 +44,12 @@ func registerAccounts(app core.App, cfg config.Config) {
 				"role": validation.NewError("forbidden_role", "You can sign up as a student or a tutor."),
 			})
 		}
+		// messages (a refused password first) speak the browser's language
+		if e.Record.GetString("locale") == "" {
+			if l := preferredLang(e.Request.Header.Get("Accept-Language")); l != "" {
+				e.Record.Set("locale", l)
+			}
+		}
 		return e.Next()
 	})
 
@@ -94,11 +100,13 @@ func registerAccounts(app core.App, cfg config.Config) {
 		if err := validateNotify(e.Record.Get("notify")); err != nil {
 			errs["notify"] = err
 		}
-		if err := checkNewPassword(e.Record); err != nil {
+		if err := checkNewPassword(e.App, e.Record); err != nil {
 			errs["password"] = err
 		}
 		return mergeErrors(e.Next(), errs)
 	})
+
+	registerEmailChange(app)
 
 	// Email links go to the web app; its URL comes from TB_APP_URL. Tests
 	// register on an app that is already bootstrapped.
@@ -146,18 +154,23 @@ func mergeErrors(err error, ours validation.Errors) error {
 	return ours
 }
 
-// checkNewPassword applies the password policy to a password being set
-// (whatever the path: sign-up, update, reset, dashboard, code) and prehashes
-// one longer than bcrypt takes.
-func checkNewPassword(r *core.Record) error {
+// checkNewPassword applies the password policy and the strength estimate
+// to a password being set (whatever the path: sign-up, update, reset,
+// dashboard, code), answering in the account's language, and prehashes one
+// longer than bcrypt takes.
+func checkNewPassword(app core.App, r *core.Record) error {
 	pw := r.GetString("password") // the plain value, until the record is saved
 	if pw == "" {
 		return nil
 	}
 	mfa := r.GetString("role") == RoleAdmin // admins always sign in with a second factor
+	err := password.DefaultPolicy().Check(pw, r.Email(), mfa)
+	if err == nil {
+		err = password.CheckStrength(pw, passwordContext(app, r.GetString("name"), r.Email()))
+	}
 	var perr *password.Error
-	if err := password.DefaultPolicy().Check(pw, r.Email(), mfa); errors.As(err, &perr) {
-		return validation.NewError("password_"+perr.Code, perr.Message)
+	if errors.As(err, &perr) {
+		return validation.NewError("password_"+perr.Code, perr.Text(r.GetString("locale")))
 	}
 	if hashed := password.Prehash(pw); hashed != pw {
 		r.SetPassword(hashed)
@@ -180,7 +193,7 @@ func applyUserDefaults(app core.App, r *core.Record) error {
 	if r.GetString("locale") == "" {
 		r.Set("locale", school.Locale)
 	}
-	if strings.TrimSpace(r.GetString("name")) == "" {
+	if r.GetString("name") == "" { // one sent blank is refused (oneLineFields)
 		if addr, err := mail.ParseAddress(r.Email()); err == nil {
 			r.Set("name", strings.SplitN(addr.Address, "@", 2)[0])
 		}

@@ -99,7 +99,7 @@ func TestSignUp(t *testing.T) {
 			Method:          http.MethodPost,
 			URL:             "/api/collections/users/records",
 			Headers:         cast.Auth(hookstest.Admin),
-			Body:            signUp(`{"email":"admin2@test.localhost","password":"shortish-8","passwordConfirm":"shortish-8","role":"admin"}`),
+			Body:            signUp(`{"email":"admin2@test.localhost","password":"v7#Qk2!mZ","passwordConfirm":"v7#Qk2!mZ","role":"admin"}`),
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"role":"admin"`},
 		},

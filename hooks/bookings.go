@@ -29,7 +29,7 @@ const JitsiBase = "https://meet.jit.si/"
 // refused (student: only staff may choose it).
 var bookingServerFields = []string{
 	"tutor_user", "tutor_name", "student_name", "status", "price", "currency", "meeting_url",
-	"cancelled_by", "cancel_reason", "cancelled_at", "late_cancel", "rescheduled_from", "series", "payment_status",
+	"cancelled_by", "cancel_reason", "cancelled_at", "late_cancel", "rescheduled_from", "series", "payment_status", "pay_by",
 }
 
 // bookingNoteFields are what a direct record update may change.
@@ -81,6 +81,9 @@ func bookingCreateRequest(e *core.RecordRequestEvent) error {
 	if len(errs) > 0 {
 		return apis.NewBadRequestError("Failed to create record.", errs)
 	}
+	if err := requireVerifiedEmail(e.RequestEvent, "student"); err != nil {
+		return err
+	}
 	// the model hook owes the other party a notification, in its transaction
 	e.Record.SetRaw(notifyAsKey, actorId(e.RequestEvent))
 	return e.Next()
@@ -131,6 +134,11 @@ func bookingCreate(e *core.RecordEvent) error {
 				return err
 			}
 		}
+		if !isImported(e.Context) {
+			if err := checkUnpaidCap(tx, b, p.school, now); err != nil {
+				return err
+			}
+		}
 		if notifies {
 			var err error
 			created, err = RecordChange(tx, b, nil, EventBookingCreated, actor)
@@ -159,6 +167,7 @@ func overlapError(err error) error {
 // prepared is a booking that passed the checks that need no lock.
 type prepared struct {
 	tutor    *tutorInfo
+	school   *School
 	deferred error // notice or advance: reported only if no overlap is found
 }
 
@@ -198,10 +207,11 @@ func prepareBooking(app core.App, b *core.Record, now time.Time, opts bookingOpt
 		}
 	}
 	fillBooking(b, t, student.Name, purchase, school, opts)
-	p := &prepared{tutor: t}
+	p := &prepared{tutor: t, school: school}
 	if imported {
 		return p, nil
 	}
+	setPayBy(app, b, school, now)
 	if !t.bookable() {
 		return nil, ruleError(http.StatusBadRequest, "tutor", CodeTutorUnavailable, "This tutor is not taking bookings.")
 	}

@@ -19,6 +19,7 @@ func TestCachesFollowWrites(t *testing.T) {
 	hookstest.NoRateLimits(app)
 	srv := hookstest.Serve(t, app)
 	allDay(t, app, hookstest.Tutor2)
+	noUnpaidCap(t, app) // the student books more unpaid lessons than the default cap
 	subject := cast.IDs["subject"]
 	book := func(days, hour int) hookstest.Response {
 		start, end := romeSlot(days, hour, 0, 60)

@@ -37,8 +37,9 @@ var outboxChannels = []string{notify.ChannelEmail, notify.ChannelSMS, notify.Cha
 
 // queueDeliveries writes, in tx, one delivery per channel u wants for
 // notification n. A channel that is not configured on this server is off:
-// no delivery. A channel the user wants but has no address for (no phone,
-// no Telegram chat) gets a skipped delivery, so staff can see why.
+// no delivery. A channel the user wants but has no proven address for (no
+// confirmed phone, no connected Telegram chat) gets a skipped delivery, so
+// staff can see why.
 func queueDeliveries(tx core.App, u *contact, n *core.Record, loc *time.Location, now time.Time) error {
 	prefs, err := notify.ParsePrefs([]byte(u.Notify))
 	if err != nil {
@@ -57,12 +58,15 @@ func queueDeliveries(tx core.App, u *contact, n *core.Record, loc *time.Location
 		d := core.NewRecord(col)
 		d.Load(map[string]any{"notification": n.Id, "user": u.Id, "channel": ch, "status": DeliveryQueued,
 			"next_attempt": quiet.Deliver(now, loc)})
-		switch addr := address(u, ch); addr {
-		case "":
+		switch addr := address(u, ch); {
+		case addr != "":
+			d.Set("recipient", addr)
+		case u.Phone != "" && (ch == notify.ChannelSMS || ch == notify.ChannelWhatsApp):
+			d.Set("status", DeliverySkipped)
+			d.Set("last_error", "the phone number is not confirmed")
+		default:
 			d.Set("status", DeliverySkipped)
 			d.Set("last_error", "no "+ch+" address on the account")
-		default:
-			d.Set("recipient", addr)
 		}
 		if err := tx.SaveNoValidate(d); err != nil { // built here, valid by construction
 			return err
@@ -85,11 +89,16 @@ func channelOn(svc *payments, ch string) bool {
 	return true
 }
 
+// address is where channel ch reaches u: only a proven phone number or
+// chat is an address.
 func address(u *contact, ch string) string {
 	switch ch {
 	case notify.ChannelEmail:
 		return u.Email
 	case notify.ChannelSMS, notify.ChannelWhatsApp:
+		if !u.PhoneOK {
+			return ""
+		}
 		return u.Phone
 	case notify.ChannelTelegram:
 		return u.Telegram

@@ -180,7 +180,8 @@ func TestSMSWhatsAppTelegram(t *testing.T) {
 	u, err := app.FindRecordById("users", cast.Users[hookstest.Student])
 	require.NoError(t, err)
 	u.Set("phone", "+393331234567")
-	u.Set("telegram_chat_id", "987654")
+	u.Set("phone_verified", true)       // proven (see TestContactProof)
+	u.Set("telegram_chat_id", "987654") // connected by the bot
 	u.Set("notify", map[string]any{"booking_confirmed": map[string]bool{"sms": true, "whatsapp": true, "telegram": true, "email": false}})
 	require.NoError(t, app.Save(u))
 

@@ -19,7 +19,7 @@ type fieldGuard struct {
 }
 
 var fieldGuards = map[string]fieldGuard{
-	"users":        {server: []string{"calendar_token"}},
+	"users":        {server: []string{"calendar_token", "phone_verified", "telegram_chat_id"}},
 	"tutors":       {server: []string{"name", "timezone", "rating_avg", "rating_count"}, staff: []string{"verified", "status", "stripe_account"}, immutable: []string{"user"}},
 	"students":     {immutable: []string{"user"}},
 	"availability": {server: []string{"tutor_user"}, immutable: []string{"tutor"}},

@@ -16,9 +16,11 @@ import (
 // Register binds every Tutorbase hook and route to app.
 func Register(app core.App, cfg config.Config) error {
 	registerSchool(app)
+	registerText(app)
 	registerStaff(app)
 	registerNotifier(app)
 	registerAccounts(app, cfg)
+	registerContacts(app)
 	registerLockout(app)
 	registerProfiles(app)
 	registerAvailability(app)
@@ -34,6 +36,7 @@ func Register(app core.App, cfg config.Config) error {
 	registerCaches(app)
 	registerStaffRealtime(app)
 	registerReviews(app)
+	registerMaterials(app)
 	registerReports(app)
 	registerDeliveries(app)
 	registerMetrics(app, cfg)

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"database/sql"
 	"errors"
 	"net/http"
 	"strings"
@@ -12,7 +13,6 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
-	"github.com/pocketbase/pocketbase/tools/types"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -30,6 +30,12 @@ var dummyHash = func() []byte {
 // answered exactly like a wrong password. OTP sign-in and password reset do
 // not pass through here, so they keep working during a lock; any successful
 // sign-in or password reset clears the count.
+//
+// Each attempt is counted as a failure before its password is checked, in
+// one transaction with the check of the lock (reserveAttempt), and a
+// success takes the count back: parallel guesses cannot all read "no
+// failures yet" while bcrypt runs, so the attempt after the tenth is
+// refused however the first ten arrived.
 func registerLockout(app core.App) {
 	policy := password.DefaultLockout()
 
@@ -37,14 +43,13 @@ func registerLockout(app core.App) {
 		identity := lockoutIdentity(e.Collection.Name, e.Identity)
 		now := time.Now()
 		e.Password = password.Prehash(e.Password)
-		state, err := loadLockState(e.App, identity)
+		until, started, err := reserveAttempt(e.App, policy, identity, now)
 		if err != nil {
 			return err
 		}
-
-		if policy.Locked(state, now) {
+		if !until.IsZero() {
 			_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(e.Password))
-			auditAuth(e.App, e.RequestEvent, "auth.locked", e.Record, e.Identity, map[string]any{"locked_until": state.LockedUntil})
+			auditAuth(e.App, e.RequestEvent, "auth.locked", e.Record, e.Identity, map[string]any{"locked_until": until})
 			return failedAuth(e.RequestEvent)
 		}
 		if e.Record == nil {
@@ -53,19 +58,12 @@ func registerLockout(app core.App) {
 
 		err = e.Next()
 		if err == nil || errors.Is(err, apis.ErrMFA) {
-			if state != (password.State{}) {
-				return errors.Join(err, clearLockState(e.App, identity))
-			}
-			return err
+			return errors.Join(err, clearLockState(e.App, identity))
 		}
 		var apiErr *router.ApiError
 		if errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest {
-			locked, ferr := recordFailure(e.App, policy, identity, now)
-			if ferr != nil {
-				e.App.Logger().Error("failed to record a failed sign-in", "error", ferr)
-			}
 			auditAuth(e.App, e.RequestEvent, "auth.failed", e.Record, e.Identity, map[string]any{"method": "password"})
-			if locked {
+			if started {
 				auditAuth(e.App, e.RequestEvent, "auth.lockout", e.Record, e.Identity, nil)
 			}
 		}
@@ -107,43 +105,38 @@ func lockoutIdentity(collection, identity string) string {
 	return id
 }
 
-func loadLockState(app core.App, identity string) (password.State, error) {
-	var row struct {
-		Failures    int            `db:"failures"`
-		Level       int            `db:"level"`
-		LockedUntil types.DateTime `db:"locked_until"`
-	}
-	err := app.DB().Select("failures", "level", "locked_until").From("login_attempts").
-		Where(dbx.HashExp{"identity": identity}).Limit(1).One(&row)
-	if err != nil {
-		return password.State{}, nil // no row: no failures so far
-	}
-	return password.State{Failures: row.Failures, Level: row.Level, LockedUntil: row.LockedUntil.Time()}, nil
-}
-
-// recordFailure counts one failed sign-in atomically and reports whether it
-// started a lock.
-func recordFailure(app core.App, policy password.Lockout, identity string, now time.Time) (bool, error) {
-	var locked bool
-	err := app.RunInTransaction(func(tx core.App) error {
+// reserveAttempt counts one sign-in attempt of identity as a failure, in
+// advance, unless the identity is locked: then it changes nothing and
+// returns when the lock ends. The lock is read and the count written in one
+// write transaction, so concurrent attempts are counted one after another.
+// started reports that this attempt starts a lock (it is the tenth: its
+// password is still checked, and a success clears the lock).
+func reserveAttempt(app core.App, policy password.Lockout, identity string, now time.Time) (lockedUntil time.Time, started bool, err error) {
+	err = app.RunInTransaction(func(tx core.App) error {
 		r, err := tx.FindFirstRecordByData("login_attempts", "identity", identity)
-		if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
 			c, cerr := tx.FindCachedCollectionByNameOrId("login_attempts")
 			if cerr != nil {
 				return cerr
 			}
 			r = core.NewRecord(c)
 			r.Set("identity", identity)
+		} else if err != nil {
+			return err
 		}
 		state := password.State{Failures: r.GetInt("failures"), Level: r.GetInt("level"), LockedUntil: r.GetDateTime("locked_until").Time()}
-		state, locked = policy.Fail(state, now)
+		if policy.Locked(state, now) {
+			lockedUntil = state.LockedUntil
+			return nil
+		}
+		state, started = policy.Fail(state, now)
 		r.Set("failures", state.Failures)
 		r.Set("level", state.Level)
 		r.Set("locked_until", state.LockedUntil)
 		r.Set("last_failure", now)
 		return tx.Save(r)
 	})
-	return locked, err
+	return lockedUntil, started, err
 }
 
 func clearLockState(app core.App, identity string) error {

@@ -115,13 +115,14 @@ type contact struct {
 	QuietStart string `db:"quiet_start"`
 	QuietEnd   string `db:"quiet_end"`
 	Phone      string `db:"phone"`
-	Telegram   string `db:"telegram_chat_id"`
+	PhoneOK    bool   `db:"phone_verified"`   // SMS and WhatsApp go only to a proven number
+	Telegram   string `db:"telegram_chat_id"` // set only by the school's bot (hooks/contacts.go)
 }
 
 func loadContact(app core.App, id string) (*contact, error) {
 	var c contact
 	err := app.DB().Select("id", "name", "email", "locale", "timezone", "COALESCE(notify, '') AS notify", "quiet_start", "quiet_end",
-		"phone", "telegram_chat_id").From("users").Where(dbx.HashExp{"id": id}).Limit(1).One(&c)
+		"phone", "phone_verified", "telegram_chat_id").From("users").Where(dbx.HashExp{"id": id}).Limit(1).One(&c)
 	return &c, err
 }
 

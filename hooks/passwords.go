@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"io"
@@ -63,7 +64,7 @@ func rewritePasswords(e *core.RequestEvent, direct bool) error {
 		body := raw
 		if len(raw) > 0 && bytes.Contains(raw, []byte("assword")) {
 			if direct {
-				body, err = rewriteJSONObject(e.App, path(e), raw)
+				body, err = rewriteJSONObject(e.App, path(e), raw, e.Request.Header.Get("Accept-Language"))
 			} else {
 				body, err = rewriteBatch(e, raw)
 			}
@@ -82,10 +83,10 @@ func rewritePasswords(e *core.RequestEvent, direct bool) error {
 		} else if err := e.Request.ParseForm(); err != nil {
 			return nil
 		}
-		email := userEmail(e.App, path(e), e.Request.FormValue)
+		owner := ownerOf(e.App, path(e), e.Request.FormValue, e.Request.Header.Get("Accept-Language"))
 		for _, k := range passwordKeys {
 			for i, v := range e.Request.Form[k] {
-				pw, err := checkLongPassword(k, v, email)
+				pw, err := checkLongPassword(k, v, owner)
 				if err != nil {
 					return err
 				}
@@ -106,19 +107,19 @@ func path(e *core.RequestEvent) string { return e.Request.URL.Path }
 
 // rewriteJSONObject prehashes the password fields of one JSON object body
 // sent to urlPath.
-func rewriteJSONObject(app core.App, urlPath string, raw []byte) ([]byte, error) {
+func rewriteJSONObject(app core.App, urlPath string, raw []byte, acceptLang string) ([]byte, error) {
 	var obj map[string]any
 	if err := json.Unmarshal(raw, &obj); err != nil {
 		return raw, nil // not an object: PocketBase answers it
 	}
-	email := userEmail(app, urlPath, func(k string) string { return cast.ToString(obj[k]) })
+	owner := ownerOf(app, urlPath, func(k string) string { return cast.ToString(obj[k]) }, acceptLang)
 	changed := false
 	for _, k := range passwordKeys {
 		v, ok := obj[k].(string)
 		if !ok {
 			continue
 		}
-		pw, err := checkLongPassword(k, v, email)
+		pw, err := checkLongPassword(k, v, owner)
 		if err != nil {
 			return nil, err
 		}
@@ -150,7 +151,7 @@ func rewriteBatch(e *core.RequestEvent, raw []byte) ([]byte, error) {
 			continue
 		}
 		b, _ := json.Marshal(body)
-		out, err := rewriteJSONObject(e.App, url, b)
+		out, err := rewriteJSONObject(e.App, url, b, e.Request.Header.Get("Accept-Language"))
 		if err != nil {
 			return nil, err
 		}
@@ -165,18 +166,27 @@ func rewriteBatch(e *core.RequestEvent, raw []byte) ([]byte, error) {
 }
 
 // checkLongPassword applies what the policy can only see in a password's
-// raw form and returns what PocketBase should receive.
-func checkLongPassword(key, pw, email string) (string, error) {
+// raw form (its length, the email inside it, its strength) and returns what
+// PocketBase should receive. A new password sent already in the prehashed
+// form is refused: it would skip those checks.
+func checkLongPassword(key, pw string, o passwordOwner) (string, error) {
+	if key == "password" && password.IsPrehashed(pw) {
+		return "", passwordError("password_invalid", "Choose another password.")
+	}
 	if len(pw) <= password.BcryptLimit {
 		return pw, nil
 	}
 	if key == "password" {
 		if utf8.RuneCountInString(pw) > password.DefaultPolicy().MaxLength {
-			return "", passwordError("password_too_long", "Use at most 128 characters.")
+			return "", passwordError("password_too_long", (&password.Error{Code: password.CodeTooLong, Limit: password.DefaultPolicy().MaxLength}).Text(o.lang))
 		}
 		var perr *password.Error
-		if err := password.DefaultPolicy().Check(pw, email, false); errors.As(err, &perr) && perr.Code == password.CodeContainsEmail {
-			return "", passwordError("password_"+perr.Code, perr.Message)
+		err := password.DefaultPolicy().Check(pw, o.email, false)
+		if err == nil || !errors.As(err, &perr) || perr.Code != password.CodeContainsEmail {
+			err = password.CheckStrength(pw, o.context)
+		}
+		if errors.As(err, &perr) {
+			return "", passwordError("password_"+perr.Code, perr.Text(o.lang))
 		}
 	}
 	return password.Prehash(pw), nil
@@ -186,22 +196,56 @@ func passwordError(code, msg string) error {
 	return apis.NewBadRequestError("Failed to save the password.", validation.Errors{"password": validation.NewError(code, msg)})
 }
 
-// userEmail finds the email of the account whose password a request to
-// urlPath sets: from the submitted data (sign-up), the record being updated,
-// or the password reset token.
-func userEmail(app core.App, urlPath string, get func(string) string) string {
-	if v := get("email"); v != "" {
-		return v
-	}
+// passwordOwner is what the checks of a new password know of its account.
+type passwordOwner struct {
+	email, lang string
+	context     password.Context
+}
+
+// ownerOf finds the account whose password a request to urlPath sets: from
+// the submitted data (sign-up), the record being updated, or the password
+// reset token. acceptLang is the request's Accept-Language header.
+func ownerOf(app core.App, urlPath string, get func(string) string, acceptLang string) passwordOwner {
 	urlPath, _, _ = strings.Cut(urlPath, "?")
+	var r *core.Record
 	if id := strings.TrimPrefix(urlPath, "/api/collections/users/records/"); id != urlPath && id != "" {
-		if r, err := app.FindRecordById("users", id); err == nil {
-			return r.Email()
+		r, _ = app.FindRecordById("users", id)
+	} else if strings.HasSuffix(urlPath, "/confirm-password-reset") {
+		if claims, err := security.ParseUnverifiedJWT(get("token")); err == nil {
+			r, _ = app.FindAuthRecordByEmail("users", cast.ToString(claims[core.TokenClaimEmail]))
 		}
 	}
-	if strings.HasSuffix(urlPath, "/confirm-password-reset") {
-		if claims, err := security.ParseUnverifiedJWT(get("token")); err == nil {
-			return cast.ToString(claims[core.TokenClaimEmail])
+	o := passwordOwner{email: get("email"), lang: get("locale")}
+	name := get("name")
+	if r != nil {
+		o.email = cmp.Or(o.email, r.Email())
+		o.lang = cmp.Or(o.lang, r.GetString("locale"))
+		name = cmp.Or(name, r.GetString("name"))
+	}
+	o.lang = cmp.Or(o.lang, preferredLang(acceptLang))
+	o.context = passwordContext(app, name, o.email)
+	return o
+}
+
+// passwordContext is what an attacker knows of an account: its name, its
+// email and the school's name.
+func passwordContext(app core.App, name, email string) password.Context {
+	school := ""
+	if s, err := LoadSchool(app); err == nil {
+		school = s.Name
+	}
+	return password.NewContext(name, email, school)
+}
+
+// preferredLang is the first of Tutorbase's languages (it, en) that an
+// Accept-Language header names, in the order it gives them (q-values
+// aside: browsers send them in order), or "" when it names neither.
+func preferredLang(header string) string {
+	for _, part := range strings.Split(header, ",") {
+		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+		primary, _, _ := strings.Cut(strings.ToLower(tag), "-")
+		if primary == password.LangItalian || primary == password.LangEnglish {
+			return primary
 		}
 	}
 	return ""

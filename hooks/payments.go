@@ -78,6 +78,9 @@ func checkoutRoute(e *core.RequestEvent) error {
 	if (in.Package == "") == (in.Booking == "") {
 		return ruleError(http.StatusBadRequest, "package", "validation_required", "Choose a package, or the lesson to pay for.")
 	}
+	if err := requireVerifiedEmail(e, map[bool]string{true: "package", false: "booking"}[in.Package != ""]); err != nil {
+		return err
+	}
 	var (
 		target, pay *core.Record
 		err         error

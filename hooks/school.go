@@ -34,6 +34,9 @@ type School struct {
 	PendingExpiry           time.Duration
 	LowCreditThreshold      int
 	RetentionDays           int
+	MaxUnpaidLessons        int           // upcoming unpaid lessons a student may hold; 0 = no cap
+	UnpaidPayWindow         time.Duration // how long after booking an unpaid lesson must be paid; 0 = no deadline
+	RequireVerifiedEmail    bool          // a student books and pays only with a confirmed email
 }
 
 const schoolStoreKey = "tutorbase.school"
@@ -90,6 +93,9 @@ func schoolFromRecord(app core.App, r *core.Record) (*School, error) {
 		PendingExpiry:           time.Duration(r.GetInt("pending_expiry_hours")) * time.Hour,
 		LowCreditThreshold:      r.GetInt("low_credit_threshold"),
 		RetentionDays:           r.GetInt("retention_days"),
+		MaxUnpaidLessons:        r.GetInt("max_unpaid_lessons"),
+		UnpaidPayWindow:         time.Duration(r.GetInt("unpaid_pay_hours")) * time.Hour,
+		RequireVerifiedEmail:    r.GetBool("require_verified_email"),
 	}
 	offsets, err := reminderOffsets(r.Get("reminder_offsets"))
 	if err != nil {

@@ -91,6 +91,9 @@ func seriesStudent(e *core.RequestEvent, asked string) (string, error) {
 	if asked != "" && asked != e.Auth.Id {
 		return "", ruleError(http.StatusBadRequest, "student", "server_owned", "You can only book lessons for yourself.")
 	}
+	if err := requireVerifiedEmail(e, "student"); err != nil {
+		return "", err
+	}
 	return e.Auth.Id, nil
 }
 

@@ -18,6 +18,7 @@ func TestSeries(t *testing.T) {
 		app := cast.Clone(t)
 		defer app.Cleanup()
 		setTutor(hookstest.Tutor2, map[string]any{"max_advance_days": 0})(t, app, nil)
+		noUnpaidCap(t, app) // four unpaid lessons: a school that invoices monthly
 		srv := hookstest.Serve(t, app)
 		// Monday 15 March 2027, 10:00 in Rome (09:00Z); DST starts on 28 March
 		res := hookstest.Call(t, srv, http.MethodPost, "/api/series", cast.Tokens[hookstest.Student], map[string]any{

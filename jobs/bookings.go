@@ -26,9 +26,24 @@ func CompleteEnded(app core.App, now time.Time) error {
 }
 
 // ExpirePending cancels requests the tutor never answered: those whose
-// start has come, and those older than the school's pending_expiry_hours.
-// Both parties are told.
+// start has come, and those older than the school's pending_expiry_hours;
+// and lessons still unpaid at their pay_by (reason "unpaid", the slot
+// freed). Both parties are told.
 func ExpirePending(app core.App, now time.Time) error {
+	if err := expireRequests(app, now); err != nil {
+		return err
+	}
+	return eachBooking(app, "payment_status = 'unpaid' && (status = 'pending' || status = 'confirmed') && pay_by != '' && pay_by <= {:now}", now,
+		func(b *core.Record) error {
+			ev, err := hooks.CancelOverdue(app, b, now)
+			if err == nil && ev != nil {
+				hooks.WriteChanges(app, ev)
+			}
+			return err
+		})
+}
+
+func expireRequests(app core.App, now time.Time) error {
 	school, err := hooks.LoadSchool(app)
 	if err != nil {
 		return err

@@ -48,6 +48,7 @@ func All(cfg config.Config) []Job {
 	return []Job{
 		{ID: "tutorbase_deliveries", Schedule: "* * * * *", Run: hooks.DispatchDeliveries},
 		{ID: "tutorbase_notifications_owed", Schedule: "* * * * *", Run: WriteOwedNotifications},
+		{ID: "tutorbase_telegram_updates", Schedule: "* * * * *", Run: hooks.PollTelegram},
 		{ID: "tutorbase_reminders", Schedule: "* * * * *", Run: SendReminders},
 		{ID: "tutorbase_complete_lessons", Schedule: "*/5 * * * *", Run: CompleteEnded},
 		{ID: "tutorbase_expire_pending", Schedule: "*/5 * * * *", Run: ExpirePending},

@@ -74,12 +74,13 @@ var RuleSets = map[string]RuleSet{
 	"refunds":        {tmpl(RuleRefundsView), tmpl(RuleRefundsView), nil, nil, nil, nil},
 	"credit_ledger":  {tmpl(RuleLedgerView), tmpl(RuleLedgerView), nil, nil, nil, nil},
 	"reviews":        {tmpl(RuleReviewsView), tmpl(RuleReviewsView), tmpl(RuleReviewsCreate), tmpl(RuleReviewsUpdate), tmpl(RuleReviewsDelete), nil},
-	"materials":      {tmpl(RuleMaterialsView), tmpl(RuleMaterialsView), tmpl(RuleMaterialsCreate), tmpl(RuleMaterialsWrite), tmpl(RuleMaterialsWrite), nil},
+	"materials":      {tmpl(RuleMaterialsView), tmpl(RuleMaterialsView), tmpl(RuleMaterialsCreate), tmpl(RuleMaterialsUpdate), tmpl(RuleMaterialsWrite), nil},
 	"notifications":  {tmpl(RuleNotificationsView), tmpl(RuleNotificationsView), nil, tmpl(RuleNotificationsWrite), tmpl(RuleNotificationsWrite), nil},
 	"deliveries":     {tmpl(RuleDeliveriesView), tmpl(RuleDeliveriesView), nil, nil, nil, nil},
 	"audit_log":      {tmpl(RuleAuditView), tmpl(RuleAuditView), nil, nil, nil, nil},
 	"stripe_events":  {},
 	"login_attempts": {},
+	"contact_proofs": {},
 }
 
 // Public reads a rule that lets anyone, signed in or not, pass.
@@ -191,10 +192,13 @@ const (
 )
 
 // Rules of lesson materials: the owner, whom they are shared with, staff.
+// A tutor links a material only to a lesson they teach (staff to any); the
+// hooks also keep shared_with to the tutor's own students.
 const (
 	RuleMaterialsView   = "owner = @request.auth.id || shared_with.id ?= @request.auth.id || " + isAdmin
-	RuleMaterialsCreate = "(" + isTutor + " || " + isAdmin + ") && owner = @request.auth.id"
-	RuleMaterialsWrite  = "owner = @request.auth.id || " + isAdmin
+	RuleMaterialsCreate = "(" + isTutor + " || " + isAdmin + ") && owner = @request.auth.id && (booking = '' || booking.tutor_user = @request.auth.id || " + isAdmin + ")"
+	RuleMaterialsUpdate = "(owner = @request.auth.id && (@request.body.booking:isset = false || @request.body.booking = '' || @request.body.booking.tutor_user = @request.auth.id)) || " + isAdmin
+	RuleMaterialsWrite  = "owner = @request.auth.id || " + isAdmin // delete (and update, before RuleMaterialsUpdate)
 )
 
 // Rules of in-app notifications: private to their user.

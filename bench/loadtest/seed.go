@@ -8,6 +8,7 @@ import (
 
 	"tutorbase/hooks"
 	"tutorbase/internal/config"
+	"tutorbase/migrations"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -207,6 +208,17 @@ func seedTutorbase(dir string, o options, bookings int) (*fixture, seedInfo, err
 	pw := &passwordHasher{}
 
 	err := app.RunInTransaction(func(tx core.App) error {
+		// the load books lessons without paying for them, as a school that
+		// invoices monthly does: no cap on unpaid lessons, no pay deadline
+		school, err := tx.FindRecordById("school", migrations.SchoolId)
+		if err != nil {
+			return err
+		}
+		school.Set("max_unpaid_lessons", 0)
+		school.Set("unpaid_pay_hours", 0)
+		if err := tx.Save(school); err != nil {
+			return fmt.Errorf("school: %w", err)
+		}
 		subjects, err := tx.FindCollectionByNameOrId("subjects")
 		if err != nil {
 			return err

@@ -59,6 +59,12 @@ func (r Response) JSON() map[string]any {
 // Call sends one JSON request to srv with an optional auth token.
 func Call(t testing.TB, srv *httptest.Server, method, path, token string, body any) Response {
 	t.Helper()
+	return CallWith(t, srv, method, path, token, body, nil)
+}
+
+// CallWith is Call with extra request headers.
+func CallWith(t testing.TB, srv *httptest.Server, method, path, token string, body any, headers map[string]string) Response {
+	t.Helper()
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -74,6 +80,9 @@ func Call(t testing.TB, srv *httptest.Server, method, path, token string, body a
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", token)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
 	}
 	res, err := srv.Client().Do(req)
 	if err != nil {

@@ -288,7 +288,7 @@ func newView(ev Event, to Recipient, lang string) view {
 		Before:     formatBefore(ev.Offset, lang),
 		JoinURL:    ev.JoinURL,
 		Link:       ev.Link,
-		Reason:     ev.Reason,
+		Reason:     systemReason(ev.Reason, lang),
 		LateCancel: ev.LateCancel,
 		Credits:    ev.Credits,
 		Expires:    formatInstant(ev.ExpiresAt, to.Location, lang),
@@ -338,4 +338,22 @@ func firstNonEmpty(ss ...string) string {
 		}
 	}
 	return ""
+}
+
+// systemReasons are cancel reasons the server writes, in words.
+var systemReasons = map[string]map[string]string{
+	ReasonUnpaid: {"en": "not paid by the deadline", "it": "non pagata entro la scadenza"},
+}
+
+// ReasonUnpaid is the reason of a lesson cancelled because it was not paid
+// by its deadline.
+const ReasonUnpaid = "unpaid"
+
+// systemReason is reason in lang when the server wrote it; a reason a
+// person wrote is kept as written.
+func systemReason(reason, lang string) string {
+	if words, ok := systemReasons[reason][lang]; ok {
+		return words
+	}
+	return reason
 }

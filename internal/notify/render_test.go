@@ -385,3 +385,18 @@ func TestParseTemplatesRejectsBrokenSets(t *testing.T) {
 		})
 	}
 }
+
+func TestRenderSystemReasonInWords(t *testing.T) {
+	rome := mustLoc(t, "Europe/Rome")
+	ev := fullEvent(KindBookingCancelled)
+	ev.Reason = ReasonUnpaid
+	for locale, want := range map[string]string{"en": "Reason: not paid by the deadline", "it": "Motivo: non pagata entro la scadenza"} {
+		got, err := Render(ev, Recipient{Name: "Anna", Locale: locale, Location: rome})
+		if err != nil {
+			t.Fatalf("Render() error = %v", err)
+		}
+		if !strings.Contains(got.Text, want) {
+			t.Errorf("%s: text %q lacks %q", locale, got.Text, want)
+		}
+	}
+}

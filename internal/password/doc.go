@@ -5,7 +5,11 @@
 // password must be long enough (15 code points, or 8 when the account uses
 // a second factor), at most 128 code points, absent from a list of common
 // passwords from real breaches, and free of the account's email local part.
-// Rejections are *Error values whose Message is safe to show a user.
+// On top, Estimate and CheckStrength rate a password with zxcvbn (the Go
+// port of Dropbox's estimator) given what an attacker knows of the account
+// (NewContext: the person's name and email, the school's name, the app's
+// name) and refuse one below MinScore, saying why. Rejections are *Error
+// values whose Message is safe to show a user; Text gives it in Italian.
 //
 // Lockout turns failed sign-ins into temporary locks whose length doubles
 // with each successive lock, so online guessing stays slow without letting

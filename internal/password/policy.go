@@ -1,7 +1,6 @@
 package password
 
 import (
-	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -16,6 +15,8 @@ const (
 	CodeCommon = "common"
 	// CodeContainsEmail means the password contains the account's email local part.
 	CodeContainsEmail = "contains_email"
+	// CodeWeak means the strength estimator rates the password below MinScore.
+	CodeWeak = "weak"
 )
 
 // minEmailLocalRunes is the shortest email local part worth rejecting: a
@@ -24,10 +25,12 @@ const minEmailLocalRunes = 4
 
 // Error is a password rejection fit for a client: Code is machine-readable
 // and Message is a capitalised English sentence that never echoes the
-// password.
+// password; Text gives it in another language.
 type Error struct {
 	Code    string
 	Message string
+	Limit   int      // the length bound broken (too_short, too_long)
+	Reasons []string // why the estimator guesses it (weak)
 }
 
 // Error returns the user-facing message.
@@ -78,34 +81,28 @@ func (p Policy) Check(pw, email string, mfa bool) error {
 	p = p.withDefaults()
 	n := utf8.RuneCountInString(pw)
 	if n > p.MaxLength {
-		return &Error{
-			Code:    CodeTooLong,
-			Message: fmt.Sprintf("Use at most %d characters.", p.MaxLength),
-		}
+		return newError(CodeTooLong, p.MaxLength)
 	}
 	minLen := p.MinLength
 	if mfa {
 		minLen = p.MinLengthMFA
 	}
 	if n < minLen {
-		return &Error{
-			Code:    CodeTooShort,
-			Message: fmt.Sprintf("Use at least %d characters.", minLen),
-		}
+		return newError(CodeTooShort, minLen)
 	}
 	if IsCommon(pw) {
-		return &Error{
-			Code:    CodeCommon,
-			Message: "This password is too common; choose another.",
-		}
+		return newError(CodeCommon, 0)
 	}
 	if containsEmailLocal(pw, email) {
-		return &Error{
-			Code:    CodeContainsEmail,
-			Message: "Don't use your email address in your password.",
-		}
+		return newError(CodeContainsEmail, 0)
 	}
 	return nil
+}
+
+func newError(code string, limit int) *Error {
+	e := &Error{Code: code, Limit: limit}
+	e.Message = e.Text("en")
+	return e
 }
 
 // containsEmailLocal reports whether pw contains the local part of email

@@ -23,3 +23,13 @@ func Prehash(pw string) string {
 	sum := sha256.Sum256([]byte(pw))
 	return "~" + base64.RawURLEncoding.EncodeToString(sum[:])
 }
+
+// IsPrehashed reports whether pw has the form Prehash gives a long
+// password: "~" and 43 base64url characters.
+func IsPrehashed(pw string) bool {
+	if len(pw) != 44 || pw[0] != '~' {
+		return false
+	}
+	_, err := base64.RawURLEncoding.DecodeString(pw[1:])
+	return err == nil
+}

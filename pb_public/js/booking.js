@@ -1,10 +1,11 @@
 // Booking a slot (one-off or a weekly series) and buying a package.
-import { pb, currentUser, role } from './pb.js';
+import { pb, currentUser, role, school } from './pb.js';
 import { h, replace } from './dom.js';
 import { t } from './i18n.js';
 import { viewerZone, timeRange, dateTime, money, parseDate } from './format.js';
 import { openDialog } from './ui.js';
 import { field, errorSummary, showErrors, busy, clearErrors } from './forms.js';
+import { refusalOf, refusalText, translateRefusals, resendConfirmation } from './refusals.js';
 
 /** Paid purchases of the signed-in student for tutor with a credit left for lessons of minutes. */
 export async function usablePurchases(tutorId, minutes) {
@@ -78,13 +79,20 @@ export function openBooking({ tutor, slot, subjectNames, onChanged }) {
           if (onChanged) onChanged();
         } catch (err) {
           const d = (err.response && err.response.data) || {};
+          const s = await school().catch(() => ({}));
+          const refusal = refusalOf(err, s);
           if (d.occurrences) {
             showErrors(form, err);
             replace(occurrences, h('h3', t('These dates cannot be booked:')), h('ul', { class: 'occurrences' }, Object.entries(d.occurrences).map(([i, v]) => {
               const m = /^(\S+Z)\s+(.*)$/.exec(v.message || '');
               const when = m ? dateTime(m[1], zone) : t('Week {n}', { n: Number(i) + 1 });
-              return h('li', h('strong', when), ': ', m ? m[2] : v.message);
+              return h('li', h('strong', when), ': ', refusalText(v.code, s) || (m ? m[2] : v.message));
             })));
+          } else if (refusal && refusal.code === 'email_unverified') {
+            showErrors(form, err, { ignore: [refusal.field], message: refusal.text });
+            form.querySelector('.error-summary').append(h('div', { class: 'actions' }, resendConfirmation()));
+          } else if (refusal) {
+            showErrors(form, translateRefusals(err, s), { message: refusal.text });
           } else if (d.start && d.start.code === 'slot_conflict') {
             showErrors(form, err, { ignore: ['start'], message: t('That time is no longer free. Please choose another time.') });
             if (onChanged) onChanged();
@@ -102,7 +110,13 @@ function booked(bookings, zone, close) {
     h('h3', { tabindex: '-1' }, pending ? t('Request sent') : t('Lesson booked')),
     h('p', pending ? t('The tutor confirms each request; we will notify you.') : t('Your lesson is confirmed.')),
     h('ul', bookings.map((b) => h('li', timeRange(b.start, b.end, zone)))),
+    first.pay_by ? h('p', { class: 'notice warning pay-by' }, payByText(first.pay_by, zone)) : null,
     h('div', { class: 'actions' }, h('a', { class: 'button', href: '/lessons', on: { click: () => close() } }, t('Go to my lessons')), h('button', { type: 'button', class: 'secondary', on: { click: close } }, t('Close'))));
+}
+
+/** When an unpaid lesson must be paid, in words. */
+export function payByText(payBy, zone = viewerZone()) {
+  return t('Pay by {time}, or the lesson is cancelled and the time freed.', { time: dateTime(payBy, zone) });
 }
 
 /** Checkout of a package ({package}) or an unpaid lesson ({booking}): Stripe redirect or the school's instructions. */
@@ -129,7 +143,9 @@ export function startCheckout(target, { title = t('Payment') } = {}) {
       status.remove();
       const d = (err.response && err.response.data) || {};
       const first = Object.values(d)[0];
-      summary.append(h('p', (first && first.message) || (err.response && err.response.message) || err.message));
+      const refusal = refusalOf(err);
+      summary.append(h('p', refusal ? refusal.text : ((first && first.message) || (err.response && err.response.message) || err.message)),
+        refusal && refusal.code === 'email_unverified' ? h('div', { class: 'actions' }, resendConfirmation()) : null);
       summary.focus();
     }
   });

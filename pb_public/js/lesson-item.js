@@ -4,6 +4,7 @@ import { t } from './i18n.js';
 import { viewerZone, timeRange, money, parseDate } from './format.js';
 import { pill } from './ui.js';
 import { lessonActions, partyOf } from './lesson-actions.js';
+import { payByText } from './booking.js';
 
 export function lessonItem(b, { subjectNames, onChanged, review } = {}) {
   const party = partyOf(b);
@@ -15,7 +16,18 @@ export function lessonItem(b, { subjectNames, onChanged, review } = {}) {
       h('span', pill('status', b.status), ' ', b.payment_status ? pill('status', b.payment_status) : null)),
     h('p', { class: 'm0' }, party === 'student' ? t('with {name}', { name: other }) : other, subject ? ` · ${subject}` : '',
       b.price ? ` · ${money(b.price, b.currency)}` : ''),
-    b.status === 'cancelled' && b.cancel_reason ? h('p', { class: 'small muted m0' }, t('Cancelled: {reason}', { reason: b.cancel_reason }), b.late_cancel ? ` (${t('late cancel')})` : '') : null,
+    b.status === 'cancelled' && b.cancel_reason ? h('p', { class: 'small muted m0' }, t('Cancelled: {reason}', { reason: cancelReason(b.cancel_reason) }), b.late_cancel ? ` (${t('late cancel')})` : '') : null,
+    awaitsPayment(b) ? h('p', { class: 'small m0 pay-by' }, payByText(b.pay_by)) : null,
     b.notes ? h('p', { class: 'small muted m0' }, t('Notes: {notes}', { notes: b.notes })) : null,
     lessonActions(b, { onChanged, review }));
+}
+
+/** Whether b is an active lesson that is cancelled unless paid by its pay_by. */
+export function awaitsPayment(b) {
+  return b.payment_status === 'unpaid' && !!b.pay_by && (b.status === 'pending' || b.status === 'confirmed');
+}
+
+/** A cancel reason: the server's own in words, a person's as written. */
+export function cancelReason(reason) {
+  return reason === 'unpaid' ? t('not paid in time') : reason;
 }

@@ -1,13 +1,25 @@
 // Landing pages of the account emails: password reset, email verification,
 // email change.
-import { pb, currentUser } from '../pb.js';
+import { pb, currentUser, school } from '../pb.js';
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { pageTitle, loading } from '../ui.js';
 import { field, errorSummary, showErrors, busy } from '../forms.js';
+import { strengthMeter } from '../strength.js';
+
+/** The email a reset token is for (its payload is readable; the server checks it). */
+function tokenEmail(token) {
+  try { return JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).email || ''; } catch { return ''; }
+}
 
 function resultBox(ok, text) {
   return h('div', { class: ok ? 'notice success' : 'notice danger', role: ok ? 'status' : 'alert' }, text);
+}
+
+function newPassword(token) {
+  const f = field({ name: 'password', label: t('New password'), type: 'password', required: true, autocomplete: 'new-password', hint: t('At least 15 characters. A short sentence is easy to remember and hard to guess.') });
+  f.append(strengthMeter(f.querySelector('input'), async () => ({ name: '', email: tokenEmail(token), school: (await school().catch(() => ({}))).name })));
+  return f;
 }
 
 export default async function landing(ctx) {
@@ -32,7 +44,7 @@ export default async function landing(ctx) {
   const form = h('form', { class: 'card', novalidate: true },
     errorSummary(),
     isReset
-      ? [field({ name: 'password', label: t('New password'), type: 'password', required: true, autocomplete: 'new-password', hint: t('At least 15 characters. A short sentence is easy to remember and hard to guess.') }),
+      ? [newPassword(token),
         field({ name: 'passwordConfirm', label: t('Repeat the new password'), type: 'password', required: true, autocomplete: 'new-password' })]
       : field({ name: 'password', label: t('Your password'), type: 'password', required: true, autocomplete: 'current-password' }),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, isReset ? t('Save the new password') : t('Confirm'))));

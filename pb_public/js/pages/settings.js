@@ -1,11 +1,13 @@
 // Account: profile, time zone and language; notification preferences and
 // quiet hours; calendar feed; password; student details.
-import { pb, currentUser, prehash } from '../pb.js';
+import { pb, currentUser, prehash, school } from '../pb.js';
 import { h, replace } from '../dom.js';
 import { t, tv, setLang } from '../i18n.js';
 import { allZones } from '../format.js';
 import { pageTitle, toast, confirmDialog } from '../ui.js';
 import { field, errorSummary, showErrors, busy, clearErrors } from '../forms.js';
+import { strengthMeter } from '../strength.js';
+import { phoneProof, telegramBox } from '../contacts.js';
 
 // hooks/accounts.go NotifyEvents and NotifyChannels
 export const EVENTS = ['booking_created', 'booking_confirmed', 'booking_cancelled', 'booking_rescheduled', 'reminder',
@@ -16,12 +18,14 @@ const defaultWants = (ch) => ch === 'inapp' || ch === 'email';
 function saved(rec) { pb.authStore.save(pb.authStore.token, rec); toast(t('Saved.')); }
 
 function profileForm(u) {
+  const phone = phoneProof();
   const form = h('form', { class: 'card', novalidate: true }, errorSummary(),
     h('div', { class: 'grid-form' },
       field({ name: 'name', label: t('Name'), value: u.name, required: true, maxlength: 120, autocomplete: 'name' }),
       field({ name: 'timezone', label: t('Time zone'), type: 'select', value: u.timezone, options: allZones().map((z) => [z, z]), hint: t('Every time is shown in this zone.') }),
       field({ name: 'locale', label: t('Language'), type: 'select', value: u.locale, options: [['en', 'English'], ['it', 'Italiano']] }),
       field({ name: 'phone', label: t('Mobile number'), type: 'tel', value: u.phone, autocomplete: 'tel', hint: t('International format, e.g. +393331234567; for SMS and WhatsApp.') })),
+    phone.box,
     h('p', { class: 'small muted' }, t('Email: {email}', { email: u.email }), ' · ', u.verified ? t('confirmed') : t('not confirmed yet')),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Save profile')),
       u.verified ? null : h('button', { type: 'button', class: 'secondary', on: { click: async () => {
@@ -35,6 +39,7 @@ function profileForm(u) {
         const rec = await pb.collection('users').update(u.id, { name: fd.get('name'), timezone: fd.get('timezone'), locale: fd.get('locale'), phone: fd.get('phone') });
         clearErrors(form);
         saved(rec);
+        phone.render();
         setLang(rec.locale);
       } catch (err) { showErrors(form, err); }
     });
@@ -55,11 +60,11 @@ function notifyForm(u) {
           'aria-label': `${tv('event', ev)}: ${tv('channel', ch)}`,
         })))))))),
       h('p', { class: 'field-error' })),
-    h('p', { class: 'small muted' }, t('In-app notifications are always on. SMS and WhatsApp need your mobile number; Telegram needs your chat id.')),
+    h('p', { class: 'small muted' }, t('In-app notifications are always on. SMS and WhatsApp need a confirmed mobile number (see your profile); Telegram needs the school\'s bot connected.')),
     h('div', { class: 'grid-form' },
       field({ name: 'quiet_start', label: t('Quiet hours from'), type: 'time', value: u.quiet_start, hint: t('Messages wait until the quiet hours end (in your time zone).') }),
-      field({ name: 'quiet_end', label: t('Quiet hours until'), type: 'time', value: u.quiet_end }),
-      field({ name: 'telegram_chat_id', label: t('Telegram chat id'), value: u.telegram_chat_id, inputmode: 'numeric', maxlength: 32 })),
+      field({ name: 'quiet_end', label: t('Quiet hours until'), type: 'time', value: u.quiet_end })),
+    h('h3', t('Telegram')), telegramBox(),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Save notification settings'))));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -71,7 +76,7 @@ function notifyForm(u) {
       }
       try {
         const rec = await pb.collection('users').update(u.id, {
-          notify, quiet_start: form.elements.quiet_start.value, quiet_end: form.elements.quiet_end.value, telegram_chat_id: form.elements.telegram_chat_id.value.trim(),
+          notify, quiet_start: form.elements.quiet_start.value, quiet_end: form.elements.quiet_end.value,
         });
         clearErrors(form);
         saved(rec);
@@ -102,9 +107,11 @@ function calendarBox() {
 }
 
 function passwordForm(u) {
+  const newPassword = field({ name: 'password', label: t('New password'), type: 'password', required: true, autocomplete: 'new-password', hint: t('At least 15 characters. A short sentence is easy to remember and hard to guess.') });
+  newPassword.append(strengthMeter(newPassword.querySelector('input'), async () => ({ name: u.name, email: u.email, school: (await school().catch(() => ({}))).name })));
   const form = h('form', { class: 'card', novalidate: true }, errorSummary(),
     field({ name: 'oldPassword', label: t('Current password'), type: 'password', required: true, autocomplete: 'current-password' }),
-    field({ name: 'password', label: t('New password'), type: 'password', required: true, autocomplete: 'new-password', hint: t('At least 15 characters. A short sentence is easy to remember and hard to guess.') }),
+    newPassword,
     field({ name: 'passwordConfirm', label: t('Repeat the new password'), type: 'password', required: true, autocomplete: 'new-password' }),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Change password'))));
   form.addEventListener('submit', (e) => {

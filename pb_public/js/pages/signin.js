@@ -13,9 +13,22 @@ export function homeFor(rec) {
   return '/lessons';
 }
 
+/**
+ * The path to go to after signing in, when next is one of this app's own
+ * pages; else null. The URL API decides, as the browser will when it
+ * follows it: "/\\evil.example" and "/\t/evil.example" start with one slash
+ * yet resolve to another site.
+ */
+export function safeNext(next) {
+  if (!next) return null;
+  let url;
+  try { url = new URL(next, location.origin); } catch { return null; }
+  if (url.origin !== location.origin) return null;
+  return url.pathname + url.search + url.hash;
+}
+
 function done(ctx) {
-  const next = ctx.query.get('next');
-  ctx.navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : homeFor(pb.authStore.record), { replace: true });
+  ctx.navigate(safeNext(ctx.query.get('next')) || homeFor(pb.authStore.record), { replace: true });
 }
 
 function codeForm(ctx, email, otpId, mfaId) {
