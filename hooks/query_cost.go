@@ -110,8 +110,7 @@ func (c *requestCost) check(e *core.RequestEvent, q url.Values, prefix string) e
 	if !errors.As(err, &r) {
 		return nil
 	}
-	c.filterRefused.Add(1)
-	e.App.Logger().Info("query refused before running", "path", e.Request.URL.Path, "param", r.Param, "reason", r.Reason, "field", r.Path)
+	c.filterRefused.Add(1) // PocketBase's request log keeps the refusal, with its field error
 	msg := costText(requestLang(e), CodeFilterTooComplex)
 	var data validation.Errors = validation.Errors{r.Param: validation.NewError(CodeFilterTooComplex, msg)}
 	if prefix != "" {
