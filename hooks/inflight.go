@@ -28,7 +28,7 @@ func newInflight(perUser, perGuest int) *inflight {
 	return &inflight{perUser: perUser, perGuest: perGuest, count: map[string]int{}}
 }
 
-// acquire takes one of key's places; ok is false when all limit are taken.
+// acquire takes one of key's limit places; ok is false when all are taken.
 // release gives the place back (call it once).
 func (f *inflight) acquire(key string, limit int) (release func(), ok bool) {
 	if limit <= 0 {

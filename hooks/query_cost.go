@@ -112,7 +112,7 @@ func (c *requestCost) check(e *core.RequestEvent, q url.Values, prefix string) e
 	}
 	c.filterRefused.Add(1) // PocketBase's request log keeps the refusal, with its field error
 	msg := costText(requestLang(e), CodeFilterTooComplex)
-	var data validation.Errors = validation.Errors{r.Param: validation.NewError(CodeFilterTooComplex, msg)}
+	data := validation.Errors{r.Param: validation.NewError(CodeFilterTooComplex, msg)}
 	if prefix != "" {
 		data = validation.Errors{"requests": validation.Errors{prefix: data}}
 	}
