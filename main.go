@@ -22,6 +22,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
 	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/osutils"
 )
 
 //go:embed all:pb_public
@@ -33,9 +34,7 @@ func main() {
 		log.Fatalf("tutorbase: configuration error:\n%v", err)
 	}
 
-	app := pocketbase.New()
-	app.RootCmd.Use = "tutorbase"
-	app.RootCmd.Short = "Tutorbase: a tutoring school in one binary"
+	app := newApp(cfg)
 
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{Dir: "migrations", Automigrate: false})
 
@@ -66,4 +65,16 @@ func main() {
 	if err := app.Start(); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// newApp is pocketbase.New with Tutorbase's query timeout as the default
+// of --queryTimeout (PocketBase's own is 30 s).
+func newApp(cfg config.Config) *pocketbase.PocketBase {
+	app := pocketbase.NewWithConfig(pocketbase.Config{
+		DefaultDev:          osutils.IsProbablyGoRun(),
+		DefaultQueryTimeout: cfg.Timeout(),
+	})
+	app.RootCmd.Use = "tutorbase"
+	app.RootCmd.Short = "Tutorbase: a tutoring school in one binary"
+	return app
 }

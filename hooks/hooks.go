@@ -43,6 +43,7 @@ func Register(app core.App, cfg config.Config) error {
 	registerCalendar(app)
 	registerGuards(app)
 	registerAudit(app)
+	registerQueryCost(app, cfg)
 	registerHTTP(app, cfg)
 	return nil
 }

@@ -83,6 +83,23 @@ func metricsRoute(e *core.RequestEvent, cfg config.Config) error {
 	gauge("tutorbase_job_runs_total", "Job runs since start.", runs, "job")
 	gauge("tutorbase_job_failures_total", "Job runs that returned an error.", failures, "job")
 	gauge("tutorbase_job_panics_total", "Job runs that panicked (recovered).", panics, "job")
+	writeCostMetrics(&b, e.App)
 	e.Response.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	return e.String(http.StatusOK, b.String())
+}
+
+// writeCostMetrics writes what the request cost bounds refused since start
+// (query_cost.go).
+func writeCostMetrics(b *strings.Builder, app core.App) {
+	filterRefused, tooExpensive, inflightRefused := costCounts(app)
+	for _, c := range []struct {
+		name, help string
+		n          int64
+	}{
+		{"tutorbase_filter_refused_total", "Requests refused as filter_too_complex before any SQL ran.", filterRefused},
+		{"tutorbase_query_too_expensive_total", "Requests whose query ran past the query timeout (answered query_too_expensive).", tooExpensive},
+		{"tutorbase_inflight_refused_total", "Expensive requests refused (429) because their caller had too many in flight.", inflightRefused},
+	} {
+		fmt.Fprintf(b, "# HELP %s %s\n# TYPE %s counter\n%s %d\n", c.name, c.help, c.name, c.name, c.n)
+	}
 }

@@ -1,14 +1,18 @@
 package hooks
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"tutorbase/internal/billing"
+	"tutorbase/migrations"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -29,9 +33,12 @@ func registerWebhook(app core.App) {
 }
 
 // webhookRoute receives Stripe's events. The signature is checked on the
-// raw body; the event id goes into stripe_events in the same transaction as
-// its effect, so a repeated delivery answers 200 and changes nothing; an
-// effect that fails answers 500 and Stripe retries; effects only move
+// raw body; every correctly signed event is recorded in stripe_events (by
+// its id) in the same transaction as its effect, so a repeated delivery
+// answers 200 and changes nothing. An event Tutorbase cannot use (an
+// unknown, empty or malformed type, an object it cannot read) is recorded
+// as ignored and acknowledged, so Stripe does not retry it for days; only
+// our own write failing answers 500, and Stripe retries. Effects only move
 // forward, so events arriving out of order are harmless.
 func webhookRoute(e *core.RequestEvent) error {
 	svc := paymentsOf(e.App)
@@ -43,65 +50,144 @@ func webhookRoute(e *core.RequestEvent) error {
 		return e.BadRequestError("Unreadable event.", nil)
 	}
 	ev, err := billing.VerifyWebhook(payload, e.Request.Header.Get("Stripe-Signature"), svc.cfg.Stripe.WebhookSecret)
-	if err != nil {
+	var se stripeEvent
+	switch {
+	case errors.Is(err, billing.ErrMalformedEvent):
+		se = malformedEvent(payload)
+	case errors.Is(err, billing.ErrAPIVersion):
+		e.App.Logger().Warn("stripe webhook of another API version: pin the endpoint to "+billing.StripeAPIVersion, "error", err)
+		return e.BadRequestError("Unsupported API version.", nil)
+	case err != nil:
 		e.App.Logger().Warn("stripe webhook refused", "error", err)
 		return e.BadRequestError("Invalid signature.", nil)
+	default:
+		se = readEvent(ev, payload)
 	}
-	err = e.App.RunInTransaction(func(tx core.App) error {
-		n, err := tx.CountRecords("stripe_events", dbx.HashExp{"event_id": ev.ID})
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			return errDuplicateEvent
-		}
-		col, err := tx.FindCachedCollectionByNameOrId("stripe_events")
-		if err != nil {
-			return err
-		}
-		rec := core.NewRecord(col)
-		rec.Load(map[string]any{"event_id": ev.ID, "type": string(ev.Type), "processed_at": time.Now()})
-		if err := tx.Save(rec); err != nil {
-			return err
-		}
-		return applyEvent(tx, ev)
-	})
+	err = e.App.RunInTransaction(func(tx core.App) error { return recordEvent(tx, se) })
 	switch {
 	case errors.Is(err, errDuplicateEvent):
 		return e.JSON(http.StatusOK, map[string]any{"received": true, "duplicate": true})
 	case err != nil:
-		e.App.Logger().Error("stripe event failed", "event", ev.ID, "type", ev.Type, "error", err)
+		e.App.Logger().Error("stripe event failed", "event", se.id, "type", se.typ, "error", err)
 		return e.InternalServerError("The event could not be applied; Stripe will retry.", nil)
+	}
+	if se.effect == nil {
+		e.App.Logger().Info("stripe event ignored", "event", se.id, "type", se.typ, "reason", se.reason)
+		return e.JSON(http.StatusOK, map[string]any{"received": true, "ignored": true})
 	}
 	return e.JSON(http.StatusOK, map[string]any{"received": true})
 }
 
-// applyEvent applies one verified event in tx, with the notifications it
-// causes.
-func applyEvent(tx core.App, ev stripe.Event) error {
+// stripeEvent is a verified event as the webhook records it: its effect,
+// or nil and why it is ignored.
+type stripeEvent struct {
+	id, typ, reason string
+	effect          func(tx core.App) error
+}
+
+// recordEvent records se in stripe_events and applies its effect, in tx.
+func recordEvent(tx core.App, se stripeEvent) error {
+	n, err := tx.CountRecords("stripe_events", dbx.HashExp{"event_id": se.id})
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return errDuplicateEvent
+	}
+	col, err := tx.FindCachedCollectionByNameOrId("stripe_events")
+	if err != nil {
+		return err
+	}
+	outcome := migrations.StripeEventApplied
+	if se.effect == nil {
+		outcome = migrations.StripeEventIgnored
+	}
+	rec := core.NewRecord(col)
+	rec.Load(map[string]any{"event_id": se.id, "type": clip(se.typ, 255), "outcome": outcome, "reason": se.reason, "processed_at": time.Now()})
+	if err := tx.Save(rec); err != nil {
+		return err
+	}
+	if se.effect == nil {
+		return nil
+	}
+	return se.effect(tx)
+}
+
+// malformedEvent is a signed body that is not an event: ignored, under its
+// id when it has a usable one.
+func malformedEvent(payload []byte) stripeEvent {
+	se := stripeEvent{id: payloadID(payload), reason: "malformed event"}
+	var head struct {
+		ID any `json:"id"`
+	}
+	if json.Unmarshal(payload, &head) == nil {
+		if id, ok := head.ID.(string); ok && id != "" && len(id) <= 255 {
+			se.id = id
+		}
+	}
+	return se
+}
+
+// payloadID names an event without a usable id by its body's hash.
+func payloadID(payload []byte) string {
+	sum := sha256.Sum256(payload)
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// clip cuts s to at most n bytes of valid UTF-8.
+func clip(s string, n int) string {
+	s = strings.ToValidUTF8(s, "")
+	for len(s) > n {
+		_, size := utf8.DecodeLastRuneInString(s)
+		s = s[:len(s)-size]
+	}
+	return s
+}
+
+// readEvent reads a verified event: the object of a type Tutorbase
+// applies, decoded now so that an unreadable one is ignored rather than
+// failing the transaction.
+func readEvent(ev stripe.Event, payload []byte) stripeEvent {
+	se := stripeEvent{id: ev.ID, typ: string(ev.Type)}
+	if se.id == "" || len(se.id) > 255 {
+		se.id, se.reason = payloadID(payload), "no usable event id"
+		return se
+	}
+	if ev.Data == nil {
+		se.reason = "no object"
+		return se
+	}
+	raw, at := ev.Data.Raw, time.Unix(ev.Created, 0)
+	unreadable := func(v any) bool {
+		if err := json.Unmarshal(raw, v); err != nil {
+			se.reason = "unreadable object"
+			return true
+		}
+		return false
+	}
 	switch ev.Type {
 	case "checkout.session.completed", "checkout.session.async_payment_succeeded",
 		"checkout.session.async_payment_failed", "checkout.session.expired":
 		var s stripe.CheckoutSession
-		if err := json.Unmarshal(ev.Data.Raw, &s); err != nil {
-			return err
+		if !unreadable(&s) {
+			se.effect = func(tx core.App) error { return applySession(tx, se.typ, &s, at) }
 		}
-		return applySession(tx, string(ev.Type), &s, time.Unix(ev.Created, 0))
 	case "charge.refunded":
 		var c stripe.Charge
-		if err := json.Unmarshal(ev.Data.Raw, &c); err != nil {
-			return err
+		if !unreadable(&c) {
+			se.effect = func(tx core.App) error { return applyChargeRefunded(tx, &c) }
 		}
-		return applyChargeRefunded(tx, &c)
 	case "refund.updated":
 		var r stripe.Refund
-		if err := json.Unmarshal(ev.Data.Raw, &r); err != nil {
-			return err
+		if !unreadable(&r) {
+			se.effect = func(tx core.App) error { return applyRefundUpdated(tx, &r) }
 		}
-		return applyRefundUpdated(tx, &r)
+	case "":
+		se.reason = "empty type"
+	default:
+		se.reason = "type not used by Tutorbase"
 	}
-	tx.Logger().Info("stripe event ignored", "event", ev.ID, "type", ev.Type)
-	return nil
+	return se
 }
 
 // sessionPayment finds our payment behind a Checkout Session: by the

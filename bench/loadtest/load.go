@@ -105,6 +105,7 @@ type loadSpec struct {
 	gen      generator
 	done     onDone
 	stop     <-chan struct{} // optional: ends the run early
+	pace     time.Duration   // closed loop, optional: each client sends at most one request per pace
 }
 
 // timedSend sends req with a deadline and classifies the outcome.
@@ -155,6 +156,12 @@ func runClosed(c *http.Client, spec loadSpec) ([]sample, time.Duration) {
 				}
 				if !t1.Before(from) && t1.Before(until) {
 					rec.add(sample{lat: t1.Sub(t0), status: status})
+				}
+				if wait := spec.pace - t1.Sub(t0); wait > 0 {
+					select {
+					case <-time.After(wait):
+					case <-spec.stop: // nil without a stop: waits the pace out
+					}
 				}
 			}
 		}()

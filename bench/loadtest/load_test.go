@@ -88,3 +88,15 @@ func TestClosedLoopCountsOnlyTheWindow(t *testing.T) {
 		t.Fatalf("%d requests measured, want about 200", st.Requests)
 	}
 }
+
+func TestClosedLoopPace(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	gen := func(int, *rand.Rand) request { return request{method: "GET", path: "/"} }
+	spec := loadSpec{base: srv.URL, clients: 2, duration: 600 * time.Millisecond, timeout: time.Second, seed: 1, gen: gen, pace: 100 * time.Millisecond}
+	samples, _ := runClosed(newHTTPClient(), spec)
+	// unpaced, two clients would send thousands; paced, at most one per 100 ms each
+	if n := len(samples); n == 0 || n > 14 {
+		t.Fatalf("%d requests in 600 ms from 2 clients paced at 100 ms, want 1 to 14", n)
+	}
+}

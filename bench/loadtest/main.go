@@ -31,6 +31,8 @@ type options struct {
 	createRate        float64
 	slotsRate         float64
 	listRate          float64
+	noisyRate         float64
+	quietRate         float64
 	phases            string
 	scale             bool
 	scaleSmall        int
@@ -45,7 +47,7 @@ type options struct {
 // allPhases are the phases -phases may name, in the order they run.
 var allPhases = []string{
 	"create", "plain-create", "slots", "list", "plain-list",
-	"open-create", "open-slots", "open-list", "durability",
+	"open-create", "open-slots", "open-list", "noisy", "durability",
 }
 
 func parseFlags() options {
@@ -63,6 +65,8 @@ func parseFlags() options {
 	flag.Float64Var(&o.createRate, "rate-create", 600, "offered rate of open-create (requests/s)")
 	flag.Float64Var(&o.slotsRate, "rate-slots", 1500, "offered rate of open-slots (requests/s)")
 	flag.Float64Var(&o.listRate, "rate-list", 1000, "offered rate of open-list (requests/s)")
+	flag.Float64Var(&o.noisyRate, "rate-noisy", 30, "noisy: requests per second each noisy client sends at most (30: what the shipped rate limiter lets one IP send to /api/; 0: as fast as answered)")
+	flag.Float64Var(&o.quietRate, "rate-quiet", 600, "noisy: requests per second the 20 slot clients send together at most (below saturation)")
 	flag.StringVar(&o.phases, "phases", "all", "comma-separated phases to run, or all: "+strings.Join(allPhases, ","))
 	flag.BoolVar(&o.scale, "scale", true, "also compare p95 of slots and my-bookings with -scale-small vs -scale-large bookings")
 	flag.IntVar(&o.scaleSmall, "scale-small", 1000, "bookings of the small scale run")

@@ -113,6 +113,7 @@ func (r *report) evaluate() {
 			add(label, got, ratio <= 1.5 && large.Timeouts == 0)
 		}
 	}
+	r.noisyTarget(add)
 	if inv := r.Invariants; inv != nil {
 		add("0 overlapping bookings (tutor or student)",
 			fmt.Sprintf("%d tutor, %d student", inv.TutorOverlaps, inv.StudentOverlaps), inv.TutorOverlaps == 0 && inv.StudentOverlaps == 0)
@@ -176,6 +177,11 @@ func (r *report) markdown() string {
 	if l, p := r.phase("list"), r.phase("plain-list"); l != nil && p != nil && p.Throughput > 0 {
 		w("\"My bookings\": Tutorbase %.0f/s vs plain PocketBase %.0f/s, ratio **%.2f**.\n", l.Throughput, p.Throughput, l.Throughput/p.Throughput)
 	}
+	if base, under, moved, ok := r.noisyMoved(); ok {
+		w("\nNoisy neighbours: %d visitors asking for slots (together at most %.0f/s) had p95 %s alone and %s while %d clients of one student sent the filters of issue 12, "+
+			"deeper ones and the costliest lists the bounds allow (each at most %.0f/s): **%+.0f %%**.\n",
+			quietClients, r.Options.quietRate, ms(base.P95), ms(under.P95), noisyClients, r.Options.noisyRate, 100*moved)
+	}
 	if sc := r.Scale; sc != nil {
 		w("\n## Scale: %d vs %d bookings\n\nThe same people; only the number of seeded bookings differs. Open-loop phases at %.0f/s.\n\n", sc.Small, sc.Large, r.Options.scaleRate)
 		if len(sc.Seeds) > 0 {
@@ -225,6 +231,9 @@ func phaseTable(b *strings.Builder, phases []phaseResult) {
 	fmt.Fprintf(b, "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, p := range phases {
 		load := fmt.Sprintf("closed, %d clients", p.Clients)
+		if p.Mode == "closed" && p.Rate > 0 {
+			load += fmt.Sprintf(", at most %.0f/s", p.Rate)
+		}
 		if p.Mode == "open" {
 			load = fmt.Sprintf("open, %.0f/s offered", p.Rate)
 		}

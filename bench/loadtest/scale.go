@@ -36,7 +36,7 @@ func (b *bench) runScale() (*scaleResult, error) {
 		info.Target = fmt.Sprintf("tutorbase (scale %d)", n)
 		fx.clients = b.o.clients
 		sc.Seeds = append(sc.Seeds, info)
-		srv := newServer(fmt.Sprintf("tutorbase-scale-%d", n), b.o.tutorbase, dir, "TB_RATE_LIMITS=off")
+		srv := newServer(fmt.Sprintf("tutorbase-scale-%d", n), b.o.tutorbase, dir, benchEnv...)
 		if err := srv.start(); err != nil {
 			return nil, err
 		}

@@ -29,6 +29,18 @@ type SSE struct {
 // subscribes to topics.
 func Subscribe(t testing.TB, srv *httptest.Server, token string, topics ...string) *SSE {
 	t.Helper()
+	s, clientId := Connect(t, srv)
+	r := Call(t, srv, http.MethodPost, "/api/realtime", token, map[string]any{"clientId": clientId, "subscriptions": topics})
+	if r.Status != http.StatusNoContent {
+		t.Fatalf("subscribe: %d %s", r.Status, r.Body)
+	}
+	return s
+}
+
+// Connect opens a realtime connection to srv and returns it with its
+// client id, for a test that posts the subscriptions itself.
+func Connect(t testing.TB, srv *httptest.Server) (*SSE, string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/api/realtime", nil)
 	if err != nil {
@@ -47,11 +59,7 @@ func Subscribe(t testing.TB, srv *httptest.Server, token string, topics ...strin
 		t.Fatalf("no PB_CONNECT event (got %+v)", connect)
 	}
 	clientId, _ := connect.Data["clientId"].(string)
-	r := Call(t, srv, http.MethodPost, "/api/realtime", token, map[string]any{"clientId": clientId, "subscriptions": topics})
-	if r.Status != http.StatusNoContent {
-		t.Fatalf("subscribe: %d %s", r.Status, r.Body)
-	}
-	return s
+	return s, clientId
 }
 
 func (s *SSE) read(res *http.Response) {

@@ -2,6 +2,7 @@ package billing
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -121,15 +122,31 @@ func (s *Stripe) Transfer(ctx context.Context, account string, amount int64, cur
 	return t.ID, nil
 }
 
-// ErrBadSignature is a webhook whose signature is missing, wrong or stale.
-var ErrBadSignature = errors.New("invalid stripe signature")
+// Errors of VerifyWebhook.
+var (
+	// ErrBadSignature is a webhook whose signature is missing, wrong or
+	// stale: not from Stripe.
+	ErrBadSignature = errors.New("invalid stripe signature")
+	// ErrMalformedEvent is a correctly signed body that does not decode as
+	// a Stripe event (a type that is not a string, say).
+	ErrMalformedEvent = errors.New("malformed stripe event")
+	// ErrAPIVersion is a correctly signed event of another API version
+	// than StripeAPIVersion: the endpoint is not pinned to it.
+	ErrAPIVersion = errors.New("stripe event of another api version")
+)
 
 // VerifyWebhook checks the Stripe-Signature header against the raw body
-// (tolerance 300 s) and the event's API version, and decodes the event.
+// (tolerance 300 s), decodes the event and checks its API version.
 func VerifyWebhook(payload []byte, header, secret string) (stripe.Event, error) {
-	ev, err := webhook.ConstructEventWithOptions(payload, header, secret, webhook.ConstructEventOptions{Tolerance: WebhookTolerance})
-	if err != nil {
+	if err := webhook.ValidatePayloadWithTolerance(payload, header, secret, WebhookTolerance); err != nil {
 		return stripe.Event{}, fmt.Errorf("%w: %v", ErrBadSignature, err)
+	}
+	var ev stripe.Event
+	if err := json.Unmarshal(payload, &ev); err != nil {
+		return stripe.Event{}, fmt.Errorf("%w: %v", ErrMalformedEvent, err)
+	}
+	if ev.APIVersion != StripeAPIVersion {
+		return ev, fmt.Errorf("%w: %q, want %q", ErrAPIVersion, ev.APIVersion, StripeAPIVersion)
 	}
 	return ev, nil
 }

@@ -9,7 +9,9 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is every setting that comes from the environment: secrets and
@@ -35,6 +37,47 @@ type Config struct {
 	// MetricsToken is the bearer token accepted by GET /metrics
 	// (TB_METRICS_TOKEN); superusers are always allowed.
 	MetricsToken string
+
+	// QueryTimeout bounds each SELECT that PocketBase runs for the records
+	// API (TB_QUERY_TIMEOUT, whole seconds: "5" or "5s"); zero means
+	// DefaultQueryTimeout. It is the default of PocketBase's
+	// --queryTimeout flag, which wins when given.
+	QueryTimeout time.Duration
+
+	// InFlight bounds the expensive requests one person may have in
+	// flight at once.
+	InFlight InFlight
+}
+
+// InFlight bounds how many expensive requests (record lists, slots,
+// search, match, reports, exports) one person may have in flight at once;
+// the next one is answered 429 with Retry-After. Zero means the default, a
+// negative value no limit.
+type InFlight struct {
+	PerUser  int // TB_MAX_INFLIGHT: per signed-in account
+	PerGuest int // TB_MAX_INFLIGHT_GUEST: per IP, for visitors
+}
+
+// Limits returns the effective limits, 0 meaning none.
+func (f InFlight) Limits() (perUser, perGuest int) {
+	pick := func(v, def int) int {
+		switch {
+		case v < 0:
+			return 0
+		case v == 0:
+			return def
+		}
+		return v
+	}
+	return pick(f.PerUser, DefaultMaxInFlight), pick(f.PerGuest, DefaultMaxInFlightGuest)
+}
+
+// Timeout returns the effective query timeout.
+func (c Config) Timeout() time.Duration {
+	if c.QueryTimeout <= 0 {
+		return DefaultQueryTimeout
+	}
+	return c.QueryTimeout
 }
 
 // Stripe configures the Stripe integration. It is on when both the secret
@@ -82,6 +125,14 @@ const (
 	DefaultTelegramAPIBase = "https://api.telegram.org"
 )
 
+// Defaults of the request cost bounds (docs/security.md): PocketBase's own
+// query timeout is 30 s, long enough for one request to keep a core busy.
+const (
+	DefaultQueryTimeout     = 5 * time.Second
+	DefaultMaxInFlight      = 4
+	DefaultMaxInFlightGuest = 16
+)
+
 // RequireToolsVar, set to 1 (`make test` does), makes a test fail instead
 // of skip when a tool it runs (mailpit, stripe-mock) is not installed.
 const RequireToolsVar = "TB_REQUIRE_TOOLS"
@@ -95,6 +146,7 @@ func RequireTestTools() bool { return os.Getenv(RequireToolsVar) == "1" }
 // typo such as TB_APP_ULR) can be refused.
 var Variables = []string{
 	"TB_APP_URL", "TB_CORS_ORIGINS", "TB_RATE_LIMITS", "TB_METRICS_TOKEN", RequireToolsVar,
+	"TB_QUERY_TIMEOUT", "TB_MAX_INFLIGHT", "TB_MAX_INFLIGHT_GUEST",
 	"STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE",
 	"TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM", "TWILIO_WHATSAPP_FROM", "TWILIO_API_BASE",
 	"TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE",
@@ -165,6 +217,24 @@ func Load(environ []string) (Config, error) {
 		errs = append(errs, fmt.Errorf("TB_RATE_LIMITS: %q is neither on nor off", env["TB_RATE_LIMITS"]))
 	}
 
+	if v := env["TB_QUERY_TIMEOUT"]; v != "" {
+		d, err := parseSeconds(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("TB_QUERY_TIMEOUT: %w", err))
+		}
+		c.QueryTimeout = d
+	}
+	for _, l := range []struct {
+		name string
+		dst  *int
+	}{{"TB_MAX_INFLIGHT", &c.InFlight.PerUser}, {"TB_MAX_INFLIGHT_GUEST", &c.InFlight.PerGuest}} {
+		n, err := parseLimit(env[l.name])
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", l.name, err))
+		}
+		*l.dst = n
+	}
+
 	if (c.Stripe.SecretKey == "") != (c.Stripe.WebhookSecret == "") {
 		errs = append(errs, errors.New("STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set together"))
 	}
@@ -177,6 +247,36 @@ func orDefault(v, def string) string {
 		return def
 	}
 	return v
+}
+
+// parseSeconds reads a whole number of seconds, "5" or a Go duration such
+// as "5s" or "1m", from 1 s to 1 h (PocketBase counts its query timeout in
+// whole seconds).
+func parseSeconds(v string) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	if n, nerr := strconv.Atoi(v); nerr == nil {
+		d, err = time.Duration(n)*time.Second, nil
+	}
+	if err != nil || d < time.Second || d > time.Hour || d%time.Second != 0 {
+		return 0, fmt.Errorf("%q is not a whole number of seconds from 1 to 3600", v)
+	}
+	return d, nil
+}
+
+// parseLimit reads a positive count, or "off" (or 0) for no limit (-1);
+// empty keeps the default (0).
+func parseLimit(v string) (int, error) {
+	switch strings.ToLower(v) {
+	case "":
+		return 0, nil
+	case "off", "0":
+		return -1, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 10000 {
+		return 0, fmt.Errorf("%q is neither a positive number nor off", v)
+	}
+	return n, nil
 }
 
 func checkURL(raw string) error {

@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestLoad(t *testing.T) {
@@ -43,6 +44,30 @@ func TestLoad(t *testing.T) {
 			}
 		}},
 		{name: "rate limits typo", env: []string{"TB_RATE_LIMITS=of"}, wantErr: "TB_RATE_LIMITS"},
+		{name: "cost bounds default", check: func(t *testing.T, c Config) {
+			user, guest := c.InFlight.Limits()
+			if c.Timeout() != 5*time.Second || user != 4 || guest != 16 {
+				t.Fatalf("got timeout %v, in flight %d/%d; want 5s, 4/16", c.Timeout(), user, guest)
+			}
+		}},
+		{name: "query timeout in seconds", env: []string{"TB_QUERY_TIMEOUT=12"}, check: func(t *testing.T, c Config) {
+			if c.Timeout() != 12*time.Second {
+				t.Fatalf("got %v", c.Timeout())
+			}
+		}},
+		{name: "query timeout as a duration", env: []string{"TB_QUERY_TIMEOUT=1m"}, check: func(t *testing.T, c Config) {
+			if c.Timeout() != time.Minute {
+				t.Fatalf("got %v", c.Timeout())
+			}
+		}},
+		{name: "query timeout below a second", env: []string{"TB_QUERY_TIMEOUT=500ms"}, wantErr: "TB_QUERY_TIMEOUT"},
+		{name: "query timeout not a number", env: []string{"TB_QUERY_TIMEOUT=fast"}, wantErr: "TB_QUERY_TIMEOUT"},
+		{name: "in-flight limits", env: []string{"TB_MAX_INFLIGHT=2", "TB_MAX_INFLIGHT_GUEST=off"}, check: func(t *testing.T, c Config) {
+			if user, guest := c.InFlight.Limits(); user != 2 || guest != 0 {
+				t.Fatalf("got %d/%d, want 2 and no limit", user, guest)
+			}
+		}},
+		{name: "in-flight limit typo", env: []string{"TB_MAX_INFLIGHT=-3"}, wantErr: "TB_MAX_INFLIGHT"},
 		{name: "telegram and twilio", env: []string{"TELEGRAM_BOT_TOKEN=1:x", "TWILIO_ACCOUNT_SID=AC1", "TWILIO_AUTH_TOKEN=t", "TWILIO_FROM=+15550001"},
 			check: func(t *testing.T, c Config) {
 				if !c.Telegram.Enabled() || !c.Twilio.SMSEnabled() || c.Twilio.WhatsAppEnabled() {
