@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"tutorbase/hooks"
+	"tutorbase/internal/app/platform"
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/core"
@@ -38,7 +39,7 @@ func payoutsRunCommand(app *pocketbase.PocketBase) *cobra.Command {
 			if err := app.RunAllMigrations(); err != nil {
 				return err
 			}
-			school, err := hooks.LoadSchool(app)
+			school, err := platform.LoadSchool(app)
 			if err != nil {
 				return err
 			}

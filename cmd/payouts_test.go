@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"tutorbase/cmd"
-	"tutorbase/hooks"
 	"tutorbase/hooks/hookstest"
+	"tutorbase/internal/app/platform"
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/core"
@@ -59,9 +59,9 @@ func TestPayoutsRunFlags(t *testing.T) {
 func TestPayoutsRunCommand(t *testing.T) {
 	app := hookstest.NewApp(t)
 	defer app.Cleanup()
-	tutor, err := hookstest.CreateUser(app, "tina@test.localhost", "Tina Tutor", hooks.RoleTutor)
+	tutor, err := hookstest.CreateUser(app, "tina@test.localhost", "Tina Tutor", platform.RoleTutor)
 	require.NoError(t, err)
-	student, err := hookstest.CreateUser(app, "stella@test.localhost", "Stella Student", hooks.RoleStudent)
+	student, err := hookstest.CreateUser(app, "stella@test.localhost", "Stella Student", platform.RoleStudent)
 	require.NoError(t, err)
 	profile, err := app.FindFirstRecordByData("tutors", "user", tutor.Id)
 	require.NoError(t, err)
@@ -71,7 +71,7 @@ func TestPayoutsRunCommand(t *testing.T) {
 		b := core.NewRecord(col)
 		b.Load(map[string]any{"tutor": profile.Id, "student": student.Id, "start": start, "end": start.Add(time.Hour),
 			"status": "completed", "price": 4550, "currency": "EUR", "payment_status": "paid"})
-		require.NoError(t, app.SaveWithContext(hooks.Imported(context.Background()), b))
+		require.NoError(t, app.SaveWithContext(platform.Imported(context.Background()), b))
 	}
 
 	out, err := runCLI(t, app, "payouts", "run", "--from", "2026-03-02", "--to", "2026-03-09")

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"time"
-	"tutorbase/hooks"
+	"tutorbase/internal/app/platform"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -185,7 +185,7 @@ func seedLessons(app core.App, t demoTutor, tutor *core.Record, subject string, 
 			"tutor_name": t.name, "student_name": student.GetString("name"),
 			"meeting_url": "https://meet.jit.si/tutorbase-" + security.RandomStringWithAlphabet(24, "abcdefghijklmnopqrstuvwxyz0123456789"),
 		})
-		if err := app.SaveWithContext(hooks.Imported(context.Background()), b); err != nil {
+		if err := app.SaveWithContext(platform.Imported(context.Background()), b); err != nil {
 			return err
 		}
 	}

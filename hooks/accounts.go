@@ -6,7 +6,9 @@ import (
 	"slices"
 	"strings"
 
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/config"
+	"tutorbase/internal/lang"
 	"tutorbase/internal/password"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -14,16 +16,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/security"
 )
-
-// Roles of users.
-const (
-	RoleStudent = "student"
-	RoleTutor   = "tutor"
-	RoleAdmin   = "admin"
-)
-
-// DefaultLessonMinutes are the lesson lengths a new tutor offers.
-var DefaultLessonMinutes = []int{30, 45, 60, 90, 120}
 
 // NotifyEvents and NotifyChannels are what users.notify may name.
 var (
@@ -39,14 +31,14 @@ func registerAccounts(app core.App, cfg config.Config) {
 	// Sign-up: only staff may create admins (the create rule already says
 	// so; this answers with a field error on every path, batch included).
 	app.OnRecordCreateRequest("users").BindFunc(func(e *core.RecordRequestEvent) error {
-		if role := e.Record.GetString("role"); role == RoleAdmin && !isStaff(e.RequestEvent) {
+		if role := e.Record.GetString("role"); role == platform.RoleAdmin && !platform.IsStaff(e.RequestEvent) {
 			return apis.NewBadRequestError("Failed to create record.", validation.Errors{
 				"role": validation.NewError("forbidden_role", "You can sign up as a student or a tutor."),
 			})
 		}
 		// messages (a refused password first) speak the browser's language
 		if e.Record.GetString("locale") == "" {
-			if l := preferredLang(e.Request.Header.Get("Accept-Language")); l != "" {
+			if l, ok := lang.FromHeader(e.Request.Header.Get("Accept-Language")); ok {
 				e.Record.Set("locale", l)
 			}
 		}
@@ -94,7 +86,7 @@ func registerAccounts(app core.App, cfg config.Config) {
 
 	app.OnRecordValidate("users").BindFunc(func(e *core.RecordEvent) error {
 		errs := validation.Errors{}
-		if _, err := Location(e.App, e.Record.GetString("timezone")); err != nil {
+		if _, err := platform.Location(e.App, e.Record.GetString("timezone")); err != nil {
 			errs["timezone"] = validation.NewError("invalid_timezone", "Unknown time zone; use an IANA name such as Europe/Rome.")
 		}
 		if err := validateNotify(e.Record.Get("notify")); err != nil {
@@ -103,7 +95,7 @@ func registerAccounts(app core.App, cfg config.Config) {
 		if err := checkNewPassword(e.App, e.Record); err != nil {
 			errs["password"] = err
 		}
-		return mergeErrors(e.Next(), errs)
+		return platform.MergeErrors(e.Next(), errs)
 	})
 
 	registerEmailChange(app)
@@ -135,25 +127,6 @@ func useAppURL(app core.App, url string) {
 	}
 }
 
-// mergeErrors adds our field errors to those of PocketBase's own validation
-// (the rest of the chain), so a client sees every problem at once.
-func mergeErrors(err error, ours validation.Errors) error {
-	if len(ours) == 0 {
-		return err
-	}
-	var theirs validation.Errors
-	if errors.As(err, &theirs) {
-		for k, v := range ours {
-			theirs[k] = v
-		}
-		return theirs
-	}
-	if err != nil {
-		return err
-	}
-	return ours
-}
-
 // checkNewPassword applies the password policy and the strength estimate
 // to a password being set (whatever the path: sign-up, update, reset,
 // dashboard, code), answering in the account's language, and prehashes one
@@ -163,7 +136,7 @@ func checkNewPassword(app core.App, r *core.Record) error {
 	if pw == "" {
 		return nil
 	}
-	mfa := r.GetString("role") == RoleAdmin // admins always sign in with a second factor
+	mfa := r.GetString("role") == platform.RoleAdmin // admins always sign in with a second factor
 	err := password.DefaultPolicy().Check(pw, r.Email(), mfa)
 	if err == nil {
 		err = password.CheckStrength(pw, passwordContext(app, r.GetString("name"), r.Email()))
@@ -180,12 +153,12 @@ func checkNewPassword(app core.App, r *core.Record) error {
 
 // applyUserDefaults fills what a sign-up may leave out.
 func applyUserDefaults(app core.App, r *core.Record) error {
-	school, err := LoadSchool(app)
+	school, err := platform.LoadSchool(app)
 	if err != nil {
 		return err
 	}
 	if r.GetString("role") == "" {
-		r.Set("role", RoleStudent)
+		r.Set("role", platform.RoleStudent)
 	}
 	if r.GetString("timezone") == "" {
 		r.Set("timezone", school.Timezone)
@@ -209,9 +182,9 @@ func applyUserDefaults(app core.App, r *core.Record) error {
 func ensureProfile(app core.App, user *core.Record) error {
 	var collection string
 	switch user.GetString("role") {
-	case RoleTutor:
+	case platform.RoleTutor:
 		collection = "tutors"
-	case RoleStudent:
+	case platform.RoleStudent:
 		collection = "students"
 	default:
 		return nil
@@ -226,7 +199,7 @@ func ensureProfile(app core.App, user *core.Record) error {
 	p := core.NewRecord(c)
 	p.Set("user", user.Id)
 	if collection == "tutors" {
-		school, err := LoadSchool(app)
+		school, err := platform.LoadSchool(app)
 		if err != nil {
 			return err
 		}
@@ -236,7 +209,7 @@ func ensureProfile(app core.App, user *core.Record) error {
 			"verified":           false,
 			"status":             "pending",
 			"currency":           school.Currency,
-			"lesson_minutes":     DefaultLessonMinutes,
+			"lesson_minutes":     platform.DefaultLessonMinutes,
 			"buffer_minutes":     0,
 			"min_notice_minutes": 120,
 			"max_advance_days":   90,
@@ -249,7 +222,7 @@ func ensureProfile(app core.App, user *core.Record) error {
 // syncTutorProfile copies the user's name and zone onto the tutor profile,
 // which the public directory shows without exposing the users record.
 func syncTutorProfile(app core.App, user *core.Record) error {
-	if user.GetString("role") != RoleTutor {
+	if user.GetString("role") != platform.RoleTutor {
 		return nil
 	}
 	orig := user.Original()
@@ -268,7 +241,7 @@ func syncTutorProfile(app core.App, user *core.Record) error {
 // validateNotify checks users.notify: {"<event>": {"<channel>": bool}}.
 func validateNotify(raw any) error {
 	var prefs map[string]map[string]bool
-	if err := unmarshalJSONField(raw, &prefs); err != nil {
+	if err := platform.DecodeJSON(raw, &prefs); err != nil {
 		return validation.NewError("invalid_notify", `Notification preferences look like {"reminder": {"email": true, "sms": false}}.`)
 	}
 	for event, channels := range prefs {

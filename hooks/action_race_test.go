@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"tutorbase/hooks"
 	"tutorbase/hooks/hookstest"
+	"tutorbase/internal/app/platform"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -321,8 +321,8 @@ func TestStaleStatusWriteIsRefused(t *testing.T) {
 	second.Set("status", "cancelled")
 	err = app.Save(second)
 	require.Error(t, err)
-	require.True(t, hooks.IsStale(err), "%v", err)
-	require.False(t, hooks.IsStale(errors.New("other")))
+	require.True(t, platform.IsStale(err), "%v", err)
+	require.False(t, platform.IsStale(errors.New("other")))
 
 	fresh, err := app.FindRecordById("bookings", id)
 	require.NoError(t, err)

@@ -3,67 +3,11 @@ package hooks
 import (
 	"errors"
 	"slices"
+	"tutorbase/internal/app/platform"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 )
-
-// Audit writes one audit_log entry for an action taken through a request.
-// It never fails the request: a lost audit write is logged as an error.
-func Audit(e *core.RequestEvent, action, collection, record string, details map[string]any) {
-	entry := auditEntry{action: action, collection: collection, record: record, details: details}
-	if e != nil {
-		entry.ip = e.RealIP()
-		if e.Auth != nil {
-			entry.email = e.Auth.Email()
-			if !e.Auth.IsSuperuser() {
-				entry.actor = e.Auth.Id
-			} else {
-				entry.email = "superuser:" + e.Auth.Email()
-			}
-		}
-	}
-	var app core.App
-	if e != nil {
-		app = e.App
-	}
-	writeAudit(app, entry)
-}
-
-type auditEntry struct {
-	actor, email, action, collection, record, ip string
-	details                                      map[string]any
-}
-
-func writeAudit(app core.App, a auditEntry) {
-	c, err := app.FindCachedCollectionByNameOrId("audit_log")
-	if err != nil {
-		app.Logger().Error("audit log missing", "error", err)
-		return
-	}
-	r := core.NewRecord(c)
-	r.Load(map[string]any{
-		"actor": a.actor, "actor_email": a.email, "action": a.action,
-		"collection": a.collection, "record": a.record, "ip": a.ip, "details": a.details,
-	})
-	if err := app.Save(r); err != nil {
-		app.Logger().Error("failed to write an audit entry", "action", a.action, "error", err)
-	}
-}
-
-// auditAuth records a sign-in event about identity; record is the account
-// when it exists.
-func auditAuth(app core.App, e *core.RequestEvent, action string, record *core.Record, identity string, details map[string]any) {
-	a := auditEntry{action: action, email: identity, ip: e.RealIP(), details: details}
-	if record != nil {
-		a.collection = record.Collection().Name
-		a.record = record.Id
-		if !record.IsSuperuser() {
-			a.actor = record.Id
-		}
-	}
-	writeAudit(app, a)
-}
 
 // auditedFields are the changes that always make their own audit entry,
 // whoever makes them.
@@ -83,16 +27,16 @@ func registerAudit(app core.App) {
 		}
 		switch {
 		case err == nil:
-			auditAuth(e.App, e.RequestEvent, "auth.signin", e.Record, e.Record.Email(), map[string]any{"method": e.AuthMethod})
+			platform.AuditAuth(e.App, e.RequestEvent, "auth.signin", e.Record, e.Record.Email(), map[string]any{"method": e.AuthMethod})
 		case errors.Is(err, apis.ErrMFA):
-			auditAuth(e.App, e.RequestEvent, "auth.mfa_required", e.Record, e.Record.Email(), map[string]any{"method": e.AuthMethod})
+			platform.AuditAuth(e.App, e.RequestEvent, "auth.mfa_required", e.Record, e.Record.Email(), map[string]any{"method": e.AuthMethod})
 		}
 		return err
 	})
 	app.OnRecordAuthWithOTPRequest().BindFunc(func(e *core.RecordAuthWithOTPRequestEvent) error {
 		err := e.Next()
 		if err != nil && !errors.Is(err, apis.ErrMFA) {
-			auditAuth(e.App, e.RequestEvent, "auth.failed", e.Record, "", map[string]any{"method": "otp"})
+			platform.AuditAuth(e.App, e.RequestEvent, "auth.failed", e.Record, "", map[string]any{"method": "otp"})
 		}
 		return err
 	})
@@ -101,8 +45,8 @@ func registerAudit(app core.App) {
 		if err := e.Next(); err != nil {
 			return err
 		}
-		if isStaff(e.RequestEvent) {
-			Audit(e.RequestEvent, "record.create", e.Collection.Name, e.Record.Id, bodyKeys(e.RequestEvent))
+		if platform.IsStaff(e.RequestEvent) {
+			platform.Audit(e.RequestEvent, "record.create", e.Collection.Name, e.Record.Id, bodyKeys(e.RequestEvent))
 		}
 		return nil
 	})
@@ -116,12 +60,12 @@ func registerAudit(app core.App) {
 		}
 		for f, old := range before {
 			if now := e.Record.Get(f); now != old {
-				Audit(e.RequestEvent, e.Collection.Name+"."+f+"_change", e.Collection.Name, e.Record.Id,
+				platform.Audit(e.RequestEvent, e.Collection.Name+"."+f+"_change", e.Collection.Name, e.Record.Id,
 					map[string]any{"field": f, "from": old, "to": now})
 			}
 		}
-		if isStaff(e.RequestEvent) {
-			Audit(e.RequestEvent, "record.update", e.Collection.Name, e.Record.Id, bodyKeys(e.RequestEvent))
+		if platform.IsStaff(e.RequestEvent) {
+			platform.Audit(e.RequestEvent, "record.update", e.Collection.Name, e.Record.Id, bodyKeys(e.RequestEvent))
 		}
 		return nil
 	})
@@ -129,8 +73,8 @@ func registerAudit(app core.App) {
 		if err := e.Next(); err != nil {
 			return err
 		}
-		if isStaff(e.RequestEvent) {
-			Audit(e.RequestEvent, "record.delete", e.Collection.Name, e.Record.Id, nil)
+		if platform.IsStaff(e.RequestEvent) {
+			platform.Audit(e.RequestEvent, "record.delete", e.Collection.Name, e.Record.Id, nil)
 		}
 		return nil
 	})
@@ -138,14 +82,14 @@ func registerAudit(app core.App) {
 		if err := e.Next(); err != nil {
 			return err
 		}
-		Audit(e.RequestEvent, "settings.update", "", "", nil)
+		platform.Audit(e.RequestEvent, "settings.update", "", "", nil)
 		return nil
 	})
 	app.OnCollectionUpdateRequest().BindFunc(func(e *core.CollectionRequestEvent) error {
 		if err := e.Next(); err != nil {
 			return err
 		}
-		Audit(e.RequestEvent, "collection.update", e.Collection.Name, e.Collection.Id, nil)
+		platform.Audit(e.RequestEvent, "collection.update", e.Collection.Name, e.Collection.Id, nil)
 		return nil
 	})
 

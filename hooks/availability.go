@@ -4,6 +4,7 @@ import (
 	"errors"
 	"time"
 
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/schedule"
 
 	"github.com/pocketbase/dbx"
@@ -41,7 +42,7 @@ func registerAvailability(app core.App) {
 				errs["timezone"] = validation.NewError("invalid_timezone", "Unknown time zone; use an IANA name such as Europe/Rome.")
 			}
 		}
-		return mergeErrors(e.Next(), errs)
+		return platform.MergeErrors(e.Next(), errs)
 	})
 
 	app.OnRecordValidate("time_off").BindFunc(func(e *core.RecordEvent) error {
@@ -54,7 +55,7 @@ func registerAvailability(app core.App) {
 				errs["end"] = validation.NewError("invalid_range", "One time-off entry lasts at most a year; add another for more.")
 			}
 		}
-		return mergeErrors(e.Next(), errs)
+		return platform.MergeErrors(e.Next(), errs)
 	})
 }
 
@@ -69,7 +70,7 @@ func windowOf(app core.App, r *core.Record) (schedule.Window, error) {
 		if _, ok := err.(*schedule.RuleError); ok || r.GetString("timezone") == "" {
 			return w, err
 		}
-		if _, lerr := Location(app, r.GetString("timezone")); lerr != nil {
+		if _, lerr := platform.Location(app, r.GetString("timezone")); lerr != nil {
 			return w, lerr
 		}
 		// a clock that does not parse: the field pattern reports it

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"tutorbase/internal/app/platform"
 	"tutorbase/migrations"
 
 	"github.com/pocketbase/dbx"
@@ -56,7 +57,7 @@ func RecordChange(tx core.App, b, old *core.Record, kind, actor string) (*Bookin
 		oldId = old.Id
 	}
 	res, err := tx.DB().Insert(migrations.NoteOutbox, dbx.Params{
-		"booking": b.Id, "old": oldId, "kind": kind, "actor": actor, "created": dbTime(time.Now()),
+		"booking": b.Id, "old": oldId, "kind": kind, "actor": actor, "created": platform.DBTime(time.Now()),
 	}).Execute()
 	if err != nil {
 		return nil, err
@@ -204,7 +205,7 @@ func ReplayNoteOutbox(app core.App, before time.Time) error {
 		Booking, Old, Kind, Actor string
 	}
 	err := app.DB().Select("id", "booking", "old", "kind", "actor").From(migrations.NoteOutbox).
-		Where(dbx.NewExp("created < {:before}", dbx.Params{"before": dbTime(before)})).
+		Where(dbx.NewExp("created < {:before}", dbx.Params{"before": platform.DBTime(before)})).
 		OrderBy("id").Limit(1000).All(&rows)
 	if err != nil {
 		return err

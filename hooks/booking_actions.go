@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/billing"
 
 	"github.com/pocketbase/dbx"
@@ -36,11 +37,11 @@ type action struct {
 
 func registerBookingActions(app core.App) {
 	actions := []action{
-		{"confirm", []party{partyTutor, partyStaff}, []string{StatusPending}, confirmBooking},
-		{"cancel", []party{partyStudent, partyTutor, partyStaff}, []string{StatusPending, StatusConfirmed}, cancelBooking},
-		{"reschedule", []party{partyStudent, partyTutor, partyStaff}, []string{StatusPending, StatusConfirmed}, rescheduleBooking},
-		{"complete", []party{partyTutor, partyStaff}, []string{StatusConfirmed}, completeBooking},
-		{"no-show", []party{partyTutor, partyStaff}, []string{StatusConfirmed}, noShowBooking},
+		{"confirm", []party{partyTutor, partyStaff}, []string{platform.StatusPending}, confirmBooking},
+		{"cancel", []party{partyStudent, partyTutor, partyStaff}, []string{platform.StatusPending, platform.StatusConfirmed}, cancelBooking},
+		{"reschedule", []party{partyStudent, partyTutor, partyStaff}, []string{platform.StatusPending, platform.StatusConfirmed}, rescheduleBooking},
+		{"complete", []party{partyTutor, partyStaff}, []string{platform.StatusConfirmed}, completeBooking},
+		{"no-show", []party{partyTutor, partyStaff}, []string{platform.StatusConfirmed}, noShowBooking},
 	}
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		g := se.Router.Group("/api/bookings/{id}")
@@ -67,13 +68,13 @@ func (a action) serve(e *core.RequestEvent) error {
 		return e.ForbiddenError("You cannot "+a.name+" this booking.", nil)
 	}
 	if !slices.Contains(a.from, b.GetString("status")) {
-		return ruleError(http.StatusBadRequest, "status", CodeBadState, "A "+b.GetString("status")+" booking cannot be "+pastTense(a.name)+".")
+		return platform.RuleError(http.StatusBadRequest, "status", platform.CodeBadState, "A "+b.GetString("status")+" booking cannot be "+pastTense(a.name)+".")
 	}
 	if err := a.handle(e, b, p); err != nil {
 		return err
 	}
 	if p == partyStaff {
-		Audit(e, "booking."+a.name, "bookings", b.Id, nil)
+		platform.Audit(e, "booking."+a.name, "bookings", b.Id, nil)
 	}
 	return nil
 }
@@ -91,7 +92,7 @@ func pastTense(name string) string {
 
 func partyOf(e *core.RequestEvent, b *core.Record) party {
 	switch {
-	case isStaff(e):
+	case platform.IsStaff(e):
 		return partyStaff
 	case e.Auth.Id == b.GetString("student"):
 		return partyStudent
@@ -101,20 +102,12 @@ func partyOf(e *core.RequestEvent, b *core.Record) party {
 	return partyNone
 }
 
-// respond writes the booking as the records API would show it.
-func respond(e *core.RequestEvent, b *core.Record) error {
-	if err := apis.EnrichRecord(e, b); err != nil {
-		return err
-	}
-	return e.JSON(http.StatusOK, b)
-}
-
 func confirmBooking(e *core.RequestEvent, b *core.Record, p party) error {
-	t, err := loadTutor(e.App, b.GetString("tutor"))
+	t, err := platform.LoadTutor(e.App, b.GetString("tutor"))
 	if err != nil {
 		return err
 	}
-	b.Set("status", StatusConfirmed)
+	b.Set("status", platform.StatusConfirmed)
 	if b.GetString("meeting_url") == "" {
 		b.Set("meeting_url", meetingURL(t))
 	}
@@ -124,14 +117,14 @@ func confirmBooking(e *core.RequestEvent, b *core.Record, p party) error {
 			return err
 		}
 		var err error
-		ev, err = RecordChange(tx, b, nil, EventBookingConfirmed, actorId(e))
+		ev, err = RecordChange(tx, b, nil, EventBookingConfirmed, platform.ActorID(e))
 		return err
 	})
 	if err != nil {
 		return err
 	}
 	notifyLater(e.App, ev)
-	return respond(e, b)
+	return platform.Respond(e, b)
 }
 
 type cancelBody struct {
@@ -148,19 +141,19 @@ func cancelBooking(e *core.RequestEvent, b *core.Record, p party) error {
 		return e.BadRequestError("The body must be JSON: {\"reason\": \"...\"}.", nil)
 	}
 	if len([]rune(in.Reason)) > 500 {
-		return ruleError(http.StatusBadRequest, "reason", "validation_max_text_constraint", "Keep the reason under 500 characters.")
+		return platform.RuleError(http.StatusBadRequest, "reason", "validation_max_text_constraint", "Keep the reason under 500 characters.")
 	}
 	if in.Following && b.GetString("series") == "" {
-		return ruleError(http.StatusBadRequest, "following", "not_in_series", "This lesson is not part of a series.")
+		return platform.RuleError(http.StatusBadRequest, "following", "not_in_series", "This lesson is not part of a series.")
 	}
-	school, err := LoadSchool(e.App)
+	school, err := platform.LoadSchool(e.App)
 	if err != nil {
 		return err
 	}
 	now := time.Now()
 	start := b.GetDateTime("start").Time()
 	if p == partyStudent && !now.Before(start) {
-		return ruleError(http.StatusBadRequest, "start", "too_late", "The lesson has started; ask your tutor or the school.")
+		return platform.RuleError(http.StatusBadRequest, "start", "too_late", "The lesson has started; ask your tutor or the school.")
 	}
 	targets := []*core.Record{b}
 	var events []*BookingEvent
@@ -200,7 +193,7 @@ func cancelBooking(e *core.RequestEvent, b *core.Record, p party) error {
 	if fresh, err := e.App.FindRecordById("bookings", b.Id); err == nil {
 		b = fresh
 	}
-	return respond(e, b)
+	return platform.Respond(e, b)
 }
 
 // CancelBooking cancels b in tx, the transaction of the cancel, with all
@@ -242,7 +235,7 @@ func cancelActor(p party) billing.CancelActor {
 }
 
 func markCancelled(b *core.Record, by *core.Record, reason string, late bool, now time.Time) {
-	b.Set("status", StatusCancelled)
+	b.Set("status", platform.StatusCancelled)
 	if by != nil && !by.IsSuperuser() {
 		b.Set("cancelled_by", by.Id)
 	}
@@ -289,13 +282,13 @@ func rescheduleBooking(e *core.RequestEvent, b *core.Record, p party) error {
 			"start": validation.NewError("validation_invalid_date", "Send {\"start\": ..., \"end\": ...} as UTC RFC 3339 instants."),
 		})
 	}
-	school, err := LoadSchool(e.App)
+	school, err := platform.LoadSchool(e.App)
 	if err != nil {
 		return err
 	}
 	now := time.Now()
 	if p == partyStudent && b.GetDateTime("start").Time().Sub(now) < school.CancelWindow {
-		return ruleError(http.StatusBadRequest, "start", "too_late",
+		return platform.RuleError(http.StatusBadRequest, "start", "too_late",
 			"Lessons can be moved up to "+hoursText(school.CancelWindow)+" before they start; ask your tutor.")
 	}
 	col, err := e.App.FindCachedCollectionByNameOrId("bookings")
@@ -326,14 +319,14 @@ func rescheduleBooking(e *core.RequestEvent, b *core.Record, p party) error {
 			return err
 		}
 		var err error
-		ev, err = RecordChange(tx, nb, b, EventBookingRescheduled, actorId(e))
+		ev, err = RecordChange(tx, nb, b, EventBookingRescheduled, platform.ActorID(e))
 		return err
 	})
 	if err != nil {
 		return err
 	}
 	notifyLater(e.App, ev)
-	return respond(e, nb)
+	return platform.Respond(e, nb)
 }
 
 func hoursText(d time.Duration) string {
@@ -346,22 +339,22 @@ func hoursText(d time.Duration) string {
 
 func completeBooking(e *core.RequestEvent, b *core.Record, p party) error {
 	if time.Now().Before(b.GetDateTime("end").Time()) {
-		return ruleError(http.StatusBadRequest, "end", "too_soon", "A lesson is completed once it has ended.")
+		return platform.RuleError(http.StatusBadRequest, "end", "too_soon", "A lesson is completed once it has ended.")
 	}
-	b.Set("status", StatusCompleted)
+	b.Set("status", platform.StatusCompleted)
 	if err := e.App.Save(b); err != nil {
 		return err
 	}
-	return respond(e, b)
+	return platform.Respond(e, b)
 }
 
 func noShowBooking(e *core.RequestEvent, b *core.Record, p party) error {
 	if time.Now().Before(b.GetDateTime("start").Time()) {
-		return ruleError(http.StatusBadRequest, "start", "too_soon", "A no-show is recorded once the lesson has started.")
+		return platform.RuleError(http.StatusBadRequest, "start", "too_soon", "A no-show is recorded once the lesson has started.")
 	}
-	b.Set("status", StatusNoShow)
+	b.Set("status", platform.StatusNoShow)
 	if err := e.App.Save(b); err != nil {
 		return err
 	}
-	return respond(e, b)
+	return platform.Respond(e, b)
 }

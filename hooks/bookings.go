@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/billing"
 	"tutorbase/internal/schedule"
-	"tutorbase/migrations"
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -41,8 +41,8 @@ var bookingImmutable = []string{"tutor", "student", "start", "end", "purchase", 
 
 // transitions are the allowed status changes.
 var transitions = map[string][]string{
-	StatusPending:   {StatusConfirmed, StatusCancelled},
-	StatusConfirmed: {StatusCancelled, StatusCompleted, StatusNoShow},
+	platform.StatusPending:   {platform.StatusConfirmed, platform.StatusCancelled},
+	platform.StatusConfirmed: {platform.StatusCancelled, platform.StatusCompleted, platform.StatusNoShow},
 }
 
 func registerBookings(app core.App) {
@@ -65,10 +65,10 @@ func bookingCreateRequest(e *core.RecordRequestEvent) error {
 	errs := validation.Errors{}
 	for _, f := range bookingServerFields {
 		if _, ok := info.Body[f]; ok {
-			errs[f] = serverOwned()
+			errs[f] = platform.ServerOwned()
 		}
 	}
-	if isStaff(e.RequestEvent) {
+	if platform.IsStaff(e.RequestEvent) {
 		if e.Record.GetString("student") == "" {
 			errs["student"] = validation.NewError("validation_required", "Choose the student this lesson is for.")
 		}
@@ -85,7 +85,7 @@ func bookingCreateRequest(e *core.RecordRequestEvent) error {
 		return err
 	}
 	// the model hook owes the other party a notification, in its transaction
-	e.Record.SetRaw(notifyAsKey, actorId(e.RequestEvent))
+	e.Record.SetRaw(notifyAsKey, platform.ActorID(e.RequestEvent))
 	return e.Next()
 }
 
@@ -93,14 +93,6 @@ func bookingCreateRequest(e *core.RecordRequestEvent) error {
 // when its create owes a booking_created notification from that actor: the
 // records API passes no context to the model hooks.
 const notifyAsKey = "@tutorbase.notify_as"
-
-// actorId is the users id of who makes a request ("" for superusers).
-func actorId(e *core.RequestEvent) string {
-	if e.Auth == nil || e.Auth.IsSuperuser() {
-		return ""
-	}
-	return e.Auth.Id
-}
 
 // bookingCreate enforces DESIGN.md's booking rules on every path (records
 // API, batch, dashboard, series, reschedule, jobs): the checks that need no
@@ -110,7 +102,7 @@ func bookingCreate(e *core.RecordEvent) error {
 	now := time.Now()
 	confirmed, _ := e.Context.Value(confirmedKey{}).(bool)
 	moved, _ := e.Context.Value(movedKey{}).(bool)
-	p, err := prepareBooking(e.App, b, now, bookingOpts{imported: isImported(e.Context), confirmed: confirmed})
+	p, err := prepareBooking(e.App, b, now, bookingOpts{imported: platform.IsImported(e.Context), confirmed: confirmed})
 	if err != nil {
 		return err
 	}
@@ -129,12 +121,12 @@ func bookingCreate(e *core.RecordEvent) error {
 		if err := overlapError(e.Next()); err != nil {
 			return err
 		}
-		if b.GetString("purchase") != "" && !isImported(e.Context) {
+		if b.GetString("purchase") != "" && !platform.IsImported(e.Context) {
 			if err := spendCredit(tx, b, now, moved); err != nil { // rule 6
 				return err
 			}
 		}
-		if !isImported(e.Context) {
+		if !platform.IsImported(e.Context) {
 			if err := checkUnpaidCap(tx, b, p.school, now); err != nil {
 				return err
 			}
@@ -159,15 +151,15 @@ func bookingCreate(e *core.RecordEvent) error {
 // triggers in migrations) into the rule's own error.
 func overlapError(err error) error {
 	if err != nil && strings.Contains(err.Error(), "booking_overlap") {
-		return ruleError(http.StatusConflict, "start", schedule.CodeSlotConflict, "That time is no longer free.")
+		return platform.RuleError(http.StatusConflict, "start", schedule.CodeSlotConflict, "That time is no longer free.")
 	}
 	return err
 }
 
 // prepared is a booking that passed the checks that need no lock.
 type prepared struct {
-	tutor    *tutorInfo
-	school   *School
+	tutor    *platform.Tutor
+	school   *platform.School
 	deferred error // notice or advance: reported only if no overlap is found
 }
 
@@ -185,18 +177,18 @@ func prepareBooking(app core.App, b *core.Record, now time.Time, opts bookingOpt
 	if err := checkTimes(start, end); err != nil {
 		return nil, err
 	}
-	t, err := loadTutor(app, b.GetString("tutor"))
+	t, err := platform.LoadTutor(app, b.GetString("tutor"))
 	if err != nil {
-		return nil, ruleError(http.StatusBadRequest, "tutor", "validation_missing_rel_records", "Unknown tutor.")
+		return nil, platform.RuleError(http.StatusBadRequest, "tutor", "validation_missing_rel_records", "Unknown tutor.")
 	}
-	student, err := loadPerson(app, b.GetString("student"))
+	student, err := platform.LoadPerson(app, b.GetString("student"))
 	if err != nil {
-		return nil, ruleError(http.StatusBadRequest, "student", "validation_missing_rel_records", "Unknown student.")
+		return nil, platform.RuleError(http.StatusBadRequest, "student", "validation_missing_rel_records", "Unknown student.")
 	}
-	if student.Id == t.User || student.Role != RoleStudent {
-		return nil, ruleError(http.StatusBadRequest, "student", "not_a_student", "Lessons are booked for a student account.")
+	if student.Id == t.User || student.Role != platform.RoleStudent {
+		return nil, platform.RuleError(http.StatusBadRequest, "student", "not_a_student", "Lessons are booked for a student account.")
 	}
-	school, err := LoadSchool(app)
+	school, err := platform.LoadSchool(app)
 	if err != nil {
 		return nil, err
 	}
@@ -212,8 +204,8 @@ func prepareBooking(app core.App, b *core.Record, now time.Time, opts bookingOpt
 		return p, nil
 	}
 	setPayBy(app, b, school, now)
-	if !t.bookable() {
-		return nil, ruleError(http.StatusBadRequest, "tutor", CodeTutorUnavailable, "This tutor is not taking bookings.")
+	if !t.Bookable() {
+		return nil, platform.RuleError(http.StatusBadRequest, "tutor", CodeTutorUnavailable, "This tutor is not taking bookings.")
 	}
 	cal, err := calendar(app, t, school, start, end, false) // overlaps are checked under the write lock
 	if err != nil {
@@ -231,9 +223,6 @@ func prepareBooking(app core.App, b *core.Record, now time.Time, opts bookingOpt
 	return p, err
 }
 
-// maxLesson bounds a lesson's length before any lookup.
-const maxLesson = migrations.MaxLessonHours * time.Hour
-
 func checkTimes(start, end time.Time) error {
 	errs := validation.Errors{}
 	if start.IsZero() {
@@ -245,22 +234,22 @@ func checkTimes(start, end time.Time) error {
 	if len(errs) > 0 {
 		return apis.NewBadRequestError("Failed to create record.", errs)
 	}
-	if !end.After(start) || end.Sub(start) > maxLesson {
-		return ruleError(http.StatusBadRequest, "end", schedule.CodeBadLength, "The lesson must end after it starts and last at most 8 hours.")
+	if !end.After(start) || end.Sub(start) > platform.MaxLesson {
+		return platform.RuleError(http.StatusBadRequest, "end", schedule.CodeBadLength, "The lesson must end after it starts and last at most 8 hours.")
 	}
 	return nil
 }
 
 // fillBooking sets the server-owned fields of a new booking.
-func fillBooking(b *core.Record, t *tutorInfo, studentName string, purchase *core.Record, school *School, opts bookingOpts) {
+func fillBooking(b *core.Record, t *platform.Tutor, studentName string, purchase *core.Record, school *platform.School, opts bookingOpts) {
 	imported := opts.imported
 	b.Set("tutor_user", t.User)
 	b.Set("tutor_name", t.Name)
 	b.Set("student_name", studentName)
 	if !imported || b.GetString("status") == "" {
-		status := StatusPending
+		status := platform.StatusPending
 		if t.AutoConfirm || opts.confirmed {
-			status = StatusConfirmed
+			status = platform.StatusConfirmed
 		}
 		b.Set("status", status)
 	}
@@ -292,14 +281,14 @@ func fillBooking(b *core.Record, t *tutorInfo, studentName string, purchase *cor
 		}
 		b.Set("currency", currency)
 	}
-	if b.GetString("status") == StatusConfirmed && b.GetString("meeting_url") == "" {
+	if b.GetString("status") == platform.StatusConfirmed && b.GetString("meeting_url") == "" {
 		b.Set("meeting_url", meetingURL(t))
 	}
 }
 
 // meetingURL is the tutor's own link, or a new unguessable Jitsi room
 // (24 random characters, about 124 bits).
-func meetingURL(t *tutorInfo) string {
+func meetingURL(t *platform.Tutor) string {
 	if t.MeetingURL != "" {
 		return t.MeetingURL
 	}
@@ -329,7 +318,7 @@ func checkConflicts(tx core.App, b *core.Record, buffer time.Duration, all bool)
 		}
 	}
 	if n > 0 {
-		return ruleError(http.StatusConflict, "start", schedule.CodeSlotConflict, "That time is no longer free.")
+		return platform.RuleError(http.StatusConflict, "start", schedule.CodeSlotConflict, "That time is no longer free.")
 	}
 	return nil
 }
@@ -339,8 +328,8 @@ func countActive(app core.App, party, id string, from, to time.Time, exclude str
 	// start > from − maxLesson bounds the index range (lessons never last
 	// longer, see migrations.MaxLessonHours)
 	err := app.DB().Select("count(*)").From("bookings").Where(dbx.NewExp(
-		"[["+party+"]] = {:id} AND start > {:floor} AND start < {:to} AND \"end\" > {:from} AND status IN "+activeStatusesSQL+" AND id != {:exclude}",
-		dbx.Params{"id": id, "floor": dbTime(from.Add(-maxLesson)), "from": dbTime(from), "to": dbTime(to), "exclude": exclude},
+		"[["+party+"]] = {:id} AND start > {:floor} AND start < {:to} AND \"end\" > {:from} AND status IN "+platform.ActiveStatusesSQL+" AND id != {:exclude}",
+		dbx.Params{"id": id, "floor": platform.DBTime(from.Add(-platform.MaxLesson)), "from": platform.DBTime(from), "to": platform.DBTime(to), "exclude": exclude},
 	)).Row(&n)
 	return n, err
 }
@@ -394,9 +383,9 @@ func bookingUpdate(e *core.RecordEvent) error {
 		}
 		switch {
 		case read != to && read != from:
-			return ruleError(http.StatusBadRequest, "status", CodeBadState, "This lesson changed meanwhile (it is now "+from+"); reload it.")
+			return platform.RuleError(http.StatusBadRequest, "status", platform.CodeBadState, "This lesson changed meanwhile (it is now "+from+"); reload it.")
 		case from != to && !slices.Contains(transitions[from], to):
-			errs["status"] = validation.NewError(CodeBadState, "A "+from+" booking cannot become "+to+".")
+			errs["status"] = validation.NewError(platform.CodeBadState, "A "+from+" booking cannot become "+to+".")
 		}
 		if len(errs) > 0 {
 			return errs
@@ -405,34 +394,10 @@ func bookingUpdate(e *core.RecordEvent) error {
 	})
 }
 
-// CodeBadState: the record's state does not allow the action (any more).
-const CodeBadState = "bad_state"
-
-// IsStale reports whether err is a compare-and-set that lost: the record
-// moved on between the read and the write. Jobs skip such records.
-func IsStale(err error) bool {
-	var apiErr *router.ApiError
-	if !errors.As(err, &apiErr) {
-		return false
-	}
-	errs, ok := apiErr.RawData().(validation.Errors)
-	if !ok {
-		return false
-	}
-	var ve validation.Error
-	return errors.As(errs["status"], &ve) && ve.Code() == CodeBadState
-}
-
-// ruleError is a booking rule failure in PocketBase's error shape, as a
-// field error (DESIGN.md "Booking rules").
-func ruleError(status int, field, code, message string) *router.ApiError {
-	return apis.NewApiError(status, message, validation.Errors{field: validation.NewError(code, message)})
-}
-
 func scheduleError(re *schedule.RuleError) *router.ApiError {
 	status := http.StatusBadRequest
 	if re.Code == schedule.CodeSlotConflict {
 		status = http.StatusConflict
 	}
-	return ruleError(status, re.Field, re.Code, re.Message)
+	return platform.RuleError(status, re.Field, re.Code, re.Message)
 }

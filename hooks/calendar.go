@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/ical"
 
 	"github.com/pocketbase/dbx"
@@ -82,7 +83,7 @@ func calendarFeed(e *core.RequestEvent) error {
 	if err := CalendarQuery(e.App, owner, now.Add(-CalendarWindow)).All(&lessons); err != nil {
 		return e.InternalServerError("", err)
 	}
-	school, err := LoadSchool(e.App)
+	school, err := platform.LoadSchool(e.App)
 	if err != nil {
 		return e.InternalServerError("", err)
 	}
@@ -168,7 +169,7 @@ func CalendarQuery(app core.App, user string, from time.Time) *dbx.Query {
 			ORDER BY start, id LIMIT {:limit}
 		) l LEFT JOIN subjects s ON s.id = l.subject
 		ORDER BY l.start, l.id`,
-	).Bind(dbx.Params{"user": user, "from": dbTime(from), "limit": CalendarMaxEvents})
+	).Bind(dbx.Params{"user": user, "from": platform.DBTime(from), "limit": CalendarMaxEvents})
 }
 
 // event turns a lesson into the VEVENT its owner sees.
@@ -194,7 +195,7 @@ func (l lessonRow) event(owner, appURL string, now time.Time) (ical.Event, error
 		}
 	}
 	var desc []string
-	if l.Status == StatusConfirmed && l.MeetingURL != "" {
+	if l.Status == platform.StatusConfirmed && l.MeetingURL != "" {
 		// Google Calendar ignores URL: LOCATION and DESCRIPTION make the
 		// link clickable everywhere
 		ev.URL, ev.Location = l.MeetingURL, l.MeetingURL
@@ -225,9 +226,9 @@ func (l lessonRow) summary(owner string) string {
 		s += " with " + other
 	}
 	switch l.Status {
-	case StatusCancelled:
+	case platform.StatusCancelled:
 		s = "Cancelled: " + s // Google shows cancelled events of a subscription
-	case StatusNoShow:
+	case platform.StatusNoShow:
 		s += " (no-show)"
 	}
 	return s
@@ -239,11 +240,11 @@ func (l lessonRow) summary(owner string) string {
 // tutor's history.
 func lessonStatus(status string) string {
 	switch status {
-	case StatusPending:
+	case platform.StatusPending:
 		return ical.StatusTentative
-	case StatusConfirmed, StatusCompleted, StatusNoShow:
+	case platform.StatusConfirmed, platform.StatusCompleted, platform.StatusNoShow:
 		return ical.StatusConfirmed
-	case StatusCancelled:
+	case platform.StatusCancelled:
 		return ical.StatusCancelled
 	}
 	return ""
@@ -274,7 +275,7 @@ func calendarRotate(e *core.RequestEvent) error {
 	if err := setCalendarToken(e.App, user); err != nil {
 		return e.InternalServerError("Failed to change your calendar link.", err)
 	}
-	Audit(e, "calendar.rotate", "users", e.Auth.Id, nil)
+	platform.Audit(e, "calendar.rotate", "users", e.Auth.Id, nil)
 	return calendarLinksJSON(e, user)
 }
 

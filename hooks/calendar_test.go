@@ -11,6 +11,7 @@ import (
 
 	"tutorbase/hooks"
 	"tutorbase/hooks/hookstest"
+	"tutorbase/internal/app/platform"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -97,7 +98,7 @@ func saveLesson(t testing.TB, app core.App, tutorRole, studentRole string, start
 		"tutor": cast.Tutors[tutorRole], "student": cast.Users[studentRole], "start": start, "end": start.Add(time.Hour),
 		"status": status, "price": 4000, "currency": "EUR",
 	})
-	require.NoError(t, app.SaveWithContext(hooks.Imported(context.Background()), b))
+	require.NoError(t, app.SaveWithContext(platform.Imported(context.Background()), b))
 	return b
 }
 
@@ -137,11 +138,11 @@ func TestCalendarFeed(t *testing.T) {
 	var extra map[string]string
 	addLessons := func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
 		extra = map[string]string{
-			"other":      saveLesson(t, app, hookstest.Tutor, hookstest.Student2, day.Add(9*time.Hour), hooks.StatusPending).Id,
-			"too_old":    saveLesson(t, app, hookstest.Tutor2, hookstest.Student, now.Add(-hooks.CalendarWindow-time.Hour), hooks.StatusCompleted).Id,
-			"in_window":  saveLesson(t, app, hookstest.Tutor2, hookstest.Student, now.Add(-hooks.CalendarWindow+time.Hour), hooks.StatusCompleted).Id,
-			"no_show":    saveLesson(t, app, hookstest.Tutor2, hookstest.Student, now.AddDate(0, 0, -20), hooks.StatusNoShow).Id,
-			"subject_of": saveLesson(t, app, hookstest.Tutor2, hookstest.Student, day.Add(14*time.Hour), hooks.StatusPending).Id,
+			"other":      saveLesson(t, app, hookstest.Tutor, hookstest.Student2, day.Add(9*time.Hour), platform.StatusPending).Id,
+			"too_old":    saveLesson(t, app, hookstest.Tutor2, hookstest.Student, now.Add(-hooks.CalendarWindow-time.Hour), platform.StatusCompleted).Id,
+			"in_window":  saveLesson(t, app, hookstest.Tutor2, hookstest.Student, now.Add(-hooks.CalendarWindow+time.Hour), platform.StatusCompleted).Id,
+			"no_show":    saveLesson(t, app, hookstest.Tutor2, hookstest.Student, now.AddDate(0, 0, -20), platform.StatusNoShow).Id,
+			"subject_of": saveLesson(t, app, hookstest.Tutor2, hookstest.Student, day.Add(14*time.Hour), platform.StatusPending).Id,
 		}
 		b, err := app.FindRecordById("bookings", extra["subject_of"])
 		require.NoError(t, err)

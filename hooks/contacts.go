@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"tutorbase/internal/app/platform"
 	contactproof "tutorbase/internal/contact"
 	"tutorbase/internal/notify"
 
@@ -60,17 +61,17 @@ func sendPhoneCode(e *core.RequestEvent) error {
 		Channel string `json:"channel"`
 	}
 	if err := e.BindBody(&in); err != nil || (in.Channel != notify.ChannelSMS && in.Channel != notify.ChannelWhatsApp) {
-		return ruleError(http.StatusBadRequest, "channel", "validation_invalid_value", `Send {"channel": "sms"} or {"channel": "whatsapp"}.`)
+		return platform.RuleError(http.StatusBadRequest, "channel", "validation_invalid_value", `Send {"channel": "sms"} or {"channel": "whatsapp"}.`)
 	}
 	u := e.Auth
 	phone := u.GetString("phone")
 	switch {
 	case phone == "":
-		return ruleError(http.StatusBadRequest, "phone", "validation_required", "Save your mobile number first.")
+		return platform.RuleError(http.StatusBadRequest, "phone", "validation_required", "Save your mobile number first.")
 	case u.GetBool("phone_verified"):
-		return ruleError(http.StatusBadRequest, "phone", "already_verified", "This number is confirmed already.")
+		return platform.RuleError(http.StatusBadRequest, "phone", "already_verified", "This number is confirmed already.")
 	case !channelOn(paymentsOf(e.App), in.Channel):
-		return ruleError(http.StatusBadRequest, "channel", "channel_off", "The school does not send messages this way.")
+		return platform.RuleError(http.StatusBadRequest, "channel", "channel_off", "The school does not send messages this way.")
 	}
 	code, err := contactproof.NewCode()
 	if err != nil {
@@ -81,7 +82,7 @@ func sendPhoneCode(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	school, err := LoadSchool(e.App)
+	school, err := platform.LoadSchool(e.App)
 	if err != nil {
 		return err
 	}
@@ -133,7 +134,7 @@ func verifyPhoneCode(e *core.RequestEvent) error {
 		Code string `json:"code"`
 	}
 	if err := e.BindBody(&in); err != nil {
-		return ruleError(http.StatusBadRequest, "code", "validation_required", `Send {"code": "123456"}.`)
+		return platform.RuleError(http.StatusBadRequest, "code", "validation_required", `Send {"code": "123456"}.`)
 	}
 	code := contactproof.NormalizeCode(in.Code)
 	var refused error
@@ -145,16 +146,16 @@ func verifyPhoneCode(e *core.RequestEvent) error {
 		}
 		p, err := tx.FindFirstRecordByFilter("contact_proofs", "user = {:u} && kind = 'phone'", dbx.Params{"u": u.Id})
 		if err != nil || time.Now().After(p.GetDateTime("expires_at").Time()) || p.GetString("target") != u.GetString("phone") {
-			refused = ruleError(http.StatusBadRequest, "code", "code_expired", "This code has expired; ask for a new one.")
+			refused = platform.RuleError(http.StatusBadRequest, "code", "code_expired", "This code has expired; ask for a new one.")
 			return nil
 		}
 		if p.GetInt("attempts") >= contactproof.MaxAttempts {
-			refused = ruleError(http.StatusBadRequest, "code", "too_many_attempts", "Too many wrong codes; ask for a new one.")
+			refused = platform.RuleError(http.StatusBadRequest, "code", "too_many_attempts", "Too many wrong codes; ask for a new one.")
 			return nil
 		}
 		if !contactproof.Matches(p.GetString("secret"), u.Id, code) {
 			p.Set("attempts", p.GetInt("attempts")+1)
-			refused = ruleError(http.StatusBadRequest, "code", "wrong_code", "That is not the code we sent.")
+			refused = platform.RuleError(http.StatusBadRequest, "code", "wrong_code", "That is not the code we sent.")
 			return tx.Save(p)
 		}
 		u.Set("phone_verified", true)
@@ -179,7 +180,7 @@ func verifyPhoneCode(e *core.RequestEvent) error {
 func telegramLink(e *core.RequestEvent) error {
 	svc := paymentsOf(e.App)
 	if !svc.cfg.Telegram.Enabled() {
-		return ruleError(http.StatusBadRequest, "channel", "channel_off", "The school does not send messages through Telegram.")
+		return platform.RuleError(http.StatusBadRequest, "channel", "channel_off", "The school does not send messages through Telegram.")
 	}
 	bot, err := telegramBotName(e.Request.Context(), e.App)
 	if err != nil {
@@ -310,7 +311,7 @@ func connectTelegram(ctx context.Context, app core.App, tg notify.Telegram, toke
 		return err
 	}
 	name := "Tutorbase"
-	if s, err := LoadSchool(app); err == nil {
+	if s, err := platform.LoadSchool(app); err == nil {
 		name = s.Name
 	}
 	if err := tg.Send(ctx, strconv.FormatInt(chat, 10), contactproof.ConnectedText(user.GetString("locale"), name)); err != nil {

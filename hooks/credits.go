@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/billing"
 	"tutorbase/internal/notify"
 
@@ -28,7 +29,7 @@ const (
 const CodeNoCredit = "no_credit"
 
 func noCredit(msg string) *router.ApiError {
-	return ruleError(http.StatusBadRequest, "purchase", CodeNoCredit, msg)
+	return platform.RuleError(http.StatusBadRequest, "purchase", CodeNoCredit, msg)
 }
 
 // creditsLeft is what a purchase still holds.
@@ -104,7 +105,7 @@ func spendCredit(tx core.App, b *core.Record, now time.Time, moved bool) error {
 	if err := addLedger(tx, p, b.Id, LedgerSpent, -1, ""); err != nil {
 		return err
 	}
-	if school, err := LoadSchool(tx); err == nil && creditsLeft(p) <= school.LowCreditThreshold {
+	if school, err := platform.LoadSchool(tx); err == nil && creditsLeft(p) <= school.LowCreditThreshold {
 		Notify(tx, []string{p.GetString("student")}, notify.Event{Kind: notify.KindCreditsLow, Credits: creditsLeft(p),
 			ExpiresAt: p.GetDateTime("expires_at").Time(), Link: tx.Settings().Meta.AppURL + "/credits"},
 			map[string]any{"purchase": p.Id})
@@ -174,7 +175,7 @@ func FulfilPurchase(tx core.App, p *core.Record, provider, ref string, paidAt ti
 func ExpirePurchases(app core.App, now time.Time) error {
 	for {
 		batch, err := app.FindRecordsByFilter("purchases", "status = 'paid' && expires_at != '' && expires_at <= {:now}", "expires_at", 100, 0,
-			dbx.Params{"now": dbTime(now)})
+			dbx.Params{"now": platform.DBTime(now)})
 		if err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/notify"
 
 	"github.com/pocketbase/dbx"
@@ -114,7 +115,7 @@ func address(u *contact, ch string) string {
 // up); or queued again with backoff (after 1, 5, 15, 60, 240 minutes).
 func DispatchDeliveries(app core.App, now time.Time) error {
 	if _, err := app.DB().NewQuery("UPDATE deliveries SET status = 'queued' WHERE status = 'sending' AND lease_until < {:now}").
-		Bind(dbx.Params{"now": dbTime(now)}).Execute(); err != nil {
+		Bind(dbx.Params{"now": platform.DBTime(now)}).Execute(); err != nil {
 		return err
 	}
 	claimed, err := claimDeliveries(app, now)
@@ -134,7 +135,7 @@ func claimDeliveries(app core.App, now time.Time) ([]*core.Record, error) {
 	var claimed []*core.Record
 	err := app.RunInTransaction(func(tx core.App) error {
 		due, err := tx.FindRecordsByFilter("deliveries", "status = 'queued' && next_attempt <= {:now}", "next_attempt", deliveryBatch, 0,
-			dbx.Params{"now": dbTime(now)})
+			dbx.Params{"now": platform.DBTime(now)})
 		if err != nil {
 			return err
 		}
@@ -239,7 +240,7 @@ func registerDeliveries(app core.App) {
 
 // retryDelivery queues a failed or skipped delivery again (staff).
 func retryDelivery(e *core.RequestEvent) error {
-	if !isStaff(e) {
+	if !platform.IsStaff(e) {
 		return e.ForbiddenError("Only school staff retry deliveries.", nil)
 	}
 	d, err := e.App.FindRecordById("deliveries", e.Request.PathValue("id"))
@@ -252,7 +253,7 @@ func retryDelivery(e *core.RequestEvent) error {
 			return err
 		}
 		if s := fresh.GetString("status"); s != DeliveryFailed && s != DeliverySkipped {
-			return ruleError(http.StatusBadRequest, "status", CodeBadState, "Only a failed or skipped delivery can be retried.")
+			return platform.RuleError(http.StatusBadRequest, "status", platform.CodeBadState, "Only a failed or skipped delivery can be retried.")
 		}
 		fresh.Set("status", DeliveryQueued)
 		fresh.Set("attempts", 0)
@@ -264,7 +265,7 @@ func retryDelivery(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	Audit(e, "delivery.retry", "deliveries", d.Id, nil)
+	platform.Audit(e, "delivery.retry", "deliveries", d.Id, nil)
 	if err := apis.EnrichRecord(e, d); err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"time"
 
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/match"
 	"tutorbase/internal/schedule"
 
@@ -35,15 +36,15 @@ const (
 // set (as LessonMinutes does for a record).
 func lessonLengths(minutes []int) []int {
 	if len(minutes) == 0 {
-		return DefaultLessonMinutes
+		return platform.DefaultLessonMinutes
 	}
 	return minutes
 }
 
 // tutorZone is a tutor's effective zone: their own, else the school's.
-func tutorZone(app core.App, school *School, tz string) *time.Location {
+func tutorZone(app core.App, school *platform.School, tz string) *time.Location {
 	if tz != "" {
-		if loc, err := Location(app, tz); err == nil {
+		if loc, err := platform.Location(app, tz); err == nil {
 			return loc
 		}
 	}
@@ -60,7 +61,7 @@ const maxBuffer = 4 * time.Hour
 // in [from, to]; addBookings adds their bookings. The tutor ids go in as
 // one JSON array (json_each), so each query walks the per-tutor index once
 // per candidate.
-func loadCalendars(app core.App, school *School, rows []schedRow, from, to time.Time) (map[string]*schedule.Calendar, error) {
+func loadCalendars(app core.App, school *platform.School, rows []schedRow, from, to time.Time) (map[string]*schedule.Calendar, error) {
 	cals := make(map[string]*schedule.Calendar, len(rows))
 	ids := make([]string, len(rows))
 	for i, r := range rows {
@@ -81,7 +82,7 @@ func loadCalendars(app core.App, school *School, rows []schedRow, from, to time.
 	if err != nil {
 		return nil, err
 	}
-	p := dbx.Params{"ids": string(list), "from": dbTime(from), "to": dbTime(to)}
+	p := dbx.Params{"ids": string(list), "from": platform.DBTime(from), "to": platform.DBTime(to)}
 	return cals, loadIntervalsInto(app, cals, `SELECT o.tutor, o.start, o."end" FROM json_each({:ids}) j JOIN time_off o ON o.tutor = j.value
 		WHERE o.start < {:to} AND o."end" > {:from}`, p,
 		func(c *schedule.Calendar, iv schedule.Interval) { c.TimeOff = append(c.TimeOff, iv) })
@@ -99,10 +100,10 @@ func addBookings(app core.App, cals map[string]*schedule.Calendar, ids []string,
 	if err != nil {
 		return err
 	}
-	p := dbx.Params{"ids": string(list), "from": dbTime(from.Add(-maxBuffer)), "to": dbTime(to.Add(maxBuffer)),
-		"earliest": dbTime(from.Add(-maxBuffer - maxLesson))}
+	p := dbx.Params{"ids": string(list), "from": platform.DBTime(from.Add(-maxBuffer)), "to": platform.DBTime(to.Add(maxBuffer)),
+		"earliest": platform.DBTime(from.Add(-maxBuffer - platform.MaxLesson))}
 	return loadIntervalsInto(app, cals, `SELECT b.tutor, b.start, b."end" FROM json_each({:ids}) j JOIN bookings b ON b.tutor = j.value
-		WHERE b.start > {:earliest} AND b.start < {:to} AND +b.status IN `+activeStatusesSQL+` AND +b."end" > {:from}`, p,
+		WHERE b.start > {:earliest} AND b.start < {:to} AND +b.status IN `+platform.ActiveStatusesSQL+` AND +b."end" > {:from}`, p,
 		func(c *schedule.Calendar, iv schedule.Interval) { c.Busy = append(c.Busy, iv) })
 }
 
@@ -161,7 +162,7 @@ func loadIntervalsInto(app core.App, cals map[string]*schedule.Calendar, query s
 		if c == nil {
 			continue
 		}
-		iv, err := parseInterval(r.Start, r.End)
+		iv, err := platform.ParseInterval(r.Start, r.End)
 		if err != nil {
 			return fmt.Errorf("busy time of tutor %s: %w", r.Tutor, err)
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 	"tutorbase/hooks"
+	"tutorbase/internal/app/platform"
 
 	"tutorbase/hooks/hookstest"
 
@@ -25,7 +26,7 @@ func buildFixture(app core.App, c *hookstest.Cast) error {
 		r := core.NewRecord(col)
 		r.Load(data)
 		// fixtures are trusted: past lessons and any time are fine
-		if err := app.SaveWithContext(hooks.Imported(context.Background()), r); err != nil {
+		if err := app.SaveWithContext(platform.Imported(context.Background()), r); err != nil {
 			return err
 		}
 		c.IDs[name] = r.Id

@@ -2,8 +2,7 @@ package hooks_test
 
 import (
 	"context"
-
-	"tutorbase/hooks"
+	"tutorbase/internal/app/platform"
 
 	"github.com/pocketbase/dbx"
 )
@@ -17,4 +16,4 @@ func dbxHash(kv ...any) dbx.HashExp {
 	return h
 }
 
-func importedCtx() context.Context { return hooks.Imported(context.Background()) }
+func importedCtx() context.Context { return platform.Imported(context.Background()) }

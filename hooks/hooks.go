@@ -8,6 +8,7 @@
 package hooks
 
 import (
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/config"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -15,7 +16,7 @@ import (
 
 // Register binds every Tutorbase hook and route to app.
 func Register(app core.App, cfg config.Config) error {
-	registerSchool(app)
+	platform.Register(app)
 	registerText(app)
 	registerStaff(app)
 	registerNotifier(app)
@@ -33,7 +34,6 @@ func Register(app core.App, cfg config.Config) error {
 	registerPayouts(app)
 	registerSearch(app)
 	registerMatch(app)
-	registerCaches(app)
 	registerStaffRealtime(app)
 	registerReviews(app)
 	registerMaterials(app)

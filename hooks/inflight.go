@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"tutorbase/internal/app/platform"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
@@ -61,7 +62,7 @@ func (c *requestCost) enter(e *core.RequestEvent) (func(), error) {
 	}
 	c.inflightRefused.Add(1)
 	e.Response.Header().Set("Retry-After", RetryAfterSeconds)
-	msg := costText(requestLang(e), CodeTooManyInFlight)
+	msg := costText(platform.RequestLang(e), CodeTooManyInFlight)
 	return nil, apis.NewTooManyRequestsError(msg, validation.Errors{"request": validation.NewError(CodeTooManyInFlight, msg)})
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/billing"
 
 	"github.com/pocketbase/dbx"
@@ -37,7 +38,7 @@ func registerInvoices(app core.App) {
 // notes, allocated in the caller's transaction from a counter that never
 // goes back, so they are gapless and never reused.
 func issueInvoice(tx core.App, pay, refund *core.Record) (*core.Record, error) {
-	school, err := LoadSchool(tx)
+	school, err := platform.LoadSchool(tx)
 	if err != nil {
 		return nil, err
 	}
@@ -114,13 +115,13 @@ func buyerOf(app core.App, userId string) (billing.Party, error) {
 	return p, nil
 }
 
-func sellerOf(s *School) billing.Party {
+func sellerOf(s *platform.School) billing.Party {
 	return billing.Party{Name: s.Name, Email: s.Email, Address: s.Address, TaxID: s.VATID}
 }
 
 // invoiceOf reads a stored invoice back into billing's form.
 func invoiceOf(app core.App, inv *core.Record) (billing.Invoice, error) {
-	school, err := LoadSchool(app)
+	school, err := platform.LoadSchool(app)
 	if err != nil {
 		return billing.Invoice{}, err
 	}
@@ -131,13 +132,13 @@ func invoiceOf(app core.App, inv *core.Record) (billing.Invoice, error) {
 		TaxRateBP:        int64(inv.GetFloat("tax_rate_percent")*100 + 0.5),
 		PricesIncludeTax: inv.GetBool("prices_include_tax"),
 	}
-	if err := unmarshalJSONField(inv.Get("buyer"), &out.Buyer); err != nil {
+	if err := platform.DecodeJSON(inv.Get("buyer"), &out.Buyer); err != nil {
 		return out, err
 	}
-	if err := unmarshalJSONField(inv.Get("seller"), &out.Seller); err != nil {
+	if err := platform.DecodeJSON(inv.Get("seller"), &out.Seller); err != nil {
 		return out, err
 	}
-	if err := unmarshalJSONField(inv.Get("lines"), &out.Lines); err != nil {
+	if err := platform.DecodeJSON(inv.Get("lines"), &out.Lines); err != nil {
 		return out, err
 	}
 	if u, err := app.FindRecordById("users", inv.GetString("user")); err == nil {
@@ -173,7 +174,7 @@ func renderInvoicePDF(app core.App, inv *core.Record) error {
 // rendering it first if it is missing.
 func invoicePDFRoute(e *core.RequestEvent) error {
 	inv, err := e.App.FindRecordById("invoices", e.Request.PathValue("id"))
-	if err != nil || (!isStaff(e) && inv.GetString("user") != e.Auth.Id) {
+	if err != nil || (!platform.IsStaff(e) && inv.GetString("user") != e.Auth.Id) {
 		return e.NotFoundError("", nil)
 	}
 	if inv.GetString("pdf") == "" {
@@ -194,7 +195,7 @@ func invoicePDFRoute(e *core.RequestEvent) error {
 // RenderMissingPDFs renders the PDFs a crash left missing (a job).
 func RenderMissingPDFs(app core.App, now time.Time) error {
 	missing, err := app.FindRecordsByFilter("invoices", "pdf = '' && created <= {:before}", "created", 100, 0,
-		dbx.Params{"before": dbTime(now.Add(-time.Minute))})
+		dbx.Params{"before": platform.DBTime(now.Add(-time.Minute))})
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/password"
 
 	"github.com/pocketbase/dbx"
@@ -49,7 +50,7 @@ func registerLockout(app core.App) {
 		}
 		if !until.IsZero() {
 			_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(e.Password))
-			auditAuth(e.App, e.RequestEvent, "auth.locked", e.Record, e.Identity, map[string]any{"locked_until": until})
+			platform.AuditAuth(e.App, e.RequestEvent, "auth.locked", e.Record, e.Identity, map[string]any{"locked_until": until})
 			return failedAuth(e.RequestEvent)
 		}
 		if e.Record == nil {
@@ -62,9 +63,9 @@ func registerLockout(app core.App) {
 		}
 		var apiErr *router.ApiError
 		if errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest {
-			auditAuth(e.App, e.RequestEvent, "auth.failed", e.Record, e.Identity, map[string]any{"method": "password"})
+			platform.AuditAuth(e.App, e.RequestEvent, "auth.failed", e.Record, e.Identity, map[string]any{"method": "password"})
 			if started {
-				auditAuth(e.App, e.RequestEvent, "auth.lockout", e.Record, e.Identity, nil)
+				platform.AuditAuth(e.App, e.RequestEvent, "auth.lockout", e.Record, e.Identity, nil)
 			}
 		}
 		return err

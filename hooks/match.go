@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/match"
 
 	"github.com/pocketbase/dbx"
@@ -127,7 +128,7 @@ func matchRoute(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	school, err := LoadSchool(e.App)
+	school, err := platform.LoadSchool(e.App)
 	if err != nil {
 		return err
 	}
@@ -161,7 +162,7 @@ func matchRoute(e *core.RequestEvent) error {
 
 // matchFreeTime measures each candidate's free time in the window (none
 // without a window).
-func matchFreeTime(app core.App, school *School, r matchRequest, rows []matchRow) (map[string]match.Free, error) {
+func matchFreeTime(app core.App, school *platform.School, r matchRequest, rows []matchRow) (map[string]match.Free, error) {
 	if !r.window {
 		return nil, nil
 	}

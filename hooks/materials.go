@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"slices"
+	"tutorbase/internal/app/platform"
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -19,7 +20,7 @@ const materialsByStaffKey = "@tutorbase.materials_by_staff"
 // The API rules say the first again (migrations.RuleMaterialsCreate).
 func registerMaterials(app core.App) {
 	byStaff := func(e *core.RecordRequestEvent) error {
-		if isStaff(e.RequestEvent) {
+		if platform.IsStaff(e.RequestEvent) {
 			e.Record.SetRaw(materialsByStaffKey, true)
 		}
 		return e.Next()
@@ -31,7 +32,7 @@ func registerMaterials(app core.App) {
 		if err != nil {
 			return err
 		}
-		return mergeErrors(e.Next(), errs)
+		return platform.MergeErrors(e.Next(), errs)
 	})
 }
 
@@ -41,7 +42,7 @@ func checkMaterial(app core.App, m *core.Record) (validation.Errors, error) {
 	}
 	owner := m.GetString("owner")
 	var role string
-	if err := app.DB().Select("role").From("users").Where(dbx.HashExp{"id": owner}).Row(&role); err != nil || role == RoleAdmin {
+	if err := app.DB().Select("role").From("users").Where(dbx.HashExp{"id": owner}).Row(&role); err != nil || role == platform.RoleAdmin {
 		return nil, nil // an unknown owner is the relation check's to report
 	}
 	errs := validation.Errors{}

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/notify"
 
 	"github.com/pocketbase/dbx"
@@ -127,7 +128,7 @@ func loadContact(app core.App, id string) (*contact, error) {
 }
 
 func (u *contact) recipient(app core.App) (notify.Recipient, *time.Location) {
-	loc, err := Location(app, u.Timezone)
+	loc, err := platform.Location(app, u.Timezone)
 	if err != nil {
 		loc = time.UTC
 	}
@@ -167,14 +168,11 @@ func LessonEvent(app core.App, b *core.Record, kind string) notify.Event {
 		LateCancel:  b.GetBool("late_cancel"),
 		Link:        app.Settings().Meta.AppURL + "/lessons/" + b.Id,
 	}
-	if b.GetString("status") == StatusConfirmed {
+	if b.GetString("status") == platform.StatusConfirmed {
 		ev.JoinURL = b.GetString("meeting_url")
 	}
 	if s := b.GetString("subject"); s != "" {
-		ev.Subject, _ = cached(app, subjectCacheKey, s, func() (name string, err error) {
-			err = app.DB().Select("name").From("subjects").Where(dbx.HashExp{"id": s}).Row(&name)
-			return name, err
-		})
+		ev.Subject, _ = platform.SubjectName(app, s)
 	}
 	return ev
 }

@@ -3,6 +3,7 @@ package hooks
 import (
 	"slices"
 
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/billing"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -31,17 +32,17 @@ func registerPackages(app core.App) {
 			errs["currency"] = validation.NewError("invalid_currency", "Unknown currency; use an ISO 4217 code such as EUR.")
 		}
 		if t, err := e.App.FindRecordById("tutors", p.GetString("tutor")); err == nil {
-			if m := p.GetInt("minutes"); m > 0 && !slices.Contains(LessonMinutes(t), m) {
+			if m := p.GetInt("minutes"); m > 0 && !slices.Contains(platform.LessonMinutes(t), m) {
 				errs["minutes"] = validation.NewError("bad_length", "Lessons of a package last one of the tutor's lesson lengths.")
 			}
 		}
 		if !p.IsNew() {
-			from, to := storedOriginal(e.App, p).GetString("status"), p.GetString("status")
+			from, to := platform.StoredOriginal(e.App, p).GetString("status"), p.GetString("status")
 			if from != to && !slices.Contains(packageTransitions[from], to) {
-				errs["status"] = validation.NewError(CodeBadState, "A "+from+" package cannot become "+to+".")
+				errs["status"] = validation.NewError(platform.CodeBadState, "A "+from+" package cannot become "+to+".")
 			}
 		}
-		return mergeErrors(e.Next(), errs)
+		return platform.MergeErrors(e.Next(), errs)
 	})
 }
 
@@ -53,7 +54,7 @@ func packageCurrency(app core.App, tutorId string) (string, error) {
 	if c := t.GetString("currency"); c != "" {
 		return c, nil
 	}
-	s, err := LoadSchool(app)
+	s, err := platform.LoadSchool(app)
 	if err != nil {
 		return "", err
 	}

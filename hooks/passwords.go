@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"tutorbase/internal/app/platform"
+	"tutorbase/internal/lang"
 	"tutorbase/internal/password"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -222,7 +224,9 @@ func ownerOf(app core.App, urlPath string, get func(string) string, acceptLang s
 		o.lang = cmp.Or(o.lang, r.GetString("locale"))
 		name = cmp.Or(name, r.GetString("name"))
 	}
-	o.lang = cmp.Or(o.lang, preferredLang(acceptLang))
+	if l, ok := lang.FromHeader(acceptLang); ok {
+		o.lang = cmp.Or(o.lang, l)
+	}
 	o.context = passwordContext(app, name, o.email)
 	return o
 }
@@ -231,22 +235,8 @@ func ownerOf(app core.App, urlPath string, get func(string) string, acceptLang s
 // email and the school's name.
 func passwordContext(app core.App, name, email string) password.Context {
 	school := ""
-	if s, err := LoadSchool(app); err == nil {
+	if s, err := platform.LoadSchool(app); err == nil {
 		school = s.Name
 	}
 	return password.NewContext(name, email, school)
-}
-
-// preferredLang is the first of Tutorbase's languages (it, en) that an
-// Accept-Language header names, in the order it gives them (q-values
-// aside: browsers send them in order), or "" when it names neither.
-func preferredLang(header string) string {
-	for _, part := range strings.Split(header, ",") {
-		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
-		primary, _, _ := strings.Cut(strings.ToLower(tag), "-")
-		if primary == password.LangItalian || primary == password.LangEnglish {
-			return primary
-		}
-	}
-	return ""
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/billing"
 	"tutorbase/internal/config"
 	"tutorbase/internal/notify"
@@ -76,7 +77,7 @@ func checkoutRoute(e *core.RequestEvent) error {
 		return e.BadRequestError(`The body must be JSON: {"package": "..."} or {"booking": "..."}.`, nil)
 	}
 	if (in.Package == "") == (in.Booking == "") {
-		return ruleError(http.StatusBadRequest, "package", "validation_required", "Choose a package, or the lesson to pay for.")
+		return platform.RuleError(http.StatusBadRequest, "package", "validation_required", "Choose a package, or the lesson to pay for.")
 	}
 	if err := requireVerifiedEmail(e, map[bool]string{true: "package", false: "booking"}[in.Package != ""]); err != nil {
 		return err
@@ -117,7 +118,7 @@ func checkoutRoute(e *core.RequestEvent) error {
 		}
 		out["url"] = url
 	} else {
-		school, err := LoadSchool(e.App)
+		school, err := platform.LoadSchool(e.App)
 		if err != nil {
 			return err
 		}
@@ -141,11 +142,11 @@ func checkoutRoute(e *core.RequestEvent) error {
 func newPurchase(app core.App, packageId, student string) (*core.Record, error) {
 	pkg, err := app.FindRecordById("packages", packageId)
 	if err != nil || pkg.GetString("status") != "published" {
-		return nil, ruleError(http.StatusBadRequest, "package", "unavailable", "This package is not on sale.")
+		return nil, platform.RuleError(http.StatusBadRequest, "package", "unavailable", "This package is not on sale.")
 	}
-	t, err := loadTutor(app, pkg.GetString("tutor"))
-	if err != nil || !t.bookable() {
-		return nil, ruleError(http.StatusBadRequest, "package", "unavailable", "This tutor is not taking students.")
+	t, err := platform.LoadTutor(app, pkg.GetString("tutor"))
+	if err != nil || !t.Bookable() {
+		return nil, platform.RuleError(http.StatusBadRequest, "package", "unavailable", "This tutor is not taking students.")
 	}
 	col, err := app.FindCachedCollectionByNameOrId("purchases")
 	if err != nil {
@@ -166,11 +167,11 @@ func newPurchase(app core.App, packageId, student string) (*core.Record, error) 
 // pay-per-lesson booking that is still on.
 func payableBooking(e *core.RequestEvent, id string) (*core.Record, error) {
 	b, err := e.App.FindRecordById("bookings", id)
-	if err != nil || (!isStaff(e) && b.GetString("student") != e.Auth.Id) {
-		return nil, ruleError(http.StatusBadRequest, "booking", "validation_missing_rel_records", "Unknown lesson.")
+	if err != nil || (!platform.IsStaff(e) && b.GetString("student") != e.Auth.Id) {
+		return nil, platform.RuleError(http.StatusBadRequest, "booking", "validation_missing_rel_records", "Unknown lesson.")
 	}
-	if b.GetString("payment_status") != "unpaid" || b.GetString("status") == StatusCancelled {
-		return nil, ruleError(http.StatusBadRequest, "booking", "not_payable", "This lesson has nothing to pay.")
+	if b.GetString("payment_status") != "unpaid" || b.GetString("status") == platform.StatusCancelled {
+		return nil, platform.RuleError(http.StatusBadRequest, "booking", "not_payable", "This lesson has nothing to pay.")
 	}
 	return b, nil
 }
@@ -265,7 +266,7 @@ func markPurchasePaid(e *core.RequestEvent) error { return markPaid(e, "purchase
 func markBookingPaid(e *core.RequestEvent) error  { return markPaid(e, "bookings") }
 
 func markPaid(e *core.RequestEvent, collection string) error {
-	if !isStaff(e) {
+	if !platform.IsStaff(e) {
 		return e.ForbiddenError("Only school staff record payments.", nil)
 	}
 	var in markPaidBody
@@ -286,7 +287,7 @@ func markPaid(e *core.RequestEvent, collection string) error {
 			return err
 		}
 		if !awaitingPayment(fresh) {
-			return ruleError(http.StatusBadRequest, "status", CodeBadState, "There is nothing to pay here.")
+			return platform.RuleError(http.StatusBadRequest, "status", platform.CodeBadState, "There is nothing to pay here.")
 		}
 		target = fresh
 		if pay, err = PendingPayment(tx, target); err != nil {
@@ -301,7 +302,7 @@ func markPaid(e *core.RequestEvent, collection string) error {
 	if err != nil {
 		return err
 	}
-	Audit(e, collection+".mark_paid", collection, target.Id, map[string]any{"method": in.Method, "payment": pay.Id})
+	platform.Audit(e, collection+".mark_paid", collection, target.Id, map[string]any{"method": in.Method, "payment": pay.Id})
 	if fresh, err := e.App.FindRecordById(collection, target.Id); err == nil {
 		target = fresh
 	}
@@ -315,7 +316,7 @@ func awaitingPayment(r *core.Record) bool {
 	if r.Collection().Name == "purchases" {
 		return r.GetString("status") == "pending"
 	}
-	return r.GetString("payment_status") == "unpaid" && r.GetString("status") != StatusCancelled
+	return r.GetString("payment_status") == "unpaid" && r.GetString("status") != platform.StatusCancelled
 }
 
 // Paid is how a payment was settled.
@@ -392,7 +393,7 @@ func paymentReceived(tx core.App, pay *core.Record) {
 // any, for staff.
 func cancelPurchase(e *core.RequestEvent) error {
 	p, err := e.App.FindRecordById("purchases", e.Request.PathValue("id"))
-	if err != nil || (!isStaff(e) && p.GetString("student") != e.Auth.Id) {
+	if err != nil || (!platform.IsStaff(e) && p.GetString("student") != e.Auth.Id) {
 		return e.NotFoundError("", nil)
 	}
 	if err := CancelUnpaidPurchase(e.App, p); err != nil {
@@ -412,7 +413,7 @@ func CancelUnpaidPurchase(app core.App, p *core.Record) error {
 			return err
 		}
 		if fresh.GetString("status") != "pending" {
-			return ruleError(http.StatusBadRequest, "status", CodeBadState, "Only a pending purchase can be cancelled.")
+			return platform.RuleError(http.StatusBadRequest, "status", platform.CodeBadState, "Only a pending purchase can be cancelled.")
 		}
 		fresh.Set("status", "cancelled")
 		if err := tx.Save(fresh); err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/billing"
 	"tutorbase/internal/notify"
 
@@ -73,7 +74,7 @@ var errPayoutNotPending = errors.New("payout is not pending")
 func registerPayouts(app core.App) {
 	app.OnRecordDelete("payouts").BindFunc(func(e *core.RecordEvent) error {
 		if e.Record.GetString("status") == PayoutPaid {
-			return validation.Errors{"status": validation.NewError(CodeBadState, "A paid payout is history and cannot be deleted.")}
+			return validation.Errors{"status": validation.NewError(platform.CodeBadState, "A paid payout is history and cannot be deleted.")}
 		}
 		return e.Next() // its lessons and reversals are released for the next run
 	})
@@ -99,11 +100,11 @@ func RunPayouts(app core.App, from, to, now time.Time) ([]*core.Record, error) {
 	if to.After(now) {
 		return nil, fmt.Errorf("payout period: it ends %s, which has not come yet", to.UTC().Format(time.RFC3339))
 	}
-	school, err := LoadSchool(app)
+	school, err := platform.LoadSchool(app)
 	if err != nil {
 		return nil, err
 	}
-	params := dbx.Params{"from": dbTime(from), "to": dbTime(to)}
+	params := dbx.Params{"from": platform.DBTime(from), "to": platform.DBTime(to)}
 	var tutors []string
 	err = app.DB().NewQuery(`SELECT tutor FROM (
 		SELECT b.tutor AS tutor FROM bookings b WHERE ` + payableLessonsWhere + `
@@ -148,7 +149,7 @@ type payoutDraft struct {
 // payTutor returns the tutor's payout of the period, making it if there
 // is none: the payout, its lessons' payout and its refunds' reversed_in in
 // one transaction, the lines read inside it so no lesson is paid twice.
-func payTutor(app core.App, tutor string, params dbx.Params, school *School, now time.Time) (payout *core.Record, created bool, err error) {
+func payTutor(app core.App, tutor string, params dbx.Params, school *platform.School, now time.Time) (payout *core.Record, created bool, err error) {
 	err = app.RunInTransaction(func(tx core.App) error {
 		existing, err := tx.FindAllRecords("payouts", dbx.HashExp{"tutor": tutor, "period_start": params["from"], "period_end": params["to"]})
 		if err != nil {
@@ -332,7 +333,7 @@ func RetryPayoutTransfers(app core.App, now time.Time) error {
 		return nil
 	}
 	pending, err := app.FindRecordsByFilter("payouts", "status = 'pending' && net > 0 && created >= {:since}", "created", 100, 0,
-		dbx.Params{"since": dbTime(now.Add(-transferRetryWindow))})
+		dbx.Params{"since": platform.DBTime(now.Add(-transferRetryWindow))})
 	if err != nil {
 		return err
 	}

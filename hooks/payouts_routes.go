@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"tutorbase/internal/app/platform"
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -24,7 +25,7 @@ type payoutPaidBody struct {
 // markPayoutPaid records a payout the school paid itself (a bank
 // transfer): staff only.
 func markPayoutPaid(e *core.RequestEvent) error {
-	if !isStaff(e) {
+	if !platform.IsStaff(e) {
 		return e.ForbiddenError("Only school staff record payouts.", nil)
 	}
 	var in payoutPaidBody
@@ -33,7 +34,7 @@ func markPayoutPaid(e *core.RequestEvent) error {
 	}
 	ref := strings.TrimSpace(in.Reference)
 	if len([]rune(ref)) > 200 {
-		return ruleError(http.StatusBadRequest, "reference", "validation_max_text_constraint", "Keep the reference under 200 characters.")
+		return platform.RuleError(http.StatusBadRequest, "reference", "validation_max_text_constraint", "Keep the reference under 200 characters.")
 	}
 	id := e.Request.PathValue("id")
 	if _, err := e.App.FindRecordById("payouts", id); err != nil {
@@ -41,12 +42,12 @@ func markPayoutPaid(e *core.RequestEvent) error {
 	}
 	p, err := settlePayout(e.App, id, ref, time.Now())
 	if errors.Is(err, errPayoutNotPending) {
-		return ruleError(http.StatusBadRequest, "status", CodeBadState, "Only a pending payout can be marked paid.")
+		return platform.RuleError(http.StatusBadRequest, "status", platform.CodeBadState, "Only a pending payout can be marked paid.")
 	}
 	if err != nil {
 		return err
 	}
-	Audit(e, "payout.mark_paid", "payouts", p.Id, map[string]any{"reference": ref, "net": p.GetInt("net"), "currency": p.GetString("currency")})
+	platform.Audit(e, "payout.mark_paid", "payouts", p.Id, map[string]any{"reference": ref, "net": p.GetInt("net"), "currency": p.GetString("currency")})
 	if err := apis.EnrichRecord(e, p); err != nil {
 		return err
 	}
@@ -62,10 +63,10 @@ var payoutsCSVHeader = []string{"payout_id", "tutor_name", "tutor_email", "iban"
 // ?to= (dates in the school's zone, to exclusive) with ?status=, as CSV for
 // a bank payment run: staff only.
 func exportPayouts(e *core.RequestEvent) error {
-	if !isStaff(e) {
+	if !platform.IsStaff(e) {
 		return e.ForbiddenError("Only school staff export payouts.", nil)
 	}
-	school, err := LoadSchool(e.App)
+	school, err := platform.LoadSchool(e.App)
 	if err != nil {
 		return err
 	}
@@ -83,7 +84,7 @@ func exportPayouts(e *core.RequestEvent) error {
 			errs[f.param] = validation.NewError("invalid_date", "Use a date written YYYY-MM-DD.")
 			continue
 		}
-		where = append(where, dbx.NewExp(f.cond, dbx.Params{f.param: dbTime(d)}))
+		where = append(where, dbx.NewExp(f.cond, dbx.Params{f.param: platform.DBTime(d)}))
 		name += "-" + s
 	}
 	if s := q.Get("status"); s != "" {

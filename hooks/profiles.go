@@ -3,6 +3,7 @@ package hooks
 import (
 	"slices"
 
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/billing"
 	"tutorbase/internal/notify"
 
@@ -37,7 +38,7 @@ func registerProfiles(app core.App) {
 		if c := e.Record.GetString("currency"); c != "" && !billing.ValidCurrency(c) {
 			errs["currency"] = validation.NewError("invalid_currency", "Unknown currency; use an ISO 4217 code such as EUR.")
 		}
-		return mergeErrors(e.Next(), errs)
+		return platform.MergeErrors(e.Next(), errs)
 	})
 
 	// Verifying a pending tutor activates them; un-verifying takes them out
@@ -61,19 +62,9 @@ func registerProfiles(app core.App) {
 	})
 }
 
-// LessonMinutes reads a tutor's allowed lesson lengths, falling back to the
-// defaults when the field is empty.
-func LessonMinutes(t *core.Record) []int {
-	var minutes []int
-	if err := unmarshalJSONField(t.Get("lesson_minutes"), &minutes); err != nil || len(minutes) == 0 {
-		return DefaultLessonMinutes
-	}
-	return minutes
-}
-
 func validateLessonMinutes(raw any) error {
 	var minutes []int
-	if err := unmarshalJSONField(raw, &minutes); err != nil {
+	if err := platform.DecodeJSON(raw, &minutes); err != nil {
 		return validation.NewError("invalid_lengths", "Lesson lengths are a list of minutes, e.g. [30, 60].")
 	}
 	if len(minutes) > 10 {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/config"
 	"tutorbase/internal/querycost"
 	"tutorbase/migrations"
@@ -111,7 +112,7 @@ func (c *requestCost) check(e *core.RequestEvent, q url.Values, prefix string) e
 		return nil
 	}
 	c.filterRefused.Add(1) // PocketBase's request log keeps the refusal, with its field error
-	msg := costText(requestLang(e), CodeFilterTooComplex)
+	msg := costText(platform.RequestLang(e), CodeFilterTooComplex)
 	data := validation.Errors{r.Param: validation.NewError(CodeFilterTooComplex, msg)}
 	if prefix != "" {
 		data = validation.Errors{"requests": validation.Errors{prefix: data}}
@@ -183,7 +184,7 @@ func (c *requestCost) budget(e *core.RequestEvent, err error) error {
 	}
 	c.tooExpensive.Add(1)
 	e.App.Logger().Warn("query over its time budget", "path", e.Request.URL.Path, "query", e.Request.URL.RawQuery, "error", err)
-	msg := costText(requestLang(e), CodeQueryTooExpensive)
+	msg := costText(platform.RequestLang(e), CodeQueryTooExpensive)
 	return apis.NewBadRequestError(msg, validation.Errors{"query": validation.NewError(CodeQueryTooExpensive, msg)})
 }
 

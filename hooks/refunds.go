@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/billing"
 	"tutorbase/internal/notify"
 
@@ -42,7 +43,7 @@ type refundBody struct {
 // credits (unused × the discounted unit price) or a lesson in full; or any
 // amount up to what is left to refund.
 func refundRoute(e *core.RequestEvent) error {
-	if !isStaff(e) {
+	if !platform.IsStaff(e) {
 		return e.ForbiddenError("Only school staff refund payments.", nil)
 	}
 	var in refundBody
@@ -50,7 +51,7 @@ func refundRoute(e *core.RequestEvent) error {
 		return e.BadRequestError(`The body must be JSON: {"amount": 1000, "reason": "..."}.`, nil)
 	}
 	if len([]rune(in.Reason)) > 500 {
-		return ruleError(http.StatusBadRequest, "reason", "validation_max_text_constraint", "Keep the reason under 500 characters.")
+		return platform.RuleError(http.StatusBadRequest, "reason", "validation_max_text_constraint", "Keep the reason under 500 characters.")
 	}
 	pay, err := e.App.FindRecordById("payments", e.Request.PathValue("id"))
 	if err != nil {
@@ -67,7 +68,7 @@ func refundRoute(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	Audit(e, "payment.refund", "payments", pay.Id, map[string]any{"amount": amount, "refund": r.Id})
+	platform.Audit(e, "payment.refund", "payments", pay.Id, map[string]any{"amount": amount, "refund": r.Id})
 	if err := apis.EnrichRecord(e, r); err != nil {
 		return err
 	}
@@ -145,7 +146,7 @@ func queueRefund(tx core.App, pay *core.Record, req RefundRequest) (*core.Record
 
 func checkRefundable(tx core.App, pay *core.Record, amount int64) error {
 	if pay.GetString("status") != PaymentPaid && pay.GetString("status") != PaymentPartiallyRefunded {
-		return ruleError(http.StatusBadRequest, "payment", CodeBadState, "Only a paid payment can be refunded.")
+		return platform.RuleError(http.StatusBadRequest, "payment", platform.CodeBadState, "Only a paid payment can be refunded.")
 	}
 	var pending int64
 	if err := tx.DB().Select("COALESCE(SUM(amount), 0)").From("refunds").
@@ -154,10 +155,10 @@ func checkRefundable(tx core.App, pay *core.Record, amount int64) error {
 	}
 	left := int64(pay.GetInt("amount")-pay.GetInt("refunded_amount")) - pending
 	if amount <= 0 {
-		return ruleError(http.StatusBadRequest, "amount", "validation_min_number_constraint", "A refund is a positive amount.")
+		return platform.RuleError(http.StatusBadRequest, "amount", "validation_min_number_constraint", "A refund is a positive amount.")
 	}
 	if amount > left {
-		return ruleError(http.StatusBadRequest, "amount", "too_much", "At most "+billing.Format(left, pay.GetString("currency"), "en")+" is left to refund.")
+		return platform.RuleError(http.StatusBadRequest, "amount", "too_much", "At most "+billing.Format(left, pay.GetString("currency"), "en")+" is left to refund.")
 	}
 	return nil
 }
@@ -291,7 +292,7 @@ func takeBackCredits(tx core.App, purchaseId string, n int, refundId string, who
 // left behind.
 func RetryRefunds(app core.App, now time.Time) error {
 	pending, err := app.FindRecordsByFilter("refunds", "status = 'pending' && updated <= {:before}", "updated", 50, 0,
-		dbx.Params{"before": dbTime(now.Add(-time.Minute))})
+		dbx.Params{"before": platform.DBTime(now.Add(-time.Minute))})
 	if err != nil {
 		return err
 	}
@@ -325,7 +326,7 @@ func policyRefund(tx core.App, b *core.Record, by billing.CancelActor) (*core.Re
 	if err != nil {
 		return nil, err
 	}
-	school, err := LoadSchool(tx)
+	school, err := platform.LoadSchool(tx)
 	if err != nil {
 		return nil, err
 	}

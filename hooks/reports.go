@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"time"
+	"tutorbase/internal/app/platform"
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -42,7 +43,7 @@ func registerReports(app core.App) {
 // Weeks are ISO weeks in the school's zone; from and to are dates there
 // (to exclusive), by default the last 12 weeks.
 func reportRoute(e *core.RequestEvent) error {
-	if !isStaff(e) {
+	if !platform.IsStaff(e) {
 		return e.ForbiddenError("Reports are for school staff.", nil)
 	}
 	name := e.Request.PathValue("name")
@@ -50,7 +51,7 @@ func reportRoute(e *core.RequestEvent) error {
 	if !ok {
 		return e.NotFoundError("Unknown report.", nil)
 	}
-	school, err := LoadSchool(e.App)
+	school, err := platform.LoadSchool(e.App)
 	if err != nil {
 		return err
 	}
@@ -139,7 +140,7 @@ type bookingRow struct {
 func loadBookingRows(app core.App, from, to time.Time) ([]bookingRow, error) {
 	var rows []bookingRow
 	err := app.DB().Select("start", "status", "late_cancel", "cancelled_by", "student", "tutor_user", "cancel_reason").From("bookings").
-		Where(dbx.NewExp("start >= {:from} AND start < {:to}", dbx.Params{"from": dbTime(from), "to": dbTime(to)})).All(&rows)
+		Where(dbx.NewExp("start >= {:from} AND start < {:to}", dbx.Params{"from": platform.DBTime(from), "to": platform.DBTime(to)})).All(&rows)
 	return rows, err
 }
 
@@ -158,11 +159,11 @@ func bookingsReport(app core.App, from, to time.Time, loc *time.Location) ([]map
 		row := find(b.Start.Time())
 		add(row, "total", 1)
 		switch b.Status {
-		case StatusCompleted:
+		case platform.StatusCompleted:
 			add(row, "completed", 1)
-		case StatusNoShow:
+		case platform.StatusNoShow:
 			add(row, "no_show", 1)
-		case StatusCancelled:
+		case platform.StatusCancelled:
 			add(row, "cancelled", 1)
 			if b.LateCancel {
 				add(row, "late_cancelled", 1)
@@ -184,7 +185,7 @@ func cancellationsReport(app core.App, from, to time.Time, loc *time.Location) (
 		return nil, err
 	}
 	for _, b := range list {
-		if b.Status != StatusCancelled || b.Reason == "rescheduled" {
+		if b.Status != platform.StatusCancelled || b.Reason == "rescheduled" {
 			continue
 		}
 		row := find(b.Start.Time())
@@ -212,7 +213,7 @@ func revenueReport(app core.App, from, to time.Time, loc *time.Location) ([]map[
 		Currency string         `db:"currency"`
 	}
 	var paid, refunded []money
-	period := dbx.Params{"from": dbTime(from), "to": dbTime(to)}
+	period := dbx.Params{"from": platform.DBTime(from), "to": platform.DBTime(to)}
 	if err := app.DB().NewQuery("SELECT paid_at AS at, amount, currency FROM payments WHERE paid_at != '' AND paid_at >= {:from} AND paid_at < {:to}").
 		Bind(period).All(&paid); err != nil {
 		return nil, err
@@ -260,7 +261,7 @@ func revenueReport(app core.App, from, to time.Time, loc *time.Location) ([]map[
 }
 
 func notificationsReport(app core.App, from, to time.Time, _ *time.Location) ([]map[string]any, error) {
-	period := dbx.Params{"from": dbTime(from), "to": dbTime(to)}
+	period := dbx.Params{"from": platform.DBTime(from), "to": platform.DBTime(to)}
 	var counts []struct {
 		Channel string `db:"channel"`
 		Status  string `db:"status"`

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/notify"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -22,7 +23,7 @@ func registerReviews(app core.App) {
 		if err != nil {
 			return validation.Errors{"booking": validation.NewError("validation_missing_rel_records", "Unknown lesson.")}
 		}
-		if b.GetString("status") != StatusCompleted {
+		if b.GetString("status") != platform.StatusCompleted {
 			return apis.NewBadRequestError("Failed to create record.", validation.Errors{
 				"booking": validation.NewError("not_completed", "Only a completed lesson can be reviewed."),
 			})
@@ -34,7 +35,7 @@ func registerReviews(app core.App) {
 			if err := refreshRating(e.App, e.Record.GetString("tutor")); err != nil {
 				return err
 			}
-			if isImported(e.Context) {
+			if platform.IsImported(e.Context) {
 				return nil // loaded data (seed, import): nobody to tell
 			}
 			// the tutor is told in the same transaction
@@ -58,8 +59,8 @@ func registerReviews(app core.App) {
 
 	// a student edits their own review for 14 days; staff hide it any time
 	app.OnRecordUpdateRequest("reviews").BindFunc(func(e *core.RecordRequestEvent) error {
-		if !isStaff(e.RequestEvent) && time.Since(e.Record.GetDateTime("created").Time()) > ReviewEditWindow {
-			return ruleError(http.StatusBadRequest, "rating", "edit_window_closed", "Reviews can be changed for 14 days.")
+		if !platform.IsStaff(e.RequestEvent) && time.Since(e.Record.GetDateTime("created").Time()) > ReviewEditWindow {
+			return platform.RuleError(http.StatusBadRequest, "rating", "edit_window_closed", "Reviews can be changed for 14 days.")
 		}
 		return e.Next()
 	})

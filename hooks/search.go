@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/match"
 	"tutorbase/internal/schedule"
 
@@ -185,7 +186,7 @@ func searchTutorsRoute(e *core.RequestEvent) error {
 	if err := p.err("Invalid tutor search."); err != nil {
 		return err
 	}
-	school, err := LoadSchool(e.App)
+	school, err := platform.LoadSchool(e.App)
 	if err != nil {
 		return err
 	}
@@ -233,7 +234,7 @@ func searchTutorsRoute(e *core.RequestEvent) error {
 // freeTutors returns the ids of cands, in order: all of them, or with a
 // free-time window those with a free lesson in it (match.FindFree), with
 // their calendars and how far each one's bookings were read.
-func freeTutors(app core.App, school *School, s tutorSearch, cands []schedRow) ([]string, map[string]*schedule.Calendar, map[string]time.Time, error) {
+func freeTutors(app core.App, school *platform.School, s tutorSearch, cands []schedRow) ([]string, map[string]*schedule.Calendar, map[string]time.Time, error) {
 	ids := make([]string, len(cands))
 	for i, c := range cands {
 		ids[i] = c.Id
@@ -252,7 +253,7 @@ func freeTutors(app core.App, school *School, s tutorSearch, cands []schedRow) (
 }
 
 // tutorsByID loads the public profiles of ids, in that order.
-func tutorsByID(app core.App, school *School, ids []string) ([]TutorJSON, error) {
+func tutorsByID(app core.App, school *platform.School, ids []string) ([]TutorJSON, error) {
 	list, err := json.Marshal(ids)
 	if err != nil {
 		return nil, err

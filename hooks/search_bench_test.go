@@ -13,6 +13,7 @@ import (
 
 	"tutorbase/hooks"
 	"tutorbase/hooks/hookstest"
+	"tutorbase/internal/app/platform"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
@@ -139,7 +140,7 @@ func seedBench(tx core.App, day time.Time) error {
 			"timezone": "Europe/Rome", "created": stamp, "updated": stamp})
 	}
 	for i := range benchStudents {
-		if err := user("us", i, hooks.RoleStudent); err != nil {
+		if err := user("us", i, platform.RoleStudent); err != nil {
 			return err
 		}
 	}
@@ -152,7 +153,7 @@ func seedBench(tx core.App, day time.Time) error {
 }
 
 func seedBenchTutor(insert func(string, dbx.Params) error, user func(string, int, string) error, i int, day time.Time, stamp string) error {
-	if err := user("ut", i, hooks.RoleTutor); err != nil {
+	if err := user("ut", i, platform.RoleTutor); err != nil {
 		return err
 	}
 	id, uid, zone := benchId("tt", i), benchId("ut", i), benchZones[i%len(benchZones)]

@@ -9,6 +9,7 @@ import (
 
 	"tutorbase/hooks"
 	"tutorbase/hooks/hookstest"
+	"tutorbase/internal/app/platform"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -100,7 +101,7 @@ func (d *discovery) addTutors(t *testing.T) {
 		{"fay", "Fay Frost", map[string]any{"subjects": []string{d.ids["mathematics"]}, "languages": []string{"it"}, "hourly_rate": 1000}, "09:00", "18:00", false, true},
 	}
 	for _, tu := range tutors {
-		u, err := hookstest.CreateUser(d.app, tu.key+"@discovery.localhost", tu.name, hooks.RoleTutor)
+		u, err := hookstest.CreateUser(d.app, tu.key+"@discovery.localhost", tu.name, platform.RoleTutor)
 		require.NoError(t, err)
 		r, err := d.app.FindFirstRecordByData("tutors", "user", u.Id)
 		require.NoError(t, err)
@@ -163,7 +164,7 @@ func (d *discovery) addPackages(t *testing.T) {
 // only hour on day D is taken, and on D+5; Ada's first hour on D+1.
 func (d *discovery) addBookings(t *testing.T) {
 	t.Helper()
-	third, err := hookstest.CreateUser(d.app, "third@discovery.localhost", "Third Student", hooks.RoleStudent)
+	third, err := hookstest.CreateUser(d.app, "third@discovery.localhost", "Third Student", platform.RoleStudent)
 	require.NoError(t, err)
 	s1, s2, s3 := cast.Users[hookstest.Student], cast.Users[hookstest.Student2], third.Id
 	lessons := []struct {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/schedule"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -52,15 +53,15 @@ func seriesRoute(e *core.RequestEvent) error {
 		return err
 	}
 	if in.Weeks < 1 || in.Weeks > MaxSeriesWeeks {
-		return ruleError(http.StatusBadRequest, "weeks", "validation_out_of_range", "A series has 1 to 52 weekly lessons.")
+		return platform.RuleError(http.StatusBadRequest, "weeks", "validation_out_of_range", "A series has 1 to 52 weekly lessons.")
 	}
 	start, end := in.Start.Time(), in.End.Time()
 	if err := checkTimes(start, end); err != nil {
 		return err
 	}
-	t, err := loadTutor(e.App, in.Tutor)
+	t, err := platform.LoadTutor(e.App, in.Tutor)
 	if err != nil {
-		return ruleError(http.StatusBadRequest, "tutor", "validation_missing_rel_records", "Unknown tutor.")
+		return platform.RuleError(http.StatusBadRequest, "tutor", "validation_missing_rel_records", "Unknown tutor.")
 	}
 	series, bookings, ev, err := createSeries(e, t, student, in)
 	if err != nil {
@@ -79,17 +80,17 @@ func seriesRoute(e *core.RequestEvent) error {
 }
 
 func seriesStudent(e *core.RequestEvent, asked string) (string, error) {
-	if isStaff(e) {
+	if platform.IsStaff(e) {
 		if asked == "" {
-			return "", ruleError(http.StatusBadRequest, "student", "validation_required", "Choose the student these lessons are for.")
+			return "", platform.RuleError(http.StatusBadRequest, "student", "validation_required", "Choose the student these lessons are for.")
 		}
 		return asked, nil
 	}
-	if e.Auth.GetString("role") != RoleStudent {
+	if e.Auth.GetString("role") != platform.RoleStudent {
 		return "", e.ForbiddenError("Only students and school staff book lessons.", nil)
 	}
 	if asked != "" && asked != e.Auth.Id {
-		return "", ruleError(http.StatusBadRequest, "student", "server_owned", "You can only book lessons for yourself.")
+		return "", platform.RuleError(http.StatusBadRequest, "student", "server_owned", "You can only book lessons for yourself.")
 	}
 	if err := requireVerifiedEmail(e, "student"); err != nil {
 		return "", err
@@ -97,7 +98,7 @@ func seriesStudent(e *core.RequestEvent, asked string) (string, error) {
 	return e.Auth.Id, nil
 }
 
-func createSeries(e *core.RequestEvent, t *tutorInfo, student string, in seriesBody) (*core.Record, []*core.Record, *BookingEvent, error) {
+func createSeries(e *core.RequestEvent, t *platform.Tutor, student string, in seriesBody) (*core.Record, []*core.Record, *BookingEvent, error) {
 	start, length := in.Start.Time(), in.End.Time().Sub(in.Start.Time())
 	starts := schedule.Weekly(start, t.Location, in.Weeks)
 	local := start.In(t.Location)
@@ -141,7 +142,7 @@ func createSeries(e *core.RequestEvent, t *tutorInfo, student string, in seriesB
 			return errSeriesFailed
 		}
 		var err error
-		created, err = RecordChange(tx, bookings[0], nil, EventBookingCreated, actorId(e))
+		created, err = RecordChange(tx, bookings[0], nil, EventBookingCreated, platform.ActorID(e))
 		return err
 	})
 	if errors.Is(err, errSeriesFailed) {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"tutorbase/internal/app/platform"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
@@ -42,8 +43,8 @@ func registerSlots(app core.App) {
 // suspended) is unknown to everyone but themselves and staff, who may
 // preview the slots their availability gives.
 func slotsRoute(e *core.RequestEvent) error {
-	t, err := loadTutor(e.App, e.Request.PathValue("id"))
-	if err != nil || (!t.bookable() && !isStaff(e) && (e.Auth == nil || e.Auth.Id != t.User)) {
+	t, err := platform.LoadTutor(e.App, e.Request.PathValue("id"))
+	if err != nil || (!t.Bookable() && !platform.IsStaff(e) && (e.Auth == nil || e.Auth.Id != t.User)) {
 		return e.NotFoundError("", nil)
 	}
 	q := e.Request.URL.Query()
@@ -73,7 +74,7 @@ func slotsRoute(e *core.RequestEvent) error {
 	if len(errs) > 0 {
 		return apis.NewBadRequestError("Invalid slots query.", errs)
 	}
-	school, err := LoadSchool(e.App)
+	school, err := platform.LoadSchool(e.App)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package hooks
 import (
 	"fmt"
 
+	"tutorbase/internal/app/platform"
 	"tutorbase/migrations"
 
 	"github.com/pocketbase/dbx"
@@ -15,7 +16,7 @@ import (
 // in the transaction of every change to who is an admin.
 func syncStaffRules(app core.App) error {
 	var admins []string
-	err := app.DB().Select("id").From("users").Where(dbx.HashExp{"role": RoleAdmin}).OrderBy("id").Column(&admins)
+	err := app.DB().Select("id").From("users").Where(dbx.HashExp{"role": platform.RoleAdmin}).OrderBy("id").Column(&admins)
 	if err != nil {
 		return fmt.Errorf("failed to list admins: %w", err)
 	}
@@ -59,11 +60,11 @@ func setRule(dst **string, tpl *string, admins []string) bool {
 
 // adminChange reports whether saving or deleting u changes who is an admin.
 func adminChange(u *core.Record, deleted bool) bool {
-	now := u.GetString("role") == RoleAdmin
+	now := u.GetString("role") == platform.RoleAdmin
 	if u.IsNew() || deleted {
 		return now
 	}
-	return now != (storedRole(u) == RoleAdmin)
+	return now != (storedRole(u) == platform.RoleAdmin)
 }
 
 func storedRole(u *core.Record) string { return u.Original().GetString("role") }

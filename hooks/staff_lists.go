@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"net/http"
+	"tutorbase/internal/app/platform"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -19,7 +20,7 @@ func staffLists() *hook.Handler[*core.RequestEvent] {
 		Id:       "tutorbaseStaffLists",
 		Priority: apis.DefaultBodyLimitMiddlewarePriority + 2,
 		Func: func(e *core.RequestEvent) error {
-			if e.Request.Method != http.MethodGet || e.Auth == nil || e.Auth.IsSuperuser() || !isStaff(e) {
+			if e.Request.Method != http.MethodGet || e.Auth == nil || e.Auth.IsSuperuser() || !platform.IsStaff(e) {
 				return e.Next()
 			}
 			const prefix = "/api/collections/"

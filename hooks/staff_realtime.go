@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"encoding/json"
+	"tutorbase/internal/app/platform"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -39,7 +40,7 @@ func tellStaff(app core.App, action string, r *core.Record) {
 		if !c.HasSubscription(StaffBookingsTopic) {
 			continue
 		}
-		if auth, _ := c.Get(apis.RealtimeClientAuthKey).(*core.Record); !isStaffRecord(auth) {
+		if auth, _ := c.Get(apis.RealtimeClientAuthKey).(*core.Record); !platform.IsStaffRecord(auth) {
 			continue
 		}
 		if msg == nil {

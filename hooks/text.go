@@ -1,9 +1,8 @@
 package hooks
 
 import (
-	"tutorbase/internal/oneline"
+	"tutorbase/internal/app/platform"
 
-	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -25,31 +24,6 @@ var oneLineFields = map[string][]string{
 
 func registerText(app core.App) {
 	for collection, fields := range oneLineFields {
-		fields := fields
-		app.OnRecordValidate(collection).BindFunc(func(e *core.RecordEvent) error {
-			errs := cleanOneLine(e.Record, fields)
-			return mergeErrors(e.Next(), errs)
-		})
+		platform.OneLine(app, collection, fields...)
 	}
-}
-
-// cleanOneLine cleans fields of r in place; a value that was not empty and
-// has nothing visible left is refused.
-func cleanOneLine(r *core.Record, fields []string) validation.Errors {
-	errs := validation.Errors{}
-	for _, f := range fields {
-		raw := r.GetString(f)
-		if raw == "" {
-			continue
-		}
-		clean := oneline.Clean(raw)
-		if clean == "" {
-			errs[f] = validation.NewError("empty_text", "Use letters or numbers: spaces and invisible characters alone are not enough.")
-			continue
-		}
-		if clean != raw {
-			r.Set(f, clean)
-		}
-	}
-	return errs
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/billing"
 	"tutorbase/internal/notify"
 
@@ -30,7 +31,7 @@ func isUnpaid(b *core.Record) bool { return b.GetString("payment_status") == "un
 // with the school's cancel window and pay window). A rescheduled lesson
 // keeps the old one's deadline if that is earlier: moving a lesson does not
 // buy time to pay it.
-func setPayBy(app core.App, b *core.Record, school *School, now time.Time) {
+func setPayBy(app core.App, b *core.Record, school *platform.School, now time.Time) {
 	if !isUnpaid(b) || school.UnpaidPayWindow <= 0 {
 		return
 	}
@@ -50,7 +51,7 @@ func setPayBy(app core.App, b *core.Record, school *School, now time.Time) {
 // upcoming unpaid lessons. Each unpaid lesson of a series counts; lessons
 // paid, free or spent from a credit do not. Concurrent bookings are
 // counted one after another (the transaction holds the write lock).
-func checkUnpaidCap(tx core.App, b *core.Record, school *School, now time.Time) error {
+func checkUnpaidCap(tx core.App, b *core.Record, school *platform.School, now time.Time) error {
 	if !isUnpaid(b) || school.MaxUnpaidLessons <= 0 {
 		return nil
 	}
@@ -61,7 +62,7 @@ func checkUnpaidCap(tx core.App, b *core.Record, school *School, now time.Time) 
 	if n <= school.MaxUnpaidLessons {
 		return nil
 	}
-	return ruleError(http.StatusBadRequest, "purchase", CodeUnpaidLimit, fmt.Sprintf(
+	return platform.RuleError(http.StatusBadRequest, "purchase", CodeUnpaidLimit, fmt.Sprintf(
 		"You already have %d upcoming lessons that are not paid for. Pay for one of them, or book with a package credit.",
 		school.MaxUnpaidLessons))
 }
@@ -71,22 +72,22 @@ func checkUnpaidCap(tx core.App, b *core.Record, school *School, now time.Time) 
 func countUnpaidUpcoming(app core.App, student string, now time.Time) (int, error) {
 	var n int
 	err := app.DB().Select("count(*)").From("bookings").Where(dbx.NewExp(
-		"student = {:s} AND start > {:now} AND status IN "+activeStatusesSQL+" AND payment_status = 'unpaid'",
-		dbx.Params{"s": student, "now": dbTime(now)})).Row(&n)
+		"student = {:s} AND start > {:now} AND status IN "+platform.ActiveStatusesSQL+" AND payment_status = 'unpaid'",
+		dbx.Params{"s": student, "now": platform.DBTime(now)})).Row(&n)
 	return n, err
 }
 
 // requireVerifiedEmail refuses a student who has not confirmed their email
 // when the school asks for it (staff act for anyone).
 func requireVerifiedEmail(e *core.RequestEvent, field string) error {
-	if isStaff(e) || e.Auth == nil || e.Auth.Verified() {
+	if platform.IsStaff(e) || e.Auth == nil || e.Auth.Verified() {
 		return nil
 	}
-	school, err := LoadSchool(e.App)
+	school, err := platform.LoadSchool(e.App)
 	if err != nil || !school.RequireVerifiedEmail {
 		return err
 	}
-	return ruleError(http.StatusBadRequest, field, CodeEmailUnverified,
+	return platform.RuleError(http.StatusBadRequest, field, CodeEmailUnverified,
 		"Confirm your email address first: open the link we emailed you (your account page sends it again).")
 }
 
@@ -104,7 +105,7 @@ func CancelOverdue(app core.App, b *core.Record, now time.Time) (*BookingEvent, 
 			return err
 		}
 		payBy := fresh.GetDateTime("pay_by").Time()
-		active := fresh.GetString("status") == StatusPending || fresh.GetString("status") == StatusConfirmed
+		active := fresh.GetString("status") == platform.StatusPending || fresh.GetString("status") == platform.StatusConfirmed
 		if !active || !isUnpaid(fresh) || payBy.IsZero() || payBy.After(now) {
 			return nil
 		}

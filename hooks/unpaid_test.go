@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"tutorbase/hooks"
 	"tutorbase/hooks/hookstest"
+	"tutorbase/internal/app/platform"
 	"tutorbase/jobs"
 	"tutorbase/migrations"
 
@@ -39,7 +39,7 @@ func noUnpaidCap(t testing.TB, app core.App) {
 // unverifiedStudent signs up a student who has not confirmed their email.
 func unverifiedStudent(t testing.TB, app core.App, email string) (*core.Record, string) {
 	t.Helper()
-	u, err := hookstest.CreateUser(app, email, "New Student", hooks.RoleStudent)
+	u, err := hookstest.CreateUser(app, email, "New Student", platform.RoleStudent)
 	require.NoError(t, err)
 	u.SetVerified(false)
 	require.NoError(t, app.Save(u))

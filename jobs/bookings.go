@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"tutorbase/hooks"
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/billing"
 
 	"github.com/pocketbase/dbx"
@@ -17,8 +18,8 @@ const batchSize = 200
 // CompleteEnded marks confirmed lessons whose end has passed as completed.
 func CompleteEnded(app core.App, now time.Time) error {
 	return eachBooking(app, "status = 'confirmed' && end <= {:now}", now, func(b *core.Record) error {
-		b.Set("status", hooks.StatusCompleted)
-		if err := app.Save(b); !hooks.IsStale(err) { // a tutor's no-show meanwhile wins
+		b.Set("status", platform.StatusCompleted)
+		if err := app.Save(b); !platform.IsStale(err) { // a tutor's no-show meanwhile wins
 			return err
 		}
 		return nil
@@ -44,7 +45,7 @@ func ExpirePending(app core.App, now time.Time) error {
 }
 
 func expireRequests(app core.App, now time.Time) error {
-	school, err := hooks.LoadSchool(app)
+	school, err := platform.LoadSchool(app)
 	if err != nil {
 		return err
 	}
@@ -61,7 +62,7 @@ func expireRequests(app core.App, now time.Time) error {
 			ev, refund, err = hooks.CancelBooking(tx, b, nil, "expired", false, billing.ByAdmin, now)
 			return err
 		})
-		if hooks.IsStale(err) { // confirmed or cancelled meanwhile
+		if platform.IsStale(err) { // confirmed or cancelled meanwhile
 			return nil
 		}
 		if err != nil {

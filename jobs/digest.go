@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"tutorbase/hooks"
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/notify"
 
 	"github.com/pocketbase/dbx"
@@ -78,7 +79,7 @@ func ExpireUnpaid(app core.App, now time.Time) error {
 // Retention deletes notifications (with their deliveries) older than the
 // school's retention_days, and the reminder marks of long-past lessons.
 func Retention(app core.App, now time.Time) error {
-	school, err := hooks.LoadSchool(app)
+	school, err := platform.LoadSchool(app)
 	if err != nil {
 		return err
 	}

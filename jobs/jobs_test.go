@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"tutorbase/hooks"
 	"tutorbase/hooks/hookstest"
+	"tutorbase/internal/app/platform"
 	"tutorbase/jobs"
 
 	"github.com/pocketbase/dbx"
@@ -43,7 +43,7 @@ func bookFor(t *testing.T, app core.App, tutor, student string, start time.Time,
 	b := core.NewRecord(col)
 	b.Load(map[string]any{"tutor": cast.Tutors[tutor], "student": cast.Users[student],
 		"start": start, "end": start.Add(time.Hour), "status": status})
-	require.NoError(t, app.SaveWithContext(hooks.Imported(context.Background()), b))
+	require.NoError(t, app.SaveWithContext(platform.Imported(context.Background()), b))
 	return b
 }
 

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"tutorbase/hooks"
+	"tutorbase/internal/app/platform"
 
 	"github.com/pocketbase/pocketbase/core"
 )
@@ -14,7 +15,7 @@ import (
 // payouts made and change nothing, so a school west of UTC, whose week
 // has not ended yet at the first run, is paid a day later, not a week.
 func PayLastWeek(app core.App, now time.Time) error {
-	school, err := hooks.LoadSchool(app)
+	school, err := platform.LoadSchool(app)
 	if err != nil {
 		return err
 	}

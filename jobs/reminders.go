@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"tutorbase/hooks"
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/notify"
 
 	"github.com/pocketbase/dbx"
@@ -19,7 +20,7 @@ import (
 // in reminders_sent in the same transaction as its notifications, so it is
 // sent exactly once. The job runs every minute.
 func SendReminders(app core.App, now time.Time) error {
-	school, err := hooks.LoadSchool(app)
+	school, err := platform.LoadSchool(app)
 	if err != nil {
 		return err
 	}

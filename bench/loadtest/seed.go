@@ -186,7 +186,7 @@ func (p *passwordHasher) set(r *core.Record) {
 // Tutorbase's own hooks bound (hooks.Register), as `seed` commands do:
 // users, tutor profiles and availability through app.Save (the hooks make
 // the profiles and check the windows); bookings with SQL (insertBookings),
-// 20 to 50 times faster than app.SaveWithContext(hooks.Imported(ctx), ...)
+// 20 to 50 times faster than app.SaveWithContext(platform.Imported(ctx), ...)
 // and checked by the same overlap triggers.
 func seedTutorbase(dir string, o options, bookings int) (*fixture, seedInfo, error) {
 	began := time.Now()

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"tutorbase/hooks"
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/config"
 	_ "tutorbase/migrations" // the schema
 
@@ -134,12 +135,12 @@ func (c *Cast) Close() { os.RemoveAll(c.Dir) }
 
 func (c *Cast) populate(app core.App) error {
 	users := []struct{ role, name, userRole string }{
-		{Student, "Stella Student", hooks.RoleStudent},
-		{Student2, "Otto Other", hooks.RoleStudent},
-		{Tutor, "Tina Tutor", hooks.RoleTutor},
-		{Tutor2, "Theo Tutor", hooks.RoleTutor},
-		{TutorPending, "Paula Pending", hooks.RoleTutor},
-		{Admin, "Ada Admin", hooks.RoleAdmin},
+		{Student, "Stella Student", platform.RoleStudent},
+		{Student2, "Otto Other", platform.RoleStudent},
+		{Tutor, "Tina Tutor", platform.RoleTutor},
+		{Tutor2, "Theo Tutor", platform.RoleTutor},
+		{TutorPending, "Paula Pending", platform.RoleTutor},
+		{Admin, "Ada Admin", platform.RoleAdmin},
 	}
 	for _, u := range users {
 		r, err := CreateUser(app, u.role+"@test.localhost", u.name, u.userRole)
@@ -149,7 +150,7 @@ func (c *Cast) populate(app core.App) error {
 		if err := c.add(u.role, r); err != nil {
 			return err
 		}
-		if u.userRole == hooks.RoleTutor {
+		if u.userRole == platform.RoleTutor {
 			t, err := app.FindFirstRecordByData("tutors", "user", r.Id)
 			if err != nil {
 				return err

@@ -3,6 +3,7 @@ package billing
 import (
 	"strconv"
 	"strings"
+	"tutorbase/internal/lang"
 )
 
 // currencyInfo is what formatting needs to know about a currency.
@@ -83,7 +84,7 @@ func Format(amount int64, currency, locale string) string {
 	if !ok {
 		info = currencyInfo{exp: 2, symbol: currency}
 	}
-	return formatAmount(amount, info.exp, info.symbol, language(locale) == "it")
+	return formatAmount(amount, info.exp, info.symbol, lang.Of(locale) == lang.Italian)
 }
 
 // formatAmount is [Format] with the currency and locale already resolved.
@@ -118,14 +119,6 @@ func formatAmount(amount int64, exp int, symbol string, italian bool) string {
 		b.WriteString(frac)
 	}
 	return b.String()
-}
-
-// language returns the lower-case primary language subtag of a locale.
-func language(locale string) string {
-	if i := strings.IndexAny(locale, "-_"); i >= 0 {
-		locale = locale[:i]
-	}
-	return strings.ToLower(locale)
 }
 
 // symbolIsWord reports whether a currency symbol ends in a letter, so that

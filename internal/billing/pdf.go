@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"tutorbase/internal/lang"
 )
 
 // Invoice kinds, as stored in the invoices collection.
@@ -140,7 +141,7 @@ type invoiceRenderer struct {
 
 func newInvoiceRenderer(inv Invoice) *invoiceRenderer {
 	r := &invoiceRenderer{inv: inv, lbl: labelsEN}
-	if language(inv.Locale) == "it" {
+	if lang.Of(inv.Locale) == lang.Italian {
 		r.lbl, r.italian = labelsIT, true
 	}
 	r.newPage()

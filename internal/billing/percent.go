@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"tutorbase/internal/lang"
 )
 
 // ErrInvalidPercent reports a percentage outside 0..100 or with more than
@@ -40,7 +41,7 @@ func PercentToBP(p float64) (int64, error) {
 // trailing zeros: 2200 -> "22%", 450 -> "4.5%" ("4,5%" in Italian), 2025 ->
 // "20.25%". locale is read as in [Format].
 func FormatBP(bp int64, locale string) string {
-	s := formatAmount(bp, 2, "", language(locale) == "it")
+	s := formatAmount(bp, 2, "", lang.Of(locale) == lang.Italian)
 	if strings.ContainsAny(s, ".,") {
 		s = strings.TrimRight(s, "0")
 		s = strings.TrimRight(s, ".,")

@@ -14,18 +14,6 @@ var (
 	itMonths   = [12]string{"gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"}
 )
 
-// language returns "it" for an Italian locale tag and "en" for anything
-// else, the two languages templates exist in.
-func language(locale string) string {
-	if i := strings.IndexAny(locale, "-_"); i >= 0 {
-		locale = locale[:i]
-	}
-	if strings.EqualFold(locale, "it") {
-		return "it"
-	}
-	return "en"
-}
-
 // zoneName names loc for people: its IANA name, "UTC" for nil.
 func zoneName(loc *time.Location) string {
 	if loc == nil {

@@ -77,17 +77,3 @@ func TestFormatBefore(t *testing.T) {
 		})
 	}
 }
-
-func TestLanguage(t *testing.T) {
-	tests := []struct{ locale, want string }{
-		{"it", "it"}, {"it-IT", "it"}, {"it_CH", "it"}, {"IT", "it"},
-		{"en", "en"}, {"en-GB", "en"}, {"fr", "en"}, {"", "en"}, {"italian", "en"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.locale, func(t *testing.T) {
-			if got := language(tt.locale); got != tt.want {
-				t.Errorf("language(%q) = %q, want %q", tt.locale, got, tt.want)
-			}
-		})
-	}
-}

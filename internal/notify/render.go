@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"tutorbase/internal/billing"
+	"tutorbase/internal/lang"
 )
 
 //go:embed templates/*
@@ -168,13 +169,13 @@ func (s templateSet) render(ev Event, to Recipient) (Message, error) {
 	if f := missingField(ev); f != "" {
 		return Message{}, fmt.Errorf("render %s without %s: %w", ev.Kind, f, ErrIncomplete)
 	}
-	lang := language(to.Locale)
-	kt, ok := s[lang][ev.Kind]
+	language := lang.Of(to.Locale)
+	kt, ok := s[language][ev.Kind]
 	if !ok {
-		lang = "en"
-		kt = s[lang][ev.Kind]
+		language = "en"
+		kt = s[language][ev.Kind]
 	}
-	v := newView(ev, to, lang)
+	v := newView(ev, to, language)
 
 	var msg Message
 	var errs []error
@@ -190,7 +191,7 @@ func (s templateSet) render(ev Event, to Recipient) (Message, error) {
 	errs = append(errs, kt.html.ExecuteTemplate(&hb, "html_page", v))
 	msg.HTML = hb.String()
 	if err := errors.Join(errs...); err != nil {
-		return Message{}, fmt.Errorf("render %s (%s): %w", ev.Kind, lang, err)
+		return Message{}, fmt.Errorf("render %s (%s): %w", ev.Kind, language, err)
 	}
 	link := ev.JoinURL
 	if link == "" {

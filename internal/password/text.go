@@ -3,17 +3,15 @@ package password
 import (
 	"fmt"
 	"strings"
+	"tutorbase/internal/lang"
 )
 
 // Languages the messages are written in; any other falls back to English.
-const (
-	LangEnglish = "en"
-	LangItalian = "it"
-)
+const ()
 
 // Text is e's message in lang ("it" or "en"; anything else is English).
-func (e *Error) Text(lang string) string {
-	it := lang == LangItalian
+func (e *Error) Text(language string) string {
+	it := lang.Of(language) == lang.Italian
 	pick := func(en, itText string) string {
 		if it {
 			return itText
@@ -30,7 +28,7 @@ func (e *Error) Text(lang string) string {
 	case CodeContainsEmail:
 		return pick("Don't use your email address in your password.", "Non usare il tuo indirizzo email nella password.")
 	case CodeWeak:
-		return Explain(e.Reasons, lang)
+		return Explain(e.Reasons, language)
 	}
 	return e.Message
 }
@@ -52,9 +50,9 @@ var reasonText = map[string][2]string{
 // Explain says, in lang, why a password is easy to guess: "This password
 // is too easy to guess: it contains your name or email and a keyboard
 // pattern. ..." With no reasons it says so without a list.
-func Explain(reasons []string, lang string) string {
+func Explain(reasons []string, language string) string {
 	i := 0
-	if lang == LangItalian {
+	if lang.Of(language) == lang.Italian {
 		i = 1
 	}
 	var parts []string

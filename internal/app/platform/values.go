@@ -1,4 +1,4 @@
-package hooks
+package platform
 
 import (
 	"encoding/json"
@@ -30,9 +30,9 @@ func Location(app core.App, name string) (*time.Location, error) {
 	return loc, nil
 }
 
-// unmarshalJSONField decodes a JSON field's raw value (types.JSONRaw,
+// DecodeJSON decodes a JSON field's raw value (types.JSONRaw,
 // []byte, string or an already decoded value) into dst.
-func unmarshalJSONField(raw any, dst any) error {
+func DecodeJSON(raw any, dst any) error {
 	var data []byte
 	switch v := raw.(type) {
 	case nil:
@@ -56,10 +56,10 @@ func unmarshalJSONField(raw any, dst any) error {
 	return json.Unmarshal(data, dst)
 }
 
-// storedOriginal is the stored state of a record being updated. A record
+// StoredOriginal is the stored state of a record being updated. A record
 // created in this process keeps an empty Original() after its insert, so
 // it is read back from the database (in the event's transaction).
-func storedOriginal(app core.App, r *core.Record) *core.Record {
+func StoredOriginal(app core.App, r *core.Record) *core.Record {
 	orig := r.Original()
 	if orig.IsNew() && !r.IsNew() {
 		if fresh, err := app.FindRecordById(r.Collection(), r.Id); err == nil {
@@ -69,13 +69,13 @@ func storedOriginal(app core.App, r *core.Record) *core.Record {
 	return orig
 }
 
-// isStaff reports whether a request comes from a superuser or an admin user.
-func isStaff(e *core.RequestEvent) bool {
-	return isStaffRecord(e.Auth)
+// IsStaff reports whether a request comes from a superuser or an admin user.
+func IsStaff(e *core.RequestEvent) bool {
+	return IsStaffRecord(e.Auth)
 }
 
-// isStaffRecord reports whether auth is a superuser or an admin.
-func isStaffRecord(auth *core.Record) bool {
+// IsStaffRecord reports whether auth is a superuser or an admin.
+func IsStaffRecord(auth *core.Record) bool {
 	if auth == nil {
 		return false
 	}

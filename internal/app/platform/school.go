@@ -1,4 +1,4 @@
-package hooks
+package platform
 
 import (
 	"fmt"
@@ -108,7 +108,7 @@ func schoolFromRecord(app core.App, r *core.Record) (*School, error) {
 // reminderOffsets reads the JSON array of minutes before a lesson.
 func reminderOffsets(raw any) ([]time.Duration, error) {
 	var minutes []int
-	if err := unmarshalJSONField(raw, &minutes); err != nil {
+	if err := DecodeJSON(raw, &minutes); err != nil {
 		return nil, validation.NewError("invalid_offsets", "Reminder offsets must be a list of minutes, e.g. [1440, 60].")
 	}
 	if len(minutes) > 5 {
@@ -129,6 +129,13 @@ func reminderOffsets(raw any) ([]time.Duration, error) {
 // validSlotSteps are the slot steps that divide an hour, so local :00 stays
 // aligned.
 var validSlotSteps = []int{5, 10, 15, 20, 30, 60}
+
+// Register binds what every capability relies on: the one school record's
+// rules and the caches' invalidation.
+func Register(app core.App) {
+	registerSchool(app)
+	registerCaches(app)
+}
 
 func registerSchool(app core.App) {
 	// Exactly one school: a second one is refused whatever the path (the
@@ -166,7 +173,7 @@ func registerSchool(app core.App) {
 		if !slices.Contains(validSlotSteps, step) {
 			errs["slot_step_minutes"] = validation.NewError("invalid_step", "The slot step must be 5, 10, 15, 20, 30 or 60 minutes.")
 		}
-		return mergeErrors(e.Next(), errs)
+		return MergeErrors(e.Next(), errs)
 	})
 	app.OnRecordAfterUpdateSuccess("school").BindFunc(func(e *core.RecordEvent) error {
 		e.App.Store().Remove(schoolStoreKey)

@@ -1,4 +1,4 @@
-package hooks
+package platform
 
 import (
 	"sync"
@@ -49,9 +49,9 @@ func (c *genCache[V]) clear() {
 	c.vals = map[string]V{}
 }
 
-// cached returns id's value from the cache at key, loading and keeping it
+// Cached returns id's value from the cache at key, loading and keeping it
 // on a miss. Values are shared: callers copy before changing one.
-func cached[V any](app core.App, key, id string, load func() (V, error)) (V, error) {
+func Cached[V any](app core.App, key, id string, load func() (V, error)) (V, error) {
 	c := app.Store().GetOrSet(key, func() any { return &genCache[V]{vals: map[string]V{}} }).(*genCache[V])
 	v, gen, ok := c.get(id)
 	if ok {
@@ -64,9 +64,9 @@ func cached[V any](app core.App, key, id string, load func() (V, error)) (V, err
 	return v, err
 }
 
-// clearOn empties the cache at key after every committed create, update
+// ClearOn empties the cache at key after every committed create, update
 // or delete of a record of the collections.
-func clearOn(app core.App, key string, collections ...string) {
+func ClearOn(app core.App, key string, collections ...string) {
 	clear := func(e *core.RecordEvent) error {
 		if c, ok := e.App.Store().Get(key).(interface{ clear() }); ok {
 			c.clear()
@@ -81,8 +81,8 @@ func clearOn(app core.App, key string, collections ...string) {
 }
 
 func registerCaches(app core.App) {
-	clearOn(app, tutorCacheKey, "tutors", "school") // the school's zone is a tutor's default
-	clearOn(app, peopleCacheKey, "users")
-	clearOn(app, subjectCacheKey, "subjects")
-	clearOn(app, timeOffCacheKey, "time_off")
+	ClearOn(app, tutorCacheKey, "tutors", "school") // the school's zone is a tutor's default
+	ClearOn(app, peopleCacheKey, "users")
+	ClearOn(app, subjectCacheKey, "subjects")
+	ClearOn(app, timeOffCacheKey, "time_off")
 }
