@@ -52,7 +52,7 @@ func registerAccounts(app core.App, cfg config.Config) {
 		// the profile (and, for an admin, the rules naming admins) are
 		// written in the same transaction as the account
 		staff := adminChange(e.Record, false)
-		return inTx(e, func() error {
+		return platform.InTx(e, func() error {
 			if staff {
 				if err := syncStaffRules(e.App); err != nil {
 					return err
@@ -69,7 +69,7 @@ func registerAccounts(app core.App, cfg config.Config) {
 			}
 		}
 		staff := adminChange(e.Record, false)
-		return inTx(e, func() error {
+		return platform.InTx(e, func() error {
 			if staff {
 				if err := syncStaffRules(e.App); err != nil {
 					return err
@@ -255,20 +255,4 @@ func validateNotify(raw any) error {
 		}
 	}
 	return nil
-}
-
-// inTx runs the rest of a model event's chain (validation and the write)
-// and then extra in one transaction, reusing the caller's transaction when
-// there is one (batch requests, migrations). The extra writes go through
-// e.App, which is the transaction while it runs.
-func inTx(e *core.RecordEvent, extra func() error) error {
-	original := e.App
-	defer func() { e.App = original }()
-	return e.App.RunInTransaction(func(tx core.App) error {
-		e.App = tx
-		if err := e.Next(); err != nil {
-			return err
-		}
-		return extra()
-	})
 }

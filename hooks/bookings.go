@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"tutorbase/internal/app/availability"
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/billing"
 	"tutorbase/internal/schedule"
@@ -207,7 +208,7 @@ func prepareBooking(app core.App, b *core.Record, now time.Time, opts bookingOpt
 	if !t.Bookable() {
 		return nil, platform.RuleError(http.StatusBadRequest, "tutor", CodeTutorUnavailable, "This tutor is not taking bookings.")
 	}
-	cal, err := calendar(app, t, school, start, end, false) // overlaps are checked under the write lock
+	cal, err := availability.Calendar(app, t, school, start, end, false) // overlaps are checked under the write lock
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@
 package hooks
 
 import (
+	"tutorbase/internal/app/availability"
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/config"
 
@@ -24,7 +25,7 @@ func Register(app core.App, cfg config.Config) error {
 	registerContacts(app)
 	registerLockout(app)
 	registerProfiles(app)
-	registerAvailability(app)
+	availability.Register(app)
 	registerBookings(app)
 	registerPackages(app)
 	registerPayments(app, cfg)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"tutorbase/internal/app/availability"
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/match"
 
@@ -23,24 +24,7 @@ import (
 // bookings and sales. This file also holds what all discovery routes
 // share: query parsing, and the bulk loading of many tutors' calendars.
 
-// windowCacheKey holds the app's match.WindowCache in its store.
-const windowCacheKey = "tutorbase.discovery.windows"
-
 func registerMatch(app core.App) {
-	// tutors' weekly windows are cached between writes; any change to
-	// availability, a tutor (their zone) or the school (its zone, step)
-	// clears them, whatever the path (API, dashboard, jobs)
-	cache := match.NewWindowCache()
-	app.Store().Set(windowCacheKey, cache)
-	forget := func(e *core.RecordEvent) error {
-		cache.Clear()
-		return e.Next()
-	}
-	for _, c := range []string{"availability", "tutors", "school"} {
-		app.OnRecordAfterCreateSuccess(c).BindFunc(forget)
-		app.OnRecordAfterUpdateSuccess(c).BindFunc(forget)
-		app.OnRecordAfterDeleteSuccess(c).BindFunc(forget)
-	}
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.GET("/api/match", matchRoute)
 		se.Router.GET("/api/tutors/{id}/also-booked", alsoBookedRoute)
@@ -138,7 +122,7 @@ func matchRoute(e *core.RequestEvent) error {
 	}
 	where, params := f.sql()
 	var rows []matchRow
-	if err := e.App.DB().NewQuery("SELECT " + summaryColumns + ", " + schedExtraColumns + " FROM tutors t WHERE " + where).
+	if err := e.App.DB().NewQuery("SELECT " + summaryColumns + ", " + availability.SchedExtraColumns + " FROM tutors t WHERE " + where).
 		Bind(params).All(&rows); err != nil {
 		return fmt.Errorf("failed to load match candidates: %w", err)
 	}
@@ -166,16 +150,16 @@ func matchFreeTime(app core.App, school *platform.School, r matchRequest, rows [
 	if !r.window {
 		return nil, nil
 	}
-	sched, ids := make([]schedRow, len(rows)), make([]string, len(rows))
+	sched, ids := make([]availability.SchedRow, len(rows)), make([]string, len(rows))
 	for i, row := range rows {
-		sched[i] = schedRow{Id: row.Id, Timezone: row.Timezone, LessonMinutes: row.LessonMinutes, Buffer: row.Buffer, Notice: row.Notice, Advance: row.Advance}
+		sched[i] = availability.SchedRow{Id: row.Id, Timezone: row.Timezone, LessonMinutes: row.LessonMinutes, Buffer: row.Buffer, Notice: row.Notice, Advance: row.Advance}
 		ids[i] = row.Id
 	}
-	cals, err := loadCalendars(app, school, sched, r.from, r.to)
+	cals, err := availability.LoadCalendars(app, school, sched, r.from, r.to)
 	if err != nil {
 		return nil, err
 	}
-	if err := addBookings(app, cals, ids, r.from, r.to); err != nil {
+	if err := availability.AddBookings(app, cals, ids, r.from, r.to); err != nil {
 		return nil, err
 	}
 	now := time.Now()

@@ -54,7 +54,7 @@ func registerProfiles(app core.App) {
 		if !e.Record.GetBool("verified") || orig.GetBool("verified") {
 			return e.Next()
 		}
-		return inTx(e, func() error { // verified now: told in the same transaction
+		return platform.InTx(e, func() error { // verified now: told in the same transaction
 			Notify(e.App, []string{e.Record.GetString("user")}, notify.Event{Kind: notify.KindTutorVerified,
 				Link: e.App.Settings().Meta.AppURL + "/tutor/profile"}, map[string]any{"tutor": e.Record.Id})
 			return nil

@@ -31,7 +31,7 @@ func registerReviews(app core.App) {
 		e.Record.Set("student", b.GetString("student"))
 		e.Record.Set("tutor", b.GetString("tutor"))
 		e.Record.Set("student_name", b.GetString("student_name"))
-		return inTx(e, func() error {
+		return platform.InTx(e, func() error {
 			if err := refreshRating(e.App, e.Record.GetString("tutor")); err != nil {
 				return err
 			}
@@ -51,10 +51,10 @@ func registerReviews(app core.App) {
 		if e.Record.GetInt("rating") == orig.GetInt("rating") && e.Record.GetBool("hidden") == orig.GetBool("hidden") {
 			return e.Next()
 		}
-		return inTx(e, func() error { return refreshRating(e.App, e.Record.GetString("tutor")) })
+		return platform.InTx(e, func() error { return refreshRating(e.App, e.Record.GetString("tutor")) })
 	})
 	app.OnRecordDelete("reviews").BindFunc(func(e *core.RecordEvent) error {
-		return inTx(e, func() error { return refreshRating(e.App, e.Record.GetString("tutor")) })
+		return platform.InTx(e, func() error { return refreshRating(e.App, e.Record.GetString("tutor")) })
 	})
 
 	// a student edits their own review for 14 days; staff hide it any time

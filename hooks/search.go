@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"tutorbase/internal/app/availability"
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/match"
 	"tutorbase/internal/schedule"
@@ -193,9 +194,9 @@ func searchTutorsRoute(e *core.RequestEvent) error {
 	where, params := s.filter.sql()
 	columns := "t.id"
 	if s.free {
-		columns = schedColumns
+		columns = availability.SchedColumns
 	}
-	var cands []schedRow
+	var cands []availability.SchedRow
 	if err := e.App.DB().NewQuery("SELECT " + columns + " FROM tutors t WHERE " + where + " ORDER BY " + s.order).
 		Bind(params).All(&cands); err != nil {
 		return fmt.Errorf("failed to search tutors: %w", err)
@@ -219,7 +220,7 @@ func searchTutorsRoute(e *core.RequestEvent) error {
 		}
 	}
 	for r, group := range rest { // the rest of the window's bookings, to count their slots
-		if err := addBookings(e.App, cals, group, r, s.to); err != nil {
+		if err := availability.AddBookings(e.App, cals, group, r, s.to); err != nil {
 			return err
 		}
 	}
@@ -234,7 +235,7 @@ func searchTutorsRoute(e *core.RequestEvent) error {
 // freeTutors returns the ids of cands, in order: all of them, or with a
 // free-time window those with a free lesson in it (match.FindFree), with
 // their calendars and how far each one's bookings were read.
-func freeTutors(app core.App, school *platform.School, s tutorSearch, cands []schedRow) ([]string, map[string]*schedule.Calendar, map[string]time.Time, error) {
+func freeTutors(app core.App, school *platform.School, s tutorSearch, cands []availability.SchedRow) ([]string, map[string]*schedule.Calendar, map[string]time.Time, error) {
 	ids := make([]string, len(cands))
 	for i, c := range cands {
 		ids[i] = c.Id
@@ -242,12 +243,12 @@ func freeTutors(app core.App, school *platform.School, s tutorSearch, cands []sc
 	if !s.free {
 		return ids, nil, nil, nil
 	}
-	cals, err := loadCalendars(app, school, cands, s.from, s.to)
+	cals, err := availability.LoadCalendars(app, school, cands, s.from, s.to)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	free, reach, err := match.FindFree(cals, ids, s.from, s.to, s.length, time.Now(), func(ids []string, from, to time.Time) error {
-		return addBookings(app, cals, ids, from, to)
+		return availability.AddBookings(app, cals, ids, from, to)
 	})
 	return free, cals, reach, err
 }
@@ -265,8 +266,8 @@ func tutorsByID(app core.App, school *platform.School, ids []string) ([]TutorJSO
 		return nil, fmt.Errorf("failed to load tutors: %w", err)
 	}
 	for i := range rows {
-		rows[i].Timezone = tutorZone(app, school, rows[i].Timezone).String()
-		rows[i].LessonMinutes = lessonLengths(rows[i].LessonMinutes)
+		rows[i].Timezone = availability.TutorZone(app, school, rows[i].Timezone).String()
+		rows[i].LessonMinutes = availability.LessonLengths(rows[i].LessonMinutes)
 	}
 	pos := make(map[string]int, len(ids))
 	for i, id := range ids {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"tutorbase/internal/app/availability"
 	"tutorbase/internal/app/platform"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -78,7 +79,7 @@ func slotsRoute(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	cal, err := calendar(e.App, t, school, from, to, true)
+	cal, err := availability.Calendar(e.App, t, school, from, to, true)
 	if err != nil {
 		return err
 	}

@@ -85,6 +85,6 @@ func registerStaff(app core.App) {
 		if !adminChange(e.Record, true) {
 			return e.Next()
 		}
-		return inTx(e, func() error { return syncStaffRules(e.App) })
+		return platform.InTx(e, func() error { return syncStaffRules(e.App) })
 	})
 }

@@ -1,6 +1,10 @@
 package platform
 
-import "context"
+import (
+	"context"
+
+	"github.com/pocketbase/pocketbase/core"
+)
 
 // Booking statuses.
 const (
@@ -27,4 +31,20 @@ func Imported(ctx context.Context) context.Context { return context.WithValue(ct
 func IsImported(ctx context.Context) bool {
 	v, _ := ctx.Value(importKey{}).(bool)
 	return v
+}
+
+// InTx runs the rest of a model event's chain (validation and the write)
+// and then extra in one transaction, reusing the caller's transaction when
+// there is one (batch requests, migrations). The extra writes go through
+// e.App, which is the transaction while it runs.
+func InTx(e *core.RecordEvent, extra func() error) error {
+	original := e.App
+	defer func() { e.App = original }()
+	return e.App.RunInTransaction(func(tx core.App) error {
+		e.App = tx
+		if err := e.Next(); err != nil {
+			return err
+		}
+		return extra()
+	})
 }

@@ -1,10 +1,11 @@
-package hooks
+package availability
 
 import (
 	"errors"
 	"time"
 
 	"tutorbase/internal/app/platform"
+	"tutorbase/internal/match"
 	"tutorbase/internal/schedule"
 
 	"github.com/pocketbase/dbx"
@@ -15,11 +16,31 @@ import (
 // maxTimeOff is the longest single time-off entry.
 const maxTimeOff = 366 * 24 * time.Hour
 
-// registerAvailability validates a tutor's weekly windows and time off on
+// Register binds the availability capability: the rules of weekly windows
+// and time off, and the windows cache's invalidation.
+func Register(app core.App) {
+	registerRules(app)
+	// tutors' weekly windows are cached between writes; any change to
+	// availability, a tutor (their zone) or the school (its zone, step)
+	// clears them, whatever the path (API, dashboard, jobs)
+	cache := match.NewWindowCache()
+	app.Store().Set(windowCacheKey, cache)
+	forget := func(e *core.RecordEvent) error {
+		cache.Clear()
+		return e.Next()
+	}
+	for _, c := range []string{"availability", "tutors", "school"} {
+		app.OnRecordAfterCreateSuccess(c).BindFunc(forget)
+		app.OnRecordAfterUpdateSuccess(c).BindFunc(forget)
+		app.OnRecordAfterDeleteSuccess(c).BindFunc(forget)
+	}
+}
+
+// registerRules validates a tutor's weekly windows and time off on
 // every write path. Windows are "HH:MM" local times in the window's zone
 // (default: the tutor's); an end at or before the start crosses midnight
 // (22:00-02:00); windows of one tutor never overlap.
-func registerAvailability(app core.App) {
+func registerRules(app core.App) {
 	fillZone := func(e *core.RecordEvent) error {
 		if e.Record.GetString("timezone") == "" {
 			if t, err := e.App.FindRecordById("tutors", e.Record.GetString("tutor")); err == nil {
@@ -27,7 +48,7 @@ func registerAvailability(app core.App) {
 			}
 		}
 		// the overlap check reads the tutor's other windows: one writer at a time
-		return inTx(e, func() error { return checkWindowOverlap(e.App, e.Record) })
+		return platform.InTx(e, func() error { return checkWindowOverlap(e.App, e.Record) })
 	}
 	app.OnRecordCreate("availability").BindFunc(fillZone)
 	app.OnRecordUpdate("availability").BindFunc(fillZone)
@@ -107,3 +128,6 @@ func checkWindowOverlap(app core.App, r *core.Record) error {
 func weekdayName(d int) string {
 	return [...]string{"", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}[min(max(d, 0), 7)]
 }
+
+// windowCacheKey holds the app's match.WindowCache in its store.
+const windowCacheKey = "tutorbase.discovery.windows"

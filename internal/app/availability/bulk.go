@@ -1,4 +1,4 @@
-package hooks
+package availability
 
 import (
 	"encoding/json"
@@ -15,8 +15,8 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
-// schedRow is what a tutor's calendar needs from the tutors row.
-type schedRow struct {
+// SchedRow is what a tutor's calendar needs from the tutors row.
+type SchedRow struct {
 	Id            string               `db:"id"`
 	Timezone      string               `db:"timezone"`
 	LessonMinutes types.JSONArray[int] `db:"lesson_minutes"`
@@ -25,24 +25,24 @@ type schedRow struct {
 	Advance       int                  `db:"max_advance_days"`
 }
 
-// schedColumns are the tutors columns a schedRow reads, on alias t.
+// SchedColumns are the tutors columns a schedRow reads, on alias t.
 const (
-	schedColumns      = "t.id, " + schedExtraColumns
-	schedExtraColumns = "t.timezone, t.lesson_minutes, CAST(t.buffer_minutes AS INTEGER) AS buffer_minutes, " +
+	SchedColumns      = "t.id, " + SchedExtraColumns
+	SchedExtraColumns = "t.timezone, t.lesson_minutes, CAST(t.buffer_minutes AS INTEGER) AS buffer_minutes, " +
 		"CAST(t.min_notice_minutes AS INTEGER) AS min_notice_minutes, CAST(t.max_advance_days AS INTEGER) AS max_advance_days"
 )
 
-// lessonLengths is a tutor's lesson lengths, the defaults when none are
+// LessonLengths is a tutor's lesson lengths, the defaults when none are
 // set (as LessonMinutes does for a record).
-func lessonLengths(minutes []int) []int {
+func LessonLengths(minutes []int) []int {
 	if len(minutes) == 0 {
 		return platform.DefaultLessonMinutes
 	}
 	return minutes
 }
 
-// tutorZone is a tutor's effective zone: their own, else the school's.
-func tutorZone(app core.App, school *platform.School, tz string) *time.Location {
+// TutorZone is a tutor's effective zone: their own, else the school's.
+func TutorZone(app core.App, school *platform.School, tz string) *time.Location {
 	if tz != "" {
 		if loc, err := platform.Location(app, tz); err == nil {
 			return loc
@@ -51,26 +51,26 @@ func tutorZone(app core.App, school *platform.School, tz string) *time.Location 
 	return school.Location
 }
 
-// maxBuffer is the widest buffer a tutor keeps around lessons
+// MaxBuffer is the widest buffer a tutor keeps around lessons
 // (buffer_minutes ≤ 240): a booking that far outside a window still blocks
 // lessons in it.
-const maxBuffer = 4 * time.Hour
+const MaxBuffer = 4 * time.Hour
 
-// loadCalendars builds the schedule.Calendar of every tutor in rows with
-// their weekly availability (cached, see registerMatch) and their time off
+// LoadCalendars builds the schedule.Calendar of every tutor in rows with
+// their weekly availability (cached, see Register) and their time off
 // in [from, to]; addBookings adds their bookings. The tutor ids go in as
 // one JSON array (json_each), so each query walks the per-tutor index once
 // per candidate.
-func loadCalendars(app core.App, school *platform.School, rows []schedRow, from, to time.Time) (map[string]*schedule.Calendar, error) {
+func LoadCalendars(app core.App, school *platform.School, rows []SchedRow, from, to time.Time) (map[string]*schedule.Calendar, error) {
 	cals := make(map[string]*schedule.Calendar, len(rows))
 	ids := make([]string, len(rows))
 	for i, r := range rows {
 		c := &schedule.Calendar{
-			Location: tutorZone(app, school, r.Timezone), Step: school.SlotStep,
+			Location: TutorZone(app, school, r.Timezone), Step: school.SlotStep,
 			Buffer: time.Duration(r.Buffer) * time.Minute, MinNotice: time.Duration(r.Notice) * time.Minute,
 			MaxAdvance: time.Duration(r.Advance) * 24 * time.Hour,
 		}
-		for _, m := range lessonLengths(r.LessonMinutes) {
+		for _, m := range LessonLengths(r.LessonMinutes) {
 			c.Lengths = append(c.Lengths, time.Duration(m)*time.Minute)
 		}
 		cals[r.Id], ids[i] = c, r.Id
@@ -88,11 +88,11 @@ func loadCalendars(app core.App, school *platform.School, rows []schedRow, from,
 		func(c *schedule.Calendar, iv schedule.Interval) { c.TimeOff = append(c.TimeOff, iv) })
 }
 
-// addBookings adds to the calendars of ids the active bookings that can
+// AddBookings adds to the calendars of ids the active bookings that can
 // block a lesson in [from, to]. The unary "+" keeps SQLite on the (tutor,
 // start) index, within a bounded start range, instead of the (status, end)
 // one, which would read every future booking of the school.
-func addBookings(app core.App, cals map[string]*schedule.Calendar, ids []string, from, to time.Time) error {
+func AddBookings(app core.App, cals map[string]*schedule.Calendar, ids []string, from, to time.Time) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -100,8 +100,8 @@ func addBookings(app core.App, cals map[string]*schedule.Calendar, ids []string,
 	if err != nil {
 		return err
 	}
-	p := dbx.Params{"ids": string(list), "from": platform.DBTime(from.Add(-maxBuffer)), "to": platform.DBTime(to.Add(maxBuffer)),
-		"earliest": platform.DBTime(from.Add(-maxBuffer - platform.MaxLesson))}
+	p := dbx.Params{"ids": string(list), "from": platform.DBTime(from.Add(-MaxBuffer)), "to": platform.DBTime(to.Add(MaxBuffer)),
+		"earliest": platform.DBTime(from.Add(-MaxBuffer - platform.MaxLesson))}
 	return loadIntervalsInto(app, cals, `SELECT b.tutor, b.start, b."end" FROM json_each({:ids}) j JOIN bookings b ON b.tutor = j.value
 		WHERE b.start > {:earliest} AND b.start < {:to} AND +b.status IN `+platform.ActiveStatusesSQL+` AND +b."end" > {:from}`, p,
 		func(c *schedule.Calendar, iv schedule.Interval) { c.Busy = append(c.Busy, iv) })

@@ -1,4 +1,4 @@
-package hooks
+package availability
 
 import (
 	"time"
@@ -9,10 +9,10 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// calendar builds the tutor's schedule.Calendar for lessons in [from, to):
+// Calendar builds the tutor's schedule.Calendar for lessons in [from, to):
 // availability, time off and, with busy, the active bookings near that
 // range.
-func calendar(app core.App, t *platform.Tutor, school *platform.School, from, to time.Time, busy bool) (schedule.Calendar, error) {
+func Calendar(app core.App, t *platform.Tutor, school *platform.School, from, to time.Time, busy bool) (schedule.Calendar, error) {
 	c := schedule.Calendar{
 		Location: t.Location, Buffer: t.Buffer, MinNotice: t.MinNotice, MaxAdvance: t.MaxAdvance, Step: school.SlotStep,
 	}
