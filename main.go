@@ -13,6 +13,8 @@ import (
 
 	"tutorbase/cmd"
 	"tutorbase/hooks"
+	"tutorbase/internal/app/notifications"
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/config"
 	"tutorbase/jobs"
 	_ "tutorbase/migrations"
@@ -38,14 +40,15 @@ func main() {
 
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{Dir: "migrations", Automigrate: false})
 
-	if err := hooks.Register(app, cfg); err != nil {
+	services, err := hooks.Register(app, platform.NewEnv(cfg))
+	if err != nil {
 		log.Fatal(err)
 	}
-	if err := jobs.Register(app, cfg); err != nil {
+	if err := jobs.Register(app, services); err != nil {
 		log.Fatal(err)
 	}
-	hooks.UseMailer(app) // not in hooks.Register: tests keep PocketBase's test mailer
-	cmd.Register(app, cfg)
+	notifications.UseMailer(app) // not in hooks.Register: tests keep PocketBase's test mailer
+	cmd.Register(app, services)
 
 	webapp, err := fs.Sub(public, "pb_public")
 	if err != nil {

@@ -4,13 +4,13 @@
 package cmd
 
 import (
-	"tutorbase/internal/config"
+	"tutorbase/hooks"
 
 	"github.com/pocketbase/pocketbase"
 )
 
 // Register adds Tutorbase's commands to app's root command.
-func Register(app *pocketbase.PocketBase, cfg config.Config) {
+func Register(app *pocketbase.PocketBase, s *hooks.Services) {
 	app.RootCmd.AddCommand(seedCommand(app))
 	app.RootCmd.AddCommand(payoutsCommand(app))
 }

@@ -22,7 +22,7 @@ import (
 func runCLI(t *testing.T, app *tests.TestApp, args ...string) (string, error) {
 	t.Helper()
 	pb := &pocketbase.PocketBase{App: app, RootCmd: &cobra.Command{Use: "tutorbase"}}
-	cmd.Register(pb, hookstest.Config)
+	cmd.Register(pb, hookstest.ServicesOf(app))
 	var out bytes.Buffer
 	pb.RootCmd.SetArgs(args)
 	pb.RootCmd.SetOut(&out)

@@ -9,22 +9,13 @@ import (
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/config"
 	"tutorbase/internal/lang"
+	"tutorbase/internal/notify"
 	"tutorbase/internal/password"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/security"
-)
-
-// NotifyEvents and NotifyChannels are what users.notify may name.
-var (
-	NotifyEvents = []string{
-		"booking_created", "booking_confirmed", "booking_cancelled", "booking_rescheduled", "reminder",
-		"payment_received", "refund", "payout", "review_received", "tutor_verified",
-		"credits_low", "package_expiring", "digest",
-	}
-	NotifyChannels = []string{"inapp", "email", "sms", "whatsapp", "telegram"}
 )
 
 func registerAccounts(app core.App, cfg config.Config) {
@@ -89,7 +80,7 @@ func registerAccounts(app core.App, cfg config.Config) {
 		if _, err := platform.Location(e.App, e.Record.GetString("timezone")); err != nil {
 			errs["timezone"] = validation.NewError("invalid_timezone", "Unknown time zone; use an IANA name such as Europe/Rome.")
 		}
-		if err := validateNotify(e.Record.Get("notify")); err != nil {
+		if err := validateNotify(e.App, e.Record.Get("notify")); err != nil {
 			errs["notify"] = err
 		}
 		if err := checkNewPassword(e.App, e.Record); err != nil {
@@ -239,17 +230,17 @@ func syncTutorProfile(app core.App, user *core.Record) error {
 }
 
 // validateNotify checks users.notify: {"<event>": {"<channel>": bool}}.
-func validateNotify(raw any) error {
+func validateNotify(app core.App, raw any) error {
 	var prefs map[string]map[string]bool
 	if err := platform.DecodeJSON(raw, &prefs); err != nil {
 		return validation.NewError("invalid_notify", `Notification preferences look like {"reminder": {"email": true, "sms": false}}.`)
 	}
 	for event, channels := range prefs {
-		if !slices.Contains(NotifyEvents, event) {
+		if !slices.Contains(notify.Kinds(), event) {
 			return validation.NewError("unknown_event", "Unknown notification event \""+event+"\".")
 		}
 		for ch := range channels {
-			if !slices.Contains(NotifyChannels, ch) {
+			if !slices.Contains(servicesOf(app).Notifications.Channels().Names(), ch) {
 				return validation.NewError("unknown_channel", "Unknown notification channel \""+ch+"\".")
 			}
 		}

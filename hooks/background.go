@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"tutorbase/internal/app/notifications"
 	"tutorbase/internal/app/platform"
 	"tutorbase/migrations"
 
@@ -151,7 +152,7 @@ func WriteChanges(app core.App, events ...*BookingEvent) {
 func writeEvents(app core.App, events []*BookingEvent) {
 	type owed struct {
 		outbox int64
-		notes  []*note
+		notes  []*notifications.Note
 	}
 	all := make([]owed, len(events))
 	for i, ev := range events {
@@ -169,7 +170,7 @@ func writeEvents(app core.App, events []*BookingEvent) {
 					continue
 				}
 				for _, n := range o.notes {
-					if err := saveNote(tx, n, now); err != nil {
+					if err := servicesOf(tx).Notifications.Save(tx, n, now); err != nil {
 						return err
 					}
 				}
@@ -186,7 +187,7 @@ func writeEvents(app core.App, events []*BookingEvent) {
 	}
 	for _, o := range all {
 		for _, n := range o.notes {
-			n.rec.MarkAsNew()
+			n.Retry()
 		}
 		if err := write([]owed{o}); err != nil {
 			app.Logger().Error("failed to write a booking's notifications", "outbox", o.outbox, "error", err)

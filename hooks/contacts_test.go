@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"tutorbase/hooks"
 	"tutorbase/hooks/hookstest"
 
 	"github.com/pocketbase/dbx"
@@ -93,8 +92,8 @@ func TestContactProof(t *testing.T) {
 		return map[string]any{"phone": u.GetString("phone"), "phone_verified": u.GetBool("phone_verified"), "telegram_chat_id": u.GetString("telegram_chat_id")}
 	}
 	notifyStudent := func() {
-		hooks.Notify(app, []string{student}, lessonEventFor(t, app, "booking_confirmed"), nil)
-		require.NoError(t, hooks.DispatchDeliveries(app, time.Now()))
+		hookstest.ServicesOf(app).Notifications.Notify(app, []string{student}, lessonEventFor(t, app, "booking_confirmed"), nil)
+		require.NoError(t, hookstest.ServicesOf(app).Notifications.DispatchDeliveries(app, time.Now()))
 	}
 
 	res := call(http.MethodPatch, "/api/collections/users/records/"+student, tok, map[string]any{
@@ -223,7 +222,7 @@ func TestContactProof(t *testing.T) {
 
 		// the token works once: another chat sending it later changes nothing
 		telegram.write(102, 777, "/start "+m[1])
-		require.NoError(t, hooks.PollTelegram(app, time.Now()))
+		require.NoError(t, hookstest.ServicesOf(app).Notifications.PollTelegram(app, time.Now()))
 		require.Equal(t, "555", user(student)["telegram_chat_id"])
 		require.Equal(t, float64(102), telegram.offsets[len(telegram.offsets)-1], "read updates are confirmed")
 
@@ -239,7 +238,7 @@ func TestContactProof(t *testing.T) {
 		require.Equal(t, 200, res.Status, string(res.Body))
 		token := strings.TrimPrefix(res.JSON()["url"].(string), "https://t.me/TestSchoolBot?start=")
 		telegram.write(103, 888, "/start "+token)
-		require.NoError(t, hooks.PollTelegram(app, time.Now().Add(31*time.Minute)))
+		require.NoError(t, hookstest.ServicesOf(app).Notifications.PollTelegram(app, time.Now().Add(31*time.Minute)))
 		require.Equal(t, "", user(student)["telegram_chat_id"])
 	})
 }

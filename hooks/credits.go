@@ -106,7 +106,7 @@ func spendCredit(tx core.App, b *core.Record, now time.Time, moved bool) error {
 		return err
 	}
 	if school, err := platform.LoadSchool(tx); err == nil && creditsLeft(p) <= school.LowCreditThreshold {
-		Notify(tx, []string{p.GetString("student")}, notify.Event{Kind: notify.KindCreditsLow, Credits: creditsLeft(p),
+		servicesOf(tx).Notifications.Notify(tx, []string{p.GetString("student")}, notify.Event{Kind: notify.KindCreditsLow, Credits: creditsLeft(p),
 			ExpiresAt: p.GetDateTime("expires_at").Time(), Link: tx.Settings().Meta.AppURL + "/credits"},
 			map[string]any{"purchase": p.Id})
 	}

@@ -14,6 +14,7 @@ import (
 
 	"tutorbase/hooks"
 	"tutorbase/hooks/hookstest"
+	"tutorbase/internal/app/notifications"
 	"tutorbase/internal/config"
 	"tutorbase/internal/notify"
 	"tutorbase/internal/notify/mailpittest"
@@ -83,7 +84,7 @@ func TestEmailThroughMailpit(t *testing.T) {
 
 	queued := waitDeliveries(t, app, dbx.HashExp{"user": cast.Users[hookstest.Tutor2], "channel": "email", "status": "queued"}, 1)
 	require.Len(t, queued, 1, "the booking queued one email for the tutor")
-	require.NoError(t, hooks.DispatchDeliveries(app, time.Now()))
+	require.NoError(t, hookstest.ServicesOf(app).Notifications.DispatchDeliveries(app, time.Now()))
 	list, err := mp.WaitMessages(ctx, 1)
 	require.NoError(t, err)
 	m, err := mp.Message(ctx, list[0].ID)
@@ -104,7 +105,7 @@ func TestEmailThroughMailpit(t *testing.T) {
 		mailApp := cast.Clone(t)
 		defer mailApp.Cleanup()
 		useMailpit(t, mailApp, mp)
-		hooks.UseMailer(mailApp)
+		notifications.UseMailer(mailApp)
 		mailSrv := hookstest.Serve(t, mailApp)
 		res := hookstest.Call(t, mailSrv, http.MethodPost, "/api/collections/users/request-otp", "", map[string]any{"email": cast.Emails[hookstest.Student]})
 		require.Equal(t, 200, res.Status)
@@ -194,7 +195,7 @@ func TestSMSWhatsAppTelegram(t *testing.T) {
 	meeting := res.JSON()["meeting_url"].(string)
 
 	waitDeliveries(t, app, dbx.HashExp{"user": cast.Users[hookstest.Student]}, 3)
-	require.NoError(t, hooks.DispatchDeliveries(app, time.Now()))
+	require.NoError(t, hookstest.ServicesOf(app).Notifications.DispatchDeliveries(app, time.Now()))
 	require.Len(t, twilio.reqs, 2, "one SMS and one WhatsApp")
 	byFrom := map[string]recorded{}
 	for _, r := range twilio.reqs {
@@ -217,8 +218,8 @@ func TestSMSWhatsAppTelegram(t *testing.T) {
 	t.Run("a provider that refuses the number: failed at once, not retried", func(t *testing.T) {
 		twilio.code = 400
 		telegram.code = 503
-		hooks.Notify(app, []string{cast.Users[hookstest.Student]}, lessonEventFor(t, app, "booking_confirmed"), nil)
-		require.NoError(t, hooks.DispatchDeliveries(app, time.Now()))
+		hookstest.ServicesOf(app).Notifications.Notify(app, []string{cast.Users[hookstest.Student]}, lessonEventFor(t, app, "booking_confirmed"), nil)
+		require.NoError(t, hookstest.ServicesOf(app).Notifications.DispatchDeliveries(app, time.Now()))
 		sms := deliveriesOf(t, app, dbx.NewExp("user = {:u} AND channel = 'sms' AND status != 'sent'", dbx.Params{"u": cast.Users[hookstest.Student]}))
 		require.Len(t, sms, 1)
 		require.Equal(t, "failed", sms[0].GetString("status"))
@@ -244,8 +245,8 @@ func TestOutboxSurvivesACrash(t *testing.T) {
 	require.NoError(t, mp.DeleteAll(ctx))
 
 	t.Run("no SMTP yet: email waits, queued, and the request is unaffected", func(t *testing.T) {
-		hooks.Notify(app, []string{cast.Users[hookstest.Student]}, lessonEventFor(t, app, "booking_confirmed"), nil)
-		require.NoError(t, hooks.DispatchDeliveries(app, time.Now()))
+		hookstest.ServicesOf(app).Notifications.Notify(app, []string{cast.Users[hookstest.Student]}, lessonEventFor(t, app, "booking_confirmed"), nil)
+		require.NoError(t, hookstest.ServicesOf(app).Notifications.DispatchDeliveries(app, time.Now()))
 		d := deliveriesOf(t, app, dbx.HashExp{"user": cast.Users[hookstest.Student], "channel": "email"})
 		require.Len(t, d, 1)
 		require.Equal(t, "queued", d[0].GetString("status"))
@@ -261,12 +262,12 @@ func TestOutboxSurvivesACrash(t *testing.T) {
 		d.Set("status", "sending")
 		d.Set("lease_until", now.Add(2*time.Minute))
 		require.NoError(t, app.Save(d))
-		require.NoError(t, hooks.DispatchDeliveries(app, now))
+		require.NoError(t, hookstest.ServicesOf(app).Notifications.DispatchDeliveries(app, now))
 		msgs, err := mp.Messages(ctx)
 		require.NoError(t, err)
 		require.Empty(t, msgs, "still leased: nobody sends it")
-		require.NoError(t, hooks.DispatchDeliveries(app, now.Add(3*time.Minute)))
-		require.NoError(t, hooks.DispatchDeliveries(app, now.Add(4*time.Minute)))
+		require.NoError(t, hookstest.ServicesOf(app).Notifications.DispatchDeliveries(app, now.Add(3*time.Minute)))
+		require.NoError(t, hookstest.ServicesOf(app).Notifications.DispatchDeliveries(app, now.Add(4*time.Minute)))
 		msgs, err = mp.WaitMessages(ctx, 1)
 		require.NoError(t, err)
 		require.Len(t, msgs, 1, "sent exactly once")
@@ -277,10 +278,10 @@ func TestOutboxSurvivesACrash(t *testing.T) {
 		s := app.Settings()
 		s.SMTP.Port = 1 // nothing listens there
 		require.NoError(t, app.Save(s))
-		hooks.Notify(app, []string{cast.Users[hookstest.Student2]}, lessonEventFor(t, app, "booking_cancelled"), nil)
+		hookstest.ServicesOf(app).Notifications.Notify(app, []string{cast.Users[hookstest.Student2]}, lessonEventFor(t, app, "booking_cancelled"), nil)
 		now := time.Now()
 		for attempt := 1; attempt <= 6; attempt++ {
-			require.NoError(t, hooks.DispatchDeliveries(app, now))
+			require.NoError(t, hookstest.ServicesOf(app).Notifications.DispatchDeliveries(app, now))
 			x := deliveriesOf(t, app, dbx.HashExp{"user": cast.Users[hookstest.Student2], "channel": "email"})[0]
 			require.Equal(t, attempt, x.GetInt("attempts"))
 			require.NotEmpty(t, x.GetString("last_error"))
@@ -297,7 +298,7 @@ func TestOutboxSurvivesACrash(t *testing.T) {
 		srv := hookstest.Serve(t, app)
 		require.Equal(t, 403, hookstest.Call(t, srv, http.MethodPost, "/api/deliveries/"+x.Id+"/retry", cast.Tokens[hookstest.Student2], nil).Status)
 		require.Equal(t, 200, hookstest.Call(t, srv, http.MethodPost, "/api/deliveries/"+x.Id+"/retry", cast.Tokens[hookstest.Admin], nil).Status)
-		require.NoError(t, hooks.DispatchDeliveries(app, time.Now()))
+		require.NoError(t, hookstest.ServicesOf(app).Notifications.DispatchDeliveries(app, time.Now()))
 		require.Equal(t, "sent", deliveriesOf(t, app, dbx.HashExp{"id": x.Id})[0].GetString("status"))
 	})
 }
@@ -314,7 +315,7 @@ func TestQuietHoursAndReadAll(t *testing.T) {
 	u.Set("quiet_start", from)
 	u.Set("quiet_end", to)
 	require.NoError(t, app.Save(u))
-	hooks.Notify(app, []string{u.Id}, lessonEventFor(t, app, "booking_confirmed"), nil)
+	hookstest.ServicesOf(app).Notifications.Notify(app, []string{u.Id}, lessonEventFor(t, app, "booking_confirmed"), nil)
 	d := deliveriesOf(t, app, dbx.HashExp{"user": u.Id, "channel": "email"})[0]
 	next := d.GetDateTime("next_attempt").Time().In(rome)
 	require.Equal(t, to, next.Format("15:04"), "delayed to the end of the quiet hours, not dropped")

@@ -1,7 +1,5 @@
-// Package hooks binds Tutorbase's business rules and custom routes to a
-// PocketBase app. It is thin on purpose: it reads records, calls the pure
-// domain packages under internal/, writes records and translates errors into
-// PocketBase's error shape.
+// Package hooks wires Tutorbase's capabilities (internal/app/...) to a
+// PocketBase app, in order, and holds the one table of custom routes.
 //
 // main and the tests call the very same Register, so what is tested is what
 // runs.
@@ -9,20 +7,59 @@ package hooks
 
 import (
 	"tutorbase/internal/app/availability"
+	"tutorbase/internal/app/notifications"
 	"tutorbase/internal/app/platform"
-	"tutorbase/internal/config"
+	"tutorbase/internal/notify"
 
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// Register binds every Tutorbase hook and route to app.
-func Register(app core.App, cfg config.Config) error {
+// Services are the capabilities of one app, wired once by Register; jobs
+// and commands call them.
+type Services struct {
+	Env           platform.Env
+	Notifications *notifications.Service
+}
+
+const servicesKey = "tutorbase.services"
+
+// servicesOf is the app's Services, for the code not moved into its
+// capability yet.
+func servicesOf(app core.App) *Services {
+	s, _ := app.Store().Get(servicesKey).(*Services)
+	return s
+}
+
+// Channels is the registry of the notification channels env configures:
+// in-app, email (the dashboard's SMTP settings), SMS and WhatsApp
+// (Twilio), Telegram. A new channel is one file in internal/notify and one
+// line here.
+func Channels(app core.App, env platform.Env) *notify.Registry {
+	t, tg := env.Config.Twilio, env.Config.Telegram
+	twilio := notify.Twilio{AccountSID: t.AccountSID, AuthToken: t.AuthToken, From: t.From, WhatsAppFrom: t.WhatsAppFrom, BaseURL: t.APIBase}
+	return notify.NewRegistry(
+		notify.InApp{},
+		notify.EmailChannel{Settings: notifications.SMTPSettings(app)},
+		notify.SMSChannel{Twilio: twilio},
+		notify.WhatsAppChannel{Twilio: twilio},
+		notify.TelegramChannel{Telegram: notify.Telegram{BotToken: tg.BotToken, BaseURL: tg.APIBase}},
+	)
+}
+
+// Register binds every Tutorbase hook and route to app and returns the
+// wired capabilities.
+func Register(app core.App, env platform.Env) (*Services, error) {
+	cfg := env.Config
+	s := &Services{Env: env}
+	s.Notifications = notifications.New(env, Channels(app, env))
+	app.Store().Set(servicesKey, s)
+
 	platform.Register(app)
 	registerText(app)
 	registerStaff(app)
 	registerNotifier(app)
 	registerAccounts(app, cfg)
-	registerContacts(app)
+	s.Notifications.Register(app)
 	registerLockout(app)
 	registerProfiles(app)
 	availability.Register(app)
@@ -39,12 +76,11 @@ func Register(app core.App, cfg config.Config) error {
 	registerReviews(app)
 	registerMaterials(app)
 	registerReports(app)
-	registerDeliveries(app)
 	registerMetrics(app, cfg)
 	registerCalendar(app)
 	registerGuards(app)
 	registerAudit(app)
 	registerQueryCost(app, cfg)
 	registerHTTP(app, cfg)
-	return nil
+	return s, nil
 }

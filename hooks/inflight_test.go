@@ -211,7 +211,8 @@ func TestQueryOverBudget(t *testing.T) {
 	defer app.Cleanup()
 	cfg := hookstest.Config
 	cfg.MetricsToken = "scrape-me"
-	require.NoError(t, hooks.Register(app, cfg))
+	_, err = hooks.Register(app, hookstest.Env(cfg))
+	require.NoError(t, err)
 	hookstest.NoRateLimits(app)
 	col, err := app.FindCachedCollectionByNameOrId("audit_log")
 	require.NoError(t, err)

@@ -386,7 +386,7 @@ func paymentReceived(tx core.App, pay *core.Record) {
 			ev.ExpiresAt = p.GetDateTime("expires_at").Time()
 		}
 	}
-	Notify(tx, []string{pay.GetString("user")}, ev, map[string]any{"payment": pay.Id})
+	servicesOf(tx).Notifications.Notify(tx, []string{pay.GetString("user")}, ev, map[string]any{"payment": pay.Id})
 }
 
 // cancelPurchase drops a purchase that was never paid: the student's own or

@@ -377,7 +377,7 @@ func payoutSent(app core.App, p *core.Record) {
 	if p.GetInt("net") <= 0 {
 		return
 	}
-	Notify(app, []string{p.GetString("tutor_user")}, notify.Event{Kind: notify.KindPayout, Amount: int64(p.GetInt("net")),
+	servicesOf(app).Notifications.Notify(app, []string{p.GetString("tutor_user")}, notify.Event{Kind: notify.KindPayout, Amount: int64(p.GetInt("net")),
 		Currency: p.GetString("currency"), Link: app.Settings().Meta.AppURL + "/payouts"}, map[string]any{"payout": p.Id})
 }
 

@@ -55,7 +55,7 @@ func registerProfiles(app core.App) {
 			return e.Next()
 		}
 		return platform.InTx(e, func() error { // verified now: told in the same transaction
-			Notify(e.App, []string{e.Record.GetString("user")}, notify.Event{Kind: notify.KindTutorVerified,
+			servicesOf(e.App).Notifications.Notify(e.App, []string{e.Record.GetString("user")}, notify.Event{Kind: notify.KindTutorVerified,
 				Link: e.App.Settings().Meta.AppURL + "/tutor/profile"}, map[string]any{"tutor": e.Record.Id})
 			return nil
 		})

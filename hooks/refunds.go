@@ -234,7 +234,7 @@ func settleRefund(app core.App, r *core.Record, status string) error {
 		if err := applyRefund(tx, fresh); err != nil {
 			return err
 		}
-		Notify(tx, []string{fresh.GetString("user")}, notify.Event{Kind: notify.KindRefund, Amount: int64(fresh.GetInt("amount")),
+		servicesOf(tx).Notifications.Notify(tx, []string{fresh.GetString("user")}, notify.Event{Kind: notify.KindRefund, Amount: int64(fresh.GetInt("amount")),
 			Currency: fresh.GetString("currency"), Reason: fresh.GetString("reason"), Link: tx.Settings().Meta.AppURL + "/payments"},
 			map[string]any{"refund": fresh.Id})
 		return nil

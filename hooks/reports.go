@@ -280,7 +280,7 @@ func notificationsReport(app core.App, from, to time.Time, _ *time.Location) ([]
 		return nil, err
 	}
 	byChannel := map[string]map[string]any{}
-	for _, ch := range NotifyChannels {
+	for _, ch := range servicesOf(app).Notifications.Channels().Names() {
 		byChannel[ch] = map[string]any{"channel": ch, "sent": int64(0), "failed": int64(0), "queued": int64(0), "skipped": int64(0), "read_rate": ""}
 	}
 	for _, c := range counts {
@@ -296,8 +296,8 @@ func notificationsReport(app core.App, from, to time.Time, _ *time.Location) ([]
 	if inapp.Total > 0 {
 		byChannel["inapp"]["read_rate"] = strconv.FormatFloat(float64(inapp.Read)/float64(inapp.Total), 'f', 3, 64)
 	}
-	rows := make([]map[string]any, 0, len(NotifyChannels))
-	for _, ch := range NotifyChannels {
+	rows := make([]map[string]any, 0, len(servicesOf(app).Notifications.Channels().Names()))
+	for _, ch := range servicesOf(app).Notifications.Channels().Names() {
 		rows = append(rows, byChannel[ch])
 	}
 	return rows, nil

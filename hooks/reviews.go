@@ -39,7 +39,7 @@ func registerReviews(app core.App) {
 				return nil // loaded data (seed, import): nobody to tell
 			}
 			// the tutor is told in the same transaction
-			Notify(e.App, []string{b.GetString("tutor_user")}, notify.Event{
+			servicesOf(e.App).Notifications.Notify(e.App, []string{b.GetString("tutor_user")}, notify.Event{
 				Kind: notify.KindReviewReceived, Rating: e.Record.GetInt("rating"), StudentName: e.Record.GetString("student_name"),
 				Link: e.App.Settings().Meta.AppURL + "/tutor/reviews",
 			}, map[string]any{"review": e.Record.Id})

@@ -80,7 +80,7 @@ func (w *benchWorld) build(dir string) error {
 	if err := app.RunAllMigrations(); err != nil {
 		return err
 	}
-	if err := hooks.Register(app, hookstest.Config); err != nil {
+	if _, err := hooks.Register(app, hookstest.Env(hookstest.Config)); err != nil {
 		return err
 	}
 	hookstest.NoRateLimits(app) // one client asks thousands of times

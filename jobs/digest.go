@@ -13,7 +13,7 @@ import (
 
 // WeeklyDigest sends every active tutor, once a week (Monday morning), the
 // lessons of their coming seven days.
-func WeeklyDigest(app core.App, now time.Time) error {
+func WeeklyDigest(s *hooks.Services, app core.App, now time.Time) error {
 	tutors, err := app.FindAllRecords("tutors", dbx.HashExp{"verified": true, "status": "active"})
 	if err != nil {
 		return err
@@ -34,14 +34,14 @@ func WeeklyDigest(app core.App, now time.Time) error {
 		for _, b := range lessons {
 			ev.Lessons = append(ev.Lessons, hooks.LessonEvent(app, b, notify.KindDigest))
 		}
-		hooks.Notify(app, []string{user}, ev, map[string]any{"lessons": len(lessons)})
+		s.Notifications.Notify(app, []string{user}, ev, map[string]any{"lessons": len(lessons)})
 	}
 	return nil
 }
 
 // PackageExpiring tells students, once, that a package with credits left
 // expires within a week.
-func PackageExpiring(app core.App, now time.Time) error {
+func PackageExpiring(s *hooks.Services, app core.App, now time.Time) error {
 	soon, err := app.FindRecordsByFilter("purchases", "status = 'paid' && credits_total > credits_used && expires_at > {:now} && expires_at <= {:soon}",
 		"expires_at", 500, 0, dbx.Params{"now": dbTimeJ(now), "soon": dbTimeJ(now.Add(7 * 24 * time.Hour))})
 	if err != nil {
@@ -52,7 +52,7 @@ func PackageExpiring(app core.App, now time.Time) error {
 			dbx.Params{"u": p.GetString("student"), "p": p.Id})); n > 0 {
 			continue
 		}
-		hooks.Notify(app, []string{p.GetString("student")}, notify.Event{
+		s.Notifications.Notify(app, []string{p.GetString("student")}, notify.Event{
 			Kind: notify.KindPackageExpiring, Credits: p.GetInt("credits_total") - p.GetInt("credits_used"),
 			ExpiresAt: p.GetDateTime("expires_at").Time(), Link: app.Settings().Meta.AppURL + "/credits",
 		}, map[string]any{"purchase": p.Id})

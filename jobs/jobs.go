@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"tutorbase/hooks"
-	"tutorbase/internal/config"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/robfig/cron/v3"
@@ -43,13 +42,16 @@ func StatsOf(app core.App, id string) *Stats {
 	return app.Store().GetOrSet(statsStorePrefix+id, func() any { return &Stats{} }).(*Stats)
 }
 
-// All lists every Tutorbase job.
-func All(cfg config.Config) []Job {
+// All lists every Tutorbase job of the app whose capabilities are s.
+func All(s *hooks.Services) []Job {
+	with := func(f func(*hooks.Services, core.App, time.Time) error) func(core.App, time.Time) error {
+		return func(app core.App, now time.Time) error { return f(s, app, now) }
+	}
 	return []Job{
-		{ID: "tutorbase_deliveries", Schedule: "* * * * *", Run: hooks.DispatchDeliveries},
+		{ID: "tutorbase_deliveries", Schedule: "* * * * *", Run: s.Notifications.DispatchDeliveries},
 		{ID: "tutorbase_notifications_owed", Schedule: "* * * * *", Run: WriteOwedNotifications},
-		{ID: "tutorbase_telegram_updates", Schedule: "* * * * *", Run: hooks.PollTelegram},
-		{ID: "tutorbase_reminders", Schedule: "* * * * *", Run: SendReminders},
+		{ID: "tutorbase_telegram_updates", Schedule: "* * * * *", Run: s.Notifications.PollTelegram},
+		{ID: "tutorbase_reminders", Schedule: "* * * * *", Run: with(SendReminders)},
 		{ID: "tutorbase_complete_lessons", Schedule: "*/5 * * * *", Run: CompleteEnded},
 		{ID: "tutorbase_expire_pending", Schedule: "*/5 * * * *", Run: ExpirePending},
 		{ID: "tutorbase_expire_purchases", Schedule: "7 * * * *", Run: hooks.ExpirePurchases},
@@ -58,17 +60,17 @@ func All(cfg config.Config) []Job {
 		{ID: "tutorbase_payouts", Schedule: "30 3 * * *", Run: PayLastWeek},
 		{ID: "tutorbase_payout_transfers", Schedule: "41 * * * *", Run: hooks.RetryPayoutTransfers},
 		{ID: "tutorbase_expire_unpaid", Schedule: "37 3 * * *", Run: ExpireUnpaid},
-		{ID: "tutorbase_package_expiring", Schedule: "0 8 * * *", Run: PackageExpiring},
-		{ID: "tutorbase_weekly_digest", Schedule: "0 6 * * 1", Run: WeeklyDigest},
+		{ID: "tutorbase_package_expiring", Schedule: "0 8 * * *", Run: with(PackageExpiring)},
+		{ID: "tutorbase_weekly_digest", Schedule: "0 6 * * 1", Run: with(WeeklyDigest)},
 		{ID: "tutorbase_retention", Schedule: "47 3 * * *", Run: Retention},
 		{ID: "tutorbase_login_attempts_cleanup", Schedule: "17 4 * * *", Run: CleanupLoginAttempts},
 	}
 }
 
 // Register schedules every job on app's cron.
-func Register(app core.App, cfg config.Config) error {
-	for _, j := range All(cfg) {
-		if err := Schedule(app, j); err != nil {
+func Register(app core.App, s *hooks.Services) error {
+	for _, j := range All(s) {
+		if err := Schedule(app, s.Env.Now, j); err != nil {
 			return err
 		}
 	}
@@ -76,13 +78,13 @@ func Register(app core.App, cfg config.Config) error {
 }
 
 // Schedule adds j to app's cron behind the Recover and SkipIfStillRunning
-// wrappers.
-func Schedule(app core.App, j Job) error {
+// wrappers; each run is given the time of now.
+func Schedule(app core.App, now func() time.Time, j Job) error {
 	logger := cronLogger{app: app, job: j.ID}
 	wrapped := cron.NewChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)).Then(cron.FuncJob(func() {
 		stats := StatsOf(app, j.ID)
 		stats.Runs.Add(1)
-		if err := j.Run(app, time.Now().UTC()); err != nil {
+		if err := j.Run(app, now().UTC()); err != nil {
 			stats.Failures.Add(1)
 			app.Logger().Error("job failed", "job", j.ID, "error", err)
 		}

@@ -99,11 +99,11 @@ func TestScheduleWrappers(t *testing.T) {
 	app := cast.Clone(t)
 	defer app.Cleanup()
 
-	require.NoError(t, jobs.Schedule(app, jobs.Job{ID: "test_panic", Schedule: "* * * * *", Run: func(core.App, time.Time) error { panic("boom") }}))
-	require.NoError(t, jobs.Schedule(app, jobs.Job{ID: "test_fail", Schedule: "* * * * *", Run: func(core.App, time.Time) error { return errors.New("nope") }}))
+	require.NoError(t, jobs.Schedule(app, time.Now, jobs.Job{ID: "test_panic", Schedule: "* * * * *", Run: func(core.App, time.Time) error { panic("boom") }}))
+	require.NoError(t, jobs.Schedule(app, time.Now, jobs.Job{ID: "test_fail", Schedule: "* * * * *", Run: func(core.App, time.Time) error { return errors.New("nope") }}))
 	var running, overlaps atomic.Int32
 	release := make(chan struct{})
-	require.NoError(t, jobs.Schedule(app, jobs.Job{ID: "test_slow", Schedule: "* * * * *", Run: func(core.App, time.Time) error {
+	require.NoError(t, jobs.Schedule(app, time.Now, jobs.Job{ID: "test_slow", Schedule: "* * * * *", Run: func(core.App, time.Time) error {
 		if running.Add(1) > 1 {
 			overlaps.Add(1)
 		}
@@ -137,12 +137,12 @@ func TestScheduleWrappers(t *testing.T) {
 func TestRegisterSchedulesEveryJob(t *testing.T) {
 	app := cast.Clone(t)
 	defer app.Cleanup()
-	require.NoError(t, jobs.Register(app, hookstest.Config))
+	require.NoError(t, jobs.Register(app, hookstest.ServicesOf(app)))
 	ids := map[string]bool{}
 	for _, j := range app.Cron().Jobs() {
 		ids[j.Id()] = true
 	}
-	for _, j := range jobs.All(hookstest.Config) {
+	for _, j := range jobs.All(hookstest.ServicesOf(app)) {
 		require.True(t, ids[j.ID], j.ID)
 	}
 }

@@ -19,7 +19,7 @@ import (
 // never sent late; a cancelled lesson gets none. Each reminder is recorded
 // in reminders_sent in the same transaction as its notifications, so it is
 // sent exactly once. The job runs every minute.
-func SendReminders(app core.App, now time.Time) error {
+func SendReminders(s *hooks.Services, app core.App, now time.Time) error {
 	school, err := platform.LoadSchool(app)
 	if err != nil {
 		return err
@@ -31,7 +31,7 @@ func SendReminders(app core.App, now time.Time) error {
 			return err
 		}
 		for _, b := range due {
-			if err := remind(app, b, minutes, offset); err != nil {
+			if err := remind(s, app, b, minutes, offset); err != nil {
 				return err
 			}
 		}
@@ -57,7 +57,7 @@ func dueReminders(app core.App, now time.Time, offset time.Duration) ([]*core.Re
 	return app.FindRecordsByIds("bookings", ids)
 }
 
-func remind(app core.App, b *core.Record, minutes int, offset time.Duration) error {
+func remind(s *hooks.Services, app core.App, b *core.Record, minutes int, offset time.Duration) error {
 	return app.RunInTransaction(func(tx core.App) error {
 		col, err := tx.FindCachedCollectionByNameOrId("reminders_sent")
 		if err != nil {
@@ -71,7 +71,7 @@ func remind(app core.App, b *core.Record, minutes int, offset time.Duration) err
 		}
 		ev := hooks.LessonEvent(tx, b, notify.KindReminder)
 		ev.Offset = offset
-		hooks.Notify(tx, []string{b.GetString("student"), b.GetString("tutor_user")}, ev, map[string]any{"booking": b.Id, "offset": minutes})
+		s.Notifications.Notify(tx, []string{b.GetString("student"), b.GetString("tutor_user")}, ev, map[string]any{"booking": b.Id, "offset": minutes})
 		return nil
 	})
 }

@@ -30,7 +30,7 @@ func TestReminderTiming(t *testing.T) {
 
 	run := func(at time.Time) {
 		t.Helper()
-		require.NoError(t, jobs.SendReminders(app, at))
+		require.NoError(t, jobs.SendReminders(hookstest.ServicesOf(app), app, at))
 	}
 	run(now)
 	require.Zero(t, reminders(t, app, b.Id), "nothing at booking")
@@ -59,7 +59,7 @@ func TestNoRemindersForCancelledLateOrRescheduled(t *testing.T) {
 	cancelled := bookFor(t, app, hookstest.Tutor, hookstest.Student, now.Add(36*time.Hour), "cancelled")
 	soon := bookFor(t, app, hookstest.Tutor2, hookstest.Student2, now.Add(30*time.Minute), "confirmed")
 	for at := now; at.Before(now.Add(37 * time.Hour)); at = at.Add(10 * time.Minute) {
-		require.NoError(t, jobs.SendReminders(app, at))
+		require.NoError(t, jobs.SendReminders(hookstest.ServicesOf(app), app, at))
 	}
 	require.Zero(t, reminders(t, app, cancelled.Id), "a cancelled lesson gets none")
 	require.Zero(t, reminders(t, app, soon.Id), "booked inside both offsets: nothing is sent late")
@@ -69,10 +69,10 @@ func TestNoRemindersForCancelledLateOrRescheduled(t *testing.T) {
 	old.Set("status", "cancelled")
 	require.NoError(t, app.Save(old))
 	moved := bookFor(t, app, hookstest.Tutor, hookstest.Student, now.Add(60*time.Hour), "confirmed")
-	require.NoError(t, jobs.SendReminders(app, now.Add(26*time.Hour))) // the old T−24 h
+	require.NoError(t, jobs.SendReminders(hookstest.ServicesOf(app), app, now.Add(26*time.Hour))) // the old T−24 h
 	require.Zero(t, reminders(t, app, old.Id))
 	require.Zero(t, reminders(t, app, moved.Id))
-	require.NoError(t, jobs.SendReminders(app, now.Add(36*time.Hour))) // the new T−24 h
+	require.NoError(t, jobs.SendReminders(hookstest.ServicesOf(app), app, now.Add(36*time.Hour))) // the new T−24 h
 	require.EqualValues(t, 2, reminders(t, app, moved.Id))
 }
 
@@ -81,8 +81,8 @@ func TestDigestAndRetention(t *testing.T) {
 	defer app.Cleanup()
 	now := time.Now().UTC()
 	bookFor(t, app, hookstest.Tutor2, hookstest.Student, now.Add(48*time.Hour), "confirmed")
-	require.NoError(t, jobs.WeeklyDigest(app, now))
-	require.NoError(t, jobs.WeeklyDigest(app, now.Add(time.Hour)), "a rerun the same week")
+	require.NoError(t, jobs.WeeklyDigest(hookstest.ServicesOf(app), app, now))
+	require.NoError(t, jobs.WeeklyDigest(hookstest.ServicesOf(app), app, now.Add(time.Hour)), "a rerun the same week")
 	n, err := app.CountRecords("notifications", dbx.HashExp{"kind": "digest", "user": cast.Users[hookstest.Tutor2]})
 	require.NoError(t, err)
 	require.EqualValues(t, 1, n)

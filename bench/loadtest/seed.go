@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"tutorbase/hooks"
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/config"
 	"tutorbase/migrations"
 
@@ -200,7 +201,7 @@ func seedTutorbase(dir string, o options, bookings int) (*fixture, seedInfo, err
 	if err := app.RunAllMigrations(); err != nil {
 		return nil, info, fmt.Errorf("migrations: %w", err)
 	}
-	if err := hooks.Register(app, config.Config{AppURL: config.DefaultAppURL}); err != nil {
+	if _, err := hooks.Register(app, platform.NewEnv(config.Config{AppURL: config.DefaultAppURL})); err != nil {
 		return nil, info, err
 	}
 	rng := rand.New(rand.NewPCG(o.seed, uint64(bookings)))

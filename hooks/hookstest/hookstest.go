@@ -59,7 +59,7 @@ func NewApp(t testing.TB) *tests.TestApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := hooks.Register(app, Config); err != nil {
+	if err := register(app, Config); err != nil {
 		t.Fatal(err)
 	}
 	checkOnCleanup(t, app)
@@ -80,11 +80,34 @@ func (c *Cast) CloneWith(t testing.TB, cfg config.Config) *tests.TestApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := hooks.Register(app, cfg); err != nil {
+	if err := register(app, cfg); err != nil {
 		t.Fatal(err)
 	}
 	checkOnCleanup(t, app)
 	return app
+}
+
+// Env is the environment tests run with: cfg and the system clock.
+func Env(cfg config.Config) platform.Env { return platform.NewEnv(cfg) }
+
+const servicesKey = "hookstest.services"
+
+// register binds Tutorbase to app exactly as main does, keeping the
+// services for ServicesOf.
+func register(app core.App, cfg config.Config) error {
+	s, err := hooks.Register(app, Env(cfg))
+	if err != nil {
+		return err
+	}
+	app.Store().Set(servicesKey, s)
+	return nil
+}
+
+// ServicesOf returns the capabilities wired on a test app (jobs and
+// commands take them).
+func ServicesOf(app core.App) *hooks.Services {
+	s, _ := app.Store().Get(servicesKey).(*hooks.Services)
+	return s
 }
 
 // Factory adapts Clone to tests.ApiScenario.TestAppFactory.
@@ -111,7 +134,7 @@ func Build(extra func(app core.App, c *Cast) error) (*Cast, error) {
 		return nil, err
 	}
 	os.RemoveAll(root) // the app works on its own clone
-	if err := hooks.Register(app, Config); err != nil {
+	if err := register(app, Config); err != nil {
 		return nil, err
 	}
 	c := &Cast{

@@ -20,13 +20,8 @@ const (
 	ChannelTelegram = "telegram"
 )
 
-// Channels returns every channel, in-app first (a fresh slice).
-func Channels() []string {
-	return []string{ChannelInApp, ChannelEmail, ChannelSMS, ChannelWhatsApp, ChannelTelegram}
-}
-
 // ErrUnknownChannel is returned (wrapped) by [ParsePrefs] for a channel
-// that is not one of [Channels].
+// that is not one of the server's.
 var ErrUnknownChannel = errors.New("unknown notification channel")
 
 // Prefs is a user's `users.notify` value: for each event kind, for each
@@ -34,11 +29,12 @@ var ErrUnknownChannel = errors.New("unknown notification channel")
 // nil Prefs is valid and means "all defaults".
 type Prefs map[string]map[string]bool
 
-// ParsePrefs decodes a `users.notify` JSON value. Empty input and JSON null
-// are no preferences. Unknown kinds and channels are rejected, naming every
-// one of them (wrapping [ErrUnknownKind] and [ErrUnknownChannel]), so the
-// hook validating a profile update can say exactly what is wrong.
-func ParsePrefs(raw []byte) (Prefs, error) {
+// ParsePrefs decodes a `users.notify` JSON value; channels are the names
+// of the server's channels (Registry.Names). Empty input and JSON null are
+// no preferences. Unknown kinds and channels are rejected, naming every one
+// of them (wrapping [ErrUnknownKind] and [ErrUnknownChannel]), so the hook
+// validating a profile update can say exactly what is wrong.
+func ParsePrefs(raw []byte, channels []string) (Prefs, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
 		return Prefs{}, nil
@@ -48,13 +44,13 @@ func ParsePrefs(raw []byte) (Prefs, error) {
 		return nil, fmt.Errorf("parse notification preferences: %w", err)
 	}
 	var badKinds, badChannels []string
-	for kind, channels := range p {
+	for kind, wants := range p {
 		if !slices.Contains(Kinds(), kind) {
 			badKinds = append(badKinds, fmt.Sprintf("%q", kind))
 			continue
 		}
-		for ch := range channels {
-			if !slices.Contains(Channels(), ch) {
+		for ch := range wants {
+			if !slices.Contains(channels, ch) {
 				badChannels = append(badChannels, fmt.Sprintf("%q (in %q)", ch, kind))
 			}
 		}
@@ -68,7 +64,7 @@ func ParsePrefs(raw []byte) (Prefs, error) {
 	if len(badChannels) > 0 {
 		sort.Strings(badChannels)
 		errs = append(errs, fmt.Errorf("%w %s (known: %s)", ErrUnknownChannel, strings.Join(badChannels, ", "),
-			strings.Join(Channels(), ", ")))
+			strings.Join(channels, ", ")))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("parse notification preferences: %w", err)
@@ -100,9 +96,9 @@ func DefaultWants(kind, channel string) bool {
 // Wants reports whether the user wants kind on channel: their explicit
 // entry when there is one, else [DefaultWants]. In-app cannot be turned
 // off: it is the record the other channels deliver, so an entry saying
-// false is ignored. Unknown kinds and channels are never wanted.
+// false is ignored. Unknown kinds are never wanted.
 func (p Prefs) Wants(kind, channel string) bool {
-	if !slices.Contains(Kinds(), kind) || !slices.Contains(Channels(), channel) {
+	if !slices.Contains(Kinds(), kind) {
 		return false
 	}
 	if channel == ChannelInApp {

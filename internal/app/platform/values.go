@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -80,4 +81,13 @@ func IsStaffRecord(auth *core.Record) bool {
 		return false
 	}
 	return auth.IsSuperuser() || (auth.Collection().Name == "users" && auth.GetString("role") == RoleAdmin)
+}
+
+// Truncate cuts s to at most n characters (runes, as PocketBase's text
+// fields count them), never inside one.
+func Truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
 }

@@ -1,23 +1,13 @@
-package hooks
+package notifications
 
 import (
-	"slices"
 	"time"
 
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/notify"
 
 	"github.com/pocketbase/dbx"
-
 	"github.com/pocketbase/pocketbase/core"
-)
-
-// Booking events, named as users.notify names them.
-const (
-	EventBookingCreated     = notify.KindBookingCreated
-	EventBookingConfirmed   = notify.KindBookingConfirmed
-	EventBookingCancelled   = notify.KindBookingCancelled
-	EventBookingRescheduled = notify.KindBookingRescheduled
 )
 
 // Notify tells each user about ev: an in-app notification rendered in their
@@ -27,27 +17,27 @@ const (
 // deliveries are written together (pass a transaction to tie them to the
 // change that caused them); the dispatcher job sends the deliveries. It
 // never fails the change that caused it: problems are logged.
-func Notify(app core.App, userIds []string, ev notify.Event, data map[string]any) {
-	writeNotes(app, prepareNotes(app, userIds, ev, data))
+func (s *Service) Notify(app core.App, userIds []string, ev notify.Event, data map[string]any) {
+	s.Write(app, s.Prepare(app, userIds, ev, data))
 }
 
-// note is a notification ready to be written: its recipient and its
+// Note is a notification ready to be written: its recipient and its
 // rendered record.
-type note struct {
+type Note struct {
 	to  *contact
 	loc *time.Location
 	rec *core.Record
 }
 
-// prepareNotes reads the recipients and renders ev for each, writing
-// nothing (so a batch can be rendered outside the write transaction).
-func prepareNotes(app core.App, userIds []string, ev notify.Event, data map[string]any) []*note {
+// Prepare reads the recipients and renders ev for each, writing nothing
+// (so a batch can be rendered outside the write transaction).
+func (s *Service) Prepare(app core.App, userIds []string, ev notify.Event, data map[string]any) []*Note {
 	col, err := app.FindCachedCollectionByNameOrId("notifications")
 	if err != nil {
 		app.Logger().Error("notifications collection missing", "error", err)
 		return nil
 	}
-	notes := make([]*note, 0, len(userIds))
+	notes := make([]*Note, 0, len(userIds))
 	for _, id := range userIds {
 		u, err := loadContact(app, id)
 		if err != nil {
@@ -63,22 +53,22 @@ func prepareNotes(app core.App, userIds []string, ev notify.Event, data map[stri
 		n := core.NewRecord(col)
 		n.Load(map[string]any{"user": id, "kind": ev.Kind, "title": msg.Title, "body": msg.Text,
 			"html": msg.HTML, "short": msg.Short, "data": data})
-		notes = append(notes, &note{to: u, loc: loc, rec: n})
+		notes = append(notes, &Note{to: u, loc: loc, rec: n})
 	}
 	return notes
 }
 
-// writeNotes writes notes (each notification with its deliveries) in one
+// Write writes notes (each notification with its deliveries) in one
 // transaction; if that fails, each note alone, so one bad note loses no
 // other.
-func writeNotes(app core.App, notes []*note) {
+func (s *Service) Write(app core.App, notes []*Note) {
 	if len(notes) == 0 {
 		return
 	}
-	now := time.Now()
+	now := s.env.Now()
 	err := app.RunInTransaction(func(tx core.App) error {
 		for _, n := range notes {
-			if err := saveNote(tx, n, now); err != nil {
+			if err := s.Save(tx, n, now); err != nil {
 				return err
 			}
 		}
@@ -91,18 +81,21 @@ func writeNotes(app core.App, notes []*note) {
 		return
 	}
 	for _, n := range notes {
-		n.rec.MarkAsNew()
-		writeNotes(app, []*note{n})
+		n.Retry()
+		s.Write(app, []*Note{n})
 	}
 }
 
-// saveNote writes a notification and queues its deliveries in tx.
-func saveNote(tx core.App, n *note, now time.Time) error {
+// Save writes a notification and queues its deliveries in tx.
+func (s *Service) Save(tx core.App, n *Note, now time.Time) error {
 	if err := tx.SaveNoValidate(n.rec); err != nil { // built here, valid by construction
 		return err
 	}
-	return queueDeliveries(tx, n.to, n.rec, n.loc, now)
+	return s.queueDeliveries(tx, n.to, n.rec, n.loc, now)
 }
+
+// Retry readies a note whose transaction rolled back to be written again.
+func (n *Note) Retry() { n.rec.MarkAsNew() }
 
 // contact is what notifying a user needs of them: read with one narrow
 // query (a whole users record costs several times more, on every booking).
@@ -117,7 +110,7 @@ type contact struct {
 	QuietEnd   string `db:"quiet_end"`
 	Phone      string `db:"phone"`
 	PhoneOK    bool   `db:"phone_verified"`   // SMS and WhatsApp go only to a proven number
-	Telegram   string `db:"telegram_chat_id"` // set only by the school's bot (hooks/contacts.go)
+	Telegram   string `db:"telegram_chat_id"` // set only by the school's bot (contacts.go)
 }
 
 func loadContact(app core.App, id string) (*contact, error) {
@@ -135,44 +128,7 @@ func (u *contact) recipient(app core.App) (notify.Recipient, *time.Location) {
 	return notify.Recipient{Name: u.Name, Locale: u.Locale, Location: loc}, loc
 }
 
-// bookingNotes renders the notifications of a booking change for the other
-// party: the tutor when the student acts, the student when the tutor acts,
-// both when the school acts (actor ""). old is the booking a reschedule
-// replaces.
-func bookingNotes(app core.App, b *core.Record, old *core.Record, kind, actor string) []*note {
-	var to []string
-	for _, u := range []string{b.GetString("student"), b.GetString("tutor_user")} {
-		if u != "" && u != actor && !slices.Contains(to, u) {
-			to = append(to, u)
-		}
-	}
-	if len(to) == 0 {
-		return nil
-	}
-	ev := LessonEvent(app, b, kind)
-	if old != nil {
-		ev.OldStart = old.GetDateTime("start").Time()
-	}
-	return prepareNotes(app, to, ev, map[string]any{"booking": b.Id})
-}
-
-// LessonEvent describes a booking for the templates.
-func LessonEvent(app core.App, b *core.Record, kind string) notify.Event {
-	ev := notify.Event{
-		Kind:        kind,
-		Start:       b.GetDateTime("start").Time(),
-		End:         b.GetDateTime("end").Time(),
-		TutorName:   b.GetString("tutor_name"),
-		StudentName: b.GetString("student_name"),
-		Reason:      b.GetString("cancel_reason"),
-		LateCancel:  b.GetBool("late_cancel"),
-		Link:        app.Settings().Meta.AppURL + "/lessons/" + b.Id,
-	}
-	if b.GetString("status") == platform.StatusConfirmed {
-		ev.JoinURL = b.GetString("meeting_url")
-	}
-	if s := b.GetString("subject"); s != "" {
-		ev.Subject, _ = platform.SubjectName(app, s)
-	}
-	return ev
+// reach is u as the channels see them.
+func (u *contact) reach() notify.Contact {
+	return notify.Contact{ID: u.Id, Name: u.Name, Email: u.Email, Phone: u.Phone, PhoneProven: u.PhoneOK, TelegramChat: u.Telegram}
 }

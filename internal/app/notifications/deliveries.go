@@ -1,4 +1,4 @@
-package hooks
+package notifications
 
 import (
 	"context"
@@ -36,38 +36,32 @@ const (
 // outboxChannels are the channels with deliveries (in-app needs none).
 var outboxChannels = []string{notify.ChannelEmail, notify.ChannelSMS, notify.ChannelWhatsApp, notify.ChannelTelegram}
 
-// queueDeliveries writes, in tx, one delivery per channel u wants for
-// notification n. A channel that is not configured on this server is off:
-// no delivery. A channel the user wants but has no proven address for (no
-// confirmed phone, no connected Telegram chat) gets a skipped delivery, so
-// staff can see why.
-func queueDeliveries(tx core.App, u *contact, n *core.Record, loc *time.Location, now time.Time) error {
-	prefs, err := notify.ParsePrefs([]byte(u.Notify))
+// queueDeliveries writes, in tx, one delivery per enabled channel u wants
+// for notification n. A channel the user wants but cannot be reached on
+// (no confirmed phone, no connected Telegram chat) gets a skipped delivery,
+// so staff can see why.
+func (s *Service) queueDeliveries(tx core.App, u *contact, n *core.Record, loc *time.Location, now time.Time) error {
+	prefs, err := notify.ParsePrefs([]byte(u.Notify), s.channels.Names())
 	if err != nil {
 		prefs = notify.Prefs{} // validated on write; fall back to the defaults
 	}
 	quiet, _ := notify.ParseQuietHours(u.QuietStart, u.QuietEnd)
-	svc := paymentsOf(tx)
 	col, err := tx.FindCachedCollectionByNameOrId("deliveries")
 	if err != nil {
 		return err
 	}
-	for _, ch := range outboxChannels {
-		if !prefs.Wants(n.GetString("kind"), ch) || !channelOn(svc, ch) {
+	for _, ch := range s.channels.Outbox() {
+		if !prefs.Wants(n.GetString("kind"), ch.Name()) {
 			continue
 		}
 		d := core.NewRecord(col)
-		d.Load(map[string]any{"notification": n.Id, "user": u.Id, "channel": ch, "status": DeliveryQueued,
+		d.Load(map[string]any{"notification": n.Id, "user": u.Id, "channel": ch.Name(), "status": DeliveryQueued,
 			"next_attempt": quiet.Deliver(now, loc)})
-		switch addr := address(u, ch); {
-		case addr != "":
+		if addr, why := ch.Address(u.reach()); addr != "" {
 			d.Set("recipient", addr)
-		case u.Phone != "" && (ch == notify.ChannelSMS || ch == notify.ChannelWhatsApp):
+		} else {
 			d.Set("status", DeliverySkipped)
-			d.Set("last_error", "the phone number is not confirmed")
-		default:
-			d.Set("status", DeliverySkipped)
-			d.Set("last_error", "no "+ch+" address on the account")
+			d.Set("last_error", why)
 		}
 		if err := tx.SaveNoValidate(d); err != nil { // built here, valid by construction
 			return err
@@ -76,44 +70,13 @@ func queueDeliveries(tx core.App, u *contact, n *core.Record, loc *time.Location
 	return nil
 }
 
-// channelOn reports whether a channel is configured here. Email is always
-// on: without SMTP its deliveries wait, queued, until SMTP is set up.
-func channelOn(svc *payments, ch string) bool {
-	switch ch {
-	case notify.ChannelSMS:
-		return svc.cfg.Twilio.SMSEnabled()
-	case notify.ChannelWhatsApp:
-		return svc.cfg.Twilio.WhatsAppEnabled()
-	case notify.ChannelTelegram:
-		return svc.cfg.Telegram.Enabled()
-	}
-	return true
-}
-
-// address is where channel ch reaches u: only a proven phone number or
-// chat is an address.
-func address(u *contact, ch string) string {
-	switch ch {
-	case notify.ChannelEmail:
-		return u.Email
-	case notify.ChannelSMS, notify.ChannelWhatsApp:
-		if !u.PhoneOK {
-			return ""
-		}
-		return u.Phone
-	case notify.ChannelTelegram:
-		return u.Telegram
-	}
-	return ""
-}
-
 // DispatchDeliveries is the outbox dispatcher (a job, every minute). It
 // takes back claims whose lease ran out (a crash or restart while
 // sending), claims the due deliveries in one transaction (queued →
 // sending, with a lease), sends them outside any transaction, and records
 // each outcome: sent; failed for good (a permanent error, or retries used
 // up); or queued again with backoff (after 1, 5, 15, 60, 240 minutes).
-func DispatchDeliveries(app core.App, now time.Time) error {
+func (s *Service) DispatchDeliveries(app core.App, now time.Time) error {
 	if _, err := app.DB().NewQuery("UPDATE deliveries SET status = 'queued' WHERE status = 'sending' AND lease_until < {:now}").
 		Bind(dbx.Params{"now": platform.DBTime(now)}).Execute(); err != nil {
 		return err
@@ -124,7 +87,7 @@ func DispatchDeliveries(app core.App, now time.Time) error {
 	}
 	var errs []error
 	for _, d := range claimed {
-		if err := deliver(app, d, now); err != nil {
+		if err := s.deliver(app, d, now); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -153,14 +116,14 @@ func claimDeliveries(app core.App, now time.Time) ([]*core.Record, error) {
 }
 
 // deliver sends one claimed delivery and records the outcome.
-func deliver(app core.App, d *core.Record, now time.Time) error {
+func (s *Service) deliver(app core.App, d *core.Record, now time.Time) error {
 	n, err := app.FindRecordById("notifications", d.GetString("notification"))
 	if err != nil {
 		return finish(app, d, DeliverySkipped, "the notification is gone", now)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), deliverTimeout)
 	defer cancel()
-	providerID, err := send(ctx, app, d, n)
+	providerID, err := s.send(ctx, d, n)
 	switch {
 	case err == nil:
 		d.Set("provider_id", providerID)
@@ -184,62 +147,48 @@ func deliver(app core.App, d *core.Record, now time.Time) error {
 
 func finish(app core.App, d *core.Record, status, lastError string, now time.Time) error {
 	d.Set("status", status)
-	d.Set("last_error", truncate(lastError, 1000))
+	d.Set("last_error", platform.Truncate(lastError, 1000))
 	d.Set("lease_until", nil)
 	return app.Save(d)
 }
 
 // send sends a delivery through its channel; it returns the provider's
 // message id when there is one.
-func send(ctx context.Context, app core.App, d, n *core.Record) (string, error) {
-	svc := paymentsOf(app)
-	to, short := d.GetString("recipient"), n.GetString("short")
-	switch d.GetString("channel") {
-	case notify.ChannelEmail:
-		return "", smtpClient(app).Send(ctx, notify.Email{
-			To: to, Subject: n.GetString("title"), Text: n.GetString("body"), HTML: n.GetString("html"),
-			Headers: map[string]string{"X-Tutorbase-Delivery": d.Id},
-		})
-	case notify.ChannelSMS:
-		return twilio(svc).SendSMS(ctx, to, short)
-	case notify.ChannelWhatsApp:
-		return twilio(svc).SendWhatsApp(ctx, to, short)
-	case notify.ChannelTelegram:
-		return "", notify.Telegram{BotToken: svc.cfg.Telegram.BotToken, BaseURL: svc.cfg.Telegram.APIBase}.Send(ctx, to, short)
+func (s *Service) send(ctx context.Context, d, n *core.Record) (string, error) {
+	ch, ok := s.channels.Get(d.GetString("channel"))
+	if !ok {
+		return "", notify.Permanent(errors.New("unknown channel " + d.GetString("channel")))
 	}
-	return "", notify.Permanent(errors.New("unknown channel " + d.GetString("channel")))
+	return ch.Send(ctx, notify.Outgoing{
+		Delivery: d.Id, To: d.GetString("recipient"),
+		Subject: n.GetString("title"), Text: n.GetString("body"), HTML: n.GetString("html"), Short: n.GetString("short"),
+	})
 }
 
-func twilio(svc *payments) notify.Twilio {
-	t := svc.cfg.Twilio
-	return notify.Twilio{AccountSID: t.AccountSID, AuthToken: t.AuthToken, From: t.From, WhatsAppFrom: t.WhatsAppFrom, BaseURL: t.APIBase}
-}
-
-// smtpClient is the go-mail SMTP client configured from the dashboard's SMTP
-// settings; with SMTP off, Send answers notify.ErrNotConfigured.
-func smtpClient(app core.App) notify.SMTP {
-	s := app.Settings()
-	if !s.SMTP.Enabled {
-		return notify.SMTP{}
+// SMTPSettings is the dashboard's SMTP settings as the email channel
+// reads them, at every send; false while SMTP is off.
+func SMTPSettings(app core.App) func() (notify.SMTPConfig, bool) {
+	return func() (notify.SMTPConfig, bool) {
+		s := app.Settings()
+		return notify.SMTPConfig{
+			Host: s.SMTP.Host, Port: s.SMTP.Port, Username: s.SMTP.Username, Password: s.SMTP.Password, TLS: s.SMTP.TLS,
+			LocalName: s.SMTP.LocalName, AuthMethod: s.SMTP.AuthMethod,
+			From: s.Meta.SenderAddress, FromName: s.Meta.SenderName,
+		}, s.SMTP.Enabled
 	}
-	return notify.SMTP{Config: notify.SMTPConfig{
-		Host: s.SMTP.Host, Port: s.SMTP.Port, Username: s.SMTP.Username, Password: s.SMTP.Password, TLS: s.SMTP.TLS,
-		LocalName: s.SMTP.LocalName, AuthMethod: s.SMTP.AuthMethod,
-		From: s.Meta.SenderAddress, FromName: s.Meta.SenderName,
-	}}
 }
 
-func registerDeliveries(app core.App) {
+func (s *Service) registerRoutes(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		auth := apis.RequireAuth("users", core.CollectionNameSuperusers)
-		se.Router.POST("/api/deliveries/{id}/retry", retryDelivery).Bind(auth)
-		se.Router.POST("/api/notifications/read-all", readAllNotifications).Bind(apis.RequireAuth("users"))
+		se.Router.POST("/api/deliveries/{id}/retry", s.retryDelivery).Bind(auth)
+		se.Router.POST("/api/notifications/read-all", s.readAllNotifications).Bind(apis.RequireAuth("users"))
 		return se.Next()
 	})
 }
 
 // retryDelivery queues a failed or skipped delivery again (staff).
-func retryDelivery(e *core.RequestEvent) error {
+func (s *Service) retryDelivery(e *core.RequestEvent) error {
 	if !platform.IsStaff(e) {
 		return e.ForbiddenError("Only school staff retry deliveries.", nil)
 	}
@@ -257,7 +206,7 @@ func retryDelivery(e *core.RequestEvent) error {
 		}
 		fresh.Set("status", DeliveryQueued)
 		fresh.Set("attempts", 0)
-		fresh.Set("next_attempt", time.Now())
+		fresh.Set("next_attempt", s.env.Now())
 		fresh.Set("last_error", "")
 		d = fresh
 		return tx.Save(fresh)
@@ -274,8 +223,8 @@ func retryDelivery(e *core.RequestEvent) error {
 
 // readAllNotifications marks every unread notification of the caller read
 // (record by record, so their other open tabs see it live).
-func readAllNotifications(e *core.RequestEvent) error {
-	now := time.Now()
+func (s *Service) readAllNotifications(e *core.RequestEvent) error {
+	now := s.env.Now()
 	updated := 0
 	err := e.App.RunInTransaction(func(tx core.App) error {
 		// read under the write lock: two tabs asking at once mark each once

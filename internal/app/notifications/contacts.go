@@ -1,4 +1,4 @@
-package hooks
+package notifications
 
 import (
 	"context"
@@ -33,7 +33,7 @@ const telegramSalt = "telegram"
 // chat that sent the school's bot a one-time link token (the deliveries
 // read users.phone_verified and users.telegram_chat_id, which only this
 // file sets).
-func registerContacts(app core.App) {
+func (s *Service) registerContacts(app core.App) {
 	app.OnRecordUpdate("users").BindFunc(func(e *core.RecordEvent) error {
 		// a new number is proven again (unless this very save proves it:
 		// clients cannot set phone_verified, see fieldGuards)
@@ -46,17 +46,17 @@ func registerContacts(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		g := se.Router.Group("/api/account")
 		g.Bind(apis.RequireAuth("users"))
-		g.POST("/phone/send", sendPhoneCode)
-		g.POST("/phone/verify", verifyPhoneCode)
-		g.POST("/telegram/link", telegramLink)
-		g.POST("/telegram/check", telegramCheck)
-		g.POST("/telegram/disconnect", telegramDisconnect)
+		g.POST("/phone/send", s.sendPhoneCode)
+		g.POST("/phone/verify", s.verifyPhoneCode)
+		g.POST("/telegram/link", s.telegramLink)
+		g.POST("/telegram/check", s.telegramCheck)
+		g.POST("/telegram/disconnect", s.telegramDisconnect)
 		return se.Next()
 	})
 }
 
 // sendPhoneCode sends a code to the caller's phone by SMS or WhatsApp.
-func sendPhoneCode(e *core.RequestEvent) error {
+func (s *Service) sendPhoneCode(e *core.RequestEvent) error {
 	var in struct {
 		Channel string `json:"channel"`
 	}
@@ -70,14 +70,14 @@ func sendPhoneCode(e *core.RequestEvent) error {
 		return platform.RuleError(http.StatusBadRequest, "phone", "validation_required", "Save your mobile number first.")
 	case u.GetBool("phone_verified"):
 		return platform.RuleError(http.StatusBadRequest, "phone", "already_verified", "This number is confirmed already.")
-	case !channelOn(paymentsOf(e.App), in.Channel):
+	case !s.channelEnabled(in.Channel):
 		return platform.RuleError(http.StatusBadRequest, "channel", "channel_off", "The school does not send messages this way.")
 	}
 	code, err := contactproof.NewCode()
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := s.env.Now()
 	proof, err := storeProof(e.App, u.Id, proofPhone, phone, contactproof.Hash(u.Id, code), now.Add(contactproof.CodeTTL), now)
 	if err != nil {
 		return err
@@ -87,7 +87,7 @@ func sendPhoneCode(e *core.RequestEvent) error {
 		return err
 	}
 	text := contactproof.CodeText(u.GetString("locale"), school.Name, code)
-	tw := twilio(paymentsOf(e.App))
+	tw := s.twilio()
 	send := tw.SendSMS
 	if in.Channel == notify.ChannelWhatsApp {
 		send = tw.SendWhatsApp
@@ -129,7 +129,7 @@ func storeProof(app core.App, user, kind, target, secret string, expires, now ti
 
 // verifyPhoneCode checks a code against the caller's proof, counting wrong
 // ones under the write lock; the right one proves the phone.
-func verifyPhoneCode(e *core.RequestEvent) error {
+func (s *Service) verifyPhoneCode(e *core.RequestEvent) error {
 	var in struct {
 		Code string `json:"code"`
 	}
@@ -145,7 +145,7 @@ func verifyPhoneCode(e *core.RequestEvent) error {
 			return err
 		}
 		p, err := tx.FindFirstRecordByFilter("contact_proofs", "user = {:u} && kind = 'phone'", dbx.Params{"u": u.Id})
-		if err != nil || time.Now().After(p.GetDateTime("expires_at").Time()) || p.GetString("target") != u.GetString("phone") {
+		if err != nil || s.env.Now().After(p.GetDateTime("expires_at").Time()) || p.GetString("target") != u.GetString("phone") {
 			refused = platform.RuleError(http.StatusBadRequest, "code", "code_expired", "This code has expired; ask for a new one.")
 			return nil
 		}
@@ -177,18 +177,17 @@ func verifyPhoneCode(e *core.RequestEvent) error {
 // telegramLink answers a t.me deep link to the school's bot carrying a
 // one-time token: pressing Start in Telegram sends the bot "/start
 // <token>", and the poll (PollTelegram) connects that chat.
-func telegramLink(e *core.RequestEvent) error {
-	svc := paymentsOf(e.App)
-	if !svc.cfg.Telegram.Enabled() {
+func (s *Service) telegramLink(e *core.RequestEvent) error {
+	if !s.channelEnabled(notify.ChannelTelegram) {
 		return platform.RuleError(http.StatusBadRequest, "channel", "channel_off", "The school does not send messages through Telegram.")
 	}
-	bot, err := telegramBotName(e.Request.Context(), e.App)
+	bot, err := s.telegramBotName(e.Request.Context(), e.App)
 	if err != nil {
 		e.App.Logger().Warn("telegram getMe failed", "error", err)
 		return apis.NewApiError(http.StatusBadGateway, "Telegram is not answering; try again in a minute.", nil)
 	}
 	token := contactproof.NewToken()
-	now := time.Now()
+	now := s.env.Now()
 	proof, err := storeProof(e.App, e.Auth.Id, proofTelegram, "", contactproof.Hash(telegramSalt, token), now.Add(contactproof.LinkTTL), now)
 	if err != nil {
 		return err
@@ -197,27 +196,39 @@ func telegramLink(e *core.RequestEvent) error {
 		"expires_at": proof.GetDateTime("expires_at")})
 }
 
-func telegramBotName(ctx context.Context, app core.App) (string, error) {
+func (s *Service) telegramBotName(ctx context.Context, app core.App) (string, error) {
 	const key = "tutorbase.telegram.bot"
 	if name, ok := app.Store().Get(key).(string); ok {
 		return name, nil
 	}
-	name, err := telegramClient(app).Username(ctx)
+	name, err := s.telegram().Username(ctx)
 	if err == nil {
 		app.Store().Set(key, name)
 	}
 	return name, err
 }
 
-func telegramClient(app core.App) notify.Telegram {
-	cfg := paymentsOf(app).cfg.Telegram
-	return notify.Telegram{BotToken: cfg.BotToken, BaseURL: cfg.APIBase}
+// twilio and telegram are the clients of the proofs, configured like the
+// channels.
+func (s *Service) twilio() notify.Twilio {
+	t := s.env.Config.Twilio
+	return notify.Twilio{AccountSID: t.AccountSID, AuthToken: t.AuthToken, From: t.From, WhatsAppFrom: t.WhatsAppFrom, BaseURL: t.APIBase}
+}
+
+func (s *Service) telegram() notify.Telegram {
+	return notify.Telegram{BotToken: s.env.Config.Telegram.BotToken, BaseURL: s.env.Config.Telegram.APIBase}
+}
+
+// channelEnabled reports whether the school sends through channel name.
+func (s *Service) channelEnabled(name string) bool {
+	ch, ok := s.channels.Get(name)
+	return ok && ch.Enabled()
 }
 
 // telegramCheck reads the bot's new messages now (rather than at the next
 // minute's poll) and says whether the caller's chat is connected.
-func telegramCheck(e *core.RequestEvent) error {
-	if err := PollTelegram(e.App, time.Now()); err != nil {
+func (s *Service) telegramCheck(e *core.RequestEvent) error {
+	if err := s.PollTelegram(e.App, s.env.Now()); err != nil {
 		e.App.Logger().Warn("telegram poll failed", "error", err)
 	}
 	u, err := e.App.FindRecordById("users", e.Auth.Id)
@@ -227,7 +238,7 @@ func telegramCheck(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, map[string]any{"connected": u.GetString("telegram_chat_id") != ""})
 }
 
-func telegramDisconnect(e *core.RequestEvent) error {
+func (s *Service) telegramDisconnect(e *core.RequestEvent) error {
 	u, err := e.App.FindRecordById("users", e.Auth.Id)
 	if err != nil {
 		return err
@@ -259,8 +270,8 @@ type telegramPoll struct {
 // chat of each "/start <token>" whose token is a live link. A job runs it
 // every minute; the web app's check runs it at once. Without a bot token
 // it does nothing.
-func PollTelegram(app core.App, now time.Time) error {
-	tg := telegramClient(app)
+func (s *Service) PollTelegram(app core.App, now time.Time) error {
+	tg := s.telegram()
 	if tg.BotToken == "" {
 		return nil
 	}

@@ -1,6 +1,7 @@
-package hooks
+package notifications
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"time"
@@ -34,10 +35,14 @@ func (m pbMailer) Send(msg *mailer.Message) error {
 	defer cancel()
 	var errs []error
 	for _, to := range msg.To {
-		err := smtpClient(m.app).Send(ctx, notify.Email{To: to.Address, ToName: to.Name, Subject: msg.Subject, Text: msg.Text, HTML: msg.HTML})
+		cfg, on := SMTPSettings(m.app)()
+		if !on {
+			cfg = notify.SMTPConfig{} // Send answers ErrNotConfigured
+		}
+		err := notify.SMTP{Config: cfg}.Send(ctx, notify.Email{To: to.Address, ToName: to.Name, Subject: msg.Subject, Text: msg.Text, HTML: msg.HTML})
 		if errors.Is(err, notify.ErrNotConfigured) {
 			m.app.Logger().Info("email not sent: SMTP is not configured (Settings → Mail settings)",
-				"to", to.Address, "subject", msg.Subject, "text", firstNonEmpty(msg.Text, msg.HTML))
+				"to", to.Address, "subject", msg.Subject, "text", cmp.Or(msg.Text, msg.HTML))
 			continue
 		}
 		errs = append(errs, err)

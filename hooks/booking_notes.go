@@ -1,0 +1,60 @@
+package hooks
+
+import (
+	"slices"
+	"tutorbase/internal/app/notifications"
+	"tutorbase/internal/app/platform"
+	"tutorbase/internal/notify"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Booking events, named as users.notify names them.
+const (
+	EventBookingCreated     = notify.KindBookingCreated
+	EventBookingConfirmed   = notify.KindBookingConfirmed
+	EventBookingCancelled   = notify.KindBookingCancelled
+	EventBookingRescheduled = notify.KindBookingRescheduled
+)
+
+// bookingNotes renders the notifications of a booking change for the other
+// party: the tutor when the student acts, the student when the tutor acts,
+// both when the school acts (actor ""). old is the booking a reschedule
+// replaces.
+func bookingNotes(app core.App, b *core.Record, old *core.Record, kind, actor string) []*notifications.Note {
+	var to []string
+	for _, u := range []string{b.GetString("student"), b.GetString("tutor_user")} {
+		if u != "" && u != actor && !slices.Contains(to, u) {
+			to = append(to, u)
+		}
+	}
+	if len(to) == 0 {
+		return nil
+	}
+	ev := LessonEvent(app, b, kind)
+	if old != nil {
+		ev.OldStart = old.GetDateTime("start").Time()
+	}
+	return servicesOf(app).Notifications.Prepare(app, to, ev, map[string]any{"booking": b.Id})
+}
+
+// LessonEvent describes a booking for the templates.
+func LessonEvent(app core.App, b *core.Record, kind string) notify.Event {
+	ev := notify.Event{
+		Kind:        kind,
+		Start:       b.GetDateTime("start").Time(),
+		End:         b.GetDateTime("end").Time(),
+		TutorName:   b.GetString("tutor_name"),
+		StudentName: b.GetString("student_name"),
+		Reason:      b.GetString("cancel_reason"),
+		LateCancel:  b.GetBool("late_cancel"),
+		Link:        app.Settings().Meta.AppURL + "/lessons/" + b.Id,
+	}
+	if b.GetString("status") == platform.StatusConfirmed {
+		ev.JoinURL = b.GetString("meeting_url")
+	}
+	if s := b.GetString("subject"); s != "" {
+		ev.Subject, _ = platform.SubjectName(app, s)
+	}
+	return ev
+}

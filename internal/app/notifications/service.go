@@ -1,0 +1,34 @@
+// Package notifications is how Tutorbase tells people things: a
+// notification per person, rendered in their language and zone (in-app,
+// live over realtime), and a delivery per other channel they want, sent by
+// the dispatcher with retries; plus the proof of the addresses SMS,
+// WhatsApp and Telegram use. The channels are internal/notify's, listed
+// once in a registry built at start.
+package notifications
+
+import (
+	"tutorbase/internal/app/platform"
+	"tutorbase/internal/notify"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Service writes and delivers notifications.
+type Service struct {
+	env      platform.Env
+	channels *notify.Registry
+}
+
+// New returns the notifications of a server whose channels are channels.
+func New(env platform.Env, channels *notify.Registry) *Service {
+	return &Service{env: env, channels: channels}
+}
+
+// Channels is the server's channel registry.
+func (s *Service) Channels() *notify.Registry { return s.channels }
+
+// Register binds the routes and hooks of notifications and contact proofs.
+func (s *Service) Register(app core.App) {
+	s.registerRoutes(app)
+	s.registerContacts(app)
+}
