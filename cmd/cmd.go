@@ -11,6 +11,6 @@ import (
 
 // Register adds Tutorbase's commands to app's root command.
 func Register(app *pocketbase.PocketBase, s *hooks.Services) {
-	app.RootCmd.AddCommand(seedCommand(app))
-	app.RootCmd.AddCommand(payoutsCommand(app))
+	app.RootCmd.AddCommand(seedCommand(app, s))
+	app.RootCmd.AddCommand(payoutsCommand(app, s))
 }

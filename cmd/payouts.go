@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"tutorbase/hooks"
+	"tutorbase/internal/app/payouts"
 	"tutorbase/internal/app/platform"
 
 	"github.com/pocketbase/pocketbase"
@@ -15,25 +16,25 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func payoutsCommand(app *pocketbase.PocketBase) *cobra.Command {
+func payoutsCommand(app *pocketbase.PocketBase, s *hooks.Services) *cobra.Command {
 	c := &cobra.Command{Use: "payouts", Short: "Tutor payouts"}
-	c.AddCommand(payoutsRunCommand(app))
+	c.AddCommand(payoutsRunCommand(app, s))
 	return c
 }
 
-func payoutsRunCommand(app *pocketbase.PocketBase) *cobra.Command {
+func payoutsRunCommand(app *pocketbase.PocketBase, s *hooks.Services) *cobra.Command {
 	var from, to string
 	c := &cobra.Command{
 		Use:   "run --from YYYY-MM-DD --to YYYY-MM-DD",
 		Short: "Pay tutors for the lessons of a period (dates in the school's zone, --to exclusive)",
 		Long: "Makes one payout per tutor for the lessons of [--from, --to), dates in the school's time zone, at most " +
-			fmt.Sprint(hooks.MaxPayoutDays) + " days. Running it again for the same period changes nothing. " +
+			fmt.Sprint(payouts.MaxPayoutDays) + " days. Running it again for the same period changes nothing. " +
 			"Tutors with a Stripe connected account are paid by transfer; the others wait for an admin to mark them paid.",
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
 		RunE: func(c *cobra.Command, args []string) error {
 			// the dates are checked before the database is touched
-			if _, _, err := hooks.PayoutPeriod(from, to, time.UTC); err != nil {
+			if _, _, err := payouts.PayoutPeriod(from, to, time.UTC); err != nil {
 				return err
 			}
 			if err := app.RunAllMigrations(); err != nil {
@@ -43,11 +44,11 @@ func payoutsRunCommand(app *pocketbase.PocketBase) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			start, end, err := hooks.PayoutPeriod(from, to, school.Location)
+			start, end, err := payouts.PayoutPeriod(from, to, school.Location)
 			if err != nil {
 				return err
 			}
-			list, runErr := hooks.RunPayouts(app, start, end, time.Now())
+			list, runErr := s.Payouts.RunPayouts(app, start, end, s.Env.Now())
 			fmt.Fprintf(c.OutOrStdout(), "Payouts from %s to %s (exclusive), %s:\n", from, to, school.Timezone)
 			if err := printPayouts(c.OutOrStdout(), app, list); err != nil {
 				return err
@@ -80,8 +81,8 @@ func printPayouts(out io.Writer, app core.App, list []*core.Record) error {
 	for _, p := range list {
 		cur := p.GetString("currency")
 		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", names[p.Id], p.GetInt("lessons"),
-			hooks.DecimalAmount(int64(p.GetInt("gross")), cur), hooks.DecimalAmount(int64(p.GetInt("commission")), cur),
-			hooks.DecimalAmount(int64(p.GetInt("net")), cur), cur, p.GetString("status"))
+			payouts.DecimalAmount(int64(p.GetInt("gross")), cur), payouts.DecimalAmount(int64(p.GetInt("commission")), cur),
+			payouts.DecimalAmount(int64(p.GetInt("net")), cur), cur, p.GetString("status"))
 	}
 	return w.Flush()
 }

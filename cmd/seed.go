@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"tutorbase/hooks"
 	"tutorbase/migrations"
 
 	"github.com/pocketbase/dbx"
@@ -24,7 +25,7 @@ const (
 	demoBookingNotesPrefix = "demo:"
 )
 
-func seedCommand(app *pocketbase.PocketBase) *cobra.Command {
+func seedCommand(app *pocketbase.PocketBase, s *hooks.Services) *cobra.Command {
 	var demo bool
 	c := &cobra.Command{
 		Use:   "seed",
@@ -36,7 +37,7 @@ func seedCommand(app *pocketbase.PocketBase) *cobra.Command {
 			if err := app.RunAllMigrations(); err != nil {
 				return err
 			}
-			if err := SeedDemo(app, time.Now()); err != nil {
+			if err := SeedDemo(s, app, s.Env.Now()); err != nil {
 				return err
 			}
 			printDemoAccounts(c)
@@ -64,7 +65,7 @@ func printDemoAccounts(c *cobra.Command) {
 // zones with weekly availability, six students, an admin, packages, paid
 // purchases and lessons last week and next week. Every entity is found by a
 // natural key before it is created, so a second run changes nothing.
-func SeedDemo(app core.App, now time.Time) error {
+func SeedDemo(s *hooks.Services, app core.App, now time.Time) error {
 	return app.RunInTransaction(func(tx core.App) error {
 		if err := seedSuperuser(tx); err != nil {
 			return err
@@ -105,7 +106,7 @@ func SeedDemo(app core.App, now time.Time) error {
 				return fmt.Errorf("tutor %s: %w", t.email, err)
 			}
 		}
-		if err := seedPurchases(tx, now); err != nil {
+		if err := seedPurchases(s, tx, now); err != nil {
 			return err
 		}
 		return seedReviews(tx)

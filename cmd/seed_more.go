@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"tutorbase/hooks"
+	"tutorbase/internal/app/payments"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -13,7 +14,7 @@ import (
 var demoPurchases = []struct{ student, tutor string }{{"luca", "giulia"}, {"hannah", "emily"}}
 
 // seedPurchases records paid packages (cash at the front desk).
-func seedPurchases(app core.App, now time.Time) error {
+func seedPurchases(s *hooks.Services, app core.App, now time.Time) error {
 	for _, dp := range demoPurchases {
 		student, err := app.FindAuthRecordByEmail("users", dp.student+demoDomain)
 		if err != nil {
@@ -49,11 +50,11 @@ func seedPurchases(app core.App, now time.Time) error {
 			return err
 		}
 		// paid at the desk a week ago: the payment, the credits and the invoice
-		pay, err := hooks.PendingPayment(app, p)
+		pay, err := payments.PendingPayment(app, p)
 		if err != nil {
 			return err
 		}
-		if err := hooks.RecordPayment(app, pay, hooks.Paid{Provider: "manual", Method: "cash", Reference: "demo", At: now.Add(-7 * 24 * time.Hour)}); err != nil {
+		if err := s.Payments.RecordPayment(app, pay, payments.Paid{Provider: "manual", Method: "cash", Reference: "demo", At: now.Add(-7 * 24 * time.Hour)}); err != nil {
 			return err
 		}
 	}

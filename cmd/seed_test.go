@@ -36,9 +36,9 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 	defer app.Cleanup()
 	now := time.Date(2027, 3, 10, 12, 0, 0, 0, time.UTC)
 
-	require.NoError(t, cmd.SeedDemo(app, now))
+	require.NoError(t, cmd.SeedDemo(hookstest.ServicesOf(app), app, now))
 	first := snapshot(t, app)
-	require.NoError(t, cmd.SeedDemo(app, now.Add(36*time.Hour)), "a later second run")
+	require.NoError(t, cmd.SeedDemo(hookstest.ServicesOf(app), app, now.Add(36*time.Hour)), "a later second run")
 	require.Equal(t, first, snapshot(t, app), "the second run changes nothing")
 
 	count := func(collection string, where dbx.Expression) int64 {

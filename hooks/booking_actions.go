@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"tutorbase/internal/app/credits"
+	"tutorbase/internal/app/payments"
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/billing"
 
@@ -189,7 +191,7 @@ func cancelBooking(e *core.RequestEvent, b *core.Record, p party) error {
 		return err
 	}
 	notifyLater(e.App, events...)
-	ProcessRefunds(e.App, refunds...)
+	servicesOf(e.App).Payments.ProcessRefunds(e.App, refunds...)
 	if fresh, err := e.App.FindRecordById("bookings", b.Id); err == nil {
 		b = fresh
 	}
@@ -208,7 +210,7 @@ func CancelBooking(tx core.App, b *core.Record, by *core.Record, reason string, 
 		return nil, nil, err
 	}
 	if b.GetString("purchase") != "" {
-		if err := releaseCredit(tx, b, late); err != nil {
+		if err := credits.Release(tx, b, late); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -220,7 +222,7 @@ func CancelBooking(tx core.App, b *core.Record, by *core.Record, reason string, 
 	if err != nil {
 		return nil, nil, err
 	}
-	refund, err := policyRefund(tx, b, policy)
+	refund, err := payments.PolicyRefund(tx, b, policy)
 	return ev, refund, err
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"tutorbase/internal/app/availability"
+	"tutorbase/internal/app/credits"
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/billing"
 	"tutorbase/internal/schedule"
@@ -82,7 +83,7 @@ func bookingCreateRequest(e *core.RecordRequestEvent) error {
 	if len(errs) > 0 {
 		return apis.NewBadRequestError("Failed to create record.", errs)
 	}
-	if err := requireVerifiedEmail(e.RequestEvent, "student"); err != nil {
+	if err := platform.RequireVerifiedEmail(e.RequestEvent, "student"); err != nil {
 		return err
 	}
 	// the model hook owes the other party a notification, in its transaction
@@ -123,7 +124,7 @@ func bookingCreate(e *core.RecordEvent) error {
 			return err
 		}
 		if b.GetString("purchase") != "" && !platform.IsImported(e.Context) {
-			if err := spendCredit(tx, b, now, moved); err != nil { // rule 6
+			if err := servicesOf(tx).Credits.Spend(tx, b, now, moved); err != nil { // rule 6
 				return err
 			}
 		}
@@ -196,7 +197,7 @@ func prepareBooking(app core.App, b *core.Record, now time.Time, opts bookingOpt
 	var purchase *core.Record
 	if id := b.GetString("purchase"); id != "" {
 		if purchase, err = app.FindRecordById("purchases", id); err != nil {
-			return nil, noCredit("Unknown purchase.")
+			return nil, credits.NoCredit("Unknown purchase.")
 		}
 	}
 	fillBooking(b, t, student.Name, purchase, school, opts)
@@ -257,7 +258,7 @@ func fillBooking(b *core.Record, t *platform.Tutor, studentName string, purchase
 	switch {
 	case imported && b.GetInt("price") > 0:
 	case purchase != nil:
-		b.Set("price", creditPrice(purchase))
+		b.Set("price", credits.Price(purchase))
 	default:
 		minutes := int64(b.GetDateTime("end").Time().Sub(b.GetDateTime("start").Time()) / time.Minute)
 		b.Set("price", billing.LessonPrice(t.HourlyRate, minutes))

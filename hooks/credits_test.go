@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"tutorbase/hooks"
 	"tutorbase/hooks/hookstest"
+	"tutorbase/internal/app/credits"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -214,7 +214,7 @@ func TestCredits(t *testing.T) {
 		require.Equal(t, []string{"spent -1 2", "forfeited 0 2"}, lines[len(lines)-2:])
 
 		// the expiry job ends the package and its last credit
-		require.NoError(t, hooks.ExpirePurchases(s.app, time.Now().Add(31*24*time.Hour)))
+		require.NoError(t, credits.Expire(s.app, time.Now().Add(31*24*time.Hour)))
 		lines = ledger(t, s.app, p.Id)
 		require.Equal(t, "expired -2 0", lines[len(lines)-1])
 		r, err := s.app.FindRecordById("purchases", p.Id)

@@ -5,7 +5,7 @@ import (
 
 	"fmt"
 	"time"
-	"tutorbase/hooks"
+	"tutorbase/internal/app/payments"
 	"tutorbase/internal/app/platform"
 
 	"tutorbase/hooks/hookstest"
@@ -114,7 +114,7 @@ func buildFixture(app core.App, c *hookstest.Cast) error {
 		if err != nil {
 			return err
 		}
-		if err := hooks.RecordPayment(tx, pay, hooks.Paid{Provider: "manual", Method: "cash", At: time.Now()}); err != nil {
+		if err := hookstest.ServicesOf(tx).Payments.RecordPayment(tx, pay, payments.Paid{Provider: "manual", Method: "cash", At: time.Now()}); err != nil {
 			return err
 		}
 		c.IDs["invoice"] = pay.GetString("invoice")

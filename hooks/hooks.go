@@ -7,8 +7,15 @@ package hooks
 
 import (
 	"tutorbase/internal/app/availability"
+	"tutorbase/internal/app/credits"
 	"tutorbase/internal/app/notifications"
+	"tutorbase/internal/app/payments"
+	"tutorbase/internal/app/payouts"
 	"tutorbase/internal/app/platform"
+	"tutorbase/internal/billing"
+	"tutorbase/internal/billing/manual"
+	"tutorbase/internal/billing/stripe"
+	"tutorbase/internal/config"
 	"tutorbase/internal/notify"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -19,6 +26,9 @@ import (
 type Services struct {
 	Env           platform.Env
 	Notifications *notifications.Service
+	Credits       *credits.Service
+	Payments      *payments.Service
+	Payouts       *payouts.Service
 }
 
 const servicesKey = "tutorbase.services"
@@ -46,12 +56,25 @@ func Channels(app core.App, env platform.Env) *notify.Registry {
 	)
 }
 
+// PaymentProvider is the school's choice of payment provider: Stripe when
+// its keys are set, else manual (staff mark payments paid).
+func PaymentProvider(cfg config.Config) billing.Provider {
+	if cfg.Stripe.Enabled() {
+		return stripe.New(cfg.Stripe.SecretKey, cfg.Stripe.APIBase, cfg.Stripe.WebhookSecret)
+	}
+	return manual.Provider{}
+}
+
 // Register binds every Tutorbase hook and route to app and returns the
 // wired capabilities.
 func Register(app core.App, env platform.Env) (*Services, error) {
 	cfg := env.Config
 	s := &Services{Env: env}
 	s.Notifications = notifications.New(env, Channels(app, env))
+	s.Credits = credits.New(s.Notifications)
+	provider := PaymentProvider(env.Config)
+	s.Payments = payments.New(env, provider, s.Notifications, s.Credits)
+	s.Payouts = payouts.New(env, provider, s.Notifications)
 	app.Store().Set(servicesKey, s)
 
 	platform.Register(app)
@@ -64,12 +87,8 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	registerProfiles(app)
 	availability.Register(app)
 	registerBookings(app)
-	registerPackages(app)
-	registerPayments(app, cfg)
-	registerInvoices(app)
-	registerRefunds(app)
-	registerWebhook(app)
-	registerPayouts(app)
+	s.Payments.Register(app)
+	s.Payouts.Register(app)
 	registerSearch(app)
 	registerMatch(app)
 	registerStaffRealtime(app)

@@ -10,8 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"tutorbase/hooks"
 	"tutorbase/hooks/hookstest"
+	"tutorbase/internal/app/payouts"
+	"tutorbase/internal/billing/stripe/stripemock"
 	"tutorbase/internal/config"
 
 	"github.com/pocketbase/dbx"
@@ -26,7 +27,7 @@ var payoutNow = time.Date(2027, 4, 1, 12, 0, 0, 0, time.UTC)
 // payoutWeek is a week of the school's zone (Europe/Rome) as UTC instants.
 func payoutWeek(t *testing.T, from, to string) (time.Time, time.Time) {
 	t.Helper()
-	start, end, err := hooks.PayoutPeriod(from, to, rome)
+	start, end, err := payouts.PayoutPeriod(from, to, rome)
 	require.NoError(t, err)
 	return start, end
 }
@@ -69,9 +70,9 @@ func payoutByTutor(t *testing.T, list []*core.Record) map[string]*core.Record {
 	return out
 }
 
-func payoutItems(t *testing.T, p *core.Record) []hooks.PayoutItem {
+func payoutItems(t *testing.T, p *core.Record) []payouts.PayoutItem {
 	t.Helper()
-	var items []hooks.PayoutItem
+	var items []payouts.PayoutItem
 	require.NoError(t, p.UnmarshalJSONField("items", &items))
 	return items
 }
@@ -124,7 +125,7 @@ func TestPayoutsRun(t *testing.T) {
 		"amount": 500, "currency": "EUR", "provider": "manual", "status": "pending",
 	})
 
-	list, err := hooks.RunPayouts(app, w1from, w1to, payoutNow)
+	list, err := hookstest.ServicesOf(app).Payouts.RunPayouts(app, w1from, w1to, payoutNow)
 	require.NoError(t, err)
 	week1 := payoutByTutor(t, list)
 	require.Len(t, week1, 2)
@@ -138,11 +139,11 @@ func TestPayoutsRun(t *testing.T) {
 
 	items := payoutItems(t, week1[T])
 	require.Len(t, items, 4)
-	require.Equal(t, hooks.PayoutItem{Kind: "lesson", Booking: paid["ends at from"].Id, Start: "2027-02-28T22:00:00Z",
+	require.Equal(t, payouts.PayoutItem{Kind: "lesson", Booking: paid["ends at from"].Id, Start: "2027-02-28T22:00:00Z",
 		Student: "Stella Student", Price: 4000, Amount: 4000}, items[0], "lines in lesson order")
 	require.Equal(t, []string{paid["paid"].Id, paid["credit"].Id, paid["no_show"].Id}, []string{items[1].Booking, items[2].Booking, items[3].Booking})
 	items2 := payoutItems(t, week1[T2])
-	require.Equal(t, hooks.PayoutItem{Kind: "lesson", Booking: paid["tutor2 refunded"].Id, Start: "2027-03-03T09:00:00Z",
+	require.Equal(t, payouts.PayoutItem{Kind: "lesson", Booking: paid["tutor2 refunded"].Id, Start: "2027-03-03T09:00:00Z",
 		Student: "Otto Other", Price: 5000, Refunded: 1000, Amount: 4000}, items2[1])
 
 	for name, b := range paid {
@@ -159,7 +160,7 @@ func TestPayoutsRun(t *testing.T) {
 	requireStored(t, app, "refunds", pendingRefund.Id, "reversed_in", "")
 
 	t.Run("a second run returns the same payouts", func(t *testing.T) {
-		again, err := hooks.RunPayouts(app, w1from, w1to, payoutNow.Add(time.Hour))
+		again, err := hookstest.ServicesOf(app).Payouts.RunPayouts(app, w1from, w1to, payoutNow.Add(time.Hour))
 		require.NoError(t, err)
 		second := payoutByTutor(t, again)
 		for _, role := range []string{T, T2} {
@@ -181,7 +182,7 @@ func TestPayoutsRun(t *testing.T) {
 	refundW1 := payoutRefund(t, app, paid["paid"], 4000, "succeeded")
 
 	t.Run("a paid-out period is not reopened", func(t *testing.T) {
-		again, err := hooks.RunPayouts(app, w1from, w1to, payoutNow)
+		again, err := hookstest.ServicesOf(app).Payouts.RunPayouts(app, w1from, w1to, payoutNow)
 		require.NoError(t, err)
 		requireTotals(t, payoutByTutor(t, again)[T], 4, 15333, 3067, 12266, "pending")
 		requireStored(t, app, "bookings", unpaid.Id, "payout", "")
@@ -189,7 +190,7 @@ func TestPayoutsRun(t *testing.T) {
 	})
 
 	w2from, w2to := payoutWeek(t, "2027-03-08", "2027-03-15")
-	list, err = hooks.RunPayouts(app, w2from, w2to, payoutNow)
+	list, err = hookstest.ServicesOf(app).Payouts.RunPayouts(app, w2from, w2to, payoutNow)
 	require.NoError(t, err)
 	week2 := payoutByTutor(t, list)
 	// the late lesson, the week's own two (one ended at Monday 00:00), less
@@ -198,7 +199,7 @@ func TestPayoutsRun(t *testing.T) {
 	items = payoutItems(t, week2[T])
 	require.Len(t, items, 4)
 	require.Equal(t, []string{unpaid.Id, excluded["ends at to"].Id, nextWeek.Id}, []string{items[0].Booking, items[1].Booking, items[2].Booking})
-	require.Equal(t, hooks.PayoutItem{Kind: "reversal", Booking: paid["paid"].Id, Refund: refundW1.Id, Start: "2027-03-02T09:00:00Z",
+	require.Equal(t, payouts.PayoutItem{Kind: "reversal", Booking: paid["paid"].Id, Refund: refundW1.Id, Start: "2027-03-02T09:00:00Z",
 		Student: "Stella Student", Amount: -4000}, items[3])
 	requireStored(t, app, "refunds", refundW1.Id, "reversed_in", week2[T].Id)
 	requireStored(t, app, "bookings", unpaid.Id, "payout", week2[T].Id)
@@ -207,7 +208,7 @@ func TestPayoutsRun(t *testing.T) {
 	requireTotals(t, week2[T2], 1, 5000, 1000, 4000, "pending")
 
 	t.Run("running the refund's period again changes nothing", func(t *testing.T) {
-		again, err := hooks.RunPayouts(app, w2from, w2to, payoutNow)
+		again, err := hookstest.ServicesOf(app).Payouts.RunPayouts(app, w2from, w2to, payoutNow)
 		require.NoError(t, err)
 		second := payoutByTutor(t, again)
 		require.Equal(t, week2[T].Id, second[T].Id)
@@ -229,7 +230,7 @@ func TestPayoutsRun(t *testing.T) {
 	payoutRefund(t, app, nextWeek, 4000, "succeeded")
 	payoutLesson(t, app, T, S, at(16, 9, 0), "completed", 4000, "paid")
 	w3from, w3to := payoutWeek(t, "2027-03-15", "2027-03-22")
-	list, err = hooks.RunPayouts(app, w3from, w3to, payoutNow)
+	list, err = hookstest.ServicesOf(app).Payouts.RunPayouts(app, w3from, w3to, payoutNow)
 	require.NoError(t, err)
 	week3 := payoutByTutor(t, list)
 	requireTotals(t, week3[T2], 0, -500, -100, -400, "pending")
@@ -241,7 +242,7 @@ func TestPayoutsRun(t *testing.T) {
 		require.Error(t, app.Delete(week3[T]))
 		require.NoError(t, app.Delete(week3[T2]))
 		requireStored(t, app, "refunds", pendingRefund.Id, "reversed_in", "")
-		again, err := hooks.RunPayouts(app, w3from, w3to, payoutNow)
+		again, err := hookstest.ServicesOf(app).Payouts.RunPayouts(app, w3from, w3to, payoutNow)
 		require.NoError(t, err)
 		redone := payoutByTutor(t, again)[T2]
 		require.NotEqual(t, week3[T2].Id, redone.Id)
@@ -249,17 +250,17 @@ func TestPayoutsRun(t *testing.T) {
 	})
 
 	t.Run("bad periods", func(t *testing.T) {
-		_, err := hooks.RunPayouts(app, w1to, w1from, payoutNow)
+		_, err := hookstest.ServicesOf(app).Payouts.RunPayouts(app, w1to, w1from, payoutNow)
 		require.Error(t, err, "backwards")
-		_, err = hooks.RunPayouts(app, w1from, w1from, payoutNow)
+		_, err = hookstest.ServicesOf(app).Payouts.RunPayouts(app, w1from, w1from, payoutNow)
 		require.Error(t, err, "empty")
-		_, err = hooks.RunPayouts(app, w1from, w1to, w1to.Add(-time.Minute))
+		_, err = hookstest.ServicesOf(app).Payouts.RunPayouts(app, w1from, w1to, w1to.Add(-time.Minute))
 		require.Error(t, err, "not over yet")
 	})
 }
 
 func TestPayoutsStripeConnect(t *testing.T) {
-	mock := hookstest.StartStripeMock(t, config.RequireTestTools())
+	mock := stripemock.Start(t, config.RequireTestTools())
 	cfg := hookstest.Config
 	cfg.Stripe = config.Stripe{SecretKey: "sk_test_123", WebhookSecret: "whsec_test", APIBase: mock}
 	app := cast.CloneWith(t, cfg)
@@ -274,7 +275,7 @@ func TestPayoutsStripeConnect(t *testing.T) {
 	payoutLesson(t, app, hookstest.Tutor2, hookstest.Student2, at(3, 9), "completed", 2500, "credit")
 	w1from, w1to := payoutWeek(t, "2027-03-01", "2027-03-08")
 
-	list, err := hooks.RunPayouts(app, w1from, w1to, payoutNow)
+	list, err := hookstest.ServicesOf(app).Payouts.RunPayouts(app, w1from, w1to, payoutNow)
 	require.NoError(t, err)
 	week1 := payoutByTutor(t, list)
 	connect, manual := week1[hookstest.Tutor], week1[hookstest.Tutor2]
@@ -355,7 +356,7 @@ func TestPayoutsStripeConnect(t *testing.T) {
 	t.Run("a pending Connect transfer is retried within Stripe's idempotency window", func(t *testing.T) {
 		payoutLesson(t, app, hookstest.Tutor2, hookstest.Student2, at(9, 9), "completed", 5000, "paid")
 		w2from, w2to := payoutWeek(t, "2027-03-08", "2027-03-15")
-		list, err := hooks.RunPayouts(app, w2from, w2to, payoutNow)
+		list, err := hookstest.ServicesOf(app).Payouts.RunPayouts(app, w2from, w2to, payoutNow)
 		require.NoError(t, err)
 		p := payoutByTutor(t, list)[hookstest.Tutor2]
 		require.Equal(t, "pending", p.GetString("status"), "no connected account yet")
@@ -367,11 +368,11 @@ func TestPayoutsStripeConnect(t *testing.T) {
 		}
 		now := time.Now().UTC()
 		setCreated(now.Add(-48 * time.Hour))
-		require.NoError(t, hooks.RetryPayoutTransfers(app, now))
+		require.NoError(t, hookstest.ServicesOf(app).Payouts.RetryPayoutTransfers(app, now))
 		requireStored(t, app, "payouts", p.Id, "status", "pending", "too old for an automatic retry: staff settle it")
 
 		setCreated(now.Add(-time.Hour))
-		require.NoError(t, hooks.RetryPayoutTransfers(app, now))
+		require.NoError(t, hookstest.ServicesOf(app).Payouts.RetryPayoutTransfers(app, now))
 		requireStored(t, app, "payouts", p.Id, "status", "paid")
 		fresh, err := app.FindRecordById("payouts", p.Id)
 		require.NoError(t, err)
@@ -388,12 +389,12 @@ func TestPayoutsStripeUnreachable(t *testing.T) {
 	payoutLesson(t, app, hookstest.Tutor, hookstest.Student, time.Date(2027, 3, 2, 9, 0, 0, 0, time.UTC), "completed", 4000, "paid")
 	from, to := payoutWeek(t, "2027-03-01", "2027-03-08")
 
-	list, err := hooks.RunPayouts(app, from, to, payoutNow)
+	list, err := hookstest.ServicesOf(app).Payouts.RunPayouts(app, from, to, payoutNow)
 	require.NoError(t, err, "the payout is made; the transfer waits")
 	p := payoutByTutor(t, list)[hookstest.Tutor]
 	requireTotals(t, p, 1, 4000, 800, 3200, "pending")
 	require.Empty(t, p.GetString("provider_ref"))
-	require.Error(t, hooks.RetryPayoutTransfers(app, time.Now()), "the retry job reports the failure")
+	require.Error(t, hookstest.ServicesOf(app).Payouts.RetryPayoutTransfers(app, time.Now()), "the retry job reports the failure")
 	requireStored(t, app, "payouts", p.Id, "status", "pending")
 }
 
@@ -415,7 +416,7 @@ func TestPayoutPeriod(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			from, to, err := hooks.PayoutPeriod(c.from, c.to, rome)
+			from, to, err := payouts.PayoutPeriod(c.from, c.to, rome)
 			if c.wantErr != "" {
 				require.ErrorContains(t, err, c.wantErr)
 				return
@@ -440,8 +441,8 @@ func TestLastPayoutWeek(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			from, to := hooks.LastPayoutWeek(c.now, rome)
-			wantFrom, wantTo, err := hooks.PayoutPeriod(c.from, c.to, rome)
+			from, to := payouts.LastPayoutWeek(c.now, rome)
+			wantFrom, wantTo, err := payouts.PayoutPeriod(c.from, c.to, rome)
 			require.NoError(t, err)
 			require.Equal(t, wantFrom, from)
 			require.Equal(t, wantTo, to)
@@ -459,7 +460,7 @@ func TestPayoutDecimalAmount(t *testing.T) {
 		{-123456, "USD", "-1234.56"}, {500, "JPY", "500"}, {1234, "KWD", "1.234"},
 	}
 	for _, c := range cases {
-		require.Equal(t, c.want, hooks.DecimalAmount(c.amount, c.currency), "%d %s", c.amount, c.currency)
+		require.Equal(t, c.want, payouts.DecimalAmount(c.amount, c.currency), "%d %s", c.amount, c.currency)
 	}
 }
 

@@ -48,7 +48,7 @@ func seriesRoute(e *core.RequestEvent) error {
 	if err := e.BindBody(&in); err != nil {
 		return e.BadRequestError("The body must be JSON: {tutor, start, end, weeks}.", nil)
 	}
-	student, err := seriesStudent(e, in.Student)
+	student, err := platform.StudentFor(e, in.Student)
 	if err != nil {
 		return err
 	}
@@ -77,25 +77,6 @@ func seriesRoute(e *core.RequestEvent) error {
 		return err
 	}
 	return e.JSON(http.StatusOK, map[string]any{"series": series, "bookings": bookings})
-}
-
-func seriesStudent(e *core.RequestEvent, asked string) (string, error) {
-	if platform.IsStaff(e) {
-		if asked == "" {
-			return "", platform.RuleError(http.StatusBadRequest, "student", "validation_required", "Choose the student these lessons are for.")
-		}
-		return asked, nil
-	}
-	if e.Auth.GetString("role") != platform.RoleStudent {
-		return "", e.ForbiddenError("Only students and school staff book lessons.", nil)
-	}
-	if asked != "" && asked != e.Auth.Id {
-		return "", platform.RuleError(http.StatusBadRequest, "student", "server_owned", "You can only book lessons for yourself.")
-	}
-	if err := requireVerifiedEmail(e, "student"); err != nil {
-		return "", err
-	}
-	return e.Auth.Id, nil
 }
 
 func createSeries(e *core.RequestEvent, t *platform.Tutor, student string, in seriesBody) (*core.Record, []*core.Record, *BookingEvent, error) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"tutorbase/hooks/hookstest"
+	"tutorbase/internal/billing/stripe/stripemock"
 	"tutorbase/internal/config"
 
 	"github.com/pocketbase/dbx"
@@ -24,7 +25,7 @@ const webhookSecret = "whsec_test_tutorbase"
 
 // stripeShop is a shop in Stripe mode, talking to a real stripe-mock.
 func stripeShop(t *testing.T) *shop {
-	mock := hookstest.StartStripeMock(t, config.RequireTestTools())
+	mock := stripemock.Start(t, config.RequireTestTools())
 	cfg := hookstest.Config
 	cfg.Stripe.SecretKey, cfg.Stripe.WebhookSecret, cfg.Stripe.APIBase = "sk_test_123", webhookSecret, mock
 	app := cast.CloneWith(t, cfg)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"tutorbase/internal/app/payments"
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/billing"
 	"tutorbase/internal/notify"
@@ -18,8 +19,6 @@ const (
 	// CodeUnpaidLimit: the student already holds the school's cap of
 	// upcoming lessons neither paid nor covered by a credit.
 	CodeUnpaidLimit = "unpaid_limit"
-	// CodeEmailUnverified: the student has not confirmed their email yet.
-	CodeEmailUnverified = "email_unverified"
 	// ReasonUnpaid is the cancel_reason of a lesson not paid by its pay_by.
 	ReasonUnpaid = notify.ReasonUnpaid
 )
@@ -77,20 +76,6 @@ func countUnpaidUpcoming(app core.App, student string, now time.Time) (int, erro
 	return n, err
 }
 
-// requireVerifiedEmail refuses a student who has not confirmed their email
-// when the school asks for it (staff act for anyone).
-func requireVerifiedEmail(e *core.RequestEvent, field string) error {
-	if platform.IsStaff(e) || e.Auth == nil || e.Auth.Verified() {
-		return nil
-	}
-	school, err := platform.LoadSchool(e.App)
-	if err != nil || !school.RequireVerifiedEmail {
-		return err
-	}
-	return platform.RuleError(http.StatusBadRequest, field, CodeEmailUnverified,
-		"Confirm your email address first: open the link we emailed you (your account page sends it again).")
-}
-
 // CancelOverdue cancels b with reason "unpaid" if it is still an active,
 // unpaid lesson whose pay_by has passed at now, re-read under the write
 // lock (a payment that lands first wins); its pending payments fail. Both
@@ -112,10 +97,10 @@ func CancelOverdue(app core.App, b *core.Record, now time.Time) (*BookingEvent, 
 		if ev, refund, err = CancelBooking(tx, fresh, nil, ReasonUnpaid, false, billing.ByAdmin, now); err != nil {
 			return err
 		}
-		return failPending(tx, "booking", fresh.Id)
+		return payments.FailPending(tx, "booking", fresh.Id)
 	})
 	if err == nil && refund != nil {
-		ProcessRefunds(app, refund)
+		servicesOf(app).Payments.ProcessRefunds(app, refund)
 	}
 	return ev, err
 }

@@ -237,7 +237,7 @@ func TestUnpaidLessonsHaveADeadline(t *testing.T) {
 	require.Equal(t, 400, res.Status, "the deadline is the server's")
 
 	// the expiry job, 14 minutes later: nothing yet
-	require.NoError(t, jobs.ExpirePending(s.app, payBy.Add(-time.Minute)))
+	require.NoError(t, jobs.ExpirePending(hookstest.ServicesOf(s.app), s.app, payBy.Add(-time.Minute)))
 	b, err := s.app.FindRecordById("bookings", soon)
 	require.NoError(t, err)
 	require.Equal(t, "confirmed", b.GetString("status"))
@@ -253,7 +253,10 @@ func TestUnpaidLessonsHaveADeadline(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Add(1)
-		go func() { defer wg.Done(); _ = jobs.ExpirePending(s.app, payBy.Add(time.Minute)) }()
+		go func() {
+			defer wg.Done()
+			_ = jobs.ExpirePending(hookstest.ServicesOf(s.app), s.app, payBy.Add(time.Minute))
+		}()
 	}
 	wg.Wait()
 	b, err = s.app.FindRecordById("bookings", soon)

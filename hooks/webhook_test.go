@@ -71,5 +71,5 @@ func TestWebhookFailsOnlyWhenItsOwnWriteFails(t *testing.T) {
 	})
 	code, body := deliver(t, s.srv, event("evt_disk_full", "", map[string]any{"id": "x"}), time.Now(), webhookSecret)
 	require.Equal(t, 500, code, body)
-	require.Contains(t, body, "Stripe will retry")
+	require.Contains(t, body, "the payment provider will retry")
 }

@@ -30,8 +30,8 @@ func CompleteEnded(app core.App, now time.Time) error {
 // start has come, and those older than the school's pending_expiry_hours;
 // and lessons still unpaid at their pay_by (reason "unpaid", the slot
 // freed). Both parties are told.
-func ExpirePending(app core.App, now time.Time) error {
-	if err := expireRequests(app, now); err != nil {
+func ExpirePending(s *hooks.Services, app core.App, now time.Time) error {
+	if err := expireRequests(s, app, now); err != nil {
 		return err
 	}
 	return eachBooking(app, "payment_status = 'unpaid' && (status = 'pending' || status = 'confirmed') && pay_by != '' && pay_by <= {:now}", now,
@@ -44,7 +44,7 @@ func ExpirePending(app core.App, now time.Time) error {
 		})
 }
 
-func expireRequests(app core.App, now time.Time) error {
+func expireRequests(s *hooks.Services, app core.App, now time.Time) error {
 	school, err := platform.LoadSchool(app)
 	if err != nil {
 		return err
@@ -70,7 +70,7 @@ func expireRequests(app core.App, now time.Time) error {
 		}
 		hooks.WriteChanges(app, ev)
 		if refund != nil {
-			hooks.ProcessRefunds(app, refund)
+			s.Payments.ProcessRefunds(app, refund)
 		}
 		return nil
 	}, dbx.Params{"stale": stale})

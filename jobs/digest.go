@@ -62,14 +62,14 @@ func PackageExpiring(s *hooks.Services, app core.App, now time.Time) error {
 
 // ExpireUnpaid cancels purchases left unpaid for a week, with their
 // pending payments.
-func ExpireUnpaid(app core.App, now time.Time) error {
+func ExpireUnpaid(s *hooks.Services, app core.App, now time.Time) error {
 	stale, err := app.FindRecordsByFilter("purchases", "status = 'pending' && created <= {:before}", "created", 500, 0,
 		dbx.Params{"before": dbTimeJ(now.Add(-7 * 24 * time.Hour))})
 	if err != nil {
 		return err
 	}
 	for _, p := range stale {
-		if err := hooks.CancelUnpaidPurchase(app, p); err != nil {
+		if err := s.Payments.CancelUnpaidPurchase(app, p); err != nil {
 			return err
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"tutorbase/hooks"
+	"tutorbase/internal/app/credits"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/robfig/cron/v3"
@@ -53,13 +54,13 @@ func All(s *hooks.Services) []Job {
 		{ID: "tutorbase_telegram_updates", Schedule: "* * * * *", Run: s.Notifications.PollTelegram},
 		{ID: "tutorbase_reminders", Schedule: "* * * * *", Run: with(SendReminders)},
 		{ID: "tutorbase_complete_lessons", Schedule: "*/5 * * * *", Run: CompleteEnded},
-		{ID: "tutorbase_expire_pending", Schedule: "*/5 * * * *", Run: ExpirePending},
-		{ID: "tutorbase_expire_purchases", Schedule: "7 * * * *", Run: hooks.ExpirePurchases},
-		{ID: "tutorbase_retry_refunds", Schedule: "*/10 * * * *", Run: hooks.RetryRefunds},
-		{ID: "tutorbase_invoice_pdfs", Schedule: "23 * * * *", Run: hooks.RenderMissingPDFs},
-		{ID: "tutorbase_payouts", Schedule: "30 3 * * *", Run: PayLastWeek},
-		{ID: "tutorbase_payout_transfers", Schedule: "41 * * * *", Run: hooks.RetryPayoutTransfers},
-		{ID: "tutorbase_expire_unpaid", Schedule: "37 3 * * *", Run: ExpireUnpaid},
+		{ID: "tutorbase_expire_pending", Schedule: "*/5 * * * *", Run: with(ExpirePending)},
+		{ID: "tutorbase_expire_purchases", Schedule: "7 * * * *", Run: credits.Expire},
+		{ID: "tutorbase_retry_refunds", Schedule: "*/10 * * * *", Run: s.Payments.RetryRefunds},
+		{ID: "tutorbase_invoice_pdfs", Schedule: "23 * * * *", Run: s.Payments.RenderMissingPDFs},
+		{ID: "tutorbase_payouts", Schedule: "30 3 * * *", Run: with(PayLastWeek)},
+		{ID: "tutorbase_payout_transfers", Schedule: "41 * * * *", Run: s.Payouts.RetryPayoutTransfers},
+		{ID: "tutorbase_expire_unpaid", Schedule: "37 3 * * *", Run: with(ExpireUnpaid)},
 		{ID: "tutorbase_package_expiring", Schedule: "0 8 * * *", Run: with(PackageExpiring)},
 		{ID: "tutorbase_weekly_digest", Schedule: "0 6 * * 1", Run: with(WeeklyDigest)},
 		{ID: "tutorbase_retention", Schedule: "47 3 * * *", Run: Retention},

@@ -78,7 +78,7 @@ func TestExpirePending(t *testing.T) {
 	started := book(t, app, now.Add(-time.Hour), "pending")
 	future := book(t, app, now.Add(72*time.Hour), "pending")
 
-	require.NoError(t, jobs.ExpirePending(app, now))
+	require.NoError(t, jobs.ExpirePending(hookstest.ServicesOf(app), app, now))
 	b, err := app.FindRecordById("bookings", started.Id)
 	require.NoError(t, err)
 	require.Equal(t, "cancelled", b.GetString("status"))
@@ -86,7 +86,7 @@ func TestExpirePending(t *testing.T) {
 	require.Equal(t, "pending", status(t, app, future.Id), "a fresh request waits for the tutor")
 
 	// 48 hours later (the school's pending_expiry_hours) the request is stale
-	require.NoError(t, jobs.ExpirePending(app, now.Add(49*time.Hour)))
+	require.NoError(t, jobs.ExpirePending(hookstest.ServicesOf(app), app, now.Add(49*time.Hour)))
 	require.Equal(t, "cancelled", status(t, app, future.Id))
 	n, err := app.CountRecords("notifications", dbx.HashExp{"kind": "booking_cancelled"})
 	require.NoError(t, err)

@@ -2,6 +2,7 @@ package platform
 
 import (
 	"fmt"
+	"net/http"
 	"time"
 	"tutorbase/internal/schedule"
 
@@ -122,3 +123,42 @@ func SubjectName(app core.App, id string) (string, error) {
 		return name, err
 	})
 }
+
+// RequireVerifiedEmail refuses a student who has not confirmed their email
+// when the school asks for it (staff act for anyone).
+func RequireVerifiedEmail(e *core.RequestEvent, field string) error {
+	if IsStaff(e) || e.Auth == nil || e.Auth.Verified() {
+		return nil
+	}
+	school, err := LoadSchool(e.App)
+	if err != nil || !school.RequireVerifiedEmail {
+		return err
+	}
+	return RuleError(http.StatusBadRequest, field, CodeEmailUnverified,
+		"Confirm your email address first: open the link we emailed you (your account page sends it again).")
+}
+
+// StudentFor is the student a request acts for: the one staff name, or
+// the caller, who must then be a student with a confirmed email (when the
+// school asks for one) and may name nobody else.
+func StudentFor(e *core.RequestEvent, asked string) (string, error) {
+	if IsStaff(e) {
+		if asked == "" {
+			return "", RuleError(http.StatusBadRequest, "student", "validation_required", "Choose the student these lessons are for.")
+		}
+		return asked, nil
+	}
+	if e.Auth.GetString("role") != RoleStudent {
+		return "", e.ForbiddenError("Only students and school staff book lessons.", nil)
+	}
+	if asked != "" && asked != e.Auth.Id {
+		return "", RuleError(http.StatusBadRequest, "student", "server_owned", "You can only book lessons for yourself.")
+	}
+	if err := RequireVerifiedEmail(e, "student"); err != nil {
+		return "", err
+	}
+	return e.Auth.Id, nil
+}
+
+// CodeEmailUnverified: the student has not confirmed their email yet.
+const CodeEmailUnverified = "email_unverified"

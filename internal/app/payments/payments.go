@@ -1,4 +1,4 @@
-package hooks
+package payments
 
 import (
 	"context"
@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"tutorbase/internal/app/credits"
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/billing"
-	"tutorbase/internal/config"
 	"tutorbase/internal/notify"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -29,34 +29,13 @@ const (
 // Manual payment methods an admin records.
 var manualMethods = []string{"cash", "transfer", "other"}
 
-// payments holds the payment mode: manual by default, Stripe when
-// configured. It lives in the app store so routes, hooks and jobs share it.
-type payments struct {
-	cfg    config.Config
-	stripe *billing.Stripe // nil in manual mode
-}
-
-const paymentsStoreKey = "tutorbase.payments"
-
-func paymentsOf(app core.App) *payments {
-	if p, ok := app.Store().Get(paymentsStoreKey).(*payments); ok {
-		return p
-	}
-	return &payments{}
-}
-
-func registerPayments(app core.App, cfg config.Config) {
-	p := &payments{cfg: cfg}
-	if cfg.Stripe.Enabled() {
-		p.stripe = billing.NewStripe(cfg.Stripe.SecretKey, cfg.Stripe.APIBase)
-	}
-	app.Store().Set(paymentsStoreKey, p)
+func (s *Service) registerPayments(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		auth := apis.RequireAuth("users", core.CollectionNameSuperusers)
-		se.Router.POST("/api/purchases/checkout", checkoutRoute).Bind(auth)
-		se.Router.POST("/api/purchases/{id}/mark-paid", markPurchasePaid).Bind(auth)
-		se.Router.POST("/api/purchases/{id}/cancel", cancelPurchase).Bind(auth)
-		se.Router.POST("/api/bookings/{id}/mark-paid", markBookingPaid).Bind(auth)
+		se.Router.POST("/api/purchases/checkout", s.checkoutRoute).Bind(auth)
+		se.Router.POST("/api/purchases/{id}/mark-paid", s.markPurchasePaid).Bind(auth)
+		se.Router.POST("/api/purchases/{id}/cancel", s.cancelPurchase).Bind(auth)
+		se.Router.POST("/api/bookings/{id}/mark-paid", s.markBookingPaid).Bind(auth)
 		return se.Next()
 	})
 }
@@ -71,7 +50,7 @@ type checkoutBody struct {
 // purchase with the package's terms frozen) or for the caller's unpaid
 // pay-per-lesson booking ({booking}). In Stripe mode it answers a Checkout
 // URL, in manual mode the school's payment instructions.
-func checkoutRoute(e *core.RequestEvent) error {
+func (s *Service) checkoutRoute(e *core.RequestEvent) error {
 	var in checkoutBody
 	if err := e.BindBody(&in); err != nil {
 		return e.BadRequestError(`The body must be JSON: {"package": "..."} or {"booking": "..."}.`, nil)
@@ -79,7 +58,7 @@ func checkoutRoute(e *core.RequestEvent) error {
 	if (in.Package == "") == (in.Booking == "") {
 		return platform.RuleError(http.StatusBadRequest, "package", "validation_required", "Choose a package, or the lesson to pay for.")
 	}
-	if err := requireVerifiedEmail(e, map[bool]string{true: "package", false: "booking"}[in.Package != ""]); err != nil {
+	if err := platform.RequireVerifiedEmail(e, map[bool]string{true: "package", false: "booking"}[in.Package != ""]); err != nil {
 		return err
 	}
 	var (
@@ -87,7 +66,7 @@ func checkoutRoute(e *core.RequestEvent) error {
 		err         error
 	)
 	if in.Package != "" {
-		student, err := seriesStudent(e, in.Student) // the caller, or whom staff buy for
+		student, err := platform.StudentFor(e, in.Student) // the caller, or whom staff buy for
 		if err != nil {
 			return err
 		}
@@ -109,13 +88,13 @@ func checkoutRoute(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
+	url, err := s.startCheckout(e.Request.Context(), e.App, pay, target)
+	if err != nil {
+		e.App.Logger().Error("checkout failed", "provider", s.provider.Name(), "payment", pay.Id, "error", err)
+		return apis.NewApiError(http.StatusBadGateway, "The payment provider is not answering; please try again in a minute.", nil)
+	}
 	out := map[string]any{}
-	if svc := paymentsOf(e.App); svc.stripe != nil {
-		url, err := svc.startCheckout(e.Request.Context(), e.App, pay, target)
-		if err != nil {
-			e.App.Logger().Error("stripe checkout failed", "payment", pay.Id, "error", err)
-			return apis.NewApiError(http.StatusBadGateway, "The payment provider is not answering; please try again in a minute.", nil)
-		}
+	if url != "" {
 		out["url"] = url
 	} else {
 		school, err := platform.LoadSchool(e.App)
@@ -204,10 +183,11 @@ func PendingPayment(tx core.App, target *core.Record) (*core.Record, error) {
 	return p, tx.Save(p)
 }
 
-// startCheckout opens a Stripe Checkout Session for a pending payment
-// (reusing the open one) and records it on the payment.
-func (s *payments) startCheckout(ctx context.Context, app core.App, pay, target *core.Record) (string, error) {
-	if url := pay.GetString("checkout_url"); url != "" && pay.GetString("provider") == "stripe" {
+// startCheckout starts paying a pending payment with the provider (reusing
+// the session it has) and records the session on the payment. It returns
+// where to send the payer: "" when they follow the school's instructions.
+func (s *Service) startCheckout(ctx context.Context, app core.App, pay, target *core.Record) (string, error) {
+	if url := pay.GetString("checkout_url"); url != "" && pay.GetString("provider") == s.provider.Name() {
 		return url, nil
 	}
 	u, _ := app.FindRecordById("users", pay.GetString("user"))
@@ -219,20 +199,21 @@ func (s *payments) startCheckout(ctx context.Context, app core.App, pay, target 
 	if target.Collection().Name == "bookings" {
 		kind = "booking"
 	}
-	sess, err := s.stripe.CreateCheckout(ctx, billing.CheckoutRequest{
+	appURL := s.env.Config.AppURL
+	sess, err := s.provider.Checkout(ctx, billing.CheckoutRequest{
 		Reference: target.Id, Kind: kind, Payment: pay.Id, Description: pay.GetString("description"),
 		Amount: int64(pay.GetInt("amount")), Currency: pay.GetString("currency"), Email: email,
-		SuccessURL: s.cfg.AppURL + "/checkout/success?session_id={CHECKOUT_SESSION_ID}",
-		CancelURL:  s.cfg.AppURL + "/checkout/cancel?payment=" + pay.Id,
+		SuccessURL: appURL + "/checkout/success?session_id={CHECKOUT_SESSION_ID}",
+		CancelURL:  appURL + "/checkout/cancel?payment=" + pay.Id,
 	})
-	if err != nil {
+	if err != nil || sess.URL == "" {
 		return "", err
 	}
-	pay.Set("provider", "stripe")
-	pay.Set("checkout_session", sess.ID) // provider_id becomes the PaymentIntent once paid
+	pay.Set("provider", s.provider.Name())
+	pay.Set("checkout_session", sess.ID) // provider_id becomes the provider's payment id once paid
 	pay.Set("checkout_url", sess.URL)
 	if target.Collection().Name == "purchases" {
-		target.Set("provider", "stripe")
+		target.Set("provider", s.provider.Name())
 		target.Set("provider_ref", sess.ID)
 		if err := app.Save(target); err != nil {
 			return "", err
@@ -262,10 +243,10 @@ func (in markPaidBody) validate() error {
 
 // markPurchasePaid and markBookingPaid record a payment taken outside
 // Tutorbase (cash, bank transfer): staff only.
-func markPurchasePaid(e *core.RequestEvent) error { return markPaid(e, "purchases") }
-func markBookingPaid(e *core.RequestEvent) error  { return markPaid(e, "bookings") }
+func (s *Service) markPurchasePaid(e *core.RequestEvent) error { return s.markPaid(e, "purchases") }
+func (s *Service) markBookingPaid(e *core.RequestEvent) error  { return s.markPaid(e, "bookings") }
 
-func markPaid(e *core.RequestEvent, collection string) error {
+func (s *Service) markPaid(e *core.RequestEvent, collection string) error {
 	if !platform.IsStaff(e) {
 		return e.ForbiddenError("Only school staff record payments.", nil)
 	}
@@ -293,10 +274,10 @@ func markPaid(e *core.RequestEvent, collection string) error {
 		if pay, err = PendingPayment(tx, target); err != nil {
 			return err
 		}
-		if err := RecordPayment(tx, pay, Paid{Provider: "manual", Method: in.Method, Reference: strings.TrimSpace(in.Reference), At: time.Now()}); err != nil {
+		if err := s.RecordPayment(tx, pay, Paid{Provider: "manual", Method: in.Method, Reference: strings.TrimSpace(in.Reference), At: s.env.Now()}); err != nil {
 			return err
 		}
-		paymentReceived(tx, pay)
+		s.paymentReceived(tx, pay)
 		return nil
 	})
 	if err != nil {
@@ -331,7 +312,7 @@ type Paid struct {
 // what it paid for is fulfilled (a purchase's credits, a lesson's
 // payment_status) and its invoice is issued, with a gapless number, in the
 // same transaction. It is a no-op for a payment already paid.
-func RecordPayment(tx core.App, pay *core.Record, how Paid) error {
+func (s *Service) RecordPayment(tx core.App, pay *core.Record, how Paid) error {
 	if pay.GetString("status") != PaymentPending && pay.GetString("status") != PaymentFailed {
 		return nil // forward only
 	}
@@ -355,10 +336,10 @@ func RecordPayment(tx core.App, pay *core.Record, how Paid) error {
 			return err
 		}
 		ref := strings.TrimSpace(how.Method + " " + how.Reference)
-		if how.Provider == "stripe" {
+		if how.Provider != "manual" { // a provider names the payment itself
 			ref = pay.GetString("provider_id")
 		}
-		if err := FulfilPurchase(tx, p, how.Provider, ref, how.At); err != nil {
+		if err := credits.Fulfil(tx, p, how.Provider, ref, how.At); err != nil {
 			return err
 		}
 	}
@@ -372,12 +353,12 @@ func RecordPayment(tx core.App, pay *core.Record, how Paid) error {
 			return err
 		}
 	}
-	_, err := issueInvoice(tx, pay, nil)
+	_, err := s.issueInvoice(tx, pay, nil)
 	return err
 }
 
 // paymentReceived tells the payer, in tx, the payment's transaction.
-func paymentReceived(tx core.App, pay *core.Record) {
+func (s *Service) paymentReceived(tx core.App, pay *core.Record) {
 	ev := notify.Event{Kind: notify.KindPaymentReceived, Amount: int64(pay.GetInt("amount")), Currency: pay.GetString("currency"),
 		Link: tx.Settings().Meta.AppURL + "/payments"}
 	if id := pay.GetString("purchase"); id != "" {
@@ -386,17 +367,17 @@ func paymentReceived(tx core.App, pay *core.Record) {
 			ev.ExpiresAt = p.GetDateTime("expires_at").Time()
 		}
 	}
-	servicesOf(tx).Notifications.Notify(tx, []string{pay.GetString("user")}, ev, map[string]any{"payment": pay.Id})
+	s.notes.Notify(tx, []string{pay.GetString("user")}, ev, map[string]any{"payment": pay.Id})
 }
 
 // cancelPurchase drops a purchase that was never paid: the student's own or
 // any, for staff.
-func cancelPurchase(e *core.RequestEvent) error {
+func (s *Service) cancelPurchase(e *core.RequestEvent) error {
 	p, err := e.App.FindRecordById("purchases", e.Request.PathValue("id"))
 	if err != nil || (!platform.IsStaff(e) && p.GetString("student") != e.Auth.Id) {
 		return e.NotFoundError("", nil)
 	}
-	if err := CancelUnpaidPurchase(e.App, p); err != nil {
+	if err := s.CancelUnpaidPurchase(e.App, p); err != nil {
 		return err
 	}
 	if err := apis.EnrichRecord(e, p); err != nil {
@@ -406,7 +387,7 @@ func cancelPurchase(e *core.RequestEvent) error {
 }
 
 // CancelUnpaidPurchase cancels a pending purchase and its pending payments.
-func CancelUnpaidPurchase(app core.App, p *core.Record) error {
+func (s *Service) CancelUnpaidPurchase(app core.App, p *core.Record) error {
 	return app.RunInTransaction(func(tx core.App) error {
 		fresh, err := tx.FindRecordById("purchases", p.Id)
 		if err != nil {
@@ -420,12 +401,12 @@ func CancelUnpaidPurchase(app core.App, p *core.Record) error {
 			return err
 		}
 		*p = *fresh
-		return failPending(tx, "purchase", p.Id)
+		return FailPending(tx, "purchase", p.Id)
 	})
 }
 
-// failPending marks the pending payments of a purchase or booking failed.
-func failPending(tx core.App, field, id string) error {
+// FailPending marks the pending payments of a purchase or booking failed.
+func FailPending(tx core.App, field, id string) error {
 	pending, err := tx.FindRecordsByFilter("payments", field+" = {:id} && status = 'pending'", "", 0, 0, map[string]any{"id": id})
 	if err != nil {
 		return err

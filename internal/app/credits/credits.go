@@ -1,10 +1,16 @@
-package hooks
+// Package credits is the lesson credits of paid packages: spent when a
+// lesson is booked with one, returned or forfeited when it is cancelled,
+// moved when it is rescheduled, expired with the package, taken back by a
+// refund. Every movement is a line of the purchase's ledger, written in the
+// transaction of the change, so the ledger always sums to the balance.
+package credits
 
 import (
 	"net/http"
 	"strconv"
 	"time"
 
+	"tutorbase/internal/app/notifications"
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/billing"
 	"tutorbase/internal/notify"
@@ -28,12 +34,12 @@ const (
 // CodeNoCredit is rule 6's code, on the purchase field.
 const CodeNoCredit = "no_credit"
 
-func noCredit(msg string) *router.ApiError {
+func NoCredit(msg string) *router.ApiError {
 	return platform.RuleError(http.StatusBadRequest, "purchase", CodeNoCredit, msg)
 }
 
-// creditsLeft is what a purchase still holds.
-func creditsLeft(p *core.Record) int { return p.GetInt("credits_total") - p.GetInt("credits_used") }
+// Left is what a purchase still holds.
+func Left(p *core.Record) int { return p.GetInt("credits_total") - p.GetInt("credits_used") }
 
 // addLedger writes one ledger entry for p, in the caller's transaction.
 func addLedger(tx core.App, p *core.Record, booking, kind string, delta int, note string) error {
@@ -44,24 +50,24 @@ func addLedger(tx core.App, p *core.Record, booking, kind string, delta int, not
 	r := core.NewRecord(col)
 	r.Load(map[string]any{
 		"student": p.GetString("student"), "purchase": p.Id, "booking": booking, "kind": kind,
-		"delta": delta, "balance_after": creditsLeft(p), "note": note,
+		"delta": delta, "balance_after": Left(p), "note": note,
 	})
 	return tx.Save(r)
 }
 
-// usablePurchase checks that p can pay for booking b at now: the student's
+// Usable checks that p can pay for booking b at now: the student's
 // own, paid, unexpired, for this tutor and lesson length. It does not look
 // at the credits left (spendCredit does, under the write lock).
-func usablePurchase(p, b *core.Record, now time.Time) *router.ApiError {
+func Usable(p, b *core.Record, now time.Time) *router.ApiError {
 	switch {
 	case p.GetString("student") != b.GetString("student"):
-		return noCredit("This package was bought by someone else.")
+		return NoCredit("This package was bought by someone else.")
 	case p.GetString("status") != "paid":
-		return noCredit("This package is not paid yet.")
+		return NoCredit("This package is not paid yet.")
 	case !p.GetDateTime("expires_at").IsZero() && !now.Before(p.GetDateTime("expires_at").Time()):
-		return noCredit("This package has expired.")
+		return NoCredit("This package has expired.")
 	case p.GetString("tutor") != "" && p.GetString("tutor") != b.GetString("tutor"):
-		return noCredit("This package is for lessons with another tutor.")
+		return NoCredit("This package is for lessons with another tutor.")
 	}
 	return fitsPackage(p, b)
 }
@@ -71,20 +77,20 @@ func usablePurchase(p, b *core.Record, now time.Time) *router.ApiError {
 func fitsPackage(p, b *core.Record) *router.ApiError {
 	lesson := int(b.GetDateTime("end").Time().Sub(b.GetDateTime("start").Time()) / time.Minute)
 	if p.GetInt("minutes") > 0 && p.GetInt("minutes") != lesson {
-		return noCredit("This package's lessons last " + strconv.Itoa(p.GetInt("minutes")) + " minutes.")
+		return NoCredit("This package's lessons last " + strconv.Itoa(p.GetInt("minutes")) + " minutes.")
 	}
 	return nil
 }
 
-// spendCredit is rule 6, inside the booking's write transaction (after its
+// Spend is rule 6, inside the booking's write transaction (after its
 // insert, so the ledger can name it): one credit of the purchase is used.
 // Two bookings racing for the last credit are serialised by the
 // transaction: the second sees none left and rolls back. moved: a
 // reschedule carries the old lesson's credit, nothing is spent.
-func spendCredit(tx core.App, b *core.Record, now time.Time, moved bool) error {
+func (s *Service) Spend(tx core.App, b *core.Record, now time.Time, moved bool) error {
 	p, err := tx.FindRecordById("purchases", b.GetString("purchase"))
 	if err != nil {
-		return noCredit("Unknown purchase.")
+		return NoCredit("Unknown purchase.")
 	}
 	if moved { // the credit was spent when the lesson was first booked
 		if err := fitsPackage(p, b); err != nil {
@@ -92,11 +98,11 @@ func spendCredit(tx core.App, b *core.Record, now time.Time, moved bool) error {
 		}
 		return addLedger(tx, p, b.Id, LedgerMoved, 0, "")
 	}
-	if err := usablePurchase(p, b, now); err != nil {
+	if err := Usable(p, b, now); err != nil {
 		return err
 	}
-	if creditsLeft(p) <= 0 {
-		return noCredit("No lessons left on this package.")
+	if Left(p) <= 0 {
+		return NoCredit("No lessons left on this package.")
 	}
 	p.Set("credits_used", p.GetInt("credits_used")+1)
 	if err := tx.Save(p); err != nil {
@@ -105,18 +111,18 @@ func spendCredit(tx core.App, b *core.Record, now time.Time, moved bool) error {
 	if err := addLedger(tx, p, b.Id, LedgerSpent, -1, ""); err != nil {
 		return err
 	}
-	if school, err := platform.LoadSchool(tx); err == nil && creditsLeft(p) <= school.LowCreditThreshold {
-		servicesOf(tx).Notifications.Notify(tx, []string{p.GetString("student")}, notify.Event{Kind: notify.KindCreditsLow, Credits: creditsLeft(p),
+	if school, err := platform.LoadSchool(tx); err == nil && Left(p) <= school.LowCreditThreshold {
+		s.notes.Notify(tx, []string{p.GetString("student")}, notify.Event{Kind: notify.KindCreditsLow, Credits: Left(p),
 			ExpiresAt: p.GetDateTime("expires_at").Time(), Link: tx.Settings().Meta.AppURL + "/credits"},
 			map[string]any{"purchase": p.Id})
 	}
 	return nil
 }
 
-// releaseCredit settles the credit of a cancelled lesson paid from a
+// Release settles the credit of a cancelled lesson paid from a
 // package: a late cancel by the student forfeits it; anything else returns
 // it.
-func releaseCredit(tx core.App, b *core.Record, late bool) error {
+func Release(tx core.App, b *core.Record, late bool) error {
 	p, err := tx.FindRecordById("purchases", b.GetString("purchase"))
 	if err != nil {
 		return err
@@ -136,20 +142,20 @@ func releaseCredit(tx core.App, b *core.Record, late bool) error {
 	return addLedger(tx, p, b.Id, LedgerReturned, 1, "")
 }
 
-// creditPrice is what one lesson of a purchase is worth: the amount paid
+// Price is what one lesson of a purchase is worth: the amount paid
 // over the lessons bought (DESIGN.md's rounding), the value a tutor's
 // payout counts.
-func creditPrice(p *core.Record) int64 {
+func Price(p *core.Record) int64 {
 	if n := int64(p.GetInt("lessons")); n > 0 {
 		return billing.MulDivRound(int64(p.GetInt("amount")), 1, n)
 	}
 	return 0
 }
 
-// FulfilPurchase marks a purchase paid (an admin's manual payment or a
+// Fulfil marks a purchase paid (an admin's manual payment or a
 // verified Stripe event) and grants its credits, valid for the package's
 // valid_days from paidAt. Call it inside a transaction.
-func FulfilPurchase(tx core.App, p *core.Record, provider, ref string, paidAt time.Time) error {
+func Fulfil(tx core.App, p *core.Record, provider, ref string, paidAt time.Time) error {
 	pkg, err := tx.FindRecordById("packages", p.GetString("package"))
 	if err != nil {
 		return err
@@ -170,9 +176,9 @@ func FulfilPurchase(tx core.App, p *core.Record, provider, ref string, paidAt ti
 	return addLedger(tx, p, "", LedgerBought, lessons, "")
 }
 
-// ExpirePurchases ends paid purchases past their expiry date; their unused
+// Expire ends paid purchases past their expiry date; their unused
 // credits are recorded as expired.
-func ExpirePurchases(app core.App, now time.Time) error {
+func Expire(app core.App, now time.Time) error {
 	for {
 		batch, err := app.FindRecordsByFilter("purchases", "status = 'paid' && expires_at != '' && expires_at <= {:now}", "expires_at", 100, 0,
 			dbx.Params{"now": platform.DBTime(now)})
@@ -181,7 +187,7 @@ func ExpirePurchases(app core.App, now time.Time) error {
 		}
 		for _, p := range batch {
 			err := app.RunInTransaction(func(tx core.App) error {
-				left := creditsLeft(p)
+				left := Left(p)
 				p.Set("status", "expired")
 				p.Set("credits_used", p.GetInt("credits_total"))
 				if err := tx.Save(p); err != nil {
@@ -198,3 +204,27 @@ func ExpirePurchases(app core.App, now time.Time) error {
 		}
 	}
 }
+
+func TakeBack(tx core.App, purchaseId string, n int, refundId string, whole bool) error {
+	p, err := tx.FindRecordById("purchases", purchaseId)
+	if err != nil {
+		return err
+	}
+	n = min(n, Left(p))
+	p.Set("credits_used", p.GetInt("credits_used")+n)
+	if whole || Left(p) == 0 {
+		p.Set("status", "refunded")
+	}
+	if err := tx.Save(p); err != nil {
+		return err
+	}
+	return addLedger(tx, p, "", LedgerRefunded, -n, "refund "+refundId)
+}
+
+// Service spends credits and tells students when few are left.
+type Service struct {
+	notes *notifications.Service
+}
+
+// New returns the credits of an app that notifies through notes.
+func New(notes *notifications.Service) *Service { return &Service{notes: notes} }

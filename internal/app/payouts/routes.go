@@ -1,4 +1,4 @@
-package hooks
+package payouts
 
 import (
 	"bytes"
@@ -24,7 +24,7 @@ type payoutPaidBody struct {
 
 // markPayoutPaid records a payout the school paid itself (a bank
 // transfer): staff only.
-func markPayoutPaid(e *core.RequestEvent) error {
+func (s *Service) markPayoutPaid(e *core.RequestEvent) error {
 	if !platform.IsStaff(e) {
 		return e.ForbiddenError("Only school staff record payouts.", nil)
 	}
@@ -40,7 +40,7 @@ func markPayoutPaid(e *core.RequestEvent) error {
 	if _, err := e.App.FindRecordById("payouts", id); err != nil {
 		return e.NotFoundError("", nil)
 	}
-	p, err := settlePayout(e.App, id, ref, time.Now())
+	p, err := s.settlePayout(e.App, id, ref, s.env.Now())
 	if errors.Is(err, errPayoutNotPending) {
 		return platform.RuleError(http.StatusBadRequest, "status", platform.CodeBadState, "Only a pending payout can be marked paid.")
 	}
@@ -62,7 +62,7 @@ var payoutsCSVHeader = []string{"payout_id", "tutor_name", "tutor_email", "iban"
 // exportPayouts answers the payouts whose period lies within ?from= and
 // ?to= (dates in the school's zone, to exclusive) with ?status=, as CSV for
 // a bank payment run: staff only.
-func exportPayouts(e *core.RequestEvent) error {
+func (s *Service) exportPayouts(e *core.RequestEvent) error {
 	if !platform.IsStaff(e) {
 		return e.ForbiddenError("Only school staff export payouts.", nil)
 	}

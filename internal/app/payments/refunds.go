@@ -1,12 +1,14 @@
-package hooks
+package payments
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"net/http"
 	"time"
 
+	"tutorbase/internal/app/credits"
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/billing"
 	"tutorbase/internal/notify"
@@ -27,9 +29,9 @@ const (
 // refundRetry is how refunds the provider refused for now are retried.
 var refundRetry = notify.DefaultRetry()
 
-func registerRefunds(app core.App) {
+func (s *Service) registerRefunds(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.POST("/api/payments/{id}/refund", refundRoute).Bind(apis.RequireAuth("users", core.CollectionNameSuperusers))
+		se.Router.POST("/api/payments/{id}/refund", s.refundRoute).Bind(apis.RequireAuth("users", core.CollectionNameSuperusers))
 		return se.Next()
 	})
 }
@@ -42,7 +44,7 @@ type refundBody struct {
 // refundRoute lets staff refund a payment: by default a package's unused
 // credits (unused × the discounted unit price) or a lesson in full; or any
 // amount up to what is left to refund.
-func refundRoute(e *core.RequestEvent) error {
+func (s *Service) refundRoute(e *core.RequestEvent) error {
 	if !platform.IsStaff(e) {
 		return e.ForbiddenError("Only school staff refund payments.", nil)
 	}
@@ -64,7 +66,7 @@ func refundRoute(e *core.RequestEvent) error {
 	if in.Amount != nil {
 		amount = *in.Amount
 	}
-	r, err := RequestRefund(e.App, pay, RefundRequest{Amount: amount, Credits: credits, Reason: in.Reason})
+	r, err := s.RequestRefund(e.App, pay, RefundRequest{Amount: amount, Credits: credits, Reason: in.Reason})
 	if err != nil {
 		return err
 	}
@@ -78,7 +80,7 @@ func refundRoute(e *core.RequestEvent) error {
 // defaultRefund is what a refund of pay gives back by default: for a
 // package, its unused credits at the discounted unit price (the credits are
 // taken back); for a lesson, all that is left.
-func defaultRefund(app core.App, pay *core.Record) (amount int64, credits int, err error) {
+func defaultRefund(app core.App, pay *core.Record) (amount int64, unused int, err error) {
 	left := int64(pay.GetInt("amount") - pay.GetInt("refunded_amount"))
 	id := pay.GetString("purchase")
 	if id == "" {
@@ -88,7 +90,7 @@ func defaultRefund(app core.App, pay *core.Record) (amount int64, credits int, e
 	if err != nil {
 		return 0, 0, err
 	}
-	unused := creditsLeft(p)
+	unused = credits.Left(p)
 	amount = billing.PackageRefund(int64(p.GetInt("list_price")), int64(p.GetInt("discount_percent")), int64(p.GetInt("lessons")),
 		int64(unused), int64(pay.GetInt("amount")), int64(pay.GetInt("refunded_amount")))
 	return amount, unused, nil
@@ -107,7 +109,7 @@ type RefundRequest struct {
 // Refunds API for a card payment. The refund is written (pending) before
 // Stripe is called, with its id as the idempotency key, so a crash or a
 // refused call is retried by a job and never refunds twice.
-func RequestRefund(app core.App, pay *core.Record, req RefundRequest) (*core.Record, error) {
+func (s *Service) RequestRefund(app core.App, pay *core.Record, req RefundRequest) (*core.Record, error) {
 	var r *core.Record
 	err := app.RunInTransaction(func(tx core.App) error {
 		var err error
@@ -117,7 +119,7 @@ func RequestRefund(app core.App, pay *core.Record, req RefundRequest) (*core.Rec
 	if err != nil {
 		return nil, err
 	}
-	return r, ProcessRefund(app, r, time.Now())
+	return r, s.ProcessRefund(app, r, s.env.Now())
 }
 
 // queueRefund records a pending refund of pay in tx, checked against what
@@ -137,7 +139,7 @@ func queueRefund(tx core.App, pay *core.Record, req RefundRequest) (*core.Record
 	}
 	r := core.NewRecord(col)
 	r.Load(map[string]any{
-		"payment": fresh.Id, "user": fresh.GetString("user"), "booking": firstNonEmpty(req.Booking, fresh.GetString("booking")),
+		"payment": fresh.Id, "user": fresh.GetString("user"), "booking": cmp.Or(req.Booking, fresh.GetString("booking")),
 		"amount": req.Amount, "currency": fresh.GetString("currency"), "reason": req.Reason,
 		"provider": fresh.GetString("provider"), "status": RefundPending, "credits": req.Credits,
 	})
@@ -164,42 +166,42 @@ func checkRefundable(tx core.App, pay *core.Record, amount int64) error {
 }
 
 // ProcessRefund carries out a pending refund (again: it is idempotent).
-func ProcessRefund(app core.App, r *core.Record, now time.Time) error {
+func (s *Service) ProcessRefund(app core.App, r *core.Record, now time.Time) error {
 	if r.GetString("status") != RefundPending {
 		return nil
 	}
-	if r.GetString("provider") == "stripe" {
-		svc := paymentsOf(app)
-		pay, err := app.FindRecordById("payments", r.GetString("payment"))
-		if err != nil {
-			return err
-		}
-		if svc.stripe == nil {
-			return refundFailedTry(app, r, errors.New("stripe is not configured"), now)
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		id, status, err := svc.stripe.Refund(ctx, pay.GetString("provider_id"), int64(r.GetInt("amount")), "refund-"+r.Id)
-		cancel()
-		if err != nil {
-			return refundFailedTry(app, r, err, now)
-		}
-		r.Set("provider_id", id)
-		if status == "failed" || status == "canceled" {
-			return settleRefund(app, r, RefundFailed)
-		}
-		if status != "succeeded" {
-			return app.Save(r) // Stripe reports the outcome with refund.updated
-		}
+	provider := s.providerOf(r.GetString("provider"))
+	if provider == nil {
+		return s.refundFailedTry(app, r, errors.New(r.GetString("provider")+" is not configured"), now)
 	}
-	return settleRefund(app, r, RefundSucceeded)
+	pay, err := app.FindRecordById("payments", r.GetString("payment"))
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	res, err := provider.Refund(ctx, billing.RefundRequest{Payment: pay.GetString("provider_id"), Amount: int64(r.GetInt("amount")), Key: "refund-" + r.Id})
+	cancel()
+	if err != nil {
+		return s.refundFailedTry(app, r, err, now)
+	}
+	if res.ID != "" {
+		r.Set("provider_id", res.ID)
+	}
+	switch res.Status {
+	case billing.RefundFailed:
+		return s.settleRefund(app, r, RefundFailed)
+	case billing.RefundPending:
+		return app.Save(r) // the provider reports the outcome with its webhook
+	}
+	return s.settleRefund(app, r, RefundSucceeded)
 }
 
 // refundFailedTry records a failed attempt; the job retries with backoff,
 // then gives up (staff see it failed).
-func refundFailedTry(app core.App, r *core.Record, cause error, now time.Time) error {
+func (s *Service) refundFailedTry(app core.App, r *core.Record, cause error, now time.Time) error {
 	attempts := r.GetInt("attempts") + 1
 	r.Set("attempts", attempts)
-	r.Set("last_error", truncate(cause.Error(), 1000))
+	r.Set("last_error", platform.Truncate(cause.Error(), 1000))
 	if _, ok := refundRetry.Next(attempts, now); !ok {
 		r.Set("status", RefundFailed)
 	}
@@ -213,7 +215,7 @@ func refundFailedTry(app core.App, r *core.Record, cause error, now time.Time) e
 // the payment's refunded amount and status, the lesson's payment status,
 // the package credits taken back, the credit note and the buyer's
 // notification.
-func settleRefund(app core.App, r *core.Record, status string) error {
+func (s *Service) settleRefund(app core.App, r *core.Record, status string) error {
 	err := app.RunInTransaction(func(tx core.App) error {
 		fresh, err := tx.FindRecordById("refunds", r.Id)
 		if err != nil {
@@ -231,10 +233,10 @@ func settleRefund(app core.App, r *core.Record, status string) error {
 		if status != RefundSucceeded {
 			return nil
 		}
-		if err := applyRefund(tx, fresh); err != nil {
+		if err := s.applyRefund(tx, fresh); err != nil {
 			return err
 		}
-		servicesOf(tx).Notifications.Notify(tx, []string{fresh.GetString("user")}, notify.Event{Kind: notify.KindRefund, Amount: int64(fresh.GetInt("amount")),
+		s.notes.Notify(tx, []string{fresh.GetString("user")}, notify.Event{Kind: notify.KindRefund, Amount: int64(fresh.GetInt("amount")),
 			Currency: fresh.GetString("currency"), Reason: fresh.GetString("reason"), Link: tx.Settings().Meta.AppURL + "/payments"},
 			map[string]any{"refund": fresh.Id})
 		return nil
@@ -242,7 +244,7 @@ func settleRefund(app core.App, r *core.Record, status string) error {
 	return err
 }
 
-func applyRefund(tx core.App, r *core.Record) error {
+func (s *Service) applyRefund(tx core.App, r *core.Record) error {
 	pay, err := tx.FindRecordById("payments", r.GetString("payment"))
 	if err != nil {
 		return err
@@ -263,34 +265,18 @@ func applyRefund(tx core.App, r *core.Record) error {
 		}
 	}
 	if n := r.GetInt("credits"); n > 0 && pay.GetString("purchase") != "" {
-		if err := takeBackCredits(tx, pay.GetString("purchase"), n, r.Id, whole); err != nil {
+		if err := credits.TakeBack(tx, pay.GetString("purchase"), n, r.Id, whole); err != nil {
 			return err
 		}
 	}
-	_, err = issueInvoice(tx, pay, r)
+	_, err = s.issueInvoice(tx, pay, r)
 	return err
-}
-
-func takeBackCredits(tx core.App, purchaseId string, n int, refundId string, whole bool) error {
-	p, err := tx.FindRecordById("purchases", purchaseId)
-	if err != nil {
-		return err
-	}
-	n = min(n, creditsLeft(p))
-	p.Set("credits_used", p.GetInt("credits_used")+n)
-	if whole || creditsLeft(p) == 0 {
-		p.Set("status", "refunded")
-	}
-	if err := tx.Save(p); err != nil {
-		return err
-	}
-	return addLedger(tx, p, "", LedgerRefunded, -n, "refund "+refundId)
 }
 
 // RetryRefunds processes the refunds still pending (a job): those the
 // provider refused for now, once their backoff has passed, and any a crash
 // left behind.
-func RetryRefunds(app core.App, now time.Time) error {
+func (s *Service) RetryRefunds(app core.App, now time.Time) error {
 	pending, err := app.FindRecordsByFilter("refunds", "status = 'pending' && updated <= {:before}", "updated", 50, 0,
 		dbx.Params{"before": platform.DBTime(now.Add(-time.Minute))})
 	if err != nil {
@@ -301,21 +287,21 @@ func RetryRefunds(app core.App, now time.Time) error {
 		if at, ok := refundRetry.Next(r.GetInt("attempts"), r.GetDateTime("updated").Time()); ok && r.GetInt("attempts") > 0 && at.After(now) {
 			continue
 		}
-		if err := ProcessRefund(app, r, now); err != nil {
+		if err := s.ProcessRefund(app, r, now); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
 }
 
-// policyRefund records, in tx (the transaction of the cancel), the refund
+// PolicyRefund records, in tx (the transaction of the cancel), the refund
 // the school's policy owes for a cancelled pay-per-lesson lesson: in full
 // when the tutor or the school cancels or the student cancels in time,
 // late_cancel_refund_percent when the student cancels late; nil when none
 // is owed. Credit lessons return their credit instead (see CancelBooking).
 // Carry the refund out with ProcessRefund after the commit; the retry job
 // does if the process stops first, so a cancel never loses its refund.
-func policyRefund(tx core.App, b *core.Record, by billing.CancelActor) (*core.Record, error) {
+func PolicyRefund(tx core.App, b *core.Record, by billing.CancelActor) (*core.Record, error) {
 	if b.GetString("payment_status") != "paid" {
 		return nil, nil
 	}
@@ -345,24 +331,10 @@ func policyRefund(tx core.App, b *core.Record, by billing.CancelActor) (*core.Re
 
 // ProcessRefunds carries out refunds recorded in a committed transaction;
 // one the provider does not take yet stays pending for the retry job.
-func ProcessRefunds(app core.App, refunds ...*core.Record) {
+func (s *Service) ProcessRefunds(app core.App, refunds ...*core.Record) {
 	for _, r := range refunds {
-		if err := ProcessRefund(app, r, time.Now()); err != nil {
+		if err := s.ProcessRefund(app, r, s.env.Now()); err != nil {
 			app.Logger().Warn("refund not completed yet", "refund", r.Id, "error", err)
 		}
 	}
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
 }

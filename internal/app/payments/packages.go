@@ -1,4 +1,4 @@
-package hooks
+package payments
 
 import (
 	"slices"
@@ -18,7 +18,7 @@ var packageTransitions = map[string][]string{
 	"archived":  {"published"},
 }
 
-func registerPackages(app core.App) {
+func (s *Service) registerPackages(app core.App) {
 	app.OnRecordValidate("packages").BindFunc(func(e *core.RecordEvent) error {
 		p := e.Record
 		errs := validation.Errors{}

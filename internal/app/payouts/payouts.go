@@ -1,6 +1,7 @@
-package hooks
+package payouts
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"tutorbase/internal/app/payments"
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/billing"
 	"tutorbase/internal/notify"
@@ -71,7 +73,8 @@ const openReversalsFrom = `refunds r JOIN bookings b ON b.id = r.booking JOIN pa
 
 var errPayoutNotPending = errors.New("payout is not pending")
 
-func registerPayouts(app core.App) {
+// Register binds the payouts' hooks and routes.
+func (s *Service) Register(app core.App) {
 	app.OnRecordDelete("payouts").BindFunc(func(e *core.RecordEvent) error {
 		if e.Record.GetString("status") == PayoutPaid {
 			return validation.Errors{"status": validation.NewError(platform.CodeBadState, "A paid payout is history and cannot be deleted.")}
@@ -80,8 +83,8 @@ func registerPayouts(app core.App) {
 	})
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		auth := apis.RequireAuth("users", core.CollectionNameSuperusers)
-		se.Router.GET("/api/payouts/export.csv", exportPayouts).Bind(auth)
-		se.Router.POST("/api/payouts/{id}/mark-paid", markPayoutPaid).Bind(auth)
+		se.Router.GET("/api/payouts/export.csv", s.exportPayouts).Bind(auth)
+		se.Router.POST("/api/payouts/{id}/mark-paid", s.markPayoutPaid).Bind(auth)
 		return se.Next()
 	})
 }
@@ -93,7 +96,7 @@ func registerPayouts(app core.App) {
 // tutor's payout of the period, once made, is returned unchanged. It
 // returns the period's payouts; a failed transfer leaves its payout
 // pending (logged, retried by RetryPayoutTransfers) and is not an error.
-func RunPayouts(app core.App, from, to, now time.Time) ([]*core.Record, error) {
+func (s *Service) RunPayouts(app core.App, from, to, now time.Time) ([]*core.Record, error) {
 	if !from.Before(to) {
 		return nil, errors.New("payout period: the start must be before the end")
 	}
@@ -126,7 +129,7 @@ func RunPayouts(app core.App, from, to, now time.Time) ([]*core.Record, error) {
 			continue
 		}
 		if created {
-			if paid, err := transferPayout(app, p, now); err != nil {
+			if paid, err := s.transferPayout(app, p, now); err != nil {
 				app.Logger().Warn("payout transfer failed; it stays pending and is retried", "payout", p.Id, "error", err)
 			} else if paid != nil {
 				p = paid
@@ -230,7 +233,7 @@ func draftPayout(tx core.App, tutor string, params dbx.Params, schoolCurrency st
 		for i, id := range lessonIds {
 			ids[i] = id
 		}
-		earlier, err := tx.FindAllRecords("refunds", dbx.In("booking", ids...), dbx.HashExp{"status": RefundSucceeded, "reversed_in": ""})
+		earlier, err := tx.FindAllRecords("refunds", dbx.In("booking", ids...), dbx.HashExp{"status": payments.RefundSucceeded, "reversed_in": ""})
 		if err != nil {
 			return nil, err
 		}
@@ -249,7 +252,7 @@ func draftPayout(tx core.App, tutor string, params dbx.Params, schoolCurrency st
 		d.add(PayoutItem{Kind: PayoutLineLesson, Booking: b.Id, Start: itemTime(b), Student: b.GetString("student_name"),
 			Price: price, Refunded: minus, Amount: amount})
 		d.lessons = append(d.lessons, b)
-		currencies[firstNonEmpty(b.GetString("currency"), schoolCurrency)] = true
+		currencies[cmp.Or(b.GetString("currency"), schoolCurrency)] = true
 	}
 	reversals, err := tx.FindRecordsByIds("refunds", reversalIds)
 	if err != nil {
@@ -263,7 +266,7 @@ func draftPayout(tx core.App, tutor string, params dbx.Params, schoolCurrency st
 		d.add(PayoutItem{Kind: PayoutLineReversal, Booking: b.Id, Refund: r.Id, Start: itemTime(b),
 			Student: b.GetString("student_name"), Amount: -int64(r.GetInt("amount"))})
 		d.refunds = append(d.refunds, r)
-		currencies[firstNonEmpty(r.GetString("currency"), schoolCurrency)] = true
+		currencies[cmp.Or(r.GetString("currency"), schoolCurrency)] = true
 	}
 	if len(currencies) > 1 {
 		return nil, fmt.Errorf("lines in %d currencies: pay this tutor by hand", len(currencies))
@@ -290,14 +293,14 @@ func sortByStart(list []*core.Record) {
 	})
 }
 
-// transferPayout pays a pending payout through Stripe Connect when the
-// school is in Stripe mode and the tutor has a connected account. The
+// transferPayout pays a pending payout through the provider (Stripe
+// Connect) when the tutor has a connected account and the provider makes
+// transfers. The
 // idempotency key and transfer group are "payout-<id>", so a retry never
 // pays twice. It returns the payout once paid, nil when there was nothing
 // to transfer.
-func transferPayout(app core.App, p *core.Record, now time.Time) (*core.Record, error) {
-	svc := paymentsOf(app).stripe
-	if svc == nil || p.GetString("status") != PayoutPending || p.GetInt("net") <= 0 {
+func (s *Service) transferPayout(app core.App, p *core.Record, now time.Time) (*core.Record, error) {
+	if p.GetString("status") != PayoutPending || p.GetInt("net") <= 0 {
 		return nil, nil
 	}
 	t, err := app.FindRecordById("tutors", p.GetString("tutor"))
@@ -311,13 +314,17 @@ func transferPayout(app core.App, p *core.Record, now time.Time) (*core.Record, 
 	key := "payout-" + p.Id
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	id, err := svc.Transfer(ctx, account, int64(p.GetInt("net")), p.GetString("currency"), key, key)
+	id, err := s.provider.Transfer(ctx, billing.TransferRequest{Account: account, Amount: int64(p.GetInt("net")),
+		Currency: p.GetString("currency"), Group: key, Key: key})
+	if errors.Is(err, billing.ErrByHand) {
+		return nil, nil // the school pays its tutors itself: staff mark it paid
+	}
 	if err != nil {
 		return nil, err
 	}
-	paid, err := settlePayout(app, p.Id, id, now)
+	paid, err := s.settlePayout(app, p.Id, id, now)
 	if errors.Is(err, errPayoutNotPending) {
-		app.Logger().Error("a Stripe transfer was made for a payout no longer pending: check it", "payout", p.Id, "transfer", id)
+		app.Logger().Error("a transfer was made for a payout no longer pending: check it", "payout", p.Id, "transfer", id)
 		return nil, nil
 	}
 	if err != nil {
@@ -326,12 +333,9 @@ func transferPayout(app core.App, p *core.Record, now time.Time) (*core.Record, 
 	return paid, nil
 }
 
-// RetryPayoutTransfers retries the Stripe transfers of pending payouts
+// RetryPayoutTransfers retries the transfers of pending payouts
 // made in the last transferRetryWindow (a job). Older ones wait for staff.
-func RetryPayoutTransfers(app core.App, now time.Time) error {
-	if paymentsOf(app).stripe == nil {
-		return nil
-	}
+func (s *Service) RetryPayoutTransfers(app core.App, now time.Time) error {
 	pending, err := app.FindRecordsByFilter("payouts", "status = 'pending' && net > 0 && created >= {:since}", "created", 100, 0,
 		dbx.Params{"since": platform.DBTime(now.Add(-transferRetryWindow))})
 	if err != nil {
@@ -339,7 +343,7 @@ func RetryPayoutTransfers(app core.App, now time.Time) error {
 	}
 	var errs []error
 	for _, p := range pending {
-		if _, err := transferPayout(app, p, now); err != nil {
+		if _, err := s.transferPayout(app, p, now); err != nil {
 			errs = append(errs, fmt.Errorf("payout %s: %w", p.Id, err))
 		}
 	}
@@ -348,7 +352,7 @@ func RetryPayoutTransfers(app core.App, now time.Time) error {
 
 // settlePayout marks a pending payout paid with ref (a transfer id or the
 // bank reference), reading it fresh under the write lock.
-func settlePayout(app core.App, id, ref string, at time.Time) (*core.Record, error) {
+func (s *Service) settlePayout(app core.App, id, ref string, at time.Time) (*core.Record, error) {
 	var out *core.Record
 	err := app.RunInTransaction(func(tx core.App) error {
 		p, err := tx.FindRecordById("payouts", id)
@@ -365,7 +369,7 @@ func settlePayout(app core.App, id, ref string, at time.Time) (*core.Record, err
 		if err := tx.Save(p); err != nil {
 			return err
 		}
-		payoutSent(tx, p)
+		s.payoutSent(tx, p)
 		return nil
 	})
 	return out, err
@@ -373,11 +377,11 @@ func settlePayout(app core.App, id, ref string, at time.Time) (*core.Record, err
 
 // payoutSent tells the tutor their money is on its way (in the payout's
 // transaction).
-func payoutSent(app core.App, p *core.Record) {
+func (s *Service) payoutSent(app core.App, p *core.Record) {
 	if p.GetInt("net") <= 0 {
 		return
 	}
-	servicesOf(app).Notifications.Notify(app, []string{p.GetString("tutor_user")}, notify.Event{Kind: notify.KindPayout, Amount: int64(p.GetInt("net")),
+	s.notes.Notify(app, []string{p.GetString("tutor_user")}, notify.Event{Kind: notify.KindPayout, Amount: int64(p.GetInt("net")),
 		Currency: p.GetString("currency"), Link: app.Settings().Meta.AppURL + "/payouts"}, map[string]any{"payout": p.Id})
 }
 

@@ -1,4 +1,7 @@
-package hookstest
+// Package stripemock runs stripe-mock, Stripe's official API mock, for
+// tests: the real stripe-go client talks to it through the production
+// code, only the base URL changes.
+package stripemock
 
 import (
 	"errors"
@@ -11,12 +14,12 @@ import (
 	"time"
 )
 
-// StartStripeMock runs stripe-mock (Stripe's official API mock) on a free
+// Start runs stripe-mock (Stripe's official API mock) on a free
 // loopback port for the duration of t and returns its base URL. Without
 // the binary on PATH the test is skipped, or fails when require is true
 // (`make test` sets TB_REQUIRE_TOOLS=1). Install it with
 // `GOBIN=$PWD/.tools/bin go install github.com/stripe/stripe-mock@v0.203.0`.
-func StartStripeMock(t testing.TB, require bool) string {
+func Start(t testing.TB, require bool) string {
 	t.Helper()
 	bin, err := exec.LookPath("stripe-mock")
 	if err != nil {

@@ -1,4 +1,4 @@
-package hooks
+package payments
 
 import (
 	"fmt"
@@ -13,11 +13,11 @@ import (
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 )
 
-func registerInvoices(app core.App) {
+func (s *Service) registerInvoices(app core.App) {
 	// the PDF is rendered once the invoice is committed; a crash in between
 	// leaves it missing, and the download route renders it then
 	app.OnRecordAfterCreateSuccess("invoices").BindFunc(func(e *core.RecordEvent) error {
-		if err := renderInvoicePDF(e.App, e.Record); err != nil {
+		if err := s.renderInvoicePDF(e.App, e.Record); err != nil {
 			e.App.Logger().Error("failed to render an invoice PDF", "invoice", e.Record.Id, "error", err)
 		}
 		return e.Next()
@@ -27,7 +27,7 @@ func registerInvoices(app core.App) {
 		return apis.NewForbiddenError("Invoices are kept; issue a credit note instead.", nil)
 	})
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.GET("/api/invoices/{id}/pdf", invoicePDFRoute).Bind(apis.RequireAuth("users", core.CollectionNameSuperusers))
+		se.Router.GET("/api/invoices/{id}/pdf", s.invoicePDFRoute).Bind(apis.RequireAuth("users", core.CollectionNameSuperusers))
 		return se.Next()
 	})
 }
@@ -37,12 +37,12 @@ func registerInvoices(app core.App) {
 // sequence per year in the school's zone, shared by invoices and credit
 // notes, allocated in the caller's transaction from a counter that never
 // goes back, so they are gapless and never reused.
-func issueInvoice(tx core.App, pay, refund *core.Record) (*core.Record, error) {
+func (s *Service) issueInvoice(tx core.App, pay, refund *core.Record) (*core.Record, error) {
 	school, err := platform.LoadSchool(tx)
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now()
+	now := s.env.Now()
 	year := billing.InvoiceYear(now, school.Location)
 	seq, err := nextInvoiceSeq(tx, year)
 	if err != nil {
@@ -153,7 +153,7 @@ func invoiceOf(app core.App, inv *core.Record) (billing.Invoice, error) {
 }
 
 // renderInvoicePDF renders and attaches an invoice's PDF.
-func renderInvoicePDF(app core.App, inv *core.Record) error {
+func (s *Service) renderInvoicePDF(app core.App, inv *core.Record) error {
 	data, err := invoiceOf(app, inv)
 	if err != nil {
 		return err
@@ -172,13 +172,13 @@ func renderInvoicePDF(app core.App, inv *core.Record) error {
 
 // invoicePDFRoute downloads an invoice's PDF (its buyer and staff),
 // rendering it first if it is missing.
-func invoicePDFRoute(e *core.RequestEvent) error {
+func (s *Service) invoicePDFRoute(e *core.RequestEvent) error {
 	inv, err := e.App.FindRecordById("invoices", e.Request.PathValue("id"))
 	if err != nil || (!platform.IsStaff(e) && inv.GetString("user") != e.Auth.Id) {
 		return e.NotFoundError("", nil)
 	}
 	if inv.GetString("pdf") == "" {
-		if err := renderInvoicePDF(e.App, inv); err != nil {
+		if err := s.renderInvoicePDF(e.App, inv); err != nil {
 			return e.InternalServerError("The invoice could not be rendered.", err)
 		}
 	}
@@ -193,14 +193,14 @@ func invoicePDFRoute(e *core.RequestEvent) error {
 }
 
 // RenderMissingPDFs renders the PDFs a crash left missing (a job).
-func RenderMissingPDFs(app core.App, now time.Time) error {
+func (s *Service) RenderMissingPDFs(app core.App, now time.Time) error {
 	missing, err := app.FindRecordsByFilter("invoices", "pdf = '' && created <= {:before}", "created", 100, 0,
 		dbx.Params{"before": platform.DBTime(now.Add(-time.Minute))})
 	if err != nil {
 		return err
 	}
 	for _, inv := range missing {
-		if err := renderInvoicePDF(app, inv); err != nil {
+		if err := s.renderInvoicePDF(app, inv); err != nil {
 			return err
 		}
 	}

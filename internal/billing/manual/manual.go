@@ -1,0 +1,39 @@
+// Package manual is the payment provider of a school that takes money
+// itself (cash, bank transfer): staff mark payments paid, return refunds
+// themselves and pay tutors by bank transfer. It is the default.
+package manual
+
+import (
+	"context"
+
+	"tutorbase/internal/billing"
+)
+
+// Provider is the manual provider.
+type Provider struct{}
+
+// Name implements billing.Provider.
+func (Provider) Name() string { return "manual" }
+
+// Checkout implements billing.Provider: no page, the school's instructions.
+func (Provider) Checkout(context.Context, billing.CheckoutRequest) (billing.Session, error) {
+	return billing.Session{}, nil
+}
+
+// Refund implements billing.Provider: the school returns the money itself,
+// so the refund is done once recorded.
+func (Provider) Refund(_ context.Context, r billing.RefundRequest) (billing.RefundResult, error) {
+	return billing.RefundResult{Status: billing.RefundSucceeded}, nil
+}
+
+// Transfer implements billing.Provider: tutors are paid by hand.
+func (Provider) Transfer(context.Context, billing.TransferRequest) (string, error) {
+	return "", billing.ErrByHand
+}
+
+// VerifyWebhook implements billing.Provider: there are no events.
+func (Provider) VerifyWebhook([]byte, string) (billing.Event, error) {
+	return billing.Event{}, billing.ErrNoWebhook
+}
+
+var _ billing.Provider = Provider{}
