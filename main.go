@@ -14,6 +14,7 @@ import (
 	"tutorbase/cmd"
 	"tutorbase/hooks"
 	"tutorbase/internal/config"
+	"tutorbase/internal/static"
 	"tutorbase/jobs"
 	_ "tutorbase/migrations"
 
@@ -57,7 +58,8 @@ func main() {
 		Func: func(se *core.ServeEvent) error {
 			se.InstallerFunc = nil // README explains `tutorbase superuser upsert`
 			if !se.Router.HasRoute(http.MethodGet, "/{path...}") {
-				se.Router.GET("/{path...}", apis.Static(webapp, true))
+				// gzipped once, revalidated by ETag (docs/webapp.md)
+				se.Router.GET("/{path...}", apis.WrapStdHandler(static.New(webapp))).Bind(apis.SkipSuccessActivityLog())
 			}
 			return se.Next()
 		},
