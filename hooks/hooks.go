@@ -23,6 +23,7 @@ func Register(app core.App, cfg config.Config) error {
 	registerContacts(app)
 	registerLockout(app)
 	registerProfiles(app)
+	registerAvatars(app)
 	registerAvailability(app)
 	registerBookings(app)
 	registerPackages(app)
