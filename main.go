@@ -16,6 +16,7 @@ import (
 	"tutorbase/internal/app/notifications"
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/config"
+	"tutorbase/internal/static"
 	"tutorbase/jobs"
 	_ "tutorbase/migrations"
 
@@ -59,7 +60,8 @@ func main() {
 		Func: func(se *core.ServeEvent) error {
 			se.InstallerFunc = nil // README explains `tutorbase superuser upsert`
 			if !se.Router.HasRoute(http.MethodGet, "/{path...}") {
-				se.Router.GET("/{path...}", apis.Static(webapp, true))
+				// gzipped once, revalidated by ETag (docs/webapp.md)
+				se.Router.GET("/{path...}", apis.WrapStdHandler(static.New(webapp))).Bind(apis.SkipSuccessActivityLog())
 			}
 			return se.Next()
 		},

@@ -2,7 +2,7 @@
 // server on a temp data dir seeded with the demo school, headless Chromium
 // (Debian's) driven by playwright-core, and helpers that sign users in.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,8 +120,22 @@ export async function superuserToken(base) {
   return superuserTokens.get(base);
 }
 
-/** {token, record} of a users account, by password; admins (MFA) through the superuser's impersonate API. */
+const auths = new Map();
+/**
+ * {token, record} of a users account, by password; admins (MFA) through
+ * the superuser's impersonate API. Signed in once per server and account
+ * (sign-ins are rate-limited); users.locale is set to locale each time.
+ */
 export async function authFor(base, email, { locale = 'en' } = {}) {
+  const key = `${base} ${email}`;
+  const known = auths.get(key);
+  if (known) {
+    if (locale && known.record.locale !== locale) {
+      await api(base, `/api/collections/users/records/${known.record.id}`, { method: 'PATCH', token: await superuserToken(base), body: { locale } });
+      known.record.locale = locale;
+    }
+    return known;
+  }
   const su = await superuserToken(base);
   const list = await api(base, `/api/collections/users/records?filter=${encodeURIComponent(`email="${email}"`)}`, { token: su });
   if (!list.items.length) throw new Error(`no user ${email}`);
@@ -130,10 +144,12 @@ export async function authFor(base, email, { locale = 'en' } = {}) {
     // the app follows users.locale: tests and screenshots read English
     await api(base, `/api/collections/users/records/${user.id}`, { method: 'PATCH', token: su, body: { locale } });
   }
-  if (user.role !== 'admin') {
-    return api(base, '/api/collections/users/auth-with-password', { method: 'POST', body: { identity: email, password: DEMO_PASSWORD } });
-  }
-  return api(base, `/api/collections/users/impersonate/${user.id}`, { method: 'POST', token: su, body: { duration: 3600 } });
+  const auth = user.role !== 'admin'
+    ? await api(base, '/api/collections/users/auth-with-password', { method: 'POST', body: { identity: email, password: DEMO_PASSWORD } })
+    : await api(base, `/api/collections/users/impersonate/${user.id}`, { method: 'POST', token: su, body: { duration: 3600 } });
+  if (locale) auth.record.locale = locale;
+  auths.set(key, auth);
+  return auth;
 }
 
 /**
@@ -193,4 +209,22 @@ function watch(page, problems, allow) {
     }
   });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+}
+
+let axeSource = null;
+/**
+ * Runs axe-core (every rule axe runs by default, any impact, and WCAG 2.2's
+ * target size, which axe leaves off by default) on the page as it is now
+ * and returns its violations as lines "rule (impact): target — why".
+ * The script is evaluated through the DevTools protocol, which the page's
+ * Content-Security-Policy does not govern.
+ */
+export async function axeViolations(page, { include } = {}) {
+  if (!axeSource) axeSource = readFileSync(join(ROOT, 'e2e', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  if (!await page.evaluate(() => typeof window.axe === 'object')) await page.evaluate(axeSource);
+  const found = await page.evaluate(async (sel) => {
+    const res = await window.axe.run(sel ? { include: [sel] } : document, { resultTypes: ['violations'], rules: { 'target-size': { enabled: true } } });
+    return res.violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${n.failureSummary.split('\n').slice(1, 2).join('').trim()}`));
+  }, include || null);
+  return found;
 }

@@ -2,73 +2,22 @@
 // demo school), headless Chromium, one fresh browser context per person.
 // Every page must finish without console errors, page errors or CSP
 // violations. Run: make e2e (or node e2e/run.mjs after make build).
-import { test, before, after } from 'node:test';
+// suite.mjs holds the server and helpers; the other files hold the tests of
+// the booking journey (journey.mjs) and of the look of the app (look.mjs).
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startStandIns, launch, newContext, authFor, api, demo, emailedLink, superuserToken, DEMO_PASSWORD } from './lib.mjs';
+import { authFor, api, demo, emailedLink, superuserToken, DEMO_PASSWORD } from './lib.mjs';
+import { S, open, clean, tutorId, nextWeekSlots, signUp, stamp } from './suite.mjs';
+import './journey.mjs';
+import './look.mjs';
 
-let server, browser, standIns;
-const contexts = [];
-
-before(async () => {
-  standIns = await startStandIns();
-  server = await startServer({ env: standIns.env });
-  browser = await launch();
-});
-
-after(async () => {
-  for (const c of contexts) await c.context.close().catch(() => {});
-  if (browser) await browser.close();
-  if (server) await server.stop();
-  if (standIns) await standIns.stop();
-});
-
-async function open(opts = {}) {
-  const c = await newContext(browser, server.url, opts);
-  contexts.push(c);
-  const page = await c.context.newPage();
-  page.setDefaultTimeout(15000);
-  return { ...c, page };
-}
-
-function clean(...cs) {
-  for (const c of cs) assert.deepEqual(c.problems, [], `browser problems:\n${c.problems.join('\n')}`);
-}
-
-async function tutorId(name) {
-  const res = await api(server.url, '/api/search/tutors?perPage=100');
-  const found = res.items.find((x) => x.name === name);
-  assert.ok(found, `${name} is listed`);
-  return found.id;
-}
-
-/** Shows next week's free slots on a tutor page and returns the week's slot buttons. */
-async function nextWeekSlots(page) {
-  const label = page.locator('.week-label').first();
-  await page.locator('.week').first().waitFor();
-  const before = await label.textContent();
-  await page.getByRole('button', { name: /Next week|Settimana successiva/ }).first().click();
-  await page.waitForFunction((b) => document.querySelector('.week-label').textContent !== b && document.querySelector('.week'), before);
-  return page.locator('.week button.slot');
-}
-
-async function signUp(page, { name, email, role = 'student' }) {
-  await page.goto('/signup');
-  await page.getByLabel('Your name').fill(name);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill('a walk along the river at dawn');
-  await page.getByLabel('Repeat the password').fill('a walk along the river at dawn');
-  if (role === 'tutor') await page.getByLabel(/teach \(tutor/).check();
-  await page.getByRole('button', { name: 'Create my account' }).click();
-}
-
-const stamp = Date.now().toString(36);
 const student = { name: `Stella E2E ${stamp}`, email: `stella.${stamp}@example.com` };
 
 test('a student signs up, finds a tutor, books a slot, and the tutor and an admin see it live', async () => {
-  const tutor = await open({ auth: await authFor(server.url, demo('giulia')) });
+  const tutor = await open({ auth: await authFor(S.server.url, demo('giulia')) });
   await tutor.page.goto('/tutor/requests');
   await tutor.page.getByRole('heading', { name: 'Latest bookings' }).waitFor();
-  const admin = await open({ auth: await authFor(server.url, demo('admin')) });
+  const admin = await open({ auth: await authFor(S.server.url, demo('admin')) });
   await admin.page.goto(`/admin/bookings?student=${encodeURIComponent(student.name)}`);
   await admin.page.getByRole('heading', { name: 'All bookings' }).waitFor();
   await admin.page.getByText('No bookings match.').waitFor();
@@ -79,9 +28,8 @@ test('a student signs up, finds a tutor, books a slot, and the tutor and an admi
   await s.page.getByRole('heading', { name: 'My lessons' }).waitFor();
 
   await s.page.getByRole('link', { name: 'Find a tutor' }).click();
-  await s.page.getByLabel('Subject', { exact: true }).selectOption({ label: 'Physics' });
-  await s.page.getByRole('button', { name: 'Search' }).click();
-  await s.page.waitForURL(/subject=physics/);
+  await s.page.getByLabel('Subject', { exact: true }).selectOption({ label: 'Physics' }); // applied at once
+  await s.page.waitForFunction(() => location.search.includes('subject=physics'));
   await s.page.getByRole('link', { name: 'Giulia Rossi' }).click();
   await s.page.getByRole('heading', { name: 'Giulia Rossi', level: 1 }).waitFor();
   assert.match(await s.page.locator('.zone-note').first().textContent(), /Europe\/Rome/);
@@ -96,7 +44,7 @@ test('a student signs up, finds a tutor, books a slot, and the tutor and an admi
   await dialog.getByText('Confirm your email address first').waitFor();
   await dialog.getByRole('button', { name: 'Send the confirmation email again' }).waitFor();
   const tutorPage = s.page.url();
-  await s.page.goto(await emailedLink(server.url, student.email, '/verify-email'));
+  await s.page.goto(await emailedLink(S.server.url, student.email, '/verify-email'));
   await s.page.getByText('Thank you: your email address is confirmed.').waitFor();
   await s.page.goto(tutorPage);
   slots = await nextWeekSlots(s.page);
@@ -108,6 +56,11 @@ test('a student signs up, finds a tutor, books a slot, and the tutor and an admi
   // the tutor's and the admin's open pages update without a reload
   await tutor.page.locator('#recent').getByText(student.name).waitFor();
   await admin.page.locator('tr').filter({ hasText: student.name }).waitFor();
+  // the student is told too, of what they did themselves (issue 15, item 3)
+  await s.page.locator('#unread-badge:not([hidden])').waitFor();
+  await dialog.getByRole('button', { name: 'Close', exact: true }).last().click();
+  await s.page.getByRole('link', { name: /^Notifications/ }).click();
+  await s.page.locator('#inbox').getByText('New lesson booked with Giulia Rossi').waitFor();
   student.start = start;
   s.problems.splice(0, s.problems.length, ...s.problems.filter((p) => !/status of 400/.test(p))); // the refused first try
   clean(tutor, admin, s);
@@ -117,7 +70,7 @@ test('a student signs up, finds a tutor, books a slot, and the tutor and an admi
 test('the student cancels and sees the policy and its outcome first', async () => {
   const s = student.ctx;
   assert.ok(s, 'the booking test ran');
-  await s.page.getByRole('link', { name: 'Go to my lessons' }).click();
+  await s.page.getByRole('link', { name: 'My lessons' }).click();
   await s.page.getByRole('heading', { name: 'Upcoming' }).waitFor();
   const item = s.page.locator('#upcoming li.lesson').filter({ hasText: 'Giulia Rossi' });
   await item.locator('.pay-by').filter({ hasText: /^Pay by / }).waitFor(); // unpaid: its deadline is shown
@@ -131,12 +84,14 @@ test('the student cancels and sees the policy and its outcome first', async () =
   await dialog.getByRole('button', { name: 'Close', exact: true }).last().click();
   await s.page.locator('#past li.lesson[data-status="cancelled"]').filter({ hasText: 'Giulia Rossi' }).waitFor();
   assert.equal(await s.page.locator('#upcoming li.lesson').filter({ hasText: 'Giulia Rossi' }).count(), 0);
+  await s.page.getByRole('link', { name: /^Notifications/ }).click();
+  await s.page.locator('#inbox').getByText('Lesson with Giulia Rossi cancelled').waitFor();
   clean(s);
 });
 
 test('a student with a package credit is told the credit comes back', async () => {
-  const auth = await authFor(server.url, demo('luca'));
-  const purchases = await api(server.url, `/api/collections/purchases/records?filter=${encodeURIComponent('status="paid"')}&expand=tutor`, { token: auth.token });
+  const auth = await authFor(S.server.url, demo('luca'));
+  const purchases = await api(S.server.url, `/api/collections/purchases/records?filter=${encodeURIComponent('status="paid"')}&expand=tutor`, { token: auth.token });
   const p = purchases.items.find((x) => x.credits_total - x.credits_used > 0);
   assert.ok(p, 'the demo gives Luca a paid package');
   const s = await open({ auth });
@@ -161,12 +116,12 @@ test('a student with a package credit is told the credit comes back', async () =
 });
 
 test('a student at the cap of unpaid lessons is told why, in their language', async () => {
-  const su = await superuserToken(server.url);
-  const auth = await authFor(server.url, demo('luca'), { locale: 'it' });
+  const su = await superuserToken(S.server.url);
+  const auth = await authFor(S.server.url, demo('luca'), { locale: 'it' });
   const now = new Date().toISOString().replace('T', ' ');
-  const mine = await api(server.url, `/api/collections/bookings/records?perPage=1&filter=${encodeURIComponent(`start > "${now}" && payment_status = "unpaid" && (status = "pending" || status = "confirmed")`)}`, { token: auth.token });
+  const mine = await api(S.server.url, `/api/collections/bookings/records?perPage=1&filter=${encodeURIComponent(`start > "${now}" && payment_status = "unpaid" && (status = "pending" || status = "confirmed")`)}`, { token: auth.token });
   assert.ok(mine.totalItems >= 2, 'the demo gives Luca unpaid lessons next week');
-  await api(server.url, '/api/collections/school/records/tutorbaseschool', { method: 'PATCH', token: su, body: { max_unpaid_lessons: 2 } });
+  await api(S.server.url, '/api/collections/school/records/tutorbaseschool', { method: 'PATCH', token: su, body: { max_unpaid_lessons: 2 } });
   try {
     const s = await open({ auth });
     await s.page.goto(`/tutors/${await tutorId('Marco Bianchi')}`);
@@ -179,8 +134,8 @@ test('a student at the cap of unpaid lessons is told why, in their language', as
     s.problems.splice(0, s.problems.length, ...s.problems.filter((p) => !/status of 400/.test(p))); // the refused booking
     clean(s);
   } finally {
-    await api(server.url, '/api/collections/school/records/tutorbaseschool', { method: 'PATCH', token: su, body: { max_unpaid_lessons: 3 } });
-    await api(server.url, `/api/collections/users/records/${auth.record.id}`, { method: 'PATCH', token: su, body: { locale: 'en' } });
+    await api(S.server.url, '/api/collections/school/records/tutorbaseschool', { method: 'PATCH', token: su, body: { max_unpaid_lessons: 3 } });
+    await api(S.server.url, `/api/collections/users/records/${auth.record.id}`, { method: 'PATCH', token: su, body: { locale: 'en' } });
   }
 });
 
@@ -192,7 +147,7 @@ test("a tutor edits availability and the visitor's free slots change", async () 
   const sunday = v.page.locator('.week .day').nth(6);
   assert.equal(await sunday.locator('button.slot').count(), 0, 'Marco teaches no Sundays yet');
 
-  const tu = await open({ auth: await authFor(server.url, demo('marco')) });
+  const tu = await open({ auth: await authFor(S.server.url, demo('marco')) });
   await tu.page.goto('/tutor/availability');
   const form = tu.page.locator('form').filter({ has: tu.page.getByRole('button', { name: 'Add window' }) });
   await form.getByLabel('Day').selectOption({ label: 'Sunday' });
@@ -227,7 +182,7 @@ test("a tutor edits availability and the visitor's free slots change", async () 
 
 test('an admin verifies a new tutor, who then appears in the directory', async () => {
   const name = `Teo Tester ${stamp}`;
-  const adminAuth = await authFor(server.url, demo('admin'));
+  const adminAuth = await authFor(S.server.url, demo('admin'));
   const tu = await open();
   await signUp(tu.page, { name, email: `teo.${stamp}@example.com`, role: 'tutor' });
   await tu.page.waitForURL('**/tutor/profile');
@@ -256,7 +211,7 @@ test('an admin verifies a new tutor, who then appears in the directory', async (
 });
 
 test('signing in follows next only to a page of this site', async () => {
-  const origin = new URL(server.url).origin;
+  const origin = new URL(S.server.url).origin;
   for (const [next, want] of [['/%5Cevil.example/x', '/lessons'], ['/%09/evil.example/x', '/lessons'], ['/credits?from=signin', '/credits?from=signin']]) {
     const c = await open();
     await c.page.goto(`/signin?next=${next}`);
@@ -295,7 +250,7 @@ test('the sign-up form rates the password as it is typed, and the server refuses
 });
 
 test('a person proves their mobile number and connects Telegram on the account page', async () => {
-  const c = await open({ auth: await authFor(server.url, demo('sofia')) });
+  const c = await open({ auth: await authFor(S.server.url, demo('sofia')) });
   await c.page.goto('/settings');
   await c.page.getByLabel('Mobile number').fill('+393331112233');
   await c.page.getByRole('button', { name: 'Save profile' }).click();
@@ -303,7 +258,7 @@ test('a person proves their mobile number and connects Telegram on the account p
   await phone.getByText('Not confirmed yet').waitFor();
   await phone.getByRole('button', { name: 'Send a code by SMS' }).click();
   await phone.getByText('We sent a code by SMS to +393331112233.').waitFor();
-  const sms = standIns.sms.at(-1);
+  const sms = S.standIns.sms.at(-1);
   assert.equal(sms.To, '+393331112233');
   const code = /\b(\d{6})\b/.exec(sms.Body)[1];
   await phone.getByLabel('Code').fill(code);
@@ -316,10 +271,10 @@ test('a person proves their mobile number and connects Telegram on the account p
   const token = /^https:\/\/t\.me\/TutorbaseE2EBot\?start=([A-Za-z0-9]+)$/.exec(url)[1];
   await tg.getByRole('button', { name: 'I pressed Start' }).click();
   await tg.getByText('Not yet: press Start').waitFor();
-  standIns.telegram.write(424242, `/start ${token}`); // Sofia presses Start in Telegram
+  S.standIns.telegram.write(424242, `/start ${token}`); // Sofia presses Start in Telegram
   await tg.getByRole('button', { name: 'I pressed Start' }).click();
   await tg.getByText('Telegram is connected.').waitFor();
-  assert.equal(String(standIns.telegram.sent.at(-1).chat_id), '424242', 'the bot confirms in the chat');
+  assert.equal(String(S.standIns.telegram.sent.at(-1).chat_id), '424242', 'the bot confirms in the chat');
   await c.page.reload();
   await c.page.locator('#phone-proof').getByText('Confirmed').waitFor();
   await c.page.locator('#telegram-proof').getByText('Telegram is connected.').waitFor();

@@ -17,14 +17,16 @@ const (
 	EventBookingRescheduled = notify.KindBookingRescheduled
 )
 
-// bookingNotes renders the notifications of a booking change for the other
-// party: the tutor when the student acts, the student when the tutor acts,
-// both when the school acts (actor ""). old is the booking a reschedule
-// replaces.
+// bookingNotes renders the notifications of a booking change: the student
+// always hears (of their own actions too: what they booked, moved or
+// cancelled, in their inbox and channels), the tutor unless they acted
+// themselves; both when the school acts (actor ""). old is the booking a
+// reschedule replaces; a series' booking_created lists all its lessons.
 func bookingNotes(app core.App, b *core.Record, old *core.Record, kind, actor string) []*notifications.Note {
 	var to []string
-	for _, u := range []string{b.GetString("student"), b.GetString("tutor_user")} {
-		if u != "" && u != actor && !slices.Contains(to, u) {
+	student := b.GetString("student")
+	for _, u := range []string{student, b.GetString("tutor_user")} {
+		if u != "" && (u != actor || u == student) && !slices.Contains(to, u) {
 			to = append(to, u)
 		}
 	}
@@ -34,6 +36,9 @@ func bookingNotes(app core.App, b *core.Record, old *core.Record, kind, actor st
 	ev := LessonEvent(app, b, kind)
 	if old != nil {
 		ev.OldStart = old.GetDateTime("start").Time()
+	}
+	if kind == EventBookingCreated && b.GetString("series") != "" {
+		ev.Lessons = seriesLessons(app, b)
 	}
 	return servicesOf(app).Notifications.Prepare(app, to, ev, map[string]any{"booking": b.Id})
 }
@@ -48,6 +53,7 @@ func LessonEvent(app core.App, b *core.Record, kind string) notify.Event {
 		StudentName: b.GetString("student_name"),
 		Reason:      b.GetString("cancel_reason"),
 		LateCancel:  b.GetBool("late_cancel"),
+		Pending:     b.GetString("status") == platform.StatusPending,
 		Link:        app.Settings().Meta.AppURL + "/lessons/" + b.Id,
 	}
 	if b.GetString("status") == platform.StatusConfirmed {

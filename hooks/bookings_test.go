@@ -63,7 +63,7 @@ func TestBookingCreateRules(t *testing.T) {
 				`"tutor_name":"Theo Tutor"`, `"student_name":"Stella Student"`, `"notes":"Chapter 3 please"`},
 			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
 				requireNotified(t, app, hookstest.Tutor2, "booking_created", 1)  // the tutor is told
-				requireNotified(t, app, hookstest.Student, "booking_created", 0) // the student, who booked, is not
+				requireNotified(t, app, hookstest.Student, "booking_created", 1) // and the student, who booked
 			},
 		},
 		{

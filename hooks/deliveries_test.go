@@ -183,7 +183,8 @@ func TestSMSWhatsAppTelegram(t *testing.T) {
 	u.Set("phone", "+393331234567")
 	u.Set("phone_verified", true)       // proven (see TestContactProof)
 	u.Set("telegram_chat_id", "987654") // connected by the bot
-	u.Set("notify", map[string]any{"booking_confirmed": map[string]bool{"sms": true, "whatsapp": true, "telegram": true, "email": false}})
+	u.Set("notify", map[string]any{"booking_confirmed": map[string]bool{"sms": true, "whatsapp": true, "telegram": true, "email": false},
+		"booking_created": map[string]bool{"email": false}}) // the student hears of their own booking too
 	require.NoError(t, app.Save(u))
 
 	setTutor(hookstest.Tutor2, map[string]any{"auto_confirm": false})(t, app, nil)

@@ -85,6 +85,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Notifications.Register(app)
 	registerLockout(app)
 	registerProfiles(app)
+	registerAvatars(app)
 	availability.Register(app)
 	registerBookings(app)
 	s.Payments.Register(app)

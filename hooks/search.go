@@ -84,11 +84,12 @@ type TutorSummary struct {
 	Currency    string                  `db:"currency" json:"currency"`
 	RatingAvg   float64                 `db:"rating_avg" json:"rating_avg"`
 	RatingCount int                     `db:"rating_count" json:"rating_count"`
+	Avatar      string                  `db:"avatar" json:"avatar"` // file name; /api/files/tutors/{id}/{avatar}?thumb=96x96
 }
 
 // summaryColumns are the tutors columns of a TutorSummary, on alias t.
 const summaryColumns = "t.id, t.name, t.headline, t.subjects, t.languages, CAST(t.hourly_rate AS INTEGER) AS hourly_rate, " +
-	"t.currency, t.rating_avg, CAST(t.rating_count AS INTEGER) AS rating_count"
+	"t.currency, t.rating_avg, CAST(t.rating_count AS INTEGER) AS rating_count, t.avatar"
 
 // TutorJSON is a tutor as the public search shows them: never the user,
 // their email, the Stripe account or the meeting link.

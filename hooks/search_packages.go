@@ -115,7 +115,7 @@ const packageColumns = `p.id, p.tutor, p.subject, COALESCE(s.name, '') AS subjec
 	CAST(p.valid_days AS INTEGER) AS valid_days, p.created,
 	t.id AS "card.id", t.name AS "card.name", t.headline AS "card.headline", t.subjects AS "card.subjects",
 	t.languages AS "card.languages", CAST(t.hourly_rate AS INTEGER) AS "card.hourly_rate", t.currency AS "card.currency",
-	t.rating_avg AS "card.rating_avg", CAST(t.rating_count AS INTEGER) AS "card.rating_count"`
+	t.rating_avg AS "card.rating_avg", CAST(t.rating_count AS INTEGER) AS "card.rating_count", t.avatar AS "card.avatar"`
 
 // packageFilter narrows the published packages of listed tutors.
 type packageFilter struct {

@@ -3,6 +3,7 @@ package hooks
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -16,8 +17,12 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
-// MaxSeriesWeeks is the longest weekly series.
-const MaxSeriesWeeks = 52
+// MinSeriesWeeks and MaxSeriesWeeks bound a weekly series (the web app's
+// weeks field says the same).
+const (
+	MinSeriesWeeks = 2
+	MaxSeriesWeeks = 52
+)
 
 type seriesBody struct {
 	Tutor    string         `json:"tutor"`
@@ -28,6 +33,9 @@ type seriesBody struct {
 	Subject  string         `json:"subject"`
 	Purchase string         `json:"purchase"`
 	Notes    string         `json:"notes"`
+	// Skip are 0-based occurrences to leave out: after an all-or-nothing
+	// refusal, the client may book the weeks that fit.
+	Skip []int `json:"skip"`
 }
 
 // errSeriesFailed rolls a series back when any occurrence broke a rule.
@@ -42,7 +50,8 @@ func registerSeries(app core.App) {
 
 // seriesRoute books `weeks` weekly lessons at the same local wall-clock time
 // in the tutor's zone, all or nothing: when any occurrence breaks a rule
-// nothing is written and the answer names each failing occurrence.
+// nothing is written and the answer names each failing occurrence. The
+// occurrences in skip are left out (no lesson those weeks).
 func seriesRoute(e *core.RequestEvent) error {
 	var in seriesBody
 	if err := e.BindBody(&in); err != nil {
@@ -52,8 +61,11 @@ func seriesRoute(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	if in.Weeks < 1 || in.Weeks > MaxSeriesWeeks {
-		return platform.RuleError(http.StatusBadRequest, "weeks", "validation_out_of_range", "A series has 1 to 52 weekly lessons.")
+	if in.Weeks < MinSeriesWeeks || in.Weeks > MaxSeriesWeeks {
+		return platform.RuleError(http.StatusBadRequest, "weeks", "validation_out_of_range", "A series has 2 to 52 weekly lessons.")
+	}
+	if err := checkSkip(in.Skip, in.Weeks); err != nil {
+		return err
 	}
 	start, end := in.Start.Time(), in.End.Time()
 	if err := checkTimes(start, end); err != nil {
@@ -106,6 +118,9 @@ func createSeries(e *core.RequestEvent, t *platform.Tutor, student string, in se
 			return err
 		}
 		for i, s := range starts {
+			if slices.Contains(in.Skip, i) {
+				continue
+			}
 			b := core.NewRecord(bookingsCol)
 			b.Load(map[string]any{
 				"tutor": t.Id, "student": student, "subject": in.Subject, "purchase": in.Purchase, "notes": in.Notes,
@@ -169,4 +184,25 @@ func isoWeekday(d time.Weekday) int {
 		return 7
 	}
 	return int(d)
+}
+
+// checkSkip refuses skipped occurrences outside the series and a series
+// that would skip every week.
+func checkSkip(skip []int, weeks int) error {
+	for _, i := range skip {
+		if i < 0 || i >= weeks {
+			return platform.RuleError(http.StatusBadRequest, "skip", "validation_out_of_range",
+				"Skip names weeks of the series by their 0-based number, from 0 to "+strconv.Itoa(weeks-1)+".")
+		}
+	}
+	left := weeks
+	for i := range weeks {
+		if slices.Contains(skip, i) {
+			left--
+		}
+	}
+	if left == 0 {
+		return platform.RuleError(http.StatusBadRequest, "skip", "nothing_to_book", "Every week is skipped: there is nothing to book.")
+	}
+	return nil
 }

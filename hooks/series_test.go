@@ -83,6 +83,33 @@ func TestSeries(t *testing.T) {
 		require.Equal(t, before, countAll(t, app), "nothing is written")
 	})
 
+	t.Run("skip: after the refusal, the weeks that fit are booked", func(t *testing.T) {
+		app := cast.Clone(t)
+		defer app.Cleanup()
+		noUnpaidCap(t, app)
+		first := romeTime(7, 10, 0)
+		third := romeTime(21, 10, 0)
+		bookedBy(hookstest.Student2, hookstest.Tutor2, third.Format(time.RFC3339), third.Add(time.Hour).Format(time.RFC3339))(t, app, nil)
+		srv := hookstest.Serve(t, app)
+		body := map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": first, "end": first.Add(time.Hour), "weeks": 4}
+		res := hookstest.Call(t, srv, http.MethodPost, "/api/series", cast.Tokens[hookstest.Student], body)
+		require.Equal(t, 409, res.Status, "all or nothing stays the default: %s", res.Body)
+		body["skip"] = []int{2}
+		res = hookstest.Call(t, srv, http.MethodPost, "/api/series", cast.Tokens[hookstest.Student], body)
+		require.Equal(t, 200, res.Status, string(res.Body))
+		var out struct {
+			Bookings []map[string]any `json:"bookings"`
+		}
+		require.NoError(t, json.Unmarshal(res.Body, &out))
+		var starts []string
+		for _, b := range out.Bookings {
+			starts = append(starts, b["start"].(string))
+		}
+		format := func(d int) string { return romeTime(d, 10, 0).Format("2006-01-02 15:04:05.000Z") }
+		require.Equal(t, []string{format(7), format(14), format(28)}, starts, "weeks 1, 2 and 4; week 3 left out")
+		requireNotified(t, app, hookstest.Student, "booking_created", 1) // one, listing the three
+	})
+
 	t.Run("every failing occurrence is listed with its code", func(t *testing.T) {
 		app := cast.Clone(t)
 		defer app.Cleanup()
@@ -111,6 +138,11 @@ func TestSeries(t *testing.T) {
 			want       string
 		}{
 			{"zero weeks", hookstest.Student, map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": s, "end": e, "weeks": 0}, 400, `"weeks":{"code":"validation_out_of_range"`},
+			{"one week is no series", hookstest.Student, map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": s, "end": e, "weeks": 1}, 400, `"weeks":{"code":"validation_out_of_range","message":"A series has 2 to 52 weekly lessons."`},
+			{"skip beyond the series", hookstest.Student, map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": s, "end": e, "weeks": 4, "skip": []int{4}}, 400, `"skip":{"code":"validation_out_of_range"`},
+			{"a negative skip", hookstest.Student, map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": s, "end": e, "weeks": 4, "skip": []int{-1}}, 400, `"skip":{"code":"validation_out_of_range"`},
+			{"every week skipped", hookstest.Student, map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": s, "end": e, "weeks": 2, "skip": []int{1, 0}}, 400, `"skip":{"code":"nothing_to_book"`},
+			{"skip is a list of numbers", hookstest.Student, map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": s, "end": e, "weeks": 2, "skip": "1"}, 400, `"status":400`},
 			{"53 weeks", hookstest.Student, map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": s, "end": e, "weeks": 53}, 400, `"weeks":{"code":"validation_out_of_range"`},
 			{"an unknown tutor", hookstest.Student, map[string]any{"tutor": "nosuchtutor0000", "start": s, "end": e, "weeks": 2}, 400, `"tutor":{"code":"validation_missing_rel_records"`},
 			{"a tutor cannot book a series", hookstest.Tutor2, map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": s, "end": e, "weeks": 2}, 403, `"status":403`},

@@ -1,10 +1,10 @@
 // Tutorbase web app entry: the shell (header, navigation, language), the
 // routes, and the signed-in user's live unread count.
-import { pb, currentUser, role, school } from './js/pb.js';
-import { h, replace } from './js/dom.js';
+import { pb, currentUser, role, school, myTutor } from './js/pb.js';
+import { h, s as svg, replace } from './js/dom.js';
 import { t, setLang, browserLang, lang, onLangChange } from './js/i18n.js';
 import { startRouter, onNavigate, navigate, match } from './js/router.js';
-import { loading, errorBox, pageTitle } from './js/ui.js';
+import { loading, errorBox, pageTitle, closeDialogs, avatar } from './js/ui.js';
 
 // [path, page module, who may open it]
 const ROUTES = [
@@ -42,16 +42,16 @@ function renderNav() {
   const r = role();
   const links = (NAV[r] || NAV.visitor).map(([href, label]) =>
     h('a', { href, 'aria-current': (href === '/' ? path === '/' : path.startsWith(href)) ? 'page' : null }, t(label)));
-  const langSelect = h('select', { 'aria-label': t('Language'), on: { change: (e) => changeLang(e.target.value) } },
-    h('option', { value: 'en', selected: lang() === 'en' }, 'English'),
-    h('option', { value: 'it', selected: lang() === 'it' }, 'Italiano'));
+  const langSelect = h('select', { class: 'lang-select', 'aria-label': t('Language'), on: { change: (e) => changeLang(e.target.value) } },
+    h('option', { value: 'en', selected: lang() === 'en', lang: 'en' }, 'English'),
+    h('option', { value: 'it', selected: lang() === 'it', lang: 'it' }, 'Italiano'));
   const items = [...links, h('span', { class: 'nav-sep', 'aria-hidden': 'true' })];
   if (currentUser()) {
     items.push(
-      h('a', { href: '/notifications', 'aria-current': path === '/notifications' ? 'page' : null },
-        t('Notifications'), h('span', { class: 'badge', id: 'unread-badge', hidden: unread === 0 }, String(unread)),
+      h('a', { href: '/notifications', class: 'bell-link', title: t('Notifications'), 'aria-current': path === '/notifications' ? 'page' : null },
+        bell(), h('span', { class: 'nav-text' }, t('Notifications')), h('span', { class: 'badge', id: 'unread-badge', hidden: unread === 0 }, String(unread)),
         h('span', { class: 'visually-hidden', id: 'unread-text' }, unread ? t('{n} unread', { n: unread }) : '')),
-      h('a', { href: '/settings', 'aria-current': path === '/settings' ? 'page' : null }, t('Account')),
+      h('a', { href: '/settings', class: 'account-link', 'aria-current': path === '/settings' ? 'page' : null }, headerAvatar, t('Account')),
       h('button', { type: 'button', class: 'linklike', on: { click: signOut } }, t('Sign out')));
   } else {
     items.push(h('a', { href: '/signin', 'aria-current': path === '/signin' ? 'page' : null }, t('Sign in')),
@@ -59,8 +59,16 @@ function renderNav() {
   }
   items.push(langSelect);
   replace(nav, items);
-  document.querySelector('.skip-link').textContent = t('Skip to content');
+  if (r === 'tutor') showTutorAvatar();
+  document.querySelector('.skip-link[href="#main"]').textContent = t('Skip to content');
   document.querySelector('.menu-toggle').textContent = t('Menu');
+}
+
+// A bell: the notifications link is an icon on a wide screen (its name,
+// "Notifications", stays for screen readers and in the phone menu).
+function bell() {
+  return svg('svg', { class: 'bell', viewBox: '0 0 24 24', width: 20, height: 20, 'aria-hidden': 'true', focusable: 'false' },
+    svg('path', { d: 'M12 3a6 6 0 0 0-6 6v4.2L4.3 16.5A1 1 0 0 0 5.2 18h13.6a1 1 0 0 0 .9-1.5L18 13.2V9a6 6 0 0 0-6-6Zm-2.5 16a2.5 2.5 0 0 0 5 0Z' }));
 }
 
 function setUnread(n) {
@@ -112,6 +120,8 @@ function findRoute(path) {
 
 async function render() {
   const seq = ++renderSeq;
+  closeDialogs(); // a dialog belongs to the page it was opened on
+  for (const a of document.querySelectorAll('.skip-link:not([href="#main"])')) a.remove();
   if (cleanup) { try { cleanup(); } catch (e) { console.warn(e); } cleanup = null; }
   nav.classList.remove('open');
   document.querySelector('.menu-toggle').setAttribute('aria-expanded', 'false');
@@ -132,7 +142,7 @@ async function render() {
   }
   replace(main, loading());
   try {
-    const mod = await import(`./js/pages/${route.page}.js`);
+    const mod = await pageModule(route.page);
     if (seq !== renderSeq) return;
     replace(main);
     const ctx = {
@@ -140,6 +150,7 @@ async function render() {
       setTitle: (s) => { document.title = `${s} · ${schoolName}`; },
       isCurrent: () => seq === renderSeq,
       setUnread,
+      skipTo: (id, label) => document.querySelector('.skip-links').append(h('a', { class: 'skip-link', href: `#${id}` }, label)),
     };
     const c = await mod.default(ctx);
     if (seq !== renderSeq) { if (typeof c === 'function') c(); return; }
@@ -156,8 +167,37 @@ async function render() {
 let schoolName = 'Tutorbase';
 let focusOnRender = false; // not on the first load: the page starts at the top
 
+// The signed-in tutor's photo in the header (next to Account), kept across renders.
+const headerAvatar = h('span', { class: 'header-avatar' });
+async function showTutorAvatar() {
+  try {
+    const tu = await myTutor();
+    if (tu && role() === 'tutor') replace(headerAvatar, avatar(tu, { className: 'avatar-header' }));
+  } catch (e) { console.warn(e); }
+}
+
+// Page modules, fetched as soon as the route is known (before the user is
+// refreshed), so the page's script and the sign-in check load side by side.
+const pageModules = new Map();
+function pageModule(page) {
+  if (!pageModules.has(page)) pageModules.set(page, import(`./js/pages/${page}.js`).catch((e) => { pageModules.delete(page); throw e; }));
+  return pageModules.get(page);
+}
+
 async function start() {
-  setLang(browserLang(), { remember: false });
+  const first = findRoute(location.pathname.replace(/\/+$/, '') || '/');
+  if (first) pageModule(first.page).catch(() => {}); // loaded again (and its error shown) by render()
+  let langReady = setLang(browserLang(), { remember: false });
+  // skip links move focus without touching the URL (a #hash would be a navigation)
+  document.querySelector('.skip-links').addEventListener('click', (e) => {
+    const a = e.target.closest('a.skip-link');
+    const target = a && document.getElementById(a.getAttribute('href').slice(1));
+    if (!target) return;
+    e.preventDefault();
+    if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+    target.focus();
+    target.scrollIntoView({ block: 'start' });
+  });
   document.querySelector('.menu-toggle').addEventListener('click', (e) => {
     const open = !nav.classList.contains('open');
     nav.classList.toggle('open', open);
@@ -167,7 +207,8 @@ async function start() {
     try { await pb.collection('users').authRefresh(); } catch (e) { if (e.status === 401 || e.status === 403 || e.status === 404) pb.authStore.clear(); }
   } else if (pb.authStore.token) pb.authStore.clear();
   const u = currentUser();
-  if (u && u.locale) setLang(u.locale, { remember: false });
+  if (u && u.locale) langReady = setLang(u.locale, { remember: false });
+  await langReady; // the first page is rendered in its language, dictionary loaded
   let lastUser = u ? u.id : '';
   pb.authStore.onChange(() => {
     const now = currentUser();
@@ -176,6 +217,7 @@ async function start() {
     if (id !== lastUser) { lastUser = id; watchUnread(); }
     renderNav();
   });
+  document.addEventListener('tutorbase:profile', () => showTutorAvatar());
   onLangChange(() => render());
   onNavigate(render);
   startRouter();

@@ -69,6 +69,9 @@ type Event struct {
 	Reason string
 	// LateCancel marks a cancellation inside the cancellation window.
 	LateCancel bool
+	// Pending marks a booking that waits for the tutor's confirmation
+	// (booking_created: "requested" rather than "booked").
+	Pending bool
 
 	// Amount is in minor units of Currency (ISO 4217).
 	Amount   int64
@@ -81,7 +84,8 @@ type Event struct {
 	ExpiresAt time.Time
 	// Rating is a review's stars, 1 to 5 (review_received).
 	Rating int
-	// Lessons are the week's lessons of a digest; each uses Start, End,
+	// Lessons are the week's lessons of a digest, or every lesson of a
+	// weekly series just booked (booking_created); each uses Start, End,
 	// Subject and the other party (OtherParty, else StudentName, else
 	// TutorName).
 	Lessons []Event

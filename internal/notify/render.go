@@ -259,6 +259,7 @@ type view struct {
 	Link       string
 	Reason     string
 	LateCancel bool
+	Pending    bool   // waits for the tutor's confirmation
 	Amount     string // formatted money, "" without a currency
 	Credits    int
 	Expires    string // expiry instant in the recipient's zone
@@ -291,6 +292,7 @@ func newView(ev Event, to Recipient, lang string) view {
 		Link:       ev.Link,
 		Reason:     systemReason(ev.Reason, lang),
 		LateCancel: ev.LateCancel,
+		Pending:    ev.Pending,
 		Credits:    ev.Credits,
 		Expires:    formatInstant(ev.ExpiresAt, to.Location, lang),
 		Rating:     ev.Rating,

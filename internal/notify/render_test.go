@@ -89,6 +89,8 @@ func TestRenderLanguage(t *testing.T) {
 		{"empty locale is english", KindBookingConfirmed, "", []string{"confirmed"}},
 		{"cancelled it", KindBookingCancelled, "it", []string{"annullata", "Motivo: Sick", "cancellazione tardiva"}},
 		{"rescheduled en", KindBookingRescheduled, "en", []string{"from Mon 30 Nov 2026, 15:00 (Europe/Rome) to Tue 1 Dec"}},
+		{"series en", KindBookingCreated, "en", []string{"2 weekly lessons booked with Luca Rossi", "\n- Tue 1 Dec 2026, 15:00–16:00 (Europe/Rome)\n- Thu 3 Dec 2026, 15:00–16:00 (Europe/Rome)"}},
+		{"series it", KindBookingCreated, "it", []string{"2 lezioni settimanali prenotate", "\n- mar 1 dic 2026, 15:00–16:00 (Europe/Rome)\n- gio 3 dic 2026"}},
 		{"digest it", KindDigest, "it", []string{"2 lezioni", "gio 3 dic 2026, 15:00–16:00 (Europe/Rome): Sara Verdi"}},
 		{"expiring en", KindPackageExpiring, "en", []string{"expires on Fri 4 Dec 2026", "1 lesson credit"}},
 		{"credits it", KindCreditsLow, "it", []string{"Ti resta solo 1 credito"}},
@@ -397,6 +399,34 @@ func TestRenderSystemReasonInWords(t *testing.T) {
 		}
 		if !strings.Contains(got.Text, want) {
 			t.Errorf("%s: text %q lacks %q", locale, got.Text, want)
+		}
+	}
+}
+
+func TestRenderBookingRequested(t *testing.T) {
+	rome := mustLoc(t, "Europe/Rome")
+	ev := Event{Kind: KindBookingCreated, Start: testStart, End: testStart.Add(time.Hour), TutorName: "Anna Bianchi", StudentName: "Luca Rossi"}
+	for _, c := range []struct {
+		locale  string
+		pending bool
+		want    []string
+	}{
+		{"en", false, []string{"New lesson booked with Anna Bianchi", "has been booked for Tue 1 Dec 2026, 15:00–16:00 (Europe/Rome)."}},
+		{"en", true, []string{"Lesson requested with Anna Bianchi", "has been requested for Tue 1 Dec", "It waits for the tutor's confirmation."}},
+		{"it", true, []string{"Lezione richiesta con Anna Bianchi", "È stata richiesta una lezione con Anna Bianchi", "Attende la conferma del tutor."}},
+	} {
+		ev.Pending = c.pending
+		got, err := Render(ev, Recipient{Name: "Luca Rossi", Locale: c.locale, Location: rome})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(got.Title+"\n"+got.Text, w) {
+				t.Errorf("%s pending=%v: Title+Text lack %q:\n%s\n%s", c.locale, c.pending, w, got.Title, got.Text)
+			}
+		}
+		if !c.pending && strings.Contains(got.Text, "confirmation") {
+			t.Errorf("a booked lesson waits for nothing:\n%s", got.Text)
 		}
 	}
 }

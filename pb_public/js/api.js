@@ -17,3 +17,23 @@ export const account = {
   /** Stops Telegram messages; answers the updated users record. */
   telegramDisconnect: () => post('/api/account/telegram/disconnect'),
 };
+
+/** The longest range the slots route answers at once (hooks/slots.go MaxSlotsSpan). */
+export const SLOTS_SPAN_DAYS = 62;
+
+/** A tutor's free lessons of `minutes` between two instants: {slots: [{start, end}], timezone}. */
+export function tutorSlots(tutorId, from, to, minutes) {
+  return pb.send(`/api/tutors/${encodeURIComponent(tutorId)}/slots`, {
+    query: { from: new Date(from).toISOString(), to: new Date(to).toISOString(), minutes },
+  });
+}
+
+/** Books a weekly series ({tutor, start, end, weeks, skip?, ...}): {series, bookings}. */
+export const bookSeries = (body) => post('/api/series', body);
+
+/** The URL of a tutor's photo in one of its sizes ('small' 96 px, 'large' 320 px), or ''. */
+export function avatarUrl(tutor, size = 'small') {
+  if (!tutor || !tutor.avatar) return '';
+  const thumb = size === 'large' ? '320x320' : '96x96';
+  return `/api/files/tutors/${encodeURIComponent(tutor.id)}/${encodeURIComponent(tutor.avatar)}?thumb=${thumb}`;
+}

@@ -2,10 +2,14 @@
 import { pb, currentUser, role, school } from './pb.js';
 import { h, replace } from './dom.js';
 import { t } from './i18n.js';
-import { viewerZone, timeRange, dateTime, money, parseDate } from './format.js';
+import { viewerZone, timeRange, dateTime, money, parseDate, parts, zonedToUtc, time } from './format.js';
 import { openDialog } from './ui.js';
 import { field, errorSummary, showErrors, busy, clearErrors } from './forms.js';
 import { refusalOf, refusalText, translateRefusals, resendConfirmation } from './refusals.js';
+import { bookSeries } from './api.js';
+
+/** The weeks a series may have (hooks/series.go MinSeriesWeeks, MaxSeriesWeeks). */
+export const SERIES_WEEKS = { min: 2, max: 52 };
 
 /** Paid purchases of the signed-in student for tutor with a credit left for lessons of minutes. */
 export async function usablePurchases(tutorId, minutes) {
@@ -16,17 +20,60 @@ export async function usablePurchases(tutorId, minutes) {
   return list.filter((p) => p.credits_total - p.credits_used > 0 && (!p.expires_at || parseDate(p.expires_at).getTime() > now) && (!minutes || !p.minutes || p.minutes === minutes));
 }
 
-function signInFirst(body, tutorId) {
-  const next = encodeURIComponent(`/tutors/${tutorId}`);
+/**
+ * The tutor's page that offers slot again: after signing in or up, the
+ * visitor lands there with the time they chose (?slot=, ?minutes=).
+ */
+export function slotReturnPath(tutorId, slot) {
+  const minutes = Math.round((parseDate(slot.end) - parseDate(slot.start)) / 60000);
+  const q = new URLSearchParams({ slot: new Date(slot.start).toISOString(), minutes: String(minutes) });
+  return `/tutors/${encodeURIComponent(tutorId)}?${q}`;
+}
+
+function signInFirst(body, tutorId, slot) {
+  const next = encodeURIComponent(slotReturnPath(tutorId, slot));
   body.append(h('p', t('Sign in or create a free student account to book this lesson.')),
+    h('p', { class: 'small muted' }, t('We keep the time you chose and offer it again once you are signed in.')),
     h('div', { class: 'actions' }, h('a', { class: 'button', href: `/signin?next=${next}` }, t('Sign in')), h('a', { class: 'button secondary', href: `/signup?next=${next}` }, t('Sign up'))));
 }
+
+/**
+ * The starts of a weekly series from slot, at the same wall-clock time in
+ * the tutor's zone (as the server books them), as instants.
+ */
+export function seriesStarts(start, weeks, tutorZone) {
+  const p = parts(parseDate(start), tutorZone);
+  return Array.from({ length: weeks }, (_, i) => zonedToUtc(p.year, p.month, p.day + 7 * i, p.hour, p.minute, tutorZone));
+}
+
+/** Where a series' time of day moves in the viewer's zone (a DST change on one side only): [{from, time}]. */
+export function seriesShifts(start, weeks, tutorZone, zone) {
+  if (!tutorZone || tutorZone === zone) return [];
+  const out = [];
+  let last = null;
+  for (const d of seriesStarts(start, weeks, tutorZone)) {
+    const p = parts(d, zone);
+    const clock = p.hour * 60 + p.minute;
+    if (last !== null && clock !== last) out.push({ from: d, time: time(d, zone) });
+    last = clock;
+  }
+  return out;
+}
+
+/** The weeks field's value, or a message when it is outside the series' range. */
+function readWeeks(value) {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < SERIES_WEEKS.min || n > SERIES_WEEKS.max) return { error: weeksRule() };
+  return { weeks: n };
+}
+
+function weeksRule() { return t('Choose {min} to {max} weeks.', SERIES_WEEKS); }
 
 /** Opens the booking dialog for slot {start, end} of tutor (a tutors record or search item). */
 export function openBooking({ tutor, slot, subjectNames, onChanged }) {
   const zone = viewerZone();
   openDialog(t('Book a lesson'), async (body, close) => {
-    if (role() === 'visitor') { signInFirst(body, tutor.id); return; }
+    if (role() === 'visitor') { signInFirst(body, tutor.id, slot); return; }
     if (role() !== 'student') { body.append(h('p', t('Only student accounts book lessons.'))); return; }
     const minutes = Math.round((parseDate(slot.end) - parseDate(slot.start)) / 60000);
     let purchases = [];
@@ -34,10 +81,23 @@ export function openBooking({ tutor, slot, subjectNames, onChanged }) {
     const price = Math.round((tutor.hourly_rate || 0) * minutes / 60);
     const summary = errorSummary();
     const occurrences = h('div', { 'aria-live': 'polite' });
-    const weeksField = field({ name: 'weeks', label: t('Number of weeks'), type: 'number', min: 2, max: 52, value: 4 });
+    const dstNote = h('div', { 'aria-live': 'polite' });
+    const weeksField = field({ name: 'weeks', label: t('Number of weeks'), type: 'number', min: SERIES_WEEKS.min, max: SERIES_WEEKS.max, value: 4, hint: weeksRule() });
     weeksField.hidden = true;
     const repeat = field({ name: 'repeat', label: t('Repeat every week at this time'), type: 'checkbox', hint: t('A weekly series is booked all at once, or not at all.') });
-    repeat.querySelector('input').addEventListener('change', (e) => { weeksField.hidden = !e.target.checked; });
+    const weeksInput = weeksField.querySelector('input');
+    const showShifts = () => {
+      replace(dstNote);
+      const { weeks } = readWeeks(weeksInput.value);
+      if (!repeat.querySelector('input').checked || !weeks) return;
+      const shifts = seriesShifts(slot.start, weeks, tutor.timezone, zone);
+      if (!shifts.length) return;
+      replace(dstNote, h('div', { class: 'notice warning dst-note', role: 'note' },
+        h('p', { class: 'm0' }, t('The clocks change during these weeks: the lesson keeps its time in {tutorZone}, so in your zone ({zone}) it moves.', { tutorZone: tutor.timezone, zone })),
+        h('ul', { class: 'm0' }, shifts.map((sh) => h('li', t('From {date}: {time}', { date: dateTime(sh.from, zone, { label: false }), time: sh.time }))))));
+    };
+    repeat.querySelector('input').addEventListener('change', (e) => { weeksField.hidden = !e.target.checked; showShifts(); });
+    weeksInput.addEventListener('input', showShifts);
     const subjectOptions = (tutor.subjects || []).map((id) => [id, (subjectNames && subjectNames.get(id)) || id]);
     const form = h('form', { novalidate: true },
       summary,
@@ -50,14 +110,13 @@ export function openBooking({ tutor, slot, subjectNames, onChanged }) {
           ...purchases.map((p) => [p.id, t('{title}: {n} credits left', { title: (p.expand && p.expand.package && p.expand.package.title) || t('Package'), n: p.credits_total - p.credits_used })])],
         hint: purchases.length ? t('A package credit is spent now and comes back if you cancel in time.') : t('No package with credits for this tutor and length: the lesson is paid on its own.'),
       }),
-      repeat, weeksField,
+      repeat, weeksField, dstNote,
       field({ name: 'notes', label: t('Notes for the tutor'), type: 'textarea', rows: 3, maxlength: 2000 }),
       occurrences,
       h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Confirm booking')), h('button', { type: 'button', class: 'secondary', on: { click: close } }, t('Cancel'))));
     body.append(form);
 
-    form.addEventListener('submit', (e) => {
-      e.preventDefault();
+    const submit = (skip) => {
       replace(occurrences);
       clearErrors(form);
       busy(form, async () => {
@@ -67,39 +126,53 @@ export function openBooking({ tutor, slot, subjectNames, onChanged }) {
         if (fd.get('purchase')) data.purchase = fd.get('purchase');
         if (fd.get('notes')) data.notes = fd.get('notes');
         const series = fd.get('repeat') === 'on';
+        if (series) {
+          const w = readWeeks(fd.get('weeks'));
+          if (w.error) { showErrors(form, { response: { message: w.error, data: { weeks: { code: 'validation_out_of_range', message: w.error } } } }); return; }
+          data.weeks = w.weeks;
+          if (skip && skip.length) data.skip = skip;
+        }
         try {
-          let bookings;
-          if (series) {
-            data.weeks = Number(fd.get('weeks'));
-            const res = await pb.send('/api/series', { method: 'POST', body: data });
-            bookings = res.bookings;
-          } else bookings = [await pb.collection('bookings').create(data)];
+          const bookings = series ? (await bookSeries(data)).bookings : [await pb.collection('bookings').create(data)];
           replace(body, booked(bookings, zone, close));
           body.querySelector('h3').focus();
           if (onChanged) onChanged();
         } catch (err) {
-          const d = (err.response && err.response.data) || {};
-          const s = await school().catch(() => ({}));
-          const refusal = refusalOf(err, s);
-          if (d.occurrences) {
-            showErrors(form, err);
-            replace(occurrences, h('h3', t('These dates cannot be booked:')), h('ul', { class: 'occurrences' }, Object.entries(d.occurrences).map(([i, v]) => {
-              const m = /^(\S+Z)\s+(.*)$/.exec(v.message || '');
-              const when = m ? dateTime(m[1], zone) : t('Week {n}', { n: Number(i) + 1 });
-              return h('li', h('strong', when), ': ', refusalText(v.code, s) || (m ? m[2] : v.message));
-            })));
-          } else if (refusal && refusal.code === 'email_unverified') {
-            showErrors(form, err, { ignore: [refusal.field], message: refusal.text });
-            form.querySelector('.error-summary').append(h('div', { class: 'actions' }, resendConfirmation()));
-          } else if (refusal) {
-            showErrors(form, translateRefusals(err, s), { message: refusal.text });
-          } else if (d.start && d.start.code === 'slot_conflict') {
-            showErrors(form, err, { ignore: ['start'], message: t('That time is no longer free. Please choose another time.') });
-            if (onChanged) onChanged();
-          } else showErrors(form, err);
+          await explain(err, data);
         }
       });
-    });
+    };
+
+    const explain = async (err, data) => {
+      const d = (err.response && err.response.data) || {};
+      const s = await school().catch(() => ({}));
+      const refusal = refusalOf(err, s);
+      if (d.occurrences) {
+        showErrors(form, err, { message: t('Some of these weeks cannot be booked; nothing was booked.') });
+        const failing = Object.keys(d.occurrences).map(Number).concat(data.skip || []);
+        const fit = data.weeks - new Set(failing).size;
+        replace(occurrences, h('h3', t('These dates cannot be booked:')), h('ul', { class: 'occurrences' }, Object.entries(d.occurrences).map(([i, v]) => {
+          const m = /^(\S+Z)\s+(.*)$/.exec(v.message || '');
+          const when = m ? dateTime(m[1], zone) : t('Week {n}', { n: Number(i) + 1 });
+          return h('li', h('strong', when), ': ', refusalText(v.code, s) || (m ? m[2] : v.message));
+        })), fit > 0 ? h('div', { class: 'actions' }, h('button', {
+          type: 'button', class: 'book-fitting',
+          on: { click: () => submit([...new Set(failing)].sort((a, b) => a - b)) },
+        }, fit === 1 ? t('Book the one week that fits') : t('Book the {n} weeks that fit', { n: fit }))) : null);
+      } else if (refusal && refusal.code === 'email_unverified') {
+        showErrors(form, err, { ignore: [refusal.field], message: refusal.text });
+        form.querySelector('.error-summary').append(h('div', { class: 'actions' }, resendConfirmation()));
+      } else if (refusal) {
+        showErrors(form, translateRefusals(err, s), { message: refusal.text });
+      } else if (d.start && d.start.code === 'slot_conflict') {
+        showErrors(form, err, { ignore: ['start'], message: t('That time is no longer free. Please choose another time.') });
+        if (onChanged) onChanged();
+      } else if (d.weeks && d.weeks.code === 'validation_out_of_range') {
+        showErrors(form, { response: { message: weeksRule(), data: { weeks: { code: d.weeks.code, message: weeksRule() } } } });
+      } else showErrors(form, err);
+    };
+
+    form.addEventListener('submit', (e) => { e.preventDefault(); submit(null); });
   });
 }
 

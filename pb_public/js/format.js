@@ -1,5 +1,6 @@
-// Dates, times, zones and money. Every time shown carries its zone label.
-import { locale } from './i18n.js';
+// Dates, times, zones and money. Every time shown carries its zone label;
+// times follow the person's locale (12-hour for en-US, 24-hour for it).
+import { locale, t } from './i18n.js';
 import { currentUser } from './pb.js';
 
 export function browserZone() {
@@ -29,13 +30,27 @@ function fmt(zone, opts) {
 }
 
 const DAY = { weekday: 'short', day: 'numeric', month: 'short' };
-const TIME = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+const TIME24 = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+const TIME12 = { hour: 'numeric', minute: '2-digit', hourCycle: 'h12' };
+
+const cycles = new Map();
+/** Whether the person's locale writes 12-hour times ("3:30 PM"). */
+export function twelveHour() {
+  const loc = locale();
+  if (!cycles.has(loc)) {
+    let h12 = false;
+    try { h12 = ['h11', 'h12'].includes(new Intl.DateTimeFormat(loc, { hour: 'numeric' }).resolvedOptions().hourCycle); } catch { /* 24-hour */ }
+    cycles.set(loc, h12);
+  }
+  return cycles.get(loc);
+}
+function timeOpts() { return twelveHour() ? TIME12 : TIME24; }
 
 /** "Tue 1 Dec, 15:00 (Europe/Rome)" */
 export function dateTime(v, zone = viewerZone(), { label = true, year = false } = {}) {
   const d = parseDate(v);
   if (!d) return '';
-  const s = `${fmt(zone, { ...DAY, ...(year ? { year: 'numeric' } : {}) }).format(d)}, ${fmt(zone, TIME).format(d)}`;
+  const s = `${fmt(zone, { ...DAY, ...(year ? { year: 'numeric' } : {}) }).format(d)}, ${fmt(zone, timeOpts()).format(d)}`;
   return label ? `${s} (${zone})` : s;
 }
 
@@ -44,14 +59,21 @@ export function timeRange(start, end, zone = viewerZone()) {
   const a = parseDate(start), b = parseDate(end);
   if (!a || !b) return '';
   const sameDay = dayKey(a, zone) === dayKey(b, zone);
-  const tail = sameDay ? fmt(zone, TIME).format(b) : dateTime(b, zone, { label: false });
+  const tail = sameDay ? fmt(zone, timeOpts()).format(b) : dateTime(b, zone, { label: false });
   return `${dateTime(a, zone, { label: false })}–${tail} (${zone})`;
 }
 
-export function time(v, zone = viewerZone()) { const d = parseDate(v); return d ? fmt(zone, TIME).format(d) : ''; }
+export function time(v, zone = viewerZone()) { const d = parseDate(v); return d ? fmt(zone, timeOpts()).format(d) : ''; }
 export function dayLabel(v, zone = viewerZone()) { const d = parseDate(v); return d ? fmt(zone, DAY).format(d) : ''; }
 export function longDate(v, zone = viewerZone()) {
   const d = parseDate(v); return d ? fmt(zone, { day: 'numeric', month: 'long', year: 'numeric' }).format(d) : '';
+}
+
+/** A wall-clock "HH:MM" (availability windows) in the person's locale: "9:30 AM" or "09:30". */
+export function clock(hhmm) {
+  const m = /^(\d{2}):(\d{2})$/.exec(hhmm || '');
+  if (!m || !twelveHour()) return hhmm;
+  return fmt('UTC', TIME12).format(new Date(Date.UTC(2000, 0, 1, Number(m[1]) % 24, Number(m[2]))));
 }
 
 /** Wall-clock parts of instant d in zone. */
@@ -147,4 +169,18 @@ export function stars(r) {
 /** Every IANA zone the browser knows, for pickers. */
 export function allZones() {
   try { return Intl.supportedValuesOf('timeZone'); } catch { return [browserZone(), 'UTC', 'Europe/Rome', 'Europe/London', 'America/New_York', 'Asia/Kolkata']; }
+}
+
+// A lesson's payment or invoice line as the server writes it: its time in
+// the student's zone ("... on 2026-12-07 07:30 (America/Los_Angeles)"), or
+// in UTC on older records ("... on 2026-12-07 15:30 UTC").
+const LESSON_LINE = /^Lesson with (.+) on (\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}) (?:UTC|\(([A-Za-z_+\-/0-9]+)\))$/;
+
+/** A payment or invoice line in the viewer's language, zone and locale; other lines as written. */
+export function lineText(description, zone = viewerZone()) {
+  const m = LESSON_LINE.exec(description || '');
+  if (!m) return description || '';
+  let at;
+  try { at = zonedToUtc(+m[2], +m[3], +m[4], +m[5], +m[6], m[7] || 'UTC'); } catch { return description; }
+  return t('Lesson with {name} on {time}', { name: m[1], time: dateTime(at, zone, { year: true }) });
 }

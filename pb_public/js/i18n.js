@@ -1,11 +1,13 @@
 // i18n: English source strings are the keys; lang/it.js translates them.
 // The language comes from users.locale when signed in, else a choice kept in
-// localStorage, else the browser's language.
-import it from './lang/it.js';
+// localStorage, else the browser's language. A dictionary is loaded only
+// when its language is chosen (English needs none).
 
-const dictionaries = { it };
+const dictionaries = {};
+const loaders = { it: () => import('./lang/it.js') };
 export const LANGS = ['en', 'it'];
 let current = 'en';
+let pending = Promise.resolve();
 const listeners = new Set();
 
 export function browserLang() {
@@ -20,16 +22,35 @@ export function browserLang() {
 
 export function lang() { return current; }
 
-/** BCP 47 tag for Intl formatting. */
-export function locale() { return current === 'it' ? 'it-IT' : 'en-GB'; }
+/**
+ * BCP 47 tag for Intl formatting: the person's own variant of the language
+ * when the browser names one ("en-US" writes 12-hour times, "en-GB" and
+ * "it-IT" 24-hour ones), else en-GB or it-IT.
+ */
+export function locale() {
+  for (const tag of navigator.languages || [navigator.language]) {
+    if (String(tag).toLowerCase().startsWith(`${current}-`)) return String(tag);
+  }
+  return current === 'it' ? 'it-IT' : 'en-GB';
+}
 
+/**
+ * Switches the language once its dictionary is loaded; listeners run then.
+ * Calls are applied in order; the promise settles when this one is.
+ */
 export function setLang(l, { remember = true } = {}) {
   if (!LANGS.includes(l)) l = 'en';
   if (remember) localStorage.setItem('tutorbase_lang', l);
-  if (l === current) return;
-  current = l;
-  document.documentElement.lang = l;
-  for (const fn of listeners) fn(l);
+  pending = pending.then(async () => {
+    if (l !== 'en' && !dictionaries[l]) {
+      try { dictionaries[l] = (await loaders[l]()).default; } catch (e) { console.warn(e); return; }
+    }
+    if (l === current) return;
+    current = l;
+    document.documentElement.lang = l;
+    for (const fn of listeners) fn(l);
+  });
+  return pending;
 }
 
 export function onLangChange(fn) { listeners.add(fn); return () => listeners.delete(fn); }

@@ -2,7 +2,7 @@
 import { h } from './dom.js';
 import { t } from './i18n.js';
 import { viewerZone, timeRange, money, parseDate } from './format.js';
-import { pill } from './ui.js';
+import { pill, avatar } from './ui.js';
 import { lessonActions, partyOf } from './lesson-actions.js';
 import { payByText } from './booking.js';
 
@@ -10,10 +10,12 @@ export function lessonItem(b, { subjectNames, onChanged, review } = {}) {
   const party = partyOf(b);
   const other = party === 'student' ? b.tutor_name : party === 'tutor' ? b.student_name : `${b.student_name} · ${b.tutor_name}`;
   const subject = b.subject && subjectNames ? subjectNames.get(b.subject) : '';
+  const tutor = (b.expand && b.expand.tutor) || { id: b.tutor, name: b.tutor_name };
   return h('li', { class: 'lesson', dataset: { id: b.id, status: b.status, start: parseDate(b.start).toISOString() } },
-    h('div', { class: 'row' },
-      h('strong', timeRange(b.start, b.end, viewerZone())),
-      h('span', pill('status', b.status), ' ', b.payment_status ? pill('status', b.payment_status) : null)),
+    h('div', { class: 'lesson-head' }, avatar(tutor),
+      h('div', { class: 'row grow' },
+        h('strong', timeRange(b.start, b.end, viewerZone())),
+        h('span', pill('status', b.status), ' ', b.payment_status ? pill('status', b.payment_status) : null))),
     h('p', { class: 'm0' }, party === 'student' ? t('with {name}', { name: other }) : other, subject ? ` · ${subject}` : '',
       b.price ? ` · ${money(b.price, b.currency)}` : ''),
     b.status === 'cancelled' && b.cancel_reason ? h('p', { class: 'small muted m0' }, t('Cancelled: {reason}', { reason: cancelReason(b.cancel_reason) }), b.late_cancel ? ` (${t('late cancel')})` : '') : null,

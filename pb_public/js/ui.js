@@ -2,10 +2,18 @@
 // states, status pills.
 import { h, replace, nextId } from './dom.js';
 import { t, tv } from './i18n.js';
+import { avatarUrl } from './api.js';
 
-/** Opens a modal dialog; returns {dialog, body, close}. Focus returns to the opener on close. */
+/**
+ * Opens a modal dialog; returns {dialog, body, close}. Focus moves into it
+ * (its first field or button once build has run, else its title) and
+ * returns to the opener on close, or, when the opener is gone (the page
+ * re-rendered it), to an element with the same data-start, else the page's
+ * heading. A dialog is closed when the page changes (app.js).
+ */
 export function openDialog(title, build, { onClose } = {}) {
   const opener = document.activeElement;
+  const openerStart = opener && opener.dataset ? opener.dataset.start : null;
   const titleId = nextId('dlg');
   const body = h('div', { class: 'dialog-content' });
   const dialog = h('dialog', { 'aria-labelledby': titleId },
@@ -24,14 +32,31 @@ export function openDialog(title, build, { onClose } = {}) {
     closed = true;
     dialog.remove();
     if (onClose) onClose();
-    if (opener && opener.isConnected && typeof opener.focus === 'function') opener.focus();
+    restoreFocus(opener, openerStart);
   });
   document.body.append(dialog);
-  if (build) build(body, close);
+  const built = build ? build(body, close) : null;
   dialog.showModal();
-  const first = body.querySelector('input:not([type=hidden]), select, textarea, button');
-  (first || dialog.querySelector('h2')).focus();
+  const focusFirst = () => {
+    if (closed || dialog.contains(document.activeElement) && document.activeElement !== dialog.querySelector('h2')) return;
+    const first = body.querySelector('input:not([type=hidden]):not([disabled]), select, textarea, button:not([disabled]), a[href]');
+    (first || dialog.querySelector('h2')).focus();
+  };
+  focusFirst();
+  if (built && typeof built.then === 'function') built.then(focusFirst, (e) => console.warn(e));
   return { dialog, body, close };
+}
+
+function restoreFocus(opener, openerStart) {
+  if (opener && opener.isConnected && typeof opener.focus === 'function' && opener !== document.body) { opener.focus(); return; }
+  const twin = openerStart && document.querySelector(`[data-start="${CSS.escape(openerStart)}"]`);
+  const target = twin || document.querySelector('main h1');
+  if (target) { if (!twin) target.setAttribute('tabindex', '-1'); target.focus(); }
+}
+
+/** Closes every open dialog (the page changed under them). */
+export function closeDialogs() {
+  for (const d of document.querySelectorAll('dialog[open]')) d.close();
 }
 
 /** A yes/no question in a dialog; resolves true when confirmed. */
@@ -76,6 +101,17 @@ export async function withLoading(el, load, show) {
   }
 }
 
+/**
+ * A tutor's photo ('small': 96 px file, 'large': 320 px) or, without one,
+ * their initial. Decorative: the name is always next to it.
+ */
+export function avatar(tutor, { size = 'small', className = '' } = {}) {
+  const url = avatarUrl(tutor, size);
+  const cls = ['avatar', `avatar-${size}`, className];
+  if (url) return h('img', { class: cls, src: url, alt: '', loading: 'lazy', decoding: 'async', width: size === 'large' ? 160 : 48, height: size === 'large' ? 160 : 48 });
+  return h('span', { class: cls, 'aria-hidden': 'true' }, ((tutor && (tutor.name || tutor.tutor_name)) || '?').slice(0, 1));
+}
+
 export function pill(group, value) {
   return h('span', { class: `status status-${value}` }, tv(group, value));
 }
@@ -85,9 +121,26 @@ export function pageTitle(text, ...extra) {
   return h('div', { class: 'page-head' }, h('h1', { tabindex: '-1' }, text), ...extra);
 }
 
-export function table(headers, rows, { caption } = {}) {
-  return h('div', { class: 'table-wrap' },
-    h('table', caption ? h('caption', { class: 'visually-hidden' }, caption) : null,
+/**
+ * A table in a box that scrolls sideways when it must (and is focusable
+ * then, so keys scroll it), named by the caption. stack: on a phone each row becomes a small card,
+ * each cell labelled with its column.
+ */
+export function table(headers, rows, { caption, stack = false } = {}) {
+  const names = headers.map((x) => (typeof x === 'string' ? x : x.text));
+  for (const tr of [rows].flat(Infinity)) {
+    if (!(tr instanceof Element)) continue;
+    [...tr.children].forEach((td, i) => { if (names[i] && td.tagName === 'TD') td.dataset.label = names[i]; });
+  }
+  const wrap = h('div', { class: 'table-wrap', role: 'group', 'aria-label': caption || null },
+    h('table', { class: stack ? 'stack' : null }, caption ? h('caption', { class: 'visually-hidden' }, caption) : null,
       h('thead', h('tr', headers.map((x) => (typeof x === 'string' ? h('th', { scope: 'col' }, x) : h('th', { scope: 'col', class: x.class }, x.text))))),
       h('tbody', rows)));
+  // a box that scrolls sideways can be scrolled from the keyboard
+  if (typeof ResizeObserver === 'function') {
+    new ResizeObserver(() => {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) wrap.setAttribute('tabindex', '0'); else wrap.removeAttribute('tabindex');
+    }).observe(wrap);
+  }
+  return wrap;
 }

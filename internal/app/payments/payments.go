@@ -163,7 +163,7 @@ func PendingPayment(tx core.App, target *core.Record) (*core.Record, error) {
 	if target.Collection().Name == "bookings" {
 		field, kind = "booking", "lesson"
 		amount = target.GetInt("price")
-		description = "Lesson with " + target.GetString("tutor_name") + " on " + target.GetDateTime("start").Time().Format("2006-01-02 15:04 MST")
+		description = lessonLine(tx, target)
 	} else if pkg, err := tx.FindRecordById("packages", target.GetString("package")); err == nil {
 		description = pkg.GetString("title")
 	}

@@ -3,7 +3,7 @@
 import { pb, download } from '../pb.js';
 import { h, replace } from '../dom.js';
 import { t, tv } from '../i18n.js';
-import { viewerZone, timeRange, money, dateTime, longDate, toCents, fromCents } from '../format.js';
+import { viewerZone, timeRange, money, dateTime, longDate, toCents, fromCents, lineText } from '../format.js';
 import { pageTitle, loading, empty, errorBox, pill, table, openDialog, toast, confirmDialog } from '../ui.js';
 import { field, errorSummary, showErrors, busy } from '../forms.js';
 import { markPaidDialog } from './admin-bookings.js';
@@ -76,7 +76,7 @@ export default async function adminPayments(ctx) {
     try {
       const paid = await pb.collection('payments').getList(1, 50, { filter: 'status != "pending"', sort: '-paid_at', expand: 'user' });
       replace(paidEl, paid.items.length ? table([t('Paid'), t('Who'), t('What'), t('Status'), { text: t('Amount'), class: 'num' }, t('Actions')], paid.items.map((p) => h('tr',
-        h('td', dateTime(p.paid_at || p.created)), h('td', p.expand && p.expand.user ? p.expand.user.name : ''), h('td', p.description || '', h('div', { class: 'small muted' }, tv('method', p.method || p.provider))),
+        h('td', dateTime(p.paid_at || p.created)), h('td', p.expand && p.expand.user ? p.expand.user.name : ''), h('td', lineText(p.description), h('div', { class: 'small muted' }, tv('method', p.method || p.provider))),
         h('td', pill('status', p.status)),
         h('td', { class: 'num' }, money(p.amount, p.currency), p.refunded_amount ? h('div', { class: 'small muted' }, t('refunded {amount}', { amount: money(p.refunded_amount, p.currency) })) : null),
         h('td', ['paid', 'partially_refunded'].includes(p.status) ? h('button', { type: 'button', class: 'secondary', on: { click: () => refundDialog(p, load) } }, t('Refund')) : '—')))) : empty(t('No payments yet.')));

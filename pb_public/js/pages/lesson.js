@@ -4,7 +4,7 @@ import { pb, subjectNames } from '../pb.js';
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { viewerZone, timeRange, money, dateTime } from '../format.js';
-import { pageTitle, loading, pill, toast } from '../ui.js';
+import { pageTitle, loading, pill, toast, avatar } from '../ui.js';
 import { field, errorSummary, showErrors, busy } from '../forms.js';
 import { lessonActions, partyOf } from '../lesson-actions.js';
 import { awaitsPayment, cancelReason } from '../lesson-item.js';
@@ -17,8 +17,8 @@ export default async function lesson(ctx) {
   replace(ctx.root, box);
   async function load() {
     let b;
-    try { b = await pb.collection('bookings').getOne(ctx.params.id); } catch {
-      replace(box, pageTitle(t('Lesson not found')), h('p', h('a', { href: '/lessons' }, t('Back to my lessons'))));
+    try { b = await pb.collection('bookings').getOne(ctx.params.id, { expand: 'tutor' }); } catch {
+      replace(box, pageTitle(t('Lesson not found')), h('p', h('a', { href: '/lessons', class: 'back-link' }, t('Back to my lessons'))));
       return;
     }
     if (!ctx.isCurrent()) return;
@@ -36,7 +36,8 @@ export default async function lesson(ctx) {
       });
     });
     replace(box,
-      pageTitle(t('Lesson with {name}', { name: partyOf(b) === 'tutor' ? b.student_name : b.tutor_name })),
+      h('div', { class: 'lesson-title' }, avatar((b.expand && b.expand.tutor) || { id: b.tutor, name: b.tutor_name }),
+        pageTitle(t('Lesson with {name}', { name: partyOf(b) === 'tutor' ? b.student_name : b.tutor_name }))),
       h('dl', { class: 'kv card' },
         h('dt', t('When')), h('dd', timeRange(b.start, b.end, viewerZone())),
         h('dt', t('Status')), h('dd', pill('status', b.status), b.late_cancel ? ` (${t('late cancel')})` : ''),
@@ -49,7 +50,7 @@ export default async function lesson(ctx) {
         b.cancelled_at ? [h('dt', t('Cancelled')), h('dd', dateTime(b.cancelled_at), b.cancel_reason ? ` · ${cancelReason(b.cancel_reason)}` : '')] : null),
       lessonActions(b, { onChanged: load, review, detailsLink: false }),
       h('h2', t('Notes')), notesForm,
-      h('p', h('a', { href: '/lessons' }, t('Back to my lessons'))));
+      h('p', h('a', { href: '/lessons', class: 'back-link' }, t('Back to my lessons'))));
   }
   await load();
   const unsub = await pb.collection('bookings').subscribe(ctx.params.id, () => load()).catch(() => null);

@@ -32,8 +32,8 @@ export default async function lessons(ctx) {
     const params = { me: currentUser().id, now: pbDate(now), floor: pbDate(new Date(now - maxLessonMs)) };
     try {
       const [upList, pastList] = await Promise.all([
-        pb.collection('bookings').getList(1, upShown + 1, { filter: pb.filter(mine + 'start >= {:floor} && end >= {:now} && (status = "pending" || status = "confirmed")', params), sort: 'start', skipTotal: true }),
-        pb.collection('bookings').getList(1, pastShown + 1, { filter: pb.filter(mine + '(end < {:now} || (status != "pending" && status != "confirmed"))', params), sort: '-start', skipTotal: true }),
+        pb.collection('bookings').getList(1, upShown + 1, { filter: pb.filter(mine + 'start >= {:floor} && end >= {:now} && (status = "pending" || status = "confirmed")', params), sort: 'start', skipTotal: true, expand: 'tutor' }),
+        pb.collection('bookings').getList(1, pastShown + 1, { filter: pb.filter(mine + '(end < {:now} || (status != "pending" && status != "confirmed"))', params), sort: '-start', skipTotal: true, expand: 'tutor' }),
       ]);
       const up = upList.items.slice(0, upShown);
       const past = pastList.items.slice(0, pastShown);

@@ -27,7 +27,7 @@ export default async function notifications(ctx) {
     allBtn.disabled = unread === 0;
     replace(listEl, items.length ? h('ul', { class: 'list', id: 'inbox' }, items.map((n) => h('li', { class: n.read_at ? 'notif' : 'notif unread', dataset: { id: n.id } },
       h('div', { class: 'row' },
-        h('h3', n.read_at ? null : h('span', { class: 'visually-hidden' }, t('Unread:') + ' '), n.title),
+        h('h2', { class: 'notif-title' }, n.read_at ? null : h('span', { class: 'visually-hidden' }, t('Unread:') + ' '), n.title),
         h('span', { class: 'small muted' }, dateTime(n.created))),
       n.body ? h('p', { class: 'm0' }, n.body) : null,
       h('div', { class: 'actions' },

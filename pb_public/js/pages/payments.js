@@ -2,7 +2,7 @@
 import { pb, download } from '../pb.js';
 import { h, replace } from '../dom.js';
 import { t, tv } from '../i18n.js';
-import { dateTime, longDate, money } from '../format.js';
+import { dateTime, longDate, money, lineText } from '../format.js';
 import { pageTitle, loading, empty, errorBox, pill, table, toast } from '../ui.js';
 import { school } from '../pb.js';
 import { openDialog } from '../ui.js';
@@ -29,26 +29,27 @@ export default async function payments(ctx) {
     replace(payEl, list.items.length ? table([t('Created'), t('What'), t('Status'), { text: t('Amount'), class: 'num' }, t('Actions')],
       list.items.map((p) => h('tr',
         h('td', dateTime(p.created)),
-        h('td', p.description || tv('kind', p.kind || 'payment')),
+        h('td', p.description ? lineText(p.description) : tv('kind', p.kind || 'payment')),
         h('td', pill('status', p.status)),
         h('td', { class: 'num' }, money(p.amount, p.currency), p.refunded_amount ? h('div', { class: 'small muted' }, t('refunded {amount}', { amount: money(p.refunded_amount, p.currency) })) : null),
         h('td', p.status === 'pending'
           ? (p.checkout_url ? h('a', { href: p.checkout_url, 'data-external': '' }, t('Pay now')) : h('button', { type: 'button', class: 'linklike', on: { click: () => howToPay(p) } }, t('How to pay')))
-          : '—'))), { caption: t('Payments') }) : empty(t('No payments yet.')));
+          : '—'))), { caption: t('Payments'), stack: true }) : empty(t('No payments yet.')));
   } catch (err) { replace(payEl, errorBox(err)); }
   try {
     const list = await pb.collection('invoices').getList(1, 100, { sort: '-issued_at' });
-    replace(invEl, list.items.length ? table([t('Number'), t('Date'), t('Kind'), { text: t('Total'), class: 'num' }, t('PDF')],
+    replace(invEl, list.items.length ? table([t('Number'), t('Date'), t('Kind'), t('What'), { text: t('Total'), class: 'num' }, t('PDF')],
       list.items.map((i) => h('tr',
         h('td', i.number), h('td', longDate(i.issued_at)), h('td', tv('kind', i.kind)),
+        h('td', (Array.isArray(i.lines) ? i.lines : []).map((l) => h('div', lineText(l.Description || l.description || '')))),
         h('td', { class: 'num' }, money(i.total, i.currency)),
         h('td', h('button', { type: 'button', class: 'linklike', 'aria-label': t('Download invoice {number} (PDF)', { number: i.number }), on: { click: async () => {
           try { await download(`/api/invoices/${i.id}/pdf`, `${i.number}.pdf`); } catch (e) { toast(t('The download failed.'), { error: true }); }
-        } } }, t('Download'))))), { caption: t('Invoices') }) : empty(t('No invoices yet.')));
+        } } }, t('Download'))))), { caption: t('Invoices'), stack: true }) : empty(t('No invoices yet.')));
   } catch (err) { replace(invEl, errorBox(err)); }
   try {
     const list = await pb.collection('refunds').getList(1, 100, { sort: '-created' });
     replace(refEl, list.items.length ? table([t('Created'), t('Reason'), t('Status'), { text: t('Amount'), class: 'num' }],
-      list.items.map((r) => h('tr', h('td', dateTime(r.created)), h('td', r.reason || '—'), h('td', pill('status', r.status)), h('td', { class: 'num' }, money(r.amount, r.currency)))), { caption: t('Refunds') }) : empty(t('No refunds.')));
+      list.items.map((r) => h('tr', h('td', dateTime(r.created)), h('td', r.reason || '—'), h('td', pill('status', r.status)), h('td', { class: 'num' }, money(r.amount, r.currency)))), { caption: t('Refunds'), stack: true }) : empty(t('No refunds.')));
   } catch (err) { replace(refEl, errorBox(err)); }
 }

@@ -3,7 +3,7 @@
 import { pb, myTutor, currentUser } from '../pb.js';
 import { h, replace } from '../dom.js';
 import { t, tv } from '../i18n.js';
-import { timeRange, toLocalInput, fromLocalInput, longDate } from '../format.js';
+import { timeRange, toLocalInput, fromLocalInput, longDate, clock } from '../format.js';
 import { pageTitle, loading, empty, errorBox, table, confirmDialog, toast, openDialog } from '../ui.js';
 import { field, errorSummary, showErrors, busy, clearErrors } from '../forms.js';
 import { slotWeek } from '../week.js';
@@ -11,13 +11,14 @@ import { slotWeek } from '../week.js';
 const CLOCKS = [];
 for (let m = 0; m < 24 * 60; m += 15) CLOCKS.push(`${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`);
 const dateOnly = (v) => (v ? String(v).slice(0, 10) : '');
+const hours = (w) => `${clock(w.start)}–${w.end === '24:00' ? t('midnight') : clock(w.end)}`;
 
 function windowForm(tutor, w, onSaved, close) {
   const form = h('form', { novalidate: true }, errorSummary(),
     h('div', { class: 'grid-form' },
       field({ name: 'weekday', label: t('Day'), type: 'select', value: w ? w.weekday : 1, options: [1, 2, 3, 4, 5, 6, 7].map((d) => [d, tv('weekday', d)]) }),
-      field({ name: 'start', label: t('From'), type: 'select', value: w ? w.start : '09:00', options: CLOCKS }),
-      field({ name: 'end', label: t('Until'), type: 'select', value: w ? w.end : '13:00', options: [...CLOCKS, '24:00'], hint: t('An end before the start runs past midnight.') }),
+      field({ name: 'start', label: t('From'), type: 'select', value: w ? w.start : '09:00', options: CLOCKS.map((c) => [c, clock(c)]) }),
+      field({ name: 'end', label: t('Until'), type: 'select', value: w ? w.end : '13:00', options: [...CLOCKS.map((c) => [c, clock(c)]), ['24:00', t('midnight')]], hint: t('An end before the start runs past midnight.') }),
       field({ name: 'valid_from', label: t('Valid from (optional)'), type: 'date', value: w ? dateOnly(w.valid_from) : '' }),
       field({ name: 'valid_until', label: t('Valid until (optional)'), type: 'date', value: w ? dateOnly(w.valid_until) : '' })),
     h('p', { class: 'small muted' }, t('Times are in {zone}.', { zone: (w && w.timezone) || tutor.timezone || currentUser().timezone })),
@@ -92,14 +93,14 @@ export default async function availability(ctx) {
       if (!ctx.isCurrent()) return;
       replace(windowsEl, list.length ? table([t('Day'), t('Hours'), t('Valid'), t('Actions')], list.map((w) => h('tr', { dataset: { id: w.id } },
         h('td', tv('weekday', w.weekday)),
-        h('td', `${w.start}–${w.end}`, w.timezone && w.timezone !== zone ? h('span', { class: 'small muted' }, ` (${w.timezone})`) : null),
+        h('td', hours(w), w.timezone && w.timezone !== zone ? h('span', { class: 'small muted' }, ` (${w.timezone})`) : null),
         h('td', w.valid_from || w.valid_until ? `${w.valid_from ? longDate(w.valid_from, 'UTC') : '…'} – ${w.valid_until ? longDate(w.valid_until, 'UTC') : '…'}` : t('always')),
         h('td', h('div', { class: 'actions m0' },
-          h('button', { type: 'button', class: 'secondary', 'aria-label': t('Edit {day} {hours}', { day: tv('weekday', w.weekday), hours: `${w.start}–${w.end}` }), on: { click: () => openDialog(t('Edit window'), (body, close) => body.append(windowForm(tutor, w, refreshAll, close))) } }, t('Edit')),
-          h('button', { type: 'button', class: 'danger secondary', 'aria-label': t('Delete {day} {hours}', { day: tv('weekday', w.weekday), hours: `${w.start}–${w.end}` }), on: { click: async () => {
-            if (!await confirmDialog(t('Delete this window?'), `${tv('weekday', w.weekday)} ${w.start}–${w.end}`, { confirm: t('Delete'), danger: true })) return;
+          h('button', { type: 'button', class: 'secondary', 'aria-label': t('Edit {day} {hours}', { day: tv('weekday', w.weekday), hours: hours(w) }), on: { click: () => openDialog(t('Edit window'), (body, close) => body.append(windowForm(tutor, w, refreshAll, close))) } }, t('Edit')),
+          h('button', { type: 'button', class: 'danger secondary', 'aria-label': t('Delete {day} {hours}', { day: tv('weekday', w.weekday), hours: hours(w) }), on: { click: async () => {
+            if (!await confirmDialog(t('Delete this window?'), `${tv('weekday', w.weekday)} ${hours(w)}`, { confirm: t('Delete'), danger: true })) return;
             try { await pb.collection('availability').delete(w.id); toast(t('Window deleted.')); refreshAll(); } catch (e) { toast(e.message, { error: true }); }
-          } } }, t('Delete')))))), { caption: t('Weekly hours') }) : empty(t('No weekly hours yet: students cannot book you until you add some.')));
+          } } }, t('Delete')))))), { caption: t('Weekly hours'), stack: true }) : empty(t('No weekly hours yet: students cannot book you until you add some.')));
     } catch (err) { replace(windowsEl, errorBox(err)); }
   }
 

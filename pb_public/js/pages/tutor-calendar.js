@@ -38,7 +38,7 @@ export default async function calendar(ctx) {
     for (const b of list) { const k = dayKey(b.start, zone); if (byDay.has(k)) byDay.get(k).push(b); }
     const today = dayKey(new Date(), zone);
     replace(grid, h('div', { class: 'week', id: 'calendar' }, days.map((d) => h('section', { class: d.key === today ? 'day today' : 'day', 'aria-labelledby': `cal-${d.key}` },
-      h('h3', { id: `cal-${d.key}` }, dayLabel(d.start, zone)),
+      h('h2', { id: `cal-${d.key}` }, dayLabel(d.start, zone)),
       byDay.get(d.key).length
         ? h('ul', byDay.get(d.key).map((b) => h('li', h('a', {
           class: `event ${b.status}`, href: `/lessons/${b.id}`, dataset: { id: b.id },

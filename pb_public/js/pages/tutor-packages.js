@@ -59,7 +59,7 @@ export default async function packages(ctx) {
       const list = await pb.collection('packages').getFullList({ filter: pb.filter('tutor = {:id}', { id: tutor.id }), sort: '-created' });
       if (!ctx.isCurrent()) return;
       replace(listEl, list.length ? h('ul', { class: 'cards' }, list.map((p) => h('li', h('article', { class: 'card' },
-        h('div', { class: 'row' }, h('h3', p.title), pill('status', p.status)),
+        h('div', { class: 'row' }, h('h2', { class: 'card-title' }, p.title), pill('status', p.status)),
         h('p', t('{lessons} lessons of {minutes} minutes', { lessons: p.lessons, minutes: p.minutes })),
         h('p', h('strong', money(p.effective_price ?? p.price, p.currency)), p.discount_percent ? ` (${money(p.price, p.currency)} −${p.discount_percent}%)` : ''),
         h('div', { class: 'card-foot' },

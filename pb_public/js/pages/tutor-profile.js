@@ -6,6 +6,7 @@ import { toCents, fromCents } from '../format.js';
 import { pageTitle, toast } from '../ui.js';
 import { field, checkGroup, checkedValues, errorSummary, showErrors, busy, clearErrors } from '../forms.js';
 import { languageName } from './directory.js';
+import { avatarEditor } from '../avatar-edit.js';
 
 // migrations/1795632200_create_people.go Languages
 const LANGUAGES = ['it', 'en', 'es', 'fr', 'de', 'pt', 'nl', 'pl', 'ro', 'el', 'sv', 'da', 'fi', 'no', 'cs', 'hu', 'uk', 'ru', 'tr', 'ar', 'he', 'hi', 'bn', 'ur', 'fa', 'zh', 'ja', 'ko', 'vi', 'th', 'id', 'ms', 'sw'];
@@ -52,6 +53,10 @@ export default async function tutorProfile(ctx) {
       try { await pb.collection('tutors').update(tutor.id, data); clearErrors(form); toast(t('Profile saved.')); myTutor(true); } catch (err) { showErrors(form, err); }
     });
   });
+  const photo = avatarEditor(tutor, () => { myTutor(true); document.dispatchEvent(new CustomEvent('tutorbase:profile')); });
   replace(ctx.root, pageTitle(t('Profile')), status,
-    h('p', { class: 'muted' }, t('Your name and time zone are in your account settings.'), ' ', h('a', { href: '/settings' }, t('Account'))), form);
+    h('section', { 'aria-labelledby': 'photo-h' }, h('h2', { id: 'photo-h' }, t('Photo')),
+      h('p', { class: 'muted' }, t('Your photo is shown in the directory, on your profile and next to your lessons.')), photo),
+    h('section', { 'aria-labelledby': 'details-h' }, h('h2', { id: 'details-h' }, t('Profile and booking settings')),
+      h('p', { class: 'muted' }, t('Your name and time zone are in your account settings.'), ' ', h('a', { href: '/settings' }, t('Account'))), form));
 }

@@ -3,10 +3,11 @@
 import { pb, subjectNames, role } from '../pb.js';
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
-import { money, stars, longDate } from '../format.js';
-import { pageTitle, loading, empty, errorBox } from '../ui.js';
+import { money, stars, longDate, timeRange, viewerZone } from '../format.js';
+import { pageTitle, loading, empty, errorBox, avatar } from '../ui.js';
 import { slotWeek } from '../week.js';
 import { openBooking, startCheckout } from '../booking.js';
+import { tutorSlots } from '../api.js';
 import { languageName } from './directory.js';
 
 export function packageCard(p, { buy = true } = {}) {
@@ -39,7 +40,9 @@ export default async function tutorPage(ctx) {
   ctx.setTitle(tutor.name);
   const bookable = tutor.verified && tutor.status === 'active';
   const lengths = Array.isArray(tutor.lesson_minutes) && tutor.lesson_minutes.length ? tutor.lesson_minutes : [60];
-  const initial = lengths.includes(60) ? 60 : lengths[0];
+  const chosen = chosenSlot(ctx.query, lengths);
+  const initial = chosen ? chosen.minutes : lengths.includes(60) ? 60 : lengths[0];
+  const chosenEl = h('div', { 'aria-live': 'polite' });
   const slotsEl = h('div');
   const packagesEl = h('div', loading());
   const reviewsEl = h('div', loading());
@@ -49,7 +52,7 @@ export default async function tutorPage(ctx) {
 
   replace(ctx.root,
     h('div', { class: 'profile-head' },
-      h('div', { class: 'avatar', 'aria-hidden': 'true' }, (tutor.name || '?').slice(0, 1)),
+      avatar(tutor, { size: 'large' }),
       h('div', pageTitle(tutor.name),
         tutor.headline ? h('p', { class: 'muted' }, tutor.headline) : null,
         h('p', tutor.rating_count
@@ -63,7 +66,7 @@ export default async function tutorPage(ctx) {
     h('section', { 'aria-labelledby': 'slots-h' },
       h('h2', { id: 'slots-h' }, t('Book a lesson')),
       bookable
-        ? [h('div', { class: 'field short' }, h('label', { for: 'lesson-length' }, t('Lesson length')), lengthSelect), slotsEl]
+        ? [chosenEl, h('div', { class: 'field short' }, h('label', { for: 'lesson-length' }, t('Lesson length')), lengthSelect), slotsEl]
         : h('p', { class: 'notice warning' }, t('This tutor is not taking bookings yet.'))),
     h('section', { 'aria-labelledby': 'pk-h' }, h('h2', { id: 'pk-h' }, t('Packages')), packagesEl),
     h('section', { 'aria-labelledby': 'rv-h' }, h('h2', { id: 'rv-h' }, t('Reviews')), reviewsEl),
@@ -71,10 +74,9 @@ export default async function tutorPage(ctx) {
 
   let week = null;
   if (bookable) {
-    week = slotWeek(slotsEl, {
-      tutorId: tutor.id, minutes: initial,
-      onPick: (slot) => openBooking({ tutor, slot, subjectNames: names, onChanged: () => week.refresh() }),
-    });
+    const book = (slot) => openBooking({ tutor, slot, subjectNames: names, onChanged: () => week.refresh() });
+    week = slotWeek(slotsEl, { tutorId: tutor.id, minutes: initial, chosen: chosen && chosen.start, onPick: book });
+    if (chosen) offerChosen(chosenEl, tutor, chosen, book);
   }
 
   pb.send('/api/search/packages', { query: { tutor: tutor.id, perPage: 50, sort: 'price' } }).then((res) => {
@@ -95,4 +97,27 @@ export default async function tutorPage(ctx) {
         h('ul', { class: 'tags' }, res.items.map((i) => h('li', h('a', { href: `/tutors/${i.tutor.id}` }, i.tutor.name))))));
     }).catch((e) => console.warn(e));
   }
+}
+
+/** The slot a visitor chose before signing in (?slot=&minutes=), or null. */
+function chosenSlot(q, lengths) {
+  const start = q.get('slot') ? new Date(q.get('slot')) : null;
+  const minutes = Number(q.get('minutes'));
+  if (!start || Number.isNaN(start.getTime()) || !lengths.includes(minutes)) return null;
+  return { start: start.toISOString().replace('.000Z', 'Z'), end: new Date(start.getTime() + minutes * 60000).toISOString().replace('.000Z', 'Z'), minutes };
+}
+
+/** Offers the remembered slot again when it is still free, or says it is gone. */
+async function offerChosen(el, tutor, chosen, book) {
+  const zone = viewerZone();
+  const when = timeRange(chosen.start, chosen.end, zone);
+  let free = false;
+  try {
+    const res = await tutorSlots(tutor.id, chosen.start, chosen.end, chosen.minutes);
+    free = (res.slots || []).some((s) => new Date(s.start).getTime() === new Date(chosen.start).getTime());
+  } catch (e) { console.warn(e); }
+  replace(el, free
+    ? h('div', { class: 'notice chosen-slot' }, h('p', { class: 'm0' }, t('You chose {time}.', { time: when })),
+      h('div', { class: 'actions' }, h('button', { type: 'button', on: { click: () => book({ start: chosen.start, end: chosen.end }) } }, t('Book this time'))))
+    : h('p', { class: 'notice warning chosen-slot' }, t('The time you chose, {time}, is no longer free. Please choose another.', { time: when })));
 }

@@ -1,0 +1,143 @@
+package static_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"tutorbase/internal/static"
+)
+
+var script = strings.Repeat("export const greeting = 'hello';\n", 100)
+
+func files() fstest.MapFS {
+	return fstest.MapFS{
+		"index.html":       {Data: []byte("<!doctype html><title>app</title>" + strings.Repeat(" ", 300))},
+		"app.js":           {Data: []byte(script)},
+		"img/logo.png":     {Data: bytes.Repeat([]byte{0x89, 'P', 'N', 'G'}, 200)},
+		"js/lang/it.js":    {Data: []byte("export default {};")},
+		"vendor/small.mjs": {Data: []byte("export default 1;")},
+	}
+}
+
+func get(t *testing.T, h http.Handler, method, path string, header map[string]string) *http.Response {
+	t.Helper()
+	req := httptest.NewRequest(method, path, nil)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Result()
+}
+
+func body(t *testing.T, res *http.Response) string {
+	t.Helper()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestCompressed(t *testing.T) {
+	h := static.New(files())
+	res := get(t, h, http.MethodGet, "/app.js", map[string]string{"Accept-Encoding": "br, gzip;q=0.8"})
+	if res.StatusCode != 200 || res.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("status %d, encoding %q: want 200 gzip", res.StatusCode, res.Header.Get("Content-Encoding"))
+	}
+	raw := body(t, res)
+	if len(raw) >= len(script)/4 {
+		t.Errorf("gzip body is %d bytes of %d", len(raw), len(script))
+	}
+	zr, err := gzip.NewReader(strings.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := io.ReadAll(zr)
+	if string(plain) != script {
+		t.Error("the gzip body does not unpack to the file")
+	}
+	if got := res.Header.Get("Content-Type"); got != "text/javascript; charset=utf-8" {
+		t.Errorf("Content-Type %q", got)
+	}
+	if res.Header.Get("Vary") != "Accept-Encoding" || res.Header.Get("Cache-Control") != static.CacheControl {
+		t.Errorf("Vary %q, Cache-Control %q", res.Header.Get("Vary"), res.Header.Get("Cache-Control"))
+	}
+
+	for name, c := range map[string]struct {
+		path, accept string
+	}{
+		"a client without gzip":    {"/app.js", ""},
+		"gzip refused with q=0":    {"/app.js", "gzip;q=0, deflate"},
+		"an image":                 {"/img/logo.png", "gzip"},
+		"a file too small to gain": {"/vendor/small.mjs", "gzip"},
+	} {
+		res := get(t, h, http.MethodGet, c.path, map[string]string{"Accept-Encoding": c.accept})
+		if res.StatusCode != 200 || res.Header.Get("Content-Encoding") != "" {
+			t.Errorf("%s: status %d, encoding %q: want 200 plain", name, res.StatusCode, res.Header.Get("Content-Encoding"))
+		}
+	}
+}
+
+func TestRevalidation(t *testing.T) {
+	h := static.New(files())
+	for _, accept := range []string{"gzip", ""} {
+		first := get(t, h, http.MethodGet, "/app.js", map[string]string{"Accept-Encoding": accept})
+		etag := first.Header.Get("ETag")
+		if !strings.HasPrefix(etag, `"`) {
+			t.Fatalf("no strong ETag: %q", etag)
+		}
+		again := get(t, h, http.MethodGet, "/app.js", map[string]string{"Accept-Encoding": accept, "If-None-Match": `"other", ` + etag})
+		if again.StatusCode != http.StatusNotModified || body(t, again) != "" {
+			t.Errorf("accept %q: a reload with the ETag answers %d, want 304 with no body", accept, again.StatusCode)
+		}
+		if again.Header.Get("ETag") != etag {
+			t.Errorf("the 304 carries ETag %q, want %q", again.Header.Get("ETag"), etag)
+		}
+	}
+	gz := get(t, h, http.MethodGet, "/app.js", map[string]string{"Accept-Encoding": "gzip"}).Header.Get("ETag")
+	plain := get(t, h, http.MethodGet, "/app.js", nil).Header.Get("ETag")
+	if gz == plain {
+		t.Error("the gzip and plain forms share an ETag")
+	}
+	changed := get(t, h, http.MethodGet, "/app.js", map[string]string{"If-None-Match": `"stale"`})
+	if changed.StatusCode != 200 {
+		t.Errorf("a stale ETag answers %d, want 200", changed.StatusCode)
+	}
+}
+
+func TestRouting(t *testing.T) {
+	h := static.New(files())
+	for _, c := range []struct {
+		method, path string
+		status       int
+		want         string
+	}{
+		{http.MethodGet, "/", 200, "<title>app</title>"},
+		{http.MethodGet, "/tutors/abc123", 200, "<title>app</title>"},
+		{http.MethodGet, "/lessons/", 200, "<title>app</title>"},
+		{http.MethodGet, "/js/lang/it.js", 200, "export default {};"},
+		{http.MethodGet, "/js/missing.js", 404, ""},
+		{http.MethodGet, "/js", 200, "<title>app</title>"},
+		{http.MethodGet, "/../../etc/passwd", 200, "<title>app</title>"}, // never outside the files
+		{http.MethodGet, "/../index.txt", 404, ""},
+		{http.MethodHead, "/app.js", 200, ""},
+		{http.MethodPost, "/app.js", 405, ""},
+	} {
+		res := get(t, h, c.method, c.path, nil)
+		got := body(t, res)
+		if res.StatusCode != c.status || !strings.Contains(got, c.want) {
+			t.Errorf("%s %s: %d %.40q, want %d with %q", c.method, c.path, res.StatusCode, got, c.status, c.want)
+		}
+	}
+	head := get(t, h, http.MethodHead, "/app.js", nil)
+	if head.Header.Get("Content-Length") != "3300" {
+		t.Errorf("HEAD Content-Length %q, want 3300", head.Header.Get("Content-Length"))
+	}
+}
