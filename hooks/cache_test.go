@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"testing"
 
-	"tutorbase/hooks"
 	"tutorbase/hooks/hookstest"
+	"tutorbase/internal/app/booking"
 
 	"github.com/stretchr/testify/require"
 )
@@ -62,11 +62,11 @@ func TestCachesFollowWrites(t *testing.T) {
 	t.Run("a renamed subject", func(t *testing.T) {
 		b, err := app.FindRecordById("bookings", res.JSON()["id"].(string))
 		require.NoError(t, err)
-		require.Equal(t, "Mathematics", hooks.LessonEvent(app, b, "booking_created").Subject)
+		require.Equal(t, "Mathematics", booking.LessonEvent(app, b, "booking_created").Subject)
 		s, err := app.FindRecordById("subjects", subject)
 		require.NoError(t, err)
 		s.Set("name", "Maths")
 		require.NoError(t, app.Save(s))
-		require.Equal(t, "Maths", hooks.LessonEvent(app, b, "booking_created").Subject)
+		require.Equal(t, "Maths", booking.LessonEvent(app, b, "booking_created").Subject)
 	})
 }

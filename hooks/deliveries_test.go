@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"tutorbase/hooks"
 	"tutorbase/hooks/hookstest"
+	"tutorbase/internal/app/booking"
 	"tutorbase/internal/app/notifications"
 	"tutorbase/internal/config"
 	"tutorbase/internal/notify"
@@ -234,7 +234,7 @@ func TestSMSWhatsAppTelegram(t *testing.T) {
 func lessonEventFor(t *testing.T, app core.App, kind string) notify.Event {
 	b, err := app.FindRecordById("bookings", cast.IDs["booking"])
 	require.NoError(t, err)
-	return hooks.LessonEvent(app, b, kind)
+	return booking.LessonEvent(app, b, kind)
 }
 
 func TestOutboxSurvivesACrash(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"tutorbase/internal/app/platform"
 	"tutorbase/migrations"
 
 	"github.com/pocketbase/dbx"
@@ -130,10 +131,10 @@ func (p *queryParams) window(fromField, toField string) (from, to time.Time, ok 
 		return from, to, false
 	}
 	var ferr, terr error
-	if from, ferr = parseInstant(p.q.Get(fromField)); ferr != nil {
+	if from, ferr = platform.ParseInstant(p.q.Get(fromField)); ferr != nil {
 		p.errs[fromField] = ferr
 	}
-	if to, terr = parseInstant(p.q.Get(toField)); terr != nil {
+	if to, terr = platform.ParseInstant(p.q.Get(toField)); terr != nil {
 		p.errs[toField] = terr
 	}
 	switch {

@@ -7,6 +7,7 @@ package hooks
 
 import (
 	"tutorbase/internal/app/availability"
+	"tutorbase/internal/app/booking"
 	"tutorbase/internal/app/credits"
 	"tutorbase/internal/app/notifications"
 	"tutorbase/internal/app/payments"
@@ -29,6 +30,7 @@ type Services struct {
 	Credits       *credits.Service
 	Payments      *payments.Service
 	Payouts       *payouts.Service
+	Booking       *booking.Service
 }
 
 const servicesKey = "tutorbase.services"
@@ -75,24 +77,23 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	provider := PaymentProvider(env.Config)
 	s.Payments = payments.New(env, provider, s.Notifications, s.Credits)
 	s.Payouts = payouts.New(env, provider, s.Notifications)
+	s.Booking = booking.New(env, s.Notifications, s.Credits, s.Payments)
 	app.Store().Set(servicesKey, s)
 
 	platform.Register(app)
 	registerText(app)
 	registerStaff(app)
-	registerNotifier(app)
 	registerAccounts(app, cfg)
 	s.Notifications.Register(app)
 	registerLockout(app)
 	registerProfiles(app)
 	registerAvatars(app)
 	availability.Register(app)
-	registerBookings(app)
+	s.Booking.Register(app)
 	s.Payments.Register(app)
 	s.Payouts.Register(app)
 	registerSearch(app)
 	registerMatch(app)
-	registerStaffRealtime(app)
 	registerReviews(app)
 	registerMaterials(app)
 	registerReports(app)

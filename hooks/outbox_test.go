@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"tutorbase/hooks"
 	"tutorbase/hooks/hookstest"
+	"tutorbase/internal/app/booking"
 	"tutorbase/migrations"
 
 	"github.com/pocketbase/dbx"
@@ -36,15 +36,15 @@ func TestNoteOutbox(t *testing.T) {
 	}
 	// a booking committed with its outbox row, as a process that died
 	// before its writer ran leaves it
-	committed := func(hour int) (*core.Record, *hooks.BookingEvent) {
+	committed := func(hour int) (*core.Record, *booking.BookingEvent) {
 		start, end := romeSlot(4, hour, 0, 60)
 		var b *core.Record
-		var ev *hooks.BookingEvent
+		var ev *booking.BookingEvent
 		require.NoError(t, app.RunInTransaction(func(tx core.App) error {
 			b = saveImported(t, tx, "bookings", map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "student": cast.Users[hookstest.Student],
 				"start": start, "end": end, "status": "pending"})
 			var err error
-			ev, err = hooks.RecordChange(tx, b, nil, hooks.EventBookingCreated, cast.Users[hookstest.Student])
+			ev, err = hookstest.ServicesOf(tx).Booking.RecordChange(tx, b, nil, booking.EventBookingCreated, cast.Users[hookstest.Student])
 			return err
 		}))
 		return b, ev
@@ -66,26 +66,26 @@ func TestNoteOutbox(t *testing.T) {
 		b, _ := committed(9)
 		require.Equal(t, 1, owed())
 		// the job, run now, replays rows over a minute old: this one may still be queued
-		require.NoError(t, hooks.ReplayNoteOutbox(app, time.Now().Add(-time.Minute)))
+		require.NoError(t, hookstest.ServicesOf(app).Booking.ReplayNoteOutbox(app, time.Now().Add(-time.Minute)))
 		require.Equal(t, 0, told(b.Id))
-		require.NoError(t, hooks.ReplayNoteOutbox(app, time.Now().Add(2*time.Minute)))
+		require.NoError(t, hookstest.ServicesOf(app).Booking.ReplayNoteOutbox(app, time.Now().Add(2*time.Minute)))
 		require.Equal(t, 1, told(b.Id))
 		require.Equal(t, 0, owed())
-		require.NoError(t, hooks.ReplayNoteOutbox(app, time.Now().Add(2*time.Minute)))
+		require.NoError(t, hookstest.ServicesOf(app).Booking.ReplayNoteOutbox(app, time.Now().Add(2*time.Minute)))
 		require.Equal(t, 1, told(b.Id))
 	})
 
 	t.Run("a change of a booking since deleted is dropped", func(t *testing.T) {
 		b, _ := committed(17)
 		require.NoError(t, app.Delete(b))
-		require.NoError(t, hooks.ReplayNoteOutbox(app, time.Now().Add(2*time.Minute)))
+		require.NoError(t, hookstest.ServicesOf(app).Booking.ReplayNoteOutbox(app, time.Now().Add(2*time.Minute)))
 		require.Equal(t, 0, owed())
 	})
 
 	t.Run("an event written twice is told once", func(t *testing.T) {
 		b, ev := committed(11)
-		hooks.WriteChanges(app, ev)
-		hooks.WriteChanges(app, ev, ev)
+		hookstest.ServicesOf(app).Booking.WriteChanges(app, ev)
+		hookstest.ServicesOf(app).Booking.WriteChanges(app, ev, ev)
 		require.Equal(t, 1, told(b.Id))
 		require.Equal(t, 0, owed())
 	})
@@ -93,20 +93,20 @@ func TestNoteOutbox(t *testing.T) {
 	t.Run("a change that rolls back owes nothing", func(t *testing.T) {
 		start, end := romeSlot(4, 13, 0, 60)
 		var b *core.Record
-		var ev *hooks.BookingEvent
+		var ev *booking.BookingEvent
 		rollback := errors.New("rollback")
 		err := app.RunInTransaction(func(tx core.App) error {
 			b = saveImported(t, tx, "bookings", map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "student": cast.Users[hookstest.Student],
 				"start": start, "end": end, "status": "pending"})
 			var err error
-			if ev, err = hooks.RecordChange(tx, b, nil, hooks.EventBookingCreated, cast.Users[hookstest.Student]); err != nil {
+			if ev, err = hookstest.ServicesOf(tx).Booking.RecordChange(tx, b, nil, booking.EventBookingCreated, cast.Users[hookstest.Student]); err != nil {
 				return err
 			}
 			return rollback
 		})
 		require.ErrorIs(t, err, rollback)
 		require.Equal(t, 0, owed())
-		hooks.WriteChanges(app, ev)
+		hookstest.ServicesOf(app).Booking.WriteChanges(app, ev)
 		require.Equal(t, 0, told(b.Id))
 	})
 }

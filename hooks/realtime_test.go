@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"tutorbase/hooks"
 	"tutorbase/hooks/hookstest"
+	"tutorbase/internal/app/booking"
 
 	"github.com/stretchr/testify/require"
 )
@@ -62,18 +62,18 @@ func TestRealtimeStaffBookings(t *testing.T) {
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
 
-	admin := hookstest.Subscribe(t, srv, cast.Tokens[hookstest.Admin], hooks.StaffBookingsTopic)
-	superuser := hookstest.Subscribe(t, srv, cast.Tokens[hookstest.Superuser], hooks.StaffBookingsTopic)
-	student := hookstest.Subscribe(t, srv, cast.Tokens[hookstest.Student2], hooks.StaffBookingsTopic)
-	tutor := hookstest.Subscribe(t, srv, cast.Tokens[hookstest.Tutor2], hooks.StaffBookingsTopic)
-	visitor := hookstest.Subscribe(t, srv, "", hooks.StaffBookingsTopic)
+	admin := hookstest.Subscribe(t, srv, cast.Tokens[hookstest.Admin], booking.StaffBookingsTopic)
+	superuser := hookstest.Subscribe(t, srv, cast.Tokens[hookstest.Superuser], booking.StaffBookingsTopic)
+	student := hookstest.Subscribe(t, srv, cast.Tokens[hookstest.Student2], booking.StaffBookingsTopic)
+	tutor := hookstest.Subscribe(t, srv, cast.Tokens[hookstest.Tutor2], booking.StaffBookingsTopic)
+	visitor := hookstest.Subscribe(t, srv, "", booking.StaffBookingsTopic)
 
 	s, e := romeSlot(3, 10, 0, 60)
 	res := hookstest.Call(t, srv, http.MethodPost, bookingsURL, cast.Tokens[hookstest.Student], map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": s, "end": e})
 	require.Equal(t, 200, res.Status, string(res.Body))
 	id := res.JSON()["id"].(string)
 	for _, staff := range []*hookstest.SSE{admin, superuser} {
-		ev, ok := staff.Until(hooks.StaffBookingsTopic, 5*time.Second)
+		ev, ok := staff.Until(booking.StaffBookingsTopic, 5*time.Second)
 		require.True(t, ok, "staff see someone else's new booking live")
 		require.Equal(t, "create", ev.Data["action"])
 		require.Equal(t, id, ev.Data["record"].(map[string]any)["id"])
@@ -81,13 +81,13 @@ func TestRealtimeStaffBookings(t *testing.T) {
 
 	res = hookstest.Call(t, srv, http.MethodPost, "/api/bookings/"+id+"/cancel", cast.Tokens[hookstest.Tutor2], map[string]any{"reason": "Ill"})
 	require.Equal(t, 200, res.Status, string(res.Body))
-	ev, ok := admin.Until(hooks.StaffBookingsTopic, 5*time.Second)
+	ev, ok := admin.Until(booking.StaffBookingsTopic, 5*time.Second)
 	require.True(t, ok)
 	require.Equal(t, "update", ev.Data["action"])
 	require.Equal(t, "cancelled", ev.Data["record"].(map[string]any)["status"])
 
 	for name, c := range map[string]*hookstest.SSE{"a student": student, "a tutor": tutor, "a visitor": visitor} {
-		_, ok := c.Until(hooks.StaffBookingsTopic, 300*time.Millisecond)
+		_, ok := c.Until(booking.StaffBookingsTopic, 300*time.Millisecond)
 		require.False(t, ok, name+" hears nothing on the staff topic")
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"tutorbase/hooks"
 	"tutorbase/hooks/hookstest"
+	"tutorbase/internal/app/booking"
 	"tutorbase/internal/app/platform"
 
 	"github.com/pocketbase/dbx"
@@ -412,7 +413,7 @@ func TestSearchFreeTimeAgreesWithSlots(t *testing.T) {
 			res := hookstest.Call(t, srv, http.MethodGet, "/api/tutors/"+d.ids[name]+"/slots?"+
 				searchQuery("from", utc3339(w.from), "to", utc3339(w.to), "minutes", "60"), "", nil)
 			require.Equal(t, 200, res.Status, string(res.Body))
-			slots := decodeAnswer[hooks.SlotsJSON](t, res.Body).Slots
+			slots := decodeAnswer[booking.SlotsJSON](t, res.Body).Slots
 			it, ok := listed[d.ids[name]]
 			require.Equal(t, len(slots) > 0, ok, "%s in %v: %d slots", name, w, len(slots))
 			if ok {

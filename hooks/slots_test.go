@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"tutorbase/hooks"
 	"tutorbase/hooks/hookstest"
+	"tutorbase/internal/app/booking"
 
 	"github.com/pocketbase/pocketbase/tests"
 	"github.com/stretchr/testify/require"
@@ -31,10 +31,10 @@ func TestSlotsRoute(t *testing.T) {
 		app := cast.Clone(t)
 		defer app.Cleanup()
 		srv := hookstest.Serve(t, app)
-		get := func() hooks.SlotsJSON {
+		get := func() booking.SlotsJSON {
 			res := hookstest.Call(t, srv, http.MethodGet, slotsURL(hookstest.Tutor2, day, next, "60"), "", nil)
 			require.Equal(t, 200, res.Status, string(res.Body))
-			var out hooks.SlotsJSON
+			var out booking.SlotsJSON
 			require.NoError(t, json.Unmarshal(res.Body, &out))
 			return out
 		}
@@ -67,7 +67,7 @@ func TestSlotsRoute(t *testing.T) {
 		res := hookstest.Call(t, srv, http.MethodPatch, "/api/collections/availability/records/"+cast.IDs["tutor2_window_"+itoa(isoDay(from))], cast.Tokens[hookstest.Tutor2], map[string]any{"end": "22:00"})
 		require.Equal(t, 200, res.Status, string(res.Body))
 		after := hookstest.Call(t, srv, http.MethodGet, slotsURL(hookstest.Tutor2, from, to, "60"), "", nil)
-		var out hooks.SlotsJSON
+		var out booking.SlotsJSON
 		require.NoError(t, json.Unmarshal(after.Body, &out))
 		require.Len(t, out.Slots, 3, "20:00, 20:30, 21:00")
 	})

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"tutorbase/hooks"
+	"tutorbase/internal/app/booking"
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/billing"
 
@@ -36,9 +37,9 @@ func ExpirePending(s *hooks.Services, app core.App, now time.Time) error {
 	}
 	return eachBooking(app, "payment_status = 'unpaid' && (status = 'pending' || status = 'confirmed') && pay_by != '' && pay_by <= {:now}", now,
 		func(b *core.Record) error {
-			ev, err := hooks.CancelOverdue(app, b, now)
+			ev, err := s.Booking.CancelOverdue(app, b, now)
 			if err == nil && ev != nil {
-				hooks.WriteChanges(app, ev)
+				s.Booking.WriteChanges(app, ev)
 			}
 			return err
 		})
@@ -55,11 +56,11 @@ func expireRequests(s *hooks.Services, app core.App, now time.Time) error {
 	}
 	filter := "status = 'pending' && (start <= {:now} || created <= {:stale})"
 	return eachBooking(app, filter, now, func(b *core.Record) error {
-		var ev *hooks.BookingEvent
+		var ev *booking.BookingEvent
 		var refund *core.Record
 		err := app.RunInTransaction(func(tx core.App) error {
 			var err error
-			ev, refund, err = hooks.CancelBooking(tx, b, nil, "expired", false, billing.ByAdmin, now)
+			ev, refund, err = s.Booking.CancelBooking(tx, b, nil, "expired", false, billing.ByAdmin, now)
 			return err
 		})
 		if platform.IsStale(err) { // confirmed or cancelled meanwhile
@@ -68,7 +69,7 @@ func expireRequests(s *hooks.Services, app core.App, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		hooks.WriteChanges(app, ev)
+		s.Booking.WriteChanges(app, ev)
 		if refund != nil {
 			s.Payments.ProcessRefunds(app, refund)
 		}
@@ -108,6 +109,6 @@ func eachBooking(app core.App, filter string, now time.Time, fn func(*core.Recor
 
 // WriteOwedNotifications writes the notifications of booking changes that
 // a stopped process (or a failed write) left owed for over a minute.
-func WriteOwedNotifications(app core.App, now time.Time) error {
-	return hooks.ReplayNoteOutbox(app, now.Add(-time.Minute))
+func WriteOwedNotifications(s *hooks.Services, app core.App, now time.Time) error {
+	return s.Booking.ReplayNoteOutbox(app, now.Add(-time.Minute))
 }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"tutorbase/hooks"
+	"tutorbase/internal/app/booking"
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/notify"
 
@@ -32,7 +33,7 @@ func WeeklyDigest(s *hooks.Services, app core.App, now time.Time) error {
 		}
 		ev := notify.Event{Kind: notify.KindDigest, Link: app.Settings().Meta.AppURL + "/tutor/lessons"}
 		for _, b := range lessons {
-			ev.Lessons = append(ev.Lessons, hooks.LessonEvent(app, b, notify.KindDigest))
+			ev.Lessons = append(ev.Lessons, booking.LessonEvent(app, b, notify.KindDigest))
 		}
 		s.Notifications.Notify(app, []string{user}, ev, map[string]any{"lessons": len(lessons)})
 	}

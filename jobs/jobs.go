@@ -50,7 +50,7 @@ func All(s *hooks.Services) []Job {
 	}
 	return []Job{
 		{ID: "tutorbase_deliveries", Schedule: "* * * * *", Run: s.Notifications.DispatchDeliveries},
-		{ID: "tutorbase_notifications_owed", Schedule: "* * * * *", Run: WriteOwedNotifications},
+		{ID: "tutorbase_notifications_owed", Schedule: "* * * * *", Run: with(WriteOwedNotifications)},
 		{ID: "tutorbase_telegram_updates", Schedule: "* * * * *", Run: s.Notifications.PollTelegram},
 		{ID: "tutorbase_reminders", Schedule: "* * * * *", Run: with(SendReminders)},
 		{ID: "tutorbase_complete_lessons", Schedule: "*/5 * * * *", Run: CompleteEnded},

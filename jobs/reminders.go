@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"tutorbase/hooks"
+	"tutorbase/internal/app/booking"
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/notify"
 
@@ -69,7 +70,7 @@ func remind(s *hooks.Services, app core.App, b *core.Record, minutes int, offset
 		if err := tx.Save(r); err != nil {
 			return err // a unique violation: reminded already
 		}
-		ev := hooks.LessonEvent(tx, b, notify.KindReminder)
+		ev := booking.LessonEvent(tx, b, notify.KindReminder)
 		ev.Offset = offset
 		s.Notifications.Notify(tx, []string{b.GetString("student"), b.GetString("tutor_user")}, ev, map[string]any{"booking": b.Id, "offset": minutes})
 		return nil

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 )
@@ -90,4 +91,23 @@ func Truncate(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n])
+}
+
+// ParseInstant reads an RFC 3339 instant (any offset) or PocketBase's
+// "2006-01-02 15:04:05.000Z" form.
+func ParseInstant(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, validation.NewError("validation_required", "Give an RFC 3339 instant, e.g. 2027-03-29T07:00:00Z.")
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC(), nil
+	}
+	// an unescaped "+02:00" offset arrives as " 02:00" in a query string
+	if t, err := time.Parse(time.RFC3339Nano, strings.Replace(s, " ", "+", 1)); err == nil && strings.Contains(s, "T") {
+		return t.UTC(), nil
+	}
+	if t, err := types.ParseDateTime(s); err == nil && !t.IsZero() {
+		return t.Time().UTC(), nil
+	}
+	return time.Time{}, validation.NewError("validation_invalid_date", "Give an RFC 3339 instant, e.g. 2027-03-29T07:00:00Z.")
 }

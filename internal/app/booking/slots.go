@@ -1,10 +1,9 @@
-package hooks
+package booking
 
 import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 	"tutorbase/internal/app/availability"
 	"tutorbase/internal/app/platform"
@@ -12,7 +11,6 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 // MaxSlotsSpan is the widest range the slots route answers.
@@ -32,9 +30,9 @@ type SlotsJSON struct {
 	Slots    []SlotJSON `json:"slots"`
 }
 
-func registerSlots(app core.App) {
+func (s *Service) registerSlots(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.GET("/api/tutors/{id}/slots", slotsRoute)
+		se.Router.GET("/api/tutors/{id}/slots", s.slotsRoute)
 		return se.Next()
 	})
 }
@@ -43,18 +41,18 @@ func registerSlots(app core.App) {
 // and never says who booked the taken times. A tutor not yet verified (or
 // suspended) is unknown to everyone but themselves and staff, who may
 // preview the slots their availability gives.
-func slotsRoute(e *core.RequestEvent) error {
+func (s *Service) slotsRoute(e *core.RequestEvent) error {
 	t, err := platform.LoadTutor(e.App, e.Request.PathValue("id"))
 	if err != nil || (!t.Bookable() && !platform.IsStaff(e) && (e.Auth == nil || e.Auth.Id != t.User)) {
 		return e.NotFoundError("", nil)
 	}
 	q := e.Request.URL.Query()
 	errs := validation.Errors{}
-	from, ferr := parseInstant(q.Get("from"))
+	from, ferr := platform.ParseInstant(q.Get("from"))
 	if ferr != nil {
 		errs["from"] = ferr
 	}
-	to, terr := parseInstant(q.Get("to"))
+	to, terr := platform.ParseInstant(q.Get("to"))
 	if terr != nil {
 		errs["to"] = terr
 	}
@@ -83,7 +81,7 @@ func slotsRoute(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	free := cal.Slots(from, to, time.Duration(minutes)*time.Minute, time.Now())
+	free := cal.Slots(from, to, time.Duration(minutes)*time.Minute, s.env.Now())
 	out := SlotsJSON{Tutor: t.Id, Timezone: t.Location.String(), Minutes: minutes, Slots: make([]SlotJSON, len(free))}
 	for i, s := range free {
 		out.Slots[i] = SlotJSON{Start: s.Start.UTC().Format(time.RFC3339), End: s.End.UTC().Format(time.RFC3339)}
@@ -102,25 +100,6 @@ func defaultMinutes(lengths []int) int {
 		return 60
 	}
 	return lengths[0]
-}
-
-// parseInstant reads an RFC 3339 instant (any offset) or PocketBase's
-// "2006-01-02 15:04:05.000Z" form.
-func parseInstant(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, validation.NewError("validation_required", "Give an RFC 3339 instant, e.g. 2027-03-29T07:00:00Z.")
-	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t.UTC(), nil
-	}
-	// an unescaped "+02:00" offset arrives as " 02:00" in a query string
-	if t, err := time.Parse(time.RFC3339Nano, strings.Replace(s, " ", "+", 1)); err == nil && strings.Contains(s, "T") {
-		return t.UTC(), nil
-	}
-	if t, err := types.ParseDateTime(s); err == nil && !t.IsZero() {
-		return t.Time().UTC(), nil
-	}
-	return time.Time{}, validation.NewError("validation_invalid_date", "Give an RFC 3339 instant, e.g. 2027-03-29T07:00:00Z.")
 }
 
 func joinInts(v []int) string {

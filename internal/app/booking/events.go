@@ -1,4 +1,4 @@
-package hooks
+package booking
 
 import (
 	"database/sql"
@@ -39,8 +39,6 @@ const (
 	notesLinger = 20 * time.Millisecond
 )
 
-const notifierStoreKey = "tutorbase.notifier"
-
 // BookingEvent is a booking change whose notifications are owed.
 type BookingEvent struct {
 	outbox       int64 // its note_outbox row
@@ -52,13 +50,13 @@ type BookingEvent struct {
 // it replaces, for a reschedule) by actor ("" for the school) in tx, the
 // change's own transaction. Once tx commits, hand the event to notifyLater
 // (requests) or WriteChanges (jobs).
-func RecordChange(tx core.App, b, old *core.Record, kind, actor string) (*BookingEvent, error) {
+func (s *Service) RecordChange(tx core.App, b, old *core.Record, kind, actor string) (*BookingEvent, error) {
 	oldId := ""
 	if old != nil {
 		oldId = old.Id
 	}
 	res, err := tx.DB().Insert(migrations.NoteOutbox, dbx.Params{
-		"booking": b.Id, "old": oldId, "kind": kind, "actor": actor, "created": platform.DBTime(time.Now()),
+		"booking": b.Id, "old": oldId, "kind": kind, "actor": actor, "created": platform.DBTime(s.env.Now()),
 	}).Execute()
 	if err != nil {
 		return nil, err
@@ -101,16 +99,16 @@ func (n *notifier) stop() {
 // notifyLater queues the events (recorded with RecordChange, committed) for
 // the writer. With a full queue, or once the app stops, the caller writes
 // them itself.
-func notifyLater(app core.App, events ...*BookingEvent) {
-	n, _ := app.Store().Get(notifierStoreKey).(*notifier)
+func (s *Service) notifyLater(app core.App, events ...*BookingEvent) {
+	n := s.writer
 	for _, ev := range events {
 		if n == nil || !n.offer(ev) {
-			writeEvents(app, []*BookingEvent{ev})
+			s.writeEvents(app, []*BookingEvent{ev})
 		}
 	}
 }
 
-func startNotifier(app core.App) *notifier {
+func (s *Service) startWriter(app core.App) *notifier {
 	n := &notifier{events: make(chan *BookingEvent, 4096)}
 	n.done.Add(1)
 	routine.FireAndForget(func() {
@@ -131,16 +129,16 @@ func startNotifier(app core.App) *notifier {
 				}
 			}
 			linger.Stop()
-			writeEvents(app, batch)
+			s.writeEvents(app, batch)
 		}
 	})
 	return n
 }
 
 // WriteChanges writes the notifications owed by committed events now.
-func WriteChanges(app core.App, events ...*BookingEvent) {
+func (s *Service) WriteChanges(app core.App, events ...*BookingEvent) {
 	for i := 0; i < len(events); i += notesBatch {
-		writeEvents(app, events[i:min(i+notesBatch, len(events))])
+		s.writeEvents(app, events[i:min(i+notesBatch, len(events))])
 	}
 }
 
@@ -149,17 +147,17 @@ func WriteChanges(app core.App, events ...*BookingEvent) {
 // in one transaction; if that fails, each event alone, so one bad event
 // holds back no other. An event whose row is gone (written already, or its
 // change rolled back) writes nothing.
-func writeEvents(app core.App, events []*BookingEvent) {
+func (s *Service) writeEvents(app core.App, events []*BookingEvent) {
 	type owed struct {
 		outbox int64
 		notes  []*notifications.Note
 	}
 	all := make([]owed, len(events))
 	for i, ev := range events {
-		all[i] = owed{ev.outbox, bookingNotes(app, ev.booking, ev.old, ev.kind, ev.actor)}
+		all[i] = owed{ev.outbox, s.bookingNotes(app, ev.booking, ev.old, ev.kind, ev.actor)}
 	}
 	write := func(batch []owed) error {
-		now := time.Now()
+		now := s.env.Now()
 		return app.RunInTransaction(func(tx core.App) error {
 			for _, o := range batch {
 				res, err := tx.DB().Delete(migrations.NoteOutbox, dbx.HashExp{"id": o.outbox}).Execute()
@@ -170,7 +168,7 @@ func writeEvents(app core.App, events []*BookingEvent) {
 					continue
 				}
 				for _, n := range o.notes {
-					if err := servicesOf(tx).Notifications.Save(tx, n, now); err != nil {
+					if err := s.notes.Save(tx, n, now); err != nil {
 						return err
 					}
 				}
@@ -200,7 +198,7 @@ func writeEvents(app core.App, events []*BookingEvent) {
 // write failed. Events still queued in this process are younger than
 // `before` when it is a minute ago; and were one written twice, the second
 // would find its row gone and write nothing.
-func ReplayNoteOutbox(app core.App, before time.Time) error {
+func (s *Service) ReplayNoteOutbox(app core.App, before time.Time) error {
 	var rows []struct {
 		Id                        int64
 		Booking, Old, Kind, Actor string
@@ -230,26 +228,24 @@ func ReplayNoteOutbox(app core.App, before time.Time) error {
 		}
 		events = append(events, ev)
 	}
-	WriteChanges(app, events...)
+	s.WriteChanges(app, events...)
 	return nil
 }
 
 // registerNotifier starts the writer on app itself (never on a
 // transaction's app, which would not outlive it) and stops it, drained,
 // when the app terminates.
-func registerNotifier(app core.App) {
-	app.Store().Set(notifierStoreKey, startNotifier(app))
+func (s *Service) registerNotifier(app core.App) {
+	s.writer = s.startWriter(app)
 	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
-		if n, ok := e.App.Store().Get(notifierStoreKey).(*notifier); ok {
-			e.App.Store().Remove(notifierStoreKey)
-			n.stop()
-			drained := make(chan struct{})
-			go func() { n.done.Wait(); close(drained) }()
-			select {
-			case <-drained:
-			case <-time.After(10 * time.Second):
-				e.App.Logger().Warn("stopping with notifications still queued; they are written after the next start")
-			}
+		n := s.writer
+		n.stop() // offers fail from now on: their callers write themselves
+		drained := make(chan struct{})
+		go func() { n.done.Wait(); close(drained) }()
+		select {
+		case <-drained:
+		case <-time.After(10 * time.Second):
+			e.App.Logger().Warn("stopping with notifications still queued; they are written after the next start")
 		}
 		return e.Next()
 	})

@@ -1,4 +1,4 @@
-package hooks
+package booking
 
 import (
 	"errors"
@@ -47,19 +47,19 @@ var transitions = map[string][]string{
 	platform.StatusConfirmed: {platform.StatusCancelled, platform.StatusCompleted, platform.StatusNoShow},
 }
 
-func registerBookings(app core.App) {
-	app.OnRecordCreateRequest("bookings").BindFunc(bookingCreateRequest)
-	app.OnRecordCreate("bookings").BindFunc(bookingCreate)
+func (s *Service) registerBookings(app core.App) {
+	app.OnRecordCreateRequest("bookings").BindFunc(s.bookingCreateRequest)
+	app.OnRecordCreate("bookings").BindFunc(s.bookingCreate)
 	app.OnRecordUpdateRequest("bookings").BindFunc(bookingUpdateRequest)
 	app.OnRecordUpdate("bookings").BindFunc(bookingUpdate)
-	registerBookingActions(app)
-	registerSeries(app)
-	registerSlots(app)
+	s.registerBookingActions(app)
+	s.registerSeries(app)
+	s.registerSlots(app)
 }
 
 // bookingCreateRequest handles who is asking: the server-owned fields and
 // the student (the caller, unless staff book for someone).
-func bookingCreateRequest(e *core.RecordRequestEvent) error {
+func (s *Service) bookingCreateRequest(e *core.RecordRequestEvent) error {
 	info, err := e.RequestInfo()
 	if err != nil {
 		return err
@@ -99,9 +99,9 @@ const notifyAsKey = "@tutorbase.notify_as"
 // bookingCreate enforces DESIGN.md's booking rules on every path (records
 // API, batch, dashboard, series, reschedule, jobs): the checks that need no
 // lock first, then, inside the write transaction, the overlaps.
-func bookingCreate(e *core.RecordEvent) error {
+func (s *Service) bookingCreate(e *core.RecordEvent) error {
 	b := e.Record
-	now := time.Now()
+	now := s.env.Now()
 	confirmed, _ := e.Context.Value(confirmedKey{}).(bool)
 	moved, _ := e.Context.Value(movedKey{}).(bool)
 	p, err := prepareBooking(e.App, b, now, bookingOpts{imported: platform.IsImported(e.Context), confirmed: confirmed})
@@ -124,7 +124,7 @@ func bookingCreate(e *core.RecordEvent) error {
 			return err
 		}
 		if b.GetString("purchase") != "" && !platform.IsImported(e.Context) {
-			if err := servicesOf(tx).Credits.Spend(tx, b, now, moved); err != nil { // rule 6
+			if err := s.credits.Spend(tx, b, now, moved); err != nil { // rule 6
 				return err
 			}
 		}
@@ -135,7 +135,7 @@ func bookingCreate(e *core.RecordEvent) error {
 		}
 		if notifies {
 			var err error
-			created, err = RecordChange(tx, b, nil, EventBookingCreated, actor)
+			created, err = s.RecordChange(tx, b, nil, EventBookingCreated, actor)
 			return err
 		}
 		return nil
@@ -144,7 +144,7 @@ func bookingCreate(e *core.RecordEvent) error {
 		// in an outer transaction (a batch request) this may run before
 		// the commit: the writer waits for it, and writes nothing if it
 		// rolls back
-		notifyLater(original, created)
+		s.notifyLater(original, created)
 	}
 	return err
 }

@@ -1,4 +1,4 @@
-package hooks
+package booking
 
 import (
 	"fmt"
@@ -81,7 +81,7 @@ func countUnpaidUpcoming(app core.App, student string, now time.Time) (int, erro
 // lock (a payment that lands first wins); its pending payments fail. Both
 // parties are told. It returns nil, nil when there was nothing to do;
 // hand the event to WriteChanges once done.
-func CancelOverdue(app core.App, b *core.Record, now time.Time) (*BookingEvent, error) {
+func (s *Service) CancelOverdue(app core.App, b *core.Record, now time.Time) (*BookingEvent, error) {
 	var ev *BookingEvent
 	var refund *core.Record
 	err := app.RunInTransaction(func(tx core.App) error {
@@ -94,13 +94,13 @@ func CancelOverdue(app core.App, b *core.Record, now time.Time) (*BookingEvent, 
 		if !active || !isUnpaid(fresh) || payBy.IsZero() || payBy.After(now) {
 			return nil
 		}
-		if ev, refund, err = CancelBooking(tx, fresh, nil, ReasonUnpaid, false, billing.ByAdmin, now); err != nil {
+		if ev, refund, err = s.CancelBooking(tx, fresh, nil, ReasonUnpaid, false, billing.ByAdmin, now); err != nil {
 			return err
 		}
 		return payments.FailPending(tx, "booking", fresh.Id)
 	})
 	if err == nil && refund != nil {
-		servicesOf(app).Payments.ProcessRefunds(app, refund)
+		s.payments.ProcessRefunds(app, refund)
 	}
 	return ev, err
 }

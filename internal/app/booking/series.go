@@ -1,4 +1,4 @@
-package hooks
+package booking
 
 import (
 	"errors"
@@ -41,9 +41,9 @@ type seriesBody struct {
 // errSeriesFailed rolls a series back when any occurrence broke a rule.
 var errSeriesFailed = errors.New("series rejected")
 
-func registerSeries(app core.App) {
+func (s *Service) registerSeries(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.POST("/api/series", seriesRoute).Bind(apis.RequireAuth("users", core.CollectionNameSuperusers))
+		se.Router.POST("/api/series", s.seriesRoute).Bind(apis.RequireAuth("users", core.CollectionNameSuperusers))
 		return se.Next()
 	})
 }
@@ -52,7 +52,7 @@ func registerSeries(app core.App) {
 // in the tutor's zone, all or nothing: when any occurrence breaks a rule
 // nothing is written and the answer names each failing occurrence. The
 // occurrences in skip are left out (no lesson those weeks).
-func seriesRoute(e *core.RequestEvent) error {
+func (s *Service) seriesRoute(e *core.RequestEvent) error {
 	var in seriesBody
 	if err := e.BindBody(&in); err != nil {
 		return e.BadRequestError("The body must be JSON: {tutor, start, end, weeks}.", nil)
@@ -75,11 +75,11 @@ func seriesRoute(e *core.RequestEvent) error {
 	if err != nil {
 		return platform.RuleError(http.StatusBadRequest, "tutor", "validation_missing_rel_records", "Unknown tutor.")
 	}
-	series, bookings, ev, err := createSeries(e, t, student, in)
+	series, bookings, ev, err := s.createSeries(e, t, student, in)
 	if err != nil {
 		return err
 	}
-	notifyLater(e.App, ev)
+	s.notifyLater(e.App, ev)
 	for _, b := range bookings {
 		if err := apis.EnrichRecord(e, b); err != nil {
 			return err
@@ -91,7 +91,7 @@ func seriesRoute(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, map[string]any{"series": series, "bookings": bookings})
 }
 
-func createSeries(e *core.RequestEvent, t *platform.Tutor, student string, in seriesBody) (*core.Record, []*core.Record, *BookingEvent, error) {
+func (s *Service) createSeries(e *core.RequestEvent, t *platform.Tutor, student string, in seriesBody) (*core.Record, []*core.Record, *BookingEvent, error) {
 	start, length := in.Start.Time(), in.End.Time().Sub(in.Start.Time())
 	starts := schedule.Weekly(start, t.Location, in.Weeks)
 	local := start.In(t.Location)
@@ -138,7 +138,7 @@ func createSeries(e *core.RequestEvent, t *platform.Tutor, student string, in se
 			return errSeriesFailed
 		}
 		var err error
-		created, err = RecordChange(tx, bookings[0], nil, EventBookingCreated, platform.ActorID(e))
+		created, err = s.RecordChange(tx, bookings[0], nil, EventBookingCreated, platform.ActorID(e))
 		return err
 	})
 	if errors.Is(err, errSeriesFailed) {

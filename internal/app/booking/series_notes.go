@@ -1,4 +1,4 @@
-package hooks
+package booking
 
 import (
 	"github.com/pocketbase/dbx"
@@ -30,8 +30,8 @@ func seriesLessons(app core.App, b *core.Record) []notify.Event {
 	}
 	out := make([]notify.Event, 0, len(rows))
 	for _, r := range rows {
-		start, err1 := parseInstant(r.Start)
-		end, err2 := parseInstant(r.End)
+		start, err1 := platform.ParseInstant(r.Start)
+		end, err2 := platform.ParseInstant(r.End)
 		if err1 != nil || err2 != nil {
 			continue
 		}

@@ -1,4 +1,4 @@
-package hooks
+package booking
 
 import (
 	"net/http"
@@ -15,7 +15,7 @@ import (
 // here, without the rule, exactly as PocketBase serves a superuser's.
 var staffListed = map[string]bool{"bookings": true}
 
-func staffLists() *hook.Handler[*core.RequestEvent] {
+func StaffLists() *hook.Handler[*core.RequestEvent] {
 	return &hook.Handler[*core.RequestEvent]{
 		Id:       "tutorbaseStaffLists",
 		Priority: apis.DefaultBodyLimitMiddlewarePriority + 2,

@@ -1,4 +1,4 @@
-package hooks
+package booking
 
 import (
 	"context"
@@ -37,13 +37,13 @@ type action struct {
 	handle func(e *core.RequestEvent, b *core.Record, p party) error
 }
 
-func registerBookingActions(app core.App) {
+func (s *Service) registerBookingActions(app core.App) {
 	actions := []action{
-		{"confirm", []party{partyTutor, partyStaff}, []string{platform.StatusPending}, confirmBooking},
-		{"cancel", []party{partyStudent, partyTutor, partyStaff}, []string{platform.StatusPending, platform.StatusConfirmed}, cancelBooking},
-		{"reschedule", []party{partyStudent, partyTutor, partyStaff}, []string{platform.StatusPending, platform.StatusConfirmed}, rescheduleBooking},
-		{"complete", []party{partyTutor, partyStaff}, []string{platform.StatusConfirmed}, completeBooking},
-		{"no-show", []party{partyTutor, partyStaff}, []string{platform.StatusConfirmed}, noShowBooking},
+		{"confirm", []party{partyTutor, partyStaff}, []string{platform.StatusPending}, s.confirmBooking},
+		{"cancel", []party{partyStudent, partyTutor, partyStaff}, []string{platform.StatusPending, platform.StatusConfirmed}, s.cancelBooking},
+		{"reschedule", []party{partyStudent, partyTutor, partyStaff}, []string{platform.StatusPending, platform.StatusConfirmed}, s.rescheduleBooking},
+		{"complete", []party{partyTutor, partyStaff}, []string{platform.StatusConfirmed}, s.completeBooking},
+		{"no-show", []party{partyTutor, partyStaff}, []string{platform.StatusConfirmed}, s.noShowBooking},
 	}
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		g := se.Router.Group("/api/bookings/{id}")
@@ -104,7 +104,7 @@ func partyOf(e *core.RequestEvent, b *core.Record) party {
 	return partyNone
 }
 
-func confirmBooking(e *core.RequestEvent, b *core.Record, p party) error {
+func (s *Service) confirmBooking(e *core.RequestEvent, b *core.Record, p party) error {
 	t, err := platform.LoadTutor(e.App, b.GetString("tutor"))
 	if err != nil {
 		return err
@@ -119,13 +119,13 @@ func confirmBooking(e *core.RequestEvent, b *core.Record, p party) error {
 			return err
 		}
 		var err error
-		ev, err = RecordChange(tx, b, nil, EventBookingConfirmed, platform.ActorID(e))
+		ev, err = s.RecordChange(tx, b, nil, EventBookingConfirmed, platform.ActorID(e))
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	notifyLater(e.App, ev)
+	s.notifyLater(e.App, ev)
 	return platform.Respond(e, b)
 }
 
@@ -137,7 +137,7 @@ type cancelBody struct {
 // cancelBooking: students until the lesson starts (inside the school's
 // cancel window it is a late cancel), tutors and staff any time before it
 // is completed. following: this and every later lesson of its series.
-func cancelBooking(e *core.RequestEvent, b *core.Record, p party) error {
+func (s *Service) cancelBooking(e *core.RequestEvent, b *core.Record, p party) error {
 	var in cancelBody
 	if err := e.BindBody(&in); err != nil {
 		return e.BadRequestError("The body must be JSON: {\"reason\": \"...\"}.", nil)
@@ -152,7 +152,7 @@ func cancelBooking(e *core.RequestEvent, b *core.Record, p party) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := s.env.Now()
 	start := b.GetDateTime("start").Time()
 	if p == partyStudent && !now.Before(start) {
 		return platform.RuleError(http.StatusBadRequest, "start", "too_late", "The lesson has started; ask your tutor or the school.")
@@ -173,7 +173,7 @@ func cancelBooking(e *core.RequestEvent, b *core.Record, p party) error {
 				r = b
 			}
 			late := p == partyStudent && r.GetDateTime("start").Time().Sub(now) < school.CancelWindow
-			ev, refund, err := CancelBooking(tx, r, e.Auth, in.Reason, late, cancelActor(p), now)
+			ev, refund, err := s.CancelBooking(tx, r, e.Auth, in.Reason, late, cancelActor(p), now)
 			if err != nil {
 				return err
 			}
@@ -190,8 +190,8 @@ func cancelBooking(e *core.RequestEvent, b *core.Record, p party) error {
 	if err != nil {
 		return err
 	}
-	notifyLater(e.App, events...)
-	servicesOf(e.App).Payments.ProcessRefunds(e.App, refunds...)
+	s.notifyLater(e.App, events...)
+	s.payments.ProcessRefunds(e.App, refunds...)
 	if fresh, err := e.App.FindRecordById("bookings", b.Id); err == nil {
 		b = fresh
 	}
@@ -204,7 +204,7 @@ func cancelBooking(e *core.RequestEvent, b *core.Record, p party) error {
 // party's notification (by nil: the school cancels); and the refund the
 // policy owes a paid lesson, nil when none. Once tx commits, hand the
 // event to notifyLater or WriteChanges and the refund to ProcessRefunds.
-func CancelBooking(tx core.App, b *core.Record, by *core.Record, reason string, late bool, policy billing.CancelActor, now time.Time) (*BookingEvent, *core.Record, error) {
+func (s *Service) CancelBooking(tx core.App, b *core.Record, by *core.Record, reason string, late bool, policy billing.CancelActor, now time.Time) (*BookingEvent, *core.Record, error) {
 	markCancelled(b, by, reason, late, now)
 	if err := tx.Save(b); err != nil {
 		return nil, nil, err
@@ -218,7 +218,7 @@ func CancelBooking(tx core.App, b *core.Record, by *core.Record, reason string, 
 	if by != nil && !by.IsSuperuser() {
 		actor = by.Id
 	}
-	ev, err := RecordChange(tx, b, nil, EventBookingCancelled, actor)
+	ev, err := s.RecordChange(tx, b, nil, EventBookingCancelled, actor)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -277,7 +277,7 @@ type movedKey struct{}
 
 // rescheduleBooking cancels b and books the new time in one transaction,
 // under the same rules; the new booking may overlap b's old slot.
-func rescheduleBooking(e *core.RequestEvent, b *core.Record, p party) error {
+func (s *Service) rescheduleBooking(e *core.RequestEvent, b *core.Record, p party) error {
 	var in rescheduleBody
 	if err := e.BindBody(&in); err != nil {
 		return apis.NewBadRequestError("Failed to read the new time.", validation.Errors{
@@ -288,7 +288,7 @@ func rescheduleBooking(e *core.RequestEvent, b *core.Record, p party) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := s.env.Now()
 	if p == partyStudent && b.GetDateTime("start").Time().Sub(now) < school.CancelWindow {
 		return platform.RuleError(http.StatusBadRequest, "start", "too_late",
 			"Lessons can be moved up to "+hoursText(school.CancelWindow)+" before they start; ask your tutor.")
@@ -321,13 +321,13 @@ func rescheduleBooking(e *core.RequestEvent, b *core.Record, p party) error {
 			return err
 		}
 		var err error
-		ev, err = RecordChange(tx, nb, b, EventBookingRescheduled, platform.ActorID(e))
+		ev, err = s.RecordChange(tx, nb, b, EventBookingRescheduled, platform.ActorID(e))
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	notifyLater(e.App, ev)
+	s.notifyLater(e.App, ev)
 	return platform.Respond(e, nb)
 }
 
@@ -339,8 +339,8 @@ func hoursText(d time.Duration) string {
 	return strconv.Itoa(h) + " hours"
 }
 
-func completeBooking(e *core.RequestEvent, b *core.Record, p party) error {
-	if time.Now().Before(b.GetDateTime("end").Time()) {
+func (s *Service) completeBooking(e *core.RequestEvent, b *core.Record, p party) error {
+	if s.env.Now().Before(b.GetDateTime("end").Time()) {
 		return platform.RuleError(http.StatusBadRequest, "end", "too_soon", "A lesson is completed once it has ended.")
 	}
 	b.Set("status", platform.StatusCompleted)
@@ -350,8 +350,8 @@ func completeBooking(e *core.RequestEvent, b *core.Record, p party) error {
 	return platform.Respond(e, b)
 }
 
-func noShowBooking(e *core.RequestEvent, b *core.Record, p party) error {
-	if time.Now().Before(b.GetDateTime("start").Time()) {
+func (s *Service) noShowBooking(e *core.RequestEvent, b *core.Record, p party) error {
+	if s.env.Now().Before(b.GetDateTime("start").Time()) {
 		return platform.RuleError(http.StatusBadRequest, "start", "too_soon", "A no-show is recorded once the lesson has started.")
 	}
 	b.Set("status", platform.StatusNoShow)

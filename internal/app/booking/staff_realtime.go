@@ -1,4 +1,4 @@
-package hooks
+package booking
 
 import (
 	"encoding/json"
@@ -18,7 +18,7 @@ import (
 // only. Anyone may subscribe; only admins and superusers are sent anything.
 const StaffBookingsTopic = "staff/bookings"
 
-func registerStaffRealtime(app core.App) {
+func (s *Service) registerStaffRealtime(app core.App) {
 	tell := func(action string) func(e *core.RecordEvent) error {
 		return func(e *core.RecordEvent) error {
 			tellStaff(e.App, action, e.Record)

@@ -1,4 +1,4 @@
-package hooks
+package booking
 
 import (
 	"slices"
@@ -22,7 +22,7 @@ const (
 // cancelled, in their inbox and channels), the tutor unless they acted
 // themselves; both when the school acts (actor ""). old is the booking a
 // reschedule replaces; a series' booking_created lists all its lessons.
-func bookingNotes(app core.App, b *core.Record, old *core.Record, kind, actor string) []*notifications.Note {
+func (s *Service) bookingNotes(app core.App, b *core.Record, old *core.Record, kind, actor string) []*notifications.Note {
 	var to []string
 	student := b.GetString("student")
 	for _, u := range []string{student, b.GetString("tutor_user")} {
@@ -40,7 +40,7 @@ func bookingNotes(app core.App, b *core.Record, old *core.Record, kind, actor st
 	if kind == EventBookingCreated && b.GetString("series") != "" {
 		ev.Lessons = seriesLessons(app, b)
 	}
-	return servicesOf(app).Notifications.Prepare(app, to, ev, map[string]any{"booking": b.Id})
+	return s.notes.Prepare(app, to, ev, map[string]any{"booking": b.Id})
 }
 
 // LessonEvent describes a booking for the templates.
