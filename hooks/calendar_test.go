@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"tutorbase/hooks"
 	"tutorbase/hooks/hookstest"
+	"tutorbase/internal/app/calendar"
 	"tutorbase/internal/app/platform"
 
 	"github.com/pocketbase/dbx"
@@ -106,7 +106,7 @@ func saveLesson(t testing.TB, app core.App, tutorRole, studentRole string, start
 // records API's filter finds them.
 func lessonsOf(t testing.TB, app core.App, role string) []string {
 	t.Helper()
-	from := types.NowDateTime().Add(-hooks.CalendarWindow)
+	from := types.NowDateTime().Add(-calendar.CalendarWindow)
 	rs, err := app.FindRecordsByFilter("bookings", "(student = {:u} || tutor_user = {:u}) && start >= {:from}", "start", 0, 0,
 		dbx.Params{"u": cast.Users[role], "from": from.String()})
 	require.NoError(t, err)
@@ -139,8 +139,8 @@ func TestCalendarFeed(t *testing.T) {
 	addLessons := func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
 		extra = map[string]string{
 			"other":      saveLesson(t, app, hookstest.Tutor, hookstest.Student2, day.Add(9*time.Hour), platform.StatusPending).Id,
-			"too_old":    saveLesson(t, app, hookstest.Tutor2, hookstest.Student, now.Add(-hooks.CalendarWindow-time.Hour), platform.StatusCompleted).Id,
-			"in_window":  saveLesson(t, app, hookstest.Tutor2, hookstest.Student, now.Add(-hooks.CalendarWindow+time.Hour), platform.StatusCompleted).Id,
+			"too_old":    saveLesson(t, app, hookstest.Tutor2, hookstest.Student, now.Add(-calendar.CalendarWindow-time.Hour), platform.StatusCompleted).Id,
+			"in_window":  saveLesson(t, app, hookstest.Tutor2, hookstest.Student, now.Add(-calendar.CalendarWindow+time.Hour), platform.StatusCompleted).Id,
 			"no_show":    saveLesson(t, app, hookstest.Tutor2, hookstest.Student, now.AddDate(0, 0, -20), platform.StatusNoShow).Id,
 			"subject_of": saveLesson(t, app, hookstest.Tutor2, hookstest.Student, day.Add(14*time.Hour), platform.StatusPending).Id,
 		}
@@ -160,7 +160,7 @@ func TestCalendarFeed(t *testing.T) {
 			Method:             http.MethodGet,
 			URL:                feedPath(studentToken),
 			ExpectedStatus:     200,
-			ExpectedContent:    []string{"BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:" + hooks.CalendarProdID, "METHOD:PUBLISH", "CALSCALE:GREGORIAN"},
+			ExpectedContent:    []string{"BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:" + calendar.CalendarProdID, "METHOD:PUBLISH", "CALSCALE:GREGORIAN"},
 			NotExpectedContent: []string{"@test.localhost", "Otto Other", studentToken, "EUR"},
 			TestAppFactory:     cast.Factory,
 			BeforeTestFunc:     addLessons,
@@ -425,7 +425,7 @@ func TestCalendarRotate(t *testing.T) {
 func TestCalendarQueryPlan(t *testing.T) {
 	app := cast.Clone(t)
 	defer app.Cleanup()
-	q := hooks.CalendarQuery(app, cast.Users[hookstest.Student], time.Now().Add(-hooks.CalendarWindow))
+	q := calendar.CalendarQuery(app, cast.Users[hookstest.Student], time.Now().Add(-calendar.CalendarWindow))
 	var rows []struct {
 		Detail string `db:"detail"`
 	}
@@ -442,7 +442,7 @@ func TestCalendarQueryPlan(t *testing.T) {
 	}
 
 	var n int
-	from := types.NowDateTime().Add(-hooks.CalendarWindow).String()
+	from := types.NowDateTime().Add(-calendar.CalendarWindow).String()
 	require.NoError(t, app.DB().NewQuery(`SELECT count(*) FROM bookings WHERE (student = {:u} OR tutor_user = {:u}) AND start >= {:from}`).
 		Bind(dbx.Params{"u": cast.Users[hookstest.Student], "from": from}).Row(&n))
 	var lessons []struct {

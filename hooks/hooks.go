@@ -6,13 +6,19 @@
 package hooks
 
 import (
+	"tutorbase/internal/app/accounts"
 	"tutorbase/internal/app/availability"
 	"tutorbase/internal/app/booking"
+	"tutorbase/internal/app/calendar"
 	"tutorbase/internal/app/credits"
+	"tutorbase/internal/app/discovery"
+	"tutorbase/internal/app/materials"
 	"tutorbase/internal/app/notifications"
 	"tutorbase/internal/app/payments"
 	"tutorbase/internal/app/payouts"
 	"tutorbase/internal/app/platform"
+	"tutorbase/internal/app/reports"
+	"tutorbase/internal/app/reviews"
 	"tutorbase/internal/billing"
 	"tutorbase/internal/billing/manual"
 	"tutorbase/internal/billing/stripe"
@@ -31,6 +37,11 @@ type Services struct {
 	Payments      *payments.Service
 	Payouts       *payouts.Service
 	Booking       *booking.Service
+	Accounts      *accounts.Service
+	Discovery     *discovery.Service
+	Reviews       *reviews.Service
+	Reports       *reports.Service
+	Calendar      *calendar.Service
 }
 
 const servicesKey = "tutorbase.services"
@@ -78,29 +89,28 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Payments = payments.New(env, provider, s.Notifications, s.Credits)
 	s.Payouts = payouts.New(env, provider, s.Notifications)
 	s.Booking = booking.New(env, s.Notifications, s.Credits, s.Payments)
+	s.Accounts = accounts.New(env, s.Notifications)
+	s.Discovery = discovery.New(env)
+	s.Reviews = reviews.New(s.Notifications)
+	s.Reports = reports.New(env, s.Notifications.Channels())
+	s.Calendar = calendar.New(env)
 	app.Store().Set(servicesKey, s)
 
 	platform.Register(app)
 	registerText(app)
-	registerStaff(app)
-	registerAccounts(app, cfg)
+	s.Accounts.Register(app)
 	s.Notifications.Register(app)
-	registerLockout(app)
-	registerProfiles(app)
-	registerAvatars(app)
 	availability.Register(app)
 	s.Booking.Register(app)
 	s.Payments.Register(app)
 	s.Payouts.Register(app)
-	registerSearch(app)
-	registerMatch(app)
-	registerReviews(app)
-	registerMaterials(app)
-	registerReports(app)
+	s.Discovery.Register(app)
+	s.Reviews.Register(app)
+	materials.Register(app)
+	s.Reports.Register(app)
 	registerMetrics(app, cfg)
-	registerCalendar(app)
+	s.Calendar.Register(app)
 	registerGuards(app)
-	registerAudit(app)
 	registerQueryCost(app, cfg)
 	registerHTTP(app, cfg)
 	return s, nil

@@ -3,6 +3,7 @@ package hooks
 import (
 	"strings"
 
+	"tutorbase/internal/app/accounts"
 	"tutorbase/internal/app/booking"
 	"tutorbase/internal/config"
 
@@ -32,7 +33,7 @@ func registerHTTP(app core.App, cfg config.Config) {
 				Priority: apis.DefaultSecurityHeadersMiddlewarePriority,
 				Func:     securityHeaders,
 			})
-			se.Router.Bind(prehashPasswords())
+			se.Router.Bind(accounts.PrehashPasswords())
 			se.Router.Bind(booking.StaffLists())
 			if len(cfg.CORSOrigins) > 0 {
 				se.Router.Bind(apis.CORS(apis.CORSConfig{

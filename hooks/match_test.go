@@ -3,15 +3,14 @@ package hooks_test
 import (
 	"testing"
 	"time"
-
-	"tutorbase/hooks"
+	"tutorbase/internal/app/discovery"
 
 	"github.com/pocketbase/pocketbase/tests"
 	"github.com/stretchr/testify/require"
 )
 
 type matchAnswer struct {
-	Items []hooks.MatchJSON `json:"items"`
+	Items []discovery.MatchJSON `json:"items"`
 }
 
 // ranked checks a match answer: the tutors' names best first, ranks 1..n
@@ -86,7 +85,7 @@ func TestMatch(t *testing.T) {
 	for _, s := range []tests.ApiScenario{
 		bad("half a window", searchQuery("from", day), `"to":{"code":"validation_required"`),
 		bad("a window backwards", searchQuery("from", next, "to", day), `"to":{"code":"invalid_range"`),
-		bad("a window over 14 days", searchQuery("from", day, "to", utc3339(d.day.Add(hooks.MaxFreeWindow+time.Minute))), `"to":{"code":"range_too_long"`),
+		bad("a window over 14 days", searchQuery("from", day, "to", utc3339(d.day.Add(discovery.MaxFreeWindow+time.Minute))), `"to":{"code":"range_too_long"`),
 		bad("a bad date", searchQuery("from", "2027-13-45", "to", next), `"from":{"code":"validation_invalid_date"`),
 		bad("a bad budget", searchQuery("max_price", "-100"), `"max_price":{"code":"validation_invalid_price"`),
 		bad("a bad limit", searchQuery("limit", "51"), `"limit":{"code":"validation_invalid_number"`),
@@ -99,7 +98,7 @@ func TestMatch(t *testing.T) {
 }
 
 type alsoBookedAnswer struct {
-	Items []hooks.AlsoBookedJSON `json:"items"`
+	Items []discovery.AlsoBookedJSON `json:"items"`
 }
 
 func TestAlsoBooked(t *testing.T) {
@@ -132,7 +131,7 @@ func TestAlsoBooked(t *testing.T) {
 }
 
 type popularAnswer struct {
-	Items []hooks.PackageJSON `json:"items"`
+	Items []discovery.PackageJSON `json:"items"`
 }
 
 func TestPopularPackages(t *testing.T) {

@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"tutorbase/hooks"
 	"tutorbase/hooks/hookstest"
 	"tutorbase/internal/app/booking"
+	"tutorbase/internal/app/discovery"
 	"tutorbase/internal/app/platform"
 
 	"github.com/pocketbase/dbx"
@@ -19,7 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// discovery is the directory the discovery tests search: the cast's own
+// directory is the directory the discovery tests search: the cast's own
 // tutors are taken out of it, so exactly these are listed:
 //
 //	tutor  subjects             languages rate  rating    free (Rome, every day)
@@ -31,7 +31,7 @@ import (
 // Eve (mathematics, unverified) and Fay (mathematics, suspended) are not
 // listed. Ada's profile holds a Stripe account and a meeting link that must
 // never show.
-type discovery struct {
+type directory struct {
 	app *tests.TestApp
 	ids map[string]string // tutors by first name (lower case), subjects and packages by key
 	day time.Time         // D: local midnight in Rome three days ahead
@@ -44,12 +44,12 @@ const (
 
 // newDiscovery clones the cast and adds the directory above, with
 // packages, purchases and bookings.
-func newDiscovery(t *testing.T) *discovery {
+func newDiscovery(t *testing.T) *directory {
 	t.Helper()
 	app := cast.Clone(t)
 	t.Cleanup(app.Cleanup)
 	hookstest.NoRateLimits(app)
-	d := &discovery{app: app, ids: map[string]string{}, day: romeTime(3, 0, 0)}
+	d := &directory{app: app, ids: map[string]string{}, day: romeTime(3, 0, 0)}
 	for _, role := range []string{hookstest.Tutor, hookstest.Tutor2} {
 		d.update(t, "tutors", cast.Tutors[role], map[string]any{"verified": false})
 	}
@@ -63,7 +63,7 @@ func newDiscovery(t *testing.T) *discovery {
 	return d
 }
 
-func (d *discovery) save(t *testing.T, collection string, data map[string]any) string {
+func (d *directory) save(t *testing.T, collection string, data map[string]any) string {
 	t.Helper()
 	col, err := d.app.FindCachedCollectionByNameOrId(collection)
 	require.NoError(t, err)
@@ -73,7 +73,7 @@ func (d *discovery) save(t *testing.T, collection string, data map[string]any) s
 	return r.Id
 }
 
-func (d *discovery) update(t *testing.T, collection, id string, data map[string]any) {
+func (d *directory) update(t *testing.T, collection, id string, data map[string]any) {
 	t.Helper()
 	r, err := d.app.FindRecordById(collection, id)
 	require.NoError(t, err)
@@ -81,7 +81,7 @@ func (d *discovery) update(t *testing.T, collection, id string, data map[string]
 	require.NoError(t, d.app.Save(r))
 }
 
-func (d *discovery) addTutors(t *testing.T) {
+func (d *directory) addTutors(t *testing.T) {
 	t.Helper()
 	tutors := []struct {
 		key, name    string
@@ -123,7 +123,7 @@ func (d *discovery) addTutors(t *testing.T) {
 
 // addPackages adds published packages (and a draft and one of an unlisted
 // tutor), created a day apart, oldest first, and their sales.
-func (d *discovery) addPackages(t *testing.T) {
+func (d *directory) addPackages(t *testing.T) {
 	t.Helper()
 	pkgs := []struct {
 		key, tutor, subject, title string
@@ -163,7 +163,7 @@ func (d *discovery) addPackages(t *testing.T) {
 // addBookings: all three students of Ada also booked Ben, one also Dan;
 // Cleo's only booking was cancelled; Eve and Fay are not listed. Ben's
 // only hour on day D is taken, and on D+5; Ada's first hour on D+1.
-func (d *discovery) addBookings(t *testing.T) {
+func (d *directory) addBookings(t *testing.T) {
 	t.Helper()
 	third, err := hookstest.CreateUser(d.app, "third@discovery.localhost", "Third Student", platform.RoleStudent)
 	require.NoError(t, err)
@@ -185,7 +185,7 @@ func (d *discovery) addBookings(t *testing.T) {
 }
 
 // scenario is a GET on the shared discovery app.
-func (d *discovery) scenario(name, path string, status int, check func(t testing.TB, body []byte), contains ...string) tests.ApiScenario {
+func (d *directory) scenario(name, path string, status int, check func(t testing.TB, body []byte), contains ...string) tests.ApiScenario {
 	return tests.ApiScenario{
 		Name: name, Method: http.MethodGet, URL: path, ExpectedStatus: status, ExpectedContent: contains,
 		NotExpectedContent:    privateBits,
@@ -214,7 +214,7 @@ func decodeAnswer[T any](t testing.TB, body []byte) T {
 // tutorNames checks a tutor list: its names in order and its totals.
 func tutorNames(want []string, total int) func(testing.TB, []byte) {
 	return func(t testing.TB, body []byte) {
-		l := decodeAnswer[hooks.ListJSON[hooks.TutorJSON]](t, body)
+		l := decodeAnswer[discovery.ListJSON[discovery.TutorJSON]](t, body)
 		var got []string
 		for _, it := range l.Items {
 			got = append(got, it.Name)
@@ -256,16 +256,16 @@ func TestSearchTutors(t *testing.T) {
 		d.scenario("page 2", path+searchQuery("sort", "name", "perPage", "3", "page", "2"), 200, tutorNames([]string{"Dan Dunn"}, 4), `"page":2`, `"perPage":3`, `"totalPages":2`),
 		d.scenario("a page past the end is empty", path+searchQuery("page", "9"), 200, tutorNames(nil, 4), `"items":[]`),
 		d.scenario("public fields only", path+searchQuery("subject", "physics", "sort", "name", "perPage", "1"), 200, func(t testing.TB, body []byte) {
-			ada := decodeAnswer[hooks.ListJSON[hooks.TutorJSON]](t, body).Items[0]
-			require.Equal(t, hooks.TutorJSON{
-				TutorSummary: hooks.TutorSummary{Id: d.ids["ada"], Name: "Ada Lovelace", Headline: "Numbers are friends",
+			ada := decodeAnswer[discovery.ListJSON[discovery.TutorJSON]](t, body).Items[0]
+			require.Equal(t, discovery.TutorJSON{
+				TutorSummary: discovery.TutorSummary{Id: d.ids["ada"], Name: "Ada Lovelace", Headline: "Numbers are friends",
 					Subjects: types.JSONArray[string]{d.ids["mathematics"], d.ids["physics"]}, Languages: types.JSONArray[string]{"it", "en"},
 					HourlyRate: 3000, Currency: "EUR", RatingAvg: 4.8, RatingCount: 50},
 				Bio: "Twenty years of maths.", Timezone: "Europe/Rome", LessonMinutes: types.JSONArray[int]{30, 45, 60, 90, 120}}, ada)
 		}),
 		d.scenario("free time: a booked-out tutor is left out", path+searchQuery("subject", "mathematics", "free_from", utc3339(day), "free_to", utc3339(next)), 200,
 			func(t testing.TB, body []byte) {
-				l := decodeAnswer[hooks.ListJSON[hooks.TutorJSON]](t, body)
+				l := decodeAnswer[discovery.ListJSON[discovery.TutorJSON]](t, body)
 				require.Equal(t, 1, l.TotalItems, "Ben's only hour on D is booked")
 				require.Equal(t, "Ada Lovelace", l.Items[0].Name)
 				require.Equal(t, 5, *l.Items[0].FreeSlots, "09:00 to 11:00, every half hour")
@@ -329,7 +329,7 @@ func TestSearchPackages(t *testing.T) {
 	const path = "/api/search/packages?"
 	titles := func(want []string, total int) func(testing.TB, []byte) {
 		return func(t testing.TB, body []byte) {
-			l := decodeAnswer[hooks.ListJSON[hooks.PackageJSON]](t, body)
+			l := decodeAnswer[discovery.ListJSON[discovery.PackageJSON]](t, body)
 			var got []string
 			for _, it := range l.Items {
 				got = append(got, it.Title)
@@ -351,7 +351,7 @@ func TestSearchPackages(t *testing.T) {
 		d.scenario("sort by sales, then newest", path+searchQuery("sort", "popular"), 200, titles([]string{"Maths intensive", "Maths ten", "Stats basics", "Physics five"}, 4)),
 		d.scenario("page 2", path+searchQuery("sort", "price", "perPage", "1", "page", "2"), 200, titles([]string{"Physics five"}, 4), `"totalPages":4`),
 		d.scenario("each package carries its tutor's card", path+searchQuery("tutor", d.ids["ben"]), 200, func(t testing.TB, body []byte) {
-			p := decodeAnswer[hooks.ListJSON[hooks.PackageJSON]](t, body).Items[0]
+			p := decodeAnswer[discovery.ListJSON[discovery.PackageJSON]](t, body).Items[0]
 			require.Equal(t, d.ids["ben"], p.Tutor)
 			require.Equal(t, d.ids["mathematics"], p.Subject)
 			require.Equal(t, "Mathematics", p.SubjectName)
@@ -359,7 +359,7 @@ func TestSearchPackages(t *testing.T) {
 			require.Equal(t, int64(40000), p.EffectivePrice)
 			require.Equal(t, 20, p.DiscountPercent)
 			require.Nil(t, p.Sold, "sales are shown by the popular route only")
-			require.Equal(t, hooks.TutorSummary{Id: d.ids["ben"], Name: "Ben Barnes", Subjects: types.JSONArray[string]{d.ids["mathematics"]},
+			require.Equal(t, discovery.TutorSummary{Id: d.ids["ben"], Name: "Ben Barnes", Subjects: types.JSONArray[string]{d.ids["mathematics"]},
 				Languages: types.JSONArray[string]{"en"}, HourlyRate: 5000, Currency: "EUR", RatingAvg: 5, RatingCount: 1}, p.TutorSummary)
 		}),
 	} {
@@ -401,12 +401,12 @@ func TestSearchFreeTimeAgreesWithSlots(t *testing.T) {
 	srv := hookstest.Serve(t, d.app)
 	for _, w := range []struct{ from, to time.Time }{
 		{d.day, romeTime(4, 0, 0)}, {d.day, romeTime(6, 0, 0)}, {romeTime(3, 10, 30), romeTime(4, 10, 30)},
-		{d.day, romeTime(10, 0, 0)}, {romeTime(3, 11, 0), d.day.Add(hooks.MaxFreeWindow)}, {romeTime(3, 10, 0), romeTime(3, 11, 0)},
+		{d.day, romeTime(10, 0, 0)}, {romeTime(3, 11, 0), d.day.Add(discovery.MaxFreeWindow)}, {romeTime(3, 10, 0), romeTime(3, 11, 0)},
 	} {
 		res := hookstest.Call(t, srv, http.MethodGet, "/api/search/tutors?"+searchQuery("free_from", utc3339(w.from), "free_to", utc3339(w.to)), "", nil)
 		require.Equal(t, 200, res.Status, string(res.Body))
-		listed := map[string]hooks.TutorJSON{}
-		for _, it := range decodeAnswer[hooks.ListJSON[hooks.TutorJSON]](t, res.Body).Items {
+		listed := map[string]discovery.TutorJSON{}
+		for _, it := range decodeAnswer[discovery.ListJSON[discovery.TutorJSON]](t, res.Body).Items {
 			listed[it.Id] = it
 		}
 		for _, name := range []string{"ada", "ben", "cleo", "dan"} {
@@ -435,7 +435,7 @@ func TestSearchSeesAvailabilityChanges(t *testing.T) {
 		res := hookstest.Call(t, srv, http.MethodGet, path, "", nil)
 		require.Equal(t, 200, res.Status, string(res.Body))
 		var out []string
-		for _, it := range decodeAnswer[hooks.ListJSON[hooks.TutorJSON]](t, res.Body).Items {
+		for _, it := range decodeAnswer[discovery.ListJSON[discovery.TutorJSON]](t, res.Body).Items {
 			out = append(out, it.Name)
 		}
 		return out

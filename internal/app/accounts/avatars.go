@@ -1,4 +1,4 @@
-package hooks
+package accounts
 
 import (
 	"tutorbase/migrations"
@@ -12,7 +12,7 @@ import (
 // for no resizing, and a photo PocketBase cannot decode is known at once).
 // Replacing or removing the photo deletes the old thumbnails (PocketBase
 // does, with the old file).
-func registerAvatars(app core.App) {
+func (s *Service) registerAvatars(app core.App) {
 	thumbs := func(e *core.RecordEvent) error {
 		if name := e.Record.GetString("avatar"); name != "" {
 			makeAvatarThumbs(e.App, e.Record, name)

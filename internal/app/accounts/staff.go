@@ -1,4 +1,4 @@
-package hooks
+package accounts
 
 import (
 	"fmt"
@@ -69,7 +69,7 @@ func adminChange(u *core.Record, deleted bool) bool {
 
 func storedRole(u *core.Record) string { return u.Original().GetString("role") }
 
-func registerStaff(app core.App) {
+func (s *Service) registerStaff(app core.App) {
 	if app.IsBootstrapped() {
 		if err := syncStaffRules(app); err != nil {
 			app.Logger().Error("failed to sync the staff rules", "error", err)

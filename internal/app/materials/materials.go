@@ -1,4 +1,6 @@
-package hooks
+// Package materials is the files and links tutors share: attached to their
+// own lessons, shared with their own students.
+package materials
 
 import (
 	"slices"
@@ -18,7 +20,8 @@ const materialsByStaffKey = "@tutorbase.materials_by_staff"
 // teaches, and whoever it is newly shared with has booked the owner (a
 // lesson not cancelled). Materials staff own or write are free of both.
 // The API rules say the first again (migrations.RuleMaterialsCreate).
-func registerMaterials(app core.App) {
+// Register binds the rules every write of a material obeys.
+func Register(app core.App) {
 	byStaff := func(e *core.RecordRequestEvent) error {
 		if platform.IsStaff(e.RequestEvent) {
 			e.Record.SetRaw(materialsByStaffKey, true)

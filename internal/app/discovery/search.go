@@ -1,4 +1,4 @@
-package hooks
+package discovery
 
 import (
 	"encoding/json"
@@ -141,10 +141,10 @@ func (f tutorFilter) sql() (string, dbx.Params) {
 	return strings.Join(conds, " AND "), params
 }
 
-func registerSearch(app core.App) {
+func (d *Service) registerSearch(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.GET("/api/search/tutors", searchTutorsRoute)
-		se.Router.GET("/api/search/packages", searchPackagesRoute)
+		se.Router.GET("/api/search/tutors", d.searchTutorsRoute)
+		se.Router.GET("/api/search/packages", d.searchPackagesRoute)
 		return se.Next()
 	})
 }
@@ -179,7 +179,7 @@ func parseTutorSearch(app core.App, p *queryParams) (tutorSearch, error) {
 // one query lists the matching tutors in order; with a free-time window
 // the slot engine keeps those with a free lesson in it; the profiles are
 // loaded for the page only.
-func searchTutorsRoute(e *core.RequestEvent) error {
+func (d *Service) searchTutorsRoute(e *core.RequestEvent) error {
 	p := newQueryParams(e)
 	s, err := parseTutorSearch(e.App, p)
 	if err != nil {
@@ -202,7 +202,7 @@ func searchTutorsRoute(e *core.RequestEvent) error {
 		Bind(params).All(&cands); err != nil {
 		return fmt.Errorf("failed to search tutors: %w", err)
 	}
-	ids, cals, reach, err := freeTutors(e.App, school, s, cands)
+	ids, cals, reach, err := d.freeTutors(e.App, school, s, cands)
 	if err != nil {
 		return err
 	}
@@ -225,7 +225,7 @@ func searchTutorsRoute(e *core.RequestEvent) error {
 			return err
 		}
 	}
-	now := time.Now()
+	now := d.env.Now()
 	for i := range items {
 		f := match.FreeIn(*cals[items[i].Id], s.from, s.to, s.length, now)
 		items[i].FreeSlots, items[i].NextFree = &f.Slots, f.First.Start.UTC().Format(time.RFC3339)
@@ -236,7 +236,7 @@ func searchTutorsRoute(e *core.RequestEvent) error {
 // freeTutors returns the ids of cands, in order: all of them, or with a
 // free-time window those with a free lesson in it (match.FindFree), with
 // their calendars and how far each one's bookings were read.
-func freeTutors(app core.App, school *platform.School, s tutorSearch, cands []availability.SchedRow) ([]string, map[string]*schedule.Calendar, map[string]time.Time, error) {
+func (d *Service) freeTutors(app core.App, school *platform.School, s tutorSearch, cands []availability.SchedRow) ([]string, map[string]*schedule.Calendar, map[string]time.Time, error) {
 	ids := make([]string, len(cands))
 	for i, c := range cands {
 		ids[i] = c.Id
@@ -248,7 +248,7 @@ func freeTutors(app core.App, school *platform.School, s tutorSearch, cands []av
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	free, reach, err := match.FindFree(cals, ids, s.from, s.to, s.length, time.Now(), func(ids []string, from, to time.Time) error {
+	free, reach, err := match.FindFree(cals, ids, s.from, s.to, s.length, d.env.Now(), func(ids []string, from, to time.Time) error {
 		return availability.AddBookings(app, cals, ids, from, to)
 	})
 	return free, cals, reach, err

@@ -1,4 +1,4 @@
-package hooks
+package accounts
 
 import (
 	"bytes"
@@ -26,13 +26,13 @@ import (
 // passwordKeys are the request fields that carry a users password.
 var passwordKeys = []string{"password", "passwordConfirm", "oldPassword"}
 
-// prehashPasswords is a router middleware that lets users passwords be up
+// PrehashPasswords is a router middleware that lets users passwords be up
 // to 128 characters although bcrypt stops at 72 bytes: before PocketBase
 // reads a request that sets or checks a users password (records API, batch,
 // password reset), a password over 71 bytes is checked against what only
 // its raw form shows (its length, the email inside it) and replaced by
 // password.Prehash. Sign-in prehashes in the lockout hook.
-func prehashPasswords() *hook.Handler[*core.RequestEvent] {
+func PrehashPasswords() *hook.Handler[*core.RequestEvent] {
 	return &hook.Handler[*core.RequestEvent]{
 		Id:       "tutorbasePrehashPasswords",
 		Priority: apis.DefaultBodyLimitMiddlewarePriority + 1,

@@ -1,4 +1,4 @@
-package hooks
+package accounts
 
 import (
 	"net/http"
@@ -15,7 +15,7 @@ import (
 // confirmed anyway (PocketBase's confirm step refuses an address taken by
 // then, too). Sign-up still says an address is taken: see
 // docs/security.md.
-func registerEmailChange(app core.App) {
+func (s *Service) registerEmailChange(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.BindFunc(hideTakenEmails) // after the auth token is loaded
 		return se.Next()

@@ -1,4 +1,4 @@
-package hooks
+package reviews
 
 import (
 	"net/http"
@@ -15,7 +15,7 @@ import (
 // ReviewEditWindow is how long a student may change their review.
 const ReviewEditWindow = 14 * 24 * time.Hour
 
-func registerReviews(app core.App) {
+func (s *Service) registerReviews(app core.App) {
 	// the student of a completed lesson reviews it once; the server fills
 	// who and about whom from the booking
 	app.OnRecordCreate("reviews").BindFunc(func(e *core.RecordEvent) error {
@@ -39,7 +39,7 @@ func registerReviews(app core.App) {
 				return nil // loaded data (seed, import): nobody to tell
 			}
 			// the tutor is told in the same transaction
-			servicesOf(e.App).Notifications.Notify(e.App, []string{b.GetString("tutor_user")}, notify.Event{
+			s.notes.Notify(e.App, []string{b.GetString("tutor_user")}, notify.Event{
 				Kind: notify.KindReviewReceived, Rating: e.Record.GetInt("rating"), StudentName: e.Record.GetString("student_name"),
 				Link: e.App.Settings().Meta.AppURL + "/tutor/reviews",
 			}, map[string]any{"review": e.Record.Id})

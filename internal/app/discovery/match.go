@@ -1,4 +1,4 @@
-package hooks
+package discovery
 
 import (
 	"cmp"
@@ -24,11 +24,11 @@ import (
 // bookings and sales. This file also holds what all discovery routes
 // share: query parsing, and the bulk loading of many tutors' calendars.
 
-func registerMatch(app core.App) {
+func (d *Service) registerMatch(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.GET("/api/match", matchRoute)
-		se.Router.GET("/api/tutors/{id}/also-booked", alsoBookedRoute)
-		se.Router.GET("/api/packages/popular", popularRoute)
+		se.Router.GET("/api/match", d.matchRoute)
+		se.Router.GET("/api/tutors/{id}/also-booked", d.alsoBookedRoute)
+		se.Router.GET("/api/packages/popular", d.popularRoute)
 		return se.Next()
 	})
 }
@@ -107,7 +107,7 @@ type matchRow struct {
 // matchRoute answers GET /api/match: candidates are the listed tutors
 // (teaching the subject or a related one, within the budget), ranked by
 // internal/match with the free time the slot engine finds in the window.
-func matchRoute(e *core.RequestEvent) error {
+func (d *Service) matchRoute(e *core.RequestEvent) error {
 	r, err := parseMatch(e)
 	if err != nil {
 		return err
@@ -126,7 +126,7 @@ func matchRoute(e *core.RequestEvent) error {
 		Bind(params).All(&rows); err != nil {
 		return fmt.Errorf("failed to load match candidates: %w", err)
 	}
-	frees, err := matchFreeTime(e.App, school, r, rows)
+	frees, err := d.matchFreeTime(e.App, school, r, rows)
 	if err != nil {
 		return err
 	}
@@ -146,7 +146,7 @@ func matchRoute(e *core.RequestEvent) error {
 
 // matchFreeTime measures each candidate's free time in the window (none
 // without a window).
-func matchFreeTime(app core.App, school *platform.School, r matchRequest, rows []matchRow) (map[string]match.Free, error) {
+func (d *Service) matchFreeTime(app core.App, school *platform.School, r matchRequest, rows []matchRow) (map[string]match.Free, error) {
 	if !r.window {
 		return nil, nil
 	}
@@ -162,7 +162,7 @@ func matchFreeTime(app core.App, school *platform.School, r matchRequest, rows [
 	if err := availability.AddBookings(app, cals, ids, r.from, r.to); err != nil {
 		return nil, err
 	}
-	now := time.Now()
+	now := d.env.Now()
 	out := make(map[string]match.Free, len(rows))
 	for _, id := range ids {
 		out[id] = match.FreeIn(*cals[id], r.from, r.to, r.length, now)
@@ -215,7 +215,7 @@ type AlsoBookedJSON struct {
 // alsoBookedRoute answers GET /api/tutors/{id}/also-booked: the listed
 // tutors that students of this tutor also booked (any booking not
 // cancelled), by the number of such students, then the Bayesian rating.
-func alsoBookedRoute(e *core.RequestEvent) error {
+func (d *Service) alsoBookedRoute(e *core.RequestEvent) error {
 	id := e.Request.PathValue("id")
 	if ok, err := isListedTutor(e.App, id); err != nil || !ok {
 		return e.NotFoundError("", err)
@@ -249,7 +249,7 @@ func alsoBookedRoute(e *core.RequestEvent) error {
 // popularRoute answers GET /api/packages/popular: published packages of
 // listed tutors by sales (paid, expired or refunded purchases), newest
 // first among equals; optionally of one subject.
-func popularRoute(e *core.RequestEvent) error {
+func (d *Service) popularRoute(e *core.RequestEvent) error {
 	p := newQueryParams(e)
 	limit := p.intIn("limit", 10, 1, MaxPerPage)
 	subject, err := p.subject(e.App, "subject")

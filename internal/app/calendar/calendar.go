@@ -1,4 +1,4 @@
-package hooks
+package calendar
 
 import (
 	"bytes"
@@ -53,20 +53,20 @@ type CalendarLinks struct {
 	Webcal string `json:"webcal"`
 }
 
-func registerCalendar(app core.App) {
+func (s *Service) registerCalendar(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		// calendar apps poll hourly: only failures go to the request log,
 		// which would otherwise fill with feed fetches (and their tokens)
-		se.Router.GET("/api/calendar/{file}", calendarFeed).Bind(apis.SkipSuccessActivityLog())
-		se.Router.GET("/api/calendar", calendarLink).Bind(apis.RequireAuth("users"))
-		se.Router.POST("/api/calendar/rotate", calendarRotate).Bind(apis.RequireAuth("users"))
+		se.Router.GET("/api/calendar/{file}", s.calendarFeed).Bind(apis.SkipSuccessActivityLog())
+		se.Router.GET("/api/calendar", s.calendarLink).Bind(apis.RequireAuth("users"))
+		se.Router.POST("/api/calendar/rotate", s.calendarRotate).Bind(apis.RequireAuth("users"))
 		return se.Next()
 	})
 }
 
 // calendarFeed answers GET /api/calendar/{token}.ics. Any path that is not
 // a live token is the same 404, whatever is wrong with it.
-func calendarFeed(e *core.RequestEvent) error {
+func (s *Service) calendarFeed(e *core.RequestEvent) error {
 	token, ok := strings.CutSuffix(e.Request.PathValue("file"), ".ics")
 	if !ok || !wellFormedToken(token) {
 		return e.NotFoundError("", nil)
@@ -78,7 +78,7 @@ func calendarFeed(e *core.RequestEvent) error {
 	if err != nil {
 		return e.InternalServerError("", err)
 	}
-	now := time.Now().UTC()
+	now := s.env.Now().UTC()
 	var lessons []lessonRow
 	if err := CalendarQuery(e.App, owner, now.Add(-CalendarWindow)).All(&lessons); err != nil {
 		return e.InternalServerError("", err)
@@ -252,7 +252,7 @@ func lessonStatus(status string) string {
 
 // calendarLink answers GET /api/calendar with the caller's feed URL,
 // giving a user without a token (created around the hooks) a new one.
-func calendarLink(e *core.RequestEvent) error {
+func (s *Service) calendarLink(e *core.RequestEvent) error {
 	user, err := e.App.FindRecordById("users", e.Auth.Id)
 	if err != nil {
 		return e.NotFoundError("", nil)
@@ -267,7 +267,7 @@ func calendarLink(e *core.RequestEvent) error {
 
 // calendarRotate answers POST /api/calendar/rotate: a new token, so the
 // old URL stops working at once (for a link that leaked).
-func calendarRotate(e *core.RequestEvent) error {
+func (s *Service) calendarRotate(e *core.RequestEvent) error {
 	user, err := e.App.FindRecordById("users", e.Auth.Id)
 	if err != nil {
 		return e.NotFoundError("", nil)

@@ -1,4 +1,4 @@
-package hooks
+package accounts
 
 import (
 	"slices"
@@ -16,7 +16,7 @@ import (
 // (bookings fill it in their own create hook, which loads the tutor anyway).
 var tutorOwned = []string{"availability", "time_off", "packages", "series", "payouts"}
 
-func registerProfiles(app core.App) {
+func (s *Service) registerProfiles(app core.App) {
 	fillTutorUser := func(e *core.RecordEvent) error {
 		if e.Record.GetString("tutor") != e.Record.Original().GetString("tutor") || e.Record.GetString("tutor_user") == "" {
 			t, err := e.App.FindRecordById("tutors", e.Record.GetString("tutor"))
@@ -55,7 +55,7 @@ func registerProfiles(app core.App) {
 			return e.Next()
 		}
 		return platform.InTx(e, func() error { // verified now: told in the same transaction
-			servicesOf(e.App).Notifications.Notify(e.App, []string{e.Record.GetString("user")}, notify.Event{Kind: notify.KindTutorVerified,
+			s.notes.Notify(e.App, []string{e.Record.GetString("user")}, notify.Event{Kind: notify.KindTutorVerified,
 				Link: e.App.Settings().Meta.AppURL + "/tutor/profile"}, map[string]any{"tutor": e.Record.Id})
 			return nil
 		})

@@ -1,4 +1,4 @@
-package hooks
+package accounts
 
 import (
 	"errors"
@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"tutorbase/internal/app/platform"
-	"tutorbase/internal/config"
 	"tutorbase/internal/lang"
 	"tutorbase/internal/notify"
 	"tutorbase/internal/password"
@@ -18,7 +17,8 @@ import (
 	"github.com/pocketbase/pocketbase/tools/security"
 )
 
-func registerAccounts(app core.App, cfg config.Config) {
+func (s *Service) registerAccounts(app core.App) {
+	cfg := s.env.Config
 	// Sign-up: only staff may create admins (the create rule already says
 	// so; this answers with a field error on every path, batch included).
 	app.OnRecordCreateRequest("users").BindFunc(func(e *core.RecordRequestEvent) error {
@@ -80,7 +80,7 @@ func registerAccounts(app core.App, cfg config.Config) {
 		if _, err := platform.Location(e.App, e.Record.GetString("timezone")); err != nil {
 			errs["timezone"] = validation.NewError("invalid_timezone", "Unknown time zone; use an IANA name such as Europe/Rome.")
 		}
-		if err := validateNotify(e.App, e.Record.Get("notify")); err != nil {
+		if err := s.validateNotify(e.App, e.Record.Get("notify")); err != nil {
 			errs["notify"] = err
 		}
 		if err := checkNewPassword(e.App, e.Record); err != nil {
@@ -89,7 +89,7 @@ func registerAccounts(app core.App, cfg config.Config) {
 		return platform.MergeErrors(e.Next(), errs)
 	})
 
-	registerEmailChange(app)
+	s.registerEmailChange(app)
 
 	// Email links go to the web app; its URL comes from TB_APP_URL. Tests
 	// register on an app that is already bootstrapped.
@@ -230,7 +230,7 @@ func syncTutorProfile(app core.App, user *core.Record) error {
 }
 
 // validateNotify checks users.notify: {"<event>": {"<channel>": bool}}.
-func validateNotify(app core.App, raw any) error {
+func (s *Service) validateNotify(app core.App, raw any) error {
 	var prefs map[string]map[string]bool
 	if err := platform.DecodeJSON(raw, &prefs); err != nil {
 		return validation.NewError("invalid_notify", `Notification preferences look like {"reminder": {"email": true, "sms": false}}.`)
@@ -240,7 +240,7 @@ func validateNotify(app core.App, raw any) error {
 			return validation.NewError("unknown_event", "Unknown notification event \""+event+"\".")
 		}
 		for ch := range channels {
-			if !slices.Contains(servicesOf(app).Notifications.Channels().Names(), ch) {
+			if !slices.Contains(s.notes.Channels().Names(), ch) {
 				return validation.NewError("unknown_channel", "Unknown notification channel \""+ch+"\".")
 			}
 		}

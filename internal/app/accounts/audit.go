@@ -1,4 +1,4 @@
-package hooks
+package accounts
 
 import (
 	"errors"
@@ -19,7 +19,7 @@ var auditedFields = map[string][]string{
 // secretBodyKeys are never copied into audit details.
 var secretBodyKeys = []string{"password", "passwordConfirm", "oldPassword", "token", "calendar_token", "stripe_account"}
 
-func registerAudit(app core.App) {
+func (s *Service) registerAudit(app core.App) {
 	app.OnRecordAuthRequest().BindFunc(func(e *core.RecordAuthRequestEvent) error {
 		err := e.Next()
 		if e.AuthMethod == "" { // token refresh or impersonation, not a sign-in

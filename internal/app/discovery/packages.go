@@ -1,4 +1,4 @@
-package hooks
+package discovery
 
 import (
 	"encoding/json"
@@ -13,7 +13,7 @@ import (
 )
 
 // searchPackagesRoute answers GET /api/search/packages (docs/discovery.md).
-func searchPackagesRoute(e *core.RequestEvent) error {
+func (d *Service) searchPackagesRoute(e *core.RequestEvent) error {
 	p := newQueryParams(e)
 	f := packageFilter{minPrice: p.money("min_price"), maxPrice: p.money("max_price")}
 	p.priceRange("min_price", "max_price", f.minPrice, f.maxPrice)

@@ -1,4 +1,4 @@
-package hooks
+package reports
 
 import (
 	"encoding/csv"
@@ -22,19 +22,19 @@ const MaxReportSpan = 400 * 24 * time.Hour
 // report builds the rows of one named report for [from, to) in loc.
 type report struct {
 	columns []string
-	build   func(app core.App, from, to time.Time, loc *time.Location) ([]map[string]any, error)
+	build   func(s *Service, app core.App, from, to time.Time, loc *time.Location) ([]map[string]any, error)
 }
 
 var reports = map[string]report{
-	"bookings":      {[]string{"week", "start", "total", "completed", "cancelled", "late_cancelled", "no_show"}, bookingsReport},
-	"revenue":       {[]string{"week", "start", "currency", "paid", "refunded", "net"}, revenueReport},
-	"cancellations": {[]string{"week", "start", "by_student", "by_student_late", "by_tutor", "by_staff", "expired"}, cancellationsReport},
-	"notifications": {[]string{"channel", "sent", "failed", "queued", "skipped", "read_rate"}, notificationsReport},
+	"bookings":      {[]string{"week", "start", "total", "completed", "cancelled", "late_cancelled", "no_show"}, (*Service).bookingsReport},
+	"revenue":       {[]string{"week", "start", "currency", "paid", "refunded", "net"}, (*Service).revenueReport},
+	"cancellations": {[]string{"week", "start", "by_student", "by_student_late", "by_tutor", "by_staff", "expired"}, (*Service).cancellationsReport},
+	"notifications": {[]string{"channel", "sent", "failed", "queued", "skipped", "read_rate"}, (*Service).notificationsReport},
 }
 
-func registerReports(app core.App) {
+func (s *Service) registerReports(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.GET("/api/reports/{name}", reportRoute).Bind(apis.RequireAuth("users", core.CollectionNameSuperusers))
+		se.Router.GET("/api/reports/{name}", s.reportRoute).Bind(apis.RequireAuth("users", core.CollectionNameSuperusers))
 		return se.Next()
 	})
 }
@@ -42,7 +42,7 @@ func registerReports(app core.App) {
 // reportRoute answers an admin report as JSON, or CSV with format=csv.
 // Weeks are ISO weeks in the school's zone; from and to are dates there
 // (to exclusive), by default the last 12 weeks.
-func reportRoute(e *core.RequestEvent) error {
+func (s *Service) reportRoute(e *core.RequestEvent) error {
 	if !platform.IsStaff(e) {
 		return e.ForbiddenError("Reports are for school staff.", nil)
 	}
@@ -55,11 +55,11 @@ func reportRoute(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	from, to, err := reportPeriod(e, school.Location)
+	from, to, err := s.reportPeriod(e, school.Location)
 	if err != nil {
 		return err
 	}
-	rows, err := r.build(e.App, from, to, school.Location)
+	rows, err := r.build(s, e.App, from, to, school.Location)
 	if err != nil {
 		return err
 	}
@@ -70,9 +70,9 @@ func reportRoute(e *core.RequestEvent) error {
 		"to": to.In(school.Location).Format(time.DateOnly), "rows": rows})
 }
 
-func reportPeriod(e *core.RequestEvent, loc *time.Location) (time.Time, time.Time, error) {
+func (s *Service) reportPeriod(e *core.RequestEvent, loc *time.Location) (time.Time, time.Time, error) {
 	q := e.Request.URL.Query()
-	now := time.Now().In(loc)
+	now := s.env.Now().In(loc)
 	monday := time.Date(now.Year(), now.Month(), now.Day()-(int(now.Weekday())+6)%7, 0, 0, 0, 0, loc)
 	to, from := monday.AddDate(0, 0, 7), monday.AddDate(0, 0, -77)
 	errs := validation.Errors{}
@@ -144,7 +144,7 @@ func loadBookingRows(app core.App, from, to time.Time) ([]bookingRow, error) {
 	return rows, err
 }
 
-func bookingsReport(app core.App, from, to time.Time, loc *time.Location) ([]map[string]any, error) {
+func (s *Service) bookingsReport(app core.App, from, to time.Time, loc *time.Location) ([]map[string]any, error) {
 	rows, find := weeks(from, to, loc)
 	for _, r := range rows {
 		for _, k := range []string{"total", "completed", "cancelled", "late_cancelled", "no_show"} {
@@ -173,7 +173,7 @@ func bookingsReport(app core.App, from, to time.Time, loc *time.Location) ([]map
 	return rows, nil
 }
 
-func cancellationsReport(app core.App, from, to time.Time, loc *time.Location) ([]map[string]any, error) {
+func (s *Service) cancellationsReport(app core.App, from, to time.Time, loc *time.Location) ([]map[string]any, error) {
 	rows, find := weeks(from, to, loc)
 	for _, r := range rows {
 		for _, k := range []string{"by_student", "by_student_late", "by_tutor", "by_staff", "expired"} {
@@ -205,7 +205,7 @@ func cancellationsReport(app core.App, from, to time.Time, loc *time.Location) (
 	return rows, nil
 }
 
-func revenueReport(app core.App, from, to time.Time, loc *time.Location) ([]map[string]any, error) {
+func (s *Service) revenueReport(app core.App, from, to time.Time, loc *time.Location) ([]map[string]any, error) {
 	weekRows, _ := weeks(from, to, loc)
 	type money struct {
 		At       types.DateTime `db:"at"`
@@ -260,7 +260,7 @@ func revenueReport(app core.App, from, to time.Time, loc *time.Location) ([]map[
 	return rows, nil
 }
 
-func notificationsReport(app core.App, from, to time.Time, _ *time.Location) ([]map[string]any, error) {
+func (s *Service) notificationsReport(app core.App, from, to time.Time, _ *time.Location) ([]map[string]any, error) {
 	period := dbx.Params{"from": platform.DBTime(from), "to": platform.DBTime(to)}
 	var counts []struct {
 		Channel string `db:"channel"`
@@ -280,7 +280,7 @@ func notificationsReport(app core.App, from, to time.Time, _ *time.Location) ([]
 		return nil, err
 	}
 	byChannel := map[string]map[string]any{}
-	for _, ch := range servicesOf(app).Notifications.Channels().Names() {
+	for _, ch := range s.channels.Names() {
 		byChannel[ch] = map[string]any{"channel": ch, "sent": int64(0), "failed": int64(0), "queued": int64(0), "skipped": int64(0), "read_rate": ""}
 	}
 	for _, c := range counts {
@@ -296,8 +296,8 @@ func notificationsReport(app core.App, from, to time.Time, _ *time.Location) ([]
 	if inapp.Total > 0 {
 		byChannel["inapp"]["read_rate"] = strconv.FormatFloat(float64(inapp.Read)/float64(inapp.Total), 'f', 3, 64)
 	}
-	rows := make([]map[string]any, 0, len(servicesOf(app).Notifications.Channels().Names()))
-	for _, ch := range servicesOf(app).Notifications.Channels().Names() {
+	rows := make([]map[string]any, 0, len(s.channels.Names()))
+	for _, ch := range s.channels.Names() {
 		rows = append(rows, byChannel[ch])
 	}
 	return rows, nil

@@ -1,4 +1,4 @@
-package hooks
+package accounts
 
 import (
 	"database/sql"
@@ -37,12 +37,12 @@ var dummyHash = func() []byte {
 // success takes the count back: parallel guesses cannot all read "no
 // failures yet" while bcrypt runs, so the attempt after the tenth is
 // refused however the first ten arrived.
-func registerLockout(app core.App) {
+func (s *Service) registerLockout(app core.App) {
 	policy := password.DefaultLockout()
 
 	app.OnRecordAuthWithPasswordRequest().BindFunc(func(e *core.RecordAuthWithPasswordRequestEvent) error {
 		identity := lockoutIdentity(e.Collection.Name, e.Identity)
-		now := time.Now()
+		now := s.env.Now()
 		e.Password = password.Prehash(e.Password)
 		until, started, err := reserveAttempt(e.App, policy, identity, now)
 		if err != nil {
@@ -51,7 +51,7 @@ func registerLockout(app core.App) {
 		if !until.IsZero() {
 			_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(e.Password))
 			platform.AuditAuth(e.App, e.RequestEvent, "auth.locked", e.Record, e.Identity, map[string]any{"locked_until": until})
-			return failedAuth(e.RequestEvent)
+			return s.failedAuth(e.RequestEvent)
 		}
 		if e.Record == nil {
 			_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(e.Password))
@@ -94,7 +94,7 @@ func registerLockout(app core.App) {
 }
 
 // failedAuth is PocketBase's own answer to a wrong password, to the byte.
-func failedAuth(e *core.RequestEvent) error {
+func (s *Service) failedAuth(e *core.RequestEvent) error {
 	return e.BadRequestError("Failed to authenticate.", errors.New("invalid login credentials"))
 }
 

@@ -1,0 +1,35 @@
+// Package accounts is who people are: sign-up (students, tutors, staff
+// only by staff) and the profile each role gets, passwords (strength with
+// context words, the long-password prehash), the lockout after failed
+// sign-ins, email changes that tell no one who has an account, tutor
+// photos, the admins named in the API rules, and the audit of sign-ins and
+// staff changes.
+package accounts
+
+import (
+	"tutorbase/internal/app/notifications"
+	"tutorbase/internal/app/platform"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Service binds accounts.
+type Service struct {
+	env   platform.Env
+	notes *notifications.Service
+}
+
+// New returns the accounts capability of an app.
+func New(env platform.Env, notes *notifications.Service) *Service {
+	return &Service{env: env, notes: notes}
+}
+
+// Register binds the hooks of accounts, in the order they must run.
+func (s *Service) Register(app core.App) {
+	s.registerStaff(app)
+	s.registerAccounts(app)
+	s.registerLockout(app)
+	s.registerProfiles(app)
+	s.registerAvatars(app)
+	s.registerAudit(app)
+}
