@@ -12,8 +12,10 @@ import (
 	"tutorbase/internal/app/calendar"
 	"tutorbase/internal/app/credits"
 	"tutorbase/internal/app/discovery"
+	"tutorbase/internal/app/limits"
 	"tutorbase/internal/app/materials"
 	"tutorbase/internal/app/notifications"
+	"tutorbase/internal/app/ops"
 	"tutorbase/internal/app/payments"
 	"tutorbase/internal/app/payouts"
 	"tutorbase/internal/app/platform"
@@ -42,6 +44,8 @@ type Services struct {
 	Reviews       *reviews.Service
 	Reports       *reports.Service
 	Calendar      *calendar.Service
+	Limits        *limits.Service
+	Ops           *ops.Service
 }
 
 const servicesKey = "tutorbase.services"
@@ -81,7 +85,6 @@ func PaymentProvider(cfg config.Config) billing.Provider {
 // Register binds every Tutorbase hook and route to app and returns the
 // wired capabilities.
 func Register(app core.App, env platform.Env) (*Services, error) {
-	cfg := env.Config
 	s := &Services{Env: env}
 	s.Notifications = notifications.New(env, Channels(app, env))
 	s.Credits = credits.New(s.Notifications)
@@ -94,6 +97,8 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Reviews = reviews.New(s.Notifications)
 	s.Reports = reports.New(env, s.Notifications.Channels())
 	s.Calendar = calendar.New(env)
+	s.Limits = limits.New(env.Config)
+	s.Ops = ops.New(env, s.Limits)
 	app.Store().Set(servicesKey, s)
 
 	platform.Register(app)
@@ -104,14 +109,10 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Booking.Register(app)
 	s.Payments.Register(app)
 	s.Payouts.Register(app)
-	s.Discovery.Register(app)
 	s.Reviews.Register(app)
 	materials.Register(app)
-	s.Reports.Register(app)
-	registerMetrics(app, cfg)
-	s.Calendar.Register(app)
 	registerGuards(app)
-	registerQueryCost(app, cfg)
-	registerHTTP(app, cfg)
+	s.Limits.Register(app)
+	s.bindRoutes(app)
 	return s, nil
 }

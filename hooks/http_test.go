@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"tutorbase/hooks"
 	"tutorbase/hooks/hookstest"
+	"tutorbase/internal/app/ops"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
@@ -25,7 +25,7 @@ func TestSecurityHeaders(t *testing.T) {
 		res.Body.Close()
 		h := res.Header
 		require.Equal(t, "nosniff", h.Get("X-Content-Type-Options"), path)
-		require.Equal(t, hooks.AppCSP, h.Get("Content-Security-Policy"), path)
+		require.Equal(t, ops.AppCSP, h.Get("Content-Security-Policy"), path)
 		require.Contains(t, h.Get("Content-Security-Policy"), "frame-ancestors 'none'")
 		require.Equal(t, "same-origin", h.Get("Referrer-Policy"))
 		require.Empty(t, h.Get("Strict-Transport-Security"), "no HSTS over plain HTTP")
@@ -33,7 +33,7 @@ func TestSecurityHeaders(t *testing.T) {
 	res, err := srv.Client().Get(srv.URL + "/_/")
 	require.NoError(t, err)
 	res.Body.Close()
-	require.Equal(t, hooks.DashboardCSP, res.Header.Get("Content-Security-Policy"))
+	require.Equal(t, ops.DashboardCSP, res.Header.Get("Content-Security-Policy"))
 
 	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/health", nil)
 	req.Header.Set("X-Forwarded-Proto", "https")

@@ -13,6 +13,7 @@ import (
 
 	"tutorbase/hooks"
 	"tutorbase/hooks/hookstest"
+	"tutorbase/internal/app/limits"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
@@ -119,7 +120,7 @@ func requireBusy(t *testing.T, answers []answer, paths []string) {
 	for i, a := range answers {
 		require.NoError(t, a.err)
 		require.Equal(t, 429, a.status, "%s: %s", paths[i], a.body)
-		require.Equal(t, hooks.RetryAfterSeconds, a.retryAfter, paths[i])
+		require.Equal(t, limits.RetryAfterSeconds, a.retryAfter, paths[i])
 		require.Contains(t, a.body, `"code":"too_many_in_flight"`, paths[i])
 	}
 }

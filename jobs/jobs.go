@@ -9,11 +9,11 @@ package jobs
 
 import (
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"tutorbase/hooks"
 	"tutorbase/internal/app/credits"
+	"tutorbase/internal/app/ops"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/robfig/cron/v3"
@@ -24,23 +24,6 @@ type Job struct {
 	ID       string // shown in the dashboard, e.g. "tutorbase_reminders"
 	Schedule string // 5-field cron expression in UTC
 	Run      func(app core.App, now time.Time) error
-}
-
-// Stats counts runs and failures per job, for /metrics and tests.
-type Stats struct {
-	Runs, Failures, Panics atomic.Int64
-}
-
-const statsStorePrefix = hooks.JobStatsPrefix
-
-// Counts reads the counters (for /metrics).
-func (s *Stats) Counts() (runs, failures, panics int64) {
-	return s.Runs.Load(), s.Failures.Load(), s.Panics.Load()
-}
-
-// StatsOf returns the counters of a job id.
-func StatsOf(app core.App, id string) *Stats {
-	return app.Store().GetOrSet(statsStorePrefix+id, func() any { return &Stats{} }).(*Stats)
 }
 
 // All lists every Tutorbase job of the app whose capabilities are s.
@@ -71,7 +54,7 @@ func All(s *hooks.Services) []Job {
 // Register schedules every job on app's cron.
 func Register(app core.App, s *hooks.Services) error {
 	for _, j := range All(s) {
-		if err := Schedule(app, s.Env.Now, j); err != nil {
+		if err := Schedule(app, s.Env.Now, s.Ops.Jobs, j); err != nil {
 			return err
 		}
 	}
@@ -79,14 +62,14 @@ func Register(app core.App, s *hooks.Services) error {
 }
 
 // Schedule adds j to app's cron behind the Recover and SkipIfStillRunning
-// wrappers; each run is given the time of now.
-func Schedule(app core.App, now func() time.Time, j Job) error {
-	logger := cronLogger{app: app, job: j.ID}
+// wrappers; each run is given the time of now and counted in stats.
+func Schedule(app core.App, now func() time.Time, stats *ops.JobStats, j Job) error {
+	counters := stats.Of(j.ID)
+	logger := cronLogger{app: app, job: j.ID, counters: counters}
 	wrapped := cron.NewChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)).Then(cron.FuncJob(func() {
-		stats := StatsOf(app, j.ID)
-		stats.Runs.Add(1)
+		counters.Runs.Add(1)
 		if err := j.Run(app, now().UTC()); err != nil {
-			stats.Failures.Add(1)
+			counters.Failures.Add(1)
 			app.Logger().Error("job failed", "job", j.ID, "error", err)
 		}
 	}))
@@ -99,8 +82,9 @@ func Schedule(app core.App, now func() time.Time, j Job) error {
 // cronLogger adapts PocketBase's slog logger to robfig/cron's Logger and
 // counts recovered panics.
 type cronLogger struct {
-	app core.App
-	job string
+	app      core.App
+	job      string
+	counters *ops.JobCounters
 }
 
 func (l cronLogger) Info(msg string, kv ...any) {
@@ -108,7 +92,7 @@ func (l cronLogger) Info(msg string, kv ...any) {
 }
 
 func (l cronLogger) Error(err error, msg string, kv ...any) {
-	StatsOf(l.app, l.job).Panics.Add(1)
+	l.counters.Panics.Add(1)
 	l.app.Logger().Error(msg, append([]any{"job", l.job, "error", err}, kv...)...)
 }
 

@@ -99,11 +99,11 @@ func TestScheduleWrappers(t *testing.T) {
 	app := cast.Clone(t)
 	defer app.Cleanup()
 
-	require.NoError(t, jobs.Schedule(app, time.Now, jobs.Job{ID: "test_panic", Schedule: "* * * * *", Run: func(core.App, time.Time) error { panic("boom") }}))
-	require.NoError(t, jobs.Schedule(app, time.Now, jobs.Job{ID: "test_fail", Schedule: "* * * * *", Run: func(core.App, time.Time) error { return errors.New("nope") }}))
+	require.NoError(t, jobs.Schedule(app, time.Now, hookstest.ServicesOf(app).Ops.Jobs, jobs.Job{ID: "test_panic", Schedule: "* * * * *", Run: func(core.App, time.Time) error { panic("boom") }}))
+	require.NoError(t, jobs.Schedule(app, time.Now, hookstest.ServicesOf(app).Ops.Jobs, jobs.Job{ID: "test_fail", Schedule: "* * * * *", Run: func(core.App, time.Time) error { return errors.New("nope") }}))
 	var running, overlaps atomic.Int32
 	release := make(chan struct{})
-	require.NoError(t, jobs.Schedule(app, time.Now, jobs.Job{ID: "test_slow", Schedule: "* * * * *", Run: func(core.App, time.Time) error {
+	require.NoError(t, jobs.Schedule(app, time.Now, hookstest.ServicesOf(app).Ops.Jobs, jobs.Job{ID: "test_slow", Schedule: "* * * * *", Run: func(core.App, time.Time) error {
 		if running.Add(1) > 1 {
 			overlaps.Add(1)
 		}
@@ -121,9 +121,9 @@ func TestScheduleWrappers(t *testing.T) {
 		require.Contains(t, jobByID, id)
 	}
 	require.NotPanics(t, func() { run("test_panic") })
-	require.EqualValues(t, 1, jobs.StatsOf(app, "test_panic").Panics.Load())
+	require.EqualValues(t, 1, hookstest.ServicesOf(app).Ops.Jobs.Of("test_panic").Panics.Load())
 	run("test_fail")
-	require.EqualValues(t, 1, jobs.StatsOf(app, "test_fail").Failures.Load())
+	require.EqualValues(t, 1, hookstest.ServicesOf(app).Ops.Jobs.Of("test_fail").Failures.Load())
 
 	go run("test_slow")
 	require.Eventually(t, func() bool { return running.Load() == 1 }, time.Second, time.Millisecond)
@@ -131,7 +131,7 @@ func TestScheduleWrappers(t *testing.T) {
 	close(release)
 	require.Eventually(t, func() bool { return running.Load() == 0 }, time.Second, time.Millisecond)
 	require.Zero(t, overlaps.Load())
-	require.EqualValues(t, 1, jobs.StatsOf(app, "test_slow").Runs.Load(), "the overlapping trigger was skipped")
+	require.EqualValues(t, 1, hookstest.ServicesOf(app).Ops.Jobs.Of("test_slow").Runs.Load(), "the overlapping trigger was skipped")
 }
 
 func TestRegisterSchedulesEveryJob(t *testing.T) {

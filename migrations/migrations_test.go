@@ -1,6 +1,7 @@
 package migrations_test
 
 import (
+	"strings"
 	"testing"
 
 	"tutorbase/migrations"
@@ -93,4 +94,18 @@ func TestOverlapTriggers(t *testing.T) {
 		"the 8-hour bound the overlap search relies on")
 	require.ErrorContains(t, insert("b7", "t1", "s7", "2027-03-01 02:00:00.000Z", "2027-03-01 09:30:00.000Z", "confirmed"), "booking_overlap",
 		"a 7.5-hour lesson that started long before is still found")
+}
+
+func TestOrderRateLimits(t *testing.T) {
+	in := []core.RateLimitRule{
+		{Label: "*:auth"}, {Label: "/api/"}, {Label: "POST /api/bookings/"}, {Label: "/api/batch"}, {Label: "/api/search/"}, {Label: "/api/a/b/"},
+	}
+	var got []string
+	for _, r := range migrations.OrderRateLimits(in) {
+		got = append(got, r.Label)
+	}
+	want := []string{"*:auth", "POST /api/bookings/", "/api/search/", "/api/batch", "/api/a/b/", "/api/"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("OrderRateLimits = %v, want %v", got, want)
+	}
 }

@@ -89,8 +89,6 @@ func (s *Service) registerAccounts(app core.App) {
 		return platform.MergeErrors(e.Next(), errs)
 	})
 
-	s.registerEmailChange(app)
-
 	// Email links go to the web app; its URL comes from TB_APP_URL. Tests
 	// register on an app that is already bootstrapped.
 	if app.IsBootstrapped() {

@@ -8,21 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// registerEmailChange stops request-email-change telling who has an
-// account: PocketBase answers an address another account uses with
-// validation_invalid_new_email and a free one with 204. A request for a
-// taken address now gets the same 204 and sends nothing; it could never be
-// confirmed anyway (PocketBase's confirm step refuses an address taken by
-// then, too). Sign-up still says an address is taken: see
-// docs/security.md.
-func (s *Service) registerEmailChange(app core.App) {
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.BindFunc(hideTakenEmails) // after the auth token is loaded
-		return se.Next()
-	})
-}
-
-func hideTakenEmails(e *core.RequestEvent) error {
+func HideTakenEmails(e *core.RequestEvent) error {
 	if e.Request.Method != http.MethodPost || e.Auth == nil || e.Auth.Collection().Name != "users" {
 		return e.Next()
 	}

@@ -37,22 +37,26 @@ type action struct {
 	handle func(e *core.RequestEvent, b *core.Record, p party) error
 }
 
-func (s *Service) registerBookingActions(app core.App) {
-	actions := []action{
+// actions are the booking routes, POST /api/bookings/{id}/{name}.
+func (s *Service) actions() []action {
+	return []action{
 		{"confirm", []party{partyTutor, partyStaff}, []string{platform.StatusPending}, s.confirmBooking},
 		{"cancel", []party{partyStudent, partyTutor, partyStaff}, []string{platform.StatusPending, platform.StatusConfirmed}, s.cancelBooking},
 		{"reschedule", []party{partyStudent, partyTutor, partyStaff}, []string{platform.StatusPending, platform.StatusConfirmed}, s.rescheduleBooking},
 		{"complete", []party{partyTutor, partyStaff}, []string{platform.StatusConfirmed}, s.completeBooking},
 		{"no-show", []party{partyTutor, partyStaff}, []string{platform.StatusConfirmed}, s.noShowBooking},
 	}
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		g := se.Router.Group("/api/bookings/{id}")
-		g.Bind(apis.RequireAuth("users", core.CollectionNameSuperusers))
-		for _, a := range actions {
-			g.POST("/"+a.name, a.serve)
+}
+
+// Action is the handler of the lifecycle action called name (confirm,
+// cancel, reschedule, complete, no-show).
+func (s *Service) Action(name string) func(*core.RequestEvent) error {
+	for _, a := range s.actions() {
+		if a.name == name {
+			return a.serve
 		}
-		return se.Next()
-	})
+	}
+	panic("booking: no action " + name)
 }
 
 // serve answers 404 for a booking the caller may not see, 403 for an action

@@ -52,9 +52,6 @@ func (s *Service) registerBookings(app core.App) {
 	app.OnRecordCreate("bookings").BindFunc(s.bookingCreate)
 	app.OnRecordUpdateRequest("bookings").BindFunc(bookingUpdateRequest)
 	app.OnRecordUpdate("bookings").BindFunc(bookingUpdate)
-	s.registerBookingActions(app)
-	s.registerSeries(app)
-	s.registerSlots(app)
 }
 
 // bookingCreateRequest handles who is asking: the server-owned fields and

@@ -41,18 +41,11 @@ type seriesBody struct {
 // errSeriesFailed rolls a series back when any occurrence broke a rule.
 var errSeriesFailed = errors.New("series rejected")
 
-func (s *Service) registerSeries(app core.App) {
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.POST("/api/series", s.seriesRoute).Bind(apis.RequireAuth("users", core.CollectionNameSuperusers))
-		return se.Next()
-	})
-}
-
-// seriesRoute books `weeks` weekly lessons at the same local wall-clock time
+// CreateSeries books `weeks` weekly lessons at the same local wall-clock time
 // in the tutor's zone, all or nothing: when any occurrence breaks a rule
 // nothing is written and the answer names each failing occurrence. The
 // occurrences in skip are left out (no lesson those weeks).
-func (s *Service) seriesRoute(e *core.RequestEvent) error {
+func (s *Service) CreateSeries(e *core.RequestEvent) error {
 	var in seriesBody
 	if err := e.BindBody(&in); err != nil {
 		return e.BadRequestError("The body must be JSON: {tutor, start, end, weeks}.", nil)

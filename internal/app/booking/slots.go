@@ -30,18 +30,11 @@ type SlotsJSON struct {
 	Slots    []SlotJSON `json:"slots"`
 }
 
-func (s *Service) registerSlots(app core.App) {
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.GET("/api/tutors/{id}/slots", s.slotsRoute)
-		return se.Next()
-	})
-}
-
-// slotsRoute lists a verified, active tutor's free lessons. It is public
+// Slots lists a verified, active tutor's free lessons. It is public
 // and never says who booked the taken times. A tutor not yet verified (or
 // suspended) is unknown to everyone but themselves and staff, who may
 // preview the slots their availability gives.
-func (s *Service) slotsRoute(e *core.RequestEvent) error {
+func (s *Service) Slots(e *core.RequestEvent) error {
 	t, err := platform.LoadTutor(e.App, e.Request.PathValue("id"))
 	if err != nil || (!t.Bookable() && !platform.IsStaff(e) && (e.Auth == nil || e.Auth.Id != t.User)) {
 		return e.NotFoundError("", nil)

@@ -12,7 +12,6 @@ import (
 	"tutorbase/internal/ical"
 
 	"github.com/pocketbase/dbx"
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/security"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -53,20 +52,9 @@ type CalendarLinks struct {
 	Webcal string `json:"webcal"`
 }
 
-func (s *Service) registerCalendar(app core.App) {
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		// calendar apps poll hourly: only failures go to the request log,
-		// which would otherwise fill with feed fetches (and their tokens)
-		se.Router.GET("/api/calendar/{file}", s.calendarFeed).Bind(apis.SkipSuccessActivityLog())
-		se.Router.GET("/api/calendar", s.calendarLink).Bind(apis.RequireAuth("users"))
-		se.Router.POST("/api/calendar/rotate", s.calendarRotate).Bind(apis.RequireAuth("users"))
-		return se.Next()
-	})
-}
-
-// calendarFeed answers GET /api/calendar/{token}.ics. Any path that is not
+// Feed answers GET /api/calendar/{token}.ics. Any path that is not
 // a live token is the same 404, whatever is wrong with it.
-func (s *Service) calendarFeed(e *core.RequestEvent) error {
+func (s *Service) Feed(e *core.RequestEvent) error {
 	token, ok := strings.CutSuffix(e.Request.PathValue("file"), ".ics")
 	if !ok || !wellFormedToken(token) {
 		return e.NotFoundError("", nil)
@@ -250,9 +238,9 @@ func lessonStatus(status string) string {
 	return ""
 }
 
-// calendarLink answers GET /api/calendar with the caller's feed URL,
+// Link answers GET /api/calendar with the caller's feed URL,
 // giving a user without a token (created around the hooks) a new one.
-func (s *Service) calendarLink(e *core.RequestEvent) error {
+func (s *Service) Link(e *core.RequestEvent) error {
 	user, err := e.App.FindRecordById("users", e.Auth.Id)
 	if err != nil {
 		return e.NotFoundError("", nil)
@@ -265,9 +253,9 @@ func (s *Service) calendarLink(e *core.RequestEvent) error {
 	return calendarLinksJSON(e, user)
 }
 
-// calendarRotate answers POST /api/calendar/rotate: a new token, so the
+// Rotate answers POST /api/calendar/rotate: a new token, so the
 // old URL stops working at once (for a link that leaked).
-func (s *Service) calendarRotate(e *core.RequestEvent) error {
+func (s *Service) Rotate(e *core.RequestEvent) error {
 	user, err := e.App.FindRecordById("users", e.Auth.Id)
 	if err != nil {
 		return e.NotFoundError("", nil)

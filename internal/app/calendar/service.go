@@ -4,8 +4,6 @@ package calendar
 
 import (
 	"tutorbase/internal/app/platform"
-
-	"github.com/pocketbase/pocketbase/core"
 )
 
 // Service serves the calendar feeds.
@@ -15,6 +13,3 @@ type Service struct {
 
 // New returns the calendar capability of an app.
 func New(env platform.Env) *Service { return &Service{env: env} }
-
-// Register binds the calendar routes.
-func (s *Service) Register(app core.App) { s.registerCalendar(app) }

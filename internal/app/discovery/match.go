@@ -24,15 +24,6 @@ import (
 // bookings and sales. This file also holds what all discovery routes
 // share: query parsing, and the bulk loading of many tutors' calendars.
 
-func (d *Service) registerMatch(app core.App) {
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.GET("/api/match", d.matchRoute)
-		se.Router.GET("/api/tutors/{id}/also-booked", d.alsoBookedRoute)
-		se.Router.GET("/api/packages/popular", d.popularRoute)
-		return se.Next()
-	})
-}
-
 // MaxMatches is the most tutors one GET /api/match (or also-booked)
 // answers with.
 const MaxMatches = 50
@@ -104,10 +95,10 @@ type matchRow struct {
 	Advance       int                  `db:"max_advance_days"`
 }
 
-// matchRoute answers GET /api/match: candidates are the listed tutors
+// Match answers GET /api/match: candidates are the listed tutors
 // (teaching the subject or a related one, within the budget), ranked by
 // internal/match with the free time the slot engine finds in the window.
-func (d *Service) matchRoute(e *core.RequestEvent) error {
+func (d *Service) Match(e *core.RequestEvent) error {
 	r, err := parseMatch(e)
 	if err != nil {
 		return err
@@ -212,10 +203,10 @@ type AlsoBookedJSON struct {
 	Students int          `json:"students"` // students who booked both tutors
 }
 
-// alsoBookedRoute answers GET /api/tutors/{id}/also-booked: the listed
+// AlsoBooked answers GET /api/tutors/{id}/also-booked: the listed
 // tutors that students of this tutor also booked (any booking not
 // cancelled), by the number of such students, then the Bayesian rating.
-func (d *Service) alsoBookedRoute(e *core.RequestEvent) error {
+func (d *Service) AlsoBooked(e *core.RequestEvent) error {
 	id := e.Request.PathValue("id")
 	if ok, err := isListedTutor(e.App, id); err != nil || !ok {
 		return e.NotFoundError("", err)
@@ -246,10 +237,10 @@ func (d *Service) alsoBookedRoute(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, map[string]any{"items": items})
 }
 
-// popularRoute answers GET /api/packages/popular: published packages of
+// PopularPackages answers GET /api/packages/popular: published packages of
 // listed tutors by sales (paid, expired or refunded purchases), newest
 // first among equals; optionally of one subject.
-func (d *Service) popularRoute(e *core.RequestEvent) error {
+func (d *Service) PopularPackages(e *core.RequestEvent) error {
 	p := newQueryParams(e)
 	limit := p.intIn("limit", 10, 1, MaxPerPage)
 	subject, err := p.subject(e.App, "subject")

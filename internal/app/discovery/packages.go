@@ -12,8 +12,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// searchPackagesRoute answers GET /api/search/packages (docs/discovery.md).
-func (d *Service) searchPackagesRoute(e *core.RequestEvent) error {
+// SearchPackages answers GET /api/search/packages (docs/discovery.md).
+func (d *Service) SearchPackages(e *core.RequestEvent) error {
 	p := newQueryParams(e)
 	f := packageFilter{minPrice: p.money("min_price"), maxPrice: p.money("max_price")}
 	p.priceRange("min_price", "max_price", f.minPrice, f.maxPrice)

@@ -141,14 +141,6 @@ func (f tutorFilter) sql() (string, dbx.Params) {
 	return strings.Join(conds, " AND "), params
 }
 
-func (d *Service) registerSearch(app core.App) {
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.GET("/api/search/tutors", d.searchTutorsRoute)
-		se.Router.GET("/api/search/packages", d.searchPackagesRoute)
-		return se.Next()
-	})
-}
-
 // tutorSearch is a parsed GET /api/search/tutors.
 type tutorSearch struct {
 	filter        tutorFilter
@@ -175,11 +167,11 @@ func parseTutorSearch(app core.App, p *queryParams) (tutorSearch, error) {
 	return s, err
 }
 
-// searchTutorsRoute answers GET /api/search/tutors (docs/discovery.md):
+// SearchTutors answers GET /api/search/tutors (docs/discovery.md):
 // one query lists the matching tutors in order; with a free-time window
 // the slot engine keeps those with a free lesson in it; the profiles are
 // loaded for the page only.
-func (d *Service) searchTutorsRoute(e *core.RequestEvent) error {
+func (d *Service) SearchTutors(e *core.RequestEvent) error {
 	p := newQueryParams(e)
 	s, err := parseTutorSearch(e.App, p)
 	if err != nil {

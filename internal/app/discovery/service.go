@@ -6,8 +6,6 @@ package discovery
 
 import (
 	"tutorbase/internal/app/platform"
-
-	"github.com/pocketbase/pocketbase/core"
 )
 
 // Service answers the discovery routes.
@@ -17,9 +15,3 @@ type Service struct {
 
 // New returns the discovery capability of an app.
 func New(env platform.Env) *Service { return &Service{env: env} }
-
-// Register binds the discovery routes.
-func (d *Service) Register(app core.App) {
-	d.registerSearch(app)
-	d.registerMatch(app)
-}

@@ -43,20 +43,10 @@ func (s *Service) registerContacts(app core.App) {
 		}
 		return e.Next()
 	})
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		g := se.Router.Group("/api/account")
-		g.Bind(apis.RequireAuth("users"))
-		g.POST("/phone/send", s.sendPhoneCode)
-		g.POST("/phone/verify", s.verifyPhoneCode)
-		g.POST("/telegram/link", s.telegramLink)
-		g.POST("/telegram/check", s.telegramCheck)
-		g.POST("/telegram/disconnect", s.telegramDisconnect)
-		return se.Next()
-	})
 }
 
-// sendPhoneCode sends a code to the caller's phone by SMS or WhatsApp.
-func (s *Service) sendPhoneCode(e *core.RequestEvent) error {
+// SendPhoneCode sends a code to the caller's phone by SMS or WhatsApp.
+func (s *Service) SendPhoneCode(e *core.RequestEvent) error {
 	var in struct {
 		Channel string `json:"channel"`
 	}
@@ -127,9 +117,9 @@ func storeProof(app core.App, user, kind, target, secret string, expires, now ti
 	return proof, err
 }
 
-// verifyPhoneCode checks a code against the caller's proof, counting wrong
+// VerifyPhoneCode checks a code against the caller's proof, counting wrong
 // ones under the write lock; the right one proves the phone.
-func (s *Service) verifyPhoneCode(e *core.RequestEvent) error {
+func (s *Service) VerifyPhoneCode(e *core.RequestEvent) error {
 	var in struct {
 		Code string `json:"code"`
 	}
@@ -174,10 +164,10 @@ func (s *Service) verifyPhoneCode(e *core.RequestEvent) error {
 	return respondUser(e, user)
 }
 
-// telegramLink answers a t.me deep link to the school's bot carrying a
+// TelegramLink answers a t.me deep link to the school's bot carrying a
 // one-time token: pressing Start in Telegram sends the bot "/start
 // <token>", and the poll (PollTelegram) connects that chat.
-func (s *Service) telegramLink(e *core.RequestEvent) error {
+func (s *Service) TelegramLink(e *core.RequestEvent) error {
 	if !s.channelEnabled(notify.ChannelTelegram) {
 		return platform.RuleError(http.StatusBadRequest, "channel", "channel_off", "The school does not send messages through Telegram.")
 	}
@@ -225,9 +215,9 @@ func (s *Service) channelEnabled(name string) bool {
 	return ok && ch.Enabled()
 }
 
-// telegramCheck reads the bot's new messages now (rather than at the next
+// TelegramCheck reads the bot's new messages now (rather than at the next
 // minute's poll) and says whether the caller's chat is connected.
-func (s *Service) telegramCheck(e *core.RequestEvent) error {
+func (s *Service) TelegramCheck(e *core.RequestEvent) error {
 	if err := s.PollTelegram(e.App, s.env.Now()); err != nil {
 		e.App.Logger().Warn("telegram poll failed", "error", err)
 	}
@@ -238,7 +228,7 @@ func (s *Service) telegramCheck(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, map[string]any{"connected": u.GetString("telegram_chat_id") != ""})
 }
 
-func (s *Service) telegramDisconnect(e *core.RequestEvent) error {
+func (s *Service) TelegramDisconnect(e *core.RequestEvent) error {
 	u, err := e.App.FindRecordById("users", e.Auth.Id)
 	if err != nil {
 		return err

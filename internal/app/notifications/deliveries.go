@@ -178,20 +178,8 @@ func SMTPSettings(app core.App) func() (notify.SMTPConfig, bool) {
 	}
 }
 
-func (s *Service) registerRoutes(app core.App) {
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		auth := apis.RequireAuth("users", core.CollectionNameSuperusers)
-		se.Router.POST("/api/deliveries/{id}/retry", s.retryDelivery).Bind(auth)
-		se.Router.POST("/api/notifications/read-all", s.readAllNotifications).Bind(apis.RequireAuth("users"))
-		return se.Next()
-	})
-}
-
-// retryDelivery queues a failed or skipped delivery again (staff).
-func (s *Service) retryDelivery(e *core.RequestEvent) error {
-	if !platform.IsStaff(e) {
-		return e.ForbiddenError("Only school staff retry deliveries.", nil)
-	}
+// RetryDelivery queues a failed or skipped delivery again (staff).
+func (s *Service) RetryDelivery(e *core.RequestEvent) error {
 	d, err := e.App.FindRecordById("deliveries", e.Request.PathValue("id"))
 	if err != nil {
 		return e.NotFoundError("", nil)
@@ -221,9 +209,9 @@ func (s *Service) retryDelivery(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, d)
 }
 
-// readAllNotifications marks every unread notification of the caller read
+// ReadAll marks every unread notification of the caller read
 // (record by record, so their other open tabs see it live).
-func (s *Service) readAllNotifications(e *core.RequestEvent) error {
+func (s *Service) ReadAll(e *core.RequestEvent) error {
 	now := s.env.Now()
 	updated := 0
 	err := e.App.RunInTransaction(func(tx core.App) error {

@@ -29,6 +29,5 @@ func (s *Service) Channels() *notify.Registry { return s.channels }
 
 // Register binds the routes and hooks of notifications and contact proofs.
 func (s *Service) Register(app core.App) {
-	s.registerRoutes(app)
 	s.registerContacts(app)
 }

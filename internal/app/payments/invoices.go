@@ -26,10 +26,6 @@ func (s *Service) registerInvoices(app core.App) {
 	app.OnRecordDeleteRequest("invoices").BindFunc(func(e *core.RecordRequestEvent) error {
 		return apis.NewForbiddenError("Invoices are kept; issue a credit note instead.", nil)
 	})
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.GET("/api/invoices/{id}/pdf", s.invoicePDFRoute).Bind(apis.RequireAuth("users", core.CollectionNameSuperusers))
-		return se.Next()
-	})
 }
 
 // issueInvoice issues, in tx, the invoice of a paid payment, or with refund
@@ -170,9 +166,9 @@ func (s *Service) renderInvoicePDF(app core.App, inv *core.Record) error {
 	return app.Save(inv)
 }
 
-// invoicePDFRoute downloads an invoice's PDF (its buyer and staff),
+// InvoicePDF downloads an invoice's PDF (its buyer and staff),
 // rendering it first if it is missing.
-func (s *Service) invoicePDFRoute(e *core.RequestEvent) error {
+func (s *Service) InvoicePDF(e *core.RequestEvent) error {
 	inv, err := e.App.FindRecordById("invoices", e.Request.PathValue("id"))
 	if err != nil || (!platform.IsStaff(e) && inv.GetString("user") != e.Auth.Id) {
 		return e.NotFoundError("", nil)

@@ -29,25 +29,15 @@ const (
 // refundRetry is how refunds the provider refused for now are retried.
 var refundRetry = notify.DefaultRetry()
 
-func (s *Service) registerRefunds(app core.App) {
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.POST("/api/payments/{id}/refund", s.refundRoute).Bind(apis.RequireAuth("users", core.CollectionNameSuperusers))
-		return se.Next()
-	})
-}
-
 type refundBody struct {
 	Amount *int64 `json:"amount"`
 	Reason string `json:"reason"`
 }
 
-// refundRoute lets staff refund a payment: by default a package's unused
+// Refund lets staff refund a payment: by default a package's unused
 // credits (unused × the discounted unit price) or a lesson in full; or any
 // amount up to what is left to refund.
-func (s *Service) refundRoute(e *core.RequestEvent) error {
-	if !platform.IsStaff(e) {
-		return e.ForbiddenError("Only school staff refund payments.", nil)
-	}
+func (s *Service) Refund(e *core.RequestEvent) error {
 	var in refundBody
 	if err := e.BindBody(&in); err != nil {
 		return e.BadRequestError(`The body must be JSON: {"amount": 1000, "reason": "..."}.`, nil)

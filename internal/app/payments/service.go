@@ -47,8 +47,5 @@ func (s *Service) providerOf(name string) billing.Provider {
 // Register binds the hooks and routes of payments.
 func (s *Service) Register(app core.App) {
 	s.registerPackages(app)
-	s.registerPayments(app)
 	s.registerInvoices(app)
-	s.registerRefunds(app)
-	s.registerWebhook(app)
 }

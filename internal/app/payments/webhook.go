@@ -20,14 +20,7 @@ const maxWebhookBody = 1 << 20
 // errDuplicateEvent ends the transaction of an event seen before.
 var errDuplicateEvent = errors.New("duplicate provider event")
 
-func (s *Service) registerWebhook(app core.App) {
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.POST("/api/stripe/webhook", s.webhookRoute)
-		return se.Next()
-	})
-}
-
-// webhookRoute receives the provider's events (Stripe's). The signature is
+// Webhook receives the provider's events (Stripe's). The signature is
 // checked on the raw body; every correctly signed event is recorded in
 // stripe_events (by its id) in the same transaction as its effect, so a
 // repeated delivery answers 200 and changes nothing. An event Tutorbase
@@ -36,7 +29,7 @@ func (s *Service) registerWebhook(app core.App) {
 // days; only our own write failing answers 500, and the provider retries.
 // Effects only move forward, so events arriving out of order are harmless.
 // A provider that sends no events (manual) has no webhook: 404.
-func (s *Service) webhookRoute(e *core.RequestEvent) error {
+func (s *Service) Webhook(e *core.RequestEvent) error {
 	payload, err := io.ReadAll(io.LimitReader(e.Request.Body, maxWebhookBody+1))
 	if err != nil || len(payload) > maxWebhookBody {
 		return e.BadRequestError("Unreadable event.", nil)

@@ -17,7 +17,6 @@ import (
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -80,12 +79,6 @@ func (s *Service) Register(app core.App) {
 			return validation.Errors{"status": validation.NewError(platform.CodeBadState, "A paid payout is history and cannot be deleted.")}
 		}
 		return e.Next() // its lessons and reversals are released for the next run
-	})
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		auth := apis.RequireAuth("users", core.CollectionNameSuperusers)
-		se.Router.GET("/api/payouts/export.csv", s.exportPayouts).Bind(auth)
-		se.Router.POST("/api/payouts/{id}/mark-paid", s.markPayoutPaid).Bind(auth)
-		return se.Next()
 	})
 }
 

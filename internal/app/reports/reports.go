@@ -32,20 +32,10 @@ var reports = map[string]report{
 	"notifications": {[]string{"channel", "sent", "failed", "queued", "skipped", "read_rate"}, (*Service).notificationsReport},
 }
 
-func (s *Service) registerReports(app core.App) {
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.GET("/api/reports/{name}", s.reportRoute).Bind(apis.RequireAuth("users", core.CollectionNameSuperusers))
-		return se.Next()
-	})
-}
-
-// reportRoute answers an admin report as JSON, or CSV with format=csv.
+// Report answers an admin report as JSON, or CSV with format=csv.
 // Weeks are ISO weeks in the school's zone; from and to are dates there
 // (to exclusive), by default the last 12 weeks.
-func (s *Service) reportRoute(e *core.RequestEvent) error {
-	if !platform.IsStaff(e) {
-		return e.ForbiddenError("Reports are for school staff.", nil)
-	}
+func (s *Service) Report(e *core.RequestEvent) error {
 	name := e.Request.PathValue("name")
 	r, ok := reports[name]
 	if !ok {

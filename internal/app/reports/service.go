@@ -5,8 +5,6 @@ package reports
 import (
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/notify"
-
-	"github.com/pocketbase/pocketbase/core"
 )
 
 // Service answers the reports route.
@@ -20,6 +18,3 @@ type Service struct {
 func New(env platform.Env, channels *notify.Registry) *Service {
 	return &Service{env: env, channels: channels}
 }
-
-// Register binds the reports route.
-func (s *Service) Register(app core.App) { s.registerReports(app) }

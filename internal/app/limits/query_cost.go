@@ -1,4 +1,9 @@
-package hooks
+// Package limits bounds what one request can cost: filters, sorts and
+// expands that walk too far are refused before any SQL runs, a query past
+// its time budget is answered in the caller's language, and a person has
+// at most a few expensive requests in flight (docs/security.md, "Request
+// cost").
+package limits
 
 import (
 	"context"
@@ -42,50 +47,49 @@ const (
 	CodeTooManyInFlight   = "too_many_in_flight"
 )
 
-const costStoreKey = "tutorbase.cost"
-
-// requestCost is an app's cost bounds and what they refused, for /metrics.
-type requestCost struct {
+// Service is an app's cost bounds and what they refused, for /metrics.
+type Service struct {
 	limits   querycost.Limits
 	inflight *inflight
 
 	filterRefused, tooExpensive, inflightRefused atomic.Int64
 }
 
-// costCounts returns what the cost bounds refused since start (zeros before
-// Register).
-func costCounts(app core.App) (filterRefused, tooExpensive, inflightRefused int64) {
-	c, ok := app.Store().Get(costStoreKey).(*requestCost)
-	if !ok {
-		return 0, 0, 0
-	}
+// Counts returns what the cost bounds refused since start.
+func (c *Service) Counts() (filterRefused, tooExpensive, inflightRefused int64) {
 	return c.filterRefused.Load(), c.tooExpensive.Load(), c.inflightRefused.Load()
 }
 
-func registerQueryCost(app core.App, cfg config.Config) {
+// New returns the cost bounds cfg sets, with the back-relations and joins
+// the collections declare (migrations.QueryPaths).
+func New(cfg config.Config) *Service {
 	limits := querycost.DefaultLimits()
 	limits.BackRelations = migrations.BackRelations(migrations.QueryPaths)
 	limits.Collections = migrations.JoinableCollections(migrations.QueryPaths)
 	perUser, perGuest := cfg.InFlight.Limits()
-	c := &requestCost{limits: limits, inflight: newInflight(perUser, perGuest)}
-	app.Store().Set(costStoreKey, c)
+	return &Service{limits: limits, inflight: newInflight(perUser, perGuest)}
+}
 
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.Bind(&hook.Handler[*core.RequestEvent]{
-			Id: "tutorbaseRequestCost",
-			// after the auth token, the rate limiter and the body limit;
-			// before the staff lists (staff_lists.go, +2) and every route
-			Priority: apis.DefaultBodyLimitMiddlewarePriority + 1,
-			Func:     c.serve,
-		})
-		return se.Next()
-	})
+// Middleware bounds every request: its query, its place in flight, its
+// time. It runs after the auth token, the rate limiter and the body limit,
+// before the staff lists and every route.
+func (c *Service) Middleware() *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{
+		Id:       "tutorbaseRequestCost",
+		Priority: apis.DefaultBodyLimitMiddlewarePriority + 1,
+		Func:     c.serve,
+	}
+}
+
+// Register binds the bounds of realtime subscriptions and batch requests
+// (the middleware is bound with the routes).
+func (c *Service) Register(app core.App) {
 	app.OnRealtimeSubscribeRequest().BindFunc(c.checkSubscriptions)
 	app.OnBatchRequest().BindFunc(c.checkBatch)
 }
 
 // serve bounds one request: its query, its place in flight, its time.
-func (c *requestCost) serve(e *core.RequestEvent) error {
+func (c *Service) serve(e *core.RequestEvent) error {
 	if !e.HasSuperuserAuth() {
 		if strings.HasPrefix(e.Request.URL.Path, "/api/collections/") {
 			if err := c.check(e, e.Request.URL.Query(), ""); err != nil {
@@ -105,7 +109,7 @@ func (c *requestCost) serve(e *core.RequestEvent) error {
 
 // check refuses q's filter, sort and expand when they ask too much; prefix
 // places the field error (a batch request's index).
-func (c *requestCost) check(e *core.RequestEvent, q url.Values, prefix string) error {
+func (c *Service) check(e *core.RequestEvent, q url.Values, prefix string) error {
 	err := querycost.Check(querycost.Query{Filter: q.Get("filter"), Sort: q.Get("sort"), Expand: q.Get("expand")}, c.limits)
 	var r *querycost.Refusal
 	if !errors.As(err, &r) {
@@ -122,7 +126,7 @@ func (c *requestCost) check(e *core.RequestEvent, q url.Values, prefix string) e
 
 // checkSubscriptions refuses realtime subscriptions whose options ask too
 // much: PocketBase runs their filter against every broadcast record.
-func (c *requestCost) checkSubscriptions(e *core.RealtimeSubscribeRequestEvent) error {
+func (c *Service) checkSubscriptions(e *core.RealtimeSubscribeRequestEvent) error {
 	if e.HasSuperuserAuth() {
 		return e.Next()
 	}
@@ -160,7 +164,7 @@ func subscriptionQuery(sub string) url.Values {
 
 // checkBatch refuses a batch whose requests (their expand, mostly) ask too
 // much: PocketBase runs them without the router's middlewares.
-func (c *requestCost) checkBatch(e *core.BatchRequestEvent) error {
+func (c *Service) checkBatch(e *core.BatchRequestEvent) error {
 	if e.HasSuperuserAuth() {
 		return e.Next()
 	}
@@ -178,7 +182,7 @@ func (c *requestCost) checkBatch(e *core.BatchRequestEvent) error {
 
 // budget answers a query that ran past the query timeout with 400
 // query_too_expensive in the caller's language, and counts it.
-func (c *requestCost) budget(e *core.RequestEvent, err error) error {
+func (c *Service) budget(e *core.RequestEvent, err error) error {
 	if err == nil || !isQueryTimeout(err) || e.Written() {
 		return err
 	}

@@ -1,4 +1,4 @@
-package hooks
+package ops
 
 import (
 	"crypto/subtle"
@@ -7,32 +7,15 @@ import (
 	"sort"
 	"strings"
 
-	"tutorbase/internal/config"
 	"tutorbase/migrations"
 
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// JobStatsPrefix is where jobs keep each job's run counters in the app
-// store.
-const JobStatsPrefix = "tutorbase.jobstats."
-
-// jobCounters is what jobs keep per job; read through an interface so hooks
-// does not import jobs.
-type jobCounters interface {
-	Counts() (runs, failures, panics int64)
-}
-
-func registerMetrics(app core.App, cfg config.Config) {
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.GET("/metrics", func(e *core.RequestEvent) error { return metricsRoute(e, cfg) })
-		return se.Next()
-	})
-}
-
-// metricsRoute serves Prometheus text metrics to superusers, or to a
-// scraper with Authorization: Bearer TB_METRICS_TOKEN.
-func metricsRoute(e *core.RequestEvent, cfg config.Config) error {
+// Metrics serves Prometheus text metrics to superusers, or to a scraper
+// with Authorization: Bearer TB_METRICS_TOKEN.
+func (s *Service) Metrics(e *core.RequestEvent) error {
+	cfg := s.env.Config
 	token := strings.TrimPrefix(e.Request.Header.Get("Authorization"), "Bearer ")
 	allowed := e.HasSuperuserAuth() ||
 		(cfg.MetricsToken != "" && subtle.ConstantTimeCompare([]byte(token), []byte(cfg.MetricsToken)) == 1)
@@ -76,22 +59,22 @@ func metricsRoute(e *core.RequestEvent, cfg config.Config) error {
 	gauge("tutorbase_realtime_clients", "Connected realtime clients.", map[string]int64{"": int64(e.App.SubscriptionsBroker().TotalClients())}, "")
 	runs, failures, panics := map[string]int64{}, map[string]int64{}, map[string]int64{}
 	for _, j := range e.App.Cron().Jobs() {
-		if c, ok := e.App.Store().Get(JobStatsPrefix + j.Id()).(jobCounters); ok {
-			runs[j.Id()], failures[j.Id()], panics[j.Id()] = c.Counts()
+		if c, ok := s.Jobs.lookup(j.Id()); ok {
+			runs[j.Id()], failures[j.Id()], panics[j.Id()] = c.Runs.Load(), c.Failures.Load(), c.Panics.Load()
 		}
 	}
 	gauge("tutorbase_job_runs_total", "Job runs since start.", runs, "job")
 	gauge("tutorbase_job_failures_total", "Job runs that returned an error.", failures, "job")
 	gauge("tutorbase_job_panics_total", "Job runs that panicked (recovered).", panics, "job")
-	writeCostMetrics(&b, e.App)
+	s.writeCostMetrics(&b)
 	e.Response.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	return e.String(http.StatusOK, b.String())
 }
 
 // writeCostMetrics writes what the request cost bounds refused since start
-// (query_cost.go).
-func writeCostMetrics(b *strings.Builder, app core.App) {
-	filterRefused, tooExpensive, inflightRefused := costCounts(app)
+// (internal/app/limits).
+func (s *Service) writeCostMetrics(b *strings.Builder) {
+	filterRefused, tooExpensive, inflightRefused := s.limits.Counts()
 	for _, c := range []struct {
 		name, help string
 		n          int64

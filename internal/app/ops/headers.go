@@ -1,11 +1,7 @@
-package hooks
+package ops
 
 import (
 	"strings"
-
-	"tutorbase/internal/app/accounts"
-	"tutorbase/internal/app/booking"
-	"tutorbase/internal/config"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -24,30 +20,14 @@ const (
 		"base-uri 'self'; frame-ancestors 'self'"
 )
 
-func registerHTTP(app core.App, cfg config.Config) {
-	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
-		Func: func(se *core.ServeEvent) error {
-			// same id as PocketBase's own middleware, so this one replaces it
-			se.Router.Bind(&hook.Handler[*core.RequestEvent]{
-				Id:       apis.DefaultSecurityHeadersMiddlewareId,
-				Priority: apis.DefaultSecurityHeadersMiddlewarePriority,
-				Func:     securityHeaders,
-			})
-			se.Router.Bind(accounts.PrehashPasswords())
-			se.Router.Bind(booking.StaffLists())
-			if len(cfg.CORSOrigins) > 0 {
-				se.Router.Bind(apis.CORS(apis.CORSConfig{
-					AllowOrigins: cfg.CORSOrigins,
-					AllowMethods: []string{"GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"},
-				}))
-			}
-			if cfg.DisableRateLimits {
-				s := se.App.Settings()
-				s.RateLimits.Enabled = false
-			}
-			return se.Next()
-		},
-	})
+// SecurityHeaders sets the security headers of every answer (it replaces
+// PocketBase's own middleware of the same id).
+func SecurityHeaders() *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{
+		Id:       apis.DefaultSecurityHeadersMiddlewareId,
+		Priority: apis.DefaultSecurityHeadersMiddlewarePriority,
+		Func:     securityHeaders,
+	}
 }
 
 func securityHeaders(e *core.RequestEvent) error {

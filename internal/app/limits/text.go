@@ -1,4 +1,4 @@
-package hooks
+package limits
 
 // costTexts are the messages of the cost bounds in the web app's languages
 // (pb_public/js/lang): a person who hits one reads why in their language.

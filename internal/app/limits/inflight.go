@@ -1,4 +1,4 @@
-package hooks
+package limits
 
 import (
 	"net/http"
@@ -51,7 +51,7 @@ func (f *inflight) acquire(key string, limit int) (release func(), ok bool) {
 }
 
 // enter takes a place for e's caller, or answers 429 with Retry-After.
-func (c *requestCost) enter(e *core.RequestEvent) (func(), error) {
+func (c *Service) enter(e *core.RequestEvent) (func(), error) {
 	key, limit := "ip:"+e.RealIP(), c.inflight.perGuest
 	if e.Auth != nil {
 		key, limit = e.Auth.Collection().Id+":"+e.Auth.Id, c.inflight.perUser

@@ -1,0 +1,121 @@
+package hooks
+
+import (
+	"net/http"
+
+	"tutorbase/internal/app/accounts"
+	"tutorbase/internal/app/booking"
+	"tutorbase/internal/app/ops"
+	"tutorbase/internal/app/platform"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+)
+
+// route is one custom route: its method and path, its handler, who may
+// call it, and the rate-limit rule it counts against (the label of one of
+// migrations.RateLimitRules, which PocketBase matches by path; a test holds
+// every route to it).
+type route struct {
+	method, path string
+	handler      func(*core.RequestEvent) error
+	who          *hook.Handler[*core.RequestEvent] // nil: anyone, visitors included
+	limit        string
+}
+
+// routes is every custom route of Tutorbase, beside PocketBase's own API
+// (records, auth, files, realtime, batch, settings). Handlers check what
+// depends on the record (a booking's party, a purchase's buyer); who may
+// call a route at all is said here.
+func (s *Services) routes() []route {
+	var (
+		person = apis.RequireAuth("users")                                // a signed-in person
+		anyone = apis.RequireAuth("users", core.CollectionNameSuperusers) // a person or a superuser
+		staff  = platform.RequireStaff()                                  // an admin or a superuser
+	)
+	b, p, n := s.Booking, s.Payments, s.Notifications
+	return []route{
+		// discovery: public
+		{http.MethodGet, "/api/search/tutors", s.Discovery.SearchTutors, nil, "/api/search/"},
+		{http.MethodGet, "/api/search/packages", s.Discovery.SearchPackages, nil, "/api/search/"},
+		{http.MethodGet, "/api/match", s.Discovery.Match, nil, "/api/match"},
+		{http.MethodGet, "/api/tutors/{id}/also-booked", s.Discovery.AlsoBooked, nil, "/api/tutors/"},
+		{http.MethodGet, "/api/packages/popular", s.Discovery.PopularPackages, nil, "/api/packages/"},
+
+		// booking (creating one is the records API: POST /api/collections/bookings/records)
+		{http.MethodGet, "/api/tutors/{id}/slots", b.Slots, nil, "/api/tutors/"},
+		{http.MethodPost, "/api/series", b.CreateSeries, anyone, "/api/series"},
+		{http.MethodPost, "/api/bookings/{id}/confirm", b.Action("confirm"), anyone, "POST /api/bookings/"},
+		{http.MethodPost, "/api/bookings/{id}/cancel", b.Action("cancel"), anyone, "POST /api/bookings/"},
+		{http.MethodPost, "/api/bookings/{id}/reschedule", b.Action("reschedule"), anyone, "POST /api/bookings/"},
+		{http.MethodPost, "/api/bookings/{id}/complete", b.Action("complete"), anyone, "POST /api/bookings/"},
+		{http.MethodPost, "/api/bookings/{id}/no-show", b.Action("no-show"), anyone, "POST /api/bookings/"},
+
+		// payments
+		{http.MethodPost, "/api/purchases/checkout", p.Checkout, anyone, "/api/purchases/"},
+		{http.MethodPost, "/api/purchases/{id}/cancel", p.CancelPurchase, anyone, "/api/purchases/"},
+		{http.MethodPost, "/api/purchases/{id}/mark-paid", p.MarkPurchasePaid, staff, "/api/purchases/"},
+		{http.MethodPost, "/api/bookings/{id}/mark-paid", p.MarkBookingPaid, staff, "POST /api/bookings/"},
+		{http.MethodPost, "/api/payments/{id}/refund", p.Refund, staff, "/api/"},
+		{http.MethodGet, "/api/invoices/{id}/pdf", p.InvoicePDF, anyone, "/api/"},
+		{http.MethodPost, "/api/stripe/webhook", p.Webhook, nil, "/api/stripe/webhook"}, // signed by the provider
+
+		// payouts
+		{http.MethodGet, "/api/payouts/export.csv", s.Payouts.ExportCSV, staff, "/api/"},
+		{http.MethodPost, "/api/payouts/{id}/mark-paid", s.Payouts.MarkPaid, staff, "/api/"},
+
+		// notifications and the proof of contact details
+		{http.MethodPost, "/api/notifications/read-all", n.ReadAll, person, "/api/"},
+		{http.MethodPost, "/api/deliveries/{id}/retry", n.RetryDelivery, staff, "/api/"},
+		{http.MethodPost, "/api/account/phone/send", n.SendPhoneCode, person, "/api/account/"},
+		{http.MethodPost, "/api/account/phone/verify", n.VerifyPhoneCode, person, "/api/account/"},
+		{http.MethodPost, "/api/account/telegram/link", n.TelegramLink, person, "/api/account/"},
+		{http.MethodPost, "/api/account/telegram/check", n.TelegramCheck, person, "/api/account/"},
+		{http.MethodPost, "/api/account/telegram/disconnect", n.TelegramDisconnect, person, "/api/account/"},
+
+		// calendar feeds: the feed's secret address is its own key
+		{http.MethodGet, "/api/calendar/{file}", s.Calendar.Feed, nil, "/api/calendar/"},
+		{http.MethodGet, "/api/calendar", s.Calendar.Link, person, "/api/calendar/"},
+		{http.MethodPost, "/api/calendar/rotate", s.Calendar.Rotate, person, "/api/calendar/"},
+
+		// staff
+		{http.MethodGet, "/api/reports/{name}", s.Reports.Report, staff, "/api/reports/"},
+		{http.MethodGet, "/metrics", s.Ops.Metrics, nil, ""}, // a superuser or the metrics token
+	}
+}
+
+// bindRoutes binds the middleware every request goes through, then every
+// route of routes(), on the server's router.
+func (s *Services) bindRoutes(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		r := se.Router
+		r.Bind(ops.SecurityHeaders())        // replaces PocketBase's own
+		r.Bind(s.Limits.Middleware())        // costly filters, query budget, requests in flight
+		r.Bind(booking.StaffLists())         // admins' bookings list without the list rule
+		r.Bind(accounts.PrehashPasswords())  // passwords longer than bcrypt reads
+		r.BindFunc(accounts.HideTakenEmails) // request-email-change tells nobody who has an account
+		if cfg := s.Env.Config; len(cfg.CORSOrigins) > 0 {
+			r.Bind(apis.CORS(apis.CORSConfig{
+				AllowOrigins: cfg.CORSOrigins,
+				AllowMethods: []string{"GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"},
+			}))
+		}
+		if s.Env.Config.DisableRateLimits {
+			se.App.Settings().RateLimits.Enabled = false
+		}
+		for _, rt := range s.routes() {
+			h := r.Route(rt.method, rt.path, rt.handler)
+			if rt.who != nil {
+				h.Bind(rt.who)
+			}
+			if rt.path == "/api/calendar/{file}" {
+				// calendar apps poll hourly: only failures go to the request
+				// log, which would otherwise fill with feed fetches (and
+				// their tokens)
+				h.Bind(apis.SkipSuccessActivityLog())
+			}
+		}
+		return se.Next()
+	})
+}
