@@ -48,15 +48,6 @@ type Services struct {
 	Ops           *ops.Service
 }
 
-const servicesKey = "tutorbase.services"
-
-// servicesOf is the app's Services, for the code not moved into its
-// capability yet.
-func servicesOf(app core.App) *Services {
-	s, _ := app.Store().Get(servicesKey).(*Services)
-	return s
-}
-
 // Channels is the registry of the notification channels env configures:
 // in-app, email (the dashboard's SMTP settings), SMS and WhatsApp
 // (Twilio), Telegram. A new channel is one file in internal/notify and one
@@ -99,10 +90,8 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Calendar = calendar.New(env)
 	s.Limits = limits.New(env.Config)
 	s.Ops = ops.New(env, s.Limits)
-	app.Store().Set(servicesKey, s)
 
 	platform.Register(app)
-	registerText(app)
 	s.Accounts.Register(app)
 	s.Notifications.Register(app)
 	availability.Register(app)
@@ -111,7 +100,6 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Payouts.Register(app)
 	s.Reviews.Register(app)
 	materials.Register(app)
-	registerGuards(app)
 	s.Limits.Register(app)
 	s.bindRoutes(app)
 	return s, nil

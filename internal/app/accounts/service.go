@@ -26,6 +26,13 @@ func New(env platform.Env, notes *notifications.Service) *Service {
 
 // Register binds the hooks of accounts, in the order they must run.
 func (s *Service) Register(app core.App) {
+	platform.OneLine(app, "users", "name")
+	platform.OneLine(app, "tutors", "headline")
+	platform.OneLine(app, "students", "guardian_name", "level")
+	platform.Guard(app, "users", platform.FieldGuard{Server: []string{"calendar_token", "phone_verified", "telegram_chat_id"}})
+	platform.Guard(app, "tutors", platform.FieldGuard{Server: []string{"name", "timezone", "rating_avg", "rating_count"},
+		Staff: []string{"verified", "status", "stripe_account"}, Immutable: []string{"user"}})
+	platform.Guard(app, "students", platform.FieldGuard{Immutable: []string{"user"}})
 	s.registerStaff(app)
 	s.registerAccounts(app)
 	s.registerLockout(app)

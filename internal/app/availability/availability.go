@@ -19,6 +19,9 @@ const maxTimeOff = 366 * 24 * time.Hour
 // Register binds the availability capability: the rules of weekly windows
 // and time off, and the windows cache's invalidation.
 func Register(app core.App) {
+	platform.OneLine(app, "time_off", "reason")
+	platform.Guard(app, "availability", platform.FieldGuard{Server: []string{"tutor_user"}, Immutable: []string{"tutor"}})
+	platform.Guard(app, "time_off", platform.FieldGuard{Server: []string{"tutor_user"}, Immutable: []string{"tutor"}})
 	registerRules(app)
 	// tutors' weekly windows are cached between writes; any change to
 	// availability, a tutor (their zone) or the school (its zone, step)

@@ -22,6 +22,8 @@ const materialsByStaffKey = "@tutorbase.materials_by_staff"
 // The API rules say the first again (migrations.RuleMaterialsCreate).
 // Register binds the rules every write of a material obeys.
 func Register(app core.App) {
+	platform.OneLine(app, "materials", "title", "folder")
+	platform.Guard(app, "materials", platform.FieldGuard{Server: []string{"version", "previous"}, Immutable: []string{"owner"}})
 	byStaff := func(e *core.RecordRequestEvent) error {
 		if platform.IsStaff(e.RequestEvent) {
 			e.Record.SetRaw(materialsByStaffKey, true)

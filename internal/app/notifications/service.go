@@ -29,5 +29,7 @@ func (s *Service) Channels() *notify.Registry { return s.channels }
 
 // Register binds the routes and hooks of notifications and contact proofs.
 func (s *Service) Register(app core.App) {
+	// what is rendered and sent is the server's; a person marks it read
+	platform.Guard(app, "notifications", platform.FieldGuard{Only: []string{"read_at"}})
 	s.registerContacts(app)
 }

@@ -133,6 +133,8 @@ var validSlotSteps = []int{5, 10, 15, 20, 30, 60}
 // Register binds what every capability relies on: the one school record's
 // rules and the caches' invalidation.
 func Register(app core.App) {
+	OneLine(app, "school", "name", "phone", "vat_id")
+	OneLine(app, "subjects", "name")
 	registerSchool(app)
 	registerCaches(app)
 }

@@ -5,6 +5,7 @@ package reviews
 
 import (
 	"tutorbase/internal/app/notifications"
+	"tutorbase/internal/app/platform"
 
 	"github.com/pocketbase/pocketbase/core"
 )
@@ -18,4 +19,8 @@ type Service struct {
 func New(notes *notifications.Service) *Service { return &Service{notes: notes} }
 
 // Register binds the reviews' hooks.
-func (s *Service) Register(app core.App) { s.registerReviews(app) }
+func (s *Service) Register(app core.App) {
+	platform.Guard(app, "reviews", platform.FieldGuard{Server: []string{"student", "tutor", "student_name"},
+		Staff: []string{"hidden"}, Immutable: []string{"booking"}})
+	s.registerReviews(app)
+}
