@@ -220,9 +220,14 @@ test('static files travel gzipped and once; modules load side by side', async ()
   // a reload downloads nothing unchanged: the status that came over the
   // wire (the page reports a revalidated document or image as its cached 200)
   const v = await open();
+  const asked = [];
+  v.page.on('request', (r) => { const u = new URL(r.url()); if (u.pathname.startsWith('/api/search/') || u.pathname.startsWith('/api/collections/subjects/')) asked.push(u.pathname); });
   await v.page.goto('/');
   await v.page.locator('.tutor-card').first().waitFor();
   await v.page.waitForLoadState('networkidle');
+  // js/early.js asked for the tutors and subjects before the app loaded; the app used its answers
+  assert.deepEqual(asked.sort(), ['/api/collections/subjects/records', '/api/search/tutors'], 'each asked for once');
+  assert.deepEqual(await v.page.evaluate(() => globalThis.tutorbaseEarly && Object.keys(globalThis.tutorbaseEarly)), [], 'both early answers taken');
   const cdp = await v.context.newCDPSession(v.page);
   await cdp.send('Network.enable');
   const paths = new Map();
