@@ -8,7 +8,6 @@ import { h, replace } from '../dom.js';
 import { t, tv, locale } from '../i18n.js';
 import { money, stars, dateTime, toCents } from '../format.js';
 import { pageTitle, loading, empty, errorBox, avatar } from '../ui.js';
-import { field } from '../forms.js';
 
 // Language names: the school's languages from the dictionaries (building
 // an Intl.DisplayNames costs a slow phone tens of milliseconds, on the way
@@ -80,8 +79,8 @@ export default async function directory(ctx) {
     const open = form.classList.toggle('collapsed') === false;
     toggle.setAttribute('aria-expanded', String(open));
   });
-  // the filters are built once the tutors are shown: the tutors come first
-  const fillFilters = () => replace(fields,
+  // the filters are built (and forms.js loaded) once the tutors are shown: the tutors come first
+  const fillFilters = ({ field }) => replace(fields,
     field({ name: 'subject', label: t('Subject'), type: 'select', value: q.get('subject') || '', options: [['', t('Any subject')], ...subs.map((s) => [s.slug, s.name])] }),
     field({ name: 'language', label: t('Language of the lessons'), type: 'select', value: q.get('language') || '', options: [['', t('Any language')], ...LANGS.map((c) => [c, languageName(c)])] }),
     field({ name: 'max_price', label: t('Highest price per hour'), type: 'number', min: 0, step: 1, inputmode: 'decimal', value: q.get('max_price') ? Number(q.get('max_price')) / 100 : '', hint: t('In euro; leave empty for any price.') }),
@@ -125,7 +124,8 @@ export default async function directory(ctx) {
     }
   }
   await show();
-  if (ctx.isCurrent()) fillFilters();
+  const forms = await import('../forms.js');
+  if (ctx.isCurrent()) fillFilters(forms);
 }
 
 function pager(res, q, ctx) {
