@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, dirname, normalize } from 'node:path';
 import { authFor, demo, axeViolations, ROOT } from './lib.mjs';
-import { S, open, clean, tutorId, inDialog } from './suite.mjs';
+import { S, open, clean, expectRefused, tutorId, inDialog } from './suite.mjs';
 
 const PHONE = { width: 360, height: 740 };
 
@@ -126,7 +126,7 @@ async function pagesOf(who) {
   const giulia = await tutorId('Giulia Rossi');
   const common = ['/', `/tutors/${giulia}`];
   switch (who) {
-    case null: return [...common, '/signin', '/signup', '/forgot-password', '/reset-password?token=x', '/checkout/success', '/checkout/cancel', '/no-such-page'];
+    case null: return [...common, '/signin', '/signup', '/forgot-password', '/reset-password?token=x', '/verify-email?token=x', '/confirm-email-change?token=x', '/checkout/success', '/checkout/cancel', '/no-such-page'];
     case 'luca': return [...common, '/lessons', '/credits', '/payments', '/reviews', '/notifications', '/settings'];
     case 'giulia': return ['/tutor/requests', '/tutor/calendar', '/tutor/availability', '/tutor/packages', '/tutor/earnings', '/tutor/profile', '/lessons', '/payments', '/notifications', '/settings'];
     default: return ['/admin/tutors', '/admin/bookings', '/admin/payments', '/admin/reports', '/admin/deliveries', '/', '/lessons', '/notifications', '/settings'];
@@ -163,6 +163,7 @@ test('no axe-core violations on any page of any role, dialogs included; a skip l
         await c.page.keyboard.press('Escape');
       }
     }
+    if (who === null) expectRefused(c); // the landing pages' made-up tokens
     // keyboard: a slot's booking dialog takes the focus and gives it back
     await c.page.goto(`/tutors/${await tutorId('Giulia Rossi')}`);
     const slot = c.page.locator('.week button.slot').first();
