@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, dirname, normalize } from 'node:path';
 import { authFor, demo, axeViolations, ROOT } from './lib.mjs';
-import { S, open, clean, tutorId, inDialog } from './suite.mjs';
+import { S, open, clean, expectRefused, tutorId, inDialog } from './suite.mjs';
 
 const PHONE = { width: 360, height: 740 };
 
@@ -126,7 +126,7 @@ async function pagesOf(who) {
   const giulia = await tutorId('Giulia Rossi');
   const common = ['/', `/tutors/${giulia}`];
   switch (who) {
-    case null: return [...common, '/signin', '/signup', '/forgot-password', '/reset-password?token=x', '/checkout/success', '/checkout/cancel', '/no-such-page'];
+    case null: return [...common, '/signin', '/signup', '/forgot-password', '/reset-password?token=x', '/verify-email?token=x', '/confirm-email-change?token=x', '/checkout/success', '/checkout/cancel', '/no-such-page'];
     case 'luca': return [...common, '/lessons', '/credits', '/payments', '/reviews', '/notifications', '/settings'];
     case 'giulia': return ['/tutor/requests', '/tutor/calendar', '/tutor/availability', '/tutor/packages', '/tutor/earnings', '/tutor/profile', '/lessons', '/payments', '/notifications', '/settings'];
     default: return ['/admin/tutors', '/admin/bookings', '/admin/payments', '/admin/reports', '/admin/deliveries', '/', '/lessons', '/notifications', '/settings'];
@@ -163,6 +163,7 @@ test('no axe-core violations on any page of any role, dialogs included; a skip l
         await c.page.keyboard.press('Escape');
       }
     }
+    if (who === null) expectRefused(c); // the landing pages' made-up tokens
     // keyboard: a slot's booking dialog takes the focus and gives it back
     await c.page.goto(`/tutors/${await tutorId('Giulia Rossi')}`);
     const slot = c.page.locator('.week button.slot').first();
@@ -220,9 +221,14 @@ test('static files travel gzipped and once; modules load side by side', async ()
   // a reload downloads nothing unchanged: the status that came over the
   // wire (the page reports a revalidated document or image as its cached 200)
   const v = await open();
+  const asked = [];
+  v.page.on('request', (r) => { const u = new URL(r.url()); if (u.pathname.startsWith('/api/search/') || u.pathname.startsWith('/api/collections/subjects/')) asked.push(u.pathname); });
   await v.page.goto('/');
   await v.page.locator('.tutor-card').first().waitFor();
   await v.page.waitForLoadState('networkidle');
+  // js/early.js asked for the tutors and subjects before the app loaded; the app used its answers
+  assert.deepEqual(asked.sort(), ['/api/collections/subjects/records', '/api/search/tutors'], 'each asked for once');
+  assert.deepEqual(await v.page.evaluate(() => globalThis.tutorbaseEarly && Object.keys(globalThis.tutorbaseEarly)), [], 'both early answers taken');
   const cdp = await v.context.newCDPSession(v.page);
   await cdp.send('Network.enable');
   const paths = new Map();

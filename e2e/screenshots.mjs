@@ -15,6 +15,42 @@ async function nextWeekSlot(base, tutor, token) {
   return res.slots;
 }
 
+/** A drawn portrait (a head and shoulders on a coloured ground) as PNG bytes, made by the browser. */
+async function portrait(browser, hue) {
+  const page = await browser.newPage();
+  try {
+    const b64 = await page.evaluate((h) => {
+      const c = document.createElement('canvas');
+      c.width = 480; c.height = 480;
+      const g = c.getContext('2d');
+      const bg = g.createLinearGradient(0, 0, 480, 480);
+      bg.addColorStop(0, `hsl(${h} 70% 80%)`); bg.addColorStop(1, `hsl(${h + 40} 60% 55%)`);
+      g.fillStyle = bg; g.fillRect(0, 0, 480, 480);
+      g.fillStyle = `hsl(${h + 180} 35% 30%)`;
+      g.beginPath(); g.ellipse(240, 470, 170, 150, 0, Math.PI, 0); g.fill();
+      g.fillStyle = `hsl(${(h + 20) % 360} 40% 75%)`;
+      g.beginPath(); g.arc(240, 200, 95, 0, 2 * Math.PI); g.fill();
+      return c.toDataURL('image/png').split(',')[1];
+    }, hue);
+    return Buffer.from(b64, 'base64');
+  } finally { await page.close(); }
+}
+
+/** Gives the demo tutors a photo each (through the records API, as the profile page does). */
+async function photos(base, browser) {
+  const tutors = await api(base, '/api/search/tutors?perPage=50');
+  const hues = { giulia: 200, marco: 20, emily: 280, arjun: 120 };
+  for (const [who, hue] of Object.entries(hues)) {
+    const auth = await authFor(base, demo(who));
+    const me = tutors.items.find((x) => x.name === auth.record.name);
+    if (!me) continue;
+    const form = new FormData();
+    form.append('avatar', new Blob([await portrait(browser, hue)], { type: 'image/png' }), 'photo.png');
+    const res = await fetch(`${base}/api/collections/tutors/records/${me.id}`, { method: 'PATCH', headers: { Authorization: auth.token }, body: form });
+    if (!res.ok) throw new Error(`photo of ${who}: ${res.status} ${await res.text()}`);
+  }
+}
+
 /** Some activity for the pages to show: a booking, a cancellation, a paid package, a tutor waiting. */
 async function prepare(base) {
   const luca = await authFor(base, demo('luca'));
@@ -55,6 +91,7 @@ const problems = [];
 try {
   mkdirSync(OUT, { recursive: true });
   const ids = await prepare(server.url);
+  await photos(server.url, browser);
   const shots = [
     ['directory', null, '/'],
     ['tutor-profile', null, `/tutors/${ids.giulia}`],
@@ -70,6 +107,11 @@ try {
     ['admin-verification', 'admin', '/admin/tutors', (page) => page.locator('#queue').waitFor()],
     ['admin-reports', 'admin', '/admin/reports', (page) => page.locator('figure.chart').first().waitFor()],
     ['notifications', 'giulia', '/notifications', (page) => page.locator('#inbox').waitFor()],
+    ['student-notifications', 'luca', '/notifications', (page) => page.locator('#inbox').waitFor()],
+    ['reschedule-dialog', 'luca', '/lessons', async (page) => {
+      await page.locator('#upcoming li.lesson').first().getByRole('button', { name: 'Reschedule' }).click();
+      await page.getByRole('dialog').locator('.week button.slot').first().waitFor();
+    }, { fullPage: false }],
   ];
   const auths = {};
   for (const [size, viewport] of Object.entries(SIZES)) {

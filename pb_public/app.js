@@ -221,12 +221,14 @@ async function start() {
   onLangChange(() => render());
   onNavigate(render);
   startRouter();
+  watchUnread();
+  await render();
+  // after the first page: its own requests go first on a slow link
   school().then((s) => {
     schoolName = s.name || 'Tutorbase';
     document.querySelector('.brand-name').textContent = schoolName;
+    document.title = document.title.replace(/· Tutorbase$/, `· ${schoolName}`);
   }).catch((e) => console.warn(e));
-  watchUnread();
-  await render();
 }
 
 start();

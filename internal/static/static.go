@@ -91,6 +91,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	hd := w.Header()
+	if subresource(f.ctype) {
+		// a document's policies (set for every answer by the server's
+		// security middleware) mean nothing on a script or a stylesheet: on a
+		// slow link their bytes, sent with each of a page's files, are not free
+		for _, k := range documentOnlyHeaders {
+			hd.Del(k)
+		}
+	}
 	hd.Set("Content-Type", f.ctype)
 	hd.Set("ETag", etag)
 	hd.Set("Cache-Control", CacheControl)
@@ -155,6 +163,16 @@ func (f *file) gzipped() ([]byte, string) {
 func etagOf(raw []byte, suffix string) string {
 	sum := sha256.Sum256(raw)
 	return `"` + hex.EncodeToString(sum[:12]) + suffix + `"`
+}
+
+// documentOnlyHeaders are response headers that only a document (HTML, or
+// an SVG opened on its own) obeys.
+var documentOnlyHeaders = []string{"Content-Security-Policy", "Permissions-Policy", "X-Frame-Options", "Cross-Origin-Opener-Policy"}
+
+// subresource reports whether a type is only ever a page's script or
+// stylesheet, never a document of its own.
+func subresource(ctype string) bool {
+	return strings.HasPrefix(ctype, "text/javascript") || strings.HasPrefix(ctype, "text/css")
 }
 
 // contentType is the MIME type of name by its extension.

@@ -141,3 +141,30 @@ func TestRouting(t *testing.T) {
 		t.Errorf("HEAD Content-Length %q, want 3300", head.Header.Get("Content-Length"))
 	}
 }
+
+// TestDocumentHeaders: a document keeps the policies the server's
+// middleware set; scripts and stylesheets shed those only a document obeys.
+func TestDocumentHeaders(t *testing.T) {
+	h := static.New(files())
+	policies := func(path string) http.Header {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		rec := httptest.NewRecorder()
+		rec.Header().Set("Content-Security-Policy", "default-src 'self'")
+		rec.Header().Set("X-Frame-Options", "DENY")
+		rec.Header().Set("X-Content-Type-Options", "nosniff")
+		h.ServeHTTP(rec, req)
+		return rec.Result().Header
+	}
+	for _, path := range []string{"/", "/tutors/abc", "/img/logo.png"} {
+		if policies(path).Get("Content-Security-Policy") == "" || policies(path).Get("X-Frame-Options") == "" {
+			t.Errorf("%s lost the document policies", path)
+		}
+	}
+	js := policies("/app.js")
+	if js.Get("Content-Security-Policy") != "" || js.Get("X-Frame-Options") != "" {
+		t.Errorf("a script carries document policies: %v", js)
+	}
+	if js.Get("X-Content-Type-Options") != "nosniff" {
+		t.Error("a script lost nosniff")
+	}
+}

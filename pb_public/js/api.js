@@ -1,6 +1,6 @@
 // Custom routes of the server that pages call, in one place (the older
 // pages still spell some of theirs; new ones go here).
-import { pb } from './pb.js';
+import { pb, takeEarly } from './pb.js';
 
 const post = (path, body) => pb.send(path, { method: 'POST', body: body || {} });
 
@@ -36,4 +36,12 @@ export function avatarUrl(tutor, size = 'small') {
   if (!tutor || !tutor.avatar) return '';
   const thumb = size === 'large' ? '320x320' : '96x96';
   return `/api/files/tutors/${encodeURIComponent(tutor.id)}/${encodeURIComponent(tutor.avatar)}?thumb=${thumb}`;
+}
+
+/** The tutor directory's search: {page, perPage, totalItems, totalPages, items}. */
+export function searchTutors(query) {
+  const ask = () => pb.send('/api/search/tutors', { query });
+  const plain = Object.keys(query).length === 2 && Number(query.page) === 1 && query.perPage === 24;
+  const early = plain ? takeEarly('search') : null; // js/early.js asked for exactly this
+  return early ? early.catch(ask) : ask();
 }

@@ -70,10 +70,11 @@ export function avatarEditor(tutor, onSaved) {
     showCurrent();
     if (!f) return;
     url = URL.createObjectURL(f);
-    const pic = new Image();
-    pic.onload = () => { img = pic; framing.hidden = false; draw(canvas, PREVIEW); showCurrent(); };
-    pic.onerror = () => { replace(summary, h('p', { class: 'm0' }, t('This file is not an image we can read.'))); summary.focus(); };
-    pic.src = url;
+    const pic = h('img', { alt: '', on: {
+      load: () => { img = pic; framing.hidden = false; draw(canvas, PREVIEW); showCurrent(); },
+      error: () => { replace(summary, h('p', { class: 'm0' }, t('This file is not an image we can read.'))); summary.focus(); },
+    } });
+    pic.src = url; // decoded off the page, drawn on the canvas
   });
 
   const upload = (data) => busy(form, async () => {

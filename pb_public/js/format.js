@@ -139,14 +139,23 @@ export function fromLocalInput(s, zone) {
 
 export function isoDate(d) { return d.toISOString().slice(0, 10); }
 
+// Intl formatters are costly to build (a phone spends milliseconds on
+// each): built once per locale and currency.
+const numberFormats = new Map();
+function currencyFormat(loc, currency) {
+  const key = `${loc} ${currency}`;
+  if (!numberFormats.has(key)) numberFormats.set(key, new Intl.NumberFormat(loc, { style: 'currency', currency }));
+  return numberFormats.get(key);
+}
+
 function minorDigits(currency) {
-  try { return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits; } catch { return 2; }
+  try { return currencyFormat(locale(), currency).resolvedOptions().maximumFractionDigits; } catch { return 2; }
 }
 
 /** Money from integer minor units: money(2500, 'EUR') → "€25.00". */
 export function money(cents, currency = 'EUR') {
   const n = Number(cents || 0) / 10 ** minorDigits(currency || 'EUR');
-  try { return new Intl.NumberFormat(locale(), { style: 'currency', currency: currency || 'EUR' }).format(n); } catch { return `${n.toFixed(2)} ${currency}`; }
+  try { return currencyFormat(locale(), currency || 'EUR').format(n); } catch { return `${n.toFixed(2)} ${currency}`; }
 }
 
 /** Minor units from a decimal typed by a person ("25,50" → 2550). */

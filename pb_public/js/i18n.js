@@ -82,5 +82,7 @@ const ENUMS = {
   'event.credits_low': 'Few credits left', 'event.package_expiring': 'Package expiring', 'event.digest': 'Digest',
   'ledger.bought': 'bought', 'ledger.spent': 'spent on a lesson', 'ledger.returned': 'returned', 'ledger.forfeited': 'forfeited (late cancel)',
   'ledger.expired': 'expired', 'ledger.refunded': 'refunded', 'ledger.moved': 'moved with a lesson',
+  // languages a tutor may teach in (migrations Languages); others fall back to Intl.DisplayNames
+  'language.it': 'Italian', 'language.en': 'English', 'language.es': 'Spanish', 'language.fr': 'French', 'language.de': 'German', 'language.pt': 'Portuguese', 'language.nl': 'Dutch', 'language.pl': 'Polish', 'language.ro': 'Romanian', 'language.el': 'Greek', 'language.sv': 'Swedish', 'language.da': 'Danish', 'language.fi': 'Finnish', 'language.no': 'Norwegian', 'language.cs': 'Czech', 'language.hu': 'Hungarian', 'language.uk': 'Ukrainian', 'language.ru': 'Russian', 'language.tr': 'Turkish', 'language.ar': 'Arabic', 'language.he': 'Hebrew', 'language.hi': 'Hindi', 'language.bn': 'Bengali', 'language.ur': 'Urdu', 'language.fa': 'Persian', 'language.zh': 'Chinese', 'language.ja': 'Japanese', 'language.ko': 'Korean', 'language.vi': 'Vietnamese', 'language.th': 'Thai', 'language.id': 'Indonesian', 'language.ms': 'Malay', 'language.sw': 'Swahili',
   'weekday.1': 'Monday', 'weekday.2': 'Tuesday', 'weekday.3': 'Wednesday', 'weekday.4': 'Thursday', 'weekday.5': 'Friday', 'weekday.6': 'Saturday', 'weekday.7': 'Sunday',
 };

@@ -15,10 +15,27 @@ export function school() {
   return schoolPromise;
 }
 
+/**
+ * An answer js/early.js asked for before the app loaded ('search',
+ * 'subjects'), once; null when it did not ask.
+ */
+export function takeEarly(name) {
+  const early = globalThis.tutorbaseEarly;
+  if (!early || !early[name]) return null;
+  const p = early[name];
+  delete early[name];
+  return p;
+}
+
 let subjectsPromise = null;
 /** All subjects, cached: [{id, name, slug}]. */
 export function subjects() {
-  if (!subjectsPromise) subjectsPromise = pb.collection('subjects').getFullList({ sort: 'name' }).catch((e) => { subjectsPromise = null; throw e; });
+  if (!subjectsPromise) {
+    const all = () => pb.collection('subjects').getFullList({ sort: 'name' });
+    const early = takeEarly('subjects');
+    subjectsPromise = (early ? early.then((r) => (r.items.length < 200 ? r.items : all()), all) : all())
+      .catch((e) => { subjectsPromise = null; throw e; });
+  }
   return subjectsPromise;
 }
 

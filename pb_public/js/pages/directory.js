@@ -2,14 +2,19 @@
 // change (the results reload in place, focus stays on the filter); on a
 // phone they fold behind a "Filters" button so the tutors are on the first
 // screen.
-import { pb, subjects } from '../pb.js';
+import { subjects } from '../pb.js';
+import { searchTutors } from '../api.js';
 import { h, replace } from '../dom.js';
-import { t, locale } from '../i18n.js';
+import { t, tv, locale } from '../i18n.js';
 import { money, stars, dateTime, toCents } from '../format.js';
 import { pageTitle, loading, empty, errorBox, avatar } from '../ui.js';
-import { field } from '../forms.js';
 
+// Language names: the school's languages from the dictionaries (building
+// an Intl.DisplayNames costs a slow phone tens of milliseconds, on the way
+// to the first tutor), any other code from Intl.DisplayNames.
 export function languageName(code) {
+  const name = tv('language', code);
+  if (name !== code) return name;
   try { return new Intl.DisplayNames([locale()], { type: 'language' }).of(code) || code; } catch { return code; }
 }
 
@@ -57,7 +62,7 @@ export default async function directory(ctx) {
   ctx.setTitle(t('Find a tutor'));
   let q = ctx.query;
   const subsReady = subjects().catch(() => []);
-  const search = (query) => { const p = pb.send('/api/search/tutors', { query: searchQuery(query) }); p.catch(() => {}); return p; }; // errors shown by show()
+  const search = (query) => { const p = searchTutors(searchQuery(query)); p.catch(() => {}); return p; }; // errors shown by show()
   let found = search(q); // side by side with the subjects
   const results = h('section', { id: 'results', class: 'results', 'aria-label': t('Tutors'), 'aria-busy': 'true' }, loading());
   ctx.skipTo('results', t('Skip to results'));
@@ -67,7 +72,15 @@ export default async function directory(ctx) {
 
   const toggle = h('button', { type: 'button', class: 'secondary filters-toggle', 'aria-expanded': 'false', 'aria-controls': 'filter-fields' },
     t('Filters'), active ? h('span', { class: 'badge-count' }, ` (${active})`) : null);
-  const fields = h('div', { id: 'filter-fields', class: 'filter-fields' },
+  const fields = h('div', { id: 'filter-fields', class: 'filter-fields' });
+  const form = h('form', { class: 'filters collapsed', role: 'search', 'aria-label': t('Search tutors') },
+    h('h2', { class: 'visually-hidden' }, t('Filters')), toggle, fields);
+  toggle.addEventListener('click', () => {
+    const open = form.classList.toggle('collapsed') === false;
+    toggle.setAttribute('aria-expanded', String(open));
+  });
+  // the filters are built (and forms.js loaded) once the tutors are shown: the tutors come first
+  const fillFilters = ({ field }) => replace(fields,
     field({ name: 'subject', label: t('Subject'), type: 'select', value: q.get('subject') || '', options: [['', t('Any subject')], ...subs.map((s) => [s.slug, s.name])] }),
     field({ name: 'language', label: t('Language of the lessons'), type: 'select', value: q.get('language') || '', options: [['', t('Any language')], ...LANGS.map((c) => [c, languageName(c)])] }),
     field({ name: 'max_price', label: t('Highest price per hour'), type: 'number', min: 0, step: 1, inputmode: 'decimal', value: q.get('max_price') ? Number(q.get('max_price')) / 100 : '', hint: t('In euro; leave empty for any price.') }),
@@ -76,12 +89,6 @@ export default async function directory(ctx) {
     field({ name: 'sort', label: t('Sort by'), type: 'select', value: q.get('sort') || 'relevance', options: [['relevance', t('Best rated (relevance)')], ['price', t('Price: low to high')], ['-price', t('Price: high to low')], ['name', t('Name')]] }),
     h('p', { class: 'small muted m0' }, t('Results update as you change a filter.')),
     h('div', { class: 'actions' }, h('a', { href: '/', class: 'button secondary' }, t('Clear filters'))));
-  const form = h('form', { class: 'filters collapsed', role: 'search', 'aria-label': t('Search tutors') },
-    h('h2', { class: 'visually-hidden' }, t('Filters')), toggle, fields);
-  toggle.addEventListener('click', () => {
-    const open = form.classList.toggle('collapsed') === false;
-    toggle.setAttribute('aria-expanded', String(open));
-  });
 
   const apply = () => {
     q = filterQuery(form);
@@ -117,6 +124,8 @@ export default async function directory(ctx) {
     }
   }
   await show();
+  const forms = await import('../forms.js');
+  if (ctx.isCurrent()) fillFilters(forms);
 }
 
 function pager(res, q, ctx) {
