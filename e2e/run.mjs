@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { authFor, api, demo, emailedLink, superuserToken, DEMO_PASSWORD } from './lib.mjs';
-import { S, open, clean, tutorId, nextWeekSlots, signUp, stamp } from './suite.mjs';
+import { S, open, clean, tutorId, nextWeekSlots, lastFreeFor, signUp, stamp } from './suite.mjs';
 import './journey.mjs';
 import './look.mjs';
 
@@ -97,9 +97,9 @@ test('a student with a package credit is told the credit comes back', async () =
   const s = await open({ auth });
   await s.page.goto(`/tutors/${p.tutor}`);
   await s.page.getByLabel('Lesson length').selectOption(String(p.minutes));
-  const slots = await nextWeekSlots(s.page);
-  const start = new Date(await slots.last().getAttribute('data-start')).toISOString();
-  await slots.last().click();
+  const slot = await lastFreeFor(s.page, await nextWeekSlots(s.page), S.server.url, auth.token);
+  const start = new Date(await slot.getAttribute('data-start')).toISOString();
+  await slot.click();
   const dialog = s.page.getByRole('dialog', { name: 'Book a lesson' });
   await dialog.getByLabel('Pay with').selectOption(p.id);
   await dialog.getByRole('button', { name: 'Confirm booking' }).click();
@@ -125,8 +125,7 @@ test('a student at the cap of unpaid lessons is told why, in their language', as
   try {
     const s = await open({ auth });
     await s.page.goto(`/tutors/${await tutorId('Marco Bianchi')}`);
-    const slots = await nextWeekSlots(s.page);
-    await slots.last().click();
+    await (await lastFreeFor(s.page, await nextWeekSlots(s.page), S.server.url, auth.token)).click();
     const dialog = s.page.getByRole('dialog', { name: 'Prenota una lezione' });
     await dialog.getByLabel('Paga con').selectOption('');
     await dialog.getByRole('button', { name: 'Conferma la prenotazione' }).click();

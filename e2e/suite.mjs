@@ -64,6 +64,24 @@ export async function nextWeekSlots(page) {
   return page.locator('.week button.slot');
 }
 
+/**
+ * The last of a week's slot buttons that the student (token) is free at
+ * too: a tutor's free slot can still clash with the student's own lessons
+ * (the demo gives them some), which depends on the day the suite runs.
+ */
+export async function lastFreeFor(page, slots, base, token) {
+  const minutes = Number(await page.getByLabel(/Lesson length|Durata della lezione/).inputValue());
+  const filter = encodeURIComponent('status = "pending" || status = "confirmed"');
+  const mine = await api(base, `/api/collections/bookings/records?perPage=500&filter=${filter}`, { token });
+  const busy = mine.items.map((b) => [Date.parse(b.start.replace(' ', 'T')), Date.parse(b.end.replace(' ', 'T'))]);
+  for (let i = (await slots.count()) - 1; i >= 0; i--) {
+    const start = Date.parse(await slots.nth(i).getAttribute('data-start'));
+    const end = start + minutes * 60000;
+    if (!busy.some(([a, b]) => start < b && end > a)) return slots.nth(i);
+  }
+  throw new Error('no slot of this week is free for the student too');
+}
+
 /** Fills and sends the sign-up form. */
 export async function signUp(page, { name, email, role = 'student' }, { go = true } = {}) {
   if (go) await page.goto('/signup');
