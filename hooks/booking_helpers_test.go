@@ -20,6 +20,6 @@ func romeSlot(days, hh, mm, minutes int) (string, string) {
 }
 
 func romeTime(days, hh, mm int) time.Time {
-	now := time.Now().In(rome)
+	now := cast.Now().In(rome)
 	return time.Date(now.Year(), now.Month(), now.Day()+days, hh, mm, 0, 0, rome).UTC()
 }

@@ -304,7 +304,7 @@ func mustRome(days, hh, mm int) string { return romeTime(days, hh, mm).Format(ti
 
 // soon is now+d rounded up to the next half hour, RFC 3339.
 func soon(d time.Duration) string {
-	return time.Now().Add(d).Truncate(30 * time.Minute).Add(30 * time.Minute).UTC().Format(time.RFC3339)
+	return cast.Now().Add(d).Truncate(30 * time.Minute).Add(30 * time.Minute).UTC().Format(time.RFC3339)
 }
 
 func saveRecord(t testing.TB, app core.App, collection string, data map[string]any) *core.Record {

@@ -119,7 +119,7 @@ func TestPackagesAndCheckout(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, "paid", r.GetString("status"))
 		require.Equal(t, 4, r.GetInt("credits_total"))
-		require.WithinDuration(t, time.Now().Add(30*24*time.Hour), r.GetDateTime("expires_at").Time(), time.Minute)
+		require.WithinDuration(t, cast.Now().Add(30*24*time.Hour), r.GetDateTime("expires_at").Time(), time.Minute)
 		require.Equal(t, []string{"bought 4 4"}, ledger(t, s.app, id))
 		again := hookstest.Call(t, s.srv, http.MethodPost, url, cast.Tokens[hookstest.Admin], map[string]any{"method": "cash"})
 		require.Equal(t, 400, again.Status)
@@ -214,7 +214,7 @@ func TestCredits(t *testing.T) {
 		require.Equal(t, []string{"spent -1 2", "forfeited 0 2"}, lines[len(lines)-2:])
 
 		// the expiry job ends the package and its last credit
-		require.NoError(t, credits.Expire(s.app, time.Now().Add(31*24*time.Hour)))
+		require.NoError(t, credits.Expire(s.app, cast.Now().Add(31*24*time.Hour)))
 		lines = ledger(t, s.app, p.Id)
 		require.Equal(t, "expired -2 0", lines[len(lines)-1])
 		r, err := s.app.FindRecordById("purchases", p.Id)

@@ -32,8 +32,8 @@ func buildFixture(app core.App, c *hookstest.Cast) error {
 		c.IDs[name] = r.Id
 		return nil
 	}
-	day := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 10)
-	past := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -3)
+	day := c.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 10)
+	past := c.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -3)
 	tutor, student := c.Tutors[hookstest.Tutor], c.Users[hookstest.Student]
 
 	steps := []struct {
@@ -114,7 +114,7 @@ func buildFixture(app core.App, c *hookstest.Cast) error {
 		if err != nil {
 			return err
 		}
-		if err := hookstest.ServicesOf(tx).Payments.RecordPayment(tx, pay, payments.Paid{Provider: "manual", Method: "cash", At: time.Now()}); err != nil {
+		if err := hookstest.ServicesOf(tx).Payments.RecordPayment(tx, pay, payments.Paid{Provider: "manual", Method: "cash", At: c.Now()}); err != nil {
 			return err
 		}
 		c.IDs["invoice"] = pay.GetString("invoice")

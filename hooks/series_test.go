@@ -20,9 +20,13 @@ func TestSeries(t *testing.T) {
 		setTutor(hookstest.Tutor2, map[string]any{"max_advance_days": 0})(t, app, nil)
 		noUnpaidCap(t, app) // four unpaid lessons: a school that invoices monthly
 		srv := hookstest.Serve(t, app)
-		// Monday 15 March 2027, 10:00 in Rome (09:00Z); DST starts on 28 March
+		// a Monday 10:00 in Rome two weeks before summer time starts
+		monday := mondayBeforeSpringForward(cast.Now())
+		at := func(week, hour int) time.Time {
+			return time.Date(monday.Year(), monday.Month(), monday.Day()+7*week, hour, 0, 0, 0, rome)
+		}
 		res := hookstest.Call(t, srv, http.MethodPost, "/api/series", cast.Tokens[hookstest.Student], map[string]any{
-			"tutor": cast.Tutors[hookstest.Tutor2], "start": "2027-03-15T09:00:00Z", "end": "2027-03-15T10:00:00Z", "weeks": 4, "notes": "Algebra",
+			"tutor": cast.Tutors[hookstest.Tutor2], "start": at(0, 10).Format(time.RFC3339), "end": at(0, 11).Format(time.RFC3339), "weeks": 4, "notes": "Algebra",
 		})
 		require.Equal(t, 200, res.Status, string(res.Body))
 		var out struct {
@@ -37,7 +41,13 @@ func TestSeries(t *testing.T) {
 			require.Equal(t, out.Series["id"], b["series"])
 			require.Equal(t, "Algebra", b["notes"])
 		}
-		require.Equal(t, []string{"2027-03-15 09:00:00.000Z", "2027-03-22 09:00:00.000Z", "2027-03-29 08:00:00.000Z", "2027-04-05 08:00:00.000Z"}, starts)
+		var want []string
+		for week := range 4 {
+			want = append(want, at(week, 10).UTC().Format("2006-01-02 15:04:05.000Z"))
+		}
+		require.Equal(t, want, starts)
+		require.Equal(t, 9, at(1, 10).UTC().Hour(), "before the change 10:00 in Rome is 09:00Z")
+		require.Equal(t, 8, at(2, 10).UTC().Hour(), "after it, 08:00Z")
 		require.Equal(t, "10:00", out.Series["start_time"])
 		require.EqualValues(t, 1, out.Series["weekday"])
 		require.Equal(t, "Europe/Rome", out.Series["timezone"])
@@ -175,4 +185,19 @@ func countWhere(t testing.TB, app core.App, collection string, where dbx.Express
 	}
 	require.NoError(t, err)
 	return n
+}
+
+// mondayBeforeSpringForward is the Monday 13 days before the next last
+// Sunday of March (when Rome moves to summer time) at least three days
+// after now, in Rome.
+func mondayBeforeSpringForward(now time.Time) time.Time {
+	for y := now.Year(); ; y++ {
+		sunday := time.Date(y, time.March, 31, 0, 0, 0, 0, rome)
+		for sunday.Weekday() != time.Sunday {
+			sunday = sunday.AddDate(0, 0, -1)
+		}
+		if monday := sunday.AddDate(0, 0, -13); monday.After(now.AddDate(0, 0, 3)) {
+			return monday
+		}
+	}
 }

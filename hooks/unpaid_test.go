@@ -190,7 +190,7 @@ func TestUnpaidCapUnderConcurrency(t *testing.T) {
 		}
 		require.Equal(t, 1, won, "round %d: %v", round, statuses)
 		n, err := s.app.CountRecords("bookings", dbx.NewExp("student = {:s} AND status != 'cancelled' AND payment_status = 'unpaid' AND start > {:now}",
-			dbx.Params{"s": cast.Users[hookstest.Student], "now": time.Now().UTC().Format("2006-01-02 15:04:05.000Z")}))
+			dbx.Params{"s": cast.Users[hookstest.Student], "now": cast.Now().UTC().Format("2006-01-02 15:04:05.000Z")}))
 		require.NoError(t, err)
 		require.EqualValues(t, 3, n)
 		// pay the winner: the next round starts one below the cap again
@@ -214,7 +214,7 @@ func TestUnpaidLessonsHaveADeadline(t *testing.T) {
 		return tm
 	}
 
-	before := time.Now()
+	before := cast.Now()
 	far := s.book(t, hookstest.Student, "", 10, 9)
 	require.Equal(t, 200, far.Status, string(far.Body))
 	require.WithinDuration(t, before.Add(24*time.Hour), noDeadline(far), 5*time.Second, "a day to pay a lesson far away")
@@ -225,15 +225,15 @@ func TestUnpaidLessonsHaveADeadline(t *testing.T) {
 	require.Equal(t, noDeadline(far), noDeadline(moved), "moving a lesson does not buy time to pay it")
 	far = moved
 
-	soonStart := time.Now().Add(3 * time.Hour).Truncate(30 * time.Minute).Add(30 * time.Minute)
+	soonStart := cast.Now().Add(3 * time.Hour).Truncate(30 * time.Minute).Add(30 * time.Minute)
 	res := hookstest.Call(t, s.srv, http.MethodPost, bookingsURL, cast.Tokens[hookstest.Student2], map[string]any{
 		"tutor": cast.Tutors[hookstest.Tutor2], "start": soonStart.UTC().Format(time.RFC3339), "end": soonStart.Add(time.Hour).UTC().Format(time.RFC3339)})
 	require.Equal(t, 200, res.Status, string(res.Body))
 	soon := res.JSON()["id"].(string)
 	payBy := noDeadline(res)
-	require.WithinDuration(t, time.Now().Add(15*time.Minute), payBy, 5*time.Second, "inside the cancel window: 15 minutes")
+	require.WithinDuration(t, cast.Now().Add(15*time.Minute), payBy, 5*time.Second, "inside the cancel window: 15 minutes")
 
-	res = hookstest.Call(t, s.srv, http.MethodPatch, bookingsURL+"/"+soon, cast.Tokens[hookstest.Student2], map[string]any{"pay_by": time.Now().Add(48 * time.Hour)})
+	res = hookstest.Call(t, s.srv, http.MethodPatch, bookingsURL+"/"+soon, cast.Tokens[hookstest.Student2], map[string]any{"pay_by": cast.Now().Add(48 * time.Hour)})
 	require.Equal(t, 400, res.Status, "the deadline is the server's")
 
 	// the expiry job, 14 minutes later: nothing yet

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"testing"
+	"time"
 
 	"tutorbase/hooks"
 	"tutorbase/internal/app/platform"
@@ -49,6 +50,7 @@ type Cast struct {
 	Emails map[string]string // role -> email
 	Tutors map[string]string // tutor role -> tutors record id
 	IDs    map[string]string // named records created by the extra setup
+	Now    func() time.Time  // the clock of the cast's apps (and of its fixture)
 }
 
 // NewApp returns a fresh test app on an empty data dir with the migrations
@@ -59,7 +61,7 @@ func NewApp(t testing.TB) *tests.TestApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := register(app, Config); err != nil {
+	if err := register(app, Env(Config)); err != nil {
 		t.Fatal(err)
 	}
 	checkOnCleanup(t, app)
@@ -80,12 +82,16 @@ func (c *Cast) CloneWith(t testing.TB, cfg config.Config) *tests.TestApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := register(app, cfg); err != nil {
+	if err := register(app, c.Env(cfg)); err != nil {
 		t.Fatal(err)
 	}
 	checkOnCleanup(t, app)
 	return app
 }
+
+// Env is the environment the cast's apps run with: cfg and the cast's
+// clock.
+func (c *Cast) Env(cfg config.Config) platform.Env { return platform.Env{Config: cfg, Now: c.Now} }
 
 // Env is the environment tests run with: cfg and the system clock.
 func Env(cfg config.Config) platform.Env { return platform.NewEnv(cfg) }
@@ -94,8 +100,8 @@ const servicesKey = "hookstest.services"
 
 // register binds Tutorbase to app exactly as main does, keeping the
 // services for ServicesOf.
-func register(app core.App, cfg config.Config) error {
-	s, err := hooks.Register(app, Env(cfg))
+func register(app core.App, env platform.Env) error {
+	s, err := hooks.Register(app, env)
 	if err != nil {
 		return err
 	}
@@ -124,7 +130,11 @@ func (c *Cast) Auth(role string) map[string]string {
 // Build creates the cast in a fresh app, runs extra (which may add records
 // to c.IDs), and closes the app so its data dir can be cloned. Call Close
 // when the test binary is done.
-func Build(extra func(app core.App, c *Cast) error) (*Cast, error) {
+func Build(extra func(app core.App, c *Cast) error) (*Cast, error) { return BuildAt(time.Now, extra) }
+
+// BuildAt is Build with the clock now: the cast's apps, and extra, see
+// that time (tests run the same scenarios years ahead with it).
+func BuildAt(now func() time.Time, extra func(app core.App, c *Cast) error) (*Cast, error) {
 	root, err := os.MkdirTemp("", "tutorbase_cast_*")
 	if err != nil {
 		return nil, err
@@ -134,12 +144,12 @@ func Build(extra func(app core.App, c *Cast) error) (*Cast, error) {
 		return nil, err
 	}
 	os.RemoveAll(root) // the app works on its own clone
-	if err := register(app, Config); err != nil {
-		return nil, err
-	}
 	c := &Cast{
 		Dir: app.DataDir(), Tokens: map[string]string{}, Users: map[string]string{},
-		Emails: map[string]string{}, Tutors: map[string]string{}, IDs: map[string]string{},
+		Emails: map[string]string{}, Tutors: map[string]string{}, IDs: map[string]string{}, Now: now,
+	}
+	if err := register(app, c.Env(Config)); err != nil {
+		return nil, err
 	}
 	if err := c.populate(app); err != nil {
 		return nil, err
