@@ -30,9 +30,10 @@ type route struct {
 // call a route at all is said here.
 func (s *Services) routes() []route {
 	var (
-		person = apis.RequireAuth("users")                                // a signed-in person
-		anyone = apis.RequireAuth("users", core.CollectionNameSuperusers) // a person or a superuser
-		staff  = platform.RequireStaff()                                  // an admin or a superuser
+		person  = apis.RequireAuth("users")                                // a signed-in person
+		anyone  = apis.RequireAuth("users", core.CollectionNameSuperusers) // a person or a superuser
+		student = platform.RequireRole(platform.RoleStudent)               // a student, or staff for one
+		staff   = platform.RequireStaff()                                  // an admin or a superuser
 	)
 	b, p, n := s.Booking, s.Payments, s.Notifications
 	return []route{
@@ -45,7 +46,7 @@ func (s *Services) routes() []route {
 
 		// booking (creating one is the records API: POST /api/collections/bookings/records)
 		{http.MethodGet, "/api/tutors/{id}/slots", b.Slots, nil, "/api/tutors/"},
-		{http.MethodPost, "/api/series", b.CreateSeries, anyone, "/api/series"},
+		{http.MethodPost, "/api/series", b.CreateSeries, student, "/api/series"},
 		{http.MethodPost, "/api/bookings/{id}/confirm", b.Action("confirm"), anyone, "POST /api/bookings/"},
 		{http.MethodPost, "/api/bookings/{id}/cancel", b.Action("cancel"), anyone, "POST /api/bookings/"},
 		{http.MethodPost, "/api/bookings/{id}/reschedule", b.Action("reschedule"), anyone, "POST /api/bookings/"},
@@ -53,7 +54,7 @@ func (s *Services) routes() []route {
 		{http.MethodPost, "/api/bookings/{id}/no-show", b.Action("no-show"), anyone, "POST /api/bookings/"},
 
 		// payments
-		{http.MethodPost, "/api/purchases/checkout", p.Checkout, anyone, "/api/purchases/"},
+		{http.MethodPost, "/api/purchases/checkout", p.Checkout, student, "/api/purchases/"},
 		{http.MethodPost, "/api/purchases/{id}/cancel", p.CancelPurchase, anyone, "/api/purchases/"},
 		{http.MethodPost, "/api/purchases/{id}/mark-paid", p.MarkPurchasePaid, staff, "/api/purchases/"},
 		{http.MethodPost, "/api/bookings/{id}/mark-paid", p.MarkBookingPaid, staff, "POST /api/bookings/"},

@@ -84,22 +84,23 @@ type labels struct {
 	subtotal, tax, total, pricesIncludeTax, page            string
 }
 
-var (
-	labelsIT = labels{
+// invoiceLabels are the labels in every language (internal/lang).
+var invoiceLabels = map[string]labels{
+	lang.Italian: {
 		invoice: "Fattura", creditNote: "Nota di credito", number: "Numero", date: "Data",
 		seller: "Fornitore", buyer: "Cliente", taxID: "P.IVA/C.F.",
 		description: "Descrizione", qty: "Q.tà", unitPrice: "Prezzo unitario", amount: "Importo",
 		subtotal: "Imponibile", tax: "IVA", total: "Totale",
 		pricesIncludeTax: "Prezzi IVA inclusa.", page: "Pagina %d di %d",
-	}
-	labelsEN = labels{
+	},
+	lang.English: {
 		invoice: "Invoice", creditNote: "Credit note", number: "Number", date: "Date",
 		seller: "From", buyer: "Bill to", taxID: "Tax ID",
 		description: "Description", qty: "Qty", unitPrice: "Unit price", amount: "Amount",
 		subtotal: "Subtotal", tax: "Tax", total: "Total",
 		pricesIncludeTax: "Prices include tax.", page: "Page %d of %d",
-	}
-)
+	},
+}
 
 // RenderPDF renders an invoice or credit note as a small PDF 1.4 file: A4
 // pages (the line table continues on further pages when needed), the
@@ -140,10 +141,8 @@ type invoiceRenderer struct {
 }
 
 func newInvoiceRenderer(inv Invoice) *invoiceRenderer {
-	r := &invoiceRenderer{inv: inv, lbl: labelsEN}
-	if lang.Of(inv.Locale) == lang.Italian {
-		r.lbl, r.italian = labelsIT, true
-	}
+	l := lang.Of(inv.Locale)
+	r := &invoiceRenderer{inv: inv, lbl: invoiceLabels[l], italian: l == lang.Italian}
 	r.newPage()
 	return r
 }

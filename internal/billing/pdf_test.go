@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"tutorbase/internal/lang"
 )
 
 // sampleInvoice is an Italian invoice with accents and a € amount, issued
@@ -426,4 +427,12 @@ func checkXref(t testing.TB, pdf []byte) int {
 		t.Fatalf("trailer missing or /Size differs from the xref's %d", size)
 	}
 	return size
+}
+
+func TestInvoiceLabelsInEveryLanguage(t *testing.T) {
+	for _, l := range lang.Supported {
+		if lbl, ok := invoiceLabels[l]; !ok || lbl.invoice == "" || lbl.total == "" {
+			t.Errorf("no invoice labels in %q", l)
+		}
+	}
 }

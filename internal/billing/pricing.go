@@ -17,18 +17,6 @@ func LessonPrice(hourlyRate, minutes int64) int64 {
 	return MulDivRound(hourlyRate, minutes, 60)
 }
 
-// UnitPrice returns the discounted price of one lesson of a package,
-// round(PackagePrice(packagePrice, discountPercent)/lessons). It is
-// informational only ("€ 22,50 per lesson"): lessons times it need not add
-// up to the charge, so never charge or refund with it; see [PackageRefund].
-// It is 0 when lessons is not positive.
-func UnitPrice(packagePrice, discountPercent, lessons int64) int64 {
-	if lessons <= 0 {
-		return 0
-	}
-	return MulDivRound(PackagePrice(packagePrice, discountPercent), 1, lessons)
-}
-
 // PackageRefund returns the refund for the unused credits of a package
 // purchase: round(PackagePrice(price, discountPercent)*unused/lessons),
 // capped at what is still refundable (paid-alreadyRefunded) and never

@@ -49,28 +49,6 @@ func TestLessonPrice(t *testing.T) {
 	}
 }
 
-func TestUnitPrice(t *testing.T) {
-	tests := []struct {
-		name                     string
-		price, discount, lessons int64
-		want                     int64
-	}{
-		{"even split", 25000, 10, 10, 2250},
-		{"333.3 rounds down", 1000, 0, 3, 333},
-		{"666.7 rounds up", 2000, 0, 3, 667},
-		{"0.5 rounds up", 1001, 0, 2, 501},
-		{"no lessons", 1000, 0, 0, 0},
-		{"negative lessons", 1000, 0, -1, 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := UnitPrice(tt.price, tt.discount, tt.lessons); got != tt.want {
-				t.Errorf("UnitPrice(%d, %d, %d) = %d, want %d", tt.price, tt.discount, tt.lessons, got, tt.want)
-			}
-		})
-	}
-}
-
 func TestPackageRefund(t *testing.T) {
 	tests := []struct {
 		name                                                    string

@@ -100,22 +100,11 @@ type Twilio struct {
 	APIBase      string // TWILIO_API_BASE, default https://api.twilio.com
 }
 
-// SMSEnabled reports whether SMS delivery is configured.
-func (t Twilio) SMSEnabled() bool { return t.AccountSID != "" && t.AuthToken != "" && t.From != "" }
-
-// WhatsAppEnabled reports whether WhatsApp delivery is configured.
-func (t Twilio) WhatsAppEnabled() bool {
-	return t.AccountSID != "" && t.AuthToken != "" && t.WhatsAppFrom != ""
-}
-
 // Telegram configures delivery through the Telegram Bot API.
 type Telegram struct {
 	BotToken string // TELEGRAM_BOT_TOKEN
 	APIBase  string // TELEGRAM_API_BASE, default https://api.telegram.org
 }
-
-// Enabled reports whether Telegram delivery is configured.
-func (t Telegram) Enabled() bool { return t.BotToken != "" }
 
 // Defaults for optional endpoints.
 const (

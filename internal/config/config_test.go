@@ -14,7 +14,7 @@ func TestLoad(t *testing.T) {
 		check   func(t *testing.T, c Config)
 	}{
 		{name: "defaults", check: func(t *testing.T, c Config) {
-			if c.AppURL != DefaultAppURL || c.Stripe.Enabled() || c.Twilio.SMSEnabled() || c.Telegram.Enabled() || c.DisableRateLimits {
+			if c.AppURL != DefaultAppURL || c.Stripe.Enabled() || c.Twilio.AccountSID != "" || c.Telegram.BotToken != "" || c.DisableRateLimits {
 				t.Fatalf("got %+v, want the defaults with every integration off", c)
 			}
 		}},
@@ -70,7 +70,7 @@ func TestLoad(t *testing.T) {
 		{name: "in-flight limit typo", env: []string{"TB_MAX_INFLIGHT=-3"}, wantErr: "TB_MAX_INFLIGHT"},
 		{name: "telegram and twilio", env: []string{"TELEGRAM_BOT_TOKEN=1:x", "TWILIO_ACCOUNT_SID=AC1", "TWILIO_AUTH_TOKEN=t", "TWILIO_FROM=+15550001"},
 			check: func(t *testing.T, c Config) {
-				if !c.Telegram.Enabled() || !c.Twilio.SMSEnabled() || c.Twilio.WhatsAppEnabled() {
+				if c.Telegram.BotToken == "" || c.Twilio.From == "" || c.Twilio.WhatsAppFrom != "" {
 					t.Fatalf("got %+v %+v", c.Telegram, c.Twilio)
 				}
 			}},

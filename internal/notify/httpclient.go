@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"tutorbase/internal/oneline"
 )
 
 // DefaultTimeout bounds one call to a channel's API or SMTP server when
@@ -98,9 +99,8 @@ func decodeJSON(body []byte, v any) error {
 
 // truncate shortens s to at most n runes for an error message.
 func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
+	if cut := oneline.Truncate(s, n); cut != s {
+		return cut + "…"
 	}
-	return string(r[:n]) + "…"
+	return s
 }

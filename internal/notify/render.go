@@ -2,6 +2,7 @@ package notify
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"errors"
 	"fmt"
@@ -67,9 +68,11 @@ func parseTemplates(fsys fs.FS) (templateSet, error) {
 		}
 		set[locale] = kinds
 	}
-	for _, kind := range Kinds() {
-		if _, ok := set["en"][kind]; !ok {
-			return nil, fmt.Errorf("templates en: missing %s.tmpl", kind)
+	for _, l := range lang.Supported { // every language has every kind
+		for _, kind := range Kinds() {
+			if _, ok := set[l][kind]; !ok {
+				return nil, fmt.Errorf("templates %s: missing %s.tmpl", l, kind)
+			}
 		}
 	}
 	return set, nil
@@ -170,11 +173,7 @@ func (s templateSet) render(ev Event, to Recipient) (Message, error) {
 		return Message{}, fmt.Errorf("render %s without %s: %w", ev.Kind, f, ErrIncomplete)
 	}
 	language := lang.Of(to.Locale)
-	kt, ok := s[language][ev.Kind]
-	if !ok {
-		language = "en"
-		kt = s[language][ev.Kind]
-	}
+	kt := s[language][ev.Kind]
 	v := newView(ev, to, language)
 
 	var msg Message
@@ -309,7 +308,7 @@ func newView(ev Event, to Recipient, lang string) view {
 	for _, l := range ev.Lessons {
 		with := l.OtherParty
 		if with == "" {
-			with = firstNonEmpty(l.StudentName, l.TutorName)
+			with = cmp.Or(l.StudentName, l.TutorName)
 		}
 		v.Lessons = append(v.Lessons, lessonView{
 			When: formatSpan(l.Start, l.End, to.Location, lang), With: with, Subject: l.Subject,
@@ -325,22 +324,12 @@ func otherParty(ev Event, recipient string) string {
 	case ev.OtherParty != "":
 		return ev.OtherParty
 	case recipient != "" && recipient == ev.TutorName:
-		return firstNonEmpty(ev.StudentName, ev.TutorName)
+		return cmp.Or(ev.StudentName, ev.TutorName)
 	case recipient != "" && recipient == ev.StudentName:
-		return firstNonEmpty(ev.TutorName, ev.StudentName)
+		return cmp.Or(ev.TutorName, ev.StudentName)
 	default:
-		return firstNonEmpty(ev.TutorName, ev.StudentName)
+		return cmp.Or(ev.TutorName, ev.StudentName)
 	}
-}
-
-// firstNonEmpty returns the first of ss that is not "".
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 // systemReasons are cancel reasons the server writes, in words.

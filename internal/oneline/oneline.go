@@ -12,6 +12,7 @@ package oneline
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -51,4 +52,13 @@ func Clean(s string) string {
 		b.WriteRune(r)
 	}
 	return strings.TrimFunc(b.String(), func(r rune) bool { return r == zwnj || r == zwj || unicode.IsSpace(r) })
+}
+
+// Truncate cuts s to at most n characters (runes, as PocketBase's text
+// fields count them), never inside one.
+func Truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
 }

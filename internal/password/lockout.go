@@ -98,10 +98,3 @@ func (l Lockout) duration(level int) time.Duration {
 func (l Lockout) Locked(s State, now time.Time) bool {
 	return now.Before(s.LockedUntil)
 }
-
-// Success returns the state after a successful sign-in: the zero State, so
-// Failures, Level and any lock are all cleared and the user starts fresh.
-// The app calls it only for sign-ins it allowed, that is, when not Locked.
-func (l Lockout) Success(s State) State {
-	return State{}
-}

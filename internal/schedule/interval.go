@@ -45,10 +45,6 @@ func toSpan(iv Interval) span {
 	return span{toNS(iv.Start), toNS(iv.End)}
 }
 
-func (a span) interval() Interval {
-	return Interval{fromNS(a.s), fromNS(a.e)}
-}
-
 // byStart orders spans by start, then end.
 func byStart(a, b span) int {
 	if c := cmp.Compare(a.s, b.s); c != 0 {

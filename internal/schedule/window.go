@@ -87,24 +87,6 @@ func (w *Window) dayRange(z *zone, lo, hi int64) (int64, int64) {
 	return lo, hi
 }
 
-// Expand returns the real-time spans of all occurrences of the valid windows
-// in ws that intersect [from, to), sorted and unioned: overlapping or
-// adjacent occurrences (09:00-10:00 and 10:00-11:00) form one span. Spans are
-// NOT clipped to [from, to): a span may start before from or end after to,
-// so that a caller can ask whether an interval lies wholly inside one.
-// Occurrences that DST squeezes to nothing (a window inside a gap) are
-// dropped. Invalid windows (see Validate) are skipped. Returned instants are
-// UTC.
-func Expand(ws []Window, from, to time.Time) []Interval {
-	var zs zones
-	spans := expand(&zs, ws, toNS(from), toNS(to), nil)
-	out := make([]Interval, len(spans))
-	for i, sp := range spans {
-		out[i] = sp.interval()
-	}
-	return out
-}
-
 // expand is Expand on Unix nanoseconds: it appends the occurrences to
 // out[:0] and merges them; zs caches offsets across calls.
 func expand(zs *zones, ws []Window, from, to int64, out []span) []span {

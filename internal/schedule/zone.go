@@ -7,17 +7,6 @@ import (
 
 const secondsPerDay = 86400
 
-// LocalTime resolves a local date and clock in loc to a UTC instant. The date
-// is normalised like time.Date's (day 32 is the next month), and Clock 1440
-// means 00:00 of the next date. Unlike time.Date, the DST cases are
-// specified: a time inside a gap (spring forward) moves to the first instant
-// after the gap, and an ambiguous time (fall back) takes the earlier of its
-// two instants. A nil loc is UTC.
-func LocalTime(year int, month time.Month, day int, c Clock, loc *time.Location) time.Time {
-	z := newZone(loc)
-	return time.Unix(z.resolve(civilDay(year, month, day)*secondsPerDay+int64(c)*60), 0).UTC()
-}
-
 // Aligned reports whether t lies a whole number of steps after the first
 // instant of t's local date in loc, counted in real time. With a 30-minute
 // step that is :00 and :30 local in whole-hour, +05:30 and +05:45 zones
@@ -137,12 +126,6 @@ func (z *zone) resolve(wall int64) int64 {
 // resolveNS is resolve returning Unix nanoseconds.
 func (z *zone) resolveNS(wall int64) int64 {
 	return secToNS(z.resolve(wall))
-}
-
-// civilDay returns the day number (days since 1970-01-01) of a proleptic
-// Gregorian date, normalised like time.Date.
-func civilDay(year int, month time.Month, day int) int64 {
-	return floorDiv(time.Date(year, month, day, 0, 0, 0, 0, time.UTC).Unix(), secondsPerDay)
 }
 
 // isoWeekday returns the ISO weekday (1 = Monday .. 7 = Sunday) of a civil

@@ -29,7 +29,9 @@ const (
 	partyStaff
 )
 
-// action is one lifecycle route: who may take it, from which statuses.
+// action is one lifecycle route: who may take it, the status it moves a
+// booking to (a reschedule cancels the old one), and from which statuses,
+// which are those the transitions table lets reach it.
 type action struct {
 	name   string
 	who    []party
@@ -39,13 +41,25 @@ type action struct {
 
 // actions are the booking routes, POST /api/bookings/{id}/{name}.
 func (s *Service) actions() []action {
+	teachers, everyone := []party{partyTutor, partyStaff}, []party{partyStudent, partyTutor, partyStaff}
 	return []action{
-		{"confirm", []party{partyTutor, partyStaff}, []string{platform.StatusPending}, s.confirmBooking},
-		{"cancel", []party{partyStudent, partyTutor, partyStaff}, []string{platform.StatusPending, platform.StatusConfirmed}, s.cancelBooking},
-		{"reschedule", []party{partyStudent, partyTutor, partyStaff}, []string{platform.StatusPending, platform.StatusConfirmed}, s.rescheduleBooking},
-		{"complete", []party{partyTutor, partyStaff}, []string{platform.StatusConfirmed}, s.completeBooking},
-		{"no-show", []party{partyTutor, partyStaff}, []string{platform.StatusConfirmed}, s.noShowBooking},
+		{"confirm", teachers, reaching(platform.StatusConfirmed), s.confirmBooking},
+		{"cancel", everyone, reaching(platform.StatusCancelled), s.cancelBooking},
+		{"reschedule", everyone, reaching(platform.StatusCancelled), s.rescheduleBooking},
+		{"complete", teachers, reaching(platform.StatusCompleted), s.completeBooking},
+		{"no-show", teachers, reaching(platform.StatusNoShow), s.noShowBooking},
 	}
+}
+
+// reaching lists the statuses from which a booking may move to status.
+func reaching(status string) []string {
+	var out []string
+	for _, from := range []string{platform.StatusPending, platform.StatusConfirmed, platform.StatusCancelled, platform.StatusCompleted, platform.StatusNoShow} {
+		if slices.Contains(transitions[from], status) {
+			out = append(out, from)
+		}
+	}
+	return out
 }
 
 // Action is the handler of the lifecycle action called name (confirm,

@@ -8,6 +8,7 @@ import (
 
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/notify"
+	"tutorbase/internal/oneline"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
@@ -147,7 +148,7 @@ func (s *Service) deliver(app core.App, d *core.Record, now time.Time) error {
 
 func finish(app core.App, d *core.Record, status, lastError string, now time.Time) error {
 	d.Set("status", status)
-	d.Set("last_error", platform.Truncate(lastError, 1000))
+	d.Set("last_error", oneline.Truncate(lastError, 1000))
 	d.Set("lease_until", nil)
 	return app.Save(d)
 }

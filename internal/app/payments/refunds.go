@@ -12,6 +12,7 @@ import (
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/billing"
 	"tutorbase/internal/notify"
+	"tutorbase/internal/oneline"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
@@ -191,7 +192,7 @@ func (s *Service) ProcessRefund(app core.App, r *core.Record, now time.Time) err
 func (s *Service) refundFailedTry(app core.App, r *core.Record, cause error, now time.Time) error {
 	attempts := r.GetInt("attempts") + 1
 	r.Set("attempts", attempts)
-	r.Set("last_error", platform.Truncate(cause.Error(), 1000))
+	r.Set("last_error", oneline.Truncate(cause.Error(), 1000))
 	if _, ok := refundRetry.Next(attempts, now); !ok {
 		r.Set("status", RefundFailed)
 	}

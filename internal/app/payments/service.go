@@ -28,9 +28,6 @@ func New(env platform.Env, provider billing.Provider, notes *notifications.Servi
 	return &Service{env: env, provider: provider, notes: notes, credits: cr}
 }
 
-// Provider is the school's payment provider.
-func (s *Service) Provider() billing.Provider { return s.provider }
-
 // providerOf is the provider of an earlier payment: the school's, or
 // manual (the school can always return money itself); nil when that
 // payment's provider is no longer configured.

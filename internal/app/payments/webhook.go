@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"strings"
 
-	"tutorbase/internal/app/platform"
 	"tutorbase/internal/billing"
+	"tutorbase/internal/oneline"
 	"tutorbase/migrations"
 
 	"github.com/pocketbase/dbx"
@@ -78,7 +78,7 @@ func (s *Service) recordEvent(tx core.App, ev billing.Event) error {
 		outcome = migrations.StripeEventIgnored
 	}
 	rec := core.NewRecord(col)
-	rec.Load(map[string]any{"event_id": ev.ID, "type": platform.Truncate(strings.ToValidUTF8(ev.Type, ""), 255), "outcome": outcome,
+	rec.Load(map[string]any{"event_id": ev.ID, "type": oneline.Truncate(strings.ToValidUTF8(ev.Type, ""), 255), "outcome": outcome,
 		"reason": ev.Reason, "processed_at": s.env.Now()})
 	if err := tx.Save(rec); err != nil {
 		return err

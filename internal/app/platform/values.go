@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
@@ -82,15 +81,6 @@ func IsStaffRecord(auth *core.Record) bool {
 		return false
 	}
 	return auth.IsSuperuser() || (auth.Collection().Name == "users" && auth.GetString("role") == RoleAdmin)
-}
-
-// Truncate cuts s to at most n characters (runes, as PocketBase's text
-// fields count them), never inside one.
-func Truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n])
 }
 
 // ParseInstant reads an RFC 3339 instant (any offset) or PocketBase's
