@@ -154,9 +154,8 @@ func Load(environ []string) (Config, error) {
 			errs = append(errs, fmt.Errorf("unknown variable %s (known: %s)", k, strings.Join(Variables, ", ")))
 		}
 	}
-
 	c := Config{
-		AppURL:       orDefault(env["TB_APP_URL"], DefaultAppURL),
+		AppURL:       strings.TrimRight(orDefault(env["TB_APP_URL"], DefaultAppURL), "/"),
 		MetricsToken: env["TB_METRICS_TOKEN"],
 		Stripe: Stripe{
 			SecretKey:     env["STRIPE_SECRET_KEY"],
@@ -175,8 +174,17 @@ func Load(environ []string) (Config, error) {
 			APIBase:  orDefault(env["TELEGRAM_API_BASE"], DefaultTelegramAPIBase),
 		},
 	}
-	c.AppURL = strings.TrimRight(c.AppURL, "/")
+	errs = append(errs, c.checkEndpoints(env["TB_CORS_ORIGINS"])...)
+	errs = append(errs, c.readLimits(env)...)
+	if (c.Stripe.SecretKey == "") != (c.Stripe.WebhookSecret == "") {
+		errs = append(errs, errors.New("STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set together"))
+	}
+	return c, errors.Join(errs...)
+}
 
+// checkEndpoints checks the base URLs and reads the CORS origins.
+func (c *Config) checkEndpoints(cors string) []error {
+	var errs []error
 	for _, u := range [][2]string{
 		{"TB_APP_URL", c.AppURL}, {"STRIPE_API_BASE", c.Stripe.APIBase},
 		{"TWILIO_API_BASE", c.Twilio.APIBase}, {"TELEGRAM_API_BASE", c.Telegram.APIBase},
@@ -185,19 +193,25 @@ func Load(environ []string) (Config, error) {
 			errs = append(errs, fmt.Errorf("%s: %w", u[0], err))
 		}
 	}
-
-	if v := env["TB_CORS_ORIGINS"]; v != "" {
-		for _, o := range strings.Split(v, ",") {
-			o = strings.TrimSpace(o)
-			if o != "*" {
-				if err := checkURL(o); err != nil {
-					errs = append(errs, fmt.Errorf("TB_CORS_ORIGINS: %q: %w", o, err))
-				}
-			}
-			c.CORSOrigins = append(c.CORSOrigins, o)
-		}
+	if cors == "" {
+		return errs
 	}
+	for _, o := range strings.Split(cors, ",") {
+		o = strings.TrimSpace(o)
+		if o != "*" {
+			if err := checkURL(o); err != nil {
+				errs = append(errs, fmt.Errorf("TB_CORS_ORIGINS: %q: %w", o, err))
+			}
+		}
+		c.CORSOrigins = append(c.CORSOrigins, o)
+	}
+	return errs
+}
 
+// readLimits reads the rate limits switch, the query timeout and the
+// in-flight limits.
+func (c *Config) readLimits(env map[string]string) []error {
+	var errs []error
 	switch strings.ToLower(env["TB_RATE_LIMITS"]) {
 	case "", "on":
 	case "off":
@@ -205,7 +219,6 @@ func Load(environ []string) (Config, error) {
 	default:
 		errs = append(errs, fmt.Errorf("TB_RATE_LIMITS: %q is neither on nor off", env["TB_RATE_LIMITS"]))
 	}
-
 	if v := env["TB_QUERY_TIMEOUT"]; v != "" {
 		d, err := parseSeconds(v)
 		if err != nil {
@@ -223,12 +236,7 @@ func Load(environ []string) (Config, error) {
 		}
 		*l.dst = n
 	}
-
-	if (c.Stripe.SecretKey == "") != (c.Stripe.WebhookSecret == "") {
-		errs = append(errs, errors.New("STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set together"))
-	}
-
-	return c, errors.Join(errs...)
+	return errs
 }
 
 func orDefault(v, def string) string {

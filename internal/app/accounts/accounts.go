@@ -18,90 +18,99 @@ import (
 )
 
 func (s *Service) registerAccounts(app core.App) {
-	cfg := s.env.Config
-	// Sign-up: only staff may create admins (the create rule already says
-	// so; this answers with a field error on every path, batch included).
-	app.OnRecordCreateRequest("users").BindFunc(func(e *core.RecordRequestEvent) error {
-		if role := e.Record.GetString("role"); role == platform.RoleAdmin && !platform.IsStaff(e.RequestEvent) {
-			return apis.NewBadRequestError("Failed to create record.", validation.Errors{
-				"role": validation.NewError("forbidden_role", "You can sign up as a student or a tutor."),
-			})
+	app.OnRecordCreateRequest("users").BindFunc(signUpRequest)
+	app.OnRecordCreate("users").BindFunc(createUser)
+	app.OnRecordUpdate("users").BindFunc(updateUser)
+	app.OnRecordValidate("users").BindFunc(s.validateUser)
+	// Email links go to the web app; its URL comes from TB_APP_URL. Tests
+	// register on an app that is already bootstrapped.
+	url := s.env.Config.AppURL
+	if app.IsBootstrapped() {
+		useAppURL(app, url)
+		return
+	}
+	app.OnBootstrap().BindFunc(func(e *core.BootstrapEvent) error {
+		if err := e.Next(); err != nil {
+			return err
 		}
-		// messages (a refused password first) speak the browser's language
-		if e.Record.GetString("locale") == "" {
-			if l, ok := lang.FromHeader(e.Request.Header.Get("Accept-Language")); ok {
-				e.Record.Set("locale", l)
+		useAppURL(e.App, url)
+		return nil
+	})
+}
+
+// signUpRequest: only staff may create admins (the create rule already
+// says so; this answers with a field error on every path, batch
+// included), and a new account speaks the browser's language.
+func signUpRequest(e *core.RecordRequestEvent) error {
+	if role := e.Record.GetString("role"); role == platform.RoleAdmin && !platform.IsStaff(e.RequestEvent) {
+		return apis.NewBadRequestError("Failed to create record.", validation.Errors{
+			"role": validation.NewError("forbidden_role", "You can sign up as a student or a tutor."),
+		})
+	}
+	// messages (a refused password first) speak the browser's language
+	if e.Record.GetString("locale") == "" {
+		if l, ok := lang.FromHeader(e.Request.Header.Get("Accept-Language")); ok {
+			e.Record.Set("locale", l)
+		}
+	}
+	return e.Next()
+}
+
+// createUser writes the account with its profile (and, for an admin, the
+// rules naming admins) in one transaction.
+func createUser(e *core.RecordEvent) error {
+	if err := applyUserDefaults(e.App, e.Record); err != nil {
+		return err
+	}
+	staff := adminChange(e.Record, false)
+	return platform.InTx(e, func() error {
+		if staff {
+			if err := syncStaffRules(e.App); err != nil {
+				return err
 			}
 		}
-		return e.Next()
+		return ensureProfile(e.App, e.Record)
 	})
+}
 
-	app.OnRecordCreate("users").BindFunc(func(e *core.RecordEvent) error {
+// updateUser keeps the profile, the tutor's copy of name and zone and the
+// rules naming admins in step with the account, in its transaction.
+func updateUser(e *core.RecordEvent) error {
+	if e.Record.GetString("timezone") == "" || e.Record.GetString("locale") == "" {
 		if err := applyUserDefaults(e.App, e.Record); err != nil {
 			return err
 		}
-		// the profile (and, for an admin, the rules naming admins) are
-		// written in the same transaction as the account
-		staff := adminChange(e.Record, false)
-		return platform.InTx(e, func() error {
-			if staff {
-				if err := syncStaffRules(e.App); err != nil {
-					return err
-				}
-			}
-			return ensureProfile(e.App, e.Record)
-		})
-	})
-
-	app.OnRecordUpdate("users").BindFunc(func(e *core.RecordEvent) error {
-		if e.Record.GetString("timezone") == "" || e.Record.GetString("locale") == "" {
-			if err := applyUserDefaults(e.App, e.Record); err != nil {
-				return err
-			}
-		}
-		staff := adminChange(e.Record, false)
-		return platform.InTx(e, func() error {
-			if staff {
-				if err := syncStaffRules(e.App); err != nil {
-					return err
-				}
-			}
-			if e.Record.Original().GetString("role") != e.Record.GetString("role") {
-				if err := ensureProfile(e.App, e.Record); err != nil {
-					return err
-				}
-			}
-			return syncTutorProfile(e.App, e.Record)
-		})
-	})
-
-	app.OnRecordValidate("users").BindFunc(func(e *core.RecordEvent) error {
-		errs := validation.Errors{}
-		if _, err := platform.Location(e.App, e.Record.GetString("timezone")); err != nil {
-			errs["timezone"] = validation.NewError("invalid_timezone", "Unknown time zone; use an IANA name such as Europe/Rome.")
-		}
-		if err := s.validateNotify(e.App, e.Record.Get("notify")); err != nil {
-			errs["notify"] = err
-		}
-		if err := checkNewPassword(e.App, e.Record); err != nil {
-			errs["password"] = err
-		}
-		return platform.MergeErrors(e.Next(), errs)
-	})
-
-	// Email links go to the web app; its URL comes from TB_APP_URL. Tests
-	// register on an app that is already bootstrapped.
-	if app.IsBootstrapped() {
-		useAppURL(app, cfg.AppURL)
-	} else {
-		app.OnBootstrap().BindFunc(func(e *core.BootstrapEvent) error {
-			if err := e.Next(); err != nil {
-				return err
-			}
-			useAppURL(e.App, cfg.AppURL)
-			return nil
-		})
 	}
+	staff := adminChange(e.Record, false)
+	return platform.InTx(e, func() error {
+		if staff {
+			if err := syncStaffRules(e.App); err != nil {
+				return err
+			}
+		}
+		if e.Record.Original().GetString("role") != e.Record.GetString("role") {
+			if err := ensureProfile(e.App, e.Record); err != nil {
+				return err
+			}
+		}
+		return syncTutorProfile(e.App, e.Record)
+	})
+}
+
+// validateUser checks the zone, the notification preferences and a new
+// password, on every write path.
+func (s *Service) validateUser(e *core.RecordEvent) error {
+	errs := validation.Errors{}
+	if _, err := platform.Location(e.App, e.Record.GetString("timezone")); err != nil {
+		errs["timezone"] = validation.NewError("invalid_timezone", "Unknown time zone; use an IANA name such as Europe/Rome.")
+	}
+	if err := s.validateNotify(e.App, e.Record.Get("notify")); err != nil {
+		errs["notify"] = err
+	}
+	if err := checkNewPassword(e.App, e.Record); err != nil {
+		errs["password"] = err
+	}
+	return platform.MergeErrors(e.Next(), errs)
 }
 
 // useAppURL makes PocketBase's {APP_URL} (in auth email links) the web app.

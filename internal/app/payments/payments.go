@@ -44,27 +44,11 @@ func (s *Service) Checkout(e *core.RequestEvent) error {
 	if err := e.BindBody(&in); err != nil {
 		return e.BadRequestError(`The body must be JSON: {"package": "..."} or {"booking": "..."}.`, nil)
 	}
-	if (in.Package == "") == (in.Booking == "") {
-		return platform.RuleError(http.StatusBadRequest, "package", "validation_required", "Choose a package, or the lesson to pay for.")
-	}
-	if err := platform.RequireVerifiedEmail(e, map[bool]string{true: "package", false: "booking"}[in.Package != ""]); err != nil {
+	target, err := checkoutTarget(e, in)
+	if err != nil {
 		return err
 	}
-	var (
-		target, pay *core.Record
-		err         error
-	)
-	if in.Package != "" {
-		student, err := platform.StudentFor(e, in.Student) // the caller, or whom staff buy for
-		if err != nil {
-			return err
-		}
-		if target, err = newPurchase(e.App, in.Package, student); err != nil {
-			return err
-		}
-	} else if target, err = payableBooking(e, in.Booking); err != nil {
-		return err
-	}
+	var pay *core.Record
 	err = e.App.RunInTransaction(func(tx core.App) error {
 		if target.IsNew() {
 			if err := tx.Save(target); err != nil {
@@ -82,6 +66,32 @@ func (s *Service) Checkout(e *core.RequestEvent) error {
 		e.App.Logger().Error("checkout failed", "provider", s.provider.Name(), "payment", pay.Id, "error", err)
 		return apis.NewApiError(http.StatusBadGateway, "The payment provider is not answering; please try again in a minute.", nil)
 	}
+	return checkoutAnswer(e, url, pay, target)
+}
+
+// checkoutTarget is what a checkout pays for: a new pending purchase of
+// the package (for the caller, or the student staff buy for), or the
+// caller's unpaid lesson.
+func checkoutTarget(e *core.RequestEvent, in checkoutBody) (*core.Record, error) {
+	if (in.Package == "") == (in.Booking == "") {
+		return nil, platform.RuleError(http.StatusBadRequest, "package", "validation_required", "Choose a package, or the lesson to pay for.")
+	}
+	if err := platform.RequireVerifiedEmail(e, map[bool]string{true: "package", false: "booking"}[in.Package != ""]); err != nil {
+		return nil, err
+	}
+	if in.Booking != "" {
+		return payableBooking(e, in.Booking)
+	}
+	student, err := platform.StudentFor(e, in.Student)
+	if err != nil {
+		return nil, err
+	}
+	return newPurchase(e.App, in.Package, student)
+}
+
+// checkoutAnswer is the payment (and purchase), with where to pay: the
+// provider's page, or the school's instructions.
+func checkoutAnswer(e *core.RequestEvent, url string, pay, target *core.Record) error {
 	out := map[string]any{}
 	if url != "" {
 		out["url"] = url

@@ -140,6 +140,8 @@ type payoutDraft struct {
 	lessons  []*core.Record // get payout = the new payout
 	refunds  []*core.Record // get reversed_in = the new payout
 	currency string
+
+	currencies map[string]bool // of the lines so far
 }
 
 // payTutor returns the tutor's payout of the period, making it if there
@@ -211,13 +213,31 @@ func draftPayout(tx core.App, tutor string, params dbx.Params, schoolCurrency st
 	if err := tx.DB().NewQuery("SELECT r.id FROM " + openReversalsFrom + " AND b.tutor = {:tutor}").Bind(q).Column(&reversalIds); err != nil {
 		return nil, fmt.Errorf("failed to read refunds to reverse: %w", err)
 	}
-	d := &payoutDraft{}
+	d := &payoutDraft{currencies: map[string]bool{}}
 	if len(lessonIds) == 0 && len(reversalIds) == 0 {
 		return d, nil
 	}
+	if err := d.addLessons(tx, lessonIds, schoolCurrency); err != nil {
+		return nil, err
+	}
+	if err := d.addReversals(tx, reversalIds, schoolCurrency); err != nil {
+		return nil, err
+	}
+	if len(d.currencies) > 1 {
+		return nil, fmt.Errorf("lines in %d currencies: pay this tutor by hand", len(d.currencies))
+	}
+	for c := range d.currencies {
+		d.currency = c
+	}
+	return d, nil
+}
+
+// addLessons adds the payable lessons, each at its price less what was
+// refunded on it since (those refunds are counted here, never reversed).
+func (d *payoutDraft) addLessons(tx core.App, lessonIds []string, schoolCurrency string) error {
 	lessons, err := tx.FindRecordsByIds("bookings", lessonIds)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	sortByStart(lessons)
 	refunded := map[string][]*core.Record{}
@@ -228,46 +248,44 @@ func draftPayout(tx core.App, tutor string, params dbx.Params, schoolCurrency st
 		}
 		earlier, err := tx.FindAllRecords("refunds", dbx.In("booking", ids...), dbx.HashExp{"status": payments.RefundSucceeded, "reversed_in": ""})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, r := range earlier {
 			refunded[r.GetString("booking")] = append(refunded[r.GetString("booking")], r)
 		}
 	}
-	currencies := map[string]bool{}
 	for _, b := range lessons {
 		price, minus := int64(b.GetInt("price")), int64(0)
 		for _, r := range refunded[b.Id] {
 			minus += int64(r.GetInt("amount"))
 			d.refunds = append(d.refunds, r)
 		}
-		amount := max(price-minus, 0)
 		d.add(PayoutItem{Kind: PayoutLineLesson, Booking: b.Id, Start: itemTime(b), Student: b.GetString("student_name"),
-			Price: price, Refunded: minus, Amount: amount})
+			Price: price, Refunded: minus, Amount: max(price-minus, 0)})
 		d.lessons = append(d.lessons, b)
-		currencies[cmp.Or(b.GetString("currency"), schoolCurrency)] = true
+		d.currencies[cmp.Or(b.GetString("currency"), schoolCurrency)] = true
 	}
+	return nil
+}
+
+// addReversals adds the refunds of lessons paid out in an earlier period,
+// each a negative line.
+func (d *payoutDraft) addReversals(tx core.App, reversalIds []string, schoolCurrency string) error {
 	reversals, err := tx.FindRecordsByIds("refunds", reversalIds)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, r := range reversals {
 		b, err := tx.FindRecordById("bookings", r.GetString("booking"))
 		if err != nil {
-			return nil, err
+			return err
 		}
 		d.add(PayoutItem{Kind: PayoutLineReversal, Booking: b.Id, Refund: r.Id, Start: itemTime(b),
 			Student: b.GetString("student_name"), Amount: -int64(r.GetInt("amount"))})
 		d.refunds = append(d.refunds, r)
-		currencies[cmp.Or(r.GetString("currency"), schoolCurrency)] = true
+		d.currencies[cmp.Or(r.GetString("currency"), schoolCurrency)] = true
 	}
-	if len(currencies) > 1 {
-		return nil, fmt.Errorf("lines in %d currencies: pay this tutor by hand", len(currencies))
-	}
-	for c := range currencies {
-		d.currency = c
-	}
-	return d, nil
+	return nil
 }
 
 func (d *payoutDraft) add(item PayoutItem) {
