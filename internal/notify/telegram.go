@@ -43,18 +43,7 @@ func (t Telegram) Send(ctx context.Context, chatID, text string) error {
 	if err != nil {
 		return fmt.Errorf("%s: encode message: %w", service, err)
 	}
-	base := strings.TrimRight(t.BaseURL, "/")
-	if base == "" {
-		base = DefaultTelegramBaseURL
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/bot"+t.BotToken+"/sendMessage",
-		bytes.NewReader(payload))
-	if err != nil {
-		return fmt.Errorf("%s: build request: %w", service, scrubbed{err, t.BotToken})
-	}
-	req.Header.Set("Content-Type", "application/json")
-
-	resp, err := post(t.Client, req, service, t.BotToken)
+	resp, err := t.post(ctx, service, "sendMessage", payload)
 	if err != nil {
 		return err
 	}
@@ -74,4 +63,19 @@ func (t Telegram) Send(ctx context.Context, chatID, text string) error {
 		return statusError(service, status, answer.Description, t.BotToken)
 	}
 	return nil
+}
+
+// post sends payload (JSON) to a Bot API method; errors never carry the
+// token.
+func (t Telegram) post(ctx context.Context, service, method string, payload []byte) (apiResponse, error) {
+	base := strings.TrimRight(t.BaseURL, "/")
+	if base == "" {
+		base = DefaultTelegramBaseURL
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/bot"+t.BotToken+"/"+method, bytes.NewReader(payload))
+	if err != nil {
+		return apiResponse{}, fmt.Errorf("%s: build request: %w", service, scrubbed{err, t.BotToken})
+	}
+	req.Header.Set("Content-Type", "application/json")
+	return post(t.Client, req, service, t.BotToken)
 }

@@ -1,12 +1,9 @@
 package notify
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"strings"
 )
 
 // TelegramUpdate is one incoming update of the Bot API, reduced to what
@@ -62,16 +59,7 @@ func (t Telegram) call(ctx context.Context, method string, params map[string]any
 	if err != nil {
 		return fmt.Errorf("%s: encode: %w", service, err)
 	}
-	base := strings.TrimRight(t.BaseURL, "/")
-	if base == "" {
-		base = DefaultTelegramBaseURL
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/bot"+t.BotToken+"/"+method, bytes.NewReader(payload))
-	if err != nil {
-		return fmt.Errorf("%s: build request: %w", service, scrubbed{err, t.BotToken})
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := post(t.Client, req, service, t.BotToken)
+	resp, err := t.post(ctx, service, method, payload)
 	if err != nil {
 		return err
 	}

@@ -64,10 +64,8 @@ func createUser(e *core.RecordEvent) error {
 	}
 	staff := adminChange(e.Record, false)
 	return platform.InTx(e, func() error {
-		if staff {
-			if err := syncStaffRules(e.App); err != nil {
-				return err
-			}
+		if err := syncStaffIf(e.App, staff); err != nil {
+			return err
 		}
 		return ensureProfile(e.App, e.Record)
 	})
@@ -83,10 +81,8 @@ func updateUser(e *core.RecordEvent) error {
 	}
 	staff := adminChange(e.Record, false)
 	return platform.InTx(e, func() error {
-		if staff {
-			if err := syncStaffRules(e.App); err != nil {
-				return err
-			}
+		if err := syncStaffIf(e.App, staff); err != nil {
+			return err
 		}
 		if e.Record.Original().GetString("role") != e.Record.GetString("role") {
 			if err := ensureProfile(e.App, e.Record); err != nil {
@@ -95,6 +91,15 @@ func updateUser(e *core.RecordEvent) error {
 		}
 		return syncTutorProfile(e.App, e.Record)
 	})
+}
+
+// syncStaffIf renders the rules naming admins again when who is an admin
+// changes (in the transaction of that change).
+func syncStaffIf(app core.App, changed bool) error {
+	if !changed {
+		return nil
+	}
+	return syncStaffRules(app)
 }
 
 // validateUser checks the zone, the notification preferences and a new

@@ -34,9 +34,6 @@ const (
 	deliverTimeout   = 30 * time.Second // one send
 )
 
-// outboxChannels are the channels with deliveries (in-app needs none).
-var outboxChannels = []string{notify.ChannelEmail, notify.ChannelSMS, notify.ChannelWhatsApp, notify.ChannelTelegram}
-
 // queueDeliveries writes, in tx, one delivery per enabled channel u wants
 // for notification n. A channel the user wants but cannot be reached on
 // (no confirmed phone, no connected Telegram chat) gets a skipped delivery,
