@@ -312,6 +312,7 @@ func writeFactory(role string) func(testing.TB) *tests.TestApp {
 func TestAccessRules(t *testing.T) {
 	for _, c := range accessCases() {
 		t.Run(c.collection, func(t *testing.T) {
+			t.Parallel() // every scenario clones the cast: they share nothing
 			base := "/api/collections/" + c.collection + "/records"
 
 			shared := cast.Clone(t) // reads change nothing: one app for them all
