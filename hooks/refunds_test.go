@@ -26,11 +26,13 @@ import (
 // flakyStripe stands between the app and stripe-mock: up, it passes every
 // call through; down, it answers 503 as Stripe does in an outage; in
 // pending mode it answers refunds as Stripe does for a refund that settles
-// later (status pending, the outcome coming by webhook).
+// later (status pending, the outcome coming by webhook), in failed mode as
+// for a refund the bank declined.
 type flakyStripe struct {
 	mu      sync.Mutex
-	mode    string // "up", "down" or "pending"
+	mode    string // "up", "down", "pending" or "failed"
 	refunds int    // refund calls that reached Stripe
+	keys    []string // their idempotency keys
 }
 
 func (f *flakyStripe) set(mode string) {
@@ -45,6 +47,12 @@ func (f *flakyStripe) refundCalls() int {
 	return f.refunds
 }
 
+func (f *flakyStripe) refundKeys() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.keys...)
+}
+
 func (f *flakyStripe) server(t *testing.T, mock string) *httptest.Server {
 	target, err := url.Parse(mock)
 	require.NoError(t, err)
@@ -55,6 +63,7 @@ func (f *flakyStripe) server(t *testing.T, mock string) *httptest.Server {
 		refund := r.Method == http.MethodPost && r.URL.Path == "/v1/refunds"
 		if refund && mode != "down" {
 			f.refunds++
+			f.keys = append(f.keys, r.Header.Get("Idempotency-Key"))
 		}
 		f.mu.Unlock()
 		switch {
@@ -63,12 +72,12 @@ func (f *flakyStripe) server(t *testing.T, mock string) *httptest.Server {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = w.Write([]byte(`{"error":{"type":"api_error","message":"Stripe is unavailable."}}`))
-		case mode == "pending" && refund:
+		case (mode == "pending" || mode == "failed") && refund:
 			_ = r.ParseForm()
 			amount, _ := strconv.Atoi(r.Form.Get("amount"))
 			w.Header().Set("Content-Type", "application/json")
-			_ = json.NewEncoder(w).Encode(map[string]any{"id": "re_pending_" + strconv.Itoa(f.refundCalls()), "object": "refund",
-				"status": "pending", "amount": amount, "currency": "eur", "payment_intent": r.Form.Get("payment_intent")})
+			_ = json.NewEncoder(w).Encode(map[string]any{"id": "re_" + mode + "_" + strconv.Itoa(f.refundCalls()), "object": "refund",
+				"status": mode, "amount": amount, "currency": "eur", "payment_intent": r.Form.Get("payment_intent")})
 		default:
 			proxy.ServeHTTP(w, r)
 		}
@@ -298,3 +307,38 @@ func TestRefundBadRequests(t *testing.T) {
 	require.Contains(t, string(res.Body), `"payment":{"code":"bad_state"`)
 	require.Zero(t, countWhere(t, s.app, "refunds", nil))
 }
+
+// A refund of a chosen amount gives money back, not the package's lessons:
+// the student keeps their unused credits, until a refund returns all that
+// was paid, which takes back what is left of the package.
+func TestRefundOfAnAmountKeepsTheLessons(t *testing.T) {
+	s := newShop(t)
+	p := s.buy(t, hookstest.Student)
+	pay, err := s.app.FindFirstRecordByData("payments", "purchase", p.Id)
+	require.NoError(t, err)
+	purchase := func() *core.Record {
+		r, err := s.app.FindRecordById("purchases", p.Id)
+		require.NoError(t, err)
+		return r
+	}
+
+	res := refund(t, s, pay.Id, map[string]any{"amount": 1000, "reason": "goodwill"})
+	require.Equal(t, 200, res.Status, string(res.Body))
+	require.Equal(t, "succeeded", res.JSON()["status"])
+	require.EqualValues(t, 0, res.JSON()["credits"])
+	require.Equal(t, "paid", purchase().GetString("status"))
+	require.Equal(t, 4, creditsLeft(purchase()), "the four lessons stay")
+	require.Equal(t, []string{"bought 4 4"}, ledger(t, s.app, p.Id))
+	res = s.book(t, hookstest.Student, p.Id, 5, 15)
+	require.Equal(t, 200, res.Status, "the package still pays for a lesson: %s", res.Body)
+
+	res = refund(t, s, pay.Id, map[string]any{"amount": 17000, "reason": "closing the account"})
+	require.Equal(t, 200, res.Status, string(res.Body))
+	require.Equal(t, "refunded", status(t, s, "payments", pay.Id))
+	require.Equal(t, "refunded", purchase().GetString("status"), "all the money back: no lessons left either")
+	require.Zero(t, creditsLeft(purchase()))
+	lines := ledger(t, s.app, p.Id)
+	require.Equal(t, "refunded -3 0", lines[len(lines)-1])
+}
+
+func creditsLeft(p *core.Record) int { return p.GetInt("credits_total") - p.GetInt("credits_used") }
