@@ -50,7 +50,9 @@ func TestMoneyWritesAreAllOrNothing(t *testing.T) {
 		require.Equal(t, 200, res.Status, string(res.Body))
 		return res.JSON()["purchase"].(map[string]any)["id"].(string), res.JSON()["payment"].(map[string]any)["id"].(string)
 	}
-	retryRefunds := func() error { return hookstest.ServicesOf(s.app).Payments.RetryRefunds(s.app, time.Now().Add(2*time.Minute)) }
+	retryRefunds := func() error {
+		return hookstest.ServicesOf(s.app).Payments.RetryRefunds(s.app, time.Now().Add(2*time.Minute))
+	}
 
 	t.Run("checkout events whose payment cannot be written", func(t *testing.T) {
 		purchase, payment := packageCheckout(t)

@@ -30,8 +30,8 @@ import (
 // for a refund the bank declined.
 type flakyStripe struct {
 	mu      sync.Mutex
-	mode    string // "up", "down", "pending" or "failed"
-	refunds int    // refund calls that reached Stripe
+	mode    string   // "up", "down", "pending" or "failed"
+	refunds int      // refund calls that reached Stripe
 	keys    []string // their idempotency keys
 }
 
