@@ -246,4 +246,3 @@ func TestAppURLFromConfigAtStart(t *testing.T) {
 	require.NoError(t, app.Bootstrap())
 	require.Equal(t, "https://lessons.example.org", app.Settings().Meta.AppURL)
 }
-
