@@ -2,6 +2,7 @@ package hooks_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"tutorbase/hooks/hookstest"
@@ -22,9 +23,11 @@ func TestSchoolSettingsRules(t *testing.T) {
 		code  string
 	}{
 		"reminder_offsets":   {[]int{1440, 720, 360, 180, 60, 30}, "invalid_offsets"},
+		"reminder_offsets ":  {map[string]int{"day": 1440}, "invalid_offsets"},
 		"commission_percent": {12.345, "invalid_percent"},
 		"tax_rate_percent":   {22.001, "invalid_percent"},
 	} {
+		field = strings.TrimSpace(field)
 		res := hookstest.Call(t, srv, http.MethodPatch, url, cast.Tokens[hookstest.Superuser], map[string]any{field: c.value})
 		require.Equal(t, 400, res.Status, "%s: %s", field, res.Body)
 		require.Contains(t, string(res.Body), `"`+field+`":{"code":"`+c.code+`"`)
