@@ -2,12 +2,16 @@ package hooks_test
 
 import (
 	"encoding/csv"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"tutorbase/hooks/hookstest"
+	"tutorbase/internal/app/platform"
+
+	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/stretchr/testify/require"
 )
@@ -74,4 +78,50 @@ func TestPayoutEdges(t *testing.T) {
 	time.Sleep(50 * time.Millisecond)
 	requireNotified(t, app, T2, "payout", 1)
 	require.EqualValues(t, 1, countWhere(t, app, "notifications", dbxHash("user", cast.Users[T2], "kind", "payout")), "no money is on its way")
+}
+
+// TestPayoutWritesAreAllOrNothing: a payout whose payout, lesson or
+// reversal write fails is not made (its lines stay open for the next run),
+// and staff marking a payout paid that cannot be saved are refused.
+func TestPayoutWritesAreAllOrNothing(t *testing.T) {
+	app := cast.Clone(t)
+	defer app.Cleanup()
+	srv := hookstest.Serve(t, app)
+	at := func(day, hour int) time.Time { return time.Date(2027, 3, day, hour, 0, 0, 0, time.UTC) }
+	paidOut := payoutLesson(t, app, hookstest.Tutor2, hookstest.Student, at(2, 9), "completed", 5000, "paid")
+	w1from, w1to := payoutWeek(t, "2027-03-01", "2027-03-08")
+	_, err := hookstest.ServicesOf(app).Payouts.RunPayouts(app, w1from, w1to, payoutNow)
+	require.NoError(t, err)
+	payoutRefund(t, app, paidOut, 1000, "succeeded")
+	open := payoutLesson(t, app, hookstest.Tutor2, hookstest.Student, at(9, 9), "completed", 5000, "paid")
+	w2from, w2to := payoutWeek(t, "2027-03-08", "2027-03-15")
+
+	var failing string
+	for _, c := range []string{"payouts", "bookings", "refunds"} {
+		fail := func(e *core.RecordEvent) error {
+			if failing == c {
+				return errors.New("disk full")
+			}
+			return e.Next()
+		}
+		app.OnRecordCreate(c).BindFunc(fail)
+		app.OnRecordUpdate(c).BindFunc(fail)
+	}
+	for _, c := range []string{"payouts", "bookings", "refunds"} {
+		failing = c
+		_, err := hookstest.ServicesOf(app).Payouts.RunPayouts(app, w2from, w2to, payoutNow)
+		require.ErrorContains(t, err, "disk full", c)
+		requireStored(t, app, "bookings", open.Id, "payout", "", c)
+		require.Zero(t, countWhere(t, app, "payouts", dbxHash("period_start", platform.DBTime(w2from))), c)
+	}
+	failing = ""
+	list, err := hookstest.ServicesOf(app).Payouts.RunPayouts(app, w2from, w2to, payoutNow)
+	require.NoError(t, err)
+	p := payoutByTutor(t, list)[hookstest.Tutor2]
+	requireTotals(t, p, 1, 4000, 800, 3200, "pending")
+
+	failing = "payouts"
+	res := hookstest.Call(t, srv, http.MethodPost, "/api/payouts/"+p.Id+"/mark-paid", cast.Tokens[hookstest.Admin], map[string]any{"reference": "CRO 2"})
+	refusedSafely(t, res)
+	requireStored(t, app, "payouts", p.Id, "status", "pending")
 }
