@@ -2,6 +2,7 @@ package hooks_test
 
 import (
 	"errors"
+	"net/http"
 	"testing"
 	"time"
 
@@ -46,4 +47,31 @@ func TestCreditsEdges(t *testing.T) {
 	s.app.OnRecordUpdate("purchases").BindFunc(func(*core.RecordEvent) error { return errors.New("disk full") })
 	require.Error(t, credits.Expire(s.app, cast.Now().Add(60*24*time.Hour)))
 	require.Equal(t, []string{"bought 4 4"}, ledger(t, s.app, p.Id))
+}
+
+// TestCreditOfAnEndedPackage: a lesson of a package that has since expired,
+// cancelled in time, gives no credit back (the ledger says why); a
+// purchase staff record without a lesson count gets the package's.
+func TestCreditOfAnEndedPackage(t *testing.T) {
+	s := newShop(t)
+	p := s.buy(t, hookstest.Student)
+	res := s.book(t, hookstest.Student, p.Id, 5, 10)
+	require.Equal(t, 200, res.Status, string(res.Body))
+	lesson := res.JSON()["id"].(string)
+	fresh, err := s.app.FindRecordById("purchases", p.Id)
+	require.NoError(t, err)
+	require.NoError(t, credits.Expire(s.app, fresh.GetDateTime("expires_at").Time()))
+	res = hookstest.Call(t, s.srv, http.MethodPost, "/api/bookings/"+lesson+"/cancel", cast.Tokens[hookstest.Student], nil)
+	require.Equal(t, 200, res.Status, string(res.Body))
+	lines := ledger(t, s.app, p.Id)
+	require.Equal(t, "returned 0 0", lines[len(lines)-1])
+	fresh, err = s.app.FindRecordById("purchases", p.Id)
+	require.NoError(t, err)
+	require.Equal(t, "expired", fresh.GetString("status"))
+
+	staff := saveImported(t, s.app, "purchases", map[string]any{"student": cast.Users[hookstest.Student2], "package": s.pkg,
+		"tutor": cast.Tutors[hookstest.Tutor2], "amount": 18000, "currency": "EUR", "status": "pending", "provider": "manual"})
+	res = hookstest.Call(t, s.srv, http.MethodPost, "/api/purchases/"+staff.Id+"/mark-paid", cast.Tokens[hookstest.Admin], map[string]any{"method": "cash"})
+	require.Equal(t, 200, res.Status, string(res.Body))
+	require.EqualValues(t, 4, res.JSON()["credits_total"], "the package's four lessons")
 }
