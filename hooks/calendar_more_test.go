@@ -37,3 +37,18 @@ func TestCalendarLinkFailures(t *testing.T) {
 	require.Equal(t, 500, res.Status)
 	require.Contains(t, string(res.Body), "Failed to create your calendar link.")
 }
+
+// TestCalendarLinkWithoutScheme: an app URL given without a scheme still
+// yields a webcal link to the same place.
+func TestCalendarLinkWithoutScheme(t *testing.T) {
+	cfg := hookstest.Config
+	cfg.AppURL = "lessons.example.org"
+	app := cast.CloneWith(t, cfg)
+	defer app.Cleanup()
+	srv := hookstest.Serve(t, app)
+	require.Equal(t, cfg.AppURL, app.Settings().Meta.AppURL)
+	res := hookstest.Call(t, srv, http.MethodGet, "/api/calendar", cast.Tokens[hookstest.Student], nil)
+	require.Equal(t, 200, res.Status, string(res.Body))
+	token := calendarToken(t, app, hookstest.Student)
+	require.Equal(t, "webcal://lessons.example.org/api/calendar/"+token+".ics", res.JSON()["webcal"])
+}
