@@ -327,3 +327,19 @@ func TestScheduledJobsRunWithTheAppsClock(t *testing.T) {
 	err := jobs.Schedule(app, cast.Now, s.Ops.Jobs, jobs.Job{ID: "test_bad", Schedule: "every monday", Run: jobs.Retention})
 	require.ErrorContains(t, err, "failed to schedule test_bad")
 }
+
+// The unpaid-purchase job skips a purchase paid after it read its list:
+// the cancel's compare-and-set answers bad_state, which IsStale tells
+// apart from a failure.
+func TestExpireUnpaidSkipsAPurchasePaidMeanwhile(t *testing.T) {
+	app := cast.Clone(t)
+	defer app.Cleanup()
+	col, err := app.FindCachedCollectionByNameOrId("purchases")
+	require.NoError(t, err)
+	p := core.NewRecord(col)
+	p.Load(map[string]any{"student": cast.Users[hookstest.Student], "amount": 1000, "currency": "EUR", "status": "paid", "provider": "manual"})
+	require.NoError(t, app.SaveNoValidate(p)) // paid: no package needed to tell
+	err = hookstest.ServicesOf(app).Payments.CancelUnpaidPurchase(app, p)
+	require.Error(t, err)
+	require.True(t, platform.IsStale(err), "%v", err)
+}
