@@ -12,7 +12,7 @@ import (
 
 	"tutorbase/hooks/hookstest"
 	"tutorbase/internal/app/payouts"
-	"tutorbase/internal/billing/stripe/stripemock"
+	"tutorbase/testkit/stripemock"
 	"tutorbase/internal/config"
 
 	"github.com/pocketbase/dbx"

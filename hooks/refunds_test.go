@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"tutorbase/hooks/hookstest"
-	"tutorbase/internal/billing/stripe/stripemock"
+	"tutorbase/testkit/stripemock"
 	"tutorbase/internal/config"
 
 	"github.com/pocketbase/dbx"

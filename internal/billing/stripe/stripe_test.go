@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"tutorbase/internal/billing"
-	"tutorbase/internal/billing/stripe/stripemock"
+	"tutorbase/testkit/stripemock"
 	"tutorbase/internal/config"
 
 	"github.com/stripe/stripe-go/v76/webhook"
