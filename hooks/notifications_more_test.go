@@ -82,11 +82,10 @@ func TestPhoneCodeRequests(t *testing.T) {
 // telegramBot is a Telegram Bot API stand-in whose getMe and sendMessage
 // can fail and whose updates the test writes.
 type telegramBot struct {
-	mu                 sync.Mutex
-	down, blocked      bool
-	updates            []map[string]any
-	sent               int
-	token, lastUpdates string
+	mu            sync.Mutex
+	down, blocked bool
+	updates       []map[string]any
+	sent          int
 }
 
 func (b *telegramBot) server(t *testing.T) *httptest.Server {
