@@ -3,7 +3,8 @@ package icalfeed
 import (
 	"context"
 	"fmt"
-	"os"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -69,13 +70,16 @@ func TestBusyExports(t *testing.T) {
 			iv("2027-04-01T22:00:00Z", "2027-04-02T22:00:00Z"), // out of office all day, in the tutor's zone
 		}, 6, 0},
 	}
+	// served over HTTP as the calendars publish them (loopback allowed)
+	srv := httptest.NewServer(http.FileServer(http.Dir("testdata")))
+	defer srv.Close()
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			data, err := os.ReadFile("testdata/" + tt.file)
+			page, err := (&Fetcher{}).Fetch(context.Background(), srv.URL+"/"+tt.file, Validators{}, true)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := Busy(context.Background(), data, Options{From: from, To: to, Zone: rome})
+			got, err := Busy(context.Background(), page.Body, Options{From: from, To: to, Zone: rome})
 			if err != nil {
 				t.Fatalf("Busy() error = %v", err)
 			}
