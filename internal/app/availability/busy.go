@@ -18,8 +18,10 @@ const BusyTable = "busy_times"
 
 // MaxBusySpan is the longest stored busy interval: a longer one (a
 // three-week holiday) is stored in consecutive pieces, so that readers
-// bound their index range from below.
-const MaxBusySpan = 7 * 24 * time.Hour
+// bound their index range from below, at from - MaxBusySpan. A day and
+// two hours: a whole local day (25 hours when the clocks go back) stays
+// one piece, and a week's search reads about 8 days of busy times.
+const MaxBusySpan = 26 * time.Hour
 
 // TutorBusy returns a tutor's imported busy intervals that overlap
 // [from, to).

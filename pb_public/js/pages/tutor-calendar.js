@@ -42,8 +42,9 @@ export default async function calendar(ctx) {
     if (!ctx.isCurrent()) return;
     const byDay = new Map(days.map((d) => [d.key, []]));
     for (const b of list) { const k = dayKey(b.start, zone); if (byDay.has(k)) byDay.get(k).push({ start: parseDate(b.start), item: lessonItem(b) }); }
+    const blocks = joined(busy);
     for (const d of days) { // a busy time shows on every day it covers, cut to that day
-      for (const b of busy) {
+      for (const b of blocks) {
         const start = new Date(Math.max(parseDate(b.start), d.start)), end = new Date(Math.min(parseDate(b.end), d.end));
         if (start < end) byDay.get(d.key).push({ start, item: busyItem(b, start, end) });
       }
@@ -54,6 +55,15 @@ export default async function calendar(ctx) {
       byDay.get(d.key).length
         ? h('ul', byDay.get(d.key).sort((a, b) => a.start - b.start).map((x) => x.item))
         : h('p', { class: 'none' }, t('No lessons'))))));
+  }
+  // busy times that touch are one block (a long event is stored in pieces of a day or so)
+  function joined(busy) {
+    const out = [];
+    for (const b of busy) {
+      const last = out[out.length - 1];
+      if (last && parseDate(b.start) <= parseDate(last.end)) { if (parseDate(b.end) > parseDate(last.end)) last.end = b.end; } else out.push({ ...b });
+    }
+    return out;
   }
   function lessonItem(b) {
     return h('li', h('a', {
