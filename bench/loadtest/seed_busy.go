@@ -20,6 +20,14 @@ const (
 	busyToDay   = futureDays
 )
 
+// busyHow says how seedBusyTimes filled the data dir, for the report.
+func busyHow(n int) string {
+	if n <= 0 {
+		return "no busy times"
+	}
+	return fmt.Sprintf("%d busy times per tutor from one calendar feed each, %d to %d days from now, via SQL", n, busyFromDay, busyToDay)
+}
+
 // seedBusyTimes gives every tutor one calendar feed, as if read a moment
 // ago, and o.busy busy intervals from it (30 to 120 minutes each, spread
 // over [busyFromDay, busyToDay] days around now), written with SQL as

@@ -22,7 +22,7 @@ func seedTutorbase(dir string, o options, bookings int) (*fixture, seedInfo, err
 	return seedDataDir(dir, o, bookings, seedTarget{
 		name: "tutorbase",
 		how: "in-process app on the data dir with hooks.Register: users, profiles, availability via app.Save; bookings via SQL INSERT (overlap triggers active), 5,000 per transaction; " +
-			fmt.Sprintf("%d busy times per tutor from one calendar feed each, %d to %d days from now, via SQL", o.busy, busyFromDay, busyToDay),
+			busyHow(o.busy),
 		prepare: migrateAndRegister,
 		people:  seedTutorbasePeople,
 	})
