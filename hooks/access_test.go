@@ -119,6 +119,26 @@ func accessCases() []accessCase {
 			deleteWant: row{404, 404, 404, 204, 404, 204, 204},
 		},
 		{
+			collection: "calendar_feeds",
+			list:       row{0, 0, 0, 1, 0, 1, 1},
+			view:       "calendar_feed", viewWant: row{404, 404, 404, 200, 404, 200, 200},
+			create: func(role string) any {
+				return map[string]any{"tutor": cast.Tutors[hookstest.Tutor], "url": "https://calendar.example.org/by-" + role + ".ics"}
+			},
+			createWant: row{400, 400, 400, 200, 400, 200, 200},
+			update:     map[string]any{"name": "Work"}, updateWant: row{404, 404, 404, 200, 404, 200, 200},
+			deleteWant: row{404, 404, 404, 204, 404, 204, 204},
+		},
+		{
+			collection: "busy_times",
+			list:       row{0, 0, 0, 1, 0, 1, 1},
+			view:       "busy_time", viewWant: row{404, 404, 404, 200, 404, 200, 200},
+			create:     func(string) any { return map[string]any{} },
+			createWant: row{403, 403, 403, 403, 403, 403, 400},
+			update:     map[string]any{"end": future}, updateWant: row{403, 403, 403, 403, 403, 403, 200},
+			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
+		},
+		{
 			collection: "packages",
 			list:       row{1, 1, 1, 2, 1, 2, 2},
 			view:       "draft_package", viewWant: row{404, 404, 404, 200, 404, 200, 200},

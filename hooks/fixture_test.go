@@ -100,6 +100,13 @@ func buildFixture(app core.App, c *hookstest.Cast) error {
 		{"stripe_event", "stripe_events", func() map[string]any {
 			return map[string]any{"event_id": "evt_fixture", "type": "checkout.session.completed"}
 		}},
+		{"calendar_feed", "calendar_feeds", func() map[string]any {
+			return map[string]any{"tutor": tutor, "name": "Personal", "url": "https://calendar.example.org/tina/private-0a1b2c3d/basic.ics"}
+		}},
+		{"busy_time", "busy_times", func() map[string]any { // at night, two months ahead: it blocks no test's lesson
+			return map[string]any{"feed": c.IDs["calendar_feed"], "tutor": tutor, "tutor_user": c.Users[hookstest.Tutor],
+				"start": day.AddDate(0, 2, 0).Add(2 * time.Hour), "end": day.AddDate(0, 2, 0).Add(3 * time.Hour)}
+		}},
 	}
 	for _, s := range steps {
 		if err := save(s.name, s.collection, s.data()); err != nil {

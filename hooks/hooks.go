@@ -9,6 +9,7 @@ import (
 	"tutorbase/internal/app/accounts"
 	"tutorbase/internal/app/availability"
 	"tutorbase/internal/app/booking"
+	"tutorbase/internal/app/busy"
 	"tutorbase/internal/app/calendar"
 	"tutorbase/internal/app/credits"
 	"tutorbase/internal/app/discovery"
@@ -44,6 +45,7 @@ type Services struct {
 	Reviews       *reviews.Service
 	Reports       *reports.Service
 	Calendar      *calendar.Service
+	Busy          *busy.Service
 	Limits        *limits.Service
 	Ops           *ops.Service
 }
@@ -88,6 +90,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Reviews = reviews.New(s.Notifications)
 	s.Reports = reports.New(env, s.Notifications.Channels())
 	s.Calendar = calendar.New(env)
+	s.Busy = busy.New(env, s.Notifications)
 	s.Limits = limits.New(env.Config)
 	s.Ops = ops.New(env, s.Limits)
 
@@ -95,6 +98,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Accounts.Register(app)
 	s.Notifications.Register(app)
 	availability.Register(app)
+	s.Busy.Register(app)
 	s.Booking.Register(app)
 	s.Payments.Register(app)
 	s.Payouts.Register(app)

@@ -84,6 +84,8 @@ func (s *Services) routes() []route {
 		{http.MethodGet, "/api/calendar/{file}", s.Calendar.Feed, nil, "/api/calendar/"},
 		{http.MethodGet, "/api/calendar", s.Calendar.Link, person, "/api/calendar/"},
 		{http.MethodPost, "/api/calendar/rotate", s.Calendar.Rotate, person, "/api/calendar/"},
+		// busy times from the tutor's own calendars: the handler finds the feed's tutor (or staff)
+		{http.MethodPost, "/api/calendar/feeds/{id}/refresh", s.Busy.RefreshNow, anyone, "/api/calendar/"},
 
 		// staff
 		{http.MethodGet, "/api/reports/{name}", s.Reports.Report, staff, "/api/reports/"},

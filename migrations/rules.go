@@ -64,6 +64,8 @@ var RuleSets = map[string]RuleSet{
 	"students":       {tmpl(RuleStudentsView), tmpl(RuleStudentsView), tmpl(RuleStudentsCreate), tmpl(RuleStudentsUpdate), tmpl(RuleStudentsDelete), nil},
 	"availability":   {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedCreate), tmpl(RuleTutorOwnedWrite), tmpl(RuleTutorOwnedWrite), nil},
 	"time_off":       {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedCreate), tmpl(RuleTutorOwnedWrite), tmpl(RuleTutorOwnedWrite), nil},
+	"calendar_feeds": {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedCreate), tmpl(RuleTutorOwnedWrite), tmpl(RuleTutorOwnedWrite), nil},
+	"busy_times":     {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), nil, nil, nil, nil},
 	"packages":       {tmpl(RulePackagesViewWithBuyers), tmpl(RulePackagesViewWithBuyers), tmpl(RulePackagesCreate), tmpl(RulePackagesUpdate), tmpl(RulePackagesDelete), nil},
 	"purchases":      {tmpl(RulePurchasesView), tmpl(RulePurchasesView), nil, nil, nil, nil},
 	"series":         {tmpl(RuleSeriesView), tmpl(RuleSeriesView), nil, nil, nil, nil},
@@ -132,8 +134,10 @@ const (
 	RuleStudentsDelete = isAdmin
 )
 
-// Rules shared by the records a tutor owns (availability, time off): the
-// owning tutor (through the server-filled tutor_user) and staff.
+// Rules shared by the records a tutor owns (availability, time off, their
+// calendar feeds, whose address is a secret, and the busy times read from
+// them, which only the server writes): the owning tutor (through the
+// server-filled tutor_user) and staff.
 const (
 	RuleTutorOwnedView   = "tutor_user = @request.auth.id || " + isAdmin
 	RuleTutorOwnedCreate = "(" + isTutor + " && tutor.user = @request.auth.id) || " + isAdmin

@@ -24,6 +24,7 @@ import (
 type options struct {
 	tutorbase, plain  string
 	bookings, tutors  int
+	busy              int
 	students, clients int
 	duration, warmup  time.Duration
 	timeout           time.Duration
@@ -56,6 +57,7 @@ func parseFlags() options {
 	flag.StringVar(&o.plain, "plain", "bin/plainpb", "the built plain PocketBase baseline (bench/plainpb)")
 	flag.IntVar(&o.bookings, "bookings", 50000, "bookings seeded before the phases")
 	flag.IntVar(&o.tutors, "tutors", 200, "tutors seeded (verified, active, available Mon-Sun 00:00-24:00)")
+	flag.IntVar(&o.busy, "busy", 500, "busy times per tutor from their own calendar feeds (Tutorbase only), over the weeks the slots phases ask about")
 	flag.IntVar(&o.students, "students", 2000, "students seeded")
 	flag.IntVar(&o.clients, "clients", 32, "concurrent clients of the closed-loop phases")
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "measured time of each phase")

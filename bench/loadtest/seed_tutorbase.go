@@ -14,13 +14,15 @@ import (
 // seedTutorbase migrates an empty data dir and fills it in-process, with
 // Tutorbase's own hooks bound (hooks.Register), as `seed` commands do:
 // users, tutor profiles and availability through app.Save (the hooks make
-// the profiles and check the windows); bookings with SQL (insertBookings),
+// the profiles and check the windows); busy times from the tutors'
+// calendar feeds (seedBusyTimes) and bookings with SQL (insertBookings),
 // 20 to 50 times faster than app.SaveWithContext(platform.Imported(ctx), ...)
 // and checked by the same overlap triggers.
 func seedTutorbase(dir string, o options, bookings int) (*fixture, seedInfo, error) {
 	return seedDataDir(dir, o, bookings, seedTarget{
-		name:    "tutorbase",
-		how:     "in-process app on the data dir with hooks.Register: users, profiles, availability via app.Save; bookings via SQL INSERT (overlap triggers active), 5,000 per transaction",
+		name: "tutorbase",
+		how: "in-process app on the data dir with hooks.Register: users, profiles, availability via app.Save; bookings via SQL INSERT (overlap triggers active), 5,000 per transaction; " +
+			busyHow(o.busy),
 		prepare: migrateAndRegister,
 		people:  seedTutorbasePeople,
 	})
@@ -57,8 +59,10 @@ func seedTutorbasePeople(tx core.App, o options, fx *fixture) error {
 	if fx.Students, err = us.students(o.students); err != nil {
 		return err
 	}
-	fx.Tutors, err = us.tutors(o.tutors, completeTutorProfile(fx.Subjects))
-	return err
+	if fx.Tutors, err = us.tutors(o.tutors, completeTutorProfile(fx.Subjects)); err != nil {
+		return err
+	}
+	return seedBusyTimes(tx, o, fx)
 }
 
 // invoiceMonthly sets the school's terms for the load, which books lessons

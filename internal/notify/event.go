@@ -21,6 +21,9 @@ const (
 	KindCreditsLow         = "credits_low"
 	KindPackageExpiring    = "package_expiring"
 	KindDigest             = "digest"
+	// KindCalendarFeedFailing: a tutor's calendar feed (busy times) has
+	// failed several times in a row; Subject is the feed's name.
+	KindCalendarFeedFailing = "calendar_feed_failing"
 )
 
 // Kinds returns every event kind, in a stable order (a fresh slice the
@@ -29,7 +32,7 @@ func Kinds() []string {
 	return []string{
 		KindBookingCreated, KindBookingConfirmed, KindBookingCancelled, KindBookingRescheduled,
 		KindReminder, KindPaymentReceived, KindRefund, KindPayout, KindReviewReceived,
-		KindTutorVerified, KindCreditsLow, KindPackageExpiring, KindDigest,
+		KindTutorVerified, KindCreditsLow, KindPackageExpiring, KindDigest, KindCalendarFeedFailing,
 	}
 }
 

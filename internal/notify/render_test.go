@@ -61,7 +61,7 @@ func TestRenderEveryKindAndLocale(t *testing.T) {
 					t.Errorf("Text does not greet the recipient:\n%s", got.Text)
 				}
 				if !strings.Contains(got.Text, "(Europe/Rome)") && kind != KindTutorVerified && !isMoneyKind(kind) &&
-					kind != KindReviewReceived && kind != KindCreditsLow {
+					kind != KindReviewReceived && kind != KindCreditsLow && kind != KindCalendarFeedFailing {
 					t.Errorf("Text does not name the zone:\n%s", got.Text)
 				}
 			})
@@ -218,6 +218,7 @@ func TestRenderMinimalEvents(t *testing.T) {
 	// The fields a kind does not need may be empty without breaking it.
 	tests := []Event{
 		{Kind: KindTutorVerified},
+		{Kind: KindCalendarFeedFailing},
 		{Kind: KindDigest},
 		{Kind: KindCreditsLow},
 		{Kind: KindReviewReceived, Rating: 4, StudentName: "Luca"},

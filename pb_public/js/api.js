@@ -18,6 +18,12 @@ export const account = {
   telegramDisconnect: () => post('/api/account/telegram/disconnect'),
 };
 
+/** A tutor's own calendars read as busy time (internal/app/busy, docs/calendars.md). */
+export const calendarFeeds = {
+  /** Reads the feed now, whatever its back-off; answers the calendar_feeds record with the outcome. */
+  refresh: (id) => post(`/api/calendar/feeds/${encodeURIComponent(id)}/refresh`),
+};
+
 /** The longest range the slots route answers at once (hooks/slots.go MaxSlotsSpan). */
 export const SLOTS_SPAN_DAYS = 62;
 

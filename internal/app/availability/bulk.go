@@ -83,9 +83,13 @@ func LoadCalendars(app core.App, school *platform.School, rows []SchedRow, from,
 		return nil, err
 	}
 	p := dbx.Params{"ids": string(list), "from": platform.DBTime(from), "to": platform.DBTime(to)}
-	return cals, loadIntervalsInto(app, cals, `SELECT o.tutor, o.start, o."end" FROM json_each({:ids}) j JOIN time_off o ON o.tutor = j.value
+	err = loadIntervalsInto(app, cals, `SELECT o.tutor, o.start, o."end" FROM json_each({:ids}) j JOIN time_off o ON o.tutor = j.value
 		WHERE o.start < {:to} AND o."end" > {:from}`, p,
 		func(c *schedule.Calendar, iv schedule.Interval) { c.TimeOff = append(c.TimeOff, iv) })
+	if err != nil {
+		return nil, err
+	}
+	return cals, addBusyInto(app, cals, string(list), from, to)
 }
 
 // AddBookings adds to the calendars of ids the active bookings that can

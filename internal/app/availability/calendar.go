@@ -10,8 +10,8 @@ import (
 )
 
 // Calendar builds the tutor's schedule.Calendar for lessons in [from, to):
-// availability, time off and, with busy, the active bookings near that
-// range.
+// availability, time off and the busy times of the tutor's own calendars
+// (as time off), and, with busy, the active bookings near that range.
 func Calendar(app core.App, t *platform.Tutor, school *platform.School, from, to time.Time, busy bool) (schedule.Calendar, error) {
 	c := schedule.Calendar{
 		Location: t.Location, Buffer: t.Buffer, MinNotice: t.MinNotice, MaxAdvance: t.MaxAdvance, Step: school.SlotStep,
@@ -28,6 +28,11 @@ func Calendar(app core.App, t *platform.Tutor, school *platform.School, from, to
 	if c.TimeOff, err = platform.TutorTimeOff(app, t.Id, from.Add(-margin), to.Add(margin)); err != nil {
 		return c, err
 	}
+	imported, err := TutorBusy(app, t.Id, from.Add(-margin), to.Add(margin))
+	if err != nil {
+		return c, err
+	}
+	c.TimeOff = append(c.TimeOff, imported...)
 	if busy {
 		busyFrom, busyTo := from.Add(-t.Buffer-margin), to.Add(t.Buffer+margin)
 		c.Busy, err = platform.LoadIntervals(app, "bookings", "tutor = {:id} AND status IN "+platform.ActiveStatusesSQL, t.Id, busyFrom, busyTo, platform.MaxLesson)

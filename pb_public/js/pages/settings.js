@@ -1,5 +1,6 @@
 // Account: profile, time zone and language; notification preferences and
-// quiet hours; calendar feed; password; student details.
+// quiet hours; calendar feed; a tutor's own calendars (busy times);
+// password; student details.
 import { pb, currentUser, prehash, school } from '../pb.js';
 import { h, replace } from '../dom.js';
 import { t, tv, setLang } from '../i18n.js';
@@ -8,10 +9,12 @@ import { pageTitle, toast, confirmDialog } from '../ui.js';
 import { field, errorSummary, showErrors, busy, clearErrors } from '../forms.js';
 import { strengthMeter } from '../strength.js';
 import { phoneProof, telegramBox } from '../contacts.js';
+import { busyFeedsBox } from '../busy-feeds.js';
 
 // hooks/accounts.go NotifyEvents and NotifyChannels
 export const EVENTS = ['booking_created', 'booking_confirmed', 'booking_cancelled', 'booking_rescheduled', 'reminder',
-  'payment_received', 'refund', 'payout', 'review_received', 'tutor_verified', 'credits_low', 'package_expiring', 'digest'];
+  'payment_received', 'refund', 'payout', 'review_received', 'tutor_verified', 'credits_low', 'package_expiring', 'digest',
+  'calendar_feed_failing'];
 export const CHANNELS = ['inapp', 'email', 'sms', 'whatsapp', 'telegram'];
 const defaultWants = (ch) => ch === 'inapp' || ch === 'email';
 
@@ -160,6 +163,8 @@ export default async function settings(ctx) {
     student ? h('section', { 'aria-labelledby': 'st-h' }, h('h2', { id: 'st-h' }, t('About my studies')), student) : null,
     h('section', { 'aria-labelledby': 'notify-h' }, h('h2', { id: 'notify-h', tabindex: '-1' }, t('Notification settings')), notifyForm(u)),
     h('section', { 'aria-labelledby': 'cal-h' }, h('h2', { id: 'cal-h' }, t('Calendar feed')), calendarBox()),
+    u.role === 'tutor' ? h('section', { 'aria-labelledby': 'busy-feeds' },
+      h('h2', { id: 'busy-feeds', tabindex: '-1' }, t('Busy times from your calendars')), busyFeedsBox()) : null,
     h('section', { 'aria-labelledby': 'pw-h' }, h('h2', { id: 'pw-h' }, t('Password')), passwordForm(u)));
   if (location.hash) { const target = document.getElementById(location.hash.slice(1)); if (target) setTimeout(() => { target.scrollIntoView(); target.focus(); }, 0); }
 }

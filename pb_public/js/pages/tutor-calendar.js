@@ -1,8 +1,9 @@
-// Tutor: the week's lessons in a calendar, live.
+// Tutor: the week's lessons in a calendar, live, with the busy times read
+// from the tutor's own calendars (no titles: Tutorbase never keeps them).
 import { pb, currentUser } from '../pb.js';
 import { h, replace } from '../dom.js';
 import { t, tv } from '../i18n.js';
-import { viewerZone, weekStart, weekDays, dayKey, dayLabel, time, longDate, timeRange } from '../format.js';
+import { viewerZone, weekStart, weekDays, dayKey, dayLabel, time, longDate, timeRange, parseDate } from '../format.js';
 import { pageTitle, loading, errorBox } from '../ui.js';
 
 export default async function calendar(ctx) {
@@ -26,25 +27,53 @@ export default async function calendar(ctx) {
   async function load() {
     const days = weekDays(weekStart(new Date(), zone, offset), zone);
     label.textContent = t('Week of {date}', { date: longDate(days[0].start, zone) });
-    let list;
+    const range = { me, from: days[0].start.toISOString().replace('T', ' '), to: days[6].end.toISOString().replace('T', ' ') };
+    let list, busy;
     try {
-      list = await pb.collection('bookings').getFullList({
-        filter: pb.filter(`tutor_user = {:me} && start < {:to} && end > {:from}${showCancelled.checked ? '' : ' && status != "cancelled"'}`, { me, from: days[0].start.toISOString().replace('T', ' '), to: days[6].end.toISOString().replace('T', ' ') }),
-        sort: 'start',
-      });
+      [list, busy] = await Promise.all([
+        pb.collection('bookings').getFullList({
+          filter: pb.filter(`tutor_user = {:me} && start < {:to} && end > {:from}${showCancelled.checked ? '' : ' && status != "cancelled"'}`, range),
+          sort: 'start',
+        }),
+        // busy times from the tutor's own calendars: instants only, no titles (docs/calendars.md)
+        pb.collection('busy_times').getFullList({ filter: pb.filter('tutor_user = {:me} && start < {:to} && end > {:from}', range), sort: 'start', fields: 'id,start,end' }),
+      ]);
     } catch (err) { replace(grid, errorBox(err)); return; }
     if (!ctx.isCurrent()) return;
     const byDay = new Map(days.map((d) => [d.key, []]));
-    for (const b of list) { const k = dayKey(b.start, zone); if (byDay.has(k)) byDay.get(k).push(b); }
+    for (const b of list) { const k = dayKey(b.start, zone); if (byDay.has(k)) byDay.get(k).push({ start: parseDate(b.start), item: lessonItem(b) }); }
+    const blocks = joined(busy);
+    for (const d of days) { // a busy time shows on every day it covers, cut to that day
+      for (const b of blocks) {
+        const start = new Date(Math.max(parseDate(b.start), d.start)), end = new Date(Math.min(parseDate(b.end), d.end));
+        if (start < end) byDay.get(d.key).push({ start, item: busyItem(b, start, end) });
+      }
+    }
     const today = dayKey(new Date(), zone);
     replace(grid, h('div', { class: 'week', id: 'calendar' }, days.map((d) => h('section', { class: d.key === today ? 'day today' : 'day', 'aria-labelledby': `cal-${d.key}` },
       h('h2', { id: `cal-${d.key}` }, dayLabel(d.start, zone)),
       byDay.get(d.key).length
-        ? h('ul', byDay.get(d.key).map((b) => h('li', h('a', {
-          class: `event ${b.status}`, href: `/lessons/${b.id}`, dataset: { id: b.id },
-          'aria-label': `${timeRange(b.start, b.end, zone)}, ${b.student_name}, ${tv('status', b.status)}`,
-        }, h('strong', `${time(b.start, zone)}–${time(b.end, zone)}`), h('br'), b.student_name, h('br'), h('span', { class: 'small' }, tv('status', b.status))))))
+        ? h('ul', byDay.get(d.key).sort((a, b) => a.start - b.start).map((x) => x.item))
         : h('p', { class: 'none' }, t('No lessons'))))));
+  }
+  // busy times that touch are one block (a long event is stored in pieces of a day or so)
+  function joined(busy) {
+    const out = [];
+    for (const b of busy) {
+      const last = out[out.length - 1];
+      if (last && parseDate(b.start) <= parseDate(last.end)) { if (parseDate(b.end) > parseDate(last.end)) last.end = b.end; } else out.push({ ...b });
+    }
+    return out;
+  }
+  function lessonItem(b) {
+    return h('li', h('a', {
+      class: `event ${b.status}`, href: `/lessons/${b.id}`, dataset: { id: b.id },
+      'aria-label': `${timeRange(b.start, b.end, zone)}, ${b.student_name}, ${tv('status', b.status)}`,
+    }, h('strong', `${time(b.start, zone)}–${time(b.end, zone)}`), h('br'), b.student_name, h('br'), h('span', { class: 'small' }, tv('status', b.status))));
+  }
+  function busyItem(b, start, end) {
+    return h('li', h('div', { class: 'event busy', dataset: { busy: b.id }, 'aria-label': `${timeRange(start, end, zone)}, ${t('busy (from your calendar)')}` },
+      h('strong', `${time(start, zone)}–${time(end, zone)}`), h('br'), h('span', { class: 'small' }, t('busy (from your calendar)'))));
   }
   await load();
   const unsub = await pb.collection('bookings').subscribe('*', (e) => {
