@@ -256,7 +256,8 @@ func TestNoSuperuserHint(t *testing.T) {
 }
 
 // TestDemoBanner: the demo's accounts are printed with the address the
-// server really listens on (make run HTTP=...).
+// server really listens on (make run HTTP=...); unknown API paths are JSON
+// 404s.
 func TestDemoBanner(t *testing.T) {
 	bin := makeBuild(t)
 	dir := t.TempDir()
@@ -274,5 +275,22 @@ func TestDemoBanner(t *testing.T) {
 	}
 	if !strings.Contains(s.stdout.String(), "Dashboard "+s.url+"/_/") {
 		t.Errorf("the dashboard's address is not %s/_/:\n%s", s.url, s.stdout)
+	}
+
+	// an unknown API path is a JSON 404 through the whole server, an
+	// unknown page the app (which shows its not-found page)
+	for path, want := range map[string]string{"/api/nope": "application/json", "/api/collections/nope/records/x/y": "application/json", "/no-such-page": "text/html"} {
+		res, err := http.Get(s.url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		status := http.StatusNotFound
+		if want == "text/html" {
+			status = http.StatusOK
+		}
+		if res.StatusCode != status || !strings.HasPrefix(res.Header.Get("Content-Type"), want) {
+			t.Errorf("GET %s: %d %s, want %d %s", path, res.StatusCode, res.Header.Get("Content-Type"), status, want)
+		}
 	}
 }
