@@ -48,7 +48,7 @@ func main() {
 	if err := jobs.Register(app, services); err != nil {
 		log.Fatal(err)
 	}
-	notifications.UseMailer(app) // not in hooks.Register: tests keep PocketBase's test mailer
+	notifications.UseMailer(app, os.Stderr) // not in hooks.Register: tests keep PocketBase's test mailer
 	cmd.Register(app, services)
 
 	webapp, err := fs.Sub(public, "pb_public")

@@ -67,6 +67,7 @@ func (s *Services) routes() []route {
 		{http.MethodPost, "/api/payouts/{id}/mark-paid", s.Payouts.MarkPaid, staff, "/api/"},
 
 		// notifications and the proof of contact details
+		{http.MethodGet, "/api/setup", n.Setup, nil, "/api/"}, // whether email is sent, for the sign-in screens
 		{http.MethodPost, "/api/notifications/read-all", n.ReadAll, person, "/api/"},
 		{http.MethodPost, "/api/deliveries/{id}/retry", n.RetryDelivery, staff, "/api/"},
 		{http.MethodPost, "/api/account/phone/send", n.SendPhoneCode, person, "/api/account/"},

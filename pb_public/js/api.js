@@ -18,6 +18,13 @@ export const account = {
   telegramDisconnect: () => post('/api/account/telegram/disconnect'),
 };
 
+let setupPromise = null;
+/** What the server says of the school's set-up, cached: {smtp} (whether email is sent). */
+export function setup() {
+  if (!setupPromise) setupPromise = pb.send('/api/setup', {}).catch((e) => { setupPromise = null; throw e; });
+  return setupPromise;
+}
+
 /** The longest range the slots route answers at once (hooks/slots.go MaxSlotsSpan). */
 export const SLOTS_SPAN_DAYS = 62;
 

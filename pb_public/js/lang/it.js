@@ -706,4 +706,7 @@ export default {
   "weekday.5": "venerdì",
   "weekday.6": "sabato",
   "weekday.7": "domenica",
+  "Send a new code": "Invia un nuovo codice",
+  "SMTP is not set up: ask the server's operator for the code (it is printed in the server's terminal).": "L'SMTP non è configurato: chiedi il codice a chi gestisce il server (è stampato nel terminale del server).",
+  "A new code is on its way: use the newest one.": "Un nuovo codice è in arrivo: usa il più recente.",
 };
