@@ -95,7 +95,7 @@ func SeedDemo(s *hooks.Services, app core.App, now time.Time) error {
 		}
 		subjects := map[string]string{}
 		for _, s := range demoSubjects {
-			r, err := upsert(tx, "subjects", dbx.HashExp{"slug": s.slug}, map[string]any{"name": s.name, "slug": s.slug})
+			r, err := upsert(tx, "subjects", dbx.HashExp{"slug": s.slug}, map[string]any{"name": s.name, "slug": s.slug, "names": map[string]string{"it": s.italian}})
 			if err != nil {
 				return err
 			}

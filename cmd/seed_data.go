@@ -10,11 +10,11 @@ import (
 	"github.com/pocketbase/pocketbase/tools/security"
 )
 
-type demoSubject struct{ slug, name string }
+type demoSubject struct{ slug, name, italian string }
 
 var demoSubjects = []demoSubject{
-	{"mathematics", "Mathematics"}, {"physics", "Physics"}, {"english", "English"},
-	{"italian", "Italian"}, {"programming", "Programming"}, {"chemistry", "Chemistry"},
+	{"mathematics", "Mathematics", "Matematica"}, {"physics", "Physics", "Fisica"}, {"english", "English", "Inglese"},
+	{"italian", "Italian", "Italiano"}, {"programming", "Programming", "Programmazione"}, {"chemistry", "Chemistry", "Chimica"},
 }
 
 type demoWindow struct {

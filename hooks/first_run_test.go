@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"tutorbase/hooks/hookstest"
 	"tutorbase/internal/app/notifications"
@@ -51,7 +52,7 @@ func TestAccountEmailsWithoutSMTP(t *testing.T) {
 	res = hookstest.Call(t, srv, http.MethodPost, "/api/collections/users/request-otp", "", map[string]any{"email": email})
 	require.Equal(t, 200, res.Status, string(res.Body))
 	otpID, _ := res.JSON()["otpId"].(string)
-	printed := out.String()
+	printed := waitFor(t, out, 1) // PocketBase sends the code in the background
 	require.Contains(t, printed, notifications.ConsoleMarker)
 	require.Contains(t, printed, "To:      "+email)
 	m := regexp.MustCompile(`(?m)^Code:    ([0-9]+)$`).FindStringSubmatch(printed)
@@ -61,6 +62,7 @@ func TestAccountEmailsWithoutSMTP(t *testing.T) {
 
 	res = hookstest.Call(t, srv, http.MethodPost, "/api/collections/users/request-password-reset", "", map[string]any{"email": email})
 	require.Equal(t, 204, res.Status)
+	waitFor(t, out, 2)
 	require.Regexp(t, `(?m)^Link:    http://127\.0\.0\.1:8090/reset-password\?token=[A-Za-z0-9._-]+$`, out.String())
 	require.Equal(t, 2, strings.Count(out.String(), "=== END OF EMAIL ==="))
 
@@ -69,4 +71,15 @@ func TestAccountEmailsWithoutSMTP(t *testing.T) {
 	require.NoError(t, app.Save(s))
 	res = hookstest.Call(t, srv, http.MethodGet, "/api/setup", "", nil)
 	require.Equal(t, map[string]any{"smtp": true}, res.JSON())
+}
+
+// waitFor waits until the console holds n printed emails, and returns it.
+func waitFor(t *testing.T, c *console, n int) string {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if strings.Count(c.String(), "=== END OF EMAIL ===") >= n {
+			break
+		}
+	}
+	return c.String()
 }

@@ -29,7 +29,12 @@ export function awaitsPayment(b) {
   return b.payment_status === 'unpaid' && !!b.pay_by && (b.status === 'pending' || b.status === 'confirmed');
 }
 
-/** A cancel reason: the server's own in words, a person's as written. */
+/** A cancel reason: the server's own in words (internal/msg's reasons), a person's as written. */
 export function cancelReason(reason) {
-  return reason === 'unpaid' ? t('not paid in time') : reason;
+  switch (reason) {
+    case 'unpaid': return t('not paid by the deadline');
+    case 'rescheduled': return t('moved to another time');
+    case 'time_off': return t('the tutor is away');
+    default: return reason;
+  }
 }

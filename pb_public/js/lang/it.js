@@ -274,7 +274,6 @@ export default {
   "None": "Nessuna",
   "Not confirmed yet: we send SMS and WhatsApp only to a confirmed number.": "Non ancora confermato: inviamo SMS e WhatsApp solo a un numero confermato.",
   "Not for your account": "Non per il tuo account",
-  "not paid in time": "non pagata in tempo",
   "Not yet: press Start in the chat with the bot, then try again.": "Non ancora: premi Avvia nella chat con il bot, poi riprova.",
   "Notes": "Note",
   "Notes for the tutor": "Note per il tutor",
@@ -709,4 +708,7 @@ export default {
   "Send a new code": "Invia un nuovo codice",
   "SMTP is not set up: ask the server's operator for the code (it is printed in the server's terminal).": "L'SMTP non è configurato: chiedi il codice a chi gestisce il server (è stampato nel terminale del server).",
   "A new code is on its way: use the newest one.": "Un nuovo codice è in arrivo: usa il più recente.",
+  "not paid by the deadline": "non pagata entro la scadenza",
+  "moved to another time": "spostata a un altro orario",
+  "the tutor is away": "il tutor è assente",
 };

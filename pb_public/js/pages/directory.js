@@ -2,7 +2,7 @@
 // change (the results reload in place, focus stays on the filter); on a
 // phone they fold behind a "Filters" button so the tutors are on the first
 // screen.
-import { subjects } from '../pb.js';
+import { subjects, subjectLabel } from '../pb.js';
 import { searchTutors } from '../api.js';
 import { h, replace } from '../dom.js';
 import { t, tv, locale } from '../i18n.js';
@@ -67,7 +67,7 @@ export default async function directory(ctx) {
   const results = h('section', { id: 'results', class: 'results', 'aria-label': t('Tutors'), 'aria-busy': 'true' }, loading());
   ctx.skipTo('results', t('Skip to results'));
   const subs = await subsReady;
-  const subjectNames = new Map(subs.map((s) => [s.id, s.name]));
+  const subjectNames = new Map(subs.map((s) => [s.id, subjectLabel(s)]));
   const active = KEYS.filter((k) => q.get(k)).length;
 
   const toggle = h('button', { type: 'button', class: 'secondary filters-toggle', 'aria-expanded': 'false', 'aria-controls': 'filter-fields' },
@@ -81,7 +81,7 @@ export default async function directory(ctx) {
   });
   // the filters are built (and forms.js loaded) once the tutors are shown: the tutors come first
   const fillFilters = ({ field }) => replace(fields,
-    field({ name: 'subject', label: t('Subject'), type: 'select', value: q.get('subject') || '', options: [['', t('Any subject')], ...subs.map((s) => [s.slug, s.name])] }),
+    field({ name: 'subject', label: t('Subject'), type: 'select', value: q.get('subject') || '', options: [['', t('Any subject')], ...subs.map((s) => [s.slug, subjectLabel(s)])] }),
     field({ name: 'language', label: t('Language of the lessons'), type: 'select', value: q.get('language') || '', options: [['', t('Any language')], ...LANGS.map((c) => [c, languageName(c)])] }),
     field({ name: 'max_price', label: t('Highest price per hour'), type: 'number', min: 0, step: 1, inputmode: 'decimal', value: q.get('max_price') ? Number(q.get('max_price')) / 100 : '', hint: t('In euro; leave empty for any price.') }),
     field({ name: 'min_rating', label: t('Rating'), type: 'select', value: q.get('min_rating') || '', options: [['', t('Any rating')], ['4', t('4 stars or more')], ['4.5', t('4.5 stars or more')]] }),
