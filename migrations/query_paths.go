@@ -2,7 +2,7 @@ package migrations
 
 // QueryPath is what one collection lets clients' filters, sorts and
 // expands walk beyond the default bounds (at most two relation hops, no
-// back-relation, no @collection join); hooks/query_cost.go refuses the
+// back-relation, no @collection join); internal/app/limits refuses the
 // rest with 400 filter_too_complex before any SQL runs. Superusers are not
 // bound.
 type QueryPath struct {

@@ -149,7 +149,7 @@ const (
 // and "my bookings" then scans every booking (measured: 8 instead of
 // hundreds of lists a second at 50,000 bookings). Staff list every booking
 // through the same records API route, served without the rule by a hook
-// (hooks/staff_lists.go).
+// (internal/app/booking/staff_lists.go).
 //
 // RuleBookingsCreate only asks for an account: the booking hook sets the
 // student to the caller (staff name one) and refuses any student that is

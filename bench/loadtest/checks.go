@@ -83,6 +83,26 @@ func (b *bench) runDurability() (*durabilityResult, error) {
 	}
 	killAfter := max(2*time.Second, b.o.duration/3)
 	d := &durabilityResult{KillAfter: killAfter}
+	acked, load := b.createUntilKilled(srv, fx, killAfter)
+	d.Load = load
+
+	began := time.Now()
+	if err := srv.start(); err != nil {
+		return d, fmt.Errorf("restart after kill -9: %w", err)
+	}
+	d.Restart = time.Since(began)
+	d.Acked = len(acked)
+	b.readBack(srv, fx, acked, d)
+	log.Printf("  durability: %d acknowledged, %d found after restart, %d missing, %d check errors (restart %s)",
+		d.Acked, d.Found, d.Missing, d.CheckErrors, d.Restart.Round(time.Millisecond))
+	return d, nil
+}
+
+// createUntilKilled sends booking creates with the closed-loop clients
+// and kill -9s the server after killAfter; the clients stop 200 ms later.
+// It returns the bookings whose create was answered 2xx (id -> student
+// index, to read each back as its student) and the load's figures.
+func (b *bench) createUntilKilled(srv *server, fx *fixture, killAfter time.Duration) (map[string]int, stats) {
 	var mu sync.Mutex
 	acked := map[string]int{} // booking id -> student index
 	done := func(req request, status int, body []byte, at time.Time) {
@@ -109,19 +129,18 @@ func (b *bench) runDurability() (*durabilityResult, error) {
 	spec := loadSpec{base: srv.base, clients: b.o.clients, duration: killAfter + time.Minute, timeout: b.o.timeout,
 		seed: b.phaseSeed("durability"), gen: createGen(fx), done: done, stop: stop}
 	samples, window := runClosed(b.client, spec)
-	d.Load = summarize(samples, window)
+	return acked, summarize(samples, window)
+}
 
-	began := time.Now()
-	if err := srv.start(); err != nil {
-		return d, fmt.Errorf("restart after kill -9: %w", err)
-	}
-	d.Restart = time.Since(began)
-	d.Acked = len(acked)
-
+// readBack asks the restarted server, with 16 workers, for every
+// acknowledged booking as its student, and counts into d those found,
+// those missing (404) and those it could not tell (any other outcome).
+func (b *bench) readBack(srv *server, fx *fixture, acked map[string]int, d *durabilityResult) {
 	type check struct {
 		id      string
 		student int
 	}
+	var mu sync.Mutex
 	work := make(chan check)
 	var wg sync.WaitGroup
 	for range 16 {
@@ -149,7 +168,4 @@ func (b *bench) runDurability() (*durabilityResult, error) {
 	}
 	close(work)
 	wg.Wait()
-	log.Printf("  durability: %d acknowledged, %d found after restart, %d missing, %d check errors (restart %s)",
-		d.Acked, d.Found, d.Missing, d.CheckErrors, d.Restart.Round(time.Millisecond))
-	return d, nil
 }

@@ -107,20 +107,15 @@ func main() {
 	}
 }
 
+// run seeds, runs the selected phases and the scale comparison, and writes
+// the report.
 func run(o options) error {
 	phases, err := o.selected()
 	if err != nil {
 		return err
 	}
-	for _, bin := range []string{o.tutorbase, o.plain} {
-		if _, err := os.Stat(bin); err != nil {
-			return fmt.Errorf("%s: %w (build it first: make build, go build -o bin/plainpb ./bench/plainpb)", bin, err)
-		}
-		if abs, _ := filepath.Abs(bin); strings.HasPrefix(abs, os.TempDir()) || strings.HasPrefix(bin, os.TempDir()) {
-			// PocketBase takes a binary under the temp dir for `go run` and
-			// turns dev mode on: every SQL statement printed to stderr
-			return fmt.Errorf("%s is under %s, where PocketBase would run it in dev mode (SQL logging); build it elsewhere", bin, os.TempDir())
-		}
+	if err := checkBinaries(o); err != nil {
+		return err
 	}
 	root, err := os.MkdirTemp(o.workdir, "tutorbase-bench-")
 	if err != nil {
@@ -137,25 +132,9 @@ func run(o options) error {
 	defer b.close()
 
 	if len(phases) > 0 {
-		if err := b.prepare(phases); err != nil {
+		if err := b.runPhases(phases, rep); err != nil {
 			return err
 		}
-		rep.Seeds = b.seeds
-		for _, p := range phases {
-			res, err := b.runPhase(p)
-			if err != nil {
-				return fmt.Errorf("phase %s: %w", p, err)
-			}
-			rep.Phases = append(rep.Phases, res...)
-		}
-		if b.tb != nil {
-			inv, err := b.invariants()
-			if err != nil {
-				return err
-			}
-			rep.Invariants = inv
-		}
-		rep.Durability = b.durability
 	}
 	if o.scale {
 		sc, err := b.runScale()
@@ -167,6 +146,47 @@ func run(o options) error {
 	rep.Errors = b.errs.samples
 	rep.Finished = time.Now()
 	return rep.write(o)
+}
+
+// checkBinaries refuses to start without both built binaries, or with one
+// that PocketBase would run in dev mode.
+func checkBinaries(o options) error {
+	for _, bin := range []string{o.tutorbase, o.plain} {
+		if _, err := os.Stat(bin); err != nil {
+			return fmt.Errorf("%s: %w (build it first: make build, go build -o bin/plainpb ./bench/plainpb)", bin, err)
+		}
+		if abs, _ := filepath.Abs(bin); strings.HasPrefix(abs, os.TempDir()) || strings.HasPrefix(bin, os.TempDir()) {
+			// PocketBase takes a binary under the temp dir for `go run` and
+			// turns dev mode on: every SQL statement printed to stderr
+			return fmt.Errorf("%s is under %s, where PocketBase would run it in dev mode (SQL logging); build it elsewhere", bin, os.TempDir())
+		}
+	}
+	return nil
+}
+
+// runPhases seeds the data dirs the phases need, runs the phases in order
+// and then checks Tutorbase's data for overlaps, noting it all in rep.
+func (b *bench) runPhases(phases []string, rep *report) error {
+	if err := b.prepare(phases); err != nil {
+		return err
+	}
+	rep.Seeds = b.seeds
+	for _, p := range phases {
+		res, err := b.runPhase(p)
+		if err != nil {
+			return fmt.Errorf("phase %s: %w", p, err)
+		}
+		rep.Phases = append(rep.Phases, res...)
+	}
+	if b.tb != nil {
+		inv, err := b.invariants()
+		if err != nil {
+			return err
+		}
+		rep.Invariants = inv
+	}
+	rep.Durability = b.durability
+	return nil
 }
 
 func commandLine() string {

@@ -54,15 +54,28 @@ func (r *report) phase(name string) *phaseResult {
 	return nil
 }
 
-// evaluate compares the run with DESIGN.md "Performance targets".
+// evaluate compares the run with DESIGN.md "Performance targets", in the
+// order the report lists them.
 func (r *report) evaluate() {
-	add := func(target, got string, pass bool) {
-		r.Targets = append(r.Targets, targetCheck{target, got, pass})
-	}
+	r.throughputTargets()
+	r.latencyTargets()
+	r.scaleTargets()
+	r.noisyTarget(r.addTarget)
+	r.correctnessTargets()
+}
+
+// addTarget records one target and what this run measured for it.
+func (r *report) addTarget(target, got string, pass bool) {
+	r.Targets = append(r.Targets, targetCheck{target, got, pass})
+}
+
+// throughputTargets checks the closed-loop phases: the create rate against
+// plain PocketBase's, and each phase's rate against its floor.
+func (r *report) throughputTargets() {
 	create, plain := r.phase("create"), r.phase("plain-create")
 	if create != nil && plain != nil && plain.Throughput > 0 {
 		ratio := create.Throughput / plain.Throughput
-		add("booking create ≥ 50 % of plain PocketBase create (closed loop)",
+		r.addTarget("booking create ≥ 50 % of plain PocketBase create (closed loop)",
 			fmt.Sprintf("%.0f/s vs %.0f/s = %.0f %%", create.Throughput, plain.Throughput, 100*ratio), ratio >= 0.5)
 	}
 	closed := []struct {
@@ -76,9 +89,14 @@ func (r *report) evaluate() {
 	}
 	for _, c := range closed {
 		if p := r.phase(c.phase); p != nil {
-			add(c.label, fmt.Sprintf("%.0f/s", p.Throughput), p.Throughput >= c.min)
+			r.addTarget(c.label, fmt.Sprintf("%.0f/s", p.Throughput), p.Throughput >= c.min)
 		}
 	}
+}
+
+// latencyTargets checks the open-loop phases' p95 at their offered rate;
+// a 5xx or a timeout fails the target whatever the p95.
+func (r *report) latencyTargets() {
 	open := []struct {
 		phase string
 		p95   time.Duration
@@ -90,34 +108,57 @@ func (r *report) evaluate() {
 	}
 	for _, c := range open {
 		if p := r.phase(c.phase); p != nil {
-			add(fmt.Sprintf("%s at %.0f/s offered: p95 ≤ %s (open loop)", c.what, p.Rate, ms(c.p95)),
+			r.addTarget(fmt.Sprintf("%s at %.0f/s offered: p95 ≤ %s (open loop)", c.what, p.Rate, ms(c.p95)),
 				fmt.Sprintf("p95 %s (answered %.0f/s, %d timeouts)", ms(p.P95), p.Throughput, p.Timeouts), p.P95 <= c.p95 && p.Server5xx == 0 && p.Timeouts == 0)
 		}
 	}
-	if sc := r.Scale; sc != nil {
-		for _, ph := range []string{"open-slots", "open-list"} {
-			small, large := sc.find(ph, sc.Small), sc.find(ph, sc.Large)
-			if small == nil || large == nil || small.P95 == 0 {
-				continue
-			}
-			ratio := float64(large.P95) / float64(small.P95)
-			label := fmt.Sprintf("scale, %s at %.0f/s: p95 with %d bookings ≤ 1.5 × p95 with %d", ph, small.Rate, sc.Large, sc.Small)
-			got := fmt.Sprintf("%s vs %s = %.2f×", ms(large.P95), ms(small.P95), ratio)
-			switch {
-			case small.Timeouts > 0:
-				got = fmt.Sprintf("not measurable: %d timeouts with %d bookings already", small.Timeouts, sc.Small)
-				ratio = math.Inf(1)
-			case large.Timeouts > 0:
-				got += fmt.Sprintf(" (at least: %d timeouts with %d bookings)", large.Timeouts, sc.Large)
-			}
-			add(label, got, ratio <= 1.5 && large.Timeouts == 0)
-		}
+}
+
+// scaleTargets checks, for the open-loop phases of the scale runs, that
+// p95 with the large data dir stays within 1.5 × p95 with the small one.
+func (r *report) scaleTargets() {
+	sc := r.Scale
+	if sc == nil {
+		return
 	}
-	r.noisyTarget(add)
+	for _, ph := range []string{"open-slots", "open-list"} {
+		small, large := sc.find(ph, sc.Small), sc.find(ph, sc.Large)
+		if small == nil || large == nil || small.P95 == 0 {
+			continue
+		}
+		ratio := float64(large.P95) / float64(small.P95)
+		label := fmt.Sprintf("scale, %s at %.0f/s: p95 with %d bookings ≤ 1.5 × p95 with %d", ph, small.Rate, sc.Large, sc.Small)
+		got := fmt.Sprintf("%s vs %s = %.2f×", ms(large.P95), ms(small.P95), ratio)
+		switch {
+		case small.Timeouts > 0:
+			got = fmt.Sprintf("not measurable: %d timeouts with %d bookings already", small.Timeouts, sc.Small)
+			ratio = math.Inf(1)
+		case large.Timeouts > 0:
+			got += fmt.Sprintf(" (at least: %d timeouts with %d bookings)", large.Timeouts, sc.Large)
+		}
+		r.addTarget(label, got, ratio <= 1.5 && large.Timeouts == 0)
+	}
+}
+
+// correctnessTargets checks what must hold at any speed: no overlapping
+// bookings, no 5xx, no acknowledged write lost across kill -9.
+func (r *report) correctnessTargets() {
 	if inv := r.Invariants; inv != nil {
-		add("0 overlapping bookings (tutor or student)",
+		r.addTarget("0 overlapping bookings (tutor or student)",
 			fmt.Sprintf("%d tutor, %d student", inv.TutorOverlaps, inv.StudentOverlaps), inv.TutorOverlaps == 0 && inv.StudentOverlaps == 0)
 	}
+	fivexx := r.tutorbase5xx()
+	r.addTarget("0 5xx (every Tutorbase phase)", fmt.Sprintf("%d", fivexx), fivexx == 0)
+	if d := r.Durability; d != nil {
+		r.addTarget("0 acknowledged writes lost across kill -9",
+			fmt.Sprintf("%d acknowledged, %d found, %d missing, %d unreadable", d.Acked, d.Found, d.Missing, d.CheckErrors),
+			d.Missing == 0 && d.CheckErrors == 0 && d.Acked > 0)
+	}
+}
+
+// tutorbase5xx counts the 5xx answers of every phase run against
+// Tutorbase, the scale runs' and the durability load's included.
+func (r *report) tutorbase5xx() int {
 	fivexx := 0
 	for _, p := range r.allPhases() {
 		if p.Target == "tutorbase" {
@@ -127,12 +168,7 @@ func (r *report) evaluate() {
 	if r.Durability != nil {
 		fivexx += r.Durability.Load.Server5xx
 	}
-	add("0 5xx (every Tutorbase phase)", fmt.Sprintf("%d", fivexx), fivexx == 0)
-	if d := r.Durability; d != nil {
-		add("0 acknowledged writes lost across kill -9",
-			fmt.Sprintf("%d acknowledged, %d found, %d missing, %d unreadable", d.Acked, d.Found, d.Missing, d.CheckErrors),
-			d.Missing == 0 && d.CheckErrors == 0 && d.Acked > 0)
-	}
+	return fivexx
 }
 
 func (r *report) allPhases() []phaseResult {
@@ -143,32 +179,70 @@ func (r *report) allPhases() []phaseResult {
 	return out
 }
 
+// markdown renders the report; it evaluates the targets too.
 func (r *report) markdown() string {
 	var b strings.Builder
-	w := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
+	r.writeMachine(&b)
+	r.writeMethod(&b)
+	r.writeSeeds(&b)
+	r.writePhases(&b)
+	r.writeScale(&b)
+	r.writeChecks(&b)
+	r.evaluate()
+	r.writeTargets(&b)
+	r.writeErrors(&b)
+	return b.String()
+}
+
+// writer is fmt.Fprintf into b, the shorthand the report's sections are
+// written with.
+func writer(b *strings.Builder) func(format string, a ...any) {
+	return func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
+}
+
+// writeMachine writes the title, what the run ran on and the command.
+func (r *report) writeMachine(b *strings.Builder) {
+	w := writer(b)
 	m := r.Machine
 	w("# Tutorbase load test, %s\n\n", r.Started.UTC().Format("2006-01-02 15:04 MST"))
 	w("| machine | |\n|---|---|\n")
 	w("| CPUs | %d × %s |\n| memory | %s |\n| kernel | %s |\n| Go | %s |\n| PocketBase | %s |\n| load average at start | %s |\n| duration of the run | %s |\n\n",
 		m.CPUs, m.CPUModel, m.Memory, m.Kernel, m.Go, m.PocketBase, m.LoadAvg, r.Finished.Sub(r.Started).Round(time.Second))
 	w("Command: `%s`\n\n", r.Command)
-	w("Load generator and server share the machine's cores. Each phase: %s warm-up (not measured), then %s measured. "+
+}
+
+// writeMethod explains how the phases measure, with this run's settings,
+// so that the figures can be read without the source.
+func (r *report) writeMethod(b *strings.Builder) {
+	writer(b)("Load generator and server share the machine's cores. Each phase: %s warm-up (not measured), then %s measured. "+
 		"Latencies are exact nearest-rank percentiles over every request of the window. "+
 		"Closed loop: each client sends its next request when the previous one is answered; a request unanswered after %s is abandoned. "+
 		"Open loop: requests are launched on a fixed schedule (at most %d outstanding) and timed from their scheduled send time; "+
 		"one that could not be sent within %s of it is dropped, answers are awaited up to %s after the schedule ends. "+
 		"Abandoned and dropped requests count as timeouts, with the time they had waited as latency, so a percentile at or above %s means \"at least\".\n\n",
 		r.Options.warmup, r.Options.duration, r.Options.timeout, r.Options.inflight, r.Options.timeout, r.Options.timeout, r.Options.timeout)
-	if len(r.Seeds) > 0 {
-		w("## Seeded data\n\n| data dir | tutors | students | bookings | seeding took | how |\n|---|---:|---:|---:|---:|---|\n")
-		for _, s := range r.Seeds {
-			w("| %s | %d | %d | %d | %s | %s |\n", s.Target, s.Tutors, s.Students, s.Bookings, s.Took.Round(100*time.Millisecond), s.How)
-		}
-		w("\n")
+}
+
+// writeSeeds lists the seeded data dirs and how long seeding took.
+func (r *report) writeSeeds(b *strings.Builder) {
+	if len(r.Seeds) == 0 {
+		return
 	}
+	w := writer(b)
+	w("## Seeded data\n\n| data dir | tutors | students | bookings | seeding took | how |\n|---|---:|---:|---:|---:|---|\n")
+	for _, s := range r.Seeds {
+		w("| %s | %d | %d | %d | %s | %s |\n", s.Target, s.Tutors, s.Students, s.Bookings, s.Took.Round(100*time.Millisecond), s.How)
+	}
+	w("\n")
+}
+
+// writePhases writes the phase table and what its lines mean together:
+// Tutorbase against plain PocketBase, and the noisy neighbours' effect.
+func (r *report) writePhases(b *strings.Builder) {
+	w := writer(b)
 	if len(r.Phases) > 0 {
 		w("## Phases\n\n")
-		phaseTable(&b, r.Phases)
+		phaseTable(b, r.Phases)
 	}
 	if c, p := r.phase("create"), r.phase("plain-create"); c != nil && p != nil && p.Throughput > 0 {
 		w("\nCost of Tutorbase's booking rules: create %.0f/s vs plain PocketBase %.0f/s, ratio **%.2f** (p95 %s vs %s).\n",
@@ -182,13 +256,25 @@ func (r *report) markdown() string {
 			"deeper ones and the costliest lists the bounds allow (each at most %.0f/s): **%+.0f %%**.\n",
 			quietClients, r.Options.quietRate, ms(base.P95), ms(under.P95), noisyClients, r.Options.noisyRate, 100*moved)
 	}
-	if sc := r.Scale; sc != nil {
-		w("\n## Scale: %d vs %d bookings\n\nThe same people; only the number of seeded bookings differs. Open-loop phases at %.0f/s.\n\n", sc.Small, sc.Large, r.Options.scaleRate)
-		if len(sc.Seeds) > 0 {
-			w("Seeding took %s and %s.\n\n", sc.Seeds[0].Took.Round(100*time.Millisecond), sc.Seeds[len(sc.Seeds)-1].Took.Round(100*time.Millisecond))
-		}
-		phaseTable(&b, sc.Phases)
+}
+
+// writeScale writes the scale runs' seeding times and phase table.
+func (r *report) writeScale(b *strings.Builder) {
+	sc := r.Scale
+	if sc == nil {
+		return
 	}
+	w := writer(b)
+	w("\n## Scale: %d vs %d bookings\n\nThe same people; only the number of seeded bookings differs. Open-loop phases at %.0f/s.\n\n", sc.Small, sc.Large, r.Options.scaleRate)
+	if len(sc.Seeds) > 0 {
+		w("Seeding took %s and %s.\n\n", sc.Seeds[0].Took.Round(100*time.Millisecond), sc.Seeds[len(sc.Seeds)-1].Took.Round(100*time.Millisecond))
+	}
+	phaseTable(b, sc.Phases)
+}
+
+// writeChecks writes what the overlap and durability checks found.
+func (r *report) writeChecks(b *strings.Builder) {
+	w := writer(b)
 	if inv := r.Invariants; inv != nil {
 		w("\n## Overlaps\n\nAfter the phases, on the stopped Tutorbase data dir: %d bookings (%d pending or confirmed); "+
 			"overlapping active pairs: **%d** for tutors, **%d** for students.\n", inv.Bookings, inv.Active, inv.TutorOverlaps, inv.StudentOverlaps)
@@ -201,7 +287,11 @@ func (r *report) markdown() string {
 			r.Options.clients, d.KillAfter.Round(100*time.Millisecond), d.Load.OK, d.Load.Conflicts, d.Load.Client4xx+d.Load.Server5xx, d.Load.Transport,
 			d.Restart.Round(time.Millisecond), d.Acked, d.Found, d.Missing, d.CheckErrors)
 	}
-	r.evaluate()
+}
+
+// writeTargets writes the evaluated targets, a miss in bold.
+func (r *report) writeTargets(b *strings.Builder) {
+	w := writer(b)
 	w("\n## Targets (DESIGN.md \"Performance targets\")\n\n| target | measured | met |\n|---|---|---|\n")
 	for _, t := range r.Targets {
 		verdict := "**no**"
@@ -210,20 +300,25 @@ func (r *report) markdown() string {
 		}
 		w("| %s | %s | %s |\n", t.Target, t.Got, verdict)
 	}
-	if len(r.Errors) > 0 {
-		w("\n## Samples of unexpected answers\n\n")
-		keys := make([]string, 0, len(r.Errors))
-		for k := range r.Errors {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			for _, s := range r.Errors[k] {
-				w("- %s: `%s`\n", k, strings.ReplaceAll(s, "`", "'"))
-			}
+}
+
+// writeErrors writes the sampled unexpected answers, by phase and status.
+func (r *report) writeErrors(b *strings.Builder) {
+	if len(r.Errors) == 0 {
+		return
+	}
+	w := writer(b)
+	w("\n## Samples of unexpected answers\n\n")
+	keys := make([]string, 0, len(r.Errors))
+	for k := range r.Errors {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		for _, s := range r.Errors[k] {
+			w("- %s: `%s`\n", k, strings.ReplaceAll(s, "`", "'"))
 		}
 	}
-	return b.String()
 }
 
 func phaseTable(b *strings.Builder, phases []phaseResult) {

@@ -6,11 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"tutorbase/hooks"
-	"tutorbase/internal/app/platform"
-	"tutorbase/internal/config"
-	"tutorbase/migrations"
-
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -170,126 +165,35 @@ func meetingURL(rng *rand.Rand) string {
 	return "https://meet.jit.si/tutorbase-" + string(b)
 }
 
-// passwordHasher hashes the bench password once (bcrypt is slow on purpose)
-// and reuses the hash for every seeded user.
-type passwordHasher struct{ hash string }
-
-func (p *passwordHasher) set(r *core.Record) {
-	if p.hash == "" {
-		r.SetPassword(benchPassword)
-		p.hash = r.GetString("password:hash")
-		return
-	}
-	r.SetRaw("password", &core.PasswordFieldValue{Hash: p.hash})
+// seedTarget is what differs between seeding Tutorbase's data dir and plain
+// PocketBase's; seedDataDir does the rest the same way for both, so that
+// both hold the same people and the same bookings for the same seed.
+type seedTarget struct {
+	name, how string
+	// prepare readies the bootstrapped app before anything is written.
+	prepare func(app core.App) error
+	// people writes the subjects, students and tutors, and notes them in
+	// fx, inside the one transaction it is given.
+	people func(tx core.App, o options, fx *fixture) error
 }
 
-// seedTutorbase migrates an empty data dir and fills it in-process, with
-// Tutorbase's own hooks bound (hooks.Register), as `seed` commands do:
-// users, tutor profiles and availability through app.Save (the hooks make
-// the profiles and check the windows); bookings with SQL (insertBookings),
-// 20 to 50 times faster than app.SaveWithContext(platform.Imported(ctx), ...)
-// and checked by the same overlap triggers.
-func seedTutorbase(dir string, o options, bookings int) (*fixture, seedInfo, error) {
+// seedDataDir opens dir in-process, lets t prepare it and write the people
+// in one transaction, then plans the bookings with the run's seed and
+// writes them with SQL (insertBookings).
+func seedDataDir(dir string, o options, bookings int, t seedTarget) (*fixture, seedInfo, error) {
 	began := time.Now()
-	info := seedInfo{Target: "tutorbase", Bookings: bookings, Tutors: o.tutors, Students: o.students,
-		How: "in-process app on the data dir with hooks.Register: users, profiles, availability via app.Save; bookings via SQL INSERT (overlap triggers active), 5,000 per transaction"}
+	info := seedInfo{Target: t.name, Bookings: bookings, Tutors: o.tutors, Students: o.students, How: t.how}
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir})
 	if err := app.Bootstrap(); err != nil {
 		return nil, info, err
 	}
 	defer app.ResetBootstrapState()
-	if err := app.RunAllMigrations(); err != nil {
-		return nil, info, fmt.Errorf("migrations: %w", err)
-	}
-	if _, err := hooks.Register(app, platform.NewEnv(config.Config{AppURL: config.DefaultAppURL})); err != nil {
+	if err := t.prepare(app); err != nil {
 		return nil, info, err
 	}
 	rng := rand.New(rand.NewPCG(o.seed, uint64(bookings)))
 	fx := &fixture{Now: time.Now().UTC()}
-	pw := &passwordHasher{}
-
-	err := app.RunInTransaction(func(tx core.App) error {
-		// the load books lessons without paying for them, as a school that
-		// invoices monthly does: no cap on unpaid lessons, no pay deadline
-		school, err := tx.FindRecordById("school", migrations.SchoolId)
-		if err != nil {
-			return err
-		}
-		school.Set("max_unpaid_lessons", 0)
-		school.Set("unpaid_pay_hours", 0)
-		if err := tx.Save(school); err != nil {
-			return fmt.Errorf("school: %w", err)
-		}
-		subjects, err := tx.FindCollectionByNameOrId("subjects")
-		if err != nil {
-			return err
-		}
-		for i, name := range subjectNames {
-			r := core.NewRecord(subjects)
-			r.Load(map[string]any{"name": name, "slug": fmt.Sprintf("bench-subject-%d", i)})
-			if err := tx.Save(r); err != nil {
-				return fmt.Errorf("subject: %w", err)
-			}
-			fx.Subjects = append(fx.Subjects, r.Id)
-		}
-		users, err := tx.FindCollectionByNameOrId("users")
-		if err != nil {
-			return err
-		}
-		newUser := func(email, name, role, zone string) (*core.Record, error) {
-			u := core.NewRecord(users)
-			u.SetEmail(email)
-			u.SetVerified(true)
-			pw.set(u)
-			u.Load(map[string]any{"name": name, "role": role, "timezone": zone, "locale": "en"})
-			return u, tx.Save(u)
-		}
-		for i := range o.students {
-			u, err := newUser(fmt.Sprintf("student%05d@bench.localhost", i), fmt.Sprintf("Student %05d", i), "student", "Europe/Rome")
-			if err != nil {
-				return fmt.Errorf("student: %w", err)
-			}
-			tok, err := u.NewStaticAuthToken(tokenLife)
-			if err != nil {
-				return err
-			}
-			fx.Students = append(fx.Students, person{ID: u.Id, Name: u.GetString("name"), Token: tok})
-		}
-		for i := range o.tutors {
-			zone := tutorZones[i%len(tutorZones)]
-			name := fmt.Sprintf("Tutor %04d", i)
-			u, err := newUser(fmt.Sprintf("tutor%04d@bench.localhost", i), name, "tutor", zone)
-			if err != nil {
-				return fmt.Errorf("tutor user: %w", err)
-			}
-			t, err := tx.FindFirstRecordByData("tutors", "user", u.Id)
-			if err != nil {
-				return fmt.Errorf("tutor profile of %s: %w", u.Id, err)
-			}
-			t.Load(map[string]any{
-				"headline": "Bench tutor", "hourly_rate": hourlyRate, "currency": "EUR", "verified": true, "status": "active",
-				"min_notice_minutes": 120, "max_advance_days": 730, "buffer_minutes": 0, "auto_confirm": true,
-				"subjects": fx.Subjects[:2], "languages": []string{"en", "it"},
-			})
-			if err := tx.Save(t); err != nil {
-				return fmt.Errorf("tutor profile: %w", err)
-			}
-			if err := seedWeek(tx, t.Id, zone); err != nil {
-				return err
-			}
-			tok, err := u.NewStaticAuthToken(tokenLife)
-			if err != nil {
-				return err
-			}
-			loc, err := time.LoadLocation(zone)
-			if err != nil {
-				return err
-			}
-			fx.Tutors = append(fx.Tutors, tutorRef{ID: t.Id, UserID: u.Id, Name: name, Zone: zone, Token: tok, loc: loc})
-		}
-		return nil
-	})
-	if err != nil {
+	if err := app.RunInTransaction(func(tx core.App) error { return t.people(tx, o, fx) }); err != nil {
 		return nil, info, err
 	}
 
@@ -362,20 +266,4 @@ func recordId(rng *rand.Rand) string {
 		b[i] = alphabet[rng.IntN(len(alphabet))]
 	}
 	return string(b)
-}
-
-// seedWeek makes a tutor available every day, 00:00-24:00 in their zone.
-func seedWeek(tx core.App, tutorID, zone string) error {
-	col, err := tx.FindCachedCollectionByNameOrId("availability")
-	if err != nil {
-		return err
-	}
-	for wd := 1; wd <= 7; wd++ {
-		a := core.NewRecord(col)
-		a.Load(map[string]any{"tutor": tutorID, "weekday": wd, "start": "00:00", "end": "24:00", "timezone": zone})
-		if err := tx.Save(a); err != nil {
-			return fmt.Errorf("availability: %w", err)
-		}
-	}
-	return nil
 }

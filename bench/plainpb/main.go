@@ -47,63 +47,82 @@ func ensureSchema(app core.App) error {
 		if err != nil {
 			return err
 		}
-		// tiny stand-ins for the collections bookings' relations point at
-		ids := map[string]string{}
-		for _, name := range []string{"tutors", "subjects", "purchases", "series", "payouts"} {
-			c := core.NewBaseCollection(name)
-			c.Fields.Add(&core.TextField{Name: "name", Max: 120})
-			if name == "tutors" {
-				c.Fields.Add(&core.RelationField{Name: "user", CollectionId: users.Id, MaxSelect: 1})
-			}
-			if err := tx.Save(c); err != nil {
-				return err
-			}
-			ids[name] = c.Id
+		ids, err := saveStandIns(tx, users.Id)
+		if err != nil {
+			return err
 		}
-		rel := func(name, collectionId string, required bool) *core.RelationField {
-			return &core.RelationField{Name: name, CollectionId: collectionId, MaxSelect: 1, Required: required}
-		}
-		b := core.NewBaseCollection("bookings")
-		b.Fields.Add(
-			rel("tutor", ids["tutors"], true),
-			rel("tutor_user", users.Id, false),
-			rel("student", users.Id, true),
-			&core.TextField{Name: "tutor_name", Max: 120},
-			&core.TextField{Name: "student_name", Max: 120},
-			rel("subject", ids["subjects"], false),
-			rel("purchase", ids["purchases"], false),
-			&core.DateField{Name: "start", Required: true},
-			&core.DateField{Name: "end", Required: true},
-			&core.SelectField{Name: "status", Values: []string{"pending", "confirmed", "cancelled", "completed", "no_show"}, MaxSelect: 1, Required: true},
-			rel("series", ids["series"], false),
-			&core.NumberField{Name: "price", OnlyInt: true, Min: types.Pointer(0.0), Max: types.Pointer(1e8)},
-			&core.TextField{Name: "currency", Min: 3, Max: 3, Pattern: `^[A-Z]{3}$`},
-			&core.URLField{Name: "meeting_url"},
-			&core.TextField{Name: "notes", Max: 2000},
-			rel("cancelled_by", users.Id, false),
-			&core.TextField{Name: "cancel_reason", Max: 500},
-			&core.DateField{Name: "cancelled_at"},
-			&core.BoolField{Name: "late_cancel"},
-			&core.SelectField{Name: "payment_status", Values: []string{"unpaid", "paid", "refunded", "partially_refunded", "credit", "free"}, MaxSelect: 1},
-			rel("payout", ids["payouts"], false),
-			&core.AutodateField{Name: "created", OnCreate: true},
-			&core.AutodateField{Name: "updated", OnCreate: true, OnUpdate: true},
-		)
-		b.AddIndex("idx_bookings_tutor_start", false, "tutor, start", "")
-		b.AddIndex("idx_bookings_student_start", false, "student, start", "")
-		b.AddIndex("idx_bookings_tutor_user_start", false, "tutor_user, start", "")
-		b.AddIndex("idx_bookings_status_end", false, "status, \"end\"", "")
-		b.AddIndex("idx_bookings_series", false, "series", "series != ''")
-		b.AddIndex("idx_bookings_purchase", false, "purchase", "purchase != ''")
-		b.AddIndex("idx_bookings_payment_status", false, "payment_status", "")
-		b.AddIndex("idx_bookings_payout", false, "tutor, status, payout, \"end\"", "")
-		b.ListRule = types.Pointer(ListRule)
-		b.ViewRule = types.Pointer(ListRule)
-		b.CreateRule = types.Pointer("")
+		b := bookingsCollection(users.Id, ids)
 		if err := tx.Save(b); err != nil {
 			return err
 		}
 		b.Fields.Add(rel("rescheduled_from", b.Id, false))
 		return tx.Save(b)
 	})
+}
+
+// saveStandIns creates tiny stand-ins (a name; tutors also a user) for the
+// collections bookings' relations point at, and returns their ids by name.
+func saveStandIns(tx core.App, usersId string) (map[string]string, error) {
+	ids := map[string]string{}
+	for _, name := range []string{"tutors", "subjects", "purchases", "series", "payouts"} {
+		c := core.NewBaseCollection(name)
+		c.Fields.Add(&core.TextField{Name: "name", Max: 120})
+		if name == "tutors" {
+			c.Fields.Add(&core.RelationField{Name: "user", CollectionId: usersId, MaxSelect: 1})
+		}
+		if err := tx.Save(c); err != nil {
+			return nil, err
+		}
+		ids[name] = c.Id
+	}
+	return ids, nil
+}
+
+// rel is a single relation field to the collection collectionId.
+func rel(name, collectionId string, required bool) *core.RelationField {
+	return &core.RelationField{Name: name, CollectionId: collectionId, MaxSelect: 1, Required: required}
+}
+
+// bookingsCollection is the bookings collection with Tutorbase's fields,
+// indexes and list rule (its self-relation, rescheduled_from, is added
+// once it is saved); ids are the stand-ins' ids by name.
+func bookingsCollection(usersId string, ids map[string]string) *core.Collection {
+	b := core.NewBaseCollection("bookings")
+	b.Fields.Add(
+		rel("tutor", ids["tutors"], true),
+		rel("tutor_user", usersId, false),
+		rel("student", usersId, true),
+		&core.TextField{Name: "tutor_name", Max: 120},
+		&core.TextField{Name: "student_name", Max: 120},
+		rel("subject", ids["subjects"], false),
+		rel("purchase", ids["purchases"], false),
+		&core.DateField{Name: "start", Required: true},
+		&core.DateField{Name: "end", Required: true},
+		&core.SelectField{Name: "status", Values: []string{"pending", "confirmed", "cancelled", "completed", "no_show"}, MaxSelect: 1, Required: true},
+		rel("series", ids["series"], false),
+		&core.NumberField{Name: "price", OnlyInt: true, Min: types.Pointer(0.0), Max: types.Pointer(1e8)},
+		&core.TextField{Name: "currency", Min: 3, Max: 3, Pattern: `^[A-Z]{3}$`},
+		&core.URLField{Name: "meeting_url"},
+		&core.TextField{Name: "notes", Max: 2000},
+		rel("cancelled_by", usersId, false),
+		&core.TextField{Name: "cancel_reason", Max: 500},
+		&core.DateField{Name: "cancelled_at"},
+		&core.BoolField{Name: "late_cancel"},
+		&core.SelectField{Name: "payment_status", Values: []string{"unpaid", "paid", "refunded", "partially_refunded", "credit", "free"}, MaxSelect: 1},
+		rel("payout", ids["payouts"], false),
+		&core.AutodateField{Name: "created", OnCreate: true},
+		&core.AutodateField{Name: "updated", OnCreate: true, OnUpdate: true},
+	)
+	b.AddIndex("idx_bookings_tutor_start", false, "tutor, start", "")
+	b.AddIndex("idx_bookings_student_start", false, "student, start", "")
+	b.AddIndex("idx_bookings_tutor_user_start", false, "tutor_user, start", "")
+	b.AddIndex("idx_bookings_status_end", false, "status, \"end\"", "")
+	b.AddIndex("idx_bookings_series", false, "series", "series != ''")
+	b.AddIndex("idx_bookings_purchase", false, "purchase", "purchase != ''")
+	b.AddIndex("idx_bookings_payment_status", false, "payment_status", "")
+	b.AddIndex("idx_bookings_payout", false, "tutor, status, payout, \"end\"", "")
+	b.ListRule = types.Pointer(ListRule)
+	b.ViewRule = types.Pointer(ListRule)
+	b.CreateRule = types.Pointer("")
+	return b
 }

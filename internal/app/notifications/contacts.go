@@ -36,7 +36,7 @@ const telegramSalt = "telegram"
 func (s *Service) registerContacts(app core.App) {
 	app.OnRecordUpdate("users").BindFunc(func(e *core.RecordEvent) error {
 		// a new number is proven again (unless this very save proves it:
-		// clients cannot set phone_verified, see fieldGuards)
+		// clients cannot set phone_verified: accounts guards it)
 		orig := e.Record.Original()
 		if e.Record.GetString("phone") != orig.GetString("phone") && e.Record.GetBool("phone_verified") == orig.GetBool("phone_verified") {
 			e.Record.Set("phone_verified", false)
