@@ -240,7 +240,7 @@ func TestOneRecipientsFailureSparesTheOthers(t *testing.T) {
 func TestAuthEmailsWithoutSMTP(t *testing.T) {
 	app := cast.Clone(t)
 	defer app.Cleanup()
-	notifications.UseMailer(app)
+	notifications.UseMailer(app, io.Discard)
 	app.Settings().Logs.MaxDays = 1 // the cast keeps no logs (in memory only)
 	srv := hookstest.Serve(t, app)
 	res := hookstest.Call(t, srv, http.MethodPost, "/api/collections/users/request-password-reset", "", map[string]any{"email": cast.Emails[hookstest.Student]})
