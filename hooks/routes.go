@@ -57,6 +57,7 @@ func (s *Services) routes() []route {
 		{http.MethodPost, "/api/bookings/{id}/reschedule", b.Action("reschedule"), anyone, "POST /api/bookings/"},
 		{http.MethodPost, "/api/bookings/{id}/complete", b.Action("complete"), anyone, "POST /api/bookings/"},
 		{http.MethodPost, "/api/bookings/{id}/no-show", b.Action("no-show"), anyone, "POST /api/bookings/"},
+		{http.MethodPost, "/api/time-off/{id}/cancel-lessons", b.CancelForTimeOff, anyone, "/api/"}, // its tutor or staff
 
 		// payments
 		{http.MethodPost, "/api/purchases/checkout", p.Checkout, student, "/api/purchases/"},
