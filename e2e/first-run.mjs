@@ -4,7 +4,7 @@
 // every bad field at once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { demo, DEMO_PASSWORD } from './lib.mjs';
+import { api, authFor, demo, superuserToken, DEMO_PASSWORD } from './lib.mjs';
 import { S, open, clean, expectRefused } from './suite.mjs';
 
 /** The sign-in codes the server printed (no SMTP) for email, oldest first. */
@@ -61,5 +61,63 @@ test("an unknown page shows the app's not-found page; an unknown API path is a J
   assert.equal(res.status, 404);
   assert.equal(res.headers.get('content-type'), 'application/json');
   assert.equal((await res.json()).status, 404);
+  clean(c);
+});
+
+test('a school with no tutor listed says so, and shows staff where tutors and subjects are added', async () => {
+  const su = await superuserToken(S.server.url);
+  const listed = (await api(S.server.url, '/api/search/tutors?perPage=100')).items;
+  const suspend = (status) => Promise.all(listed.map((x) => api(S.server.url, `/api/collections/tutors/records/${x.id}`, { method: 'PATCH', token: su, body: { status } })));
+  await suspend('suspended');
+  try {
+    const v = await open();
+    await v.page.goto('/');
+    await v.page.locator('.empty-school').getByText('No tutors are listed yet. Please come back soon.').waitFor();
+    await v.page.getByRole('link', { name: 'Are you a tutor? Create your account.' }).waitFor();
+    assert.equal(await v.page.getByText('No tutor matches these filters').count(), 0);
+    clean(v);
+
+    const a = await open({ auth: await authFor(S.server.url, demo('admin')) });
+    await a.page.goto('/');
+    const box = a.page.locator('.empty-school');
+    await box.getByText('No tutors are listed yet.').waitFor();
+    assert.equal(await box.getByRole('link', { name: 'sign-up as a tutor' }).getAttribute('href'), '/signup?role=tutor');
+    assert.equal(await box.getByRole('link', { name: 'Verification' }).getAttribute('href'), '/admin/tutors');
+    await box.getByRole('link', { name: 'Subjects' }).click();
+    await a.page.waitForURL('**/admin/tutors#subjects');
+    const form = a.page.locator('#add-subject');
+    await form.getByLabel('Name', { exact: true }).fill('Astronomy');
+    await form.getByLabel('Name in Italian (optional)').fill('Astronomia');
+    await form.getByRole('button', { name: 'Add subject' }).click();
+    await a.page.locator('#subjects-list li').filter({ hasText: 'Astronomy · Astronomia' }).waitFor();
+    clean(a);
+  } finally {
+    await suspend('active');
+  }
+});
+
+test('errors reach the person in their language, every bad field at once; subject names too', async () => {
+  const c = await open();
+  await c.page.goto('/signup');
+  await c.page.getByLabel('Language', { exact: true }).selectOption('it');
+  await c.page.getByRole('heading', { name: 'Crea un account', level: 1 }).waitFor();
+  await c.page.getByLabel('Il tuo nome').fill('Ugo');
+  await c.page.getByLabel('Email').fill('ugo@');
+  await c.page.getByLabel('Password', { exact: true }).fill('ugo ugo ugo');
+  await c.page.getByLabel('Ripeti la password').fill('something else');
+  await c.page.getByRole('button', { name: 'Crea il mio account' }).click();
+  const err = (f) => c.page.locator(`[data-field="${f}"] .field-error`);
+  await err('email').filter({ hasText: 'Deve essere un indirizzo email valido.' }).waitFor();
+  await err('password').filter({ hasText: 'Usa almeno 15 caratteri.' }).waitFor();
+  await err('passwordConfirm').filter({ hasText: 'I valori non coincidono.' }).waitFor();
+  await c.page.locator('.error-summary').getByText('Controlla 3 campi: ognuno dice cosa cambiare.').waitFor();
+  assert.doesNotMatch(await c.page.locator('main').textContent(), /Failed to create record/);
+
+  // a subject's Italian name, in the directory's filter and on the cards
+  await c.page.goto('/');
+  await c.page.getByLabel('Materia', { exact: true }).locator('option', { hasText: 'Fisica' }).waitFor({ state: 'attached' });
+  await c.page.locator('.tutor-card').filter({ hasText: 'Giulia Rossi' }).getByText('Fisica').waitFor();
+  await c.page.getByLabel('Lingua', { exact: true }).selectOption('en');
+  expectRefused(c);
   clean(c);
 });

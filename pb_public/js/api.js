@@ -25,6 +25,9 @@ export function setup() {
   return setupPromise;
 }
 
+/** Cancels every lesson a time off covers, as its tutor (students told and refunded): {cancelled: [booking ids]}. */
+export const cancelLessonsForTimeOff = (id) => post(`/api/time-off/${encodeURIComponent(id)}/cancel-lessons`);
+
 /** The longest range the slots route answers at once (hooks/slots.go MaxSlotsSpan). */
 export const SLOTS_SPAN_DAYS = 62;
 

@@ -46,6 +46,9 @@ export function subjects() {
   return subjectsPromise;
 }
 
+/** Forgets the cached subjects (staff added one). */
+export function forgetSubjects() { subjectsPromise = null; }
+
 /** A subject's name in the current language, when the school gave one (subjects.names), else its name. */
 export function subjectLabel(s) {
   return (s && s.names && s.names[lang()]) || (s && s.name) || '';

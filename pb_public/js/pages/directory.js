@@ -2,7 +2,7 @@
 // change (the results reload in place, focus stays on the filter); on a
 // phone they fold behind a "Filters" button so the tutors are on the first
 // screen.
-import { subjects, subjectLabel } from '../pb.js';
+import { subjects, subjectLabel, role } from '../pb.js';
 import { searchTutors } from '../api.js';
 import { h, replace } from '../dom.js';
 import { t, tv, locale } from '../i18n.js';
@@ -111,7 +111,12 @@ export default async function directory(ctx) {
       const res = await mine;
       if (!ctx.isCurrent() || mine !== found) return;
       results.setAttribute('aria-busy', 'false');
-      if (!res.items.length) { replace(results, h('p', { role: 'status', class: 'visually-hidden' }, t('No tutor found')), empty(t('No tutor matches these filters. Try fewer filters.'))); return; }
+      if (!res.items.length) {
+        const filtered = KEYS.some((k) => q.get(k)) || Number(q.get('page') || 1) > 1;
+        replace(results, h('p', { role: 'status', class: 'visually-hidden' }, t('No tutor found')),
+          filtered ? empty(t('No tutor matches these filters. Try fewer filters.')) : emptySchool(subs.length));
+        return;
+      }
       replace(results,
         h('p', { class: 'muted', role: 'status' }, t('{n} tutors found', { n: res.totalItems })),
         h('ul', { class: 'cards' }, res.items.map((tu) => h('li', tutorCard(tu, subjectNames,
@@ -134,4 +139,18 @@ function pager(res, q, ctx) {
     h('button', { type: 'button', class: 'secondary', disabled: res.page <= 1, on: { click: () => go(res.page - 1) } }, t('Previous')),
     h('span', t('Page {page} of {pages}', { page: res.page, pages: res.totalPages })),
     h('button', { type: 'button', class: 'secondary', disabled: res.page >= res.totalPages, on: { click: () => go(res.page + 1) } }, t('Next')));
+}
+
+/** The directory of a school with no tutor listed yet: says so, and shows staff where tutors and subjects are added. */
+function emptySchool(subjectCount) {
+  if (role() !== 'admin') {
+    return h('div', { class: 'notice empty-school' }, h('p', { class: 'm0' }, t('No tutors are listed yet. Please come back soon.')),
+      role() === 'visitor' ? h('p', { class: 'm0' }, h('a', { href: '/signup?role=tutor' }, t('Are you a tutor? Create your account.'))) : null);
+  }
+  return h('div', { class: 'notice empty-school' },
+    h('p', h('strong', t('No tutors are listed yet.'))),
+    h('ul', { class: 'm0' },
+      h('li', subjectCount ? t('The subjects tutors choose from are listed and added under') : t('First add the subjects your school teaches, under'), ' ', h('a', { href: '/admin/tutors#subjects' }, t('Subjects'))),
+      h('li', t('Tutors create their account as tutors on the sign-up page:'), ' ', h('a', { href: '/signup?role=tutor' }, t('sign-up as a tutor'))),
+      h('li', t('Then you check and verify them:'), ' ', h('a', { href: '/admin/tutors' }, t('Verification')))));
 }

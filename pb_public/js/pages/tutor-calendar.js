@@ -2,7 +2,7 @@
 import { pb, currentUser } from '../pb.js';
 import { h, replace } from '../dom.js';
 import { t, tv } from '../i18n.js';
-import { viewerZone, weekStart, weekDays, dayKey, dayLabel, time, longDate, timeRange } from '../format.js';
+import { viewerZone, weekStart, weekDays, dayKey, dayLabel, time, longDate, timeRange, parseDate } from '../format.js';
 import { pageTitle, loading, errorBox } from '../ui.js';
 
 export default async function calendar(ctx) {
@@ -26,12 +26,16 @@ export default async function calendar(ctx) {
   async function load() {
     const days = weekDays(weekStart(new Date(), zone, offset), zone);
     label.textContent = t('Week of {date}', { date: longDate(days[0].start, zone) });
-    let list;
+    let list, away;
+    const range = { me, from: days[0].start.toISOString().replace('T', ' '), to: days[6].end.toISOString().replace('T', ' ') };
     try {
-      list = await pb.collection('bookings').getFullList({
-        filter: pb.filter(`tutor_user = {:me} && start < {:to} && end > {:from}${showCancelled.checked ? '' : ' && status != "cancelled"'}`, { me, from: days[0].start.toISOString().replace('T', ' '), to: days[6].end.toISOString().replace('T', ' ') }),
-        sort: 'start',
-      });
+      [list, away] = await Promise.all([
+        pb.collection('bookings').getFullList({
+          filter: pb.filter(`tutor_user = {:me} && start < {:to} && end > {:from}${showCancelled.checked ? '' : ' && status != "cancelled"'}`, range),
+          sort: 'start',
+        }),
+        pb.collection('time_off').getFullList({ filter: pb.filter('tutor_user = {:me} && start < {:to} && end > {:from}', range), sort: 'start' }),
+      ]);
     } catch (err) { replace(grid, errorBox(err)); return; }
     if (!ctx.isCurrent()) return;
     const byDay = new Map(days.map((d) => [d.key, []]));
@@ -39,12 +43,13 @@ export default async function calendar(ctx) {
     const today = dayKey(new Date(), zone);
     replace(grid, h('div', { class: 'week', id: 'calendar' }, days.map((d) => h('section', { class: d.key === today ? 'day today' : 'day', 'aria-labelledby': `cal-${d.key}` },
       h('h2', { id: `cal-${d.key}` }, dayLabel(d.start, zone)),
+      awayOn(away, d, zone),
       byDay.get(d.key).length
         ? h('ul', byDay.get(d.key).map((b) => h('li', h('a', {
           class: `event ${b.status}`, href: `/lessons/${b.id}`, dataset: { id: b.id },
           'aria-label': `${timeRange(b.start, b.end, zone)}, ${b.student_name}, ${tv('status', b.status)}`,
         }, h('strong', `${time(b.start, zone)}–${time(b.end, zone)}`), h('br'), b.student_name, h('br'), h('span', { class: 'small' }, tv('status', b.status))))))
-        : h('p', { class: 'none' }, t('No lessons'))))));
+        : (awayOn(away, d, zone) ? null : h('p', { class: 'none' }, t('No lessons')))))));
   }
   await load();
   const unsub = await pb.collection('bookings').subscribe('*', (e) => {
@@ -52,4 +57,13 @@ export default async function calendar(ctx) {
     load();
   }).catch((e) => { console.warn(e); return null; });
   return () => { if (unsub) unsub(); };
+}
+
+/** The time off that falls on day d, as "Away" blocks, or null. */
+function awayOn(away, d, zone) {
+  const parts = away.map((o) => ({ o, a: Math.max(parseDate(o.start), d.start), b: Math.min(parseDate(o.end), d.end) })).filter((x) => x.a < x.b);
+  if (!parts.length) return null;
+  return h('ul', { class: 'away-list' }, parts.map(({ o, a, b }) => h('li', { class: 'away' },
+    h('strong', a <= d.start.getTime() && b >= d.end.getTime() ? t('Away all day') : t('Away {from}–{to}', { from: time(new Date(a), zone), to: time(new Date(b), zone) })),
+    o.reason ? h('span', { class: 'small' }, ` · ${o.reason}`) : null)));
 }
