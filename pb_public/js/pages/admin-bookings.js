@@ -92,26 +92,8 @@ export default async function adminBookings(ctx) {
   const out = h('div', loading());
   const go = (p) => ctx.navigate(`/admin/bookings${p.toString() ? `?${p}` : ''}`);
   const view = q.get('view') || 'week';
-  const tabs = h('nav', { class: 'view-tabs', 'aria-label': t('Views') }, VIEWS().map(([v, label]) => {
-    const p = new URLSearchParams(q); p.delete('page');
-    if (v === 'week') p.delete('view'); else p.set('view', v);
-    return h('a', { href: `/admin/bookings${p.toString() ? `?${p}` : ''}`, 'aria-current': v === view ? 'page' : null }, label);
-  }));
-  const form = h('form', { class: 'filters-inline', role: 'search', 'aria-label': t('Filter bookings') },
-    field({ name: 'status', label: t('Status'), type: 'select', value: q.get('status') || '', options: [['', t('Any')], ...['pending', 'confirmed', 'completed', 'cancelled', 'no_show'].map((s) => [s, tv('status', s)])] }),
-    field({ name: 'payment', label: t('Payment'), type: 'select', value: q.get('payment') || '', options: [['', t('Any')], ...['unpaid', 'paid', 'credit', 'refunded', 'partially_refunded', 'free'].map((s) => [s, tv('status', s)])] }),
-    field({ name: 'tutor', label: t('Tutor'), type: 'select', value: q.get('tutor') || '', options: [['', t('Any')], ...tutors.map((x) => [x.id, x.name])] }),
-    field({ name: 'student', label: t('Student name'), value: q.get('student') || '' }),
-    view === 'all' ? field({ name: 'from', label: t('From'), type: 'date', value: q.get('from') || '' }) : null,
-    view === 'all' ? field({ name: 'to', label: t('Until'), type: 'date', value: q.get('to') || '' }) : null,
-    h('div', { class: 'actions m0' }, h('button', { type: 'submit' }, t('Filter'))));
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const p = new URLSearchParams();
-    if (view !== 'week') p.set('view', view);
-    for (const k of KEYS.slice(1)) if (form.elements[k] && form.elements[k].value) p.set(k, form.elements[k].value);
-    go(p);
-  });
+  const tabs = viewTabs(q, view);
+  const form = filterForm(q, view, tutors, go);
   const bookFor = h('button', { type: 'button', on: { click: () => bookForStudent(ctx, tutors) } }, t('Book for a student'));
   replace(ctx.root, pageTitle(t('All bookings'), bookFor), tabs, form, out);
   const page = Number(q.get('page') || 1);
@@ -149,6 +131,35 @@ export default async function adminBookings(ctx) {
     soon = setTimeout(() => { if (ctx.isCurrent()) load(); }, 300);
   }).catch((e) => { console.warn(e); return null; });
   return () => { clearTimeout(soon); if (unsub) unsub(); };
+}
+
+/** The views as tabs (links keeping the filters). */
+function viewTabs(q, view) {
+  return h('nav', { class: 'view-tabs', 'aria-label': t('Views') }, VIEWS().map(([v, label]) => {
+    const p = new URLSearchParams(q); p.delete('page');
+    if (v === 'week') p.delete('view'); else p.set('view', v);
+    return h('a', { href: `/admin/bookings${p.toString() ? `?${p}` : ''}`, 'aria-current': v === view ? 'page' : null }, label);
+  }));
+}
+
+/** The filters (dates only in the "all" view); submitting keeps the view. */
+function filterForm(q, view, tutors, go) {
+  const form = h('form', { class: 'filters-inline', role: 'search', 'aria-label': t('Filter bookings') },
+    field({ name: 'status', label: t('Status'), type: 'select', value: q.get('status') || '', options: [['', t('Any')], ...['pending', 'confirmed', 'completed', 'cancelled', 'no_show'].map((s) => [s, tv('status', s)])] }),
+    field({ name: 'payment', label: t('Payment'), type: 'select', value: q.get('payment') || '', options: [['', t('Any')], ...['unpaid', 'paid', 'credit', 'refunded', 'partially_refunded', 'free'].map((s) => [s, tv('status', s)])] }),
+    field({ name: 'tutor', label: t('Tutor'), type: 'select', value: q.get('tutor') || '', options: [['', t('Any')], ...tutors.map((x) => [x.id, x.name])] }),
+    field({ name: 'student', label: t('Student name'), value: q.get('student') || '' }),
+    view === 'all' ? field({ name: 'from', label: t('From'), type: 'date', value: q.get('from') || '' }) : null,
+    view === 'all' ? field({ name: 'to', label: t('Until'), type: 'date', value: q.get('to') || '' }) : null,
+    h('div', { class: 'actions m0' }, h('button', { type: 'submit' }, t('Filter'))));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const p = new URLSearchParams();
+    if (view !== 'week') p.set('view', view);
+    for (const k of KEYS.slice(1)) if (form.elements[k] && form.elements[k].value) p.set(k, form.elements[k].value);
+    go(p);
+  });
+  return form;
 }
 
 function pager(res, page, q, go) {
