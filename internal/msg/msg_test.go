@@ -46,10 +46,7 @@ func TestCatalogueIsComplete(t *testing.T) {
 }
 
 func placeholders(s string) []string {
-	var out []string
-	for _, m := range placeholder.FindAllString(s, -1) {
-		out = append(out, m)
-	}
+	out := placeholder.FindAllString(s, -1)
 	slices.Sort(out)
 	return out
 }
