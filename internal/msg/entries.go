@@ -234,6 +234,7 @@ var pocketbaseEntries = []Entry{
 	e("", "Invalid or expired password reset token.", "Il link per reimpostare la password non è valido o è scaduto."),
 	e("", "Failed to create record.", "Non è stato possibile salvare."),
 	e("", "Failed to update record.", "Non è stato possibile salvare le modifiche."),
+	e("", "Failed to save.", "Non è stato possibile salvare."),
 	e("", "Failed to delete record.", "Non è stato possibile eliminare."),
 	e("", "Failed to save the password.", "Non è stato possibile salvare la password."),
 	e("", "Something went wrong while processing your request.", "Qualcosa è andato storto con la richiesta."),
@@ -245,7 +246,7 @@ var pocketbaseEntries = []Entry{
 // generic are headlines that say nothing a field error does not: with
 // field errors, the translation replaces them with the fields' own words.
 var generic = []string{
-	"Failed to create record.", "Failed to update record.", "Failed to save the password.",
+	"Failed to create record.", "Failed to update record.", "Failed to save the password.", "Failed to save.",
 	"Something went wrong while processing your request.", "An error occurred while validating the submitted data.",
 	"Invalid slots query.", "Invalid payment.", "Invalid report period.", "Invalid export filter.", "Failed to read the new time.",
 	"Invalid tutor search.", "Invalid match request.", "Invalid recommendation request.", "Invalid popular packages request.",
