@@ -14,7 +14,8 @@ import (
 // booked lessons and cancels them (8 identical requests at once): each
 // lesson is cancelled once, with the reason time_off, as the tutor cancels
 // (the paid one refunded in full, each student told once, in their
-// language); the lesson outside it stays; nobody else may do it.
+// language); the lesson outside it stays; nobody else may do it but staff,
+// whose cancelling is audited.
 func TestTimeOffCancelsTheLessonsItCovers(t *testing.T) {
 	app := cast.Clone(t)
 	defer app.Cleanup()
@@ -69,4 +70,16 @@ func TestTimeOffCancelsTheLessonsItCovers(t *testing.T) {
 	n, err := app.FindFirstRecordByFilter("notifications", "user = {:u} && kind = 'booking_cancelled'", dbx.Params{"u": cast.Users[hookstest.Student]})
 	require.NoError(t, err)
 	require.Contains(t, n.GetString("app"), "Motivo: il tutor è assente", "the reason in the student's language")
+
+	// staff may do it for the tutor too, and it is audited
+	later := book(hookstest.Student2, 5, 10)
+	from, _ = romeSlot(5, 9, 0, 0)
+	to, _ = romeSlot(5, 12, 0, 0)
+	res = hookstest.Call(t, srv, http.MethodPost, "/api/collections/time_off/records", cast.Tokens[hookstest.Tutor2], map[string]any{
+		"tutor": cast.Tutors[hookstest.Tutor2], "start": from, "end": to})
+	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+	res = hookstest.Call(t, srv, http.MethodPost, "/api/time-off/"+res.JSON()["id"].(string)+"/cancel-lessons", cast.Tokens[hookstest.Admin], nil)
+	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+	require.Equal(t, []any{later}, res.JSON()["cancelled"])
+	require.Equal(t, int64(1), countWhere(t, app, "audit_log", dbx.HashExp{"action": "time_off.cancel_lessons", "actor": cast.Users[hookstest.Admin]}))
 }
