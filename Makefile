@@ -24,7 +24,7 @@ run: build
 	@if [ ! -f $(DATA)/data.db ]; then \
 		$(BIN) seed --demo --dir $(DATA); \
 	else \
-		echo "Using the existing $(DATA). Demo accounts (if seeded): make seed"; \
+		echo "Using the existing $(DATA) (a demo school's accounts are printed once it serves)."; \
 	fi
 	$(BIN) serve --http $(HTTP) --dir $(DATA)
 

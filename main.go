@@ -48,7 +48,7 @@ func main() {
 	if err := jobs.Register(app, services); err != nil {
 		log.Fatal(err)
 	}
-	notifications.UseMailer(app) // not in hooks.Register: tests keep PocketBase's test mailer
+	notifications.UseMailer(app, os.Stderr) // not in hooks.Register: tests keep PocketBase's test mailer
 	cmd.Register(app, services)
 
 	webapp, err := fs.Sub(public, "pb_public")
@@ -58,17 +58,21 @@ func main() {
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Priority: 999, // after every other route, so it only catches what they don't
 		Func: func(se *core.ServeEvent) error {
-			se.InstallerFunc = nil // README explains `tutorbase superuser upsert`
+			se.InstallerFunc = nil // the hint below and README explain `tutorbase superuser upsert`
 			if !se.Router.HasRoute(http.MethodGet, "/{path...}") {
 				// gzipped once, revalidated by ETag (docs/webapp.md)
 				se.Router.GET("/{path...}", apis.WrapStdHandler(static.New(webapp))).Bind(apis.SkipSuccessActivityLog())
 			}
-			return se.Next()
+			if err := se.Next(); err != nil {
+				return err
+			}
+			noSuperuserHint(se.App, os.Stderr, os.Args[0])
+			return nil
 		},
 	})
 
-	if err := app.Start(); err != nil {
-		log.Fatal(err)
+	if err := run(app, os.Args[1:]); err != nil {
+		os.Exit(1) // the error is printed already
 	}
 }
 

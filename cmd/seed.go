@@ -3,6 +3,7 @@ package cmd
 import (
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"tutorbase/hooks"
@@ -18,18 +19,18 @@ import (
 // not common) and are printed by `seed --demo`: a demo school is for
 // looking around, never for real data.
 const (
-	DemoPassword           = "demo-lessons-2027"
-	DemoSuperuserEmail     = "owner@demo.tutorbase.localhost"
-	DemoSuperuserPassword  = "demo-owner-password-2027"
-	demoDomain             = "@demo.tutorbase.localhost"
-	demoBookingNotesPrefix = "demo:"
+	DemoPassword          = "demo-lessons-2027"
+	DemoSuperuserEmail    = "owner@demo.tutorbase.localhost"
+	DemoSuperuserPassword = "demo-owner-password-2027"
+	demoDomain            = "@demo.tutorbase.localhost"
 )
 
 func seedCommand(app *pocketbase.PocketBase, s *hooks.Services) *cobra.Command {
 	var demo bool
 	c := &cobra.Command{
-		Use:   "seed",
-		Short: "Fill the database with data (--demo: a realistic demo school)",
+		Use:          "seed",
+		Short:        "Fill the database with data (--demo: a realistic demo school)",
+		SilenceUsage: true,
 		RunE: func(c *cobra.Command, args []string) error {
 			if !demo {
 				return errors.New("nothing to seed: pass --demo for the demo school")
@@ -40,7 +41,8 @@ func seedCommand(app *pocketbase.PocketBase, s *hooks.Services) *cobra.Command {
 			if err := SeedDemo(s, app, s.Env.Now()); err != nil {
 				return err
 			}
-			printDemoAccounts(c)
+			fmt.Fprintf(c.OutOrStdout(), "\nDemo school ready in %s.\n", app.DataDir())
+			printDemoAccounts(c.OutOrStdout(), "")
 			return nil
 		},
 	}
@@ -48,17 +50,26 @@ func seedCommand(app *pocketbase.PocketBase, s *hooks.Services) *cobra.Command {
 	return c
 }
 
-func printDemoAccounts(c *cobra.Command) {
-	out := c.OutOrStdout()
-	fmt.Fprintf(out, "\nDemo school ready. Sign in at http://127.0.0.1:8090 with any of these (password %q):\n", DemoPassword)
+// printDemoAccounts lists the demo accounts; baseURL, when known, is
+// where the server listens (serve prints it; seed does not know it).
+func printDemoAccounts(out io.Writer, baseURL string) {
+	if baseURL != "" {
+		fmt.Fprintf(out, "\nDemo school: open %s and sign in with any of these (password %q):\n", baseURL, DemoPassword)
+	} else {
+		fmt.Fprintf(out, "Demo accounts (password %q; `tutorbase serve` prints where to sign in):\n", DemoPassword)
+	}
 	for _, t := range demoTutors {
 		fmt.Fprintf(out, "  tutor    %-42s %s (%s)\n", t.email+demoDomain, t.name, t.zone)
 	}
 	for _, s := range demoStudents {
 		fmt.Fprintf(out, "  student  %-42s %s\n", s.email+demoDomain, s.name)
 	}
-	fmt.Fprintf(out, "  admin    %-42s (needs an emailed code: without SMTP it is printed in the server log)\n", "admin"+demoDomain)
-	fmt.Fprintf(out, "Dashboard http://127.0.0.1:8090/_/ : superuser %s, password %q\n\n", DemoSuperuserEmail, DemoSuperuserPassword)
+	fmt.Fprintf(out, "  admin    %-42s (then an emailed code: without SMTP it is printed in this terminal)\n", "admin"+demoDomain)
+	dashboard := "/_/"
+	if baseURL != "" {
+		dashboard = baseURL + "/_/"
+	}
+	fmt.Fprintf(out, "Dashboard %s : superuser %s, password %q\n\n", dashboard, DemoSuperuserEmail, DemoSuperuserPassword)
 }
 
 // SeedDemo fills a demo school: subjects, four verified tutors in three time
@@ -84,7 +95,7 @@ func SeedDemo(s *hooks.Services, app core.App, now time.Time) error {
 		}
 		subjects := map[string]string{}
 		for _, s := range demoSubjects {
-			r, err := upsert(tx, "subjects", dbx.HashExp{"slug": s.slug}, map[string]any{"name": s.name, "slug": s.slug})
+			r, err := upsert(tx, "subjects", dbx.HashExp{"slug": s.slug}, map[string]any{"name": s.name, "slug": s.slug, "names": map[string]string{"it": s.italian}})
 			if err != nil {
 				return err
 			}
@@ -106,10 +117,7 @@ func SeedDemo(s *hooks.Services, app core.App, now time.Time) error {
 				return fmt.Errorf("tutor %s: %w", t.email, err)
 			}
 		}
-		if err := seedPurchases(s, tx, now); err != nil {
-			return err
-		}
-		return seedReviews(tx)
+		return seedPurchases(s, tx, now)
 	})
 }
 

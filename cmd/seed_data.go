@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"fmt"
 	"time"
 	"tutorbase/internal/app/platform"
 
@@ -11,11 +10,11 @@ import (
 	"github.com/pocketbase/pocketbase/tools/security"
 )
 
-type demoSubject struct{ slug, name string }
+type demoSubject struct{ slug, name, italian string }
 
 var demoSubjects = []demoSubject{
-	{"mathematics", "Mathematics"}, {"physics", "Physics"}, {"english", "English"},
-	{"italian", "Italian"}, {"programming", "Programming"}, {"chemistry", "Chemistry"},
+	{"mathematics", "Mathematics", "Matematica"}, {"physics", "Physics", "Fisica"}, {"english", "English", "Inglese"},
+	{"italian", "Italian", "Italiano"}, {"programming", "Programming", "Programmazione"}, {"chemistry", "Chemistry", "Chimica"},
 }
 
 type demoWindow struct {
@@ -139,10 +138,17 @@ func seedTutor(app core.App, t demoTutor, subjects map[string]string, students [
 	return seedLessons(app, t, tutor, subjects[t.subjects[0]], students, index, now)
 }
 
-// seedLessons books three lessons last week (completed) and three next week
-// (confirmed) with different students, at the tutor's demo hour on the days
-// of their first windows.
+// demoNotes are what the demo lessons' students wrote for their tutor.
+var demoNotes = []string{"", "Could we go over last week's exercises first?", "", "I have a test on Friday.", "", ""}
+
+// seedLessons books three lessons last week (completed, then reviewed) and
+// three next week (confirmed) with different students, at the tutor's demo
+// hour on the days of their first windows. A tutor with any lesson already
+// has theirs (the seed runs in one transaction), so a second run adds none.
 func seedLessons(app core.App, t demoTutor, tutor *core.Record, subject string, students []*core.Record, index int, now time.Time) error {
+	if n, err := app.CountRecords("bookings", dbx.HashExp{"tutor": tutor.Id}); err != nil || n > 0 {
+		return err
+	}
 	loc, err := time.LoadLocation(t.zone)
 	if err != nil {
 		return err
@@ -161,10 +167,6 @@ func seedLessons(app core.App, t demoTutor, tutor *core.Record, subject string, 
 		start := time.Date(day.Year(), day.Month(), day.Day(), t.lessonHour, 0, 0, 0, loc).UTC()
 		end := start.Add(time.Hour)
 		student := students[(index*2+k)%len(students)]
-		key := fmt.Sprintf("%s%s:%d", demoBookingNotesPrefix, t.email, k)
-		if n, _ := app.CountRecords("bookings", dbx.HashExp{"tutor": tutor.Id, "notes": key}); n > 0 {
-			continue
-		}
 		busy, err := app.CountRecords("bookings", dbx.NewExp(
 			"student = {:s} AND status IN ('pending','confirmed') AND start < {:end} AND \"end\" > {:start}",
 			dbx.Params{"s": student.Id, "start": dt(start), "end": dt(end)}))
@@ -181,12 +183,17 @@ func seedLessons(app core.App, t demoTutor, tutor *core.Record, subject string, 
 		b := core.NewRecord(c)
 		b.Load(map[string]any{
 			"tutor": tutor.Id, "student": student.Id, "subject": subject, "start": start, "end": end,
-			"status": status, "price": t.rate, "currency": "EUR", "notes": key,
+			"status": status, "price": t.rate, "currency": "EUR", "notes": demoNotes[k],
 			"tutor_name": t.name, "student_name": student.GetString("name"),
 			"meeting_url": "https://meet.jit.si/tutorbase-" + security.RandomStringWithAlphabet(24, "abcdefghijklmnopqrstuvwxyz0123456789"),
 		})
 		if err := app.SaveWithContext(platform.Imported(context.Background()), b); err != nil {
 			return err
+		}
+		if status == "completed" {
+			if err := seedReview(app, b, index+k); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

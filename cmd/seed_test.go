@@ -52,6 +52,9 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 	require.Greater(t, count("packages", dbx.HashExp{"status": "published"}), int64(3))
 	require.Greater(t, count("bookings", dbx.NewExp("start < {:now}", dbx.Params{"now": "2027-03-10 12:00:00.000Z"})), int64(0), "past lessons")
 	require.Greater(t, count("bookings", dbx.NewExp("start > {:now}", dbx.Params{"now": "2027-03-10 12:00:00.000Z"})), int64(0), "future lessons")
+	// the notes are the students' own words: no seeding key shows on screen
+	require.EqualValues(t, 0, count("bookings", dbx.NewExp("notes LIKE '%demo%' OR notes LIKE '%:%'")), "internal markers in lesson notes")
+	require.Greater(t, count("reviews", nil), int64(0), "last week's lessons are reviewed")
 	var zones int
 	require.NoError(t, app.DB().NewQuery("SELECT count(DISTINCT timezone) FROM availability").Row(&zones))
 	require.GreaterOrEqual(t, zones, 2, "tutors in at least two zones")

@@ -8,10 +8,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { authFor, api, demo, emailedLink, superuserToken, DEMO_PASSWORD } from './lib.mjs';
-import { S, open, clean, tutorId, nextWeekSlots, lastFreeFor, signUp, stamp } from './suite.mjs';
+import { S, open, clean, keep, tutorId, nextWeekSlots, lastFreeFor, signUp, stamp } from './suite.mjs';
 import './journey.mjs';
 import './look.mjs';
 import './busy.mjs';
+import './first-run.mjs';
+import './staff.mjs';
 
 const student = { name: `Stella E2E ${stamp}`, email: `stella.${stamp}@example.com` };
 
@@ -20,7 +22,7 @@ test('a student signs up, finds a tutor, books a slot, and the tutor and an admi
   await tutor.page.goto('/tutor/requests');
   await tutor.page.getByRole('heading', { name: 'Latest bookings' }).waitFor();
   const admin = await open({ auth: await authFor(S.server.url, demo('admin')) });
-  await admin.page.goto(`/admin/bookings?student=${encodeURIComponent(student.name)}`);
+  await admin.page.goto(`/admin/bookings?view=upcoming&student=${encodeURIComponent(student.name)}`);
   await admin.page.getByRole('heading', { name: 'All bookings' }).waitFor();
   await admin.page.getByText('No bookings match.').waitFor();
 
@@ -66,7 +68,7 @@ test('a student signs up, finds a tutor, books a slot, and the tutor and an admi
   student.start = start;
   s.problems.splice(0, s.problems.length, ...s.problems.filter((p) => !/status of 400/.test(p))); // the refused first try
   clean(tutor, admin, s);
-  student.ctx = s;
+  student.ctx = keep(s); // the next test cancels the lesson in this page
 });
 
 test('the student cancels and sees the policy and its outcome first', async () => {
@@ -200,7 +202,17 @@ test('an admin verifies a new tutor, who then appears in the directory', async (
   const admin = await open({ auth: adminAuth });
   await admin.page.goto('/admin/tutors');
   const card = admin.page.locator('#queue li').filter({ hasText: name });
+  // the checklist says what the profile lacks, and verifying it anyway asks first
+  const checklist = card.getByRole('list', { name: 'Profile checklist' });
+  await checklist.locator('li.ok').filter({ hasText: 'Subjects: Physics' }).waitFor();
+  for (const missing of ['Email not confirmed', 'No hourly rate', 'No weekly hours', 'No bio']) await checklist.locator('li.missing').filter({ hasText: missing }).waitFor();
   await card.getByRole('button', { name: `Verify ${name}` }).click();
+  const warn = admin.page.getByRole('dialog', { name: `Verify ${name} with an incomplete profile?` });
+  await warn.getByRole('listitem').filter({ hasText: 'No weekly hours' }).waitFor();
+  await warn.getByRole('button', { name: 'Back' }).click();
+  assert.equal(await card.count(), 1, 'not verified: still waiting');
+  await card.getByRole('button', { name: `Verify ${name}` }).click();
+  await warn.getByRole('button', { name: 'Verify anyway' }).click();
   await card.waitFor({ state: 'detached' });
 
   await visitor.page.reload();

@@ -82,6 +82,14 @@ async function prepare(base) {
   const su = await superuserToken(base);
   const t = await api(base, `/api/collections/tutors/records?filter=${encodeURIComponent('name="Paola Neri"')}`, { token: su });
   await api(base, `/api/collections/tutors/records/${t.items[0].id}`, { method: 'PATCH', token: su, body: { headline: 'Chemistry and biology for high school' } });
+  // Giulia is away on Thursday afternoon next week (her calendar shows it)
+  const gAuth = await authFor(base, demo('giulia'));
+  const monday = new Date(); monday.setUTCHours(0, 0, 0, 0);
+  monday.setUTCDate(monday.getUTCDate() + ((8 - monday.getUTCDay()) % 7 || 7));
+  const thursday = new Date(monday.getTime() + 3 * 86400000);
+  await api(base, '/api/collections/time_off/records', { method: 'POST', token: gAuth.token, body: {
+    tutor: giulia.id, start: new Date(thursday.getTime() + 11 * 3600000).toISOString(), end: new Date(thursday.getTime() + 16 * 3600000).toISOString(), reason: 'Conference',
+  } });
   return { giulia: giulia.id };
 }
 
@@ -105,6 +113,13 @@ try {
     ['tutor-availability', 'giulia', '/tutor/availability', (page) => page.locator('.week').waitFor()],
     ['tutor-requests', 'giulia', '/tutor/requests', (page) => page.locator('#recent').waitFor()],
     ['admin-verification', 'admin', '/admin/tutors', (page) => page.locator('#queue').waitFor()],
+    ['admin-bookings', 'admin', '/admin/bookings?view=upcoming', (page) => page.locator('tbody tr[data-id]').first().waitFor()],
+    ['admin-deliveries', 'admin', '/admin/deliveries', (page) => page.locator('tbody tr[data-id]').first().waitFor()],
+    ['tutor-calendar', 'giulia', '/tutor/calendar', async (page) => {
+      await page.locator('#calendar').waitFor();
+      await page.getByRole('button', { name: /Next week/ }).click();
+      await page.locator('.away').first().waitFor();
+    }],
     ['admin-reports', 'admin', '/admin/reports', (page) => page.locator('figure.chart').first().waitFor()],
     ['notifications', 'giulia', '/notifications', (page) => page.locator('#inbox').waitFor()],
     ['student-notifications', 'luca', '/notifications', (page) => page.locator('#inbox').waitFor()],

@@ -3,7 +3,7 @@
 // headless Chromium for every test file that run.mjs imports; a fresh
 // browser context per person, whose console errors, page errors and CSP
 // violations fail the test (clean).
-import { before, after } from 'node:test';
+import { before, beforeEach, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, startStandIns, launch, newContext, api, superuserToken } from './lib.mjs';
 
@@ -24,13 +24,28 @@ after(async () => {
   if (S.standIns) await S.standIns.stop();
 });
 
+// Each test starts with no page of an earlier test open (but those it was
+// handed with keep): an open page keeps its live subscriptions, and every
+// later change would make it ask the server again, adding to the requests
+// one person has in flight (the server answers the fifth with a 429) and
+// to the load of one IP.
+beforeEach(async () => {
+  for (const c of contexts.splice(0)) {
+    if (c.kept) { c.kept = false; contexts.push(c); } else await c.context.close().catch(() => {});
+  }
+});
+
+/** Keeps context c open for the next test, which carries on with it. */
+export function keep(c) { c.kept = true; return c; }
+
 /** A fresh browser context (newContext's options) with one page. */
 export async function open(opts = {}) {
   const c = await newContext(S.browser, S.server.url, opts);
-  contexts.push(c);
-  const page = await c.context.newPage();
-  page.setDefaultTimeout(15000);
-  return { ...c, page };
+  const v = { ...c, page: null };
+  contexts.push(v);
+  v.page = await c.context.newPage();
+  v.page.setDefaultTimeout(15000);
+  return v;
 }
 
 /** Fails on any problem a context recorded. */

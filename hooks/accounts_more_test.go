@@ -143,7 +143,7 @@ func TestAccountSettingsRules(t *testing.T) {
 	lengths := []int{30, 45, 60, 75, 90, 105, 120, 135, 150, 165, 180}
 	res = patch("/api/collections/tutors/records/"+cast.Tutors[hookstest.Tutor], hookstest.Tutor, map[string]any{"lesson_minutes": lengths})
 	require.Equal(t, 400, res.Status)
-	require.Contains(t, string(res.Body), "At most 10 lesson lengths.")
+	require.Contains(t, string(res.Body), "Al massimo 10 durate.") // the cast speaks the school's language (Italian)
 }
 
 // TestPromotionToAdmin: a superuser making a user an admin gives them the

@@ -43,7 +43,7 @@ func TestCheckoutRules(t *testing.T) {
 
 	res := rawPost(t, s, "/api/purchases/checkout", hookstest.Student, []byte(`{"package": `))
 	require.Equal(t, 400, res.Status)
-	require.Contains(t, string(res.Body), "The body must be JSON")
+	require.Contains(t, string(res.Body), "Il corpo deve essere JSON") // the cast speaks the school's language (Italian)
 	for _, body := range []map[string]any{{}, {"package": s.pkg, "booking": cast.IDs["booking"]}} {
 		res := checkout(hookstest.Student, body)
 		require.Equal(t, 400, res.Status, string(res.Body))
@@ -78,7 +78,7 @@ func TestCheckoutRules(t *testing.T) {
 		setTutorFields(t, s.app, hookstest.Tutor2, map[string]any{"status": "suspended"})
 		res := checkout(hookstest.Student, map[string]any{"package": s.pkg})
 		require.Equal(t, 400, res.Status, string(res.Body))
-		require.Contains(t, string(res.Body), "This tutor is not taking students.")
+		require.Contains(t, string(res.Body), "Questo tutor non accetta studenti.") // the cast speaks the school's language (Italian)
 	})
 }
 
@@ -117,7 +117,7 @@ func TestMarkPaidBadRequests(t *testing.T) {
 
 	res = rawPost(t, s, url, hookstest.Admin, []byte(`{"method": cash}`))
 	require.Equal(t, 400, res.Status)
-	require.Contains(t, string(res.Body), "The body must be JSON")
+	require.Contains(t, string(res.Body), "Il corpo deve essere JSON") // the cast speaks the school's language (Italian)
 	res = hookstest.Call(t, s.srv, http.MethodPost, url, cast.Tokens[hookstest.Admin], map[string]any{"method": "cash", "reference": strings.Repeat("x", 201)})
 	require.Equal(t, 400, res.Status)
 	require.Contains(t, string(res.Body), `"reference":{"code":"validation_max_text_constraint"`)
@@ -221,7 +221,7 @@ func TestLessonCheckoutWithStripe(t *testing.T) {
 	stripeFront.set("down")
 	res = pay()
 	require.Equal(t, http.StatusBadGateway, res.Status, string(res.Body))
-	require.Contains(t, string(res.Body), "The payment provider is not answering")
+	require.Contains(t, string(res.Body), "Il servizio di pagamento non risponde") // the cast speaks the school's language (Italian)
 	stripeFront.set("up")
 	third := pay()
 	require.Equal(t, 200, third.Status, string(third.Body))

@@ -27,7 +27,7 @@ func TestCreditsEdges(t *testing.T) {
 		require.NoError(t, s.app.Save(old))
 		res := s.book(t, hookstest.Student, old.Id, 3, 10)
 		require.Equal(t, 400, res.Status, string(res.Body))
-		require.Contains(t, string(res.Body), "This package has expired.")
+		require.Contains(t, string(res.Body), "Questo pacchetto è scaduto.") // the cast speaks the school's language (Italian)
 	})
 
 	failLedger := s.app.OnRecordCreate("credit_ledger").BindFunc(func(*core.RecordEvent) error { return errors.New("disk full") })

@@ -105,7 +105,7 @@ func TestEmailThroughMailpit(t *testing.T) {
 		mailApp := cast.Clone(t)
 		defer mailApp.Cleanup()
 		useMailpit(t, mailApp, mp)
-		notifications.UseMailer(mailApp)
+		notifications.UseMailer(mailApp, io.Discard)
 		mailSrv := hookstest.Serve(t, mailApp)
 		res := hookstest.Call(t, mailSrv, http.MethodPost, "/api/collections/users/request-otp", "", map[string]any{"email": cast.Emails[hookstest.Student]})
 		require.Equal(t, 200, res.Status)

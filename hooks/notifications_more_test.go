@@ -63,7 +63,7 @@ func TestPhoneCodeRequests(t *testing.T) {
 	twilio.code = 500
 	res = send(map[string]any{"channel": "sms"})
 	require.Equal(t, http.StatusBadGateway, res.Status, string(res.Body))
-	require.Contains(t, string(res.Body), "The message could not be sent")
+	require.Contains(t, string(res.Body), "Il messaggio non è stato inviato") // the cast speaks the school's language (Italian)
 	require.Zero(t, countWhere(t, app, "contact_proofs", dbx.HashExp{"user": cast.Users[hookstest.Student]}), "nothing was sent: no code kept")
 	twilio.code = 0
 	res = send(map[string]any{"channel": "sms"})
@@ -155,7 +155,7 @@ func TestTelegramLinkWhenThingsGoWrong(t *testing.T) {
 	bot.down = true
 	res := call("/api/account/telegram/link")
 	require.Equal(t, http.StatusBadGateway, res.Status)
-	require.Contains(t, string(res.Body), "Telegram is not answering")
+	require.Contains(t, string(res.Body), "Telegram non risponde") // the cast speaks the school's language (Italian)
 	res = call("/api/account/telegram/check")
 	require.Equal(t, 200, res.Status, "the check answers from what is stored: %s", res.Body)
 	require.Equal(t, false, res.JSON()["connected"])
@@ -240,7 +240,7 @@ func TestOneRecipientsFailureSparesTheOthers(t *testing.T) {
 func TestAuthEmailsWithoutSMTP(t *testing.T) {
 	app := cast.Clone(t)
 	defer app.Cleanup()
-	notifications.UseMailer(app)
+	notifications.UseMailer(app, io.Discard)
 	app.Settings().Logs.MaxDays = 1 // the cast keeps no logs (in memory only)
 	srv := hookstest.Serve(t, app)
 	res := hookstest.Call(t, srv, http.MethodPost, "/api/collections/users/request-password-reset", "", map[string]any{"email": cast.Emails[hookstest.Student]})

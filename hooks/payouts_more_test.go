@@ -57,7 +57,7 @@ func TestPayoutEdges(t *testing.T) {
 	s := &shop{app: app, srv: srv}
 	bad = rawPost(t, s, path, hookstest.Admin, []byte(`{"reference": 7`))
 	require.Equal(t, 400, bad.Status)
-	require.Contains(t, string(bad.Body), "The body must be JSON")
+	require.Contains(t, string(bad.Body), "Il corpo deve essere JSON") // the cast speaks the school's language (Italian)
 	require.Equal(t, 200, hookstest.Call(t, srv, http.MethodPost, path, cast.Tokens[hookstest.Admin], map[string]any{"reference": "CRO 1"}).Status)
 	requireNotified(t, app, T2, "payout", 1)
 

@@ -136,7 +136,7 @@ func TestRefundRetriedWhileStripeIsDown(t *testing.T) {
 	stripe.set("down")
 	res := refund(t, s, payment, map[string]any{"amount": 4500, "reason": "one lesson back"})
 	require.Equal(t, http.StatusBadGateway, res.Status, string(res.Body))
-	require.Contains(t, string(res.Body), "The refund is recorded; the payment provider did not answer and it will be retried.")
+	require.Contains(t, string(res.Body), "Il rimborso è registrato; il servizio di pagamento non ha risposto e si riproverà.") // the cast speaks the school's language (Italian)
 	list, err := s.app.FindAllRecords("refunds", dbx.HashExp{"payment": payment})
 	require.NoError(t, err)
 	require.Len(t, list, 1)
@@ -291,7 +291,7 @@ func TestRefundBadRequests(t *testing.T) {
 
 	res := post(desk, bytes.NewReader([]byte(`{"amount": "all of it"`)))
 	require.Equal(t, 400, res.Status, string(res.Body))
-	require.Contains(t, string(res.Body), "The body must be JSON")
+	require.Contains(t, string(res.Body), "Il corpo deve essere JSON") // the cast speaks the school's language (Italian)
 	res = hookstest.Call(t, s.srv, http.MethodPost, desk, cast.Tokens[hookstest.Admin], map[string]any{"amount": 100, "reason": strings.Repeat("é", 501)})
 	require.Equal(t, 400, res.Status)
 	require.Contains(t, string(res.Body), `"reason":{"code":"validation_max_text_constraint"`)

@@ -57,6 +57,7 @@ func (s *Services) routes() []route {
 		{http.MethodPost, "/api/bookings/{id}/reschedule", b.Action("reschedule"), anyone, "POST /api/bookings/"},
 		{http.MethodPost, "/api/bookings/{id}/complete", b.Action("complete"), anyone, "POST /api/bookings/"},
 		{http.MethodPost, "/api/bookings/{id}/no-show", b.Action("no-show"), anyone, "POST /api/bookings/"},
+		{http.MethodPost, "/api/time-off/{id}/cancel-lessons", b.CancelForTimeOff, anyone, "/api/"}, // its tutor or staff
 
 		// payments
 		{http.MethodPost, "/api/purchases/checkout", p.Checkout, student, "/api/purchases/"},
@@ -72,6 +73,7 @@ func (s *Services) routes() []route {
 		{http.MethodPost, "/api/payouts/{id}/mark-paid", s.Payouts.MarkPaid, staff, "/api/"},
 
 		// notifications and the proof of contact details
+		{http.MethodGet, "/api/setup", n.Setup, nil, "/api/"}, // whether email is sent, for the sign-in screens
 		{http.MethodPost, "/api/notifications/read-all", n.ReadAll, person, "/api/"},
 		{http.MethodPost, "/api/deliveries/{id}/retry", n.RetryDelivery, staff, "/api/"},
 		{http.MethodPost, "/api/account/phone/send", n.SendPhoneCode, person, "/api/account/"},
@@ -98,6 +100,7 @@ func (s *Services) routes() []route {
 func (s *Services) bindRoutes(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		r := se.Router
+		r.Bind(platform.TranslateErrors())   // every error in the caller's language
 		r.Bind(ops.SecurityHeaders())        // replaces PocketBase's own
 		r.Bind(s.Limits.Middleware())        // costly filters, query budget, requests in flight
 		r.Bind(booking.StaffLists())         // admins' bookings list without the list rule

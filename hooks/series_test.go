@@ -148,7 +148,7 @@ func TestSeries(t *testing.T) {
 			want       string
 		}{
 			{"zero weeks", hookstest.Student, map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": s, "end": e, "weeks": 0}, 400, `"weeks":{"code":"validation_out_of_range"`},
-			{"one week is no series", hookstest.Student, map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": s, "end": e, "weeks": 1}, 400, `"weeks":{"code":"validation_out_of_range","message":"A series has 2 to 52 weekly lessons."`},
+			{"one week is no series", hookstest.Student, map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": s, "end": e, "weeks": 1}, 400, `"weeks":{"code":"validation_out_of_range","message":"Una serie ha da 2 a 52 lezioni settimanali."`},
 			{"skip beyond the series", hookstest.Student, map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": s, "end": e, "weeks": 4, "skip": []int{4}}, 400, `"skip":{"code":"validation_out_of_range"`},
 			{"a negative skip", hookstest.Student, map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": s, "end": e, "weeks": 4, "skip": []int{-1}}, 400, `"skip":{"code":"validation_out_of_range"`},
 			{"every week skipped", hookstest.Student, map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": s, "end": e, "weeks": 2, "skip": []int{1, 0}}, 400, `"skip":{"code":"nothing_to_book"`},

@@ -77,7 +77,7 @@ var RuleSets = map[string]RuleSet{
 	"credit_ledger":  {tmpl(RuleLedgerView), tmpl(RuleLedgerView), nil, nil, nil, nil},
 	"reviews":        {tmpl(RuleReviewsView), tmpl(RuleReviewsView), tmpl(RuleReviewsCreate), tmpl(RuleReviewsUpdate), tmpl(RuleReviewsDelete), nil},
 	"materials":      {tmpl(RuleMaterialsView), tmpl(RuleMaterialsView), tmpl(RuleMaterialsCreate), tmpl(RuleMaterialsUpdate), tmpl(RuleMaterialsWrite), nil},
-	"notifications":  {tmpl(RuleNotificationsView), tmpl(RuleNotificationsView), nil, tmpl(RuleNotificationsWrite), tmpl(RuleNotificationsWrite), nil},
+	"notifications":  {tmpl(RuleNotificationsView), tmpl(RuleNotificationsViewOne), nil, tmpl(RuleNotificationsWrite), tmpl(RuleNotificationsWrite), nil},
 	"deliveries":     {tmpl(RuleDeliveriesView), tmpl(RuleDeliveriesView), nil, nil, nil, nil},
 	"audit_log":      {tmpl(RuleAuditView), tmpl(RuleAuditView), nil, nil, nil, nil},
 	"stripe_events":  {},
@@ -205,10 +205,14 @@ const (
 	RuleMaterialsWrite  = "owner = @request.auth.id || " + isAdmin // delete (and update, before RuleMaterialsUpdate)
 )
 
-// Rules of in-app notifications: private to their user.
+// Rules of in-app notifications: private to their user. Staff may view
+// one (the deliveries page expands the notification each delivery
+// carries), never list them: a list and its live topic (an admin's inbox,
+// their unread count) stay their own.
 const (
-	RuleNotificationsView  = "user = @request.auth.id"
-	RuleNotificationsWrite = "user = @request.auth.id"
+	RuleNotificationsView    = "user = @request.auth.id"
+	RuleNotificationsViewOne = RuleNotificationsView + " || " + isAdmin
+	RuleNotificationsWrite   = "user = @request.auth.id"
 )
 
 // Rules of the outbox of deliveries: staff only.

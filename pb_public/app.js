@@ -4,7 +4,7 @@ import { pb, currentUser, role, school, myTutor } from './js/pb.js';
 import { h, s as svg, replace } from './js/dom.js';
 import { t, setLang, browserLang, lang, onLangChange } from './js/i18n.js';
 import { startRouter, onNavigate, navigate, match } from './js/router.js';
-import { loading, errorBox, pageTitle, closeDialogs, avatar } from './js/ui.js';
+import { loading, errorBox, pageTitle, closeDialogs, avatar, toast } from './js/ui.js';
 
 // [path, page module, who may open it]
 const ROUTES = [
@@ -90,7 +90,14 @@ async function watchUnread() {
     } catch (e) { if (!e.isAbort) console.warn(e); }
   };
   await count();
-  try { unsubscribeUnread = await pb.collection('notifications').subscribe('*', count); } catch (e) { console.warn(e); }
+  const live = (e) => {
+    count();
+    // a new notification shows a toast, with a link to its lesson (the inbox shows it itself)
+    if (e.action !== 'create' || location.pathname === '/notifications') return;
+    const b = e.record.data && e.record.data.booking;
+    toast(h('span', e.record.title, b ? [' ', h('a', { href: `/lessons/${encodeURIComponent(b)}` }, t('Open the lesson'))] : null));
+  };
+  try { unsubscribeUnread = await pb.collection('notifications').subscribe('*', live); } catch (e) { console.warn(e); }
 }
 
 async function changeLang(l) {
@@ -156,7 +163,9 @@ async function render() {
     if (seq !== renderSeq) { if (typeof c === 'function') c(); return; }
     cleanup = typeof c === 'function' ? c : null;
     const h1 = main.querySelector('h1');
-    if (h1 && !document.activeElement?.closest('dialog') && focusOnRender) { h1.setAttribute('tabindex', '-1'); h1.focus(); }
+    const target = location.hash.length > 1 && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (target) { target.setAttribute('tabindex', '-1'); target.focus(); target.scrollIntoView({ block: 'start' }); }
+    else if (h1 && !document.activeElement?.closest('dialog') && focusOnRender) { h1.setAttribute('tabindex', '-1'); h1.focus(); }
     focusOnRender = true;
   } catch (err) {
     console.error(err);

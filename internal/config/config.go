@@ -176,10 +176,33 @@ func Load(environ []string) (Config, error) {
 	}
 	errs = append(errs, c.checkEndpoints(env["TB_CORS_ORIGINS"])...)
 	errs = append(errs, c.readLimits(env)...)
-	if (c.Stripe.SecretKey == "") != (c.Stripe.WebhookSecret == "") {
+	errs = append(errs, c.Stripe.check()...)
+	return c, errors.Join(errs...)
+}
+
+// check refuses half a Stripe configuration and keys of the wrong kind (a
+// publishable pk_ key pasted as the secret, the secret as the webhook's):
+// Stripe would only say so at the first payment.
+func (s Stripe) check() []error {
+	var errs []error
+	if (s.SecretKey == "") != (s.WebhookSecret == "") {
 		errs = append(errs, errors.New("STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set together"))
 	}
-	return c, errors.Join(errs...)
+	if k := s.SecretKey; k != "" && !strings.HasPrefix(k, "sk_") && !strings.HasPrefix(k, "rk_") {
+		errs = append(errs, fmt.Errorf("STRIPE_SECRET_KEY: %q is not a Stripe secret key (sk_...) or restricted key (rk_...); the publishable pk_ key does not go here", redact(k)))
+	}
+	if w := s.WebhookSecret; w != "" && !strings.HasPrefix(w, "whsec_") {
+		errs = append(errs, fmt.Errorf("STRIPE_WEBHOOK_SECRET: %q is not a webhook signing secret (whsec_..., shown with the webhook endpoint in Stripe's dashboard)", redact(w)))
+	}
+	return errs
+}
+
+// redact shows enough of a secret to recognise it, not to use it.
+func redact(v string) string {
+	if r := []rune(v); len(r) > 8 {
+		return string(r[:6]) + "…"
+	}
+	return v
 }
 
 // checkEndpoints checks the base URLs and reads the CORS origins.

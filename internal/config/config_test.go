@@ -25,6 +25,14 @@ func TestLoad(t *testing.T) {
 				}
 			}},
 		{name: "stripe half configured", env: []string{"STRIPE_SECRET_KEY=sk_test_x"}, wantErr: "must be set together"},
+		{name: "stripe restricted key", env: []string{"STRIPE_SECRET_KEY=rk_live_x", "STRIPE_WEBHOOK_SECRET=whsec_x"}, check: func(t *testing.T, c Config) {
+			if !c.Stripe.Enabled() {
+				t.Fatal("want Stripe on with a restricted key")
+			}
+		}},
+		{name: "stripe publishable key as the secret", env: []string{"STRIPE_SECRET_KEY=pk_live_51Habcdefgh", "STRIPE_WEBHOOK_SECRET=whsec_x"}, wantErr: `STRIPE_SECRET_KEY: "pk_liv…" is not a Stripe secret key`},
+		{name: "stripe secret as the webhook secret", env: []string{"STRIPE_SECRET_KEY=sk_test_x", "STRIPE_WEBHOOK_SECRET=sk_test_x"}, wantErr: "STRIPE_WEBHOOK_SECRET"},
+		{name: "stripe key with a typo", env: []string{"STRIPE_SECRET_KEY=sklive_x", "STRIPE_WEBHOOK_SECRET=whsec"}, wantErr: "STRIPE_SECRET_KEY"},
 		{name: "app url trailing slash trimmed", env: []string{"TB_APP_URL=https://school.example/"}, check: func(t *testing.T, c Config) {
 			if c.AppURL != "https://school.example" {
 				t.Fatalf("got %q", c.AppURL)

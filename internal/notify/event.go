@@ -61,8 +61,10 @@ type Event struct {
 	// recipient's is used.
 	TutorName, StudentName, OtherParty string
 	// Subject is the lesson's subject, or the package's title for
-	// purchases, credits and expiry.
-	Subject string
+	// purchases, credits and expiry; SubjectNames are the subject's names
+	// in other languages (by language), when the school gave them.
+	Subject      string
+	SubjectNames map[string]string
 
 	// JoinURL is the meeting link; every form shows it when set, whatever
 	// the kind, so leave it empty where joining makes no sense
@@ -120,6 +122,7 @@ type Message struct {
 	Text  string
 	HTML  string
 	Short string
+	App   string // the message alone, for the web app: no greeting, no links (it links the lesson itself)
 }
 
 // MaxShort is the longest Message.Short, in characters (runes).

@@ -17,6 +17,7 @@ import (
 
 	"tutorbase/internal/billing"
 	"tutorbase/internal/lang"
+	"tutorbase/internal/msg"
 )
 
 //go:embed templates/*
@@ -185,6 +186,7 @@ func (s templateSet) render(ev Event, to Recipient) (Message, error) {
 	}
 	msg.Title = oneLine(execText("title"))
 	msg.Text = tidyText(execText("text_page"))
+	msg.App = tidyText(execText("text"))
 	short := oneLine(execText("short"))
 	var hb bytes.Buffer
 	errs = append(errs, kt.html.ExecuteTemplate(&hb, "html_page", v))
@@ -283,7 +285,7 @@ func newView(ev Event, to Recipient, lang string) view {
 		With:       otherParty(ev, to.Name),
 		Tutor:      ev.TutorName,
 		Student:    ev.StudentName,
-		Subject:    ev.Subject,
+		Subject:    cmp.Or(ev.SubjectNames[lang], ev.Subject),
 		When:       formatSpan(ev.Start, ev.End, to.Location, lang),
 		OldWhen:    formatInstant(ev.OldStart, to.Location, lang),
 		Before:     formatBefore(ev.Offset, lang),
@@ -332,20 +334,15 @@ func otherParty(ev Event, recipient string) string {
 	}
 }
 
-// systemReasons are cancel reasons the server writes, in words.
-var systemReasons = map[string]map[string]string{
-	ReasonUnpaid: {"en": "not paid by the deadline", "it": "non pagata entro la scadenza"},
-}
+// Reasons the server gives a cancelled lesson (cancel_reason), shown in the
+// reader's language (internal/msg); a person's own reason is shown as
+// written.
+const (
+	ReasonUnpaid      = "unpaid"      // not paid by its deadline
+	ReasonRescheduled = "rescheduled" // the old lesson of a reschedule
+	ReasonTimeOff     = "time_off"    // the tutor took time off over it
+)
 
-// ReasonUnpaid is the reason of a lesson cancelled because it was not paid
-// by its deadline.
-const ReasonUnpaid = "unpaid"
-
-// systemReason is reason in lang when the server wrote it; a reason a
-// person wrote is kept as written.
-func systemReason(reason, lang string) string {
-	if words, ok := systemReasons[reason][lang]; ok {
-		return words
-	}
-	return reason
-}
+// systemReason is reason in lang when the server wrote it (the catalogue
+// of internal/msg has those); a reason a person wrote is kept as written.
+func systemReason(reason, lang string) string { return msg.Reason(lang, reason) }

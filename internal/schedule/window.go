@@ -33,28 +33,41 @@ const CodeInvalidWindow = "invalid_window"
 // (weekday, start, end, timezone, valid_until), or nil. Expand, Slots and
 // Check skip invalid windows, so validate on write.
 func (w Window) Validate() error {
-	fail := func(field, msg string) error {
-		return &RuleError{Code: CodeInvalidWindow, Field: field, Message: msg}
-	}
-	switch {
-	case w.Weekday < 1 || w.Weekday > 7:
-		return fail("weekday", "Weekday must be between 1 (Monday) and 7 (Sunday).")
-	case w.Start < 0 || w.Start >= EndOfDay:
-		return fail("start", "Start must be between 00:00 and 23:59.")
-	case w.End < 0 || w.End > EndOfDay:
-		return fail("end", "End must be between 00:00 and 24:00.")
-	case w.Start == w.End:
-		return fail("end", "End must differ from start.")
-	case w.Location == nil:
-		return fail("timezone", "A time zone is required.")
-	}
-	if !w.ValidFrom.IsZero() && !w.ValidUntil.IsZero() {
-		z := newZone(w.Location)
-		if z.localDay(w.ValidUntil) < z.localDay(w.ValidFrom) {
-			return fail("valid_until", "Valid until must not be before valid from.")
-		}
+	if ps := w.Problems(); len(ps) > 0 {
+		return ps[0]
 	}
 	return nil
+}
+
+// Problems lists everything wrong with w, at most one *RuleError per field,
+// in Validate's order, so a form can show every bad field at once.
+func (w Window) Problems() []*RuleError {
+	var out []*RuleError
+	fail := func(field, msg string) {
+		out = append(out, &RuleError{Code: CodeInvalidWindow, Field: field, Message: msg})
+	}
+	if w.Weekday < 1 || w.Weekday > 7 {
+		fail("weekday", "Weekday must be between 1 (Monday) and 7 (Sunday).")
+	}
+	startOK := w.Start >= 0 && w.Start < EndOfDay
+	if !startOK {
+		fail("start", "Start must be between 00:00 and 23:59.")
+	}
+	switch {
+	case w.End < 0 || w.End > EndOfDay:
+		fail("end", "End must be between 00:00 and 24:00.")
+	case startOK && w.Start == w.End:
+		fail("end", "End must differ from start.")
+	}
+	if w.Location == nil {
+		fail("timezone", "A time zone is required.")
+	} else if !w.ValidFrom.IsZero() && !w.ValidUntil.IsZero() {
+		z := newZone(w.Location)
+		if z.localDay(w.ValidUntil) < z.localDay(w.ValidFrom) {
+			fail("valid_until", "Valid until must not be before valid from.")
+		}
+	}
+	return out
 }
 
 // usable is the allocation-free part of Validate that expansion relies on.

@@ -11,7 +11,9 @@
 //     max-age would keep an old script after an upgrade;
 //   - routed: a path that is not a file and has no extension answers
 //     index.html (the app routes on the path); a missing file with an
-//     extension is a 404, so a missing script never arrives as HTML.
+//     extension is a 404, so a missing script never arrives as HTML; a path
+//     under /api/ that no route took is a JSON 404 in PocketBase's error
+//     shape, never the app's page with a 200.
 //
 // The package has no PocketBase import: main wraps [Handler] into a route.
 package static
@@ -71,6 +73,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+	if name == "api" || strings.HasPrefix(name, "api/") {
+		apiNotFound(w)
+		return
+	}
 	if name == "" {
 		name = Index
 	}
@@ -112,6 +118,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodGet {
 		_, _ = w.Write(body)
 	}
+}
+
+// apiNotFound answers an unknown API path as PocketBase answers an unknown
+// record: a JSON 404 a client's SDK reads like any API error.
+func apiNotFound(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusNotFound)
+	_, _ = w.Write([]byte(`{"data":{},"message":"The requested resource wasn't found.","status":404}` + "\n"))
 }
 
 // load reads (once) the file called name.

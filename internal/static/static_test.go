@@ -168,3 +168,19 @@ func TestDocumentHeaders(t *testing.T) {
 		t.Error("a script lost nosniff")
 	}
 }
+
+// TestUnknownAPIPath: a GET of an API path no route took is a JSON 404,
+// not the app's page; an app path still answers the page.
+func TestUnknownAPIPath(t *testing.T) {
+	h := static.New(files())
+	for _, p := range []string{"/api/nope", "/api/collections/nope/records", "/api", "/api/"} {
+		res := get(t, h, http.MethodGet, p, nil)
+		b := body(t, res)
+		if res.StatusCode != http.StatusNotFound || res.Header.Get("Content-Type") != "application/json" || !strings.Contains(b, `"status":404`) {
+			t.Errorf("GET %s: %d %q %s; want a JSON 404", p, res.StatusCode, res.Header.Get("Content-Type"), b)
+		}
+	}
+	if res := get(t, h, http.MethodGet, "/apiary", nil); res.StatusCode != 200 || !strings.Contains(body(t, res), "<title>app</title>") {
+		t.Errorf("GET /apiary: %d, want the app's page", res.StatusCode)
+	}
+}

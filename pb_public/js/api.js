@@ -23,6 +23,15 @@ export const calendarFeeds = {
   /** Reads the feed now, whatever its back-off; answers the calendar_feeds record with the outcome. */
   refresh: (id) => post(`/api/calendar/feeds/${encodeURIComponent(id)}/refresh`),
 };
+let setupPromise = null;
+/** What the server says of the school's set-up, cached: {smtp} (whether email is sent). */
+export function setup() {
+  if (!setupPromise) setupPromise = pb.send('/api/setup', {}).catch((e) => { setupPromise = null; throw e; });
+  return setupPromise;
+}
+
+/** Cancels every lesson a time off covers, as its tutor (students told and refunded): {cancelled: [booking ids]}. */
+export const cancelLessonsForTimeOff = (id) => post(`/api/time-off/${encodeURIComponent(id)}/cancel-lessons`);
 
 /** The longest range the slots route answers at once (hooks/slots.go MaxSlotsSpan). */
 export const SLOTS_SPAN_DAYS = 62;

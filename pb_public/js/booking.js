@@ -11,10 +11,10 @@ import { bookSeries } from './api.js';
 /** The weeks a series may have (hooks/series.go MinSeriesWeeks, MaxSeriesWeeks). */
 export const SERIES_WEEKS = { min: 2, max: 52 };
 
-/** Paid purchases of the signed-in student for tutor with a credit left for lessons of minutes. */
-export async function usablePurchases(tutorId, minutes) {
+/** Paid purchases of the student (the signed-in one, else studentId for staff) for tutor with a credit left for lessons of minutes. */
+export async function usablePurchases(tutorId, minutes, studentId = '') {
   const list = await pb.collection('purchases').getFullList({
-    filter: pb.filter('status = "paid" && tutor = {:tutor}', { tutor: tutorId }), expand: 'package', sort: 'expires_at',
+    filter: pb.filter(`status = "paid" && tutor = {:tutor}${studentId ? ' && student = {:student}' : ''}`, { tutor: tutorId, student: studentId }), expand: 'package', sort: 'expires_at',
   });
   const now = Date.now();
   return list.filter((p) => p.credits_total - p.credits_used > 0 && (!p.expires_at || parseDate(p.expires_at).getTime() > now) && (!minutes || !p.minutes || p.minutes === minutes));
@@ -69,15 +69,19 @@ function readWeeks(value) {
 
 function weeksRule() { return t('Choose {min} to {max} weeks.', SERIES_WEEKS); }
 
-/** Opens the booking dialog for slot {start, end} of tutor (a tutors record or search item). */
-export function openBooking({ tutor, slot, subjectNames, onChanged }) {
+/**
+ * Opens the booking dialog for slot {start, end} of tutor (a tutors record
+ * or search item); staff pass the student ({id, name}) they book for.
+ */
+export function openBooking({ tutor, slot, subjectNames, onChanged, student = null }) {
   const zone = viewerZone();
-  openDialog(t('Book a lesson'), async (body, close) => {
+  const forStudent = role() === 'admin' && student;
+  openDialog(forStudent ? t('Book a lesson for {name}', { name: student.name }) : t('Book a lesson'), async (body, close) => {
     if (role() === 'visitor') { signInFirst(body, tutor.id, slot); return; }
-    if (role() !== 'student') { body.append(h('p', t('Only student accounts book lessons.'))); return; }
+    if (role() !== 'student' && !forStudent) { body.append(h('p', t('Only student accounts book lessons.'))); return; }
     const minutes = Math.round((parseDate(slot.end) - parseDate(slot.start)) / 60000);
     let purchases = [];
-    try { purchases = await usablePurchases(tutor.id, minutes); } catch (e) { console.warn(e); }
+    try { purchases = await usablePurchases(tutor.id, minutes, forStudent ? student.id : ''); } catch (e) { console.warn(e); }
     const price = Math.round((tutor.hourly_rate || 0) * minutes / 60);
     const summary = errorSummary();
     const occurrences = h('div', { 'aria-live': 'polite' });
@@ -122,6 +126,7 @@ export function openBooking({ tutor, slot, subjectNames, onChanged }) {
       busy(form, async () => {
         const fd = new FormData(form);
         const data = { tutor: tutor.id, start: slot.start, end: slot.end };
+        if (forStudent) data.student = student.id;
         if (fd.get('subject')) data.subject = fd.get('subject');
         if (fd.get('purchase')) data.purchase = fd.get('purchase');
         if (fd.get('notes')) data.notes = fd.get('notes');
@@ -134,7 +139,7 @@ export function openBooking({ tutor, slot, subjectNames, onChanged }) {
         }
         try {
           const bookings = series ? (await bookSeries(data)).bookings : [await pb.collection('bookings').create(data)];
-          replace(body, booked(bookings, zone, close));
+          replace(body, booked(bookings, zone, close, !!forStudent));
           body.querySelector('h3').focus();
           if (onChanged) onChanged();
         } catch (err) {
@@ -176,7 +181,7 @@ export function openBooking({ tutor, slot, subjectNames, onChanged }) {
   });
 }
 
-function booked(bookings, zone, close) {
+function booked(bookings, zone, close, forStudent = false) {
   const first = bookings[0];
   const pending = first.status === 'pending';
   return h('div', { class: 'booked' },
@@ -184,7 +189,9 @@ function booked(bookings, zone, close) {
     h('p', pending ? t('The tutor confirms each request; we will notify you.') : t('Your lesson is confirmed.')),
     h('ul', bookings.map((b) => h('li', timeRange(b.start, b.end, zone)))),
     first.pay_by ? h('p', { class: 'notice warning pay-by' }, payByText(first.pay_by, zone)) : null,
-    h('div', { class: 'actions' }, h('a', { class: 'button', href: '/lessons', on: { click: () => close() } }, t('Go to my lessons')), h('button', { type: 'button', class: 'secondary', on: { click: close } }, t('Close'))));
+    h('div', { class: 'actions' }, forStudent
+      ? h('a', { class: 'button', href: '/admin/bookings?view=upcoming', on: { click: () => close() } }, t('Go to all bookings'))
+      : h('a', { class: 'button', href: '/lessons', on: { click: () => close() } }, t('Go to my lessons')), h('button', { type: 'button', class: 'secondary', on: { click: close } }, t('Close'))));
 }
 
 /** When an unpaid lesson must be paid, in words. */
@@ -210,7 +217,9 @@ export function startCheckout(target, { title = t('Payment') } = {}) {
         h('p', h('strong', t('Almost done: pay the school to receive your lessons.'))),
         h('div', { class: 'notice' }, res.instructions || t('Ask the school how to pay.')),
         h('p', t('Amount: {amount}', { amount: money(res.payment.amount, res.payment.currency) })),
-        h('p', { class: 'muted' }, t('The school records the payment and you are notified; your credits then appear under Credits.')),
+        h('p', { class: 'muted' }, target.booking
+          ? t('The school records the payment and you are notified; the lesson then shows as paid.')
+          : t('The school records the payment and you are notified; your credits then appear under Credits.')),
         h('div', { class: 'actions' }, h('a', { class: 'button', href: '/payments', on: { click: () => close() } }, t('See my payments')), h('button', { type: 'button', class: 'secondary', on: { click: close } }, t('Close'))));
     } catch (err) {
       status.remove();

@@ -15,7 +15,7 @@ export function lessonItem(b, { subjectNames, onChanged, review } = {}) {
     h('div', { class: 'lesson-head' }, avatar(tutor),
       h('div', { class: 'row grow' },
         h('strong', timeRange(b.start, b.end, viewerZone())),
-        h('span', pill('status', b.status), ' ', b.payment_status ? pill('status', b.payment_status) : null))),
+        h('span', pill('status', b.status), ' ', paymentPill(b)))),
     h('p', { class: 'm0' }, party === 'student' ? t('with {name}', { name: other }) : other, subject ? ` · ${subject}` : '',
       b.price ? ` · ${money(b.price, b.currency)}` : ''),
     b.status === 'cancelled' && b.cancel_reason ? h('p', { class: 'small muted m0' }, t('Cancelled: {reason}', { reason: cancelReason(b.cancel_reason) }), b.late_cancel ? ` (${t('late cancel')})` : '') : null,
@@ -29,7 +29,18 @@ export function awaitsPayment(b) {
   return b.payment_status === 'unpaid' && !!b.pay_by && (b.status === 'pending' || b.status === 'confirmed');
 }
 
-/** A cancel reason: the server's own in words, a person's as written. */
+/** A cancel reason: the server's own in words (internal/msg's reasons), a person's as written. */
 export function cancelReason(reason) {
-  return reason === 'unpaid' ? t('not paid in time') : reason;
+  switch (reason) {
+    case 'unpaid': return t('not paid by the deadline');
+    case 'rescheduled': return t('moved to another time');
+    case 'time_off': return t('the tutor is away');
+    default: return reason;
+  }
+}
+
+/** A lesson's payment state, except "unpaid" on a cancelled lesson: nothing is owed for it. */
+export function paymentPill(b) {
+  if (!b.payment_status || (b.status === 'cancelled' && b.payment_status === 'unpaid')) return null;
+  return pill('status', b.payment_status);
 }

@@ -1,8 +1,15 @@
 // The one PocketBase client, the signed-in user and cached public records.
 import PocketBase from '../vendor/pocketbase.es.mjs';
+import { lang } from './i18n.js';
 
 export const pb = new PocketBase('/');
 pb.autoCancellation(false); // pages cancel their own work; never drop a request silently
+// the server answers errors in the person's language: their saved one when
+// signed in, else this header, which says the language the app shows
+pb.beforeSend = (url, options) => {
+  options.headers = { ...(options.headers || {}), 'Accept-Language': lang() };
+  return { url, options };
+};
 
 export function currentUser() { return pb.authStore.isValid ? pb.authStore.record : null; }
 export function role() { const u = currentUser(); return u ? u.role : 'visitor'; }
@@ -39,9 +46,18 @@ export function subjects() {
   return subjectsPromise;
 }
 
+/** Forgets the cached subjects (staff added one). */
+export function forgetSubjects() { subjectsPromise = null; }
+
+/** A subject's name in the current language, when the school gave one (subjects.names), else its name. */
+export function subjectLabel(s) {
+  return (s && s.names && s.names[lang()]) || (s && s.name) || '';
+}
+
+/** Subject ids to their names in the current language. */
 export async function subjectNames() {
   const map = new Map();
-  for (const s of await subjects()) map.set(s.id, s.name);
+  for (const s of await subjects()) map.set(s.id, subjectLabel(s));
   return map;
 }
 

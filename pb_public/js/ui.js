@@ -73,11 +73,12 @@ export function confirmDialog(title, message, { confirm = t('Confirm'), danger =
   });
 }
 
-export function toast(message, { error = false } = {}) {
+/** A message (text or an element, say with a link) that shows for a while. */
+export function toast(message, { error = false, ms = 6000 } = {}) {
   const box = document.getElementById('toasts');
   const el = h('div', { class: error ? 'toast error' : 'toast' }, message);
   box.append(el);
-  setTimeout(() => el.remove(), 6000);
+  setTimeout(() => el.remove(), ms);
 }
 
 export function loading(text = t('Loading…')) { return h('p', { class: 'loading', role: 'status' }, text); }

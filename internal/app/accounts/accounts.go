@@ -19,6 +19,9 @@ import (
 
 func (s *Service) registerAccounts(app core.App) {
 	app.OnRecordCreateRequest("users").BindFunc(signUpRequest)
+	app.OnRecordUpdateRequest("users").BindFunc(func(e *core.RecordRequestEvent) error {
+		return platform.WithRecordErrors(e.App, e.Record, e.Next()) // a password change hears of every bad field
+	})
 	app.OnRecordCreate("users").BindFunc(createUser)
 	app.OnRecordUpdate("users").BindFunc(updateUser)
 	app.OnRecordValidate("users").BindFunc(s.validateUser)
@@ -53,7 +56,13 @@ func signUpRequest(e *core.RecordRequestEvent) error {
 			e.Record.Set("locale", l)
 		}
 	}
-	return e.Next()
+	err := e.Next()
+	if err == nil {
+		return nil
+	}
+	r := e.Record.Clone() // as createUser would complete it, for every bad field in one answer
+	_ = applyUserDefaults(e.App, r)
+	return platform.WithRecordErrors(e.App, r, err)
 }
 
 // createUser writes the account with its profile (and, for an admin, the

@@ -50,23 +50,16 @@ func registerRules(app core.App) {
 				e.Record.Set("timezone", t.GetString("timezone"))
 			}
 		}
-		// the overlap check reads the tutor's other windows: one writer at a time
+		// the overlap check reads the tutor's other windows: one writer at a
+		// time (a window with other problems overlaps nothing: its own
+		// errors are all told)
 		return platform.InTx(e, func() error { return checkWindowOverlap(e.App, e.Record) })
 	}
 	app.OnRecordCreate("availability").BindFunc(fillZone)
 	app.OnRecordUpdate("availability").BindFunc(fillZone)
 
 	app.OnRecordValidate("availability").BindFunc(func(e *core.RecordEvent) error {
-		errs := validation.Errors{}
-		if _, err := windowOf(e.App, e.Record); err != nil {
-			var re *schedule.RuleError
-			if errors.As(err, &re) {
-				errs[re.Field] = validation.NewError(re.Code, re.Message)
-			} else {
-				errs["timezone"] = validation.NewError("invalid_timezone", "Unknown time zone; use an IANA name such as Europe/Rome.")
-			}
-		}
-		return platform.MergeErrors(e.Next(), errs)
+		return platform.MergeErrors(e.Next(), windowErrors(e.App, e.Record))
 	})
 
 	app.OnRecordValidate("time_off").BindFunc(func(e *core.RecordEvent) error {
@@ -81,6 +74,25 @@ func registerRules(app core.App) {
 		}
 		return platform.MergeErrors(e.Next(), errs)
 	})
+}
+
+// windowErrors is every field error of an availability record's window.
+func windowErrors(app core.App, r *core.Record) validation.Errors {
+	errs := validation.Errors{}
+	w, err := windowOf(app, r)
+	var re *schedule.RuleError
+	switch {
+	case err == nil:
+	case errors.As(err, &re) && re.Code == schedule.CodeInvalidWindow:
+		for _, p := range w.Problems() { // the window read: each thing wrong with it
+			errs[p.Field] = validation.NewError(p.Code, p.Message)
+		}
+	case errors.As(err, &re):
+		errs[re.Field] = validation.NewError(re.Code, re.Message)
+	default:
+		errs["timezone"] = validation.NewError("invalid_timezone", "Unknown time zone; use an IANA name such as Europe/Rome.")
+	}
+	return errs
 }
 
 // windowOf reads an availability record as a schedule.Window and validates

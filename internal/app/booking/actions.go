@@ -11,6 +11,7 @@ import (
 	"tutorbase/internal/app/payments"
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/billing"
+	"tutorbase/internal/notify"
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -331,7 +332,7 @@ func (s *Service) rescheduleBooking(e *core.RequestEvent, b *core.Record, p part
 	}
 	var ev *BookingEvent
 	err = e.App.RunInTransaction(func(tx core.App) error {
-		markCancelled(b, e.Auth, "rescheduled", false, now)
+		markCancelled(b, e.Auth, notify.ReasonRescheduled, false, now)
 		if err := tx.Save(b); err != nil {
 			return err
 		}

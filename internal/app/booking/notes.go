@@ -59,8 +59,9 @@ func LessonEvent(app core.App, b *core.Record, kind string) notify.Event {
 	if b.GetString("status") == platform.StatusConfirmed {
 		ev.JoinURL = b.GetString("meeting_url")
 	}
-	if s := b.GetString("subject"); s != "" {
-		ev.Subject, _ = platform.SubjectName(app, s)
+	if id := b.GetString("subject"); id != "" {
+		s, _ := platform.LoadSubject(app, id)
+		ev.Subject, ev.SubjectNames = s.Name, s.Names
 	}
 	return ev
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"tutorbase/internal/app/platform"
+	"tutorbase/internal/msg"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
@@ -62,8 +63,8 @@ func (c *Service) enter(e *core.RequestEvent) (func(), error) {
 	}
 	c.inflightRefused.Add(1)
 	e.Response.Header().Set("Retry-After", RetryAfterSeconds)
-	msg := costText(platform.RequestLang(e), CodeTooManyInFlight)
-	return nil, apis.NewTooManyRequestsError(msg, validation.Errors{"request": validation.NewError(CodeTooManyInFlight, msg)})
+	text := msg.Text(platform.RequestLang(e), CodeTooManyInFlight, nil)
+	return nil, apis.NewTooManyRequestsError(text, validation.Errors{"request": validation.NewError(CodeTooManyInFlight, text)})
 }
 
 // expensiveRoute reports whether a request is one of the routes whose cost

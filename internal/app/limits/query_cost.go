@@ -17,6 +17,7 @@ import (
 
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/config"
+	"tutorbase/internal/msg"
 	"tutorbase/internal/querycost"
 	"tutorbase/migrations"
 
@@ -116,12 +117,12 @@ func (c *Service) check(e *core.RequestEvent, q url.Values, prefix string) error
 		return nil
 	}
 	c.filterRefused.Add(1) // PocketBase's request log keeps the refusal, with its field error
-	msg := costText(platform.RequestLang(e), CodeFilterTooComplex)
-	data := validation.Errors{r.Param: validation.NewError(CodeFilterTooComplex, msg)}
+	text := msg.Text(platform.RequestLang(e), CodeFilterTooComplex, nil)
+	data := validation.Errors{r.Param: validation.NewError(CodeFilterTooComplex, text)}
 	if prefix != "" {
 		data = validation.Errors{"requests": validation.Errors{prefix: data}}
 	}
-	return apis.NewBadRequestError(msg, data)
+	return apis.NewBadRequestError(text, data)
 }
 
 // checkSubscriptions refuses realtime subscriptions whose options ask too
@@ -188,8 +189,8 @@ func (c *Service) budget(e *core.RequestEvent, err error) error {
 	}
 	c.tooExpensive.Add(1)
 	e.App.Logger().Warn("query over its time budget", "path", e.Request.URL.Path, "query", e.Request.URL.RawQuery, "error", err)
-	msg := costText(platform.RequestLang(e), CodeQueryTooExpensive)
-	return apis.NewBadRequestError(msg, validation.Errors{"query": validation.NewError(CodeQueryTooExpensive, msg)})
+	text := msg.Text(platform.RequestLang(e), CodeQueryTooExpensive, nil)
+	return apis.NewBadRequestError(text, validation.Errors{"query": validation.NewError(CodeQueryTooExpensive, text)})
 }
 
 // isQueryTimeout reports whether err (or the raw error of an API error)

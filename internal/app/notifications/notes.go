@@ -52,7 +52,7 @@ func (s *Service) Prepare(app core.App, userIds []string, ev notify.Event, data 
 		}
 		n := core.NewRecord(col)
 		n.Load(map[string]any{"user": id, "kind": ev.Kind, "title": msg.Title, "body": msg.Text,
-			"html": msg.HTML, "short": msg.Short, "data": data})
+			"html": msg.HTML, "short": msg.Short, "app": msg.App, "data": data})
 		notes = append(notes, &Note{to: u, loc: loc, rec: n})
 	}
 	return notes

@@ -101,6 +101,9 @@ func checkoutAnswer(e *core.RequestEvent, url string, pay, target *core.Record) 
 			return err
 		}
 		out["instructions"] = school.PaymentInstructions
+		if target.Collection().Name == "bookings" {
+			out["instructions"] = school.LessonInstructions // a lesson is paid quoting its date, not a package
+		}
 	}
 	if err := apis.EnrichRecord(e, pay); err != nil {
 		return err

@@ -86,3 +86,34 @@ func MergeErrors(err error, ours validation.Errors) error {
 	}
 	return ours
 }
+
+// formFields are the fields of an auth record's form that PocketBase's
+// records API checks before the record itself.
+var formFields = map[string]bool{"password": true, "passwordConfirm": true, "oldPassword": true, "email": true, "verified": true}
+
+// WithRecordErrors adds r's own field errors to err when err is a refusal
+// of the form fields alone (a password confirmation that does not match, a
+// wrong old password): PocketBase stops there, before validating the rest
+// of the record, so a person would fix one field and then hear of the next.
+// r is the record as the request would leave it.
+func WithRecordErrors(app core.App, r *core.Record, err error) error {
+	var apiErr *router.ApiError
+	if !errors.As(err, &apiErr) || apiErr.Status != http.StatusBadRequest || len(apiErr.Data) == 0 {
+		return err
+	}
+	for k := range apiErr.Data {
+		if !formFields[k] {
+			return err // the record was validated already
+		}
+	}
+	var errs validation.Errors
+	if !errors.As(app.Validate(r), &errs) {
+		return err
+	}
+	for k, v := range apis.NewBadRequestError("", errs).Data {
+		if _, ok := apiErr.Data[k]; !ok {
+			apiErr.Data[k] = v
+		}
+	}
+	return apiErr
+}

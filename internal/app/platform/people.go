@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
@@ -116,12 +117,32 @@ func TutorTimeOff(app core.App, tutor string, from, to time.Time) ([]schedule.In
 	return out, err
 }
 
+// Subject is a subject's name, and its names in other languages.
+type Subject struct {
+	Name  string
+	Names map[string]string // by language, as the school gave them
+}
+
+// LoadSubject reads a subject, cached between writes to subjects.
+func LoadSubject(app core.App, id string) (Subject, error) {
+	return Cached(app, subjectCacheKey, id, func() (Subject, error) {
+		var row struct {
+			Name  string `db:"name"`
+			Names string `db:"names"`
+		}
+		err := app.DB().Select("name", "COALESCE(names, '') AS names").From("subjects").Where(dbx.HashExp{"id": id}).One(&row)
+		s := Subject{Name: row.Name}
+		if row.Names != "" {
+			_ = json.Unmarshal([]byte(row.Names), &s.Names) // validated on write
+		}
+		return s, err
+	})
+}
+
 // SubjectName is a subject's name, cached between writes to subjects.
 func SubjectName(app core.App, id string) (string, error) {
-	return Cached(app, subjectCacheKey, id, func() (name string, err error) {
-		err = app.DB().Select("name").From("subjects").Where(dbx.HashExp{"id": id}).Row(&name)
-		return name, err
-	})
+	s, err := LoadSubject(app, id)
+	return s.Name, err
 }
 
 // RequireVerifiedEmail refuses a student who has not confirmed their email

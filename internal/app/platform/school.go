@@ -1,16 +1,22 @@
 package platform
 
 import (
+	"cmp"
+	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"tutorbase/internal/billing"
+	"tutorbase/internal/lang"
 	"tutorbase/migrations"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 // School is the typed view of the one `school` record.
@@ -30,7 +36,8 @@ type School struct {
 	SlotStep                time.Duration
 	Email, Phone, Address   string
 	VATID                   string
-	PaymentInstructions     string
+	PaymentInstructions     string // how to pay for a package by hand
+	LessonInstructions      string // how to pay for one lesson by hand (else PaymentInstructions)
 	PendingExpiry           time.Duration
 	LowCreditThreshold      int
 	RetentionDays           int
@@ -90,6 +97,7 @@ func schoolFromRecord(app core.App, r *core.Record) (*School, error) {
 		Address:                 r.GetString("address"),
 		VATID:                   r.GetString("vat_id"),
 		PaymentInstructions:     r.GetString("payment_instructions"),
+		LessonInstructions:      cmp.Or(r.GetString("lesson_payment_instructions"), r.GetString("payment_instructions")),
 		PendingExpiry:           time.Duration(r.GetInt("pending_expiry_hours")) * time.Hour,
 		LowCreditThreshold:      r.GetInt("low_credit_threshold"),
 		RetentionDays:           r.GetInt("retention_days"),
@@ -126,6 +134,26 @@ func reminderOffsets(raw any) ([]time.Duration, error) {
 	return out, nil
 }
 
+// validSubjectNames accepts a subject's names in other languages: empty,
+// or an object of supported languages and one-line names of 1 to 120
+// characters.
+func validSubjectNames(v any) bool {
+	raw, _ := v.(types.JSONRaw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return true
+	}
+	var names map[string]string
+	if err := json.Unmarshal(raw, &names); err != nil {
+		return false
+	}
+	for l, n := range names {
+		if _, ok := lang.Known(l); !ok || l != lang.Base(l) || n == "" || utf8.RuneCountInString(n) > 120 || strings.ContainsAny(n, "\r\n") {
+			return false
+		}
+	}
+	return true
+}
+
 // validSlotSteps are the slot steps that divide an hour, so local :00 stays
 // aligned.
 var validSlotSteps = []int{5, 10, 15, 20, 30, 60}
@@ -135,6 +163,13 @@ var validSlotSteps = []int{5, 10, 15, 20, 30, 60}
 func Register(app core.App) {
 	OneLine(app, "school", "name", "phone", "vat_id")
 	OneLine(app, "subjects", "name")
+	app.OnRecordValidate("subjects").BindFunc(func(e *core.RecordEvent) error {
+		errs := validation.Errors{}
+		if !validSubjectNames(e.Record.Get("names")) {
+			errs["names"] = validation.NewError("invalid_names", `Names are an object of language codes and names, e.g. {"it": "Fisica"}.`)
+		}
+		return MergeErrors(e.Next(), errs)
+	})
 	registerSchool(app)
 	registerCaches(app)
 }

@@ -41,8 +41,8 @@ export default async function deliveries(ctx) {
       if (!ctx.isCurrent()) return;
       replace(listEl, res.items.length ? table([t('Created'), t('To'), t('Message'), t('Channel'), t('Status'), t('Attempts'), t('Actions')], res.items.map((d) => h('tr', { dataset: { id: d.id } },
         h('td', dateTime(d.created)), h('td', d.expand && d.expand.user ? d.expand.user.name : '', d.recipient ? h('div', { class: 'small muted' }, d.recipient) : null),
-        h('td', d.expand && d.expand.notification ? d.expand.notification.title : ''), h('td', tv('channel', d.channel)),
-        h('td', pill('status', d.status), d.last_error ? h('div', { class: 'small muted' }, d.last_error) : null, d.sent_at ? h('div', { class: 'small muted' }, dateTime(d.sent_at)) : null),
+        h('td', message(d.expand && d.expand.notification)), h('td', tv('channel', d.channel)),
+        h('td', pill('status', d.status), d.last_error ? h('div', { class: 'small muted' }, d.last_error) : null, notConfigured(d), d.sent_at ? h('div', { class: 'small muted' }, dateTime(d.sent_at)) : null),
         h('td', String(d.attempts || 0)),
         h('td', ['failed', 'skipped'].includes(d.status) ? h('button', { type: 'button', class: 'secondary', on: { click: async () => {
           try { await pb.send(`/api/deliveries/${d.id}/retry`, { method: 'POST' }); toast(t('Queued again.')); load(); } catch (e) { toast(e.message, { error: true }); }
@@ -50,4 +50,21 @@ export default async function deliveries(ctx) {
     } catch (err) { replace(listEl, errorBox(err)); }
   }
   await load();
+}
+
+/** A delivery's message: its title, and the text on demand. */
+function message(n) {
+  if (!n) return '—';
+  const text = n.app || n.body;
+  return text ? h('details', { class: 'message' }, h('summary', n.title), h('p', { class: 'small pre-line' }, text)) : n.title;
+}
+
+/** For a channel that is not set up: where to set it up. */
+function notConfigured(d) {
+  if (d.last_error !== 'not configured') return null;
+  if (d.channel === 'email') {
+    return h('div', { class: 'small' }, h('a', { href: '/_/#/settings/mail', target: '_blank', rel: 'noopener', 'data-external': '' }, t('Set up email: dashboard → Settings → Mail settings')));
+  }
+  const vars = d.channel === 'telegram' ? 'TELEGRAM_BOT_TOKEN' : d.channel === 'whatsapp' ? 'TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_WHATSAPP_FROM' : 'TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM';
+  return h('div', { class: 'small' }, t("Set {vars} in the server's environment and restart it.", { vars }));
 }

@@ -2,7 +2,7 @@
 // change (the results reload in place, focus stays on the filter); on a
 // phone they fold behind a "Filters" button so the tutors are on the first
 // screen.
-import { subjects } from '../pb.js';
+import { subjects, subjectLabel, role } from '../pb.js';
 import { searchTutors } from '../api.js';
 import { h, replace } from '../dom.js';
 import { t, tv, locale } from '../i18n.js';
@@ -67,7 +67,7 @@ export default async function directory(ctx) {
   const results = h('section', { id: 'results', class: 'results', 'aria-label': t('Tutors'), 'aria-busy': 'true' }, loading());
   ctx.skipTo('results', t('Skip to results'));
   const subs = await subsReady;
-  const subjectNames = new Map(subs.map((s) => [s.id, s.name]));
+  const subjectNames = new Map(subs.map((s) => [s.id, subjectLabel(s)]));
   const active = KEYS.filter((k) => q.get(k)).length;
 
   const toggle = h('button', { type: 'button', class: 'secondary filters-toggle', 'aria-expanded': 'false', 'aria-controls': 'filter-fields' },
@@ -81,7 +81,7 @@ export default async function directory(ctx) {
   });
   // the filters are built (and forms.js loaded) once the tutors are shown: the tutors come first
   const fillFilters = ({ field }) => replace(fields,
-    field({ name: 'subject', label: t('Subject'), type: 'select', value: q.get('subject') || '', options: [['', t('Any subject')], ...subs.map((s) => [s.slug, s.name])] }),
+    field({ name: 'subject', label: t('Subject'), type: 'select', value: q.get('subject') || '', options: [['', t('Any subject')], ...subs.map((s) => [s.slug, subjectLabel(s)])] }),
     field({ name: 'language', label: t('Language of the lessons'), type: 'select', value: q.get('language') || '', options: [['', t('Any language')], ...LANGS.map((c) => [c, languageName(c)])] }),
     field({ name: 'max_price', label: t('Highest price per hour'), type: 'number', min: 0, step: 1, inputmode: 'decimal', value: q.get('max_price') ? Number(q.get('max_price')) / 100 : '', hint: t('In euro; leave empty for any price.') }),
     field({ name: 'min_rating', label: t('Rating'), type: 'select', value: q.get('min_rating') || '', options: [['', t('Any rating')], ['4', t('4 stars or more')], ['4.5', t('4.5 stars or more')]] }),
@@ -111,7 +111,12 @@ export default async function directory(ctx) {
       const res = await mine;
       if (!ctx.isCurrent() || mine !== found) return;
       results.setAttribute('aria-busy', 'false');
-      if (!res.items.length) { replace(results, h('p', { role: 'status', class: 'visually-hidden' }, t('No tutor found')), empty(t('No tutor matches these filters. Try fewer filters.'))); return; }
+      if (!res.items.length) {
+        const filtered = KEYS.some((k) => q.get(k)) || Number(q.get('page') || 1) > 1;
+        replace(results, h('p', { role: 'status', class: 'visually-hidden' }, t('No tutor found')),
+          filtered ? empty(t('No tutor matches these filters. Try fewer filters.')) : emptySchool(subs.length));
+        return;
+      }
       replace(results,
         h('p', { class: 'muted', role: 'status' }, t('{n} tutors found', { n: res.totalItems })),
         h('ul', { class: 'cards' }, res.items.map((tu) => h('li', tutorCard(tu, subjectNames,
@@ -134,4 +139,18 @@ function pager(res, q, ctx) {
     h('button', { type: 'button', class: 'secondary', disabled: res.page <= 1, on: { click: () => go(res.page - 1) } }, t('Previous')),
     h('span', t('Page {page} of {pages}', { page: res.page, pages: res.totalPages })),
     h('button', { type: 'button', class: 'secondary', disabled: res.page >= res.totalPages, on: { click: () => go(res.page + 1) } }, t('Next')));
+}
+
+/** The directory of a school with no tutor listed yet: says so, and shows staff where tutors and subjects are added. */
+function emptySchool(subjectCount) {
+  if (role() !== 'admin') {
+    return h('div', { class: 'notice empty-school' }, h('p', { class: 'm0' }, t('No tutors are listed yet. Please come back soon.')),
+      role() === 'visitor' ? h('p', { class: 'm0' }, h('a', { href: '/signup?role=tutor' }, t('Are you a tutor? Create your account.'))) : null);
+  }
+  return h('div', { class: 'notice empty-school' },
+    h('p', h('strong', t('No tutors are listed yet.'))),
+    h('ul', { class: 'm0' },
+      h('li', subjectCount ? t('The subjects tutors choose from are listed and added under') : t('First add the subjects your school teaches, under'), ' ', h('a', { href: '/admin/tutors#subjects' }, t('Subjects'))),
+      h('li', t('Tutors create their account as tutors on the sign-up page:'), ' ', h('a', { href: '/signup?role=tutor' }, t('sign-up as a tutor'))),
+      h('li', t('Then you check and verify them:'), ' ', h('a', { href: '/admin/tutors' }, t('Verification')))));
 }

@@ -7,7 +7,7 @@ import { viewerZone, timeRange, money, dateTime } from '../format.js';
 import { pageTitle, loading, pill, toast, avatar } from '../ui.js';
 import { field, errorSummary, showErrors, busy } from '../forms.js';
 import { lessonActions, partyOf } from '../lesson-actions.js';
-import { awaitsPayment, cancelReason } from '../lesson-item.js';
+import { awaitsPayment, cancelReason, paymentPill } from '../lesson-item.js';
 import { payByText } from '../booking.js';
 
 export default async function lesson(ctx) {
@@ -44,7 +44,7 @@ export default async function lesson(ctx) {
         h('dt', t('Tutor')), h('dd', h('a', { href: `/tutors/${b.tutor}` }, b.tutor_name)),
         h('dt', t('Student')), h('dd', b.student_name),
         b.subject ? [h('dt', t('Subject')), h('dd', names.get(b.subject) || b.subject)] : null,
-        h('dt', t('Price')), h('dd', b.price ? money(b.price, b.currency) : t('free'), b.payment_status ? [' · ', pill('status', b.payment_status)] : null),
+        h('dt', t('Price')), h('dd', b.price ? money(b.price, b.currency) : t('free'), paymentPill(b) ? [' · ', paymentPill(b)] : null),
         awaitsPayment(b) ? [h('dt', t('Payment due')), h('dd', { class: 'pay-by' }, payByText(b.pay_by))] : null,
         b.meeting_url && b.status === 'confirmed' ? [h('dt', t('Meeting link')), h('dd', h('a', { href: b.meeting_url, target: '_blank', rel: 'noopener', 'data-external': '' }, b.meeting_url))] : null,
         b.cancelled_at ? [h('dt', t('Cancelled')), h('dd', dateTime(b.cancelled_at), b.cancel_reason ? ` · ${cancelReason(b.cancel_reason)}` : '')] : null),

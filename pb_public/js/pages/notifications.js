@@ -29,7 +29,7 @@ export default async function notifications(ctx) {
       h('div', { class: 'row' },
         h('h2', { class: 'notif-title' }, n.read_at ? null : h('span', { class: 'visually-hidden' }, t('Unread:') + ' '), n.title),
         h('span', { class: 'small muted' }, dateTime(n.created))),
-      n.body ? h('p', { class: 'm0' }, n.body) : null,
+      noteText(n) ? h('p', { class: 'm0 pre-line' }, noteText(n)) : null,
       h('div', { class: 'actions' },
         n.data && n.data.booking ? h('a', { href: `/lessons/${n.data.booking}` }, t('Open the lesson')) : null,
         n.read_at ? null : h('button', { type: 'button', class: 'secondary', on: { click: () => markRead(n) } }, t('Mark as read')))))) : empty(t('No notifications yet.')));
@@ -51,4 +51,15 @@ export default async function notifications(ctx) {
     render();
   }).catch((e) => { console.warn(e); return null; });
   return () => { if (unsub) unsub(); };
+}
+
+/**
+ * A notification's text as the app shows it: the message alone (the
+ * server's app text), never the email's greeting and raw links. Older
+ * notifications, written before the app text, show their short form
+ * without its link.
+ */
+export function noteText(n) {
+  if (n.app) return n.app;
+  return (n.short || '').replace(/\s*https?:\/\/\S+$/, '');
 }

@@ -10,7 +10,9 @@ import { openDialog } from '../ui.js';
 function howToPay(p) {
   openDialog(t('How to pay'), async (body) => {
     const s = await school();
-    body.append(h('div', { class: 'notice' }, s.payment_instructions || t('Ask the school how to pay.')),
+    // a lesson is paid quoting its date, a package its name: the school's text for each
+    const text = p.booking ? (s.lesson_payment_instructions || s.payment_instructions) : s.payment_instructions;
+    body.append(h('div', { class: 'notice payment-instructions' }, text || t('Ask the school how to pay.')),
       h('p', t('Amount: {amount}', { amount: money(p.amount, p.currency) })));
   });
 }

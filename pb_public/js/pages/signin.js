@@ -5,6 +5,7 @@ import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { pageTitle } from '../ui.js';
 import { field, errorSummary, showErrors, busy, clearErrors } from '../forms.js';
+import { setup } from '../api.js';
 
 export function homeFor(rec) {
   if (!rec) return '/';
@@ -31,12 +32,33 @@ function done(ctx) {
   ctx.navigate(safeNext(ctx.query.get('next')) || homeFor(pb.authStore.record), { replace: true });
 }
 
-function codeForm(ctx, email, otpId, mfaId) {
+/**
+ * The emailed code's form (the second step of staff, or a sign-in by code):
+ * without SMTP the code is not emailed, so it says whom to ask; "Send a new
+ * code" and "Back" (to back()) are always there.
+ */
+function codeForm(ctx, { email, otpId, mfaId, back }) {
+  const note = h('div', { 'aria-live': 'polite' });
   const form = h('form', { novalidate: true },
     errorSummary(),
     h('p', t('We emailed a sign-in code to {email}. It expires in 5 minutes.', { email })),
+    note,
     field({ name: 'password', label: t('Code'), required: true, autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: 8 }),
-    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Sign in'))));
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Sign in')),
+      h('button', { type: 'button', class: 'secondary', on: { click: resend } }, t('Send a new code')),
+      h('button', { type: 'button', class: 'linklike', on: { click: back } }, t('Back'))));
+  const smtpNote = h('p', { class: 'notice warning smtp-note', role: 'note' }, t("SMTP is not set up: ask the server's operator for the code (it is printed in the server's terminal)."));
+  setup().then((s) => { if (!s.smtp) note.append(smtpNote); }).catch((e) => console.warn(e));
+  async function resend() {
+    clearErrors(form);
+    try {
+      otpId = (await pb.collection('users').requestOTP(email)).otpId;
+      const smtpOff = note.contains(smtpNote);
+      replace(note, h('p', { class: 'notice success', role: 'status' }, t('A new code is on its way: use the newest one.')), smtpOff ? smtpNote : null);
+      form.elements.password.value = '';
+      form.elements.password.focus();
+    } catch (err) { showErrors(form, err); }
+  }
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     busy(form, async () => {
@@ -67,7 +89,7 @@ function passwordForm(ctx, box) {
         if (mfaId) {
           try {
             const otp = await pb.collection('users').requestOTP(email);
-            replace(box, h('h2', t('Second step')), codeForm(ctx, email, otp.otpId, mfaId));
+            replace(box, h('h2', t('Second step')), codeForm(ctx, { email, otpId: otp.otpId, mfaId, back: () => { replace(box, passwordForm(ctx, box)); box.querySelector('input').focus(); } }));
             box.querySelector('input').focus();
           } catch (e2) { showErrors(form, e2); }
           return;
@@ -91,7 +113,7 @@ function otpForm(ctx, box) {
       const email = form.elements.email.value.trim();
       try {
         const otp = await pb.collection('users').requestOTP(email);
-        replace(box, codeForm(ctx, email, otp.otpId));
+        replace(box, codeForm(ctx, { email, otpId: otp.otpId, back: () => { replace(box, otpForm(ctx, box)); box.querySelector('input').focus(); } }));
         box.querySelector('input').focus();
       } catch (err) { showErrors(form, err); }
     });

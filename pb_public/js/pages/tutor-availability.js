@@ -1,6 +1,7 @@
 // Tutor: weekly availability windows and time off, with a preview of the
 // free slots they give.
-import { pb, myTutor, currentUser } from '../pb.js';
+import { pb, myTutor, currentUser, pbDate } from '../pb.js';
+import { cancelLessonsForTimeOff } from '../api.js';
 import { h, replace } from '../dom.js';
 import { t, tv } from '../i18n.js';
 import { timeRange, toLocalInput, fromLocalInput, longDate, clock } from '../format.js';
@@ -46,6 +47,32 @@ function windowForm(tutor, w, onSaved, close) {
   return form;
 }
 
+/** The tutor's pending and confirmed lessons between start and end, soonest first. */
+function coveredLessons(start, end) {
+  return pb.collection('bookings').getFullList({
+    filter: pb.filter('tutor_user = {:me} && start < {:end} && end > {:start} && (status = "pending" || status = "confirmed")',
+      { me: currentUser().id, start: pbDate(start), end: pbDate(end) }),
+    sort: 'start',
+  });
+}
+
+/** Asks what to do with the lessons a new time off covers: 'cancel', 'keep', or null (back). */
+function askAboutLessons(lessons, zone) {
+  return new Promise((resolve) => {
+    let answer = null;
+    openDialog(lessons.length === 1 ? t('This time off covers a booked lesson') : t('This time off covers {n} booked lessons', { n: lessons.length }), (body, close) => {
+      const choose = (a) => { answer = a; close(); };
+      body.append(
+        h('ul', { class: 'list covered-lessons' }, lessons.map((b) => h('li', h('strong', timeRange(b.start, b.end, zone)), ' · ', b.student_name))),
+        h('p', t('Cancelling tells each student and gives back what they paid: the package credit, or a full refund.')),
+        h('div', { class: 'actions' },
+          h('button', { type: 'button', class: 'danger', on: { click: () => choose('cancel') } }, t('Add it and cancel these lessons')),
+          h('button', { type: 'button', class: 'secondary', on: { click: () => choose('keep') } }, t('Add it and keep the lessons')),
+          h('button', { type: 'button', class: 'linklike', on: { click: () => close() } }, t('Back'))));
+    }, { onClose: () => resolve(answer) });
+  });
+}
+
 function timeOffForm(tutor, zone, onSaved) {
   const form = h('form', { class: 'card', novalidate: true }, errorSummary(),
     h('div', { class: 'grid-form' },
@@ -60,9 +87,17 @@ function timeOffForm(tutor, zone, onSaved) {
       const start = fromLocalInput(form.elements.start.value, zone);
       const end = fromLocalInput(form.elements.end.value, zone);
       try {
-        await pb.collection('time_off').create({ tutor: tutor.id, start: start ? start.toISOString() : '', end: end ? end.toISOString() : '', reason: form.elements.reason.value });
+        // lessons it would cover: warn first, and let the tutor cancel or keep them
+        const lessons = start && end && end > start ? await coveredLessons(start, end) : [];
+        const choice = lessons.length ? await askAboutLessons(lessons, zone) : 'keep';
+        if (!choice) return;
+        const off = await pb.collection('time_off').create({ tutor: tutor.id, start: start ? start.toISOString() : '', end: end ? end.toISOString() : '', reason: form.elements.reason.value });
         form.reset(); clearErrors(form);
-        toast(t('Time off added.'));
+        if (choice === 'cancel') {
+          const res = await cancelLessonsForTimeOff(off.id);
+          toast(res.cancelled.length === 1 ? t('Time off added; the lesson is cancelled and its student told.')
+            : t('Time off added; {n} lessons cancelled and their students told.', { n: res.cancelled.length }));
+        } else toast(lessons.length ? t('Time off added; your booked lessons stay.') : t('Time off added.'));
         onSaved();
       } catch (err) { showErrors(form, err); }
     });

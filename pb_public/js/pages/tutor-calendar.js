@@ -1,5 +1,5 @@
-// Tutor: the week's lessons in a calendar, live, with the busy times read
-// from the tutor's own calendars (no titles: Tutorbase never keeps them).
+// Tutor: the week's lessons in a calendar, live, with time off and the busy
+// times read from the tutor's own calendars (no titles: Tutorbase never keeps them).
 import { pb, currentUser } from '../pb.js';
 import { h, replace } from '../dom.js';
 import { t, tv } from '../i18n.js';
@@ -28,15 +28,16 @@ export default async function calendar(ctx) {
     const days = weekDays(weekStart(new Date(), zone, offset), zone);
     label.textContent = t('Week of {date}', { date: longDate(days[0].start, zone) });
     const range = { me, from: days[0].start.toISOString().replace('T', ' '), to: days[6].end.toISOString().replace('T', ' ') };
-    let list, busy;
+    let list, busy, away;
     try {
-      [list, busy] = await Promise.all([
+      [list, busy, away] = await Promise.all([
         pb.collection('bookings').getFullList({
           filter: pb.filter(`tutor_user = {:me} && start < {:to} && end > {:from}${showCancelled.checked ? '' : ' && status != "cancelled"'}`, range),
           sort: 'start',
         }),
         // busy times from the tutor's own calendars: instants only, no titles (docs/calendars.md)
         pb.collection('busy_times').getFullList({ filter: pb.filter('tutor_user = {:me} && start < {:to} && end > {:from}', range), sort: 'start', fields: 'id,start,end' }),
+        pb.collection('time_off').getFullList({ filter: pb.filter('tutor_user = {:me} && start < {:to} && end > {:from}', range), sort: 'start' }),
       ]);
     } catch (err) { replace(grid, errorBox(err)); return; }
     if (!ctx.isCurrent()) return;
@@ -52,9 +53,10 @@ export default async function calendar(ctx) {
     const today = dayKey(new Date(), zone);
     replace(grid, h('div', { class: 'week', id: 'calendar' }, days.map((d) => h('section', { class: d.key === today ? 'day today' : 'day', 'aria-labelledby': `cal-${d.key}` },
       h('h2', { id: `cal-${d.key}` }, dayLabel(d.start, zone)),
+      awayOn(away, d, zone),
       byDay.get(d.key).length
         ? h('ul', byDay.get(d.key).sort((a, b) => a.start - b.start).map((x) => x.item))
-        : h('p', { class: 'none' }, t('No lessons'))))));
+        : (awayOn(away, d, zone) ? null : h('p', { class: 'none' }, t('No lessons')))))));
   }
   // busy times that touch are one block (a long event is stored in pieces of a day or so)
   function joined(busy) {
@@ -81,4 +83,13 @@ export default async function calendar(ctx) {
     load();
   }).catch((e) => { console.warn(e); return null; });
   return () => { if (unsub) unsub(); };
+}
+
+/** The time off that falls on day d, as "Away" blocks, or null. */
+function awayOn(away, d, zone) {
+  const parts = away.map((o) => ({ o, a: Math.max(parseDate(o.start), d.start), b: Math.min(parseDate(o.end), d.end) })).filter((x) => x.a < x.b);
+  if (!parts.length) return null;
+  return h('ul', { class: 'away-list' }, parts.map(({ o, a, b }) => h('li', { class: 'away' },
+    h('strong', a <= d.start.getTime() && b >= d.end.getTime() ? t('Away all day') : t('Away {from}–{to}', { from: time(new Date(a), zone), to: time(new Date(b), zone) })),
+    o.reason ? h('span', { class: 'small' }, ` · ${o.reason}`) : null)));
 }

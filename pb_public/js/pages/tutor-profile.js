@@ -1,5 +1,5 @@
 // Tutor: the public profile and booking settings.
-import { pb, myTutor, subjects } from '../pb.js';
+import { pb, myTutor, subjects, subjectLabel } from '../pb.js';
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { toCents, fromCents } from '../format.js';
@@ -25,7 +25,7 @@ export default async function tutorProfile(ctx) {
   const form = h('form', { class: 'card', novalidate: true }, errorSummary(),
     field({ name: 'headline', label: t('Headline'), value: tutor.headline, maxlength: 160, hint: t('One line students see in the directory.') }),
     field({ name: 'bio', label: t('About you'), type: 'textarea', value: tutor.bio, rows: 6, maxlength: 5000 }),
-    checkGroup({ name: 'subjects', legend: t('Subjects'), options: subs.map((s) => [s.id, s.name]), values: tutor.subjects || [] }),
+    checkGroup({ name: 'subjects', legend: t('Subjects'), options: subs.map((s) => [s.id, subjectLabel(s)]), values: tutor.subjects || [] }),
     checkGroup({ name: 'languages', legend: t('Languages you teach in'), options: LANGUAGES.map((l) => [l, languageName(l)]), values: tutor.languages || [] }),
     checkGroup({ name: 'lesson_minutes', legend: t('Lesson lengths you offer (minutes)'), options: [...new Set([...LENGTHS, ...lengths])].sort((a, b) => a - b).map((m) => [String(m), String(m)]), values: lengths.map(String) }),
     h('div', { class: 'grid-form' },

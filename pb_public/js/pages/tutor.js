@@ -74,7 +74,11 @@ export default async function tutorPage(ctx) {
 
   let week = null;
   if (bookable) {
-    const book = (slot) => openBooking({ tutor, slot, subjectNames: names, onChanged: () => week.refresh() });
+    // staff booking on a student's behalf (from All bookings: ?for=<student>)
+    const student = role() === 'admin' && ctx.query.get('for')
+      ? await pb.collection('users').getOne(ctx.query.get('for'), { fields: 'id,name,email' }).catch(() => null) : null;
+    if (student) chosenEl.before(h('p', { class: 'notice booking-for' }, t('Booking for {name} ({email}).', { name: student.name, email: student.email }), ' ', h('a', { href: '/admin/bookings' }, t('Back to all bookings'))));
+    const book = (slot) => openBooking({ tutor, slot, subjectNames: names, student, onChanged: () => week.refresh() });
     week = slotWeek(slotsEl, { tutorId: tutor.id, minutes: initial, chosen: chosen && chosen.start, onPick: book });
     if (chosen) offerChosen(chosenEl, tutor, chosen, book);
   }
