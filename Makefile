@@ -57,7 +57,7 @@ cover: tools
 	bin/covertable bin/cover.out
 
 test: vet tools
-	TB_REQUIRE_TOOLS=1 $(GO) test -count=1 ./...
+	TB_REQUIRE_TOOLS=1 $(GO) test -count=1 -timeout 30m ./...
 	$(MAKE) e2e
 
 # The web app (pb_public) needs no build step; its dependencies, the

@@ -278,3 +278,11 @@ var words = map[string]map[string]map[string]string{
 		"minute": {"it": "minuto"}, "minutes": {"it": "minuti"},
 	},
 }
+
+// calendarEntries: the tutors' own calendars read as busy time
+// (internal/app/busy).
+var calendarEntries = []Entry{
+	e("too_many_feeds", "You can add at most 10 calendars.", "Puoi aggiungere al massimo 10 calendari."),
+	e("bad_url", "Paste the calendar's secret address: it starts with https:// or webcal://.", "Incolla l'indirizzo segreto del calendario: comincia con https:// o webcal://."),
+	e("blocked_address", "This address is on a private network; Tutorbase reads calendars on the internet only, unless the school allows private addresses.", "Questo indirizzo è su una rete privata; Tutorbase legge solo calendari su internet, a meno che la scuola consenta gli indirizzi privati."),
+}
