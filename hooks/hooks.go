@@ -44,6 +44,7 @@ type Services struct {
 	Reviews       *reviews.Service
 	Reports       *reports.Service
 	Calendar      *calendar.Service
+	Materials     *materials.Service
 	Limits        *limits.Service
 	Ops           *ops.Service
 }
@@ -88,6 +89,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Reviews = reviews.New(s.Notifications)
 	s.Reports = reports.New(env, s.Notifications.Channels())
 	s.Calendar = calendar.New(env)
+	s.Materials = materials.New(env)
 	s.Limits = limits.New(env.Config)
 	s.Ops = ops.New(env, s.Limits)
 
@@ -99,7 +101,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Payments.Register(app)
 	s.Payouts.Register(app)
 	s.Reviews.Register(app)
-	materials.Register(app)
+	s.Materials.Register(app)
 	s.Limits.Register(app)
 	s.bindRoutes(app)
 	return s, nil

@@ -15,7 +15,7 @@ import (
 var collections = []string{
 	"school", "subjects", "tutors", "students", "packages", "purchases", "availability", "time_off",
 	"series", "bookings", "payments", "invoices", "payouts", "stripe_events", "reviews", "materials",
-	"notifications", "deliveries", "audit_log", "login_attempts", "contact_proofs",
+	"notifications", "deliveries", "audit_log", "login_attempts", "contact_proofs", "material_downloads",
 }
 
 func TestUpDownUp(t *testing.T) {
