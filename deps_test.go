@@ -1,6 +1,9 @@
 package main
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -89,4 +92,29 @@ func semverParts(v string) [3]int {
 		out[i], _ = strconv.Atoi(s)
 	}
 	return out
+}
+
+// TestValidationFork: PocketBase reads field errors of its fork of
+// ozzo-validation; an error of the original package would reach clients
+// as a generic 400 without its fields.
+func TestValidationFork(t *testing.T) {
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() && (d.Name() == "node_modules" || strings.HasPrefix(d.Name(), ".")) && path != "." {
+			if d != nil && d.IsDir() {
+				return filepath.SkipDir
+			}
+			return err
+		}
+		if !strings.HasSuffix(path, ".go") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err == nil && strings.Contains(string(src), `"github.com/`+`go-ozzo/ozzo-validation`) {
+			t.Errorf("%s imports go-ozzo/ozzo-validation; use github.com/pocketbase/ozzo-validation/v4", path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

@@ -17,7 +17,7 @@ import (
 	"tutorbase/internal/app/notifications"
 	"tutorbase/internal/config"
 	"tutorbase/internal/notify"
-	"tutorbase/internal/notify/mailpittest"
+	"tutorbase/testkit/mailpittest"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"

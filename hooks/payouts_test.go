@@ -12,8 +12,8 @@ import (
 
 	"tutorbase/hooks/hookstest"
 	"tutorbase/internal/app/payouts"
-	"tutorbase/internal/billing/stripe/stripemock"
 	"tutorbase/internal/config"
+	"tutorbase/testkit/stripemock"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"

@@ -1,6 +1,9 @@
 package hooks
 
 import (
+	"database/sql"
+	"errors"
+	"io/fs"
 	"net/http"
 
 	"tutorbase/internal/app/accounts"
@@ -8,9 +11,11 @@ import (
 	"tutorbase/internal/app/ops"
 	"tutorbase/internal/app/platform"
 
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/router"
 )
 
 // route is one custom route: its method and path, its handler, who may
@@ -115,7 +120,7 @@ func (s *Services) bindRoutes(app core.App) {
 			se.App.Settings().RateLimits.Enabled = false
 		}
 		for _, rt := range s.routes() {
-			h := r.Route(rt.method, rt.path, rt.handler)
+			h := r.Route(rt.method, rt.path, answered(rt.handler))
 			if rt.who != nil {
 				h.Bind(rt.who)
 			}
@@ -128,4 +133,28 @@ func (s *Services) bindRoutes(app core.App) {
 		}
 		return se.Next()
 	})
+}
+
+// answered gives what a handler returns PocketBase's error shape as the
+// records API does (an ApiError as it is, field errors as a 400, a missing
+// row as a 404), except that a failure of the server's own (a write or a
+// query that failed) is a 500 and logged: PocketBase answers 400 to any
+// plain error, which would blame the client.
+func answered(h func(*core.RequestEvent) error) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		err := h(e)
+		var apiErr *router.ApiError
+		var fields validation.Errors
+		var field validation.Error
+		switch {
+		case err == nil, errors.As(err, &apiErr):
+			return err
+		case errors.As(err, &fields), errors.As(err, &field):
+			return e.BadRequestError("Failed to save.", err)
+		case errors.Is(err, sql.ErrNoRows), errors.Is(err, fs.ErrNotExist):
+			return e.NotFoundError("", err)
+		}
+		e.App.Logger().Error("request failed", "method", e.Request.Method, "path", e.Request.URL.Path, "error", err)
+		return e.InternalServerError("", err)
+	}
 }

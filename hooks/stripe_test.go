@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"tutorbase/hooks/hookstest"
-	"tutorbase/internal/billing/stripe/stripemock"
 	"tutorbase/internal/config"
+	"tutorbase/testkit/stripemock"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/tests"

@@ -70,7 +70,7 @@ func ExpireUnpaid(s *hooks.Services, app core.App, now time.Time) error {
 		return err
 	}
 	for _, p := range stale {
-		if err := s.Payments.CancelUnpaidPurchase(app, p); err != nil {
+		if err := s.Payments.CancelUnpaidPurchase(app, p); err != nil && !platform.IsStale(err) { // paid meanwhile: skip it
 			return err
 		}
 	}

@@ -37,6 +37,6 @@
 // # Tests
 //
 // The SMTP client is tested against a real mailpit started by the
-// test-support package tutorbase/internal/notify/mailpittest, which other
+// test-support package tutorbase/testkit/mailpittest, which other
 // packages' tests may use too.
 package notify

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"tutorbase/internal/config"
-	"tutorbase/internal/notify/mailpittest"
+	"tutorbase/testkit/mailpittest"
 
 	"github.com/wneessen/go-mail"
 )

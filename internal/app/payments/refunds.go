@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math"
 	"net/http"
 	"time"
 
@@ -54,8 +55,8 @@ func (s *Service) Refund(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	if in.Amount != nil {
-		amount = *in.Amount
+	if in.Amount != nil { // money back, not the package's lessons (a refund of all that is left takes them, see applyRefund)
+		amount, credits = *in.Amount, 0
 	}
 	r, err := s.RequestRefund(e.App, pay, RefundRequest{Amount: amount, Credits: credits, Reason: in.Reason})
 	if err != nil {
@@ -255,7 +256,11 @@ func (s *Service) applyRefund(tx core.App, r *core.Record) error {
 			}
 		}
 	}
-	if n := r.GetInt("credits"); n > 0 && pay.GetString("purchase") != "" {
+	n := r.GetInt("credits")
+	if whole { // all that was paid is back: so are the lessons left
+		n = math.MaxInt
+	}
+	if n > 0 && pay.GetString("purchase") != "" {
 		if err := credits.TakeBack(tx, pay.GetString("purchase"), n, r.Id, whole); err != nil {
 			return err
 		}

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"tutorbase/internal/billing"
-	"tutorbase/internal/billing/stripe/stripemock"
 	"tutorbase/internal/config"
+	"tutorbase/testkit/stripemock"
 
 	"github.com/stripe/stripe-go/v76/webhook"
 )
