@@ -3,13 +3,15 @@
 // Every page must finish without console errors, page errors or CSP
 // violations. Run: make e2e (or node e2e/run.mjs after make build).
 // suite.mjs holds the server and helpers; the other files hold the tests of
-// the booking journey (journey.mjs) and of the look of the app (look.mjs).
+// the booking journey (journey.mjs), the look of the app (look.mjs) and
+// lesson materials (materials.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { authFor, api, demo, emailedLink, superuserToken, DEMO_PASSWORD } from './lib.mjs';
 import { S, open, clean, tutorId, nextWeekSlots, lastFreeFor, signUp, stamp } from './suite.mjs';
 import './journey.mjs';
 import './look.mjs';
+import './materials.mjs';
 
 const student = { name: `Stella E2E ${stamp}`, email: `stella.${stamp}@example.com` };
 
