@@ -118,3 +118,30 @@ func TestRacingNewVersions(t *testing.T) {
 		require.Eventually(t, func() bool { return storedFiles(t, app) == files+1 }, waitFor, tick, "round %d: the losers' files are gone", round)
 	}
 }
+
+// A material attached to a lesson (every version of it) follows the lesson
+// when it is rescheduled: the student finds it on the new lesson.
+func TestMaterialFollowsARescheduledLesson(t *testing.T) {
+	s := newShop(t)
+	allDay(t, s.app, hookstest.Tutor2)
+	b := s.book(t, hookstest.Student, "", 10, 9)
+	require.Equal(t, 200, b.Status, string(b.Body))
+	lesson := b.JSON()["id"].(string)
+	v1 := mustMaterial(t, s.srv, hookstest.Tutor2, materialForm{fields: map[string]string{"title": "Lesson plan", "booking": lesson}, name: "plan.pdf", data: []byte("%PDF one")})
+	v2 := mustMaterial(t, s.srv, hookstest.Tutor2, materialForm{fields: map[string]string{"title": "Lesson plan", "previous": v1["id"].(string)}, name: "plan.pdf", data: []byte("%PDF two")})
+	require.Equal(t, lesson, v2["booking"])
+
+	start, end := romeSlot(11, 9, 0, 60)
+	moved := hookstest.Call(t, s.srv, http.MethodPost, "/api/bookings/"+lesson+"/reschedule", cast.Tokens[hookstest.Student], map[string]any{"start": start, "end": end})
+	require.Equal(t, 200, moved.Status, string(moved.Body))
+	to := moved.JSON()["id"].(string)
+	require.NotEqual(t, lesson, to)
+	for _, v := range []map[string]any{v1, v2} {
+		m, err := s.app.FindRecordById("materials", v["id"].(string))
+		require.NoError(t, err)
+		require.Equal(t, to, m.GetString("booking"), "version %v", m.GetInt("version"))
+	}
+	res := hookstest.Call(t, s.srv, http.MethodGet, materialsURL+"?filter="+urlQuery(`latest = true && booking = "`+to+`"`), cast.Tokens[hookstest.Student], nil)
+	require.Equal(t, 200, res.Status, string(res.Body))
+	require.EqualValues(t, 1, res.JSON()["totalItems"], "on the new lesson's page")
+}

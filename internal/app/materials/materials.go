@@ -10,6 +10,7 @@
 package materials
 
 import (
+	"fmt"
 	"slices"
 
 	"tutorbase/internal/app/platform"
@@ -46,7 +47,8 @@ const baselineKey = "@tutorbase.materials_baseline"
 // teaching (the lesson a material is linked to is one the owner teaches,
 // and whoever it is newly shared with has booked the owner, a lesson not
 // cancelled; materials staff own or write are free of both; the API rules
-// say the first again, migrations.RuleMaterialsCreate), and the record of
+// say the first again, migrations.RuleMaterialsCreate), the materials of
+// a lesson following it when it is rescheduled, and the record of
 // downloads.
 func (s *Service) Register(app core.App) {
 	platform.OneLine(app, collection, "title", "folder")
@@ -76,9 +78,30 @@ func (s *Service) Register(app core.App) {
 		}
 		return platform.MergeErrors(e.Next(), errs)
 	})
+	app.OnRecordCreate("bookings").BindFunc(followReschedule)
 	registerLimits(app)
 	registerVersions(app)
 	s.registerDownloads(app)
+}
+
+// followReschedule moves the materials attached to a lesson to the lesson
+// it is rescheduled to (a new booking), in the same write: its student
+// finds them on the new lesson's page, and nothing stays on the cancelled
+// one.
+func followReschedule(e *core.RecordEvent) error {
+	if err := e.Next(); err != nil {
+		return err
+	}
+	from := e.Record.GetString("rescheduled_from")
+	if from == "" {
+		return nil
+	}
+	_, err := e.App.DB().NewQuery("UPDATE materials SET booking = {:to} WHERE booking = {:from}").
+		Bind(dbx.Params{"to": e.Record.Id, "from": from}).Execute()
+	if err != nil {
+		return fmt.Errorf("failed to move the materials of a rescheduled lesson: %w", err)
+	}
+	return nil
 }
 
 // checkMaterial holds a tutor's material to their own lessons and
