@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { authFor, api, demo, axeViolations } from './lib.mjs';
-import { S, open, clean, stamp } from './suite.mjs';
+import { S, open, clean, expectRefused, stamp } from './suite.mjs';
 
 /** The bytes of a download the click on target starts. */
 async function downloaded(page, target) {
@@ -51,6 +51,23 @@ test('a tutor uploads two files and a new version and shares one; the student do
   const row = (title) => tu.page.locator(`li.material[data-title="${title}"]`);
   await row(sheet).getByText('Folder: Algebra').waitFor();
   await row(notes).waitFor();
+
+  // a link as a material: only a web address is taken; it opens in a new tab
+  await tu.page.getByRole('button', { name: 'Add a link' }).click();
+  const linkDialog = tu.page.getByRole('dialog', { name: 'Add a link' });
+  await linkDialog.getByLabel('Title').fill(`video-${stamp}`);
+  await linkDialog.getByLabel('Web address').fill('javascript:alert(1)');
+  await linkDialog.getByRole('button', { name: 'Add the link' }).click();
+  await linkDialog.locator('[data-field="url"] .field-error').filter({ hasText: /http/ }).waitFor();
+  assert.equal(await linkDialog.getByLabel('Web address').getAttribute('aria-invalid'), 'true');
+  expectRefused(tu);
+  const target = `${S.server.url}/tutors?from=material`;
+  await linkDialog.getByLabel('Web address').fill(target);
+  await linkDialog.getByRole('button', { name: 'Add the link' }).click();
+  await row(`video-${stamp}`).getByText('Link').first().waitFor();
+  const [tab] = await Promise.all([tu.context.waitForEvent('page'), row(`video-${stamp}`).getByRole('button', { name: `Open: video-${stamp}` }).click()]);
+  await tab.waitForURL(target);
+  await tab.close();
 
   // a new version of the worksheet, chosen with the file chooser
   const [chooser] = await Promise.all([tu.page.waitForEvent('filechooser'), row(sheet).getByRole('button', { name: `New version of ${sheet}` }).click()]);
