@@ -82,7 +82,25 @@ async function prepare(base) {
   const su = await superuserToken(base);
   const t = await api(base, `/api/collections/tutors/records?filter=${encodeURIComponent('name="Paola Neri"')}`, { token: su });
   await api(base, `/api/collections/tutors/records/${t.items[0].id}`, { method: 'PATCH', token: su, body: { headline: 'Chemistry and biology for high school' } });
+  await materials(base, luca.record.id);
   return { giulia: giulia.id };
+}
+
+/** Giulia's lesson materials: a worksheet in two versions and a link shared with Luca, notes kept to herself. */
+async function materials(base, luca) {
+  const g = await authFor(base, demo('giulia'));
+  const create = async (fields, file) => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries({ owner: g.record.id, ...fields })) form.append(k, v);
+    if (file) form.append('file', new Blob([file[1]]), file[0]);
+    const res = await fetch(`${base}/api/collections/materials/records`, { method: 'POST', headers: { Authorization: g.token }, body: form });
+    if (!res.ok) throw new Error(`material ${fields.title}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  const sheet = await create({ title: 'Fractions worksheet', folder: 'Algebra', shared_with: luca }, ['fractions.pdf', '%PDF-1.4 fractions']);
+  await create({ title: 'Fractions worksheet', previous: sheet.id }, ['fractions-2.pdf', '%PDF-1.4 fractions, corrected']);
+  await create({ title: 'Equations: notes for the lesson', folder: 'Algebra' }, ['equations.txt', 'Notes']);
+  await create({ title: 'Linear equations (video)', folder: 'Videos', url: 'https://video.example.com/linear-equations', shared_with: luca });
 }
 
 const server = await startServer();
@@ -106,6 +124,8 @@ try {
     ['tutor-requests', 'giulia', '/tutor/requests', (page) => page.locator('#recent').waitFor()],
     ['admin-verification', 'admin', '/admin/tutors', (page) => page.locator('#queue').waitFor()],
     ['admin-reports', 'admin', '/admin/reports', (page) => page.locator('figure.chart').first().waitFor()],
+    ['tutor-materials', 'giulia', '/materials', (page) => page.locator('li.material').first().waitFor()],
+    ['student-materials', 'luca', '/materials', (page) => page.locator('li.material').first().waitFor()],
     ['notifications', 'giulia', '/notifications', (page) => page.locator('#inbox').waitFor()],
     ['student-notifications', 'luca', '/notifications', (page) => page.locator('#inbox').waitFor()],
     ['reschedule-dialog', 'luca', '/lessons', async (page) => {
