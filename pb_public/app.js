@@ -83,11 +83,22 @@ async function watchUnread() {
   if (unsubscribeUnread) { unsubscribeUnread(); unsubscribeUnread = null; }
   const u = currentUser();
   if (!u) { setUnread(0); return; }
+  // one count at a time: a burst of notifications asks once more after
+  // the count under way, not once each (a person may have 4 lists in flight)
+  let counting = false;
+  let again = false;
   const count = async () => {
+    if (counting) { again = true; return; }
+    counting = true;
     try {
-      const res = await pb.collection('notifications').getList(1, 1, { filter: `read_at = ""`, fields: 'id' });
-      setUnread(res.totalItems);
-    } catch (e) { if (!e.isAbort) console.warn(e); }
+      do {
+        again = false;
+        try {
+          const res = await pb.collection('notifications').getList(1, 1, { filter: `read_at = ""`, fields: 'id' });
+          setUnread(res.totalItems);
+        } catch (e) { if (!e.isAbort) console.warn(e); }
+      } while (again);
+    } finally { counting = false; }
   };
   await count();
   try { unsubscribeUnread = await pb.collection('notifications').subscribe('*', count); } catch (e) { console.warn(e); }
