@@ -137,18 +137,7 @@ test('a tutor uploads two files and a new version and shares one; the student do
   await st.page.goto(`/lessons/${lesson.id}`);
   await st.page.locator('#lesson-materials').getByText('No materials for this lesson yet.').waitFor();
   clean(tu, st);
-  await closeAll(tu, st);
 });
-
-/**
- * Closes the people's browser contexts: an open page keeps its realtime
- * subscription, and each notification makes every open page of that
- * person count the unread ones again (at most 4 lists in flight per
- * account), which later tests of the same person would then see refused.
- */
-async function closeAll(...cs) {
-  for (const c of cs) await c.context.close();
-}
 
 /** Saves the limits form and waits for the school record to be saved. */
 async function saved(page) {
@@ -176,12 +165,10 @@ test('staff change the school\'s upload limits, and a tutor\'s upload is held to
     await tu.page.locator('.uploads li.failed').filter({ hasText: 'This file is too large: each file can be at most 1 MB.' }).waitFor();
     await tu.page.locator('.uploads li.failed').filter({ hasText: 'Files of type pptx are not accepted. Accepted types: pdf, txt.' }).waitFor();
     clean(tu);
-    await closeAll(tu);
   } finally {
     await admin.page.getByLabel('Largest file (MB)').fill('50');
     await types.fill(before);
     await saved(admin.page);
   }
   clean(admin);
-  await closeAll(admin);
 });

@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { authFor, api, demo, emailedLink, superuserToken, DEMO_PASSWORD } from './lib.mjs';
-import { S, open, clean, tutorId, nextWeekSlots, lastFreeFor, signUp, stamp, newStudent } from './suite.mjs';
+import { S, open, clean, keep, tutorId, nextWeekSlots, lastFreeFor, signUp, stamp, newStudent } from './suite.mjs';
 import './journey.mjs';
 import './look.mjs';
 import './materials.mjs';
@@ -66,7 +66,7 @@ test('a student signs up, finds a tutor, books a slot, and the tutor and an admi
   student.start = start;
   s.problems.splice(0, s.problems.length, ...s.problems.filter((p) => !/status of 400/.test(p))); // the refused first try
   clean(tutor, admin, s);
-  student.ctx = s;
+  student.ctx = keep(s);
 });
 
 test('the student cancels and sees the policy and its outcome first', async () => {

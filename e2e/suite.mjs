@@ -3,13 +3,14 @@
 // headless Chromium for every test file that run.mjs imports; a fresh
 // browser context per person, whose console errors, page errors and CSP
 // violations fail the test (clean).
-import { before, after } from 'node:test';
+import { before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, startStandIns, launch, newContext, api, superuserToken } from './lib.mjs';
 
 /** The running server ({url, ...}), browser and stand-ins, set before the first test. */
 export const S = { server: null, browser: null, standIns: null };
 const contexts = [];
+let opened = []; // by the test that runs now
 
 before(async () => {
   S.standIns = await startStandIns();
@@ -24,14 +25,30 @@ after(async () => {
   if (S.standIns) await S.standIns.stop();
 });
 
-/** A fresh browser context (newContext's options) with one page. */
+// A test's browser contexts close when it ends (unless kept for a later
+// test): an open page keeps its realtime subscription, and each
+// notification makes every open page of that person count the unread ones
+// again; past 4 lists in flight per person the server answers 429, which
+// a later test of the same person would see.
+afterEach(async () => {
+  const done = opened.filter((c) => !c.kept);
+  opened = [];
+  for (const c of done) await c.context.close().catch(() => {});
+});
+
+/** A fresh browser context (newContext's options) with one page, closed when the test ends. */
 export async function open(opts = {}) {
   const c = await newContext(S.browser, S.server.url, opts);
   contexts.push(c);
   const page = await c.context.newPage();
   page.setDefaultTimeout(15000);
-  return { ...c, page };
+  const out = { ...c, page };
+  opened.push(out);
+  return out;
 }
+
+/** Keeps c open after its test, for a later test to carry on with. */
+export function keep(c) { c.kept = true; return c; }
 
 /** Fails on any problem a context recorded. */
 export function clean(...cs) {
