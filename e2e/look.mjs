@@ -127,9 +127,9 @@ async function pagesOf(who) {
   const common = ['/', `/tutors/${giulia}`];
   switch (who) {
     case null: return [...common, '/signin', '/signup', '/forgot-password', '/reset-password?token=x', '/verify-email?token=x', '/confirm-email-change?token=x', '/checkout/success', '/checkout/cancel', '/no-such-page'];
-    case 'luca': return [...common, '/lessons', '/credits', '/payments', '/reviews', '/notifications', '/settings'];
-    case 'giulia': return ['/tutor/requests', '/tutor/calendar', '/tutor/availability', '/tutor/packages', '/tutor/earnings', '/tutor/profile', '/lessons', '/payments', '/notifications', '/settings'];
-    default: return ['/admin/tutors', '/admin/bookings', '/admin/payments', '/admin/reports', '/admin/deliveries', '/', '/lessons', '/notifications', '/settings'];
+    case 'luca': return [...common, '/lessons', '/credits', '/materials', '/payments', '/reviews', '/notifications', '/settings'];
+    case 'giulia': return ['/tutor/requests', '/tutor/calendar', '/tutor/availability', '/tutor/packages', '/tutor/earnings', '/tutor/profile', '/materials', '/lessons', '/payments', '/notifications', '/settings'];
+    default: return ['/admin/tutors', '/admin/bookings', '/admin/payments', '/admin/reports', '/admin/deliveries', '/materials', '/', '/lessons', '/notifications', '/settings'];
   }
 }
 
@@ -178,11 +178,12 @@ test('no axe-core violations on any page of any role, dialogs included; a skip l
     await c.page.waitForFunction((st) => document.activeElement && document.activeElement.dataset.start === st, start);
     clean(c);
   }
-  for (const [who, path] of [[null, '/'], ['luca', '/lessons'], ['giulia', '/tutor/availability']]) {
+  for (const [who, path] of [[null, '/'], ['luca', '/lessons'], ['giulia', '/tutor/availability'], ['giulia', '/materials']]) {
     const c = await open({ auth: who ? await authFor(S.server.url, demo(who)) : null, viewport: PHONE });
     await c.page.goto(path);
     await settled(c.page);
     await check(c.page, `${who || 'visitor'} ${path} (phone)`);
+    if (path === '/materials') assert.equal(await c.page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), true, 'the materials page fits a phone');
     clean(c);
   }
   assert.deepEqual(found, [], `axe-core violations:\n${found.join('\n')}`);

@@ -4,16 +4,18 @@
 // violations. Run: make e2e (or node e2e/run.mjs after make build).
 // suite.mjs holds the server and helpers; the other files hold the tests of
 // the booking journey (journey.mjs), of the look of the app (look.mjs) and
-// of the busy times from tutors' own calendars (busy.mjs).
+// of the busy times from tutors' own calendars (busy.mjs) and lesson
+// materials (materials.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { authFor, api, demo, emailedLink, superuserToken, DEMO_PASSWORD } from './lib.mjs';
-import { S, open, clean, keep, tutorId, nextWeekSlots, lastFreeFor, signUp, stamp } from './suite.mjs';
+import { S, open, clean, keep, tutorId, nextWeekSlots, lastFreeFor, signUp, stamp, newStudent } from './suite.mjs';
 import './journey.mjs';
 import './look.mjs';
 import './busy.mjs';
 import './first-run.mjs';
 import './staff.mjs';
+import './materials.mjs';
 
 const student = { name: `Stella E2E ${stamp}`, email: `stella.${stamp}@example.com` };
 
@@ -291,6 +293,31 @@ test('a person proves their mobile number and connects Telegram on the account p
   await c.page.reload();
   await c.page.locator('#phone-proof').getByText('Confirmed').waitFor();
   await c.page.locator('#telegram-proof').getByText('Telegram is connected.').waitFor();
+  clean(c);
+});
+
+test('a burst of notifications makes an open page count the unread ones one request at a time', async () => {
+  const auth = await newStudent('Burst Tester');
+  const c = await open({ auth });
+  const counts = (r) => r.url().includes('/api/collections/notifications/records?') && r.url().includes('perPage=1');
+  let inFlight = 0;
+  let most = 0;
+  c.page.on('request', (r) => { if (counts(r)) { inFlight += 1; most = Math.max(most, inFlight); } });
+  const done = (r) => { if (counts(r)) inFlight -= 1; };
+  c.page.on('requestfinished', done);
+  c.page.on('requestfailed', done);
+  const subscribed = c.page.waitForResponse((r) => r.url().endsWith('/api/realtime') && r.request().method() === 'POST');
+  await c.page.goto('/settings');
+  await subscribed;
+  await c.page.waitForFunction(() => document.getElementById('unread-badge'));
+  await c.page.waitForTimeout(300);
+  most = inFlight;
+  const su = await superuserToken(S.server.url);
+  await Promise.all(Array.from({ length: 12 }, (_, i) => api(S.server.url, '/api/collections/notifications/records', {
+    method: 'POST', token: su, body: { user: auth.record.id, kind: 'digest', title: `News ${i + 1}`, body: 'A burst of news.' },
+  })));
+  await c.page.locator('#unread-badge').filter({ hasText: /^12$/ }).waitFor();
+  assert.equal(most, 1, 'one count in flight at a time (a person may have at most 4 lists in flight)');
   clean(c);
 });
 

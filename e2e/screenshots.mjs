@@ -90,7 +90,25 @@ async function prepare(base) {
   await api(base, '/api/collections/time_off/records', { method: 'POST', token: gAuth.token, body: {
     tutor: giulia.id, start: new Date(thursday.getTime() + 11 * 3600000).toISOString(), end: new Date(thursday.getTime() + 16 * 3600000).toISOString(), reason: 'Conference',
   } });
+  await materials(base, luca.record.id);
   return { giulia: giulia.id };
+}
+
+/** Giulia's lesson materials: a worksheet in two versions and a link shared with Luca, notes kept to herself. */
+async function materials(base, luca) {
+  const g = await authFor(base, demo('giulia'));
+  const create = async (fields, file) => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries({ owner: g.record.id, ...fields })) form.append(k, v);
+    if (file) form.append('file', new Blob([file[1]]), file[0]);
+    const res = await fetch(`${base}/api/collections/materials/records`, { method: 'POST', headers: { Authorization: g.token }, body: form });
+    if (!res.ok) throw new Error(`material ${fields.title}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  const sheet = await create({ title: 'Fractions worksheet', folder: 'Algebra', shared_with: luca }, ['fractions.pdf', '%PDF-1.4 fractions']);
+  await create({ title: 'Fractions worksheet', previous: sheet.id }, ['fractions-2.pdf', '%PDF-1.4 fractions, corrected']);
+  await create({ title: 'Equations: notes for the lesson', folder: 'Algebra' }, ['equations.txt', 'Notes']);
+  await create({ title: 'Linear equations (video)', folder: 'Videos', url: 'https://video.example.com/linear-equations', shared_with: luca });
 }
 
 const server = await startServer();
@@ -121,6 +139,8 @@ try {
       await page.locator('.away').first().waitFor();
     }],
     ['admin-reports', 'admin', '/admin/reports', (page) => page.locator('figure.chart').first().waitFor()],
+    ['tutor-materials', 'giulia', '/materials', (page) => page.locator('li.material').first().waitFor()],
+    ['student-materials', 'luca', '/materials', (page) => page.locator('li.material').first().waitFor()],
     ['notifications', 'giulia', '/notifications', (page) => page.locator('#inbox').waitFor()],
     ['student-notifications', 'luca', '/notifications', (page) => page.locator('#inbox').waitFor()],
     ['reschedule-dialog', 'luca', '/lessons', async (page) => {

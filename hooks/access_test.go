@@ -223,8 +223,8 @@ func accessCases() []accessCase {
 			deleteWant: row{404, 404, 404, 404, 404, 204, 204},
 		},
 		{
-			collection: "materials",
-			list:       row{0, 1, 0, 1, 0, 1, 1},
+			collection: "materials", // one shared with the student, one attached to their lesson
+			list:       row{0, 2, 0, 2, 0, 2, 2},
 			view:       "material", viewWant: row{404, 200, 404, 200, 404, 200, 200},
 			create: func(role string) any {
 				owner := users(role)
@@ -236,6 +236,17 @@ func accessCases() []accessCase {
 			createWant: row{400, 400, 400, 200, 200, 200, 200},
 			update:     map[string]any{"title": "Worksheet v2"}, updateWant: row{404, 404, 404, 200, 404, 200, 200},
 			deleteWant: row{404, 404, 404, 204, 404, 204, 204},
+		},
+		{
+			collection: "material_downloads",
+			list:       row{0, 0, 0, 1, 0, 1, 1},
+			view:       "material_download", viewWant: row{404, 404, 404, 200, 404, 200, 200},
+			create: func(string) any {
+				return map[string]any{"material": cast.IDs["material"], "owner": users(hookstest.Tutor), "user": users(hookstest.Student2)}
+			},
+			createWant: row{403, 403, 403, 403, 403, 403, 200},
+			update:     map[string]any{"user_name": "Forged"}, updateWant: row{403, 403, 403, 403, 403, 403, 200},
+			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
 		},
 		{
 			collection: "notifications",

@@ -88,6 +88,12 @@ func buildFixture(app core.App, c *hookstest.Cast) error {
 			f, _ := filesystem.NewFileFromBytes([]byte("x^2 + y^2"), "notes.txt")
 			return map[string]any{"owner": c.Users[hookstest.Tutor], "title": "Notes", "file": f, "version": 1, "shared_with": []string{student}}
 		}},
+		{"lesson_material", "materials", func() map[string]any {
+			return map[string]any{"owner": c.Users[hookstest.Tutor], "title": "Lesson link", "url": "https://example.com/video", "booking": c.IDs["booking"]}
+		}},
+		{"material_download", "material_downloads", func() map[string]any {
+			return map[string]any{"material": c.IDs["material"], "owner": c.Users[hookstest.Tutor], "user": student, "user_name": "Stella Student"}
+		}},
 		{"notification", "notifications", func() map[string]any {
 			return map[string]any{"user": student, "kind": "payment_received", "title": "Payment received"}
 		}},

@@ -46,6 +46,7 @@ type Services struct {
 	Reports       *reports.Service
 	Calendar      *calendar.Service
 	Busy          *busy.Service
+	Materials     *materials.Service
 	Limits        *limits.Service
 	Ops           *ops.Service
 }
@@ -91,6 +92,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Reports = reports.New(env, s.Notifications.Channels())
 	s.Calendar = calendar.New(env)
 	s.Busy = busy.New(env, s.Notifications)
+	s.Materials = materials.New(env)
 	s.Limits = limits.New(env.Config)
 	s.Ops = ops.New(env, s.Limits)
 
@@ -103,7 +105,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Payments.Register(app)
 	s.Payouts.Register(app)
 	s.Reviews.Register(app)
-	materials.Register(app)
+	s.Materials.Register(app)
 	s.Limits.Register(app)
 	s.bindRoutes(app)
 	return s, nil

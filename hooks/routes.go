@@ -38,6 +38,7 @@ func (s *Services) routes() []route {
 		person  = apis.RequireAuth("users")                                // a signed-in person
 		anyone  = apis.RequireAuth("users", core.CollectionNameSuperusers) // a person or a superuser
 		student = platform.RequireRole(platform.RoleStudent)               // a student, or staff for one
+		tutor   = platform.RequireRole(platform.RoleTutor)                 // a tutor, or staff
 		staff   = platform.RequireStaff()                                  // an admin or a superuser
 	)
 	b, p, n := s.Booking, s.Payments, s.Notifications
@@ -89,6 +90,13 @@ func (s *Services) routes() []route {
 		// busy times from the tutor's own calendars: the handler finds the feed's tutor (or staff)
 		{http.MethodPost, "/api/calendar/feeds/{id}/refresh", s.Busy.RefreshNow, anyone, "/api/calendar/"},
 
+		// materials (uploads, new versions and sharing are the records API:
+		// /api/collections/materials/records); zip and open take a file token
+		{http.MethodPost, "/api/materials/move", s.Materials.Move, tutor, "/api/materials/"},
+		{http.MethodPost, "/api/materials/unshare", s.Materials.Unshare, tutor, "/api/materials/"},
+		{http.MethodGet, "/api/materials/zip", s.Materials.Zip, nil, "/api/materials/"},
+		{http.MethodGet, "/api/materials/{id}/open", s.Materials.Open, nil, "/api/materials/"},
+
 		// staff
 		{http.MethodGet, "/api/reports/{name}", s.Reports.Report, staff, "/api/reports/"},
 		{http.MethodGet, "/metrics", s.Ops.Metrics, nil, ""}, // a superuser or the metrics token
@@ -103,6 +111,7 @@ func (s *Services) bindRoutes(app core.App) {
 		r.Bind(platform.TranslateErrors())   // every error in the caller's language
 		r.Bind(ops.SecurityHeaders())        // replaces PocketBase's own
 		r.Bind(s.Limits.Middleware())        // costly filters, query budget, requests in flight
+		r.Bind(s.Materials.UploadLimit())    // a material larger than the school allows is refused unread
 		r.Bind(booking.StaffLists())         // admins' bookings list without the list rule
 		r.Bind(accounts.PrehashPasswords())  // passwords longer than bcrypt reads
 		r.BindFunc(accounts.HideTakenEmails) // request-email-change tells nobody who has an account

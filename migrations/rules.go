@@ -57,32 +57,33 @@ func tmpl(s string) *string { return &s }
 // the admins' ids into the collections. Edit rules here, not in the
 // dashboard: a dashboard edit is overwritten at the next start.
 var RuleSets = map[string]RuleSet{
-	"users":          {tmpl(RuleUsersView), tmpl(RuleUsersView), tmpl(RuleUsersCreate), tmpl(RuleUsersUpdate), tmpl(RuleUsersDelete), tmpl(RuleUsersManage)},
-	"school":         {tmpl(RuleSchoolView), tmpl(RuleSchoolView), nil, tmpl(RuleSchoolUpdate), nil, nil},
-	"subjects":       {tmpl(RuleSubjectsView), tmpl(RuleSubjectsView), tmpl(RuleSubjectsWrite), tmpl(RuleSubjectsWrite), tmpl(RuleSubjectsWrite), nil},
-	"tutors":         {tmpl(RuleTutorsView), tmpl(RuleTutorsView), tmpl(RuleTutorsCreate), tmpl(RuleTutorsUpdate), tmpl(RuleTutorsDelete), nil},
-	"students":       {tmpl(RuleStudentsView), tmpl(RuleStudentsView), tmpl(RuleStudentsCreate), tmpl(RuleStudentsUpdate), tmpl(RuleStudentsDelete), nil},
-	"availability":   {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedCreate), tmpl(RuleTutorOwnedWrite), tmpl(RuleTutorOwnedWrite), nil},
-	"time_off":       {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedCreate), tmpl(RuleTutorOwnedWrite), tmpl(RuleTutorOwnedWrite), nil},
-	"calendar_feeds": {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedCreate), tmpl(RuleTutorOwnedWrite), tmpl(RuleTutorOwnedWrite), nil},
-	"busy_times":     {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), nil, nil, nil, nil},
-	"packages":       {tmpl(RulePackagesViewWithBuyers), tmpl(RulePackagesViewWithBuyers), tmpl(RulePackagesCreate), tmpl(RulePackagesUpdate), tmpl(RulePackagesDelete), nil},
-	"purchases":      {tmpl(RulePurchasesView), tmpl(RulePurchasesView), nil, nil, nil, nil},
-	"series":         {tmpl(RuleSeriesView), tmpl(RuleSeriesView), nil, nil, nil, nil},
-	"bookings":       {tmpl(RuleBookingsList), tmpl(RuleBookingsView), tmpl(RuleBookingsCreate), tmpl(RuleBookingsUpdate), nil, nil},
-	"payments":       {tmpl(RuleOwnMoneyView), tmpl(RuleOwnMoneyView), nil, nil, nil, nil},
-	"invoices":       {tmpl(RuleOwnMoneyView), tmpl(RuleOwnMoneyView), nil, nil, nil, nil},
-	"payouts":        {tmpl(RulePayoutsView), tmpl(RulePayoutsView), nil, nil, nil, nil},
-	"refunds":        {tmpl(RuleRefundsView), tmpl(RuleRefundsView), nil, nil, nil, nil},
-	"credit_ledger":  {tmpl(RuleLedgerView), tmpl(RuleLedgerView), nil, nil, nil, nil},
-	"reviews":        {tmpl(RuleReviewsView), tmpl(RuleReviewsView), tmpl(RuleReviewsCreate), tmpl(RuleReviewsUpdate), tmpl(RuleReviewsDelete), nil},
-	"materials":      {tmpl(RuleMaterialsView), tmpl(RuleMaterialsView), tmpl(RuleMaterialsCreate), tmpl(RuleMaterialsUpdate), tmpl(RuleMaterialsWrite), nil},
-	"notifications":  {tmpl(RuleNotificationsView), tmpl(RuleNotificationsViewOne), nil, tmpl(RuleNotificationsWrite), tmpl(RuleNotificationsWrite), nil},
-	"deliveries":     {tmpl(RuleDeliveriesView), tmpl(RuleDeliveriesView), nil, nil, nil, nil},
-	"audit_log":      {tmpl(RuleAuditView), tmpl(RuleAuditView), nil, nil, nil, nil},
-	"stripe_events":  {},
-	"login_attempts": {},
-	"contact_proofs": {},
+	"users":              {tmpl(RuleUsersView), tmpl(RuleUsersView), tmpl(RuleUsersCreate), tmpl(RuleUsersUpdate), tmpl(RuleUsersDelete), tmpl(RuleUsersManage)},
+	"school":             {tmpl(RuleSchoolView), tmpl(RuleSchoolView), nil, tmpl(RuleSchoolUpdate), nil, nil},
+	"subjects":           {tmpl(RuleSubjectsView), tmpl(RuleSubjectsView), tmpl(RuleSubjectsWrite), tmpl(RuleSubjectsWrite), tmpl(RuleSubjectsWrite), nil},
+	"tutors":             {tmpl(RuleTutorsView), tmpl(RuleTutorsView), tmpl(RuleTutorsCreate), tmpl(RuleTutorsUpdate), tmpl(RuleTutorsDelete), nil},
+	"students":           {tmpl(RuleStudentsView), tmpl(RuleStudentsView), tmpl(RuleStudentsCreate), tmpl(RuleStudentsUpdate), tmpl(RuleStudentsDelete), nil},
+	"availability":       {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedCreate), tmpl(RuleTutorOwnedWrite), tmpl(RuleTutorOwnedWrite), nil},
+	"time_off":           {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedCreate), tmpl(RuleTutorOwnedWrite), tmpl(RuleTutorOwnedWrite), nil},
+	"calendar_feeds":     {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedCreate), tmpl(RuleTutorOwnedWrite), tmpl(RuleTutorOwnedWrite), nil},
+	"busy_times":         {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), nil, nil, nil, nil},
+	"packages":           {tmpl(RulePackagesViewWithBuyers), tmpl(RulePackagesViewWithBuyers), tmpl(RulePackagesCreate), tmpl(RulePackagesUpdate), tmpl(RulePackagesDelete), nil},
+	"purchases":          {tmpl(RulePurchasesView), tmpl(RulePurchasesView), nil, nil, nil, nil},
+	"series":             {tmpl(RuleSeriesView), tmpl(RuleSeriesView), nil, nil, nil, nil},
+	"bookings":           {tmpl(RuleBookingsList), tmpl(RuleBookingsView), tmpl(RuleBookingsCreate), tmpl(RuleBookingsUpdate), nil, nil},
+	"payments":           {tmpl(RuleOwnMoneyView), tmpl(RuleOwnMoneyView), nil, nil, nil, nil},
+	"invoices":           {tmpl(RuleOwnMoneyView), tmpl(RuleOwnMoneyView), nil, nil, nil, nil},
+	"payouts":            {tmpl(RulePayoutsView), tmpl(RulePayoutsView), nil, nil, nil, nil},
+	"refunds":            {tmpl(RuleRefundsView), tmpl(RuleRefundsView), nil, nil, nil, nil},
+	"credit_ledger":      {tmpl(RuleLedgerView), tmpl(RuleLedgerView), nil, nil, nil, nil},
+	"reviews":            {tmpl(RuleReviewsView), tmpl(RuleReviewsView), tmpl(RuleReviewsCreate), tmpl(RuleReviewsUpdate), tmpl(RuleReviewsDelete), nil},
+	"materials":          {tmpl(RuleMaterialsView), tmpl(RuleMaterialsView), tmpl(RuleMaterialsCreate), tmpl(RuleMaterialsUpdate), tmpl(RuleMaterialsWrite), nil},
+	"material_downloads": {tmpl(RuleMaterialDownloadsView), tmpl(RuleMaterialDownloadsView), nil, nil, nil, nil},
+	"notifications":      {tmpl(RuleNotificationsView), tmpl(RuleNotificationsViewOne), nil, tmpl(RuleNotificationsWrite), tmpl(RuleNotificationsWrite), nil},
+	"deliveries":         {tmpl(RuleDeliveriesView), tmpl(RuleDeliveriesView), nil, nil, nil, nil},
+	"audit_log":          {tmpl(RuleAuditView), tmpl(RuleAuditView), nil, nil, nil, nil},
+	"stripe_events":      {},
+	"login_attempts":     {},
+	"contact_proofs":     {},
 }
 
 // Public reads a rule that lets anyone, signed in or not, pass.
@@ -195,15 +196,24 @@ const (
 	RuleReviewsDelete = isAdmin
 )
 
-// Rules of lesson materials: the owner, whom they are shared with, staff.
-// A tutor links a material only to a lesson they teach (staff to any); the
-// hooks also keep shared_with to the tutor's own students.
+// Rules of lesson materials: the owner, whom they are shared with, the
+// student of the lesson they are attached to, staff. A tutor links a
+// material only to a lesson they teach (staff to any) and makes a new
+// version only of their own material; the hooks also keep shared_with to
+// the tutor's own students.
 const (
-	RuleMaterialsView   = "owner = @request.auth.id || shared_with.id ?= @request.auth.id || " + isAdmin
-	RuleMaterialsCreate = "(" + isTutor + " || " + isAdmin + ") && owner = @request.auth.id && (booking = '' || booking.tutor_user = @request.auth.id || " + isAdmin + ")"
+	// (a guest's empty id would match an empty shared_with or lesson: the
+	// signed-in test keeps visitors out)
+	RuleMaterialsView   = "owner = @request.auth.id || (" + signedIn + " && (shared_with.id ?= @request.auth.id || booking.student = @request.auth.id)) || " + isAdmin
+	RuleMaterialsCreate = "(" + isTutor + " || " + isAdmin + ") && owner = @request.auth.id && (booking = '' || booking.tutor_user = @request.auth.id || " + isAdmin + ")" +
+		" && (@request.body.previous:isset = false || @request.body.previous = '' || @request.body.previous.owner = @request.auth.id || " + isAdmin + ")"
 	RuleMaterialsUpdate = "(owner = @request.auth.id && (@request.body.booking:isset = false || @request.body.booking = '' || @request.body.booking.tutor_user = @request.auth.id)) || " + isAdmin
 	RuleMaterialsWrite  = "owner = @request.auth.id || " + isAdmin // delete (and update, before RuleMaterialsUpdate)
 )
+
+// RuleMaterialDownloadsView: who downloaded a material is for its owner
+// and staff; only the server writes it.
+const RuleMaterialDownloadsView = "owner = @request.auth.id || " + isAdmin
 
 // Rules of in-app notifications: private to their user. Staff may view
 // one (the deliveries page expands the notification each delivery

@@ -14,7 +14,7 @@ const ROUTES = [
   ['/checkout/success', 'checkout'], ['/checkout/cancel', 'checkout'],
   ['/lessons', 'lessons', 'signed'], ['/lessons/:id', 'lesson', 'signed'],
   ['/credits', 'credits', 'student'], ['/payments', 'payments', 'signed'], ['/reviews', 'reviews', 'student'],
-  ['/notifications', 'notifications', 'signed'], ['/settings', 'settings', 'signed'],
+  ['/materials', 'materials', 'signed'], ['/notifications', 'notifications', 'signed'], ['/settings', 'settings', 'signed'],
   ['/tutor/requests', 'tutor-requests', 'tutor'], ['/tutor/calendar', 'tutor-calendar', 'tutor'],
   ['/tutor/availability', 'tutor-availability', 'tutor'], ['/tutor/packages', 'tutor-packages', 'tutor'],
   ['/tutor/earnings', 'tutor-earnings', 'tutor'], ['/tutor/profile', 'tutor-profile', 'tutor'],
@@ -25,9 +25,9 @@ const ROUTES = [
 
 const NAV = {
   visitor: [['/', 'Find a tutor']],
-  student: [['/', 'Find a tutor'], ['/lessons', 'My lessons'], ['/credits', 'Credits'], ['/payments', 'Payments'], ['/reviews', 'Reviews']],
-  tutor: [['/tutor/requests', 'Requests'], ['/tutor/calendar', 'Calendar'], ['/tutor/availability', 'Availability'], ['/tutor/packages', 'Packages'], ['/tutor/earnings', 'Earnings'], ['/tutor/profile', 'Profile']],
-  admin: [['/admin/tutors', 'Verification'], ['/admin/bookings', 'Bookings'], ['/admin/payments', 'Payments'], ['/admin/reports', 'Reports'], ['/admin/deliveries', 'Deliveries'], ['/', 'Tutors']],
+  student: [['/', 'Find a tutor'], ['/lessons', 'My lessons'], ['/credits', 'Credits'], ['/materials', 'Materials'], ['/payments', 'Payments'], ['/reviews', 'Reviews']],
+  tutor: [['/tutor/requests', 'Requests'], ['/tutor/calendar', 'Calendar'], ['/tutor/availability', 'Availability'], ['/tutor/packages', 'Packages'], ['/materials', 'Materials'], ['/tutor/earnings', 'Earnings'], ['/tutor/profile', 'Profile']],
+  admin: [['/admin/tutors', 'Verification'], ['/admin/bookings', 'Bookings'], ['/admin/payments', 'Payments'], ['/admin/reports', 'Reports'], ['/admin/deliveries', 'Deliveries'], ['/materials', 'Materials'], ['/', 'Tutors']],
 };
 
 const main = document.getElementById('main');
@@ -83,11 +83,22 @@ async function watchUnread() {
   if (unsubscribeUnread) { unsubscribeUnread(); unsubscribeUnread = null; }
   const u = currentUser();
   if (!u) { setUnread(0); return; }
+  // one count at a time: a burst of notifications asks once more after
+  // the count under way, not once each (a person may have 4 lists in flight)
+  let counting = false;
+  let again = false;
   const count = async () => {
+    if (counting) { again = true; return; }
+    counting = true;
     try {
-      const res = await pb.collection('notifications').getList(1, 1, { filter: `read_at = ""`, fields: 'id' });
-      setUnread(res.totalItems);
-    } catch (e) { if (!e.isAbort) console.warn(e); }
+      do {
+        again = false;
+        try {
+          const res = await pb.collection('notifications').getList(1, 1, { filter: `read_at = ""`, fields: 'id' });
+          setUnread(res.totalItems);
+        } catch (e) { if (!e.isAbort) console.warn(e); }
+      } while (again);
+    } finally { counting = false; }
   };
   await count();
   const live = (e) => {

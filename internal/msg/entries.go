@@ -286,3 +286,25 @@ var calendarEntries = []Entry{
 	e("bad_url", "Paste the calendar's secret address: it starts with https:// or webcal://.", "Incolla l'indirizzo segreto del calendario: comincia con https:// o webcal://."),
 	e("blocked_address", "This address is on a private network; Tutorbase reads calendars on the internet only, unless the school allows private addresses.", "Questo indirizzo è su una rete privata; Tutorbase legge solo calendari su internet, a meno che la scuola consenta gli indirizzi privati."),
 }
+
+// teachingEntries: lesson materials (internal/app/materials).
+var teachingEntries = []Entry{
+	e("", "Material not found.", "Materiale non trovato."),
+	e("not_found", "Material {id} was not found.", "Il materiale {id} non è stato trovato."),
+	e("", "Send {ids, folder}.", "Invia {ids, folder}."),
+	e("", "Send {ids, student?}.", "Invia {ids, student?}."),
+	e("", "Sign in to open this material.", "Accedi per aprire questo materiale."),
+	e("", "Sign in to download materials.", "Accedi per scaricare i materiali."),
+	e("file_or_link", "Give a file or a link, not both.", "Indica un file o un link, non entrambi."),
+	e("validation_required", "Choose a file or give a link.", "Scegli un file o indica un link."),
+	e("file_type_not_allowed", "Files of type {type} are not accepted. Accepted types: {types}.", "I file di tipo {type} non sono accettati. Tipi accettati: {types}."),
+	e("file_too_large", "This file is too large: each file can be at most {n} MB.", "Questo file è troppo grande: ogni file può essere al massimo di {n} MB."),
+	e("invalid_link", "Give a web address that starts with http:// or https://.", "Indica un indirizzo web che inizi con http:// o https://."),
+	e("invalid_types", `List the accepted file types, e.g. ["pdf", "docx"].`, `Elenca i tipi di file accettati, per esempio ["pdf", "docx"].`),
+	e("invalid_types", "Each file type is up to 10 letters or digits, such as pdf or docx (at most 100 types).", "Ogni tipo di file ha al massimo 10 lettere o cifre, come pdf o docx (al massimo 100 tipi)."),
+	e("stale_version", "A newer version of this material was added meanwhile: add yours to the newest one.", "Nel frattempo è stata aggiunta una versione più recente di questo materiale: aggiungi la tua a quella più recente."),
+	e("validation_missing_rel_records", "Choose a material to add a version to.", "Scegli il materiale a cui aggiungere una versione."),
+	e("not_your_material", "Add versions only to your own materials.", "Aggiungi versioni solo ai tuoi materiali."),
+	e("validation_required", "Choose at least one material.", "Scegli almeno un materiale."),
+	e("too_many", "Choose at most {n} materials at once.", "Scegli al massimo {n} materiali alla volta."),
+}

@@ -96,6 +96,13 @@ func TestWebAppQueriesPass(t *testing.T) {
 		{Sort: "-created", Expand: "package,tutor"},
 		{Filter: `verified = false && status != "suspended"`, Sort: "created", Expand: "user"},
 		{Filter: strings.TrimSuffix(strings.Repeat(`booking = `+id+` || `, 100), " || ")}, // the reviews of 100 past lessons
+		// lesson materials: a lesson's, a tutor's or student's list and folders, a history, who downloaded
+		{Filter: `latest = true && (booking = ` + id + ` || (owner = ` + id + ` && shared_with.id ?= ` + id + `))`, Sort: "folder,title"},
+		{Filter: `latest = true && owner = ` + id + ` && folder = 'Week 1'`, Sort: "folder,title"},
+		{Filter: `latest = true && owner != ` + id, Sort: "folder"},
+		{Filter: `id = ` + id + ` || root = ` + id, Sort: "-version"},
+		{Filter: `material = ` + id + ` || material.root = ` + id, Sort: "-created", Expand: "material"},
+		{Filter: `tutor_user = ` + id + ` && status != "cancelled"`, Sort: "-start"},
 	}
 	for _, q := range queries {
 		if err := Check(q, DefaultLimits()); err != nil {

@@ -60,3 +60,46 @@ export function searchTutors(query) {
   const early = plain ? takeEarly('search') : null; // js/early.js asked for exactly this
   return early ? early.catch(ask) : ask();
 }
+
+/**
+ * Lesson materials (internal/app/materials): uploads go to the records API
+ * with a progress callback (fetch cannot report one); downloads, links and
+ * zips are plain browser navigations carrying a short-lived file token.
+ */
+export const materials = {
+  /**
+   * Creates a material from fields (owner, title, folder, previous, ...)
+   * and file, calling onProgress(0..1) as the body is sent. Rejects with an
+   * error shaped like the SDK's ({status, response: {message, data}}).
+   */
+  upload(fields, file, onProgress) {
+    return new Promise((resolve, reject) => {
+      const fd = new FormData();
+      for (const [k, v] of Object.entries(fields)) {
+        if (Array.isArray(v)) v.forEach((x) => fd.append(k, x));
+        else if (v !== undefined && v !== null && v !== '') fd.append(k, v);
+      }
+      fd.append('file', file);
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', '/api/collections/materials/records');
+      if (pb.authStore.token) xhr.setRequestHeader('Authorization', pb.authStore.token);
+      xhr.upload.addEventListener('progress', (e) => { if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total); });
+      xhr.addEventListener('load', () => {
+        let data = {};
+        try { data = JSON.parse(xhr.responseText || '{}'); } catch { data = {}; }
+        if (xhr.status >= 200 && xhr.status < 300) resolve(data);
+        else reject(Object.assign(new Error(data.message || `HTTP ${xhr.status}`), { status: xhr.status, response: data }));
+      });
+      xhr.addEventListener('error', () => reject(Object.assign(new Error('network'), { status: 0, response: {} })));
+      xhr.send(fd);
+    });
+  },
+  /** Where a link material opens (the opening is recorded for its tutor). */
+  openURL: (id, token) => `/api/materials/${encodeURIComponent(id)}/open?token=${encodeURIComponent(token)}`,
+  /** One zip of the files of ids (links listed in links.txt), streamed by the server. */
+  zipURL: (ids, token) => `/api/materials/zip?ids=${ids.map(encodeURIComponent).join(',')}&token=${encodeURIComponent(token)}`,
+  /** Moves materials (all their versions) to folder ('' is none): {moved}. */
+  move: (ids, folder) => post('/api/materials/move', { ids, folder }),
+  /** Stops sharing materials with student, or with everybody when student is '': {unshared}. */
+  unshare: (ids, student = '') => post('/api/materials/unshare', { ids, student }),
+};

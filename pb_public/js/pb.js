@@ -16,9 +16,9 @@ export function role() { const u = currentUser(); return u ? u.role : 'visitor';
 export function signedIn() { return !!currentUser(); }
 
 let schoolPromise = null;
-/** The school record (policies, currency, payment instructions), cached. */
-export function school() {
-  if (!schoolPromise) schoolPromise = pb.collection('school').getOne('tutorbaseschool').catch((e) => { schoolPromise = null; throw e; });
+/** The school record (policies, currency, payment instructions), cached; refresh after staff change it. */
+export function school(refresh = false) {
+  if (!schoolPromise || refresh) schoolPromise = pb.collection('school').getOne('tutorbaseschool').catch((e) => { schoolPromise = null; throw e; });
   return schoolPromise;
 }
 

@@ -1,5 +1,6 @@
-// One lesson: details, actions and the notes field (the only field a direct
-// update may change).
+// One lesson: details, actions, its materials (attached to it, or shared
+// by its tutor with its student) and the notes field (the only field a
+// direct update may change).
 import { pb, subjectNames } from '../pb.js';
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
@@ -9,6 +10,7 @@ import { field, errorSummary, showErrors, busy } from '../forms.js';
 import { lessonActions, partyOf } from '../lesson-actions.js';
 import { awaitsPayment, cancelReason, paymentPill } from '../lesson-item.js';
 import { payByText } from '../booking.js';
+import { lessonMaterials, materialList } from '../materials.js';
 
 export default async function lesson(ctx) {
   ctx.setTitle(t('Lesson'));
@@ -26,6 +28,8 @@ export default async function lesson(ctx) {
     if (b.status === 'completed' && partyOf(b) === 'student') {
       review = await pb.collection('reviews').getFirstListItem(pb.filter('booking = {:id}', { id: b.id })).catch(() => null);
     }
+    const mats = await lessonMaterials(b).then((r) => materialList(r.items), (e) => { console.warn(e); return h('p', { class: 'muted' }, t('The materials could not be loaded.')); });
+    if (!ctx.isCurrent()) return;
     const notesForm = h('form', { novalidate: true }, errorSummary(),
       field({ name: 'notes', label: t('Notes'), type: 'textarea', value: b.notes, maxlength: 2000, hint: t('Both of you see these notes.') }),
       h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'secondary' }, t('Save notes'))));
@@ -49,6 +53,8 @@ export default async function lesson(ctx) {
         b.meeting_url && b.status === 'confirmed' ? [h('dt', t('Meeting link')), h('dd', h('a', { href: b.meeting_url, target: '_blank', rel: 'noopener', 'data-external': '' }, b.meeting_url))] : null,
         b.cancelled_at ? [h('dt', t('Cancelled')), h('dd', dateTime(b.cancelled_at), b.cancel_reason ? ` · ${cancelReason(b.cancel_reason)}` : '')] : null),
       lessonActions(b, { onChanged: load, review, detailsLink: false }),
+      h('section', { id: 'lesson-materials', 'aria-labelledby': 'lesson-materials-h' }, h('h2', { id: 'lesson-materials-h' }, t('Materials')), mats,
+        partyOf(b) === 'tutor' ? h('p', { class: 'small' }, h('a', { href: '/materials' }, t('Share materials on the Materials page'))) : null),
       h('h2', t('Notes')), notesForm,
       h('p', h('a', { href: '/lessons', class: 'back-link' }, t('Back to my lessons'))));
   }
