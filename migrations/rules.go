@@ -57,30 +57,31 @@ func tmpl(s string) *string { return &s }
 // the admins' ids into the collections. Edit rules here, not in the
 // dashboard: a dashboard edit is overwritten at the next start.
 var RuleSets = map[string]RuleSet{
-	"users":          {tmpl(RuleUsersView), tmpl(RuleUsersView), tmpl(RuleUsersCreate), tmpl(RuleUsersUpdate), tmpl(RuleUsersDelete), tmpl(RuleUsersManage)},
-	"school":         {tmpl(RuleSchoolView), tmpl(RuleSchoolView), nil, tmpl(RuleSchoolUpdate), nil, nil},
-	"subjects":       {tmpl(RuleSubjectsView), tmpl(RuleSubjectsView), tmpl(RuleSubjectsWrite), tmpl(RuleSubjectsWrite), tmpl(RuleSubjectsWrite), nil},
-	"tutors":         {tmpl(RuleTutorsView), tmpl(RuleTutorsView), tmpl(RuleTutorsCreate), tmpl(RuleTutorsUpdate), tmpl(RuleTutorsDelete), nil},
-	"students":       {tmpl(RuleStudentsView), tmpl(RuleStudentsView), tmpl(RuleStudentsCreate), tmpl(RuleStudentsUpdate), tmpl(RuleStudentsDelete), nil},
-	"availability":   {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedCreate), tmpl(RuleTutorOwnedWrite), tmpl(RuleTutorOwnedWrite), nil},
-	"time_off":       {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedCreate), tmpl(RuleTutorOwnedWrite), tmpl(RuleTutorOwnedWrite), nil},
-	"packages":       {tmpl(RulePackagesViewWithBuyers), tmpl(RulePackagesViewWithBuyers), tmpl(RulePackagesCreate), tmpl(RulePackagesUpdate), tmpl(RulePackagesDelete), nil},
-	"purchases":      {tmpl(RulePurchasesView), tmpl(RulePurchasesView), nil, nil, nil, nil},
-	"series":         {tmpl(RuleSeriesView), tmpl(RuleSeriesView), nil, nil, nil, nil},
-	"bookings":       {tmpl(RuleBookingsList), tmpl(RuleBookingsView), tmpl(RuleBookingsCreate), tmpl(RuleBookingsUpdate), nil, nil},
-	"payments":       {tmpl(RuleOwnMoneyView), tmpl(RuleOwnMoneyView), nil, nil, nil, nil},
-	"invoices":       {tmpl(RuleOwnMoneyView), tmpl(RuleOwnMoneyView), nil, nil, nil, nil},
-	"payouts":        {tmpl(RulePayoutsView), tmpl(RulePayoutsView), nil, nil, nil, nil},
-	"refunds":        {tmpl(RuleRefundsView), tmpl(RuleRefundsView), nil, nil, nil, nil},
-	"credit_ledger":  {tmpl(RuleLedgerView), tmpl(RuleLedgerView), nil, nil, nil, nil},
-	"reviews":        {tmpl(RuleReviewsView), tmpl(RuleReviewsView), tmpl(RuleReviewsCreate), tmpl(RuleReviewsUpdate), tmpl(RuleReviewsDelete), nil},
-	"materials":      {tmpl(RuleMaterialsView), tmpl(RuleMaterialsView), tmpl(RuleMaterialsCreate), tmpl(RuleMaterialsUpdate), tmpl(RuleMaterialsWrite), nil},
-	"notifications":  {tmpl(RuleNotificationsView), tmpl(RuleNotificationsView), nil, tmpl(RuleNotificationsWrite), tmpl(RuleNotificationsWrite), nil},
-	"deliveries":     {tmpl(RuleDeliveriesView), tmpl(RuleDeliveriesView), nil, nil, nil, nil},
-	"audit_log":      {tmpl(RuleAuditView), tmpl(RuleAuditView), nil, nil, nil, nil},
-	"stripe_events":  {},
-	"login_attempts": {},
-	"contact_proofs": {},
+	"users":              {tmpl(RuleUsersView), tmpl(RuleUsersView), tmpl(RuleUsersCreate), tmpl(RuleUsersUpdate), tmpl(RuleUsersDelete), tmpl(RuleUsersManage)},
+	"school":             {tmpl(RuleSchoolView), tmpl(RuleSchoolView), nil, tmpl(RuleSchoolUpdate), nil, nil},
+	"subjects":           {tmpl(RuleSubjectsView), tmpl(RuleSubjectsView), tmpl(RuleSubjectsWrite), tmpl(RuleSubjectsWrite), tmpl(RuleSubjectsWrite), nil},
+	"tutors":             {tmpl(RuleTutorsView), tmpl(RuleTutorsView), tmpl(RuleTutorsCreate), tmpl(RuleTutorsUpdate), tmpl(RuleTutorsDelete), nil},
+	"students":           {tmpl(RuleStudentsView), tmpl(RuleStudentsView), tmpl(RuleStudentsCreate), tmpl(RuleStudentsUpdate), tmpl(RuleStudentsDelete), nil},
+	"availability":       {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedCreate), tmpl(RuleTutorOwnedWrite), tmpl(RuleTutorOwnedWrite), nil},
+	"time_off":           {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedCreate), tmpl(RuleTutorOwnedWrite), tmpl(RuleTutorOwnedWrite), nil},
+	"packages":           {tmpl(RulePackagesViewWithBuyers), tmpl(RulePackagesViewWithBuyers), tmpl(RulePackagesCreate), tmpl(RulePackagesUpdate), tmpl(RulePackagesDelete), nil},
+	"purchases":          {tmpl(RulePurchasesView), tmpl(RulePurchasesView), nil, nil, nil, nil},
+	"series":             {tmpl(RuleSeriesView), tmpl(RuleSeriesView), nil, nil, nil, nil},
+	"bookings":           {tmpl(RuleBookingsList), tmpl(RuleBookingsView), tmpl(RuleBookingsCreate), tmpl(RuleBookingsUpdate), nil, nil},
+	"payments":           {tmpl(RuleOwnMoneyView), tmpl(RuleOwnMoneyView), nil, nil, nil, nil},
+	"invoices":           {tmpl(RuleOwnMoneyView), tmpl(RuleOwnMoneyView), nil, nil, nil, nil},
+	"payouts":            {tmpl(RulePayoutsView), tmpl(RulePayoutsView), nil, nil, nil, nil},
+	"refunds":            {tmpl(RuleRefundsView), tmpl(RuleRefundsView), nil, nil, nil, nil},
+	"credit_ledger":      {tmpl(RuleLedgerView), tmpl(RuleLedgerView), nil, nil, nil, nil},
+	"reviews":            {tmpl(RuleReviewsView), tmpl(RuleReviewsView), tmpl(RuleReviewsCreate), tmpl(RuleReviewsUpdate), tmpl(RuleReviewsDelete), nil},
+	"materials":          {tmpl(RuleMaterialsView), tmpl(RuleMaterialsView), tmpl(RuleMaterialsCreate), tmpl(RuleMaterialsUpdate), tmpl(RuleMaterialsWrite), nil},
+	"notifications":      {tmpl(RuleNotificationsView), tmpl(RuleNotificationsView), nil, tmpl(RuleNotificationsWrite), tmpl(RuleNotificationsWrite), nil},
+	"deliveries":         {tmpl(RuleDeliveriesView), tmpl(RuleDeliveriesView), nil, nil, nil, nil},
+	"push_subscriptions": {tmpl(RulePushSubscriptionsOwn), tmpl(RulePushSubscriptionsOwn), nil, nil, tmpl(RulePushSubscriptionsOwn), nil},
+	"audit_log":          {tmpl(RuleAuditView), tmpl(RuleAuditView), nil, nil, nil, nil},
+	"stripe_events":      {},
+	"login_attempts":     {},
+	"contact_proofs":     {},
 }
 
 // Public reads a rule that lets anyone, signed in or not, pass.
@@ -206,6 +207,12 @@ const (
 	RuleNotificationsView  = "user = @request.auth.id"
 	RuleNotificationsWrite = "user = @request.auth.id"
 )
+
+// Rules of push subscriptions: a person sees and removes their own
+// devices; they subscribe through POST /api/account/push/subscribe (an
+// endpoint moves to whoever signs in on the device), so nobody creates or
+// edits one through the records API. Their keys are hidden fields.
+const RulePushSubscriptionsOwn = "user = @request.auth.id"
 
 // Rules of the outbox of deliveries: staff only.
 const RuleDeliveriesView = isAdmin
