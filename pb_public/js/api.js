@@ -18,6 +18,16 @@ export const account = {
   telegramDisconnect: () => post('/api/account/telegram/disconnect'),
 };
 
+/** Push notifications of this device (hooks/routes.go, internal/app/notifications/push.go). */
+export const push = {
+  /** Whether the server sends push, and its VAPID public key: {enabled, public_key}. */
+  key: () => pb.send('/api/account/push', {}),
+  /** Records this device's PushSubscription (its toJSON()) and a label. */
+  subscribe: (sub, device) => post('/api/account/push/subscribe', { ...sub, device }),
+  /** Forgets this device's subscription: {removed}. */
+  unsubscribe: (endpoint) => post('/api/account/push/unsubscribe', { endpoint }),
+};
+
 /** The longest range the slots route answers at once (hooks/slots.go MaxSlotsSpan). */
 export const SLOTS_SPAN_DAYS = 62;
 
