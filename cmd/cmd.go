@@ -1,5 +1,5 @@
 // Package cmd holds Tutorbase's extra cobra commands: seeding a demo school,
-// running payouts, exports. Each command runs the app migrations first,
+// running payouts, exports, the Web Push keys. Each command runs the app migrations first,
 // since PocketBase applies them only on serve.
 package cmd
 
@@ -19,6 +19,7 @@ import (
 func Register(app *pocketbase.PocketBase, s *hooks.Services) {
 	app.RootCmd.AddCommand(seedCommand(app, s))
 	app.RootCmd.AddCommand(payoutsCommand(app, s))
+	app.RootCmd.AddCommand(vapidCommand())
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Priority: 1000, // once the server listens
 		Func: func(se *core.ServeEvent) error {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
+import { generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
 import { chromium } from 'playwright-core';
 
@@ -61,6 +62,14 @@ export async function startServer({ log = false, env = {} } = {}) {
  * and telegram.write(chat, text) is a person writing to the school's bot.
  * env points the server at them.
  */
+/** A fresh VAPID key pair (P-256, base64url), as `tutorbase vapid generate` prints one. */
+export function vapidPair() {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const jwk = privateKey.export({ format: 'jwk' });
+  const raw = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]);
+  return { publicKey: raw.toString('base64url'), privateKey: jwk.d };
+}
+
 export async function startStandIns() {
   const sms = [];
   const telegram = { updates: [], sent: [], next: 1 };
@@ -90,11 +99,13 @@ export async function startStandIns() {
   });
   await new Promise((r) => srv.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${srv.address().port}`;
+  const vapid = vapidPair();
   return {
-    sms, telegram,
+    sms, telegram, vapid,
     env: {
       TWILIO_ACCOUNT_SID: 'ACe2e', TWILIO_AUTH_TOKEN: 'e2e-secret', TWILIO_FROM: '+15550001111', TWILIO_WHATSAPP_FROM: '+15550002222',
       TWILIO_API_BASE: base, TELEGRAM_BOT_TOKEN: '42:e2e-bot', TELEGRAM_API_BASE: base,
+      TB_VAPID_PUBLIC_KEY: vapid.publicKey, TB_VAPID_PRIVATE_KEY: vapid.privateKey, TB_VAPID_SUBJECT: 'mailto:office@demo.tutorbase.localhost',
     },
     stop: () => new Promise((r) => srv.close(r)),
   };
@@ -186,8 +197,8 @@ export async function launch() {
  * errors and CSP violations into problems[]. auth signs it in by putting
  * the SDK's auth store into localStorage before any page script runs.
  */
-export async function newContext(browser, base, { auth, viewport = { width: 1280, height: 800 }, locale = 'en-GB', timezoneId = 'Europe/Rome', allow = [] } = {}) {
-  const context = await browser.newContext({ baseURL: base, viewport, locale, timezoneId, deviceScaleFactor: 1 });
+export async function newContext(browser, base, { auth, viewport = { width: 1280, height: 800 }, locale = 'en-GB', timezoneId = 'Europe/Rome', allow = [], serviceWorkers = 'allow' } = {}) {
+  const context = await browser.newContext({ baseURL: base, viewport, locale, timezoneId, deviceScaleFactor: 1, serviceWorkers });
   const problems = [];
   if (auth) {
     await context.addInitScript((value) => {

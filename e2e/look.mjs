@@ -220,8 +220,10 @@ test('static files travel gzipped and once; modules load side by side', async ()
   assert.equal(again.status, 304);
 
   // a reload downloads nothing unchanged: the status that came over the
-  // wire (the page reports a revalidated document or image as its cached 200)
-  const v = await open();
+  // wire (the page reports a revalidated document or image as its cached 200).
+  // Without the service worker, whose own fetches (the same revalidations,
+  // through the same HTTP cache) the page's DevTools session does not see.
+  const v = await open({ serviceWorkers: 'block' });
   const asked = [];
   v.page.on('request', (r) => { const u = new URL(r.url()); if (u.pathname.startsWith('/api/search/') || u.pathname.startsWith('/api/collections/subjects/')) asked.push(u.pathname); });
   await v.page.goto('/');

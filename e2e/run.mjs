@@ -16,6 +16,7 @@ import './busy.mjs';
 import './first-run.mjs';
 import './staff.mjs';
 import './materials.mjs';
+import './app.mjs';
 
 const student = { name: `Stella E2E ${stamp}`, email: `stella.${stamp}@example.com` };
 

@@ -269,6 +269,17 @@ func accessCases() []accessCase {
 			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
 		},
 		{
+			collection: "push_subscriptions",
+			list:       row{0, 1, 0, 0, 0, 0, 1},
+			view:       "push_subscription", viewWant: row{404, 200, 404, 404, 404, 404, 200},
+			create: func(role string) any {
+				return map[string]any{"user": users(role), "endpoint": "https://push.example.net/send/" + role, "p256dh": "x", "auth": "y"}
+			},
+			createWant: row{403, 403, 403, 403, 403, 403, 400},
+			update:     map[string]any{"device": "Renamed"}, updateWant: row{403, 403, 403, 403, 403, 403, 200},
+			deleteWant: row{404, 204, 404, 404, 404, 404, 204},
+		},
+		{
 			collection: "audit_log",
 			list:       row{0, 1, 0, 0, 0, 0, 1},
 			view:       "audit", viewWant: row{404, 200, 404, 404, 404, 404, 200},

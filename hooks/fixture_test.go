@@ -100,6 +100,10 @@ func buildFixture(app core.App, c *hookstest.Cast) error {
 		{"delivery", "deliveries", func() map[string]any {
 			return map[string]any{"notification": c.IDs["notification"], "user": student, "channel": "email", "status": "queued"}
 		}},
+		{"push_subscription", "push_subscriptions", func() map[string]any {
+			return map[string]any{"user": student, "endpoint": "https://push.example.net/send/fixture",
+				"p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM", "auth": "tBHItJI5svbpez7KI4CCXg"}
+		}},
 		{"audit", "audit_log", func() map[string]any {
 			return map[string]any{"actor": student, "action": "auth.signin", "ip": "127.0.0.1"}
 		}},

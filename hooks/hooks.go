@@ -53,10 +53,10 @@ type Services struct {
 
 // Channels is the registry of the notification channels env configures:
 // in-app, email (the dashboard's SMTP settings), SMS and WhatsApp
-// (Twilio), Telegram. A new channel is one file in internal/notify and one
+// (Twilio), Telegram, Web Push (VAPID keys). A new channel is one file in internal/notify and one
 // line here.
 func Channels(app core.App, env platform.Env) *notify.Registry {
-	t, tg := env.Config.Twilio, env.Config.Telegram
+	t, tg, p := env.Config.Twilio, env.Config.Telegram, env.Config.Push
 	twilio := notify.Twilio{AccountSID: t.AccountSID, AuthToken: t.AuthToken, From: t.From, WhatsAppFrom: t.WhatsAppFrom, BaseURL: t.APIBase}
 	return notify.NewRegistry(
 		notify.InApp{},
@@ -64,6 +64,7 @@ func Channels(app core.App, env platform.Env) *notify.Registry {
 		notify.SMSChannel{Twilio: twilio},
 		notify.WhatsAppChannel{Twilio: twilio},
 		notify.TelegramChannel{Telegram: notify.Telegram{BotToken: tg.BotToken, BaseURL: tg.APIBase}},
+		notify.PushChannel{PublicKey: p.PublicKey, PrivateKey: p.PrivateKey, Subject: p.Subject, Devices: notifications.PushDevices(app)},
 	)
 }
 

@@ -82,6 +82,9 @@ func (s *Services) routes() []route {
 		{http.MethodPost, "/api/account/telegram/link", n.TelegramLink, person, "/api/account/"},
 		{http.MethodPost, "/api/account/telegram/check", n.TelegramCheck, person, "/api/account/"},
 		{http.MethodPost, "/api/account/telegram/disconnect", n.TelegramDisconnect, person, "/api/account/"},
+		{http.MethodGet, "/api/account/push", n.PushKey, person, "/api/account/"},
+		{http.MethodPost, "/api/account/push/subscribe", n.PushSubscribe, person, "/api/account/"},
+		{http.MethodPost, "/api/account/push/unsubscribe", n.PushUnsubscribe, person, "/api/account/"},
 
 		// calendar feeds: the feed's secret address is its own key
 		{http.MethodGet, "/api/calendar/{file}", s.Calendar.Feed, nil, "/api/calendar/"},

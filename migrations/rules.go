@@ -80,6 +80,7 @@ var RuleSets = map[string]RuleSet{
 	"material_downloads": {tmpl(RuleMaterialDownloadsView), tmpl(RuleMaterialDownloadsView), nil, nil, nil, nil},
 	"notifications":      {tmpl(RuleNotificationsView), tmpl(RuleNotificationsViewOne), nil, tmpl(RuleNotificationsWrite), tmpl(RuleNotificationsWrite), nil},
 	"deliveries":         {tmpl(RuleDeliveriesView), tmpl(RuleDeliveriesView), nil, nil, nil, nil},
+	"push_subscriptions": {tmpl(RulePushSubscriptionsOwn), tmpl(RulePushSubscriptionsOwn), nil, nil, tmpl(RulePushSubscriptionsOwn), nil},
 	"audit_log":          {tmpl(RuleAuditView), tmpl(RuleAuditView), nil, nil, nil, nil},
 	"stripe_events":      {},
 	"login_attempts":     {},
@@ -224,6 +225,12 @@ const (
 	RuleNotificationsViewOne = RuleNotificationsView + " || " + isAdmin
 	RuleNotificationsWrite   = "user = @request.auth.id"
 )
+
+// Rules of push subscriptions: a person sees and removes their own
+// devices; they subscribe through POST /api/account/push/subscribe (an
+// endpoint moves to whoever signs in on the device), so nobody creates or
+// edits one through the records API. Their keys are hidden fields.
+const RulePushSubscriptionsOwn = "user = @request.auth.id"
 
 // Rules of the outbox of deliveries: staff only.
 const RuleDeliveriesView = isAdmin

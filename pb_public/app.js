@@ -5,6 +5,7 @@ import { h, s as svg, replace } from './js/dom.js';
 import { t, setLang, browserLang, lang, onLangChange } from './js/i18n.js';
 import { startRouter, onNavigate, navigate, match } from './js/router.js';
 import { loading, errorBox, pageTitle, closeDialogs, avatar, toast } from './js/ui.js';
+import { registerWorker, forgetDevice } from './js/push.js';
 
 // [path, page module, who may open it]
 const ROUTES = [
@@ -123,6 +124,7 @@ async function changeLang(l) {
 }
 
 async function signOut() {
+  await forgetDevice(); // this device stops showing the person's notifications
   pb.realtime.unsubscribe();
   pb.authStore.clear();
   navigate('/');
@@ -252,3 +254,4 @@ async function start() {
 }
 
 start();
+registerWorker();

@@ -4,6 +4,9 @@
 package config
 
 import (
+	"bytes"
+	"crypto/ecdh"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/url"
@@ -33,6 +36,7 @@ type Config struct {
 	Stripe   Stripe
 	Twilio   Twilio
 	Telegram Telegram
+	Push     Push
 
 	// MetricsToken is the bearer token accepted by GET /metrics
 	// (TB_METRICS_TOKEN); superusers are always allowed.
@@ -106,6 +110,23 @@ type Telegram struct {
 	APIBase  string // TELEGRAM_API_BASE, default https://api.telegram.org
 }
 
+// Push configures Web Push: the school's VAPID key pair, which signs
+// every push message (`tutorbase vapid generate` makes one). It is on when
+// both keys are set. Keys are base64url, as browsers and the generator
+// write them: the public key is an uncompressed P-256 point (65 bytes),
+// the private key its 32-byte scalar.
+type Push struct {
+	PublicKey  string // TB_VAPID_PUBLIC_KEY
+	PrivateKey string // TB_VAPID_PRIVATE_KEY
+	// Subject is who push services contact about the school's messages:
+	// "mailto:" and an address, or an https URL (TB_VAPID_SUBJECT, default
+	// TB_APP_URL when it is https).
+	Subject string
+}
+
+// Enabled reports whether push notifications are on.
+func (p Push) Enabled() bool { return p.PublicKey != "" && p.PrivateKey != "" }
+
 // Defaults for optional endpoints.
 const (
 	DefaultAppURL          = "http://127.0.0.1:8090"
@@ -139,6 +160,7 @@ var Variables = []string{
 	"STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE",
 	"TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM", "TWILIO_WHATSAPP_FROM", "TWILIO_API_BASE",
 	"TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE",
+	"TB_VAPID_PUBLIC_KEY", "TB_VAPID_PRIVATE_KEY", "TB_VAPID_SUBJECT",
 }
 
 // Load builds a Config from environ (os.Environ's "KEY=value" form).
@@ -175,6 +197,7 @@ func Load(environ []string) (Config, error) {
 		},
 	}
 	errs = append(errs, c.checkEndpoints(env["TB_CORS_ORIGINS"])...)
+	errs = append(errs, c.readPush(env)...)
 	errs = append(errs, c.readLimits(env)...)
 	errs = append(errs, c.Stripe.check()...)
 	return c, errors.Join(errs...)
@@ -260,6 +283,54 @@ func (c *Config) readLimits(env map[string]string) []error {
 		*l.dst = n
 	}
 	return errs
+}
+
+// readPush reads the VAPID keys (both or neither, a matching pair) and the
+// subject push services may contact.
+func (c *Config) readPush(env map[string]string) []error {
+	pub, priv := env["TB_VAPID_PUBLIC_KEY"], env["TB_VAPID_PRIVATE_KEY"]
+	if pub == "" && priv == "" {
+		return nil
+	}
+	if pub == "" || priv == "" {
+		return []error{errors.New("TB_VAPID_PUBLIC_KEY and TB_VAPID_PRIVATE_KEY must be set together (tutorbase vapid generate prints a pair)")}
+	}
+	if err := CheckVAPIDPair(pub, priv); err != nil {
+		return []error{fmt.Errorf("TB_VAPID_PUBLIC_KEY, TB_VAPID_PRIVATE_KEY: %w", err)}
+	}
+	c.Push = Push{PublicKey: pub, PrivateKey: priv, Subject: env["TB_VAPID_SUBJECT"]}
+	if c.Push.Subject == "" && strings.HasPrefix(c.AppURL, "https://") {
+		c.Push.Subject = c.AppURL
+	}
+	switch s := c.Push.Subject; {
+	case strings.HasPrefix(s, "mailto:") && strings.Contains(s, "@"):
+	case strings.HasPrefix(s, "https://") && checkURL(s) == nil:
+	default:
+		return []error{fmt.Errorf("TB_VAPID_SUBJECT: %q is neither mailto:an-address nor an https URL "+
+			"(push services ask for one; it defaults to TB_APP_URL when that is https)", s)}
+	}
+	return nil
+}
+
+// CheckVAPIDPair checks that a base64url VAPID key pair is a P-256 key
+// and its public point.
+func CheckVAPIDPair(public, private string) error {
+	pub, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(public, "="))
+	if err != nil || len(pub) != 65 || pub[0] != 4 {
+		return errors.New("the public key is not a base64url P-256 point (65 bytes)")
+	}
+	d, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(private, "="))
+	if err != nil || len(d) != 32 {
+		return errors.New("the private key is not a base64url P-256 key (32 bytes)")
+	}
+	key, err := ecdh.P256().NewPrivateKey(d)
+	if err != nil {
+		return errors.New("the private key is not a valid P-256 key")
+	}
+	if !bytes.Equal(key.PublicKey().Bytes(), pub) {
+		return errors.New("the keys are not a pair")
+	}
+	return nil
 }
 
 func orDefault(v, def string) string {

@@ -1,6 +1,9 @@
 package config
 
 import (
+	"crypto/ecdh"
+	"crypto/rand"
+	"encoding/base64"
 	"strings"
 	"testing"
 	"time"
@@ -96,6 +99,56 @@ func TestLoad(t *testing.T) {
 				t.Fatal(err)
 			}
 			tt.check(t, c)
+		})
+	}
+}
+
+func TestLoadPush(t *testing.T) {
+	key, err := ecdh.P256().GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := ecdh.P256().GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b64 := base64.RawURLEncoding.EncodeToString
+	pub, priv := "TB_VAPID_PUBLIC_KEY="+b64(key.PublicKey().Bytes()), "TB_VAPID_PRIVATE_KEY="+b64(key.Bytes())
+	tests := []struct {
+		name    string
+		env     []string
+		wantErr string
+		subject string
+	}{
+		{name: "off without keys"},
+		{name: "a pair with a mail subject", env: []string{pub, priv, "TB_VAPID_SUBJECT=mailto:office@school.example"}, subject: "mailto:office@school.example"},
+		{name: "the subject defaults to an https app url", env: []string{pub, priv, "TB_APP_URL=https://school.example"}, subject: "https://school.example"},
+		{name: "padded base64 is read too", env: []string{pub + "=", priv, "TB_VAPID_SUBJECT=mailto:a@b.example"}, subject: "mailto:a@b.example"},
+		{name: "no subject with an http app url", env: []string{pub, priv}, wantErr: "TB_VAPID_SUBJECT"},
+		{name: "a subject that is neither", env: []string{pub, priv, "TB_VAPID_SUBJECT=office@school.example"}, wantErr: "TB_VAPID_SUBJECT"},
+		{name: "one key alone", env: []string{pub}, wantErr: "must be set together"},
+		{name: "keys of two pairs", env: []string{pub, "TB_VAPID_PRIVATE_KEY=" + b64(other.Bytes()), "TB_VAPID_SUBJECT=mailto:a@b.example"}, wantErr: "not a pair"},
+		{name: "a public key that is no point", env: []string{"TB_VAPID_PUBLIC_KEY=abc", priv}, wantErr: "65 bytes"},
+		{name: "a private key of the wrong size", env: []string{pub, "TB_VAPID_PRIVATE_KEY=" + b64([]byte("short"))}, wantErr: "32 bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load(tt.env)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("got error %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.Push.Enabled(); got != (tt.subject != "") {
+				t.Fatalf("push enabled %v, want %v", got, tt.subject != "")
+			}
+			if c.Push.Subject != tt.subject {
+				t.Fatalf("subject %q, want %q", c.Push.Subject, tt.subject)
+			}
 		})
 	}
 }

@@ -308,3 +308,14 @@ var teachingEntries = []Entry{
 	e("validation_required", "Choose at least one material.", "Scegli almeno un materiale."),
 	e("too_many", "Choose at most {n} materials at once.", "Scegli al massimo {n} materiali alla volta."),
 }
+
+// pushEntries: push notifications of a person's devices
+// (internal/app/notifications/push.go).
+var pushEntries = []Entry{
+	e("push_off", "Push notifications are not set up on this server.", "Le notifiche push non sono configurate su questo server."),
+	e("validation_invalid_value", "Send the browser's push subscription.", "Invia l'iscrizione push del browser."),
+	e("validation_required", "Send the device's push endpoint.", "Invia l'endpoint push del dispositivo."),
+	e("validation_invalid_value", "The push endpoint must be an https address of at most 1000 characters.", "L'endpoint push deve essere un indirizzo https di al massimo 1000 caratteri."),
+	e("validation_invalid_value", "The device key is not a P-256 public key.", "La chiave del dispositivo non è una chiave pubblica P-256."),
+	e("validation_invalid_value", "The device's auth secret must be 16 bytes.", "Il segreto di autenticazione del dispositivo deve essere di 16 byte."),
+}

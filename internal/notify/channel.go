@@ -31,6 +31,16 @@ type Contact struct {
 	Phone           string
 	PhoneProven     bool // confirmed by a code sent to Phone
 	TelegramChat    string
+	Devices         []string // endpoints of the push subscriptions of the person's devices
+}
+
+// Fanout is a channel that reaches a person at several addresses at once
+// (push: each device where they turned it on). Each address gets a
+// delivery of its own; with none, nothing is queued. Its Address is not
+// used for queueing.
+type Fanout interface {
+	Channel
+	Addresses(c Contact) []string
 }
 
 // Outgoing is a notification on its way to one address.

@@ -2,7 +2,7 @@
 // kinds, their Italian and English templates, rendering, per-user channel
 // preferences, quiet hours, the retry policy of deliveries, and the clients
 // of the channels that leave the server (SMTP email, Twilio SMS and
-// WhatsApp, Telegram).
+// WhatsApp, Telegram, Web Push).
 //
 // The hooks turn a domain event into one `notifications` record per
 // recipient ([Render] gives its title and body) and one `deliveries` record

@@ -18,6 +18,7 @@ const (
 	ChannelSMS      = "sms"
 	ChannelWhatsApp = "whatsapp"
 	ChannelTelegram = "telegram"
+	ChannelPush     = "push"
 )
 
 // ErrUnknownChannel is returned (wrapped) by [ParsePrefs] for a channel
@@ -78,7 +79,10 @@ func ParsePrefs(raw []byte, channels []string) (Prefs, error) {
 //   - email: on for every kind, digest included (the digest job decides
 //     who gets a digest at all);
 //   - SMS, WhatsApp, Telegram: off, they need a phone number or a chat and
-//     cost money, so a user opts in.
+//     cost money, so a user opts in;
+//   - push: on for every kind: it reaches only the devices where the
+//     person turned push on, which is their opt-in (no device, nothing
+//     is queued).
 //
 // An unknown kind or channel is never wanted.
 func DefaultWants(kind, channel string) bool {
@@ -86,7 +90,7 @@ func DefaultWants(kind, channel string) bool {
 		return false
 	}
 	switch channel {
-	case ChannelInApp, ChannelEmail:
+	case ChannelInApp, ChannelEmail, ChannelPush:
 		return true
 	default:
 		return false

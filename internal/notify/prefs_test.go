@@ -7,7 +7,7 @@ import (
 )
 
 // allChannels are the channels of a server with every one configured.
-var allChannels = []string{ChannelInApp, ChannelEmail, ChannelSMS, ChannelWhatsApp, ChannelTelegram}
+var allChannels = []string{ChannelInApp, ChannelEmail, ChannelSMS, ChannelWhatsApp, ChannelTelegram, ChannelPush}
 
 func TestParsePrefs(t *testing.T) {
 	tests := []struct {
@@ -68,10 +68,10 @@ func TestParsePrefs(t *testing.T) {
 }
 
 func TestDefaultWants(t *testing.T) {
-	// The whole default matrix: in-app and email on, the paid or
-	// number-bound channels off.
+	// The whole default matrix: in-app, email and push (a device is the
+	// opt-in) on, the paid or number-bound channels off.
 	want := map[string]bool{
-		ChannelInApp: true, ChannelEmail: true, ChannelSMS: false, ChannelWhatsApp: false, ChannelTelegram: false,
+		ChannelInApp: true, ChannelEmail: true, ChannelSMS: false, ChannelWhatsApp: false, ChannelTelegram: false, ChannelPush: true,
 	}
 	for _, kind := range Kinds() {
 		for _, ch := range allChannels {

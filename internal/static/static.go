@@ -97,7 +97,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	hd := w.Header()
-	if subresource(f.ctype) {
+	if subresource(name, f.ctype) {
 		// a document's policies (set for every answer by the server's
 		// security middleware) mean nothing on a script or a stylesheet: on a
 		// slow link their bytes, sent with each of a page's files, are not free
@@ -184,9 +184,17 @@ func etagOf(raw []byte, suffix string) string {
 // an SVG opened on its own) obeys.
 var documentOnlyHeaders = []string{"Content-Security-Policy", "Permissions-Policy", "X-Frame-Options", "Cross-Origin-Opener-Policy"}
 
-// subresource reports whether a type is only ever a page's script or
-// stylesheet, never a document of its own.
-func subresource(ctype string) bool {
+// ServiceWorker is the web app's service worker script. A worker's
+// policies come with its own script (a worker has no document), so it
+// keeps the headers other scripts drop.
+const ServiceWorker = "sw.js"
+
+// subresource reports whether a file is only ever a page's script or
+// stylesheet, never a document (or a worker) of its own.
+func subresource(name, ctype string) bool {
+	if name == ServiceWorker {
+		return false
+	}
 	return strings.HasPrefix(ctype, "text/javascript") || strings.HasPrefix(ctype, "text/css")
 }
 
@@ -201,8 +209,10 @@ func contentType(name string) string {
 		return "text/css; charset=utf-8"
 	case ".svg":
 		return "image/svg+xml"
-	case ".json", ".webmanifest":
+	case ".json":
 		return "application/json"
+	case ".webmanifest":
+		return "application/manifest+json"
 	default:
 		if t := mime.TypeByExtension(ext); t != "" {
 			return t
@@ -215,7 +225,7 @@ func contentType(name string) string {
 // fonts, which are compressed already.
 func compressible(ctype string) bool {
 	return strings.HasPrefix(ctype, "text/") || strings.HasPrefix(ctype, "image/svg") ||
-		strings.HasPrefix(ctype, "application/json")
+		strings.HasPrefix(ctype, "application/json") || strings.HasPrefix(ctype, "application/manifest+json")
 }
 
 // acceptsGzip reads an Accept-Encoding header: gzip (or *) without q=0.

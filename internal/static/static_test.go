@@ -17,11 +17,13 @@ var script = strings.Repeat("export const greeting = 'hello';\n", 100)
 
 func files() fstest.MapFS {
 	return fstest.MapFS{
-		"index.html":       {Data: []byte("<!doctype html><title>app</title>" + strings.Repeat(" ", 300))},
-		"app.js":           {Data: []byte(script)},
-		"img/logo.png":     {Data: bytes.Repeat([]byte{0x89, 'P', 'N', 'G'}, 200)},
-		"js/lang/it.js":    {Data: []byte("export default {};")},
-		"vendor/small.mjs": {Data: []byte("export default 1;")},
+		"index.html":           {Data: []byte("<!doctype html><title>app</title>" + strings.Repeat(" ", 300))},
+		"app.js":               {Data: []byte(script)},
+		"img/logo.png":         {Data: bytes.Repeat([]byte{0x89, 'P', 'N', 'G'}, 200)},
+		"js/lang/it.js":        {Data: []byte("export default {};")},
+		"vendor/small.mjs":     {Data: []byte("export default 1;")},
+		"sw.js":                {Data: []byte(script)},
+		"manifest.webmanifest": {Data: []byte(`{"name": "Tutorbase", "display": "standalone"}` + strings.Repeat(" ", 300))},
 	}
 }
 
@@ -166,6 +168,23 @@ func TestDocumentHeaders(t *testing.T) {
 	}
 	if js.Get("X-Content-Type-Options") != "nosniff" {
 		t.Error("a script lost nosniff")
+	}
+	// the service worker runs under the policy of its own script
+	if sw := policies("/sw.js"); sw.Get("Content-Security-Policy") == "" {
+		t.Errorf("the service worker lost its Content-Security-Policy: %v", sw)
+	}
+}
+
+// TestManifest: the web app manifest has its own type, and is gzipped and
+// revalidated like every text file.
+func TestManifest(t *testing.T) {
+	h := static.New(files())
+	res := get(t, h, http.MethodGet, "/manifest.webmanifest", map[string]string{"Accept-Encoding": "gzip"})
+	if got := res.Header.Get("Content-Type"); got != "application/manifest+json" {
+		t.Errorf("Content-Type %q, want application/manifest+json", got)
+	}
+	if res.Header.Get("Content-Encoding") != "gzip" || res.Header.Get("ETag") == "" {
+		t.Errorf("want a gzipped answer with an ETag, got %v", res.Header)
 	}
 }
 

@@ -33,6 +33,16 @@ export function setup() {
 /** Cancels every lesson a time off covers, as its tutor (students told and refunded): {cancelled: [booking ids]}. */
 export const cancelLessonsForTimeOff = (id) => post(`/api/time-off/${encodeURIComponent(id)}/cancel-lessons`);
 
+/** Push notifications of this device (hooks/routes.go, internal/app/notifications/push.go). */
+export const push = {
+  /** Whether the server sends push, and its VAPID public key: {enabled, public_key}. */
+  key: () => pb.send('/api/account/push', {}),
+  /** Records this device's PushSubscription (its toJSON()) and a label. */
+  subscribe: (sub, device) => post('/api/account/push/subscribe', { ...sub, device }),
+  /** Forgets this device's subscription: {removed}. */
+  unsubscribe: (endpoint) => post('/api/account/push/unsubscribe', { endpoint }),
+};
+
 /** The longest range the slots route answers at once (hooks/slots.go MaxSlotsSpan). */
 export const SLOTS_SPAN_DAYS = 62;
 

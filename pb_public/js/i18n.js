@@ -75,7 +75,7 @@ export function tv(group, value) {
 const ENUMS = {
   'status.no_show': 'no-show', 'status.partially_refunded': 'partly refunded',
   'kind.credit_note': 'credit note',
-  'channel.inapp': 'In app', 'channel.email': 'Email', 'channel.sms': 'SMS', 'channel.whatsapp': 'WhatsApp', 'channel.telegram': 'Telegram',
+  'channel.inapp': 'In app', 'channel.email': 'Email', 'channel.sms': 'SMS', 'channel.whatsapp': 'WhatsApp', 'channel.telegram': 'Telegram', 'channel.push': 'Push',
   'event.booking_created': 'New booking', 'event.booking_confirmed': 'Booking confirmed', 'event.booking_cancelled': 'Booking cancelled',
   'event.booking_rescheduled': 'Booking moved', 'event.reminder': 'Lesson reminders', 'event.payment_received': 'Payment received',
   'event.refund': 'Refunds', 'event.payout': 'Payouts', 'event.review_received': 'New reviews', 'event.tutor_verified': 'Tutor verified',

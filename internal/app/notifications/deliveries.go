@@ -35,9 +35,9 @@ const (
 )
 
 // queueDeliveries writes, in tx, one delivery per enabled channel u wants
-// for notification n. A channel the user wants but cannot be reached on
-// (no confirmed phone, no connected Telegram chat) gets a skipped delivery,
-// so staff can see why.
+// for notification n (per device for push, a Fanout channel). A channel
+// the user wants but cannot be reached on (no confirmed phone, no
+// connected Telegram chat) gets a skipped delivery, so staff can see why.
 func (s *Service) queueDeliveries(tx core.App, u *contact, n *core.Record, loc *time.Location, now time.Time) error {
 	prefs, err := notify.ParsePrefs([]byte(u.Notify), s.channels.Names())
 	if err != nil {
@@ -48,20 +48,33 @@ func (s *Service) queueDeliveries(tx core.App, u *contact, n *core.Record, loc *
 	if err != nil {
 		return err
 	}
-	for _, ch := range s.channels.Outbox() {
-		if !prefs.Wants(n.GetString("kind"), ch.Name()) {
-			continue
-		}
+	reach, at := u.reach(), quiet.Deliver(now, loc)
+	queue := func(channel, addr, why string) error {
 		d := core.NewRecord(col)
-		d.Load(map[string]any{"notification": n.Id, "user": u.Id, "channel": ch.Name(), "status": DeliveryQueued,
-			"next_attempt": quiet.Deliver(now, loc)})
-		if addr, why := ch.Address(u.reach()); addr != "" {
+		d.Load(map[string]any{"notification": n.Id, "user": u.Id, "channel": channel, "status": DeliveryQueued,
+			"next_attempt": at})
+		if addr != "" {
 			d.Set("recipient", addr)
 		} else {
 			d.Set("status", DeliverySkipped)
 			d.Set("last_error", why)
 		}
-		if err := tx.SaveNoValidate(d); err != nil { // built here, valid by construction
+		return tx.SaveNoValidate(d) // built here, valid by construction
+	}
+	for _, ch := range s.channels.Outbox() {
+		if !prefs.Wants(n.GetString("kind"), ch.Name()) {
+			continue
+		}
+		if fan, ok := ch.(notify.Fanout); ok { // one delivery per device; none without one
+			for _, addr := range fan.Addresses(reach) {
+				if err := queue(ch.Name(), addr, ""); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		addr, why := ch.Address(reach)
+		if err := queue(ch.Name(), addr, why); err != nil {
 			return err
 		}
 	}

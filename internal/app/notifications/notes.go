@@ -100,23 +100,28 @@ func (n *Note) Retry() { n.rec.MarkAsNew() }
 // contact is what notifying a user needs of them: read with one narrow
 // query (a whole users record costs several times more, on every booking).
 type contact struct {
-	Id         string `db:"id"`
-	Name       string `db:"name"`
-	Email      string `db:"email"`
-	Locale     string `db:"locale"`
-	Timezone   string `db:"timezone"`
-	Notify     string `db:"notify"`
-	QuietStart string `db:"quiet_start"`
-	QuietEnd   string `db:"quiet_end"`
-	Phone      string `db:"phone"`
-	PhoneOK    bool   `db:"phone_verified"`   // SMS and WhatsApp go only to a proven number
-	Telegram   string `db:"telegram_chat_id"` // set only by the school's bot (contacts.go)
+	Id         string   `db:"id"`
+	Name       string   `db:"name"`
+	Email      string   `db:"email"`
+	Locale     string   `db:"locale"`
+	Timezone   string   `db:"timezone"`
+	Notify     string   `db:"notify"`
+	QuietStart string   `db:"quiet_start"`
+	QuietEnd   string   `db:"quiet_end"`
+	Phone      string   `db:"phone"`
+	PhoneOK    bool     `db:"phone_verified"`   // SMS and WhatsApp go only to a proven number
+	Telegram   string   `db:"telegram_chat_id"` // set only by the school's bot (contacts.go)
+	Devices    []string `db:"-"`                // push endpoints of the devices where push is on (push.go)
 }
 
 func loadContact(app core.App, id string) (*contact, error) {
 	var c contact
 	err := app.DB().Select("id", "name", "email", "locale", "timezone", "COALESCE(notify, '') AS notify", "quiet_start", "quiet_end",
 		"phone", "phone_verified", "telegram_chat_id").From("users").Where(dbx.HashExp{"id": id}).Limit(1).One(&c)
+	if err != nil {
+		return &c, err
+	}
+	c.Devices, err = devicesOf(app, id)
 	return &c, err
 }
 
@@ -130,5 +135,5 @@ func (u *contact) recipient(app core.App) (notify.Recipient, *time.Location) {
 
 // reach is u as the channels see them.
 func (u *contact) reach() notify.Contact {
-	return notify.Contact{ID: u.Id, Name: u.Name, Email: u.Email, Phone: u.Phone, PhoneProven: u.PhoneOK, TelegramChat: u.Telegram}
+	return notify.Contact{ID: u.Id, Name: u.Name, Email: u.Email, Phone: u.Phone, PhoneProven: u.PhoneOK, TelegramChat: u.Telegram, Devices: u.Devices}
 }

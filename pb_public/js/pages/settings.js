@@ -10,13 +10,14 @@ import { field, errorSummary, showErrors, busy, clearErrors } from '../forms.js'
 import { strengthMeter } from '../strength.js';
 import { phoneProof, telegramBox } from '../contacts.js';
 import { busyFeedsBox } from '../busy-feeds.js';
+import { pushBox } from '../push.js';
 
 // hooks/accounts.go NotifyEvents and NotifyChannels
 export const EVENTS = ['booking_created', 'booking_confirmed', 'booking_cancelled', 'booking_rescheduled', 'reminder',
   'payment_received', 'refund', 'payout', 'review_received', 'tutor_verified', 'credits_low', 'package_expiring', 'digest',
   'calendar_feed_failing'];
-export const CHANNELS = ['inapp', 'email', 'sms', 'whatsapp', 'telegram'];
-const defaultWants = (ch) => ch === 'inapp' || ch === 'email';
+export const CHANNELS = ['inapp', 'email', 'sms', 'whatsapp', 'telegram', 'push'];
+const defaultWants = (ch) => ch === 'inapp' || ch === 'email' || ch === 'push'; // internal/notify DefaultWants
 
 function saved(rec) { pb.authStore.save(pb.authStore.token, rec); toast(t('Saved.')); }
 
@@ -63,11 +64,12 @@ function notifyForm(u) {
           'aria-label': `${tv('event', ev)}: ${tv('channel', ch)}`,
         })))))))),
       h('p', { class: 'field-error' })),
-    h('p', { class: 'small muted' }, t('In-app notifications are always on. SMS and WhatsApp need a confirmed mobile number (see your profile); Telegram needs the school\'s bot connected.')),
+    h('p', { class: 'small muted' }, t('In-app notifications are always on. SMS and WhatsApp need a confirmed mobile number (see your profile); Telegram needs the school\'s bot connected. Push reaches each device where you turned it on below.')),
     h('div', { class: 'grid-form' },
       field({ name: 'quiet_start', label: t('Quiet hours from'), type: 'time', value: u.quiet_start, hint: t('Messages wait until the quiet hours end (in your time zone).') }),
       field({ name: 'quiet_end', label: t('Quiet hours until'), type: 'time', value: u.quiet_end })),
     h('h3', t('Telegram')), telegramBox(),
+    h('h3', t('Push notifications on this device')), pushBox(),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Save notification settings'))));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
