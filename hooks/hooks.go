@@ -21,6 +21,7 @@ import (
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/app/reports"
 	"tutorbase/internal/app/reviews"
+	"tutorbase/internal/app/teaching"
 	"tutorbase/internal/billing"
 	"tutorbase/internal/billing/manual"
 	"tutorbase/internal/billing/stripe"
@@ -44,6 +45,7 @@ type Services struct {
 	Reviews       *reviews.Service
 	Reports       *reports.Service
 	Calendar      *calendar.Service
+	Teaching      *teaching.Service
 	Limits        *limits.Service
 	Ops           *ops.Service
 }
@@ -88,6 +90,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Reviews = reviews.New(s.Notifications)
 	s.Reports = reports.New(env, s.Notifications.Channels())
 	s.Calendar = calendar.New(env)
+	s.Teaching = teaching.New(env, s.Notifications)
 	s.Limits = limits.New(env.Config)
 	s.Ops = ops.New(env, s.Limits)
 
@@ -100,6 +103,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Payouts.Register(app)
 	s.Reviews.Register(app)
 	materials.Register(app)
+	s.Teaching.Register(app)
 	s.Limits.Register(app)
 	s.bindRoutes(app)
 	return s, nil

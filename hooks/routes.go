@@ -85,6 +85,11 @@ func (s *Services) routes() []route {
 		{http.MethodGet, "/api/calendar", s.Calendar.Link, person, "/api/calendar/"},
 		{http.MethodPost, "/api/calendar/rotate", s.Calendar.Rotate, person, "/api/calendar/"},
 
+		// teaching between lessons (reports themselves are the records API)
+		{http.MethodPost, "/api/lesson-reports/{id}/homework-done", s.Teaching.HomeworkDone, person, "/api/"},
+		{http.MethodGet, "/api/students/{id}/progress", s.Teaching.StudentProgress, anyone, "/api/"},
+		{http.MethodGet, "/api/agenda", s.Teaching.AgendaRoute, anyone, "/api/"},
+
 		// staff
 		{http.MethodGet, "/api/reports/{name}", s.Reports.Report, staff, "/api/reports/"},
 		{http.MethodGet, "/metrics", s.Ops.Metrics, nil, ""}, // a superuser or the metrics token

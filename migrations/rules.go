@@ -57,30 +57,33 @@ func tmpl(s string) *string { return &s }
 // the admins' ids into the collections. Edit rules here, not in the
 // dashboard: a dashboard edit is overwritten at the next start.
 var RuleSets = map[string]RuleSet{
-	"users":          {tmpl(RuleUsersView), tmpl(RuleUsersView), tmpl(RuleUsersCreate), tmpl(RuleUsersUpdate), tmpl(RuleUsersDelete), tmpl(RuleUsersManage)},
-	"school":         {tmpl(RuleSchoolView), tmpl(RuleSchoolView), nil, tmpl(RuleSchoolUpdate), nil, nil},
-	"subjects":       {tmpl(RuleSubjectsView), tmpl(RuleSubjectsView), tmpl(RuleSubjectsWrite), tmpl(RuleSubjectsWrite), tmpl(RuleSubjectsWrite), nil},
-	"tutors":         {tmpl(RuleTutorsView), tmpl(RuleTutorsView), tmpl(RuleTutorsCreate), tmpl(RuleTutorsUpdate), tmpl(RuleTutorsDelete), nil},
-	"students":       {tmpl(RuleStudentsView), tmpl(RuleStudentsView), tmpl(RuleStudentsCreate), tmpl(RuleStudentsUpdate), tmpl(RuleStudentsDelete), nil},
-	"availability":   {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedCreate), tmpl(RuleTutorOwnedWrite), tmpl(RuleTutorOwnedWrite), nil},
-	"time_off":       {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedCreate), tmpl(RuleTutorOwnedWrite), tmpl(RuleTutorOwnedWrite), nil},
-	"packages":       {tmpl(RulePackagesViewWithBuyers), tmpl(RulePackagesViewWithBuyers), tmpl(RulePackagesCreate), tmpl(RulePackagesUpdate), tmpl(RulePackagesDelete), nil},
-	"purchases":      {tmpl(RulePurchasesView), tmpl(RulePurchasesView), nil, nil, nil, nil},
-	"series":         {tmpl(RuleSeriesView), tmpl(RuleSeriesView), nil, nil, nil, nil},
-	"bookings":       {tmpl(RuleBookingsList), tmpl(RuleBookingsView), tmpl(RuleBookingsCreate), tmpl(RuleBookingsUpdate), nil, nil},
-	"payments":       {tmpl(RuleOwnMoneyView), tmpl(RuleOwnMoneyView), nil, nil, nil, nil},
-	"invoices":       {tmpl(RuleOwnMoneyView), tmpl(RuleOwnMoneyView), nil, nil, nil, nil},
-	"payouts":        {tmpl(RulePayoutsView), tmpl(RulePayoutsView), nil, nil, nil, nil},
-	"refunds":        {tmpl(RuleRefundsView), tmpl(RuleRefundsView), nil, nil, nil, nil},
-	"credit_ledger":  {tmpl(RuleLedgerView), tmpl(RuleLedgerView), nil, nil, nil, nil},
-	"reviews":        {tmpl(RuleReviewsView), tmpl(RuleReviewsView), tmpl(RuleReviewsCreate), tmpl(RuleReviewsUpdate), tmpl(RuleReviewsDelete), nil},
-	"materials":      {tmpl(RuleMaterialsView), tmpl(RuleMaterialsView), tmpl(RuleMaterialsCreate), tmpl(RuleMaterialsUpdate), tmpl(RuleMaterialsWrite), nil},
-	"notifications":  {tmpl(RuleNotificationsView), tmpl(RuleNotificationsView), nil, tmpl(RuleNotificationsWrite), tmpl(RuleNotificationsWrite), nil},
-	"deliveries":     {tmpl(RuleDeliveriesView), tmpl(RuleDeliveriesView), nil, nil, nil, nil},
-	"audit_log":      {tmpl(RuleAuditView), tmpl(RuleAuditView), nil, nil, nil, nil},
-	"stripe_events":  {},
-	"login_attempts": {},
-	"contact_proofs": {},
+	"users":            {tmpl(RuleUsersView), tmpl(RuleUsersView), tmpl(RuleUsersCreate), tmpl(RuleUsersUpdate), tmpl(RuleUsersDelete), tmpl(RuleUsersManage)},
+	"school":           {tmpl(RuleSchoolView), tmpl(RuleSchoolView), nil, tmpl(RuleSchoolUpdate), nil, nil},
+	"subjects":         {tmpl(RuleSubjectsView), tmpl(RuleSubjectsView), tmpl(RuleSubjectsWrite), tmpl(RuleSubjectsWrite), tmpl(RuleSubjectsWrite), nil},
+	"tutors":           {tmpl(RuleTutorsView), tmpl(RuleTutorsView), tmpl(RuleTutorsCreate), tmpl(RuleTutorsUpdate), tmpl(RuleTutorsDelete), nil},
+	"students":         {tmpl(RuleStudentsView), tmpl(RuleStudentsView), tmpl(RuleStudentsCreate), tmpl(RuleStudentsUpdate), tmpl(RuleStudentsDelete), nil},
+	"availability":     {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedCreate), tmpl(RuleTutorOwnedWrite), tmpl(RuleTutorOwnedWrite), nil},
+	"time_off":         {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedCreate), tmpl(RuleTutorOwnedWrite), tmpl(RuleTutorOwnedWrite), nil},
+	"packages":         {tmpl(RulePackagesViewWithBuyers), tmpl(RulePackagesViewWithBuyers), tmpl(RulePackagesCreate), tmpl(RulePackagesUpdate), tmpl(RulePackagesDelete), nil},
+	"purchases":        {tmpl(RulePurchasesView), tmpl(RulePurchasesView), nil, nil, nil, nil},
+	"series":           {tmpl(RuleSeriesView), tmpl(RuleSeriesView), nil, nil, nil, nil},
+	"bookings":         {tmpl(RuleBookingsList), tmpl(RuleBookingsView), tmpl(RuleBookingsCreate), tmpl(RuleBookingsUpdate), nil, nil},
+	"payments":         {tmpl(RuleOwnMoneyView), tmpl(RuleOwnMoneyView), nil, nil, nil, nil},
+	"invoices":         {tmpl(RuleOwnMoneyView), tmpl(RuleOwnMoneyView), nil, nil, nil, nil},
+	"payouts":          {tmpl(RulePayoutsView), tmpl(RulePayoutsView), nil, nil, nil, nil},
+	"refunds":          {tmpl(RuleRefundsView), tmpl(RuleRefundsView), nil, nil, nil, nil},
+	"credit_ledger":    {tmpl(RuleLedgerView), tmpl(RuleLedgerView), nil, nil, nil, nil},
+	"reviews":          {tmpl(RuleReviewsView), tmpl(RuleReviewsView), tmpl(RuleReviewsCreate), tmpl(RuleReviewsUpdate), tmpl(RuleReviewsDelete), nil},
+	"materials":        {tmpl(RuleMaterialsView), tmpl(RuleMaterialsView), tmpl(RuleMaterialsCreate), tmpl(RuleMaterialsUpdate), tmpl(RuleMaterialsWrite), nil},
+	"lesson_reports":   {tmpl(RuleLessonReportsView), tmpl(RuleLessonReportsView), tmpl(RuleLessonReportsCreate), tmpl(RuleLessonReportsUpdate), tmpl(RuleLessonReportsDelete), nil},
+	"tutor_notes":      {tmpl(RuleTutorNotesView), tmpl(RuleTutorNotesView), tmpl(RuleTutorNotesCreate), tmpl(RuleTutorNotesWrite), tmpl(RuleTutorNotesWrite), nil},
+	"notifications":    {tmpl(RuleNotificationsView), tmpl(RuleNotificationsView), nil, tmpl(RuleNotificationsWrite), tmpl(RuleNotificationsWrite), nil},
+	"deliveries":       {tmpl(RuleDeliveriesView), tmpl(RuleDeliveriesView), nil, nil, nil, nil},
+	"audit_log":        {tmpl(RuleAuditView), tmpl(RuleAuditView), nil, nil, nil, nil},
+	"stripe_events":    {},
+	"login_attempts":   {},
+	"contact_proofs":   {},
+	"report_reminders": {},
 }
 
 // Public reads a rule that lets anyone, signed in or not, pass.
@@ -199,6 +202,28 @@ const (
 	RuleMaterialsCreate = "(" + isTutor + " || " + isAdmin + ") && owner = @request.auth.id && (booking = '' || booking.tutor_user = @request.auth.id || " + isAdmin + ")"
 	RuleMaterialsUpdate = "(owner = @request.auth.id && (@request.body.booking:isset = false || @request.body.booking = '' || @request.body.booking.tutor_user = @request.auth.id)) || " + isAdmin
 	RuleMaterialsWrite  = "owner = @request.auth.id || " + isAdmin // delete (and update, before RuleMaterialsUpdate)
+)
+
+// Rules of lesson reports: the lesson's student and tutor, and staff. Only
+// the lesson's tutor (or staff) writes one; the hooks fill the lesson's
+// parties from the booking and keep a report to a lesson that is over. A
+// student marks homework done through POST
+// /api/lesson-reports/{id}/homework-done, never by an update. Staff
+// delete.
+const (
+	RuleLessonReportsView   = "student = @request.auth.id || tutor_user = @request.auth.id || " + isAdmin
+	RuleLessonReportsCreate = "(" + isTutor + " && booking.tutor_user = @request.auth.id) || " + isAdmin
+	RuleLessonReportsUpdate = "tutor_user = @request.auth.id || " + isAdmin
+	RuleLessonReportsDelete = isAdmin
+)
+
+// Rules of the tutors' private notes about a student: their author and
+// staff, never the student (no clause names the student). The hooks set
+// the author to the caller and keep a tutor's notes to their own students.
+const (
+	RuleTutorNotesView   = "author = @request.auth.id || " + isAdmin
+	RuleTutorNotesCreate = isTutor + " || " + isAdmin
+	RuleTutorNotesWrite  = "author = @request.auth.id || " + isAdmin
 )
 
 // Rules of in-app notifications: private to their user.

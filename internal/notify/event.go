@@ -21,6 +21,8 @@ const (
 	KindCreditsLow         = "credits_low"
 	KindPackageExpiring    = "package_expiring"
 	KindDigest             = "digest"
+	KindReportMissing      = "report_missing"
+	KindHomeworkDone       = "homework_done"
 )
 
 // Kinds returns every event kind, in a stable order (a fresh slice the
@@ -30,6 +32,7 @@ func Kinds() []string {
 		KindBookingCreated, KindBookingConfirmed, KindBookingCancelled, KindBookingRescheduled,
 		KindReminder, KindPaymentReceived, KindRefund, KindPayout, KindReviewReceived,
 		KindTutorVerified, KindCreditsLow, KindPackageExpiring, KindDigest,
+		KindReportMissing, KindHomeworkDone,
 	}
 }
 
