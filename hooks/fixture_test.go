@@ -88,6 +88,13 @@ func buildFixture(app core.App, c *hookstest.Cast) error {
 			f, _ := filesystem.NewFileFromBytes([]byte("x^2 + y^2"), "notes.txt")
 			return map[string]any{"owner": c.Users[hookstest.Tutor], "title": "Notes", "file": f, "version": 1, "shared_with": []string{student}}
 		}},
+		{"lesson_report", "lesson_reports", func() map[string]any {
+			return map[string]any{"booking": c.IDs["completed_booking"], "topics": "Fractions", "homework": "Exercises 1-5",
+				"due": past.AddDate(0, 0, 7), "ratings": map[string]any{c.IDs["subject"]: 3}, "comment": "Good work"}
+		}},
+		{"tutor_note", "tutor_notes", func() map[string]any {
+			return map[string]any{"student": student, "author": c.Users[hookstest.Tutor], "body": "Private: anxious before tests"}
+		}},
 		{"notification", "notifications", func() map[string]any {
 			return map[string]any{"user": student, "kind": "payment_received", "title": "Payment received"}
 		}},
