@@ -15,7 +15,9 @@ const ROUTES = [
   ['/lessons', 'lessons', 'signed'], ['/lessons/:id', 'lesson', 'signed'],
   ['/credits', 'credits', 'student'], ['/payments', 'payments', 'signed'], ['/reviews', 'reviews', 'student'],
   ['/notifications', 'notifications', 'signed'], ['/settings', 'settings', 'signed'],
-  ['/tutor/requests', 'tutor-requests', 'tutor'], ['/tutor/calendar', 'tutor-calendar', 'tutor'],
+  ['/todo', 'todo', 'student'], ['/progress', 'progress', 'student'], ['/students/:id/progress', 'progress', 'signed'],
+  ['/calendar', 'calendar', 'signed'],
+  ['/tutor/requests', 'tutor-requests', 'tutor'], ['/tutor/calendar', 'calendar', 'tutor'],
   ['/tutor/availability', 'tutor-availability', 'tutor'], ['/tutor/packages', 'tutor-packages', 'tutor'],
   ['/tutor/earnings', 'tutor-earnings', 'tutor'], ['/tutor/profile', 'tutor-profile', 'tutor'],
   ['/admin/tutors', 'admin-tutors', 'admin'], ['/admin/bookings', 'admin-bookings', 'admin'],
@@ -25,9 +27,9 @@ const ROUTES = [
 
 const NAV = {
   visitor: [['/', 'Find a tutor']],
-  student: [['/', 'Find a tutor'], ['/lessons', 'My lessons'], ['/credits', 'Credits'], ['/payments', 'Payments'], ['/reviews', 'Reviews']],
-  tutor: [['/tutor/requests', 'Requests'], ['/tutor/calendar', 'Calendar'], ['/tutor/availability', 'Availability'], ['/tutor/packages', 'Packages'], ['/tutor/earnings', 'Earnings'], ['/tutor/profile', 'Profile']],
-  admin: [['/admin/tutors', 'Verification'], ['/admin/bookings', 'Bookings'], ['/admin/payments', 'Payments'], ['/admin/reports', 'Reports'], ['/admin/deliveries', 'Deliveries'], ['/', 'Tutors']],
+  student: [['/', 'Find a tutor'], ['/lessons', 'My lessons'], ['/calendar', 'Calendar'], ['/todo', 'To do'], ['/progress', 'Progress'], ['/credits', 'Credits'], ['/payments', 'Payments'], ['/reviews', 'Reviews']],
+  tutor: [['/tutor/requests', 'Requests'], ['/calendar', 'Calendar'], ['/tutor/availability', 'Availability'], ['/tutor/packages', 'Packages'], ['/tutor/earnings', 'Earnings'], ['/tutor/profile', 'Profile']],
+  admin: [['/admin/tutors', 'Verification'], ['/admin/bookings', 'Bookings'], ['/calendar', 'Calendar'], ['/admin/payments', 'Payments'], ['/admin/reports', 'Reports'], ['/admin/deliveries', 'Deliveries'], ['/', 'Tutors']],
 };
 
 const main = document.getElementById('main');

@@ -80,6 +80,7 @@ const ENUMS = {
   'event.booking_rescheduled': 'Booking moved', 'event.reminder': 'Lesson reminders', 'event.payment_received': 'Payment received',
   'event.refund': 'Refunds', 'event.payout': 'Payouts', 'event.review_received': 'New reviews', 'event.tutor_verified': 'Tutor verified',
   'event.credits_low': 'Few credits left', 'event.package_expiring': 'Package expiring', 'event.digest': 'Digest',
+  'event.report_missing': 'Lesson reports to write', 'event.homework_done': 'Homework done',
   'ledger.bought': 'bought', 'ledger.spent': 'spent on a lesson', 'ledger.returned': 'returned', 'ledger.forfeited': 'forfeited (late cancel)',
   'ledger.expired': 'expired', 'ledger.refunded': 'refunded', 'ledger.moved': 'moved with a lesson',
   // languages a tutor may teach in (migrations Languages); others fall back to Intl.DisplayNames

@@ -11,7 +11,7 @@ import { phoneProof, telegramBox } from '../contacts.js';
 
 // hooks/accounts.go NotifyEvents and NotifyChannels
 export const EVENTS = ['booking_created', 'booking_confirmed', 'booking_cancelled', 'booking_rescheduled', 'reminder',
-  'payment_received', 'refund', 'payout', 'review_received', 'tutor_verified', 'credits_low', 'package_expiring', 'digest'];
+  'payment_received', 'refund', 'payout', 'review_received', 'tutor_verified', 'credits_low', 'package_expiring', 'digest', 'report_missing', 'homework_done'];
 export const CHANNELS = ['inapp', 'email', 'sms', 'whatsapp', 'telegram'];
 const defaultWants = (ch) => ch === 'inapp' || ch === 'email';
 
