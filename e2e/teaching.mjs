@@ -60,6 +60,7 @@ test('a tutor writes a report with homework; the student sees it, marks the home
   await st.page.getByRole('heading', { name: 'My progress' }).waitFor();
   const card = st.page.locator('section.progress-subject').filter({ has: st.page.getByRole('heading', { name: subjectName }) });
   await card.locator('svg.rating-chart circle.point[data-rating="4"]').waitFor();
+  await st.page.locator('.timeline').getByText('Quadratic equations').waitFor(); // the reports' timeline
   await st.page.getByRole('button', { name: 'Print' }).waitFor();
   await st.page.emulateMedia({ media: 'print' });
   assert.equal(await st.page.locator('.site-header').isVisible(), false, 'printed without the navigation');

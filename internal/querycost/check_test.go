@@ -96,6 +96,10 @@ func TestWebAppQueriesPass(t *testing.T) {
 		{Sort: "-created", Expand: "package,tutor"},
 		{Filter: `verified = false && status != "suspended"`, Sort: "created", Expand: "user"},
 		{Filter: strings.TrimSuffix(strings.Repeat(`booking = `+id+` || `, 100), " || ")}, // the reviews of 100 past lessons
+		{Filter: `booking = ` + id}, // a lesson's report
+		{Filter: `student = ` + id + ` && homework != ""`, Sort: "-lesson_start"}, // the To do list
+		{Filter: `student = ` + id, Sort: "-created"},                             // a tutor's private notes
+		{Filter: `owner = ` + id, Sort: "-created"},                               // a tutor's materials for homework
 	}
 	for _, q := range queries {
 		if err := Check(q, DefaultLimits()); err != nil {

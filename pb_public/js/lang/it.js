@@ -768,4 +768,5 @@ export default {
   "{n} of {total}": "{n} su {total}",
   "event.report_missing": "Resoconti da scrivere",
   "event.homework_done": "Compiti fatti",
+  "Lesson reports": "Resoconti delle lezioni",
 };

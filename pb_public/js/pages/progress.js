@@ -2,10 +2,10 @@
 // lessons taken and homework done on time. The student's own page
 // (/progress) and their tutors' and staff's view (/students/:id/progress).
 // Printable for a parents' meeting (the print stylesheet in app.css).
-import { currentUser } from '../pb.js';
+import { pb, currentUser } from '../pb.js';
 import { h, s, replace } from '../dom.js';
 import { t, locale } from '../i18n.js';
-import { longDate, viewerZone } from '../format.js';
+import { longDate, viewerZone, dateTime } from '../format.js';
 import { pageTitle, loading, empty, errorBox } from '../ui.js';
 import { teaching } from '../api.js';
 
@@ -14,8 +14,11 @@ export default async function progress(ctx) {
   ctx.setTitle(t('Progress'));
   const box = h('div', loading());
   replace(ctx.root, box);
-  let p;
-  try { p = await teaching.progress(id); } catch (err) {
+  let p, reports;
+  try {
+    [p, reports] = await Promise.all([teaching.progress(id),
+      pb.collection('lesson_reports').getList(1, 50, { filter: pb.filter('student = {:id}', { id }), sort: '-lesson_start', expand: 'tutor' })]);
+  } catch (err) {
     replace(box, pageTitle(t('Progress')), err.status === 404 ? h('p', t('No progress to show for this student.')) : errorBox(err));
     return;
   }
@@ -24,7 +27,8 @@ export default async function progress(ctx) {
   ctx.setTitle(title);
   replace(box, pageTitle(title, h('button', { type: 'button', class: 'secondary no-print', on: { click: () => window.print() } }, t('Print'))),
     h('p', { class: 'muted' }, t('As of {date}', { date: longDate(new Date(), viewerZone()) })),
-    p.subjects.length ? p.subjects.map(subjectCard) : empty(t('No lessons or reports yet.')));
+    p.subjects.length ? p.subjects.map(subjectCard) : empty(t('No lessons or reports yet.')),
+    reports.items.length ? timeline(reports.items) : null);
   // printed with every chart's numbers shown
   const openAll = () => { for (const d of box.querySelectorAll('details')) d.open = true; };
   window.addEventListener('beforeprint', openAll);
@@ -40,6 +44,15 @@ function subjectCard(sp) {
       h('dt', t('Lessons taken')), h('dd', { class: 'lessons-taken' }, String(sp.lessons)),
       h('dt', t('Homework done on time')), h('dd', { class: 'homework-on-time' }, hw.set ? t('{n} of {total}', { n: hw.on_time, total: hw.set }) : t('No homework yet'))),
     sp.ratings.length ? ratingChart(name, sp.ratings) : null);
+}
+
+/** The lesson reports, newest first, each linking to its lesson. */
+function timeline(items) {
+  return h('section', { class: 'timeline', 'aria-labelledby': 'timeline-h' }, h('h2', { id: 'timeline-h' }, t('Lesson reports')),
+    h('ol', { class: 'plain' }, items.map((r) => h('li', { class: 'card' },
+      h('h3', h('a', { href: `/lessons/${r.booking}` }, dateTime(r.lesson_start)), r.expand && r.expand.tutor ? ` · ${r.expand.tutor.name}` : ''),
+      r.topics ? h('p', { class: 'prewrap' }, r.topics) : null,
+      r.comment ? h('p', { class: 'prewrap muted' }, r.comment) : null))));
 }
 
 /** Ratings (1-5) over time as an SVG line, with its numbers in a table. */
