@@ -101,13 +101,13 @@ test('the week grid shows a lesson in the viewer\'s zone and opens its page', as
   const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(slot.start));
   assert.equal(await link.evaluate((a) => a.closest('.cal-day').dataset.day), day, 'in the column of its day in Tokyo');
   // its place on the grid follows the hour in Tokyo: an hour is 48 px
-  const hour = Number(hm(slot.start).slice(0, 2));
+  const [hour, minute] = hm(slot.start).split(':').map(Number);
   const tops = await s.page.evaluate((id) => {
     const li = document.querySelector(`a.event[data-id="${id}"]`).closest('li');
     const first = document.querySelector('.cal-hours .cal-hour');
     return { li: parseFloat(li.style.top), firstHour: Number(first.textContent.slice(0, 2)) };
   }, b.id);
-  assert.equal(tops.li, (hour - tops.firstHour) * 48);
+  assert.equal(tops.li, (hour + minute / 60 - tops.firstHour) * 48);
 
   // day and month views, and the lesson's page from the grid
   await s.page.getByRole('button', { name: 'Month', exact: true }).click();
