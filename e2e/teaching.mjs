@@ -56,7 +56,7 @@ test('a tutor writes a report with homework; the student sees it, marks the home
   await tu.page.locator('#report .homework-status').getByText(/^Done on /).waitFor();
   await tu.page.locator('#report').getByRole('button', { name: 'Open the attached file' }).waitFor();
 
-  await st.page.getByRole('link', { name: 'Progress' }).click();
+  await st.page.getByRole('link', { name: 'My progress' }).click();
   await st.page.getByRole('heading', { name: 'My progress' }).waitFor();
   const card = st.page.locator('section.progress-subject').filter({ has: st.page.getByRole('heading', { name: subjectName }) });
   await card.locator('svg.rating-chart circle.point[data-rating="4"]').waitFor();
@@ -84,16 +84,13 @@ test('the week grid shows a lesson in the viewer\'s zone and opens its page', as
   const b = await api(S.server.url, '/api/collections/bookings/records', { method: 'POST', token: auth.token, body: { tutor: emily, start: slot.start, end: slot.end } });
 
   const s = await open({ auth, timezoneId: 'Europe/Rome' }); // the browser's zone is not the person's
-  await s.page.goto('/calendar');
+  await s.page.goto('/lessons');
+  await s.page.getByRole('link', { name: 'Calendar' }).first().click();
   await s.page.getByRole('heading', { name: 'Calendar', level: 1 }).waitFor();
   assert.match(await s.page.locator('.zone-note').textContent(), /Asia\/Tokyo/);
   assert.equal(await s.page.getByRole('button', { name: 'Week', exact: true }).getAttribute('aria-pressed'), 'true');
   const link = s.page.locator(`#calendar a.event[data-id="${b.id}"]`);
-  for (let i = 0; i < 5 && !await link.count(); i++) {
-    const label = await s.page.locator('#cal-label').textContent();
-    await s.page.getByRole('button', { name: /Next/ }).click();
-    await s.page.waitForFunction((l) => document.querySelector('#cal-label').textContent !== l && document.querySelector('#calendar'), label);
-  }
+  await nextUntil(s.page, link);
   await link.waitFor();
   const hm = (iso) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
   assert.equal(await link.locator('.event-time').textContent(), `${hm(slot.start)}–${hm(slot.end)}`);
@@ -111,11 +108,11 @@ test('the week grid shows a lesson in the viewer\'s zone and opens its page', as
 
   // day and month views, and the lesson's page from the grid
   await s.page.getByRole('button', { name: 'Month', exact: true }).click();
-  await s.page.locator(`table.cal-month a.event[data-id="${b.id}"]`).waitFor();
+  await s.page.locator(`#calendar[data-view="month"] table.cal-month a.event[data-id="${b.id}"]`).waitFor();
   await s.page.getByRole('button', { name: 'Day', exact: true }).click();
   await s.page.locator('#calendar.cols-1').waitFor();
   await s.page.getByRole('button', { name: 'Week', exact: true }).click();
-  await link.click();
+  await s.page.locator(`#calendar[data-view="week"] a.event[data-id="${b.id}"]`).click();
   await s.page.waitForURL(`**/lessons/${b.id}`);
   await s.page.getByRole('heading', { name: 'Lesson with Emily Carter' }).waitFor();
   clean(s);
@@ -124,11 +121,18 @@ test('the week grid shows a lesson in the viewer\'s zone and opens its page', as
   const t = await open({ auth: await authFor(S.server.url, demo('emily')) });
   await t.page.goto('/calendar');
   await t.page.locator('#calendar .cal-avail').first().waitFor();
-  for (let i = 0; i < 5 && !await t.page.locator(`#calendar a.event[data-id="${b.id}"]`).count(); i++) {
-    const label = await t.page.locator('#cal-label').textContent();
-    await t.page.getByRole('button', { name: /Next/ }).click();
-    await t.page.waitForFunction((l) => document.querySelector('#cal-label').textContent !== l && document.querySelector('#calendar'), label);
-  }
+  await nextUntil(t.page, t.page.locator(`#calendar a.event[data-id="${b.id}"]`));
   await t.page.locator(`#calendar a.event[data-id="${b.id}"]`).waitFor();
   clean(t);
 });
+
+/** Moves a calendar on a week at a time (at most five) until locator shows. */
+async function nextUntil(page, locator) {
+  await page.locator('#calendar[data-from]').waitFor();
+  for (let i = 0; i < 5 && !await locator.count(); i++) {
+    const from = await page.locator('#calendar').getAttribute('data-from');
+    await page.getByRole('button', { name: /Next/ }).click();
+    await page.waitForFunction((f) => { const c = document.querySelector('#calendar'); return c && c.dataset.from && c.dataset.from !== f; }, from);
+  }
+  await locator.waitFor();
+}

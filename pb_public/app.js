@@ -27,9 +27,9 @@ const ROUTES = [
 
 const NAV = {
   visitor: [['/', 'Find a tutor']],
-  student: [['/', 'Find a tutor'], ['/lessons', 'My lessons'], ['/calendar', 'Calendar'], ['/todo', 'To do'], ['/progress', 'Progress'], ['/credits', 'Credits'], ['/payments', 'Payments'], ['/reviews', 'Reviews']],
+  student: [['/', 'Find a tutor'], ['/lessons', 'My lessons'], ['/todo', 'To do'], ['/credits', 'Credits'], ['/payments', 'Payments'], ['/reviews', 'Reviews']],
   tutor: [['/tutor/requests', 'Requests'], ['/calendar', 'Calendar'], ['/tutor/availability', 'Availability'], ['/tutor/packages', 'Packages'], ['/tutor/earnings', 'Earnings'], ['/tutor/profile', 'Profile']],
-  admin: [['/admin/tutors', 'Verification'], ['/admin/bookings', 'Bookings'], ['/calendar', 'Calendar'], ['/admin/payments', 'Payments'], ['/admin/reports', 'Reports'], ['/admin/deliveries', 'Deliveries'], ['/', 'Tutors']],
+  admin: [['/admin/tutors', 'Verification'], ['/admin/bookings', 'Bookings'], ['/admin/payments', 'Payments'], ['/admin/reports', 'Reports'], ['/admin/deliveries', 'Deliveries'], ['/', 'Tutors']],
 };
 
 const main = document.getElementById('main');

@@ -48,7 +48,7 @@ export default async function adminBookings(ctx) {
     for (const k of ['status', 'payment', 'tutor', 'student', 'from', 'to']) if (form.elements[k].value) p.set(k, form.elements[k].value);
     ctx.navigate(`/admin/bookings${p.toString() ? `?${p}` : ''}`);
   });
-  replace(ctx.root, pageTitle(t('All bookings')), form, out);
+  replace(ctx.root, pageTitle(t('All bookings'), h('a', { href: '/calendar' }, t('Calendar'))), form, out);
   const page = Number(q.get('page') || 1);
   async function load() {
     const parts = []; const params = {};

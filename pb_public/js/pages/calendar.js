@@ -47,7 +47,9 @@ export default async function calendar(ctx) {
     }).catch((e) => console.warn(e));
   }
 
+  let loads = 0;
   async function load() {
+    const seq = ++loads;
     for (const b of viewButtons) b.setAttribute('aria-pressed', String(b.dataset.view === view));
     const days = daysOf(view, anchor, zone);
     label.textContent = view === 'month'
@@ -55,8 +57,11 @@ export default async function calendar(ctx) {
       : view === 'day' ? longDate(days[0].start, zone) : t('Week of {date}', { date: longDate(days[0].start, zone) });
     let a;
     try { a = await teaching.agenda(days[0].start, days[days.length - 1].end, tutor); } catch (err) { replace(body, errorBox(err)); return; }
-    if (!ctx.isCurrent()) return;
-    replace(body, view === 'month' ? monthGrid(days, a, zone, anchor) : hourGrid(days, a, zone));
+    if (!ctx.isCurrent() || seq !== loads) return; // a later view was asked for meanwhile
+    const grid = view === 'month' ? monthGrid(days, a, zone, anchor) : hourGrid(days, a, zone);
+    grid.dataset.from = days[0].key;
+    grid.dataset.view = view;
+    replace(body, grid);
   }
   await load();
   const unsub = await pb.collection('bookings').subscribe('*', () => load()).catch((e) => { console.warn(e); return null; });
@@ -144,5 +149,5 @@ function monthGrid(days, a, zone, anchor) {
         lessons.length > 4 ? h('span', { class: 'small' }, t('{n} more', { n: lessons.length - 4 })) : null);
     })));
   }
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'cal-month', id: 'calendar' }, h('thead', h('tr', weekdays)), h('tbody', rows)));
+  return h('div', { class: 'table-wrap', id: 'calendar' }, h('table', { class: 'cal-month' }, h('thead', h('tr', weekdays)), h('tbody', rows)));
 }

@@ -11,7 +11,7 @@ export default async function todo(ctx) {
   ctx.setTitle(t('To do'));
   const openEl = h('div', loading());
   const doneEl = h('div', loading());
-  replace(ctx.root, pageTitle(t('To do')),
+  replace(ctx.root, pageTitle(t('To do'), h('a', { href: '/progress' }, t('My progress'))),
     h('p', { class: 'zone-note' }, t('Times are shown in {zone}, your time zone.', { zone: viewerZone() })),
     h('section', { 'aria-labelledby': 'todo-h' }, h('h2', { id: 'todo-h' }, t('Homework to do')), openEl),
     h('section', { 'aria-labelledby': 'done-h' }, h('h2', { id: 'done-h' }, t('Done')), doneEl));
