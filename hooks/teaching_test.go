@@ -17,6 +17,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
 	"github.com/stretchr/testify/require"
 )
 
@@ -366,4 +367,70 @@ func TestAgenda(t *testing.T) {
 		require.Equal(t, 400, res.Status, name)
 	}
 	require.Equal(t, 401, hookstest.Call(t, srv, http.MethodGet, q, "", nil).Status)
+}
+
+// A report's materials are the tutor's own, and saving the report shares
+// them with the student.
+func TestReportMaterialsShared(t *testing.T) {
+	app := cast.Clone(t)
+	defer app.Cleanup()
+	srv := hookstest.Serve(t, app)
+	col, err := app.FindCachedCollectionByNameOrId("materials")
+	require.NoError(t, err)
+	material := func(owner string) string {
+		f, err := filesystem.NewFileFromBytes([]byte("1 + 1"), "sheet.txt")
+		require.NoError(t, err)
+		m := core.NewRecord(col)
+		m.Load(map[string]any{"owner": cast.Users[owner], "title": "Sheet", "file": f, "version": 1})
+		require.NoError(t, app.Save(m))
+		return m.Id
+	}
+	mine, theirs := material(hookstest.Tutor), material(hookstest.Tutor2)
+
+	res := hookstest.Call(t, srv, http.MethodPost, reportsURL, cast.Tokens[hookstest.Tutor], map[string]any{
+		"booking": cast.IDs["unreviewed_booking"], "homework": "Do the sheet", "materials": []string{mine, theirs}})
+	require.Equal(t, 400, res.Status)
+	require.Contains(t, string(res.Body), `"materials":{"code":"not_your_material"`)
+
+	res = hookstest.Call(t, srv, http.MethodPost, reportsURL, cast.Tokens[hookstest.Tutor], map[string]any{
+		"booking": cast.IDs["unreviewed_booking"], "homework": "Do the sheet", "materials": []string{mine}})
+	require.Equal(t, 200, res.Status, string(res.Body))
+	m, err := app.FindRecordById("materials", mine)
+	require.NoError(t, err)
+	require.Contains(t, m.GetStringSlice("shared_with"), cast.Users[hookstest.Student], "shared with the student")
+	res = hookstest.Call(t, srv, http.MethodGet, "/api/collections/materials/records/"+mine, cast.Tokens[hookstest.Student], nil)
+	require.Equal(t, 200, res.Status, "who now sees it")
+}
+
+// The agenda's availability leaves out time off, which it lists.
+func TestAgendaTimeOff(t *testing.T) {
+	app := cast.Clone(t)
+	defer app.Cleanup()
+	srv := hookstest.Serve(t, app)
+	rome, err := time.LoadLocation("Europe/Rome")
+	require.NoError(t, err)
+	// next week's Monday, 09:00-17:00 in Rome for the tutor; off 11:00-12:00
+	now := cast.Now().In(rome)
+	monday := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, rome)
+	monday = monday.AddDate(0, 0, 7-(int(monday.Weekday())+6)%7)
+	col, err := app.FindCachedCollectionByNameOrId("time_off")
+	require.NoError(t, err)
+	off := core.NewRecord(col)
+	off.Load(map[string]any{"tutor": cast.Tutors[hookstest.Tutor], "start": monday.Add(11 * time.Hour), "end": monday.Add(12 * time.Hour), "reason": "Dentist"})
+	require.NoError(t, app.Save(off))
+
+	q := "/api/agenda?from=" + url.QueryEscape(monday.Format(time.RFC3339)) + "&to=" + url.QueryEscape(monday.AddDate(0, 0, 1).Format(time.RFC3339))
+	res := hookstest.Call(t, srv, http.MethodGet, q, cast.Tokens[hookstest.Tutor], nil)
+	require.Equal(t, 200, res.Status, string(res.Body))
+	a := res.JSON()
+	require.Len(t, a["time_off"].([]any), 1)
+	require.Equal(t, "Dentist", a["time_off"].([]any)[0].(map[string]any)["reason"])
+	avail := a["available"].([]any)
+	require.Len(t, avail, 2, "the window, less the hour off")
+	require.Equal(t, monday.Add(9*time.Hour).UTC().Format(time.RFC3339), avail[0].(map[string]any)["start"])
+	require.Equal(t, monday.Add(11*time.Hour).UTC().Format(time.RFC3339), avail[0].(map[string]any)["end"])
+	require.Equal(t, monday.Add(17*time.Hour).UTC().Format(time.RFC3339), avail[1].(map[string]any)["end"])
+
+	res = hookstest.Call(t, srv, http.MethodGet, q, cast.Tokens[hookstest.Student], nil)
+	require.Empty(t, res.JSON()["time_off"], "a student sees no tutor's time off")
 }
