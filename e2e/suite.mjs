@@ -14,8 +14,25 @@ const contexts = [];
 before(async () => {
   S.standIns = await startStandIns();
   S.server = await startServer({ env: S.standIns.env });
+  await roomForManyPeople(S.server.url);
   S.browser = await launch();
 });
+
+/**
+ * Every browser context of the suite (dozens of people, each page live)
+ * comes from 127.0.0.1, and PocketBase counts its catch-all "/api/" rate
+ * limit per IP: when one booking change made every open page reload at
+ * once, the suite hit it (a 429 in whichever test ran then; main too). The
+ * test server gives that one rule ten times the room; every other rule
+ * (sign-in, sign-up, creates, the custom routes) stays as shipped.
+ */
+async function roomForManyPeople(base) {
+  const token = await superuserToken(base);
+  const settings = await api(base, '/api/settings', { token });
+  const rules = settings.rateLimits.rules.map((r) => (r.label === '/api/' ? { ...r, maxRequests: r.maxRequests * 10 } : r));
+  assert.ok(rules.some((r, i) => r.maxRequests !== settings.rateLimits.rules[i].maxRequests), 'the catch-all rule is there');
+  await api(base, '/api/settings', { method: 'PATCH', token, body: { rateLimits: { ...settings.rateLimits, rules } } });
+}
 
 after(async () => {
   for (const c of contexts) await c.context.close().catch(() => {});

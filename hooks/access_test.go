@@ -249,6 +249,35 @@ func accessCases() []accessCase {
 			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
 		},
 		{
+			collection: "lesson_reports",
+			list:       row{0, 1, 0, 1, 0, 1, 1},
+			view:       "lesson_report", viewWant: row{404, 200, 404, 200, 404, 200, 200},
+			create: func(string) any {
+				return map[string]any{"booking": cast.IDs["unreviewed_booking"], "topics": "Equations", "homework": "Page 12"}
+			},
+			createWant: row{400, 400, 400, 200, 400, 200, 200},
+			update:     map[string]any{"topics": "Fractions again"}, updateWant: row{404, 404, 404, 200, 404, 200, 200},
+			deleteWant: row{404, 404, 404, 404, 404, 204, 204},
+		},
+		{
+			// private notes: never the student; the other tutor teaches the
+			// student too (a lesson of their own) and may write about them,
+			// but reads only their own notes
+			collection: "tutor_notes",
+			list:       row{0, 0, 0, 1, 0, 1, 1},
+			view:       "tutor_note", viewWant: row{404, 404, 404, 200, 404, 200, 200},
+			create: func(string) any {
+				return map[string]any{"student": users(hookstest.Student), "body": "Prefers examples first"}
+			},
+			createWant: row{400, 400, 400, 200, 200, 200, 200},
+			update:     map[string]any{"body": "Calmer now"}, updateWant: row{404, 404, 404, 200, 404, 200, 200},
+			deleteWant: row{404, 404, 404, 204, 404, 204, 204},
+		},
+		{
+			collection: "report_reminders",
+			list:       row{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, 0},
+		},
+		{
 			collection: "notifications",
 			list:       row{0, 1, 0, 1, 1, 0, 3},                                         // the tutors were told they are verified
 			view:       "notification", viewWant: row{404, 200, 404, 404, 404, 200, 200}, // staff view one (deliveries), never list

@@ -94,6 +94,13 @@ func buildFixture(app core.App, c *hookstest.Cast) error {
 		{"material_download", "material_downloads", func() map[string]any {
 			return map[string]any{"material": c.IDs["material"], "owner": c.Users[hookstest.Tutor], "user": student, "user_name": "Stella Student"}
 		}},
+		{"lesson_report", "lesson_reports", func() map[string]any {
+			return map[string]any{"booking": c.IDs["completed_booking"], "topics": "Fractions", "homework": "Exercises 1-5",
+				"due": past.AddDate(0, 0, 7), "ratings": map[string]any{c.IDs["subject"]: 3}, "comment": "Good work"}
+		}},
+		{"tutor_note", "tutor_notes", func() map[string]any {
+			return map[string]any{"student": student, "author": c.Users[hookstest.Tutor], "body": "Private: anxious before tests"}
+		}},
 		{"notification", "notifications", func() map[string]any {
 			return map[string]any{"user": student, "kind": "payment_received", "title": "Payment received"}
 		}},

@@ -22,6 +22,7 @@ import (
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/app/reports"
 	"tutorbase/internal/app/reviews"
+	"tutorbase/internal/app/teaching"
 	"tutorbase/internal/billing"
 	"tutorbase/internal/billing/manual"
 	"tutorbase/internal/billing/stripe"
@@ -47,6 +48,7 @@ type Services struct {
 	Calendar      *calendar.Service
 	Busy          *busy.Service
 	Materials     *materials.Service
+	Teaching      *teaching.Service
 	Limits        *limits.Service
 	Ops           *ops.Service
 }
@@ -94,6 +96,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Calendar = calendar.New(env)
 	s.Busy = busy.New(env, s.Notifications)
 	s.Materials = materials.New(env)
+	s.Teaching = teaching.New(env, s.Notifications)
 	s.Limits = limits.New(env.Config)
 	s.Ops = ops.New(env, s.Limits)
 
@@ -107,6 +110,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Payouts.Register(app)
 	s.Reviews.Register(app)
 	s.Materials.Register(app)
+	s.Teaching.Register(app)
 	s.Limits.Register(app)
 	s.bindRoutes(app)
 	return s, nil

@@ -100,6 +100,11 @@ func (s *Services) routes() []route {
 		{http.MethodGet, "/api/materials/zip", s.Materials.Zip, nil, "/api/materials/"},
 		{http.MethodGet, "/api/materials/{id}/open", s.Materials.Open, nil, "/api/materials/"},
 
+		// teaching between lessons (reports themselves are the records API)
+		{http.MethodPost, "/api/lesson-reports/{id}/homework-done", s.Teaching.HomeworkDone, person, "/api/"},
+		{http.MethodGet, "/api/students/{id}/progress", s.Teaching.StudentProgress, anyone, "/api/"},
+		{http.MethodGet, "/api/agenda", s.Teaching.AgendaRoute, anyone, "/api/"},
+
 		// staff
 		{http.MethodGet, "/api/reports/{name}", s.Reports.Report, staff, "/api/reports/"},
 		{http.MethodGet, "/metrics", s.Ops.Metrics, nil, ""}, // a superuser or the metrics token

@@ -46,6 +46,7 @@ func All(s *hooks.Services) []Job {
 		{ID: "tutorbase_payout_transfers", Schedule: "41 * * * *", Run: s.Payouts.RetryPayoutTransfers},
 		{ID: "tutorbase_expire_unpaid", Schedule: "37 3 * * *", Run: with(ExpireUnpaid)},
 		{ID: "tutorbase_package_expiring", Schedule: "0 8 * * *", Run: with(PackageExpiring)},
+		{ID: "tutorbase_report_reminders", Schedule: "*/15 * * * *", Run: s.Teaching.RemindMissingReports},
 		{ID: "tutorbase_weekly_digest", Schedule: "0 6 * * 1", Run: with(WeeklyDigest)},
 		{ID: "tutorbase_retention", Schedule: "47 3 * * *", Run: Retention},
 		{ID: "tutorbase_login_attempts_cleanup", Schedule: "17 4 * * *", Run: CleanupLoginAttempts},

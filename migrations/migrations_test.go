@@ -15,7 +15,7 @@ import (
 var collections = []string{
 	"school", "subjects", "tutors", "students", "packages", "purchases", "availability", "time_off",
 	"series", "bookings", "payments", "invoices", "payouts", "stripe_events", "reviews", "materials",
-	"notifications", "deliveries", "audit_log", "login_attempts", "contact_proofs", "calendar_feeds", "busy_times", "material_downloads",
+	"notifications", "deliveries", "audit_log", "login_attempts", "contact_proofs", "calendar_feeds", "busy_times", "material_downloads", "lesson_reports", "tutor_notes", "report_reminders",
 }
 
 func TestUpDownUp(t *testing.T) {

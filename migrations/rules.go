@@ -77,6 +77,8 @@ var RuleSets = map[string]RuleSet{
 	"credit_ledger":      {tmpl(RuleLedgerView), tmpl(RuleLedgerView), nil, nil, nil, nil},
 	"reviews":            {tmpl(RuleReviewsView), tmpl(RuleReviewsView), tmpl(RuleReviewsCreate), tmpl(RuleReviewsUpdate), tmpl(RuleReviewsDelete), nil},
 	"materials":          {tmpl(RuleMaterialsView), tmpl(RuleMaterialsView), tmpl(RuleMaterialsCreate), tmpl(RuleMaterialsUpdate), tmpl(RuleMaterialsWrite), nil},
+	"lesson_reports":     {tmpl(RuleLessonReportsView), tmpl(RuleLessonReportsView), tmpl(RuleLessonReportsCreate), tmpl(RuleLessonReportsUpdate), tmpl(RuleLessonReportsDelete), nil},
+	"tutor_notes":        {tmpl(RuleTutorNotesView), tmpl(RuleTutorNotesView), tmpl(RuleTutorNotesCreate), tmpl(RuleTutorNotesWrite), tmpl(RuleTutorNotesWrite), nil},
 	"material_downloads": {tmpl(RuleMaterialDownloadsView), tmpl(RuleMaterialDownloadsView), nil, nil, nil, nil},
 	"notifications":      {tmpl(RuleNotificationsView), tmpl(RuleNotificationsViewOne), nil, tmpl(RuleNotificationsWrite), tmpl(RuleNotificationsWrite), nil},
 	"deliveries":         {tmpl(RuleDeliveriesView), tmpl(RuleDeliveriesView), nil, nil, nil, nil},
@@ -85,6 +87,7 @@ var RuleSets = map[string]RuleSet{
 	"stripe_events":      {},
 	"login_attempts":     {},
 	"contact_proofs":     {},
+	"report_reminders":   {},
 }
 
 // Public reads a rule that lets anyone, signed in or not, pass.
@@ -210,6 +213,28 @@ const (
 		" && (@request.body.previous:isset = false || @request.body.previous = '' || @request.body.previous.owner = @request.auth.id || " + isAdmin + ")"
 	RuleMaterialsUpdate = "(owner = @request.auth.id && (@request.body.booking:isset = false || @request.body.booking = '' || @request.body.booking.tutor_user = @request.auth.id)) || " + isAdmin
 	RuleMaterialsWrite  = "owner = @request.auth.id || " + isAdmin // delete (and update, before RuleMaterialsUpdate)
+)
+
+// Rules of lesson reports: the lesson's student and tutor, and staff. Only
+// the lesson's tutor (or staff) writes one; the hooks fill the lesson's
+// parties from the booking and keep a report to a lesson that is over. A
+// student marks homework done through POST
+// /api/lesson-reports/{id}/homework-done, never by an update. Staff
+// delete.
+const (
+	RuleLessonReportsView   = "student = @request.auth.id || tutor_user = @request.auth.id || " + isAdmin
+	RuleLessonReportsCreate = "(" + isTutor + " && booking.tutor_user = @request.auth.id) || " + isAdmin
+	RuleLessonReportsUpdate = "tutor_user = @request.auth.id || " + isAdmin
+	RuleLessonReportsDelete = isAdmin
+)
+
+// Rules of the tutors' private notes about a student: their author and
+// staff, never the student (no clause names the student). The hooks set
+// the author to the caller and keep a tutor's notes to their own students.
+const (
+	RuleTutorNotesView   = "author = @request.auth.id || " + isAdmin
+	RuleTutorNotesCreate = isTutor + " || " + isAdmin
+	RuleTutorNotesWrite  = "author = @request.auth.id || " + isAdmin
 )
 
 // RuleMaterialDownloadsView: who downloaded a material is for its owner

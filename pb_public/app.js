@@ -16,6 +16,8 @@ const ROUTES = [
   ['/lessons', 'lessons', 'signed'], ['/lessons/:id', 'lesson', 'signed'],
   ['/credits', 'credits', 'student'], ['/payments', 'payments', 'signed'], ['/reviews', 'reviews', 'student'],
   ['/materials', 'materials', 'signed'], ['/notifications', 'notifications', 'signed'], ['/settings', 'settings', 'signed'],
+  ['/todo', 'todo', 'student'], ['/progress', 'progress', 'student'], ['/students/:id/progress', 'progress', 'signed'],
+  ['/calendar', 'calendar', 'signed'],
   ['/tutor/requests', 'tutor-requests', 'tutor'], ['/tutor/calendar', 'tutor-calendar', 'tutor'],
   ['/tutor/availability', 'tutor-availability', 'tutor'], ['/tutor/packages', 'tutor-packages', 'tutor'],
   ['/tutor/earnings', 'tutor-earnings', 'tutor'], ['/tutor/profile', 'tutor-profile', 'tutor'],
@@ -26,8 +28,8 @@ const ROUTES = [
 
 const NAV = {
   visitor: [['/', 'Find a tutor']],
-  student: [['/', 'Find a tutor'], ['/lessons', 'My lessons'], ['/credits', 'Credits'], ['/materials', 'Materials'], ['/payments', 'Payments'], ['/reviews', 'Reviews']],
-  tutor: [['/tutor/requests', 'Requests'], ['/tutor/calendar', 'Calendar'], ['/tutor/availability', 'Availability'], ['/tutor/packages', 'Packages'], ['/materials', 'Materials'], ['/tutor/earnings', 'Earnings'], ['/tutor/profile', 'Profile']],
+  student: [['/', 'Find a tutor'], ['/lessons', 'My lessons'], ['/todo', 'To do'], ['/credits', 'Credits'], ['/materials', 'Materials'], ['/payments', 'Payments'], ['/reviews', 'Reviews']],
+  tutor: [['/tutor/requests', 'Requests'], ['/calendar', 'Calendar'], ['/tutor/availability', 'Availability'], ['/tutor/packages', 'Packages'], ['/materials', 'Materials'], ['/tutor/earnings', 'Earnings'], ['/tutor/profile', 'Profile']],
   admin: [['/admin/tutors', 'Verification'], ['/admin/bookings', 'Bookings'], ['/admin/payments', 'Payments'], ['/admin/reports', 'Reports'], ['/admin/deliveries', 'Deliveries'], ['/materials', 'Materials'], ['/', 'Tutors']],
 };
 

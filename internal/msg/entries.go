@@ -309,6 +309,27 @@ var teachingEntries = []Entry{
 	e("too_many", "Choose at most {n} materials at once.", "Scegli al massimo {n} materiali alla volta."),
 }
 
+// reportEntries: lesson reports, homework, private notes and the calendars'
+// agenda (internal/app/teaching).
+var reportEntries = []Entry{
+	e("bad_range", "Give a range that ends after it starts, at most 43 days long.", "Indica un intervallo che finisca dopo l'inizio, lungo al massimo 43 giorni."),
+	e("", "Invalid range.", "Intervallo non valido."),
+	e("", "Only the student marks homework done.", "Solo lo studente segna i compiti come fatti."),
+	e("no_homework", "This lesson has no homework.", "Questa lezione non ha compiti."),
+	e("bad_file", "Attach one file, or none.", "Allega un file, o nessuno."),
+	e("bad_state", "This homework is already marked done.", "Questi compiti sono già segnati come fatti."),
+	e("not_your_student", "Write notes only about students who have booked a lesson with you.", "Scrivi note solo sugli studenti che hanno prenotato una lezione con te."),
+	e("not_your_booking", "Link a note only to a lesson of yours with this student.", "Collega una nota solo a una tua lezione con questo studente."),
+	e("no_lesson", "A cancelled or missed lesson has no report.", "Una lezione annullata o mancata non ha un resoconto."),
+	e("lesson_not_over", "Write the report once the lesson is over.", "Scrivi il resoconto quando la lezione è finita."),
+	e("homework_required", "Set a due date only with homework.", "Indica una scadenza solo se ci sono compiti."),
+	e("not_your_material", "Attach only your own materials.", "Allega solo i tuoi materiali."),
+	e("bad_rating", "Give ratings as an object of subject ids and ratings from 1 to 5.", "Indica le valutazioni come un oggetto di id di materie e voti da 1 a 5."),
+	e("bad_rating", "Rate at most {n} subjects.", "Valuta al massimo {n} materie."),
+	e("bad_rating", "Give each rating as a whole number from 1 to 5.", "Indica ogni valutazione come un numero intero da 1 a 5."),
+	e("bad_rating", "Rate only subjects of the school.", "Valuta solo materie della scuola."),
+}
+
 // pushEntries: push notifications of a person's devices
 // (internal/app/notifications/push.go).
 var pushEntries = []Entry{

@@ -24,6 +24,8 @@ const (
 	// KindCalendarFeedFailing: a tutor's calendar feed (busy times) has
 	// failed several times in a row; Subject is the feed's name.
 	KindCalendarFeedFailing = "calendar_feed_failing"
+	KindReportMissing       = "report_missing"
+	KindHomeworkDone        = "homework_done"
 )
 
 // Kinds returns every event kind, in a stable order (a fresh slice the
@@ -33,6 +35,7 @@ func Kinds() []string {
 		KindBookingCreated, KindBookingConfirmed, KindBookingCancelled, KindBookingRescheduled,
 		KindReminder, KindPaymentReceived, KindRefund, KindPayout, KindReviewReceived,
 		KindTutorVerified, KindCreditsLow, KindPackageExpiring, KindDigest, KindCalendarFeedFailing,
+		KindReportMissing, KindHomeworkDone,
 	}
 }
 

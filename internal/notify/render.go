@@ -149,7 +149,8 @@ func mustTemplates(set templateSet, err error) templateSet {
 // without, or returns "".
 func missingField(ev Event) string {
 	switch ev.Kind {
-	case KindBookingCreated, KindBookingConfirmed, KindBookingCancelled, KindBookingRescheduled, KindReminder:
+	case KindBookingCreated, KindBookingConfirmed, KindBookingCancelled, KindBookingRescheduled, KindReminder,
+		KindReportMissing, KindHomeworkDone:
 		if ev.Start.IsZero() {
 			return "Start"
 		}

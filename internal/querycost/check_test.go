@@ -103,6 +103,10 @@ func TestWebAppQueriesPass(t *testing.T) {
 		{Filter: `id = ` + id + ` || root = ` + id, Sort: "-version"},
 		{Filter: `material = ` + id + ` || material.root = ` + id, Sort: "-created", Expand: "material"},
 		{Filter: `tutor_user = ` + id + ` && status != "cancelled"`, Sort: "-start"},
+		{Filter: `booking = ` + id}, // a lesson's report
+		{Filter: `student = ` + id + ` && homework != ""`, Sort: "-lesson_start"}, // the To do list
+		{Filter: `student = ` + id, Sort: "-created"},                             // a tutor's private notes
+		{Filter: `owner = ` + id, Sort: "-created"},                               // a tutor's materials for homework
 	}
 	for _, q := range queries {
 		if err := Check(q, DefaultLimits()); err != nil {

@@ -113,3 +113,24 @@ export const materials = {
   /** Stops sharing materials with student, or with everybody when student is '': {unshared}. */
   unshare: (ids, student = '') => post('/api/materials/unshare', { ids, student }),
 };
+
+/** Teaching between lessons (internal/app/teaching). */
+export const teaching = {
+  /** Marks a report's homework done, with an optional File; answers the report. */
+  homeworkDone(reportId, file) {
+    const body = new FormData();
+    if (file) body.append('file', file);
+    return pb.send(`/api/lesson-reports/${encodeURIComponent(reportId)}/homework-done`, { method: 'POST', body });
+  },
+  /** A student's progress per subject: {student, name, subjects: [{subject, name, ratings, lessons, homework}]}. */
+  progress: (studentId) => pb.send(`/api/students/${encodeURIComponent(studentId)}/progress`, {}),
+  /** What a calendar view shows between two instants: {timezone, lessons, time_off, available}. */
+  agenda(from, to, tutor) {
+    const query = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+    if (tutor) query.tutor = tutor;
+    return pb.send('/api/agenda', { query });
+  },
+};
+
+/** The longest range the agenda answers (internal/app/teaching MaxAgendaSpan). */
+export const AGENDA_SPAN_DAYS = 43;

@@ -82,6 +82,7 @@ const ENUMS = {
   'event.credits_low': 'Few credits left', 'event.package_expiring': 'Package expiring', 'event.digest': 'Digest',
   'event.calendar_feed_failing': 'Your calendar cannot be read',
   'feed.pending': 'not read yet', 'feed.ok': 'working', 'feed.failing': 'failing',
+  'event.report_missing': 'Lesson reports to write', 'event.homework_done': 'Homework done',
   'ledger.bought': 'bought', 'ledger.spent': 'spent on a lesson', 'ledger.returned': 'returned', 'ledger.forfeited': 'forfeited (late cancel)',
   'ledger.expired': 'expired', 'ledger.refunded': 'refunded', 'ledger.moved': 'moved with a lesson',
   // languages a tutor may teach in (migrations Languages); others fall back to Intl.DisplayNames

@@ -95,7 +95,7 @@ export default async function adminBookings(ctx) {
   const tabs = viewTabs(q, view);
   const form = filterForm(q, view, tutors, go);
   const bookFor = h('button', { type: 'button', on: { click: () => bookForStudent(ctx, tutors) } }, t('Book for a student'));
-  replace(ctx.root, pageTitle(t('All bookings'), bookFor), tabs, form, out);
+  replace(ctx.root, pageTitle(t('All bookings'), h('a', { href: '/calendar' }, t('Calendar')), bookFor), tabs, form, out);
   const page = Number(q.get('page') || 1);
   async function load() {
     const { filter, sort } = query(q, zone);

@@ -11,6 +11,7 @@ import { lessonActions, partyOf } from '../lesson-actions.js';
 import { awaitsPayment, cancelReason, paymentPill } from '../lesson-item.js';
 import { payByText } from '../booking.js';
 import { lessonMaterials, materialList } from '../materials.js';
+import { reportable, reportOf, reportView, reportForm, homeworkDoneForm, privateNotes } from '../teaching.js';
 
 export default async function lesson(ctx) {
   ctx.setTitle(t('Lesson'));
@@ -55,10 +56,36 @@ export default async function lesson(ctx) {
       lessonActions(b, { onChanged: load, review, detailsLink: false }),
       h('section', { id: 'lesson-materials', 'aria-labelledby': 'lesson-materials-h' }, h('h2', { id: 'lesson-materials-h' }, t('Materials')), mats,
         partyOf(b) === 'tutor' ? h('p', { class: 'small' }, h('a', { href: '/materials' }, t('Share materials on the Materials page'))) : null),
+      await reportSection(b, names, load),
       h('h2', t('Notes')), notesForm,
+      partyOf(b) === 'tutor' ? await privateNotes(b) : null,
       h('p', h('a', { href: '/lessons', class: 'back-link' }, t('Back to my lessons'))));
   }
   await load();
+  const unsubReports = await pb.collection('lesson_reports').subscribe('*', (e) => { if (e.record.booking === ctx.params.id) load(); }).catch(() => null);
   const unsub = await pb.collection('bookings').subscribe(ctx.params.id, () => load()).catch(() => null);
-  return () => { if (unsub) unsub(); };
+  return () => { if (unsub) unsub(); if (unsubReports) unsubReports(); };
+}
+
+// The lesson's report: the tutor writes or changes it once the lesson is
+// over; the student reads it and marks the homework done.
+async function reportSection(b, names, reload) {
+  const party = partyOf(b);
+  const r = await reportOf(b.id).catch(() => null);
+  const head = h('h2', { id: 'report-h' }, t('Lesson report'));
+  const progress = party === 'tutor' || party === 'staff'
+    ? h('p', h('a', { href: `/students/${b.student}/progress` }, t('Progress of {name}', { name: b.student_name }))) : null;
+  const parts = [head];
+  if (party === 'tutor') {
+    if (!reportable(b)) parts.push(h('p', { class: 'muted' }, b.status === 'cancelled' || b.status === 'no_show' ? t('This lesson has no report.') : t('You can write the report once the lesson is over.')));
+    else {
+      if (r) parts.push(reportView(r, names));
+      parts.push(await reportForm(b, r, () => reload()));
+    }
+  } else if (r) {
+    parts.push(reportView(r, names));
+    if (party === 'student' && r.homework && !r.homework_done_at) parts.push(homeworkDoneForm(r, () => reload()));
+  } else if (reportable(b)) parts.push(h('p', { class: 'muted' }, t('No report yet.')));
+  else return progress;
+  return h('section', { class: 'lesson-report', 'aria-labelledby': 'report-h' }, parts, progress);
 }

@@ -14,7 +14,10 @@ export default async function lessons(ctx) {
   const live = h('p', { class: 'visually-hidden', role: 'status' });
   const page = 10;
   let upShown = page, pastShown = page;
-  replace(ctx.root, pageTitle(t('My lessons'), role() === 'student' ? h('a', { class: 'button', href: '/' }, t('Book a lesson')) : null),
+  replace(ctx.root, pageTitle(t('My lessons'), h('div', { class: 'head-links' },
+    h('a', { href: '/calendar' }, t('Calendar')),
+    role() === 'student' ? h('a', { href: '/progress' }, t('My progress')) : null,
+    role() === 'student' ? h('a', { class: 'button', href: '/' }, t('Book a lesson')) : null)),
     live,
     h('section', { 'aria-labelledby': 'up-h' }, h('h2', { id: 'up-h' }, t('Upcoming')), upcomingEl),
     h('section', { 'aria-labelledby': 'past-h' }, h('h2', { id: 'past-h' }, t('Past and cancelled')), pastEl));
