@@ -10,6 +10,7 @@ import { authFor, api, demo, emailedLink, superuserToken, DEMO_PASSWORD } from '
 import { S, open, clean, tutorId, nextWeekSlots, lastFreeFor, signUp, stamp } from './suite.mjs';
 import './journey.mjs';
 import './look.mjs';
+import './security.mjs';
 
 const student = { name: `Stella E2E ${stamp}`, email: `stella.${stamp}@example.com` };
 

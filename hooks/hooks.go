@@ -21,6 +21,7 @@ import (
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/app/reports"
 	"tutorbase/internal/app/reviews"
+	"tutorbase/internal/app/signin"
 	"tutorbase/internal/billing"
 	"tutorbase/internal/billing/manual"
 	"tutorbase/internal/billing/stripe"
@@ -46,6 +47,7 @@ type Services struct {
 	Calendar      *calendar.Service
 	Limits        *limits.Service
 	Ops           *ops.Service
+	Signin        *signin.Service
 }
 
 // Channels is the registry of the notification channels env configures:
@@ -90,9 +92,11 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Calendar = calendar.New(env)
 	s.Limits = limits.New(env.Config)
 	s.Ops = ops.New(env, s.Limits)
+	s.Signin = signin.New(env)
 
 	platform.Register(app)
 	s.Accounts.Register(app)
+	s.Signin.Register(app)
 	s.Notifications.Register(app)
 	availability.Register(app)
 	s.Booking.Register(app)

@@ -80,6 +80,11 @@ func (s *Services) routes() []route {
 		{http.MethodPost, "/api/account/telegram/check", n.TelegramCheck, person, "/api/account/"},
 		{http.MethodPost, "/api/account/telegram/disconnect", n.TelegramDisconnect, person, "/api/account/"},
 
+		// one's own sign-ins
+		{http.MethodGet, "/api/me/sessions", s.Signin.ListSessions, person, "/api/me/"},
+		{http.MethodPost, "/api/me/sessions/revoke", s.Signin.RevokeSession, person, "/api/me/"},
+		{http.MethodPost, "/api/me/sessions/revoke-all", s.Signin.RevokeAllSessions, person, "/api/me/"},
+
 		// calendar feeds: the feed's secret address is its own key
 		{http.MethodGet, "/api/calendar/{file}", s.Calendar.Feed, nil, "/api/calendar/"},
 		{http.MethodGet, "/api/calendar", s.Calendar.Link, person, "/api/calendar/"},
@@ -96,11 +101,12 @@ func (s *Services) routes() []route {
 func (s *Services) bindRoutes(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		r := se.Router
-		r.Bind(ops.SecurityHeaders())        // replaces PocketBase's own
-		r.Bind(s.Limits.Middleware())        // costly filters, query budget, requests in flight
-		r.Bind(booking.StaffLists())         // admins' bookings list without the list rule
-		r.Bind(accounts.PrehashPasswords())  // passwords longer than bcrypt reads
-		r.BindFunc(accounts.HideTakenEmails) // request-email-change tells nobody who has an account
+		r.Bind(ops.SecurityHeaders())          // replaces PocketBase's own
+		r.Bind(s.Limits.Middleware())          // costly filters, query budget, requests in flight
+		r.Bind(s.Signin.RefuseEndedSessions()) // tokens of signed-out sessions
+		r.Bind(booking.StaffLists())           // admins' bookings list without the list rule
+		r.Bind(accounts.PrehashPasswords())    // passwords longer than bcrypt reads
+		r.BindFunc(accounts.HideTakenEmails)   // request-email-change tells nobody who has an account
 		if cfg := s.Env.Config; len(cfg.CORSOrigins) > 0 {
 			r.Bind(apis.CORS(apis.CORSConfig{
 				AllowOrigins: cfg.CORSOrigins,

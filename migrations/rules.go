@@ -81,6 +81,7 @@ var RuleSets = map[string]RuleSet{
 	"stripe_events":  {},
 	"login_attempts": {},
 	"contact_proofs": {},
+	"sessions":       {tmpl(RuleSessionsView), tmpl(RuleSessionsView), nil, nil, nil, nil},
 }
 
 // Public reads a rule that lets anyone, signed in or not, pass.
@@ -213,3 +214,8 @@ const RuleDeliveriesView = isAdmin
 // RuleAuditView: anyone may read the entries about their own actions;
 // superusers read all of it. Nobody writes through the API.
 const RuleAuditView = signedIn + " && actor = @request.auth.id"
+
+// RuleSessionsView: each person sees their own sign-ins; nobody writes
+// them through the API (the server records them, the session routes end
+// them).
+const RuleSessionsView = "user = @request.auth.id"

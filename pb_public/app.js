@@ -5,6 +5,7 @@ import { h, s as svg, replace } from './js/dom.js';
 import { t, setLang, browserLang, lang, onLangChange } from './js/i18n.js';
 import { startRouter, onNavigate, navigate, match } from './js/router.js';
 import { loading, errorBox, pageTitle, closeDialogs, avatar } from './js/ui.js';
+import { sessions, sessionOf } from './js/api.js';
 
 // [path, page module, who may open it]
 const ROUTES = [
@@ -106,6 +107,8 @@ async function changeLang(l) {
 
 async function signOut() {
   pb.realtime.unsubscribe();
+  const sid = sessionOf(pb.authStore.token);
+  if (sid) await sessions.revoke(sid).catch((e) => console.warn(e)); // the token stops working, not only here
   pb.authStore.clear();
   navigate('/');
 }

@@ -45,3 +45,21 @@ export function searchTutors(query) {
   const early = plain ? takeEarly('search') : null; // js/early.js asked for exactly this
   return early ? early.catch(ask) : ask();
 }
+
+/** The session a token names (internal/app/signin ClaimSession), or ''. */
+export function sessionOf(token) {
+  try {
+    const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(atob(part)).sid || '';
+  } catch { return ''; }
+}
+
+/** The signed-in person's sessions (internal/app/signin). */
+export const sessions = {
+  /** {items: [{id, method, device, browser, network, first_seen, last_seen, current}]}. */
+  list: () => pb.send('/api/me/sessions', {}),
+  /** Signs one session out (this one too: signing out). */
+  revoke: (id) => post('/api/me/sessions/revoke', { id }),
+  /** Signs every session out, this one included. */
+  revokeAll: () => post('/api/me/sessions/revoke-all'),
+};

@@ -706,4 +706,13 @@ export default {
   "weekday.5": "venerdì",
   "weekday.6": "sabato",
   "weekday.7": "domenica",
+  "Sign out my other devices": "Esci dagli altri miei dispositivi",
+  "{browser} on {device}": "{browser} su {device}",
+  "Network {network} · last active {when}": "Rete {network} · ultima attività {when}",
+  "This device": "Questo dispositivo",
+  "Signed out on that device.": "Uscita eseguita su quel dispositivo.",
+  "Sign out everywhere?": "Uscire ovunque?",
+  "Every device is signed out, this one too; sign in again where you need to.": "Esci da ogni dispositivo, anche da questo; accedi di nuovo dove ti serve.",
+  "Sign out everywhere": "Esci ovunque",
+  "Where you are signed in": "Dove hai effettuato l'accesso",
 };

@@ -1,5 +1,5 @@
 // Account: profile, time zone and language; notification preferences and
-// quiet hours; calendar feed; password; student details.
+// quiet hours; calendar feed; password; where one is signed in; student details.
 import { pb, currentUser, prehash, school } from '../pb.js';
 import { h, replace } from '../dom.js';
 import { t, tv, setLang } from '../i18n.js';
@@ -8,6 +8,9 @@ import { pageTitle, toast, confirmDialog } from '../ui.js';
 import { field, errorSummary, showErrors, busy, clearErrors } from '../forms.js';
 import { strengthMeter } from '../strength.js';
 import { phoneProof, telegramBox } from '../contacts.js';
+import { sessions } from '../api.js';
+import { dateTime } from '../format.js';
+import { navigate } from '../router.js';
 
 // hooks/accounts.go NotifyEvents and NotifyChannels
 export const EVENTS = ['booking_created', 'booking_confirmed', 'booking_cancelled', 'booking_rescheduled', 'reminder',
@@ -113,6 +116,7 @@ function passwordForm(u) {
     field({ name: 'oldPassword', label: t('Current password'), type: 'password', required: true, autocomplete: 'current-password' }),
     newPassword,
     field({ name: 'passwordConfirm', label: t('Repeat the new password'), type: 'password', required: true, autocomplete: 'new-password' }),
+    field({ name: 'signOutOthers', label: t('Sign out my other devices'), type: 'checkbox', value: true }),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Change password'))));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -120,15 +124,39 @@ function passwordForm(u) {
       const fd = new FormData(form);
       try {
         // the server prehashes passwords over 71 bytes; the old one must arrive in that form
-        await pb.collection('users').update(u.id, { oldPassword: await prehash(fd.get('oldPassword')), password: fd.get('password'), passwordConfirm: fd.get('passwordConfirm') });
-        // a new password signs every session out: sign in again with it
-        await pb.collection('users').authWithPassword(u.email, fd.get('password'));
+        const keep = !form.elements.signOutOthers.checked;
+        await pb.collection('users').update(u.id, { oldPassword: await prehash(fd.get('oldPassword')), password: fd.get('password'), passwordConfirm: fd.get('passwordConfirm'), keepOtherSessions: keep });
+        // a new password signs every session out (unless kept): sign in again with it
+        if (!keep) await pb.collection('users').authWithPassword(u.email, fd.get('password'));
         form.reset(); clearErrors(form);
         toast(t('Password changed.'));
       } catch (err) { showErrors(form, err); }
     });
   });
   return form;
+}
+
+/** Where the person is signed in, each device signed out on its own or all at once. */
+function sessionsBox() {
+  const box = h('div', { class: 'card', id: 'sessions' }, h('p', { class: 'loading' }, t('Loading…')));
+  const show = async () => {
+    let res;
+    try { res = await sessions.list(); } catch (e) { replace(box, h('p', { class: 'notice danger' }, e.message)); return; }
+    const item = (x) => h('li', { class: 'session', dataset: { session: x.id } },
+      h('strong', t('{browser} on {device}', { browser: x.browser, device: x.device })), ' ',
+      h('span', { class: 'muted small' }, t('Network {network} · last active {when}', { network: x.network, when: dateTime(x.last_seen) })), ' ',
+      x.current ? h('em', t('This device')) : h('button', { type: 'button', class: 'secondary small', on: { click: async () => {
+        try { await sessions.revoke(x.id); toast(t('Signed out on that device.')); show(); } catch (e) { toast(e.message, { error: true }); }
+      } } }, t('Sign out')));
+    replace(box,
+      h('ul', { class: 'plain sessions' }, res.items.map(item)),
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'danger secondary', on: { click: async () => {
+        if (!await confirmDialog(t('Sign out everywhere?'), t('Every device is signed out, this one too; sign in again where you need to.'), { confirm: t('Sign out everywhere'), danger: true })) return;
+        try { await sessions.revokeAll(); pb.authStore.clear(); navigate('/signin'); } catch (e) { toast(e.message, { error: true }); }
+      } } }, t('Sign out everywhere'))));
+  };
+  show();
+  return box;
 }
 
 async function studentForm(u) {
@@ -160,6 +188,7 @@ export default async function settings(ctx) {
     student ? h('section', { 'aria-labelledby': 'st-h' }, h('h2', { id: 'st-h' }, t('About my studies')), student) : null,
     h('section', { 'aria-labelledby': 'notify-h' }, h('h2', { id: 'notify-h', tabindex: '-1' }, t('Notification settings')), notifyForm(u)),
     h('section', { 'aria-labelledby': 'cal-h' }, h('h2', { id: 'cal-h' }, t('Calendar feed')), calendarBox()),
-    h('section', { 'aria-labelledby': 'pw-h' }, h('h2', { id: 'pw-h' }, t('Password')), passwordForm(u)));
+    h('section', { 'aria-labelledby': 'pw-h' }, h('h2', { id: 'pw-h' }, t('Password')), passwordForm(u)),
+    h('section', { 'aria-labelledby': 'sess-h' }, h('h2', { id: 'sess-h' }, t('Where you are signed in')), sessionsBox()));
   if (location.hash) { const target = document.getElementById(location.hash.slice(1)); if (target) setTimeout(() => { target.scrollIntoView(); target.focus(); }, 0); }
 }
