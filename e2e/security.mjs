@@ -2,8 +2,9 @@
 // signing another device out; the authenticator app as a second factor.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { api } from './lib.mjs';
-import { S, open, clean, newStudent } from './suite.mjs';
+import { S, open, clean, expectRefused, newStudent } from './suite.mjs';
 
 const PASSWORD = 'a walk along the river at dawn';
 
@@ -28,4 +29,53 @@ test('a person sees where they are signed in and signs another device out', asyn
   await assert.rejects(api(S.server.url, '/api/me/sessions', { token: other.token }), /401/);
   await api(S.server.url, '/api/me/sessions', { token: me.token }); // this device is still signed in
   clean(s);
+});
+
+/** The authenticator app's code (RFC 6238: SHA-1, 6 digits, 30 s) of a base32 secret at t. */
+function totpAt(secret, t = Date.now()) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) key.push(parseInt(bits.slice(i, i + 8), 2));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(t / 30000)));
+  const mac = createHmac('sha1', Buffer.from(key)).update(counter).digest();
+  const off = mac[mac.length - 1] & 0xf;
+  return String((mac.readUInt32BE(off) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
+test('a person sets up an authenticator app and signs in with its code, then from the remembered device', async () => {
+  const me = await newStudent('Tara Totp');
+  const s = await open({ auth: me });
+  await s.page.goto('/settings');
+  await s.page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+  await s.page.getByRole('img', { name: 'QR code to scan with your authenticator app' }).waitFor();
+  const secret = (await s.page.locator('.totp-secret').textContent()).trim();
+  await s.page.getByLabel('Code from the app', { exact: true }).fill(totpAt(secret));
+  await s.page.getByRole('button', { name: 'Turn on' }).click();
+  await s.page.getByText('The authenticator app is on.').first().waitFor();
+  assert.equal(await s.page.locator('#recovery-codes li').count(), 10);
+  clean(s);
+
+  const v = await open();
+  const signInWithPassword = async () => {
+    await v.page.goto('/signin');
+    await v.page.getByLabel('Email').fill(me.record.email);
+    await v.page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await v.page.getByRole('button', { name: 'Sign in' }).click();
+  };
+  await signInWithPassword();
+  await v.page.getByRole('heading', { name: 'Second step' }).waitFor();
+  assert.equal(await v.page.getByRole('button', { name: 'Email me a code instead' }).count(), 0, 'a student with an app uses the app');
+  await v.page.getByLabel('Code from your authenticator app').fill(totpAt(secret, Date.now() + 30000)); // the code used to turn it on is spent
+  await v.page.getByLabel('Remember this device for 30 days').check();
+  await v.page.getByRole('button', { name: 'Sign in' }).click();
+  await v.page.waitForURL('**/lessons');
+  await v.page.getByRole('button', { name: 'Sign out' }).click();
+  await v.page.waitForURL((u) => u.pathname === '/');
+  await signInWithPassword();
+  await v.page.waitForURL('**/lessons'); // the remembered device skips the second step
+  expectRefused(v, /status of 401/); // the first sign-in's answer: a second factor is owed
+  clean(v);
 });

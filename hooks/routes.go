@@ -84,6 +84,13 @@ func (s *Services) routes() []route {
 		{http.MethodGet, "/api/me/sessions", s.Signin.ListSessions, person, "/api/me/"},
 		{http.MethodPost, "/api/me/sessions/revoke", s.Signin.RevokeSession, person, "/api/me/"},
 		{http.MethodPost, "/api/me/sessions/revoke-all", s.Signin.RevokeAllSessions, person, "/api/me/"},
+		{http.MethodPost, "/api/me/totp/setup", s.Signin.SetupTOTP, person, "/api/me/"},
+		{http.MethodPost, "/api/me/totp/enable", s.Signin.EnableTOTP, person, "/api/me/"},
+		{http.MethodPost, "/api/me/totp/disable", s.Signin.DisableTOTP, person, "/api/me/"},
+		{http.MethodPost, "/api/me/totp/recovery-codes", s.Signin.NewRecoveryCodes, person, "/api/me/"},
+		// the second step of a sign-in: its mfaId is the key
+		{http.MethodPost, "/api/auth/second-factors", s.Signin.SecondFactors, nil, "/api/auth/"},
+		{http.MethodPost, "/api/auth/totp", s.Signin.AuthWithTOTP, nil, "/api/auth/"},
 
 		// calendar feeds: the feed's secret address is its own key
 		{http.MethodGet, "/api/calendar/{file}", s.Calendar.Feed, nil, "/api/calendar/"},

@@ -63,3 +63,35 @@ export const sessions = {
   /** Signs every session out, this one included. */
   revokeAll: () => post('/api/me/sessions/revoke-all'),
 };
+
+/** The signed-in person's authenticator app (internal/app/signin totp.go). */
+export const totp = {
+  /** A new secret to enrol: {secret, url, qr (a PNG data URL)}. */
+  setup: () => post('/api/me/totp/setup'),
+  /** Turns the app on with a code from it: {recovery_codes}. */
+  enable: (code) => post('/api/me/totp/enable', { code }),
+  /** Turns the app off with a code from it or a recovery code. */
+  disable: (code) => post('/api/me/totp/disable', { code }),
+  /** Ten new recovery codes for a code: {recovery_codes}. */
+  recoveryCodes: (code) => post('/api/me/totp/recovery-codes', { code }),
+};
+
+const DEVICE_KEY = 'tutorbase_device';
+
+/** The second step of a sign-in (internal/app/signin totp_auth.go). */
+export const secondFactor = {
+  /** Which second factors a sign-in may use: {app, email}. */
+  methods: (mfaId) => post('/api/auth/second-factors', { mfaId }),
+  /** Completes the sign-in with an app code or a recovery code; remembers this device when asked. */
+  async withApp(mfaId, code, remember) {
+    const res = await post('/api/auth/totp', { mfaId, code, remember });
+    pb.authStore.save(res.token, res.record);
+    if (res.meta && res.meta.device) localStorage.setItem(DEVICE_KEY, res.meta.device);
+    return res;
+  },
+  /** The header a remembered device signs in with. */
+  deviceHeaders() {
+    const d = localStorage.getItem(DEVICE_KEY);
+    return d ? { 'X-Device-Token': d } : {};
+  },
+};

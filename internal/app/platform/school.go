@@ -37,6 +37,7 @@ type School struct {
 	MaxUnpaidLessons        int           // upcoming unpaid lessons a student may hold; 0 = no cap
 	UnpaidPayWindow         time.Duration // how long after booking an unpaid lesson must be paid; 0 = no deadline
 	RequireVerifiedEmail    bool          // a student books and pays only with a confirmed email
+	TutorsNeedMFA           bool          // tutors sign in with a second factor
 }
 
 const schoolStoreKey = "tutorbase.school"
@@ -96,6 +97,7 @@ func schoolFromRecord(app core.App, r *core.Record) (*School, error) {
 		MaxUnpaidLessons:        r.GetInt("max_unpaid_lessons"),
 		UnpaidPayWindow:         time.Duration(r.GetInt("unpaid_pay_hours")) * time.Hour,
 		RequireVerifiedEmail:    r.GetBool("require_verified_email"),
+		TutorsNeedMFA:           r.GetBool("tutors_need_mfa"),
 	}
 	offsets, err := reminderOffsets(r.Get("reminder_offsets"))
 	if err != nil {

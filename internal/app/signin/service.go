@@ -23,6 +23,8 @@ type Service struct {
 	// keeping marks the users whose password change keeps their other
 	// devices signed in, while that request runs.
 	keeping sync.Map // user id -> true
+	// codeFailures counts wrong authenticator codes per sign-in.
+	codeFailures failureCounts
 }
 
 // New returns the sign-in capability of an app.
@@ -33,6 +35,7 @@ func New(env platform.Env) *Service {
 // Register binds the hooks of sign-in security.
 func (s *Service) Register(app core.App) {
 	s.registerSessions(app)
+	s.registerTOTP(app)
 }
 
 // fieldTrusted is the users field of the devices remembered after a

@@ -8,7 +8,7 @@ import { pageTitle, toast, confirmDialog } from '../ui.js';
 import { field, errorSummary, showErrors, busy, clearErrors } from '../forms.js';
 import { strengthMeter } from '../strength.js';
 import { phoneProof, telegramBox } from '../contacts.js';
-import { sessions } from '../api.js';
+import { sessions, totp } from '../api.js';
 import { dateTime } from '../format.js';
 import { navigate } from '../router.js';
 
@@ -136,6 +136,66 @@ function passwordForm(u) {
   return form;
 }
 
+/** The recovery codes, shown once. */
+function recoveryList(codes) {
+  return h('div', { class: 'notice', id: 'recovery-codes' },
+    h('p', t('Your recovery codes. Each signs you in once if you lose your phone: keep them somewhere safe, they are not shown again.')),
+    h('ul', { class: 'codes' }, codes.map((c) => h('li', h('code', c)))));
+}
+
+/** The authenticator app: set it up (QR code, then a code from it), or turn it off, or get new recovery codes. */
+function totpBox(u) {
+  const box = h('div', { class: 'card', id: 'totp' });
+  const mustKeep = u.role === 'admin';
+  const refreshed = async () => { const res = await pb.collection('users').authRefresh(); return res.record; };
+  function setupForm(again) {
+    const area = h('div');
+    const start = h('button', { type: 'button', on: { click: async () => {
+      let res;
+      try { res = await totp.setup(); } catch (e) { toast(e.message, { error: true }); return; }
+      const form = h('form', { novalidate: true }, errorSummary(),
+        h('p', t('Scan this QR code with your authenticator app (such as Google Authenticator, Microsoft Authenticator or 1Password), then type the code it shows.')),
+        h('img', { src: res.qr, alt: t('QR code to scan with your authenticator app'), width: 240, height: 240, class: 'qr' }),
+        h('p', { class: 'small' }, t('Or type this key into the app:'), ' ', h('code', { class: 'totp-secret' }, res.secret)),
+        field({ name: 'code', label: t('Code from the app'), required: true, autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: 7 }),
+        h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Turn on'))));
+      form.addEventListener('submit', (e) => {
+        e.preventDefault();
+        busy(form, async () => {
+          try {
+            const out = await totp.enable(form.elements.code.value.trim());
+            const rec = await refreshed();
+            render(rec, out.recovery_codes);
+            toast(t('The authenticator app is on.'));
+          } catch (err) { showErrors(form, err); }
+        });
+      });
+      replace(area, form);
+      form.elements.code.focus();
+    } } }, again ? t('Set up a new phone') : t('Set up an authenticator app'));
+    return [start, area];
+  }
+  function render(rec, codes) {
+    if (!rec.totp_enabled) {
+      replace(box, h('p', mustKeep ? t('Staff sign in with a second factor: set up an authenticator app (emailed codes keep working too).') : t('Add a second step to signing in: a code from an app on your phone.')), ...setupForm(false));
+      return;
+    }
+    const manage = h('form', { novalidate: true }, errorSummary(),
+      field({ name: 'code', label: t('Code from the app, or a recovery code'), required: true, autocomplete: 'one-time-code', maxlength: 11 }),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'secondary', on: { click: () => busy(manage, async () => {
+          try { const out = await totp.recoveryCodes(manage.elements.code.value.trim()); render(rec, out.recovery_codes); } catch (err) { showErrors(manage, err); }
+        }) } }, t('New recovery codes')),
+        mustKeep ? null : h('button', { type: 'button', class: 'danger secondary', on: { click: () => busy(manage, async () => {
+          try { await totp.disable(manage.elements.code.value.trim()); render(await refreshed()); toast(t('The authenticator app is off.')); } catch (err) { showErrors(manage, err); }
+        }) } }, t('Turn off'))));
+    replace(box, h('p', { class: 'notice success' }, t('Signing in asks for a code from your authenticator app.')),
+      codes ? recoveryList(codes) : null, manage, ...setupForm(true));
+  }
+  render(u);
+  return box;
+}
+
 /** Where the person is signed in, each device signed out on its own or all at once. */
 function sessionsBox() {
   const box = h('div', { class: 'card', id: 'sessions' }, h('p', { class: 'loading' }, t('Loading…')));
@@ -189,6 +249,7 @@ export default async function settings(ctx) {
     h('section', { 'aria-labelledby': 'notify-h' }, h('h2', { id: 'notify-h', tabindex: '-1' }, t('Notification settings')), notifyForm(u)),
     h('section', { 'aria-labelledby': 'cal-h' }, h('h2', { id: 'cal-h' }, t('Calendar feed')), calendarBox()),
     h('section', { 'aria-labelledby': 'pw-h' }, h('h2', { id: 'pw-h' }, t('Password')), passwordForm(u)),
+    h('section', { 'aria-labelledby': 'totp-h' }, h('h2', { id: 'totp-h' }, t('Authenticator app')), totpBox(u)),
     h('section', { 'aria-labelledby': 'sess-h' }, h('h2', { id: 'sess-h' }, t('Where you are signed in')), sessionsBox()));
   if (location.hash) { const target = document.getElementById(location.hash.slice(1)); if (target) setTimeout(() => { target.scrollIntoView(); target.focus(); }, 0); }
 }
