@@ -91,6 +91,7 @@ func (s *Services) routes() []route {
 		// the second step of a sign-in: its mfaId is the key
 		{http.MethodPost, "/api/auth/second-factors", s.Signin.SecondFactors, nil, "/api/auth/"},
 		{http.MethodPost, "/api/auth/totp", s.Signin.AuthWithTOTP, nil, "/api/auth/"},
+		{http.MethodPost, "/api/auth/not-me", s.Signin.NotMe, nil, "/api/auth/"}, // the secret of a sign-in alert's link
 
 		// calendar feeds: the feed's secret address is its own key
 		{http.MethodGet, "/api/calendar/{file}", s.Calendar.Feed, nil, "/api/calendar/"},

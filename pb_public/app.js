@@ -11,7 +11,7 @@ import { sessions, sessionOf } from './js/api.js';
 const ROUTES = [
   ['/', 'directory'], ['/tutors', 'directory'], ['/tutors/:id', 'tutor'],
   ['/signin', 'signin'], ['/signup', 'signup'], ['/forgot-password', 'signin'],
-  ['/reset-password', 'landing'], ['/verify-email', 'landing'], ['/confirm-email-change', 'landing'],
+  ['/reset-password', 'landing'], ['/verify-email', 'landing'], ['/confirm-email-change', 'landing'], ['/not-me', 'landing'],
   ['/checkout/success', 'checkout'], ['/checkout/cancel', 'checkout'],
   ['/lessons', 'lessons', 'signed'], ['/lessons/:id', 'lesson', 'signed'],
   ['/credits', 'credits', 'student'], ['/payments', 'payments', 'signed'], ['/reviews', 'reviews', 'student'],

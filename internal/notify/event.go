@@ -21,6 +21,7 @@ const (
 	KindCreditsLow         = "credits_low"
 	KindPackageExpiring    = "package_expiring"
 	KindDigest             = "digest"
+	KindSigninAlert        = "signin_alert"
 )
 
 // Kinds returns every event kind, in a stable order (a fresh slice the
@@ -29,7 +30,7 @@ func Kinds() []string {
 	return []string{
 		KindBookingCreated, KindBookingConfirmed, KindBookingCancelled, KindBookingRescheduled,
 		KindReminder, KindPaymentReceived, KindRefund, KindPayout, KindReviewReceived,
-		KindTutorVerified, KindCreditsLow, KindPackageExpiring, KindDigest,
+		KindTutorVerified, KindCreditsLow, KindPackageExpiring, KindDigest, KindSigninAlert,
 	}
 }
 
@@ -89,6 +90,10 @@ type Event struct {
 	// Subject and the other party (OtherParty, else StudentName, else
 	// TutorName).
 	Lessons []Event
+
+	// Device and Network describe a sign-in (signin_alert): "Chrome on a
+	// Windows computer", "203.0.113.0/24"; its instant is Start.
+	Device, Network string
 
 	// Link is the absolute URL of the relevant web-app page.
 	Link string

@@ -95,3 +95,6 @@ export const secondFactor = {
     return d ? { 'X-Device-Token': d } : {};
   },
 };
+
+/** A sign-in alert's "this was not me" link: signs that device out and emails a password reset. */
+export const reportSignIn = (token) => post('/api/auth/not-me', { token });

@@ -36,6 +36,7 @@ func New(env platform.Env) *Service {
 func (s *Service) Register(app core.App) {
 	s.registerSessions(app)
 	s.registerTOTP(app)
+	s.registerAlerts(app)
 }
 
 // fieldTrusted is the users field of the devices remembered after a

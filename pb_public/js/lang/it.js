@@ -736,4 +736,9 @@ export default {
   "The authenticator app is off.": "L'app di autenticazione è disattivata.",
   "Signing in asks for a code from your authenticator app.": "L'accesso chiede un codice della tua app di autenticazione.",
   "Authenticator app": "App di autenticazione",
+  "Was this not you?": "Non eri tu?",
+  "That device is signed out. We emailed you a link to choose a new password: use it now.": "Quel dispositivo è stato disconnesso. Ti abbiamo mandato via email un link per scegliere una nuova password: usalo subito.",
+  "This link was used already, or is not valid.": "Questo link è già stato usato, oppure non è valido.",
+  "Sign that device out and reset my password": "Disconnetti quel dispositivo e reimposta la mia password",
+  "If someone else signed in to your account, sign that device out now. We then email you a link to choose a new password, which signs every device out.": "Se qualcun altro ha effettuato l'accesso al tuo account, disconnetti subito quel dispositivo. Poi ti mandiamo via email un link per scegliere una nuova password, che disconnette ogni dispositivo.",
 };
