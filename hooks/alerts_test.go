@@ -13,7 +13,6 @@ import (
 
 var notMeLink = regexp.MustCompile(`/not-me\?token=([0-9a-f]+)`)
 
-
 func TestSignInAlerts(t *testing.T) {
 	app := cast.Clone(t)
 	defer app.Cleanup()
