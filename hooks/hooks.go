@@ -12,6 +12,7 @@ import (
 	"tutorbase/internal/app/calendar"
 	"tutorbase/internal/app/credits"
 	"tutorbase/internal/app/discovery"
+	"tutorbase/internal/app/flags"
 	"tutorbase/internal/app/limits"
 	"tutorbase/internal/app/materials"
 	"tutorbase/internal/app/notifications"
@@ -48,6 +49,7 @@ type Services struct {
 	Limits        *limits.Service
 	Ops           *ops.Service
 	Signin        *signin.Service
+	Flags         *flags.Service
 }
 
 // Channels is the registry of the notification channels env configures:
@@ -93,6 +95,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Limits = limits.New(env.Config)
 	s.Ops = ops.New(env, s.Limits)
 	s.Signin = signin.New(env)
+	s.Flags = flags.New(env)
 
 	platform.Register(app)
 	s.Accounts.Register(app)
@@ -105,6 +108,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Reviews.Register(app)
 	materials.Register(app)
 	s.Limits.Register(app)
+	s.Flags.Register(app)
 	s.bindRoutes(app)
 	return s, nil
 }

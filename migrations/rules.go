@@ -82,6 +82,7 @@ var RuleSets = map[string]RuleSet{
 	"login_attempts": {},
 	"contact_proofs": {},
 	"sessions":       {tmpl(RuleSessionsView), tmpl(RuleSessionsView), nil, nil, nil, nil},
+	"flags":          {tmpl(RuleFlagsView), tmpl(RuleFlagsView), nil, nil, nil, nil},
 }
 
 // Public reads a rule that lets anyone, signed in or not, pass.
@@ -219,3 +220,7 @@ const RuleAuditView = signedIn + " && actor = @request.auth.id"
 // them through the API (the server records them, the session routes end
 // them).
 const RuleSessionsView = "user = @request.auth.id"
+
+// RuleFlagsView: flags of suspicious activity are for staff to review;
+// only the server writes them (the review route changes their status).
+const RuleFlagsView = isAdmin

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"tutorbase/internal/billing"
+	"tutorbase/internal/suspicion"
 	"tutorbase/migrations"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -38,6 +39,7 @@ type School struct {
 	UnpaidPayWindow         time.Duration // how long after booking an unpaid lesson must be paid; 0 = no deadline
 	RequireVerifiedEmail    bool          // a student books and pays only with a confirmed email
 	TutorsNeedMFA           bool          // tutors sign in with a second factor
+	Flags                   suspicion.Thresholds
 }
 
 const schoolStoreKey = "tutorbase.school"
@@ -98,6 +100,11 @@ func schoolFromRecord(app core.App, r *core.Record) (*School, error) {
 		UnpaidPayWindow:         time.Duration(r.GetInt("unpaid_pay_hours")) * time.Hour,
 		RequireVerifiedEmail:    r.GetBool("require_verified_email"),
 		TutorsNeedMFA:           r.GetBool("tutors_need_mfa"),
+		Flags: suspicion.Thresholds{
+			FailedPayments: r.GetInt("flag_failed_payments"), Cancellations: r.GetInt("flag_cancellations"),
+			UnpaidLessons: r.GetInt("flag_unpaid_lessons"), SignupsPerIP: r.GetInt("flag_signups_per_ip"),
+			RefundCents: int64(r.GetInt("flag_refund_cents")),
+		},
 	}
 	offsets, err := reminderOffsets(r.Get("reminder_offsets"))
 	if err != nil {
