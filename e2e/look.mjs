@@ -129,7 +129,7 @@ async function pagesOf(who) {
     case null: return [...common, '/signin', '/signup', '/forgot-password', '/reset-password?token=x', '/verify-email?token=x', '/confirm-email-change?token=x', '/not-me?token=x', '/checkout/success', '/checkout/cancel', '/no-such-page'];
     case 'luca': return [...common, '/lessons', '/credits', '/payments', '/reviews', '/notifications', '/settings'];
     case 'giulia': return ['/tutor/requests', '/tutor/calendar', '/tutor/availability', '/tutor/packages', '/tutor/earnings', '/tutor/profile', '/lessons', '/payments', '/notifications', '/settings'];
-    default: return ['/admin/tutors', '/admin/bookings', '/admin/payments', '/admin/reports', '/admin/deliveries', '/', '/lessons', '/notifications', '/settings'];
+    default: return ['/admin/tutors', '/admin/bookings', '/admin/payments', '/admin/reports', '/admin/deliveries', '/admin/flags', '/', '/lessons', '/notifications', '/settings'];
   }
 }
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { api } from './lib.mjs';
+import { api, authFor, demo, superuserToken } from './lib.mjs';
 import { S, open, clean, expectRefused, newStudent } from './suite.mjs';
 
 const PASSWORD = 'a walk along the river at dawn';
@@ -29,6 +29,7 @@ test('a person sees where they are signed in and signs another device out', asyn
   await assert.rejects(api(S.server.url, '/api/me/sessions', { token: other.token }), /401/);
   await api(S.server.url, '/api/me/sessions', { token: me.token }); // this device is still signed in
   clean(s);
+  await s.context.close(); // no page of this test keeps talking to the server
 });
 
 /** The authenticator app's code (RFC 6238: SHA-1, 6 digits, 30 s) of a base32 secret at t. */
@@ -78,4 +79,28 @@ test('a person sets up an authenticator app and signs in with its code, then fro
   await v.page.waitForURL('**/lessons'); // the remembered device skips the second step
   expectRefused(v, /status of 401/); // the first sign-in's answer: a second factor is owed
   clean(v);
+  await s.context.close();
+  await v.context.close();
+});
+
+test('staff review a flag of suspicious activity: a warning reaches the person', async () => {
+  const who = await newStudent('Fred Flagged');
+  const su = await superuserToken(S.server.url);
+  const flag = await api(S.server.url, '/api/collections/flags/records', { method: 'POST', token: su, body: {
+    rule: 'booking_churn', user: who.record.id, subject: who.record.id, status: 'open', evidence: { count: 6 },
+  } });
+  const admin = await open({ auth: await authFor(S.server.url, demo('admin')) });
+  await admin.page.goto('/admin/flags');
+  const row = admin.page.locator(`tr[data-id="${flag.id}"]`);
+  await row.getByText('Many lessons booked and cancelled').waitFor();
+  await row.getByText('Fred Flagged').waitFor();
+  await row.getByRole('button', { name: 'Warn' }).click();
+  await admin.page.getByText('Flag reviewed.').waitFor();
+  await row.waitFor({ state: 'detached' });
+  const after = await api(S.server.url, `/api/collections/flags/records/${flag.id}`, { token: su });
+  assert.equal(after.status, 'warned');
+  const notes = await api(S.server.url, `/api/collections/notifications/records?filter=${encodeURIComponent('kind = "account_warning"')}`, { token: who.token });
+  assert.equal(notes.totalItems, 1);
+  clean(admin);
+  await admin.context.close();
 });

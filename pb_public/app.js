@@ -21,14 +21,14 @@ const ROUTES = [
   ['/tutor/earnings', 'tutor-earnings', 'tutor'], ['/tutor/profile', 'tutor-profile', 'tutor'],
   ['/admin/tutors', 'admin-tutors', 'admin'], ['/admin/bookings', 'admin-bookings', 'admin'],
   ['/admin/payments', 'admin-payments', 'admin'], ['/admin/reports', 'admin-reports', 'admin'],
-  ['/admin/deliveries', 'admin-deliveries', 'admin'],
+  ['/admin/deliveries', 'admin-deliveries', 'admin'], ['/admin/flags', 'admin-flags', 'admin'],
 ];
 
 const NAV = {
   visitor: [['/', 'Find a tutor']],
   student: [['/', 'Find a tutor'], ['/lessons', 'My lessons'], ['/credits', 'Credits'], ['/payments', 'Payments'], ['/reviews', 'Reviews']],
   tutor: [['/tutor/requests', 'Requests'], ['/tutor/calendar', 'Calendar'], ['/tutor/availability', 'Availability'], ['/tutor/packages', 'Packages'], ['/tutor/earnings', 'Earnings'], ['/tutor/profile', 'Profile']],
-  admin: [['/admin/tutors', 'Verification'], ['/admin/bookings', 'Bookings'], ['/admin/payments', 'Payments'], ['/admin/reports', 'Reports'], ['/admin/deliveries', 'Deliveries'], ['/', 'Tutors']],
+  admin: [['/admin/tutors', 'Verification'], ['/admin/bookings', 'Bookings'], ['/admin/payments', 'Payments'], ['/admin/reports', 'Reports'], ['/admin/deliveries', 'Deliveries'], ['/admin/flags', 'Flags'], ['/', 'Tutors']],
 };
 
 const main = document.getElementById('main');
@@ -106,7 +106,7 @@ async function changeLang(l) {
 }
 
 async function signOut() {
-  pb.realtime.unsubscribe();
+  await pb.realtime.unsubscribe().catch((e) => console.warn(e)); // while the token still works
   const sid = sessionOf(pb.authStore.token);
   if (sid) await sessions.revoke(sid).catch((e) => console.warn(e)); // the token stops working, not only here
   pb.authStore.clear();

@@ -98,3 +98,9 @@ export const secondFactor = {
 
 /** A sign-in alert's "this was not me" link: signs that device out and emails a password reset. */
 export const reportSignIn = (token) => post('/api/auth/not-me', { token });
+
+/** Staff review of the flags of suspicious activity (internal/app/flags). */
+export const flags = {
+  /** action: 'dismiss', 'warn' or 'suspend'; answers the flag. */
+  review: (id, action, note = '') => post(`/api/flags/${encodeURIComponent(id)}/review`, { action, note }),
+};
