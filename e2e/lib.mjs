@@ -220,6 +220,8 @@ function watch(page, problems, allow) {
     }
   });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  // a rate-limited request names its path, so the limit it hit can be found
+  page.on('response', (res) => { if (res.status() === 429) problems.push(`429 on ${res.request().method()} ${new URL(res.url()).pathname}`); });
 }
 
 let axeSource = null;

@@ -17,6 +17,7 @@ import './first-run.mjs';
 import './staff.mjs';
 import './materials.mjs';
 import './app.mjs';
+import './security.mjs';
 
 const student = { name: `Stella E2E ${stamp}`, email: `stella.${stamp}@example.com` };
 

@@ -336,6 +336,28 @@ func accessCases() []accessCase {
 			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
 		},
 		{
+			collection: "sessions",
+			list:       row{0, 1, 0, 0, 0, 0, 1},
+			view:       "session", viewWant: row{404, 200, 404, 404, 404, 404, 200},
+			create: func(string) any {
+				return map[string]any{"user": users(hookstest.Student), "first_seen": future, "last_seen": future}
+			},
+			createWant: row{403, 403, 403, 403, 403, 403, 200},
+			update:     map[string]any{"revoked_reason": "signed_out"}, updateWant: row{403, 403, 403, 403, 403, 403, 200},
+			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
+		},
+		{
+			collection: "flags",
+			list:       row{0, 0, 0, 0, 0, 1, 1},
+			view:       "flag", viewWant: row{404, 404, 404, 404, 404, 200, 200},
+			create: func(string) any {
+				return map[string]any{"rule": "card_testing", "subject": "someone", "status": "open"}
+			},
+			createWant: row{403, 403, 403, 403, 403, 403, 200},
+			update:     map[string]any{"status": "dismissed"}, updateWant: row{403, 403, 403, 403, 403, 403, 200},
+			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
+		},
+		{
 			collection: "login_attempts",
 			list:       row{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, 0},
 		},

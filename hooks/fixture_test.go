@@ -114,6 +114,14 @@ func buildFixture(app core.App, c *hookstest.Cast) error {
 		{"audit", "audit_log", func() map[string]any {
 			return map[string]any{"actor": student, "action": "auth.signin", "ip": "127.0.0.1"}
 		}},
+		{"session", "sessions", func() map[string]any {
+			return map[string]any{"user": student, "method": "password", "device": "Mac", "browser": "Safari", "network": "127.0.0.0/24",
+				"first_seen": past, "last_seen": past}
+		}},
+		{"flag", "flags", func() map[string]any {
+			return map[string]any{"rule": "large_refund", "user": student, "subject": "fixture-refund", "status": "dismissed",
+				"evidence": map[string]any{"count": 1}}
+		}},
 		{"stripe_event", "stripe_events", func() map[string]any {
 			return map[string]any{"event_id": "evt_fixture", "type": "checkout.session.completed"}
 		}},

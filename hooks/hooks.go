@@ -13,6 +13,7 @@ import (
 	"tutorbase/internal/app/calendar"
 	"tutorbase/internal/app/credits"
 	"tutorbase/internal/app/discovery"
+	"tutorbase/internal/app/flags"
 	"tutorbase/internal/app/limits"
 	"tutorbase/internal/app/materials"
 	"tutorbase/internal/app/notifications"
@@ -22,6 +23,7 @@ import (
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/app/reports"
 	"tutorbase/internal/app/reviews"
+	"tutorbase/internal/app/signin"
 	"tutorbase/internal/app/teaching"
 	"tutorbase/internal/billing"
 	"tutorbase/internal/billing/manual"
@@ -51,6 +53,8 @@ type Services struct {
 	Teaching      *teaching.Service
 	Limits        *limits.Service
 	Ops           *ops.Service
+	Signin        *signin.Service
+	Flags         *flags.Service
 }
 
 // Channels is the registry of the notification channels env configures:
@@ -99,9 +103,12 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Teaching = teaching.New(env, s.Notifications)
 	s.Limits = limits.New(env.Config)
 	s.Ops = ops.New(env, s.Limits)
+	s.Signin = signin.New(env)
+	s.Flags = flags.New(env)
 
 	platform.Register(app)
 	s.Accounts.Register(app)
+	s.Signin.Register(app)
 	s.Notifications.Register(app)
 	availability.Register(app)
 	s.Busy.Register(app)
@@ -112,6 +119,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Materials.Register(app)
 	s.Teaching.Register(app)
 	s.Limits.Register(app)
+	s.Flags.Register(app)
 	s.bindRoutes(app)
 	return s, nil
 }

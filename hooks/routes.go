@@ -86,6 +86,19 @@ func (s *Services) routes() []route {
 		{http.MethodPost, "/api/account/push/subscribe", n.PushSubscribe, person, "/api/account/"},
 		{http.MethodPost, "/api/account/push/unsubscribe", n.PushUnsubscribe, person, "/api/account/"},
 
+		// one's own sign-ins
+		{http.MethodGet, "/api/me/sessions", s.Signin.ListSessions, person, "/api/me/"},
+		{http.MethodPost, "/api/me/sessions/revoke", s.Signin.RevokeSession, person, "/api/me/"},
+		{http.MethodPost, "/api/me/sessions/revoke-all", s.Signin.RevokeAllSessions, person, "/api/me/"},
+		{http.MethodPost, "/api/me/totp/setup", s.Signin.SetupTOTP, person, "/api/me/"},
+		{http.MethodPost, "/api/me/totp/enable", s.Signin.EnableTOTP, person, "/api/me/"},
+		{http.MethodPost, "/api/me/totp/disable", s.Signin.DisableTOTP, person, "/api/me/"},
+		{http.MethodPost, "/api/me/totp/recovery-codes", s.Signin.NewRecoveryCodes, person, "/api/me/"},
+		// the second step of a sign-in: its mfaId is the key
+		{http.MethodPost, "/api/auth/second-factors", s.Signin.SecondFactors, nil, "/api/auth/"},
+		{http.MethodPost, "/api/auth/totp", s.Signin.AuthWithTOTP, nil, "/api/auth/"},
+		{http.MethodPost, "/api/auth/not-me", s.Signin.NotMe, nil, "/api/auth/"}, // the secret of a sign-in alert's link
+
 		// calendar feeds: the feed's secret address is its own key
 		{http.MethodGet, "/api/calendar/{file}", s.Calendar.Feed, nil, "/api/calendar/"},
 		{http.MethodGet, "/api/calendar", s.Calendar.Link, person, "/api/calendar/"},
@@ -107,6 +120,7 @@ func (s *Services) routes() []route {
 
 		// staff
 		{http.MethodGet, "/api/reports/{name}", s.Reports.Report, staff, "/api/reports/"},
+		{http.MethodPost, "/api/flags/{id}/review", s.Flags.Review, staff, "/api/"},
 		{http.MethodGet, "/metrics", s.Ops.Metrics, nil, ""}, // a superuser or the metrics token
 	}
 }
@@ -116,13 +130,14 @@ func (s *Services) routes() []route {
 func (s *Services) bindRoutes(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		r := se.Router
-		r.Bind(platform.TranslateErrors())   // every error in the caller's language
-		r.Bind(ops.SecurityHeaders())        // replaces PocketBase's own
-		r.Bind(s.Limits.Middleware())        // costly filters, query budget, requests in flight
-		r.Bind(s.Materials.UploadLimit())    // a material larger than the school allows is refused unread
-		r.Bind(booking.StaffLists())         // admins' bookings list without the list rule
-		r.Bind(accounts.PrehashPasswords())  // passwords longer than bcrypt reads
-		r.BindFunc(accounts.HideTakenEmails) // request-email-change tells nobody who has an account
+		r.Bind(platform.TranslateErrors())     // every error in the caller's language
+		r.Bind(ops.SecurityHeaders())          // replaces PocketBase's own
+		r.Bind(s.Limits.Middleware())          // costly filters, query budget, requests in flight
+		r.Bind(s.Signin.RefuseEndedSessions()) // tokens of signed-out sessions
+		r.Bind(s.Materials.UploadLimit())      // a material larger than the school allows is refused unread
+		r.Bind(booking.StaffLists())           // admins' bookings list without the list rule
+		r.Bind(accounts.PrehashPasswords())    // passwords longer than bcrypt reads
+		r.BindFunc(accounts.HideTakenEmails)   // request-email-change tells nobody who has an account
 		if cfg := s.Env.Config; len(cfg.CORSOrigins) > 0 {
 			r.Bind(apis.CORS(apis.CORSConfig{
 				AllowOrigins: cfg.CORSOrigins,

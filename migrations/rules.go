@@ -88,6 +88,8 @@ var RuleSets = map[string]RuleSet{
 	"login_attempts":     {},
 	"contact_proofs":     {},
 	"report_reminders":   {},
+	"sessions":           {tmpl(RuleSessionsView), tmpl(RuleSessionsView), nil, nil, nil, nil},
+	"flags":              {tmpl(RuleFlagsView), tmpl(RuleFlagsView), nil, nil, nil, nil},
 }
 
 // Public reads a rule that lets anyone, signed in or not, pass.
@@ -263,3 +265,12 @@ const RuleDeliveriesView = isAdmin
 // RuleAuditView: anyone may read the entries about their own actions;
 // superusers read all of it. Nobody writes through the API.
 const RuleAuditView = signedIn + " && actor = @request.auth.id"
+
+// RuleSessionsView: each person sees their own sign-ins; nobody writes
+// them through the API (the server records them, the session routes end
+// them).
+const RuleSessionsView = "user = @request.auth.id"
+
+// RuleFlagsView: flags of suspicious activity are for staff to review;
+// only the server writes them (the review route changes their status).
+const RuleFlagsView = isAdmin

@@ -6,12 +6,13 @@ import { t, setLang, browserLang, lang, onLangChange } from './js/i18n.js';
 import { startRouter, onNavigate, navigate, match } from './js/router.js';
 import { loading, errorBox, pageTitle, closeDialogs, avatar, toast } from './js/ui.js';
 import { registerWorker, forgetDevice } from './js/push.js';
+import { sessions, sessionOf } from './js/api.js';
 
 // [path, page module, who may open it]
 const ROUTES = [
   ['/', 'directory'], ['/tutors', 'directory'], ['/tutors/:id', 'tutor'],
   ['/signin', 'signin'], ['/signup', 'signup'], ['/forgot-password', 'signin'],
-  ['/reset-password', 'landing'], ['/verify-email', 'landing'], ['/confirm-email-change', 'landing'],
+  ['/reset-password', 'landing'], ['/verify-email', 'landing'], ['/confirm-email-change', 'landing'], ['/not-me', 'landing'],
   ['/checkout/success', 'checkout'], ['/checkout/cancel', 'checkout'],
   ['/lessons', 'lessons', 'signed'], ['/lessons/:id', 'lesson', 'signed'],
   ['/credits', 'credits', 'student'], ['/payments', 'payments', 'signed'], ['/reviews', 'reviews', 'student'],
@@ -23,14 +24,14 @@ const ROUTES = [
   ['/tutor/earnings', 'tutor-earnings', 'tutor'], ['/tutor/profile', 'tutor-profile', 'tutor'],
   ['/admin/tutors', 'admin-tutors', 'admin'], ['/admin/bookings', 'admin-bookings', 'admin'],
   ['/admin/payments', 'admin-payments', 'admin'], ['/admin/reports', 'admin-reports', 'admin'],
-  ['/admin/deliveries', 'admin-deliveries', 'admin'],
+  ['/admin/deliveries', 'admin-deliveries', 'admin'], ['/admin/flags', 'admin-flags', 'admin'],
 ];
 
 const NAV = {
   visitor: [['/', 'Find a tutor']],
   student: [['/', 'Find a tutor'], ['/lessons', 'My lessons'], ['/todo', 'To do'], ['/credits', 'Credits'], ['/materials', 'Materials'], ['/payments', 'Payments'], ['/reviews', 'Reviews']],
   tutor: [['/tutor/requests', 'Requests'], ['/calendar', 'Calendar'], ['/tutor/availability', 'Availability'], ['/tutor/packages', 'Packages'], ['/materials', 'Materials'], ['/tutor/earnings', 'Earnings'], ['/tutor/profile', 'Profile']],
-  admin: [['/admin/tutors', 'Verification'], ['/admin/bookings', 'Bookings'], ['/admin/payments', 'Payments'], ['/admin/reports', 'Reports'], ['/admin/deliveries', 'Deliveries'], ['/materials', 'Materials'], ['/', 'Tutors']],
+  admin: [['/admin/tutors', 'Verification'], ['/admin/bookings', 'Bookings'], ['/admin/payments', 'Payments'], ['/admin/reports', 'Reports'], ['/admin/deliveries', 'Deliveries'], ['/admin/flags', 'Flags'], ['/materials', 'Materials'], ['/', 'Tutors']],
 };
 
 const main = document.getElementById('main');
@@ -127,7 +128,9 @@ async function changeLang(l) {
 
 async function signOut() {
   await forgetDevice(); // this device stops showing the person's notifications
-  pb.realtime.unsubscribe();
+  await pb.realtime.unsubscribe().catch((e) => console.warn(e)); // while the token still works
+  const sid = sessionOf(pb.authStore.token);
+  if (sid) await sessions.revoke(sid).catch((e) => console.warn(e)); // the token stops working, not only here
   pb.authStore.clear();
   navigate('/');
 }

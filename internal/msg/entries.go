@@ -340,3 +340,33 @@ var pushEntries = []Entry{
 	e("validation_invalid_value", "The device key is not a P-256 public key.", "La chiave del dispositivo non è una chiave pubblica P-256."),
 	e("validation_invalid_value", "The device's auth secret must be 16 bytes.", "Il segreto di autenticazione del dispositivo deve essere di 16 byte."),
 }
+
+// signinEntries: sessions, the authenticator app, sign-in alerts and the
+// staff review of suspicious activity (internal/app/signin, flags).
+var signinEntries = []Entry{
+	e("on_hold", "Payments on this account are on hold while the school reviews it. Please contact the school.", "I pagamenti di questo account sono sospesi mentre la scuola lo verifica. Contatta la scuola."),
+	e("", "Choose dismiss, warn or suspend.", "Scegli archivia, avvisa o sospendi."),
+	e("validation_invalid_action", "Choose dismiss, warn or suspend.", "Scegli archivia, avvisa o sospendi."),
+	e("", "The note is too long.", "La nota è troppo lunga."),
+	e("validation_length_too_long", "At most 1000 characters.", "Al massimo 1000 caratteri."),
+	e("bad_state", "This flag was reviewed already.", "Questa segnalazione è già stata esaminata."),
+	e("", "This link was used already, or is not valid.", "Questo link è già stato usato o non è valido."),
+	e("invalid_token", "This link was used already, or is not valid.", "Questo link è già stato usato o non è valido."),
+	e("", "Say which session to sign out.", "Indica quale sessione chiudere."),
+	e("validation_required", "Say which session to sign out.", "Indica quale sessione chiudere."),
+	e("bad_state", "That session is already signed out.", "Quella sessione è già chiusa."),
+	e("", "You were signed out on this device. Sign in again.", "Sei uscito da questo dispositivo. Accedi di nuovo."),
+	e("bad_state", "Set up the app first: scan the QR code, then type its code.", "Prima configura l'app: inquadra il codice QR, poi digita il suo codice."),
+	e("mfa_required", "Your school requires a second factor for your account: set up a new phone instead of turning it off.", "La tua scuola richiede un secondo fattore per il tuo account: configura un nuovo telefono invece di disattivarlo."),
+	e("", "That code is not right.", "Quel codice non è corretto."),
+	e("invalid_code", "That code is not right, or was used already. Try the next one.", "Quel codice non è corretto o è già stato usato. Prova il successivo."),
+	e("", "Type the code.", "Digita il codice."),
+	e("validation_required", "Type the code from your authenticator app.", "Digita il codice della tua app di autenticazione."),
+	e("", "No authenticator app is set up for this account.", "Per questo account non è configurata un'app di autenticazione."),
+	e("no_app", "No authenticator app is set up for this account: use an emailed code.", "Per questo account non è configurata un'app di autenticazione: usa un codice via email."),
+	e("", "Use the code of your authenticator app, or a recovery code.", "Usa il codice della tua app di autenticazione o un codice di recupero."),
+	e("app_required", "Use the code of your authenticator app, or a recovery code.", "Usa il codice della tua app di autenticazione o un codice di recupero."),
+	e("", "This sign-in has expired; start again.", "Questo accesso è scaduto: ricomincia."),
+	e("invalid_mfa", "This sign-in has expired; start again.", "Questo accesso è scaduto: ricomincia."),
+	e("", "Failed to read the request.", "Non è stato possibile leggere la richiesta."),
+}

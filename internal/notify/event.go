@@ -26,6 +26,7 @@ const (
 	KindCalendarFeedFailing = "calendar_feed_failing"
 	KindReportMissing       = "report_missing"
 	KindHomeworkDone        = "homework_done"
+	KindSigninAlert         = "signin_alert"
 )
 
 // Kinds returns every event kind, in a stable order (a fresh slice the
@@ -35,7 +36,7 @@ func Kinds() []string {
 		KindBookingCreated, KindBookingConfirmed, KindBookingCancelled, KindBookingRescheduled,
 		KindReminder, KindPaymentReceived, KindRefund, KindPayout, KindReviewReceived,
 		KindTutorVerified, KindCreditsLow, KindPackageExpiring, KindDigest, KindCalendarFeedFailing,
-		KindReportMissing, KindHomeworkDone,
+		KindReportMissing, KindHomeworkDone, KindSigninAlert,
 	}
 }
 
@@ -97,6 +98,10 @@ type Event struct {
 	// Subject and the other party (OtherParty, else StudentName, else
 	// TutorName).
 	Lessons []Event
+
+	// Device and Network describe a sign-in (signin_alert): "Chrome on a
+	// Windows computer", "203.0.113.0/24"; its instant is Start.
+	Device, Network string
 
 	// Link is the absolute URL of the relevant web-app page.
 	Link string

@@ -150,7 +150,7 @@ func mustTemplates(set templateSet, err error) templateSet {
 func missingField(ev Event) string {
 	switch ev.Kind {
 	case KindBookingCreated, KindBookingConfirmed, KindBookingCancelled, KindBookingRescheduled, KindReminder,
-		KindReportMissing, KindHomeworkDone:
+		KindReportMissing, KindHomeworkDone, KindSigninAlert:
 		if ev.Start.IsZero() {
 			return "Start"
 		}
@@ -269,6 +269,8 @@ type view struct {
 	Rating     int
 	Stars      string // the rating as "★★★★☆"
 	Lessons    []lessonView
+	Device     string // signin_alert: the device and browser
+	Network    string // signin_alert: the IP network
 }
 
 // lessonView is one lesson of a digest.
@@ -298,6 +300,8 @@ func newView(ev Event, to Recipient, lang string) view {
 		Credits:    ev.Credits,
 		Expires:    formatInstant(ev.ExpiresAt, to.Location, lang),
 		Rating:     ev.Rating,
+		Device:     ev.Device,
+		Network:    ev.Network,
 	}
 	if r := min(max(ev.Rating, 0), 5); r > 0 {
 		v.Stars = strings.Repeat("★", r) + strings.Repeat("☆", 5-r)

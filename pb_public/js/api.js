@@ -134,3 +134,62 @@ export const teaching = {
 
 /** The longest range the agenda answers (internal/app/teaching MaxAgendaSpan). */
 export const AGENDA_SPAN_DAYS = 43;
+
+/** The session a token names (internal/app/signin ClaimSession), or ''. */
+export function sessionOf(token) {
+  try {
+    const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(atob(part)).sid || '';
+  } catch { return ''; }
+}
+
+/** The signed-in person's sessions (internal/app/signin). */
+export const sessions = {
+  /** {items: [{id, method, device, browser, network, first_seen, last_seen, current}]}. */
+  list: () => pb.send('/api/me/sessions', {}),
+  /** Signs one session out (this one too: signing out). */
+  revoke: (id) => post('/api/me/sessions/revoke', { id }),
+  /** Signs every session out, this one included. */
+  revokeAll: () => post('/api/me/sessions/revoke-all'),
+};
+
+/** The signed-in person's authenticator app (internal/app/signin totp.go). */
+export const totp = {
+  /** A new secret to enrol: {secret, url, qr (a PNG data URL)}. */
+  setup: () => post('/api/me/totp/setup'),
+  /** Turns the app on with a code from it: {recovery_codes}. */
+  enable: (code) => post('/api/me/totp/enable', { code }),
+  /** Turns the app off with a code from it or a recovery code. */
+  disable: (code) => post('/api/me/totp/disable', { code }),
+  /** Ten new recovery codes for a code: {recovery_codes}. */
+  recoveryCodes: (code) => post('/api/me/totp/recovery-codes', { code }),
+};
+
+const DEVICE_KEY = 'tutorbase_device';
+
+/** The second step of a sign-in (internal/app/signin totp_auth.go). */
+export const secondFactor = {
+  /** Which second factors a sign-in may use: {app, email}. */
+  methods: (mfaId) => post('/api/auth/second-factors', { mfaId }),
+  /** Completes the sign-in with an app code or a recovery code; remembers this device when asked. */
+  async withApp(mfaId, code, remember) {
+    const res = await post('/api/auth/totp', { mfaId, code, remember });
+    pb.authStore.save(res.token, res.record);
+    if (res.meta && res.meta.device) localStorage.setItem(DEVICE_KEY, res.meta.device);
+    return res;
+  },
+  /** The header a remembered device signs in with. */
+  deviceHeaders() {
+    const d = localStorage.getItem(DEVICE_KEY);
+    return d ? { 'X-Device-Token': d } : {};
+  },
+};
+
+/** A sign-in alert's "this was not me" link: signs that device out and emails a password reset. */
+export const reportSignIn = (token) => post('/api/auth/not-me', { token });
+
+/** Staff review of the flags of suspicious activity (internal/app/flags). */
+export const flags = {
+  /** action: 'dismiss', 'warn' or 'suspend'; answers the flag. */
+  review: (id, action, note = '') => post(`/api/flags/${encodeURIComponent(id)}/review`, { action, note }),
+};

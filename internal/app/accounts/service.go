@@ -29,7 +29,9 @@ func (s *Service) Register(app core.App) {
 	platform.OneLine(app, "users", "name")
 	platform.OneLine(app, "tutors", "headline")
 	platform.OneLine(app, "students", "guardian_name", "level")
-	platform.Guard(app, "users", platform.FieldGuard{Server: []string{"calendar_token", "phone_verified", "telegram_chat_id"}})
+	platform.Guard(app, "users", platform.FieldGuard{Server: []string{"calendar_token", "phone_verified", "telegram_chat_id",
+		"totp_enabled", "totp_secret", "totp_pending", "totp_last_step", "recovery_codes", "mfa_devices"},
+		Staff: []string{"suspended"}})
 	platform.Guard(app, "tutors", platform.FieldGuard{Server: []string{"name", "timezone", "rating_avg", "rating_count"},
 		Staff: []string{"verified", "status", "stripe_account"}, Immutable: []string{"user"}})
 	platform.Guard(app, "students", platform.FieldGuard{Immutable: []string{"user"}})

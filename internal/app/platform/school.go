@@ -11,6 +11,7 @@ import (
 
 	"tutorbase/internal/billing"
 	"tutorbase/internal/lang"
+	"tutorbase/internal/suspicion"
 	"tutorbase/migrations"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -44,6 +45,8 @@ type School struct {
 	MaxUnpaidLessons        int           // upcoming unpaid lessons a student may hold; 0 = no cap
 	UnpaidPayWindow         time.Duration // how long after booking an unpaid lesson must be paid; 0 = no deadline
 	RequireVerifiedEmail    bool          // a student books and pays only with a confirmed email
+	TutorsNeedMFA           bool          // tutors sign in with a second factor
+	Flags                   suspicion.Thresholds
 }
 
 const schoolStoreKey = "tutorbase.school"
@@ -104,6 +107,12 @@ func schoolFromRecord(app core.App, r *core.Record) (*School, error) {
 		MaxUnpaidLessons:        r.GetInt("max_unpaid_lessons"),
 		UnpaidPayWindow:         time.Duration(r.GetInt("unpaid_pay_hours")) * time.Hour,
 		RequireVerifiedEmail:    r.GetBool("require_verified_email"),
+		TutorsNeedMFA:           r.GetBool("tutors_need_mfa"),
+		Flags: suspicion.Thresholds{
+			FailedPayments: r.GetInt("flag_failed_payments"), Cancellations: r.GetInt("flag_cancellations"),
+			UnpaidLessons: r.GetInt("flag_unpaid_lessons"), SignupsPerIP: r.GetInt("flag_signups_per_ip"),
+			RefundCents: int64(r.GetInt("flag_refund_cents")),
+		},
 	}
 	offsets, err := reminderOffsets(r.Get("reminder_offsets"))
 	if err != nil {

@@ -1,11 +1,12 @@
 // Landing pages of the account emails: password reset, email verification,
-// email change.
+// email change, and the "was this you?" link of a sign-in alert.
 import { pb, currentUser, school } from '../pb.js';
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { pageTitle, loading } from '../ui.js';
 import { field, errorSummary, showErrors, busy } from '../forms.js';
 import { strengthMeter } from '../strength.js';
+import { reportSignIn } from '../api.js';
 
 /** The email a reset token is for (its payload is readable; the server checks it). */
 function tokenEmail(token) {
@@ -37,6 +38,7 @@ export default async function landing(ctx) {
     }
     return;
   }
+  if (ctx.path === '/not-me') return notMe(ctx, token);
   const isReset = ctx.path === '/reset-password';
   const title = isReset ? t('Choose a new password') : t('Confirm your new email');
   ctx.setTitle(title);
@@ -63,4 +65,24 @@ export default async function landing(ctx) {
     });
   });
   replace(ctx.root, pageTitle(title), h('div', { class: 'narrow' }, form, out));
+}
+
+/** A sign-in alert's "this was not me": asks first (mail scanners open links), then signs that device out. */
+function notMe(ctx, token) {
+  ctx.setTitle(t('Was this not you?'));
+  const out = h('div', { role: 'status' });
+  const button = h('button', { type: 'button', class: 'danger', on: { click: async () => {
+    button.disabled = true;
+    try {
+      await reportSignIn(token);
+      button.remove();
+      replace(out, resultBox(true, t('That device is signed out. We emailed you a link to choose a new password: use it now.')));
+    } catch {
+      button.disabled = false;
+      replace(out, resultBox(false, t('This link was used already, or is not valid.')));
+    }
+  } } }, t('Sign that device out and reset my password'));
+  replace(ctx.root, pageTitle(t('Was this not you?')), h('div', { class: 'narrow card' },
+    h('p', t('If someone else signed in to your account, sign that device out now. We then email you a link to choose a new password, which signs every device out.')),
+    h('div', { class: 'actions' }, button), out));
 }

@@ -1,6 +1,6 @@
 // Account: profile, time zone and language; notification preferences and
 // quiet hours; calendar feed; a tutor's own calendars (busy times);
-// password; student details.
+// password; where one is signed in; student details.
 import { pb, currentUser, prehash, school } from '../pb.js';
 import { h, replace } from '../dom.js';
 import { t, tv, setLang } from '../i18n.js';
@@ -11,6 +11,9 @@ import { strengthMeter } from '../strength.js';
 import { phoneProof, telegramBox } from '../contacts.js';
 import { busyFeedsBox } from '../busy-feeds.js';
 import { pushBox } from '../push.js';
+import { sessions, totp } from '../api.js';
+import { dateTime } from '../format.js';
+import { navigate } from '../router.js';
 
 // hooks/accounts.go NotifyEvents and NotifyChannels
 export const EVENTS = ['booking_created', 'booking_confirmed', 'booking_cancelled', 'booking_rescheduled', 'reminder',
@@ -118,6 +121,7 @@ function passwordForm(u) {
     field({ name: 'oldPassword', label: t('Current password'), type: 'password', required: true, autocomplete: 'current-password' }),
     newPassword,
     field({ name: 'passwordConfirm', label: t('Repeat the new password'), type: 'password', required: true, autocomplete: 'new-password' }),
+    field({ name: 'signOutOthers', label: t('Sign out my other devices'), type: 'checkbox', value: true }),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Change password'))));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -125,15 +129,99 @@ function passwordForm(u) {
       const fd = new FormData(form);
       try {
         // the server prehashes passwords over 71 bytes; the old one must arrive in that form
-        await pb.collection('users').update(u.id, { oldPassword: await prehash(fd.get('oldPassword')), password: fd.get('password'), passwordConfirm: fd.get('passwordConfirm') });
-        // a new password signs every session out: sign in again with it
-        await pb.collection('users').authWithPassword(u.email, fd.get('password'));
+        const keep = !form.elements.signOutOthers.checked;
+        await pb.collection('users').update(u.id, { oldPassword: await prehash(fd.get('oldPassword')), password: fd.get('password'), passwordConfirm: fd.get('passwordConfirm'), keepOtherSessions: keep });
+        // a new password signs every session out (unless kept): sign in again with it
+        if (!keep) await pb.collection('users').authWithPassword(u.email, fd.get('password'));
         form.reset(); clearErrors(form);
         toast(t('Password changed.'));
       } catch (err) { showErrors(form, err); }
     });
   });
   return form;
+}
+
+/** The recovery codes, shown once. */
+function recoveryList(codes) {
+  return h('div', { class: 'notice', id: 'recovery-codes' },
+    h('p', t('Your recovery codes. Each signs you in once if you lose your phone: keep them somewhere safe, they are not shown again.')),
+    h('ul', { class: 'codes' }, codes.map((c) => h('li', h('code', c)))));
+}
+
+/** The authenticator app: set it up (QR code, then a code from it), or turn it off, or get new recovery codes. */
+function totpBox(u) {
+  const box = h('div', { class: 'card', id: 'totp' });
+  const mustKeep = u.role === 'admin';
+  const refreshed = async () => { const res = await pb.collection('users').authRefresh(); return res.record; };
+  function setupForm(again) {
+    const area = h('div');
+    const start = h('button', { type: 'button', on: { click: async () => {
+      let res;
+      try { res = await totp.setup(); } catch (e) { toast(e.message, { error: true }); return; }
+      const form = h('form', { novalidate: true }, errorSummary(),
+        h('p', t('Scan this QR code with your authenticator app (such as Google Authenticator, Microsoft Authenticator or 1Password), then type the code it shows.')),
+        h('img', { src: res.qr, alt: t('QR code to scan with your authenticator app'), width: 240, height: 240, class: 'qr' }),
+        h('p', { class: 'small' }, t('Or type this key into the app:'), ' ', h('code', { class: 'totp-secret' }, res.secret)),
+        field({ name: 'code', label: t('Code from the app'), required: true, autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: 7 }),
+        h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Turn on'))));
+      form.addEventListener('submit', (e) => {
+        e.preventDefault();
+        busy(form, async () => {
+          try {
+            const out = await totp.enable(form.elements.code.value.trim());
+            const rec = await refreshed();
+            render(rec, out.recovery_codes);
+            toast(t('The authenticator app is on.'));
+          } catch (err) { showErrors(form, err); }
+        });
+      });
+      replace(area, form);
+      form.elements.code.focus();
+    } } }, again ? t('Set up a new phone') : t('Set up an authenticator app'));
+    return [start, area];
+  }
+  function render(rec, codes) {
+    if (!rec.totp_enabled) {
+      replace(box, h('p', mustKeep ? t('Staff sign in with a second factor: set up an authenticator app (emailed codes keep working too).') : t('Add a second step to signing in: a code from an app on your phone.')), ...setupForm(false));
+      return;
+    }
+    const manage = h('form', { novalidate: true }, errorSummary(),
+      field({ name: 'code', label: t('Code from the app, or a recovery code'), required: true, autocomplete: 'one-time-code', maxlength: 11 }),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'secondary', on: { click: () => busy(manage, async () => {
+          try { const out = await totp.recoveryCodes(manage.elements.code.value.trim()); render(rec, out.recovery_codes); } catch (err) { showErrors(manage, err); }
+        }) } }, t('New recovery codes')),
+        mustKeep ? null : h('button', { type: 'button', class: 'danger secondary', on: { click: () => busy(manage, async () => {
+          try { await totp.disable(manage.elements.code.value.trim()); render(await refreshed()); toast(t('The authenticator app is off.')); } catch (err) { showErrors(manage, err); }
+        }) } }, t('Turn off'))));
+    replace(box, h('p', { class: 'notice success' }, t('Signing in asks for a code from your authenticator app.')),
+      codes ? recoveryList(codes) : null, manage, ...setupForm(true));
+  }
+  render(u);
+  return box;
+}
+
+/** Where the person is signed in, each device signed out on its own or all at once. */
+function sessionsBox() {
+  const box = h('div', { class: 'card', id: 'sessions' }, h('p', { class: 'loading' }, t('Loading…')));
+  const show = async () => {
+    let res;
+    try { res = await sessions.list(); } catch (e) { replace(box, h('p', { class: 'notice danger' }, e.message)); return; }
+    const item = (x) => h('li', { class: 'session', dataset: { session: x.id } },
+      h('strong', t('{browser} on {device}', { browser: x.browser, device: x.device })), ' ',
+      h('span', { class: 'muted small' }, t('Network {network} · last active {when}', { network: x.network, when: dateTime(x.last_seen) })), ' ',
+      x.current ? h('em', t('This device')) : h('button', { type: 'button', class: 'secondary small', on: { click: async () => {
+        try { await sessions.revoke(x.id); toast(t('Signed out on that device.')); show(); } catch (e) { toast(e.message, { error: true }); }
+      } } }, t('Sign out')));
+    replace(box,
+      h('ul', { class: 'plain sessions' }, res.items.map(item)),
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'danger secondary', on: { click: async () => {
+        if (!await confirmDialog(t('Sign out everywhere?'), t('Every device is signed out, this one too; sign in again where you need to.'), { confirm: t('Sign out everywhere'), danger: true })) return;
+        try { await sessions.revokeAll(); pb.authStore.clear(); navigate('/signin'); } catch (e) { toast(e.message, { error: true }); }
+      } } }, t('Sign out everywhere'))));
+  };
+  show();
+  return box;
 }
 
 async function studentForm(u) {
@@ -167,6 +255,8 @@ export default async function settings(ctx) {
     h('section', { 'aria-labelledby': 'cal-h' }, h('h2', { id: 'cal-h' }, t('Calendar feed')), calendarBox()),
     u.role === 'tutor' ? h('section', { 'aria-labelledby': 'busy-feeds' },
       h('h2', { id: 'busy-feeds', tabindex: '-1' }, t('Busy times from your calendars')), busyFeedsBox()) : null,
-    h('section', { 'aria-labelledby': 'pw-h' }, h('h2', { id: 'pw-h' }, t('Password')), passwordForm(u)));
+    h('section', { 'aria-labelledby': 'pw-h' }, h('h2', { id: 'pw-h' }, t('Password')), passwordForm(u)),
+    h('section', { 'aria-labelledby': 'totp-h' }, h('h2', { id: 'totp-h' }, t('Authenticator app')), totpBox(u)),
+    h('section', { 'aria-labelledby': 'sess-h' }, h('h2', { id: 'sess-h' }, t('Where you are signed in')), sessionsBox()));
   if (location.hash) { const target = document.getElementById(location.hash.slice(1)); if (target) setTimeout(() => { target.scrollIntoView(); target.focus(); }, 0); }
 }

@@ -5,7 +5,7 @@ import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { pageTitle } from '../ui.js';
 import { field, errorSummary, showErrors, busy, clearErrors } from '../forms.js';
-import { setup } from '../api.js';
+import { setup, secondFactor } from '../api.js';
 
 export function homeFor(rec) {
   if (!rec) return '/';
@@ -71,6 +71,36 @@ function codeForm(ctx, { email, otpId, mfaId, back }) {
   return form;
 }
 
+/** Asks for an emailed code as the second step. */
+async function emailStep(ctx, box, email, mfaId) {
+  const otp = await pb.collection('users').requestOTP(email);
+  const back = () => { replace(box, passwordForm(ctx, box)); box.querySelector('input').focus(); };
+  replace(box, h('h2', t('Second step')), codeForm(ctx, { email, otpId: otp.otpId, mfaId, back }));
+  box.querySelector('input').focus();
+}
+
+/** The second step: the authenticator app when set up (emailed codes too for staff), else an emailed code. */
+async function secondStep(ctx, box, email, mfaId) {
+  const methods = await secondFactor.methods(mfaId);
+  if (!methods.app) return emailStep(ctx, box, email, mfaId);
+  const form = h('form', { novalidate: true }, errorSummary(),
+    field({ name: 'code', label: t('Code from your authenticator app'), required: true, autocomplete: 'one-time-code', maxlength: 11, hint: t('Or one of your recovery codes.') }),
+    field({ name: 'remember', label: t('Remember this device for 30 days'), type: 'checkbox' }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Sign in')),
+      methods.email ? h('button', { type: 'button', class: 'secondary', on: { click: () => emailStep(ctx, box, email, mfaId).catch((e) => showErrors(form, e)) } }, t('Email me a code instead')) : null));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(form, async () => {
+      try {
+        await secondFactor.withApp(mfaId, form.elements.code.value.trim(), form.elements.remember.checked);
+        done(ctx);
+      } catch (err) { showErrors(form, err, { aliases: { mfaId: 'code' } }); }
+    });
+  });
+  replace(box, h('h2', t('Second step')), form);
+  form.elements.code.focus();
+}
+
 function passwordForm(ctx, box) {
   const form = h('form', { novalidate: true },
     errorSummary(),
@@ -82,16 +112,12 @@ function passwordForm(ctx, box) {
     busy(form, async () => {
       const email = form.elements.identity.value.trim();
       try {
-        await pb.collection('users').authWithPassword(email, form.elements.password.value);
+        await pb.collection('users').authWithPassword(email, form.elements.password.value, { headers: secondFactor.deviceHeaders() });
         done(ctx);
       } catch (err) {
         const mfaId = err.response && err.response.mfaId;
         if (mfaId) {
-          try {
-            const otp = await pb.collection('users').requestOTP(email);
-            replace(box, h('h2', t('Second step')), codeForm(ctx, { email, otpId: otp.otpId, mfaId, back: () => { replace(box, passwordForm(ctx, box)); box.querySelector('input').focus(); } }));
-            box.querySelector('input').focus();
-          } catch (e2) { showErrors(form, e2); }
+          try { await secondStep(ctx, box, email, mfaId); } catch (e2) { showErrors(form, e2); }
           return;
         }
         showErrors(form, err, { message: err.status === 400 ? t('Wrong email or password.') : undefined });
