@@ -54,7 +54,7 @@ test('a person sets up an authenticator app and signs in with its code, then fro
   await s.page.getByRole('img', { name: 'QR code to scan with your authenticator app' }).waitFor();
   const secret = (await s.page.locator('.totp-secret').textContent()).trim();
   await s.page.getByLabel('Code from the app', { exact: true }).fill(totpAt(secret));
-  await s.page.getByRole('button', { name: 'Turn on' }).click();
+  await s.page.getByRole('button', { name: 'Turn on', exact: true }).click();
   await s.page.getByText('The authenticator app is on.').first().waitFor();
   assert.equal(await s.page.locator('#recovery-codes li').count(), 10);
   clean(s);
