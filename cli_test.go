@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"tutorbase/testkit/syncbuf"
 )
 
 // These tests run the binary itself, built by README's own `make build`:
@@ -76,32 +77,15 @@ func freeAddr(t *testing.T) string {
 type server struct {
 	cmd            *exec.Cmd
 	url            string
-	stdout, stderr *syncBuffer
+	stdout, stderr *syncbuf.Buffer
 	exited         chan error
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // start starts c (a serve command listening on addr) and waits until it
 // answers /api/health; it is stopped when the test ends.
 func start(t *testing.T, c *exec.Cmd, addr string) *server {
 	t.Helper()
-	s := &server{cmd: c, url: "http://" + addr, stdout: &syncBuffer{}, stderr: &syncBuffer{}, exited: make(chan error, 1)}
+	s := &server{cmd: c, url: "http://" + addr, stdout: &syncbuf.Buffer{}, stderr: &syncbuf.Buffer{}, exited: make(chan error, 1)}
 	c.Stdout, c.Stderr = s.stdout, s.stderr
 	if err := c.Start(); err != nil {
 		t.Fatal(err)

@@ -407,12 +407,8 @@ func TestAgendaTimeOff(t *testing.T) {
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
-	rome, err := time.LoadLocation("Europe/Rome")
-	require.NoError(t, err)
 	// next week's Monday, 09:00-17:00 in Rome for the tutor; off 11:00-12:00
-	now := cast.Now().In(rome)
-	monday := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, rome)
-	monday = monday.AddDate(0, 0, 7-(int(monday.Weekday())+6)%7)
+	monday := nextMondayInRome(t)
 	col, err := app.FindCachedCollectionByNameOrId("time_off")
 	require.NoError(t, err)
 	off := core.NewRecord(col)
@@ -442,11 +438,7 @@ func TestAgendaBusyTimes(t *testing.T) {
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
-	rome, err := time.LoadLocation("Europe/Rome")
-	require.NoError(t, err)
-	now := cast.Now().In(rome)
-	monday := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, rome)
-	monday = monday.AddDate(0, 0, 7-(int(monday.Weekday())+6)%7)
+	monday := nextMondayInRome(t)
 	feeds, err := app.FindCachedCollectionByNameOrId("calendar_feeds")
 	require.NoError(t, err)
 	feed := core.NewRecord(feeds)
@@ -475,4 +467,15 @@ func TestAgendaBusyTimes(t *testing.T) {
 
 	res = hookstest.Call(t, srv, http.MethodGet, q, cast.Tokens[hookstest.Student], nil)
 	require.Empty(t, res.JSON()["busy"], "a student sees no tutor's busy times")
+}
+
+// nextMondayInRome is the midnight that starts next week's Monday in
+// Rome (the tutor's zone), after the cast's clock.
+func nextMondayInRome(t *testing.T) time.Time {
+	t.Helper()
+	rome, err := time.LoadLocation("Europe/Rome")
+	require.NoError(t, err)
+	now := cast.Now().In(rome)
+	monday := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, rome)
+	return monday.AddDate(0, 0, 7-(int(monday.Weekday())+6)%7)
 }

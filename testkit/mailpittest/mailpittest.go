@@ -22,9 +22,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
+	"tutorbase/testkit/syncbuf"
 )
 
 // Server is a running mailpit. SMTP accepts any credentials or none
@@ -37,7 +37,7 @@ type Server struct {
 
 	cmd    *exec.Cmd
 	done   chan struct{} // closed when the process has exited
-	output *syncBuffer
+	output *syncbuf.Buffer
 }
 
 // Start runs mailpit for the duration of t and stops it in t.Cleanup.
@@ -84,7 +84,7 @@ func launch(bin, db string) (*Server, error) {
 		SMTPPort: ports[0],
 		APIURL:   "http://127.0.0.1:" + strconv.Itoa(ports[1]),
 		done:     make(chan struct{}),
-		output:   &syncBuffer{},
+		output:   &syncbuf.Buffer{},
 	}
 	s.cmd = exec.Command(bin,
 		"--smtp", net.JoinHostPort(s.SMTPHost, strconv.Itoa(s.SMTPPort)),
@@ -303,23 +303,4 @@ func (s *Server) api(ctx context.Context, method, path string, in, out any) erro
 		return fmt.Errorf("mailpit %s %s: decode: %w", method, path, err)
 	}
 	return nil
-}
-
-// syncBuffer is a bytes.Buffer safe for the process's writes and a
-// test's reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
