@@ -34,13 +34,7 @@ type Agenda struct {
 	Available []TimeRange `json:"available"`
 	// Busy: the busy times read from the tutor's own calendars
 	// (internal/app/busy), instants only.
-	Busy []BusyTime `json:"busy"`
-}
-
-// BusyTime is a busy time from a tutor's own calendar.
-type BusyTime struct {
-	Start string `db:"start" json:"start"`
-	End   string `db:"end" json:"end"`
+	Busy []TimeRange `json:"busy"`
 }
 
 // Lesson is one lesson of an agenda (cancelled lessons are left out).
@@ -93,7 +87,7 @@ func (s *Service) AgendaRoute(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	out := &Agenda{Timezone: school.Timezone, From: from.UTC(), To: to.UTC(), Lessons: []Lesson{}, TimeOff: []TimeOff{}, Available: []TimeRange{}, Busy: []BusyTime{}}
+	out := &Agenda{Timezone: school.Timezone, From: from.UTC(), To: to.UTC(), Lessons: []Lesson{}, TimeOff: []TimeOff{}, Available: []TimeRange{}, Busy: []TimeRange{}}
 	if tz := e.Auth.GetString("timezone"); tz != "" && !e.Auth.IsSuperuser() {
 		out.Timezone = tz
 	}
@@ -141,10 +135,12 @@ func (s *Service) fillAgenda(app core.App, out *Agenda, lessons dbx.Expression, 
 	if tutor == "" {
 		return nil
 	}
-	busy := app.DB().Select("start", "end").From("busy_times").Where(span).AndWhere(dbx.HashExp{"tutor": tutor}).
-		OrderBy("start").Limit(MaxAgendaLessons)
-	if err := busy.All(&out.Busy); err != nil {
+	busy, err := availability.TutorBusy(app, tutor, out.From, out.To)
+	if err != nil {
 		return err
+	}
+	for _, iv := range busy {
+		out.Busy = append(out.Busy, TimeRange{iv.Start, iv.End})
 	}
 	t, err := platform.LoadTutor(app, tutor)
 	if err != nil {
