@@ -19,7 +19,10 @@ import (
 // not common) and are printed by `seed --demo`: a demo school is for
 // looking around, never for real data.
 const (
-	DemoPassword          = "demo-lessons-2027"
+	DemoPassword = "demo-lessons-2027"
+	// DemoAppKey is the demo admin's authenticator app key (staff must
+	// have one): add it to an app by hand, or use an emailed code.
+	DemoAppKey            = "TUTORBASEDEMOSTAFFAPPKEY234567AB"
 	DemoSuperuserEmail    = "owner@demo.tutorbase.localhost"
 	DemoSuperuserPassword = "demo-owner-password-2027"
 	demoDomain            = "@demo.tutorbase.localhost"
@@ -64,7 +67,8 @@ func printDemoAccounts(out io.Writer, baseURL string) {
 	for _, s := range demoStudents {
 		fmt.Fprintf(out, "  student  %-42s %s\n", s.email+demoDomain, s.name)
 	}
-	fmt.Fprintf(out, "  admin    %-42s (then an emailed code: without SMTP it is printed in this terminal)\n", "admin"+demoDomain)
+	fmt.Fprintf(out, "  admin    %-42s (then a code from an authenticator app with the key %s,\n", "admin"+demoDomain, DemoAppKey)
+	fmt.Fprintf(out, "           %-42s  or an emailed code: without SMTP it is printed in this terminal)\n", "")
 	dashboard := "/_/"
 	if baseURL != "" {
 		dashboard = baseURL + "/_/"
@@ -101,8 +105,16 @@ func SeedDemo(s *hooks.Services, app core.App, now time.Time) error {
 			}
 			subjects[s.slug] = r.Id
 		}
-		if _, err := demoUser(tx, "admin", "Anna Admin", "admin", "Europe/Rome", "it"); err != nil {
+		admin, err := demoUser(tx, "admin", "Anna Admin", "admin", "Europe/Rome", "it")
+		if err != nil {
 			return err
+		}
+		if !admin.GetBool("totp_enabled") { // staff must have an authenticator app
+			admin.Set("totp_enabled", true)
+			admin.Set("totp_secret", DemoAppKey)
+			if err := tx.Save(admin); err != nil {
+				return err
+			}
 		}
 		var students []*core.Record
 		for _, s := range demoStudents {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { api, authFor, demo, superuserToken } from './lib.mjs';
+import { api, authFor, demo, emailedLink, superuserToken } from './lib.mjs';
 import { S, open, clean, expectRefused, newStudent } from './suite.mjs';
 
 const PASSWORD = 'a walk along the river at dawn';
@@ -30,6 +30,26 @@ test('a person sees where they are signed in and signs another device out', asyn
   await api(S.server.url, '/api/me/sessions', { token: me.token }); // this device is still signed in
   clean(s);
   await s.context.close(); // no page of this test keeps talking to the server
+});
+
+test('a password reset by email may keep the other devices signed in', async () => {
+  const me = await newStudent('Rita Reset');
+  const other = await api(S.server.url, '/api/collections/users/auth-with-password', { method: 'POST', body: { identity: me.record.email, password: PASSWORD } });
+  await api(S.server.url, '/api/collections/users/request-password-reset', { method: 'POST', body: { email: me.record.email } });
+  const s = await open();
+  await s.page.goto(await emailedLink(S.server.url, me.record.email, '/reset-password'));
+  const fresh = 'a swim across the lake at noon';
+  await s.page.getByLabel('New password', { exact: true }).fill(fresh);
+  await s.page.getByLabel('Repeat the new password').fill(fresh);
+  const box = s.page.getByLabel('Sign out my other devices');
+  assert.equal(await box.isChecked(), true, 'signing the others out is the default');
+  await box.uncheck();
+  await s.page.getByRole('button', { name: 'Save the new password' }).click();
+  await s.page.getByText('Your password is changed. Sign in with it now.').waitFor();
+  await api(S.server.url, '/api/me/sessions', { token: other.token }); // still signed in there
+  await api(S.server.url, '/api/collections/users/auth-with-password', { method: 'POST', body: { identity: me.record.email, password: fresh } });
+  clean(s);
+  await s.context.close();
 });
 
 /** The authenticator app's code (RFC 6238: SHA-1, 6 digits, 30 s) of a base32 secret at t. */
@@ -81,6 +101,31 @@ test('a person sets up an authenticator app and signs in with its code, then fro
   clean(v);
   await s.context.close();
   await v.context.close();
+});
+
+test('a new staff member sets up the authenticator app before anything else', async () => {
+  const su = await superuserToken(S.server.url);
+  const email = `nora.new.staff.${Date.now()}@example.com`;
+  const rec = await api(S.server.url, '/api/collections/users/records', { method: 'POST', token: su, body: {
+    name: 'Nora New', email, password: PASSWORD, passwordConfirm: PASSWORD, role: 'admin', locale: 'en', verified: true } });
+  const auth = await api(S.server.url, `/api/collections/users/impersonate/${rec.id}`, { method: 'POST', token: su, body: { duration: 3600 } });
+  await assert.rejects(api(S.server.url, '/api/payouts/export.csv', { token: auth.token }), /403/);
+  const s = await open({ auth });
+  await s.page.goto('/admin/tutors');
+  await s.page.waitForURL('**/settings#totp-h');
+  await s.page.getByText('Your school requires an authenticator app for your account: set it up to continue.').waitFor();
+  assert.equal(await s.page.getByRole('heading', { name: 'Profile' }).count(), 0, 'nothing else until then');
+  await s.page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+  const secret = (await s.page.locator('.totp-secret').textContent()).trim();
+  await s.page.getByLabel('Code from the app', { exact: true }).fill(totpAt(secret));
+  await s.page.getByRole('button', { name: 'Turn on', exact: true }).click();
+  await s.page.getByText('The authenticator app is on.').first().waitFor();
+  assert.equal(await s.page.getByRole('button', { name: 'Turn off' }).count(), 0, 'staff keep it');
+  await s.page.getByRole('link', { name: 'Continue' }).click();
+  await s.page.goto('/admin/tutors');
+  await s.page.getByRole('heading', { name: 'Tutor verification', level: 1 }).waitFor();
+  clean(s);
+  await s.context.close();
 });
 
 test('staff review a flag of suspicious activity: a warning reaches the person', async () => {

@@ -172,6 +172,9 @@ func TestPromotionToAdmin(t *testing.T) {
 	require.Zero(t, payouts(), "a student sees no tutor's payouts")
 	setRole(platform.RoleAdmin)
 	require.Contains(t, rule(), who)
+	res := hookstest.Call(t, srv, http.MethodGet, "/api/collections/payouts/records", cast.Tokens[hookstest.Student2], nil)
+	require.Equal(t, 403, res.Status, "a new admin sets up the authenticator app first")
+	enrolTOTP(t, srv, cast.Tokens[hookstest.Student2])
 	require.EqualValues(t, 1, payouts(), "as an admin: the school's payouts")
 	setRole(platform.RoleStudent)
 	require.NotContains(t, rule(), who)
@@ -179,7 +182,7 @@ func TestPromotionToAdmin(t *testing.T) {
 
 	admin := cast.Users[hookstest.Admin]
 	require.Contains(t, rule(), admin)
-	res := hookstest.Call(t, srv, http.MethodDelete, "/api/collections/users/records/"+admin, cast.Tokens[hookstest.Superuser], nil)
+	res = hookstest.Call(t, srv, http.MethodDelete, "/api/collections/users/records/"+admin, cast.Tokens[hookstest.Superuser], nil)
 	require.Equal(t, 204, res.Status, string(res.Body))
 	require.NotContains(t, rule(), admin, "a deleted admin is named in no rule")
 }

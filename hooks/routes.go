@@ -134,6 +134,7 @@ func (s *Services) bindRoutes(app core.App) {
 		r.Bind(ops.SecurityHeaders())          // replaces PocketBase's own
 		r.Bind(s.Limits.Middleware())          // costly filters, query budget, requests in flight
 		r.Bind(s.Signin.RefuseEndedSessions()) // tokens of signed-out sessions
+		r.Bind(s.Signin.RequireApp())          // staff set up an authenticator app before anything else
 		r.Bind(s.Materials.UploadLimit())      // a material larger than the school allows is refused unread
 		r.Bind(booking.StaffLists())           // admins' bookings list without the list rule
 		r.Bind(accounts.PrehashPasswords())    // passwords longer than bcrypt reads

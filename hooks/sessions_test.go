@@ -186,16 +186,31 @@ func TestPasswordChangeSignsOutOtherDevices(t *testing.T) {
 		signInFrom(t, srv, email, "a-third-long-passphrase", uaWindowsChrome)
 	})
 
-	t.Run("a password reset signs every device out", func(t *testing.T) {
-		other := signInFrom(t, srv, email, "a-third-long-passphrase", uaWindowsChrome)
+	reset := func(to string, keep bool) {
+		t.Helper()
 		u, err := app.FindRecordById("users", id)
 		require.NoError(t, err)
 		tok, err := u.NewPasswordResetToken()
 		require.NoError(t, err)
-		res := hookstest.Call(t, srv, http.MethodPost, "/api/collections/users/confirm-password-reset", "",
-			map[string]any{"token": tok, "password": "a-fourth-long-passphrase", "passwordConfirm": "a-fourth-long-passphrase", "keepOtherSessions": true})
+		body := map[string]any{"token": tok, "password": to, "passwordConfirm": to}
+		if keep {
+			body["keepOtherSessions"] = true
+		}
+		res := hookstest.Call(t, srv, http.MethodPost, "/api/collections/users/confirm-password-reset", "", body)
 		require.Equal(t, 204, res.Status, string(res.Body))
+	}
+
+	t.Run("a password reset signs every device out by default", func(t *testing.T) {
+		other := signInFrom(t, srv, email, "a-third-long-passphrase", uaWindowsChrome)
+		reset("a-fourth-long-passphrase", false)
 		require.Equal(t, 401, hookstest.Call(t, srv, http.MethodGet, "/api/me/sessions", other, nil).Status)
+	})
+
+	t.Run("a password reset may keep the other devices", func(t *testing.T) {
+		other := signInFrom(t, srv, email, "a-fourth-long-passphrase", uaWindowsChrome)
+		reset("a-fifth-long-passphrase", true)
+		require.Equal(t, 200, hookstest.Call(t, srv, http.MethodGet, "/api/me/sessions", other, nil).Status)
+		signInFrom(t, srv, email, "a-fifth-long-passphrase", uaIPhoneSafari)
 	})
 }
 

@@ -229,3 +229,41 @@ func TestTOTPWhoMustKeepIt(t *testing.T) {
 		require.Equal(t, 200, res.Status)
 	})
 }
+
+func TestStaffSetUpTheAppBeforeAnythingElse(t *testing.T) {
+	app := cast.Clone(t)
+	defer app.Cleanup()
+	srv := hookstest.Serve(t, app)
+	hookstest.NoRateLimits(app)
+	// an admin made before the rule (the fixtures give every admin the app)
+	u, err := app.FindRecordById("users", cast.Users[hookstest.Admin])
+	require.NoError(t, err)
+	u.Set("totp_enabled", false)
+	u.Set("totp_secret", "")
+	require.NoError(t, app.Save(u))
+	tok := cast.Tokens[hookstest.Admin]
+
+	res := hookstest.Call(t, srv, http.MethodGet, "/api/payouts/export.csv", tok, nil)
+	require.Equal(t, 403, res.Status, string(res.Body))
+	require.Contains(t, string(res.Body), "app_setup_required")
+	require.Contains(t, string(res.Body), "Prima configura un'app di autenticazione")
+	require.Equal(t, 403, hookstest.Call(t, srv, http.MethodGet, "/api/collections/bookings/records", tok, nil).Status)
+	for _, path := range []string{"/api/collections/users/records/" + u.Id, "/api/collections/subjects/records", "/api/me/sessions", "/api/health"} {
+		require.Equal(t, 200, hookstest.Call(t, srv, http.MethodGet, path, tok, nil).Status, path)
+	}
+	enrolTOTP(t, srv, tok)
+	require.Equal(t, 200, hookstest.Call(t, srv, http.MethodGet, "/api/payouts/export.csv", tok, nil).Status)
+
+	t.Run("tutors, when the school requires it; never students", func(t *testing.T) {
+		path := "/api/collections/bookings/records"
+		require.Equal(t, 200, hookstest.Call(t, srv, http.MethodGet, path, cast.Tokens[hookstest.Tutor], nil).Status)
+		school, err := app.FindRecordById("school", "tutorbaseschool")
+		require.NoError(t, err)
+		school.Set("tutors_need_mfa", true)
+		require.NoError(t, app.Save(school))
+		require.Equal(t, 403, hookstest.Call(t, srv, http.MethodGet, path, cast.Tokens[hookstest.Tutor], nil).Status)
+		require.Equal(t, 200, hookstest.Call(t, srv, http.MethodGet, path, cast.Tokens[hookstest.Student], nil).Status)
+		enrolTOTP(t, srv, cast.Tokens[hookstest.Tutor])
+		require.Equal(t, 200, hookstest.Call(t, srv, http.MethodGet, path, cast.Tokens[hookstest.Tutor], nil).Status)
+	})
+}

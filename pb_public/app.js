@@ -1,6 +1,6 @@
 // Tutorbase web app entry: the shell (header, navigation, language), the
 // routes, and the signed-in user's live unread count.
-import { pb, currentUser, role, school, myTutor } from './js/pb.js';
+import { pb, currentUser, role, school, myTutor, owesApp } from './js/pb.js';
 import { h, s as svg, replace } from './js/dom.js';
 import { t, setLang, browserLang, lang, onLangChange } from './js/i18n.js';
 import { startRouter, onNavigate, navigate, match } from './js/router.js';
@@ -86,7 +86,7 @@ function setUnread(n) {
 async function watchUnread() {
   if (unsubscribeUnread) { unsubscribeUnread(); unsubscribeUnread = null; }
   const u = currentUser();
-  if (!u) { setUnread(0); return; }
+  if (!u || await owesApp(u)) { setUnread(0); return; } // the server refuses it until the app is set up
   // one count at a time: a burst of notifications asks once more after
   // the count under way, not once each (a person may have 4 lists in flight)
   let counting = false;
@@ -165,6 +165,10 @@ async function render() {
     replace(main, pageTitle(t('Not for your account')), h('p', t('This page is for another kind of account.')), h('p', h('a', { href: '/' }, t('Back to the tutors'))));
     return;
   }
+  if (r !== 'visitor' && path !== '/settings' && await owesApp()) { // the server refuses the rest until then
+    if (seq === renderSeq) navigate('/settings#totp-h', { replace: true });
+    return;
+  }
   replace(main, loading());
   try {
     const mod = await pageModule(route.page);
@@ -236,10 +240,12 @@ async function start() {
   const u = currentUser();
   if (u && u.locale) langReady = setLang(u.locale, { remember: false });
   await langReady; // the first page is rendered in its language, dictionary loaded
-  let lastUser = u ? u.id : '';
+  // who is signed in, and whether their authenticator app is on (setting it up may start the unread count)
+  const whoKey = (x) => (x ? `${x.id}:${!!x.totp_enabled}` : '');
+  let lastUser = whoKey(u);
   pb.authStore.onChange(() => {
     const now = currentUser();
-    const id = now ? now.id : '';
+    const id = whoKey(now);
     if (now && now.locale && now.locale !== lang()) setLang(now.locale);
     if (id !== lastUser) { lastUser = id; watchUnread(); }
     renderNav();

@@ -357,6 +357,8 @@ var signinEntries = []Entry{
 	e("bad_state", "That session is already signed out.", "Quella sessione è già chiusa."),
 	e("", "You were signed out on this device. Sign in again.", "Sei uscito da questo dispositivo. Accedi di nuovo."),
 	e("bad_state", "Set up the app first: scan the QR code, then type its code.", "Prima configura l'app: inquadra il codice QR, poi digita il suo codice."),
+	e("", "Set up an authenticator app first: your school requires one for your account.", "Prima configura un'app di autenticazione: la tua scuola la richiede per il tuo account."),
+	e("app_setup_required", "Set up an authenticator app first: your school requires one for your account.", "Prima configura un'app di autenticazione: la tua scuola la richiede per il tuo account."),
 	e("mfa_required", "Your school requires a second factor for your account: set up a new phone instead of turning it off.", "La tua scuola richiede un secondo fattore per il tuo account: configura un nuovo telefono invece di disattivarlo."),
 	e("", "That code is not right.", "Quel codice non è corretto."),
 	e("invalid_code", "That code is not right, or was used already. Try the next one.", "Quel codice non è corretto o è già stato usato. Prova il successivo."),

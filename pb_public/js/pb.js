@@ -34,6 +34,16 @@ export function takeEarly(name) {
   return p;
 }
 
+/** Whether the person must use an authenticator app: staff, and tutors where the school requires it. */
+export async function needsApp(u = currentUser()) {
+  if (!u || (u.role !== 'admin' && u.role !== 'tutor')) return false;
+  if (u.role === 'admin') return true;
+  try { return !!(await school()).tutors_need_mfa; } catch { return false; }
+}
+
+/** Whether the person must set the app up before anything else (the server refuses the rest until then). */
+export async function owesApp(u = currentUser()) { return !!u && !u.totp_enabled && needsApp(u); }
+
 let subjectsPromise = null;
 /** All subjects, cached: [{id, name, slug}]. */
 export function subjects() {

@@ -39,6 +39,10 @@ func (s *Service) registerSessions(app core.App) {
 	app.OnRecordAuthRequest("users").BindFunc(s.onAuth)
 	app.OnRecordUpdate("users").BindFunc(s.endSessionsOnNewPassword)
 	app.OnRecordUpdateRequest("users").BindFunc(s.keepSessions)
+	app.OnRecordConfirmPasswordResetRequest("users").BindFunc(s.keepSessionsOnReset)
+	// after PocketBase's own execute handler (priority 99) has rotated the
+	// key for the new password, before the row is written
+	app.OnRecordUpdateExecute("users").Bind(&hook.Handler[*core.RecordEvent]{Func: s.keepTokenKey, Priority: 100})
 }
 
 // hashToken is the SHA-256 of a token, the only form of it stored.
@@ -213,11 +217,8 @@ func (s *Service) endSessionsOnNewPassword(e *core.RecordEvent) error {
 }
 
 // keepSessions lets the owner changing their password keep their other
-// devices signed in ("keepOtherSessions": true beside the new password):
-// PocketBase rotates the token key with every new password, so the old key
-// is put back once the new password is saved. Without it (the default), a
-// new password signs every device out. A password reset by email always
-// does: whoever asks for one may be locked out by an intruder.
+// devices signed in ("keepOtherSessions": true beside the new password).
+// Without it (the default), a new password signs every device out.
 func (s *Service) keepSessions(e *core.RecordRequestEvent) error {
 	info, err := e.RequestInfo()
 	if err != nil {
@@ -227,18 +228,38 @@ func (s *Service) keepSessions(e *core.RecordRequestEvent) error {
 	if !keep || cast.ToString(info.Body["password"]) == "" || e.Auth == nil || e.Auth.Id != e.Record.Id {
 		return e.Next()
 	}
-	oldKey := e.Record.Original().TokenKey()
-	s.keeping.Store(e.Record.Id, true)
-	defer s.keeping.Delete(e.Record.Id)
-	if err := e.Next(); err != nil {
-		return err
-	}
-	fresh, err := e.App.FindRecordById("users", e.Record.Id)
+	return s.keepingWhile(e.Record.Id, e.Next)
+}
+
+// keepSessionsOnReset offers the same choice on a password reset by
+// email. The web app's box to sign the other devices out is ticked by
+// default there: whoever resets may be locked out by an intruder.
+func (s *Service) keepSessionsOnReset(e *core.RecordConfirmPasswordResetRequestEvent) error {
+	info, err := e.RequestInfo()
 	if err != nil {
 		return err
 	}
-	fresh.Set(core.FieldNameTokenKey, oldKey)
-	return e.App.Save(fresh)
+	if keep, _ := info.Body["keepOtherSessions"].(bool); !keep {
+		return e.Next()
+	}
+	return s.keepingWhile(e.Record.Id, e.Next)
+}
+
+func (s *Service) keepingWhile(user string, next func() error) error {
+	s.keeping.Store(user, true)
+	defer s.keeping.Delete(user)
+	return next()
+}
+
+// keepTokenKey puts back the stored token key that PocketBase rotates
+// with every new password, for an owner keeping their other devices: in
+// the same write, so the new password and the kept devices commit
+// together.
+func (s *Service) keepTokenKey(e *core.RecordEvent) error {
+	if _, keep := s.keeping.Load(e.Record.Id); keep && e.Record.GetString("password") != "" {
+		e.Record.SetTokenKey(e.Record.Original().TokenKey())
+	}
+	return e.Next()
 }
 
 // SignOutEverywhere ends every session of a user for reason: their rows

@@ -1004,6 +1004,7 @@ export default {
   "The authenticator app is on.": "L'app di autenticazione è attiva.",
   "Set up a new phone": "Configura un nuovo telefono",
   "Set up an authenticator app": "Configura un'app di autenticazione",
+  "Your school requires an authenticator app for your account: set it up to continue.": "La tua scuola richiede un'app di autenticazione per il tuo account: configurala per continuare.",
   "Staff sign in with a second factor: set up an authenticator app (emailed codes keep working too).": "Lo staff accede con un secondo fattore: configura un'app di autenticazione (anche i codici via email continuano a funzionare).",
   "Add a second step to signing in: a code from an app on your phone.": "Aggiungi un secondo passaggio all'accesso: un codice da un'app sul tuo telefono.",
   "Code from the app, or a recovery code": "Codice dell'app, o un codice di recupero",

@@ -47,14 +47,21 @@ export default async function landing(ctx) {
     errorSummary(),
     isReset
       ? [newPassword(token),
-        field({ name: 'passwordConfirm', label: t('Repeat the new password'), type: 'password', required: true, autocomplete: 'new-password' })]
+        field({ name: 'passwordConfirm', label: t('Repeat the new password'), type: 'password', required: true, autocomplete: 'new-password' }),
+        field({ name: 'signOutOthers', label: t('Sign out my other devices'), type: 'checkbox', value: true })]
       : field({ name: 'password', label: t('Your password'), type: 'password', required: true, autocomplete: 'current-password' }),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, isReset ? t('Save the new password') : t('Confirm'))));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     busy(form, async () => {
       try {
-        if (isReset) await pb.collection('users').confirmPasswordReset(token, form.elements.password.value, form.elements.passwordConfirm.value);
+        if (isReset) {
+          const { password, passwordConfirm, signOutOthers } = form.elements;
+          // the SDK's options.body replaces its own: the whole body goes here
+          await pb.collection('users').confirmPasswordReset(token, password.value, passwordConfirm.value, {
+            body: { token, password: password.value, passwordConfirm: passwordConfirm.value, keepOtherSessions: !signOutOthers.checked },
+          });
+        }
         else await pb.collection('users').confirmEmailChange(token, form.elements.password.value);
         form.remove();
         if (!isReset) pb.authStore.clear();

@@ -1,7 +1,7 @@
 // Account: profile, time zone and language; notification preferences and
 // quiet hours; calendar feed; a tutor's own calendars (busy times);
 // password; where one is signed in; student details.
-import { pb, currentUser, prehash, school } from '../pb.js';
+import { pb, currentUser, prehash, school, needsApp } from '../pb.js';
 import { h, replace } from '../dom.js';
 import { t, tv, setLang } from '../i18n.js';
 import { allZones } from '../format.js';
@@ -149,9 +149,8 @@ function recoveryList(codes) {
 }
 
 /** The authenticator app: set it up (QR code, then a code from it), or turn it off, or get new recovery codes. */
-function totpBox(u) {
+function totpBox(u, mustKeep, owed) {
   const box = h('div', { class: 'card', id: 'totp' });
-  const mustKeep = u.role === 'admin';
   const refreshed = async () => { const res = await pb.collection('users').authRefresh(); return res.record; };
   function setupForm(again) {
     const area = h('div');
@@ -171,6 +170,7 @@ function totpBox(u) {
             const out = await totp.enable(form.elements.code.value.trim());
             const rec = await refreshed();
             render(rec, out.recovery_codes);
+            if (owed) box.append(h('p', h('a', { href: '/', class: 'button' }, t('Continue'))));
             toast(t('The authenticator app is on.'));
           } catch (err) { showErrors(form, err); }
         });
@@ -247,6 +247,14 @@ async function studentForm(u) {
 export default async function settings(ctx) {
   ctx.setTitle(t('Account'));
   const u = currentUser();
+  const mustKeep = await needsApp(u);
+  const totpSection = h('section', { 'aria-labelledby': 'totp-h' }, h('h2', { id: 'totp-h', tabindex: '-1' }, t('Authenticator app')), totpBox(u, mustKeep, !u.totp_enabled));
+  if (mustKeep && !u.totp_enabled) { // nothing else works until the app is set up
+    replace(ctx.root, pageTitle(t('Account')),
+      h('p', { class: 'notice warning', role: 'status' }, t('Your school requires an authenticator app for your account: set it up to continue.')), totpSection,
+      h('section', { 'aria-labelledby': 'sess-h' }, h('h2', { id: 'sess-h' }, t('Where you are signed in')), sessionsBox()));
+    return;
+  }
   const student = u.role === 'student' ? await studentForm(u) : null;
   replace(ctx.root, pageTitle(t('Account')),
     h('section', { 'aria-labelledby': 'pr-h' }, h('h2', { id: 'pr-h' }, t('Profile')), profileForm(u)),
@@ -256,7 +264,7 @@ export default async function settings(ctx) {
     u.role === 'tutor' ? h('section', { 'aria-labelledby': 'busy-feeds' },
       h('h2', { id: 'busy-feeds', tabindex: '-1' }, t('Busy times from your calendars')), busyFeedsBox()) : null,
     h('section', { 'aria-labelledby': 'pw-h' }, h('h2', { id: 'pw-h' }, t('Password')), passwordForm(u)),
-    h('section', { 'aria-labelledby': 'totp-h' }, h('h2', { id: 'totp-h' }, t('Authenticator app')), totpBox(u)),
+    totpSection,
     h('section', { 'aria-labelledby': 'sess-h' }, h('h2', { id: 'sess-h' }, t('Where you are signed in')), sessionsBox()));
   if (location.hash) { const target = document.getElementById(location.hash.slice(1)); if (target) setTimeout(() => { target.scrollIntoView(); target.focus(); }, 0); }
 }
