@@ -102,6 +102,8 @@ var accountEntries = []Entry{
 	e("invalid_offsets", "At most 5 reminder offsets.", "Al massimo 5 anticipi dei promemoria."),
 	e("invalid_offsets", "Each reminder offset is a distinct number of minutes between 1 and 43200 (30 days).", "Ogni anticipo è un numero di minuti diverso dagli altri, tra 1 e 43200 (30 giorni)."),
 	e("invalid_percent", "Use a percentage between 0 and 100 with at most two decimals.", "Usa una percentuale tra 0 e 100 con al massimo due decimali."),
+	e("validation_required", "Choose the kind of exemption: N4 (exempt) or N1 (excluded).", "Scegli il tipo di esenzione: N4 (esente) o N1 (esclusa)."),
+	e("validation_required", "Give the law the exemption rests on, e.g. art. 10 n. 20 DPR 633/72.", "Indica la norma dell'esenzione, per esempio art. 10 n. 20 DPR 633/72."),
 	e("invalid_step", "The slot step must be 5, 10, 15, 20, 30 or 60 minutes.", "Il passo degli orari deve essere 5, 10, 15, 20, 30 o 60 minuti."),
 	e("invalid_names", `Names are an object of language codes and names, e.g. {"it": "Fisica"}.`, `I nomi sono un oggetto di codici di lingua e nomi, per esempio {"it": "Fisica"}.`),
 	e("single_school", "There is exactly one school record; edit it instead.", "C'è un solo record della scuola: modifica quello."),

@@ -45,12 +45,16 @@ func (s *Service) issueInvoice(tx core.App, pay, refund *core.Record) (*core.Rec
 		return nil, err
 	}
 	kind, amount, desc := billing.KindInvoice, int64(pay.GetInt("amount")), pay.GetString("description")
+	rule := paymentTaxRule(tx, pay, school)
 	if refund != nil {
 		kind, amount = billing.KindCreditNote, -int64(refund.GetInt("amount"))
 		desc = "Refund: " + desc
+		rule = creditNoteTaxRule(tx, pay, school)
 	}
-	lines := []billing.Line{billing.NewLine(desc, 1, amount)}
-	totals := billing.InvoiceTotals(lines, school.TaxRateBP, school.PricesIncludeTax)
+	line := billing.NewLine(desc, 1, amount)
+	line.Tax = &rule
+	lines := []billing.Line{line}
+	_, totals := billing.TaxByRate(lines, rule, school.PricesIncludeTax)
 	buyer, err := buyerOf(tx, pay.GetString("user"))
 	if err != nil {
 		return nil, err
@@ -65,7 +69,7 @@ func (s *Service) issueInvoice(tx core.App, pay, refund *core.Record) (*core.Rec
 		"user": pay.GetString("user"), "payment": pay.Id, "buyer": buyer, "seller": sellerOf(school),
 		"lines": lines, "subtotal": totals.Subtotal, "tax": totals.Tax, "total": totals.Total,
 		"currency": pay.GetString("currency"), "issued_at": now,
-		"tax_rate_percent": float64(school.TaxRateBP) / 100, "prices_include_tax": school.PricesIncludeTax,
+		"tax_rate_percent": float64(rule.RateBP) / 100, "prices_include_tax": school.PricesIncludeTax,
 	})
 	if refund != nil {
 		inv.Set("refers_to", pay.GetString("invoice"))
