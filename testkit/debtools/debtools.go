@@ -47,3 +47,20 @@ func PDFText(t testing.TB, pdf []byte) (string, int) {
 	}
 	return string(out), strings.Count(string(out), "\f")
 }
+
+// ValidateXML validates doc against an XML schema with xmllint, offline
+// (--nonet): imports the schema makes by URL must be mapped to local files
+// by catalog (an XML catalog; "" for none). It returns xmllint's output and
+// an error when the document is invalid.
+func ValidateXML(t testing.TB, schema, catalog string, doc []byte) (string, error) {
+	t.Helper()
+	bin := Lookup(t, "xmllint", "libxml2-utils")
+	path := filepath.Join(t.TempDir(), "doc.xml")
+	if err := os.WriteFile(path, doc, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "--nonet", "--noout", "--schema", schema, path)
+	cmd.Env = append(os.Environ(), "XML_CATALOG_FILES="+catalog)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
