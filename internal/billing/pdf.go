@@ -26,6 +26,18 @@ type Party struct {
 	Email   string
 	Address string
 	TaxID   string
+	// Tax is the party's data for e-invoices (FatturaPA), kept on the
+	// invoice as it was when issued; not printed beyond TaxID.
+	Tax *PartyTax `json:",omitempty"`
+}
+
+// PartyTax is a customer's tax data for e-invoices: a codice fiscale, or a
+// VAT number with a recipient code or a PEC address, and a structured
+// address.
+type PartyTax struct {
+	FiscalCode, VATNumber, RecipientCode, PEC string `json:",omitempty"`
+	Street, PostalCode, City, Province        string `json:",omitempty"`
+	Country                                   string `json:",omitempty"`
 }
 
 // Invoice is everything printed on an invoice or credit note. It is filled

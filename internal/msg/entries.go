@@ -104,6 +104,8 @@ var accountEntries = []Entry{
 	e("invalid_percent", "Use a percentage between 0 and 100 with at most two decimals.", "Usa una percentuale tra 0 e 100 con al massimo due decimali."),
 	e("validation_required", "Choose the kind of exemption: N4 (exempt) or N1 (excluded).", "Scegli il tipo di esenzione: N4 (esente) o N1 (esclusa)."),
 	e("validation_required", "Give the law the exemption rests on, e.g. art. 10 n. 20 DPR 633/72.", "Indica la norma dell'esenzione, per esempio art. 10 n. 20 DPR 633/72."),
+	e("validation_invalid_date", "Give the month as YYYY-MM.", "Indica il mese come AAAA-MM."),
+	e("not_exportable", "Fill in the school's tax data (partita IVA, fiscal code, tax regime, legal address) to export e-invoices.", "Completa i dati fiscali della scuola (partita IVA, codice fiscale, regime fiscale, sede legale) per esportare le fatture elettroniche."),
 	e("invalid_step", "The slot step must be 5, 10, 15, 20, 30 or 60 minutes.", "Il passo degli orari deve essere 5, 10, 15, 20, 30 o 60 minuti."),
 	e("invalid_names", `Names are an object of language codes and names, e.g. {"it": "Fisica"}.`, `I nomi sono un oggetto di codici di lingua e nomi, per esempio {"it": "Fisica"}.`),
 	e("single_school", "There is exactly one school record; edit it instead.", "C'è un solo record della scuola: modifica quello."),

@@ -1,7 +1,9 @@
 package payments
 
 import (
+	"cmp"
 	"fmt"
+	"strings"
 	"time"
 
 	"tutorbase/internal/app/platform"
@@ -106,13 +108,39 @@ func buyerOf(app core.App, userId string) (billing.Party, error) {
 		return billing.Party{}, err
 	}
 	p := billing.Party{Name: u.GetString("name"), Email: u.Email()}
-	if s, err := app.FindFirstRecordByData("students", "user", userId); err == nil && s.GetString("guardian_name") != "" {
+	s, err := app.FindFirstRecordByData("students", "user", userId)
+	if err != nil {
+		return p, nil
+	}
+	if s.GetString("guardian_name") != "" {
 		p.Name = s.GetString("guardian_name") + " (for " + u.GetString("name") + ")"
 		if s.GetString("guardian_email") != "" {
 			p.Email = s.GetString("guardian_email")
 		}
 	}
+	p.Tax = billingTaxOf(s)
+	if p.Tax != nil {
+		p.TaxID = cmp.Or(p.Tax.VATNumber, p.Tax.FiscalCode)
+	}
+	if p.Tax != nil && p.Tax.Street != "" {
+		p.Address = strings.TrimSpace(p.Tax.Street + "\n" + strings.TrimSpace(p.Tax.PostalCode+" "+p.Tax.City+" "+p.Tax.Province))
+	}
 	return p, nil
+}
+
+// billingTaxOf reads the tax data a student profile holds for invoices
+// (nil when it holds none).
+func billingTaxOf(s *core.Record) *billing.PartyTax {
+	t := billing.PartyTax{
+		FiscalCode: s.GetString("billing_fiscal_code"), VATNumber: s.GetString("billing_vat_id"),
+		RecipientCode: s.GetString("billing_recipient_code"), PEC: s.GetString("billing_pec"),
+		Street: s.GetString("billing_street"), PostalCode: s.GetString("billing_postcode"), City: s.GetString("billing_city"),
+		Province: s.GetString("billing_province"), Country: s.GetString("billing_country"),
+	}
+	if t == (billing.PartyTax{}) {
+		return nil
+	}
+	return &t
 }
 
 func sellerOf(s *platform.School) billing.Party {

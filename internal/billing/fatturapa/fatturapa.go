@@ -125,14 +125,11 @@ func (inv Invoice) validate() error {
 		return notExportable("bad progressive %q", inv.Progressive)
 	case inv.Number == "" || len(inv.Number) > 20 || latin(inv.Number) != inv.Number:
 		return notExportable("the number %q is not 1 to 20 plain characters", inv.Number)
-	case !digits11.MatchString(s.VATNumber):
-		return notExportable("the school's partita IVA is not 11 digits")
-	case s.FiscalCode != "" && !fiscalCodeRE.MatchString(s.FiscalCode):
-		return notExportable("the school's codice fiscale is malformed")
-	case !contains(TaxRegimes, s.TaxRegime):
-		return notExportable("the school has no tax regime (RegimeFiscale)")
-	case strings.TrimSpace(s.Name) == "":
-		return notExportable("the school has no name")
+	}
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	switch {
 	case c.FiscalCode == "" && c.VATNumber == "":
 		return notExportable("the customer has neither codice fiscale nor partita IVA")
 	case c.FiscalCode != "" && !fiscalCodeRE.MatchString(c.FiscalCode):
@@ -144,15 +141,29 @@ func (inv Invoice) validate() error {
 	case strings.TrimSpace(c.Name) == "":
 		return notExportable("the customer has no name")
 	}
-	for who, a := range map[string]Address{"school": s.Address, "customer": c.Address} {
-		if err := a.validate(who); err != nil {
-			return err
-		}
+	if err := c.Address.validate("customer"); err != nil {
+		return err
 	}
 	if inv.Type == TypeCreditNote && inv.RefersTo == "" {
 		return notExportable("a credit note names the invoice it reverses")
 	}
 	return nil
+}
+
+// Validate checks the school's data: an 11-digit partita IVA, a fiscal
+// code if any, a tax regime, a name and an Italian legal address.
+func (s Seller) Validate() error {
+	switch {
+	case !digits11.MatchString(s.VATNumber):
+		return notExportable("the school's partita IVA is not 11 digits")
+	case s.FiscalCode != "" && !fiscalCodeRE.MatchString(s.FiscalCode):
+		return notExportable("the school's codice fiscale is malformed")
+	case !contains(TaxRegimes, s.TaxRegime):
+		return notExportable("the school has no tax regime (RegimeFiscale)")
+	case strings.TrimSpace(s.Name) == "":
+		return notExportable("the school has no name")
+	}
+	return s.Address.validate("school")
 }
 
 func (a Address) validate(who string) error {
