@@ -1034,4 +1034,7 @@ export default {
   "Dismiss": "Archivia",
   "Warn": "Avvisa",
   "Nothing to review.": "Niente da esaminare.",
+  "E-invoices (FatturaPA)": "Fatture elettroniche (FatturaPA)",
+  "Download the month's e-invoices (FatturaPA zip)": "Scarica le fatture elettroniche del mese (zip FatturaPA)",
+  "One XML file per invoice and credit note issued in the month, for the school's accountant or intermediary to send to the SdI.": "Un file XML per ogni fattura e nota di credito emessa nel mese, che il commercialista o l'intermediario della scuola invia allo SdI.",
 };
