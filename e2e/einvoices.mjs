@@ -14,7 +14,7 @@ const customerTax = {
   billing_fiscal_code: 'RSSMRA80A01H501U', billing_street: 'Via Verdi 3', billing_postcode: '00100', billing_city: 'Roma', billing_province: 'RM',
 };
 
-test("staff download a month's e-invoices as a FatturaPA zip", async () => {
+test("a customer gives their codice fiscale; staff download a month's e-invoices as a FatturaPA zip", async () => {
   const su = await superuserToken(S.server.url);
   const [inv] = (await api(S.server.url, '/api/collections/invoices/records?sort=-issued_at&perPage=1', { token: su })).items;
   assert.ok(inv, 'the demo school has invoices');
@@ -22,7 +22,22 @@ test("staff download a month's e-invoices as a FatturaPA zip", async () => {
     .format(new Date(inv.issued_at.replace(' ', 'T')));
   const [profile] = (await api(S.server.url, `/api/collections/students/records?filter=${encodeURIComponent(`user = "${inv.user}"`)}`, { token: su })).items;
   const profilePath = `/api/collections/students/records/${profile.id}`;
-  await api(S.server.url, profilePath, { method: 'PATCH', token: su, body: customerTax });
+  // the customer gives their tax data on their account page (lower case and spaces are tidied)
+  const user = await api(S.server.url, `/api/collections/users/records/${inv.user}`, { token: su });
+  const st = await open({ auth: await authFor(S.server.url, user.email) });
+  await st.page.goto('/settings');
+  const form = st.page.locator('form').filter({ has: st.page.getByRole('group', { name: 'Invoice details (Italy)' }) });
+  await form.getByLabel('Codice fiscale').fill('rss mra 80a01 h501u');
+  await form.getByLabel('Street and number').fill(customerTax.billing_street);
+  await form.getByLabel('Postcode').fill(customerTax.billing_postcode);
+  await form.getByLabel('City').fill(customerTax.billing_city);
+  await form.getByLabel('Province (e.g. RM)').fill('rm');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await st.page.getByText('Saved.').waitFor();
+  const saved = await api(S.server.url, profilePath, { token: su });
+  assert.equal(saved.billing_fiscal_code, customerTax.billing_fiscal_code);
+  assert.equal(saved.billing_province, 'RM');
+  clean(st);
   try {
     await withSchool(schoolTax, async () => {
       const a = await open({ auth: await authFor(S.server.url, demo('admin')) });
