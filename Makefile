@@ -13,7 +13,7 @@ HTTP    ?= 127.0.0.1:8090
 TOOLS := $(CURDIR)/.tools/bin
 export PATH := $(TOOLS):$(PATH)
 
-.PHONY: all build run seed test vet bench clean tools webapp-vendor e2e e2e-deps screenshots cover
+.PHONY: all build run seed test vet bench clean tools webapp-vendor e2e e2e-deps screenshots cover debian-tools
 
 all: build
 
@@ -50,13 +50,13 @@ $(TOOLS)/staticcheck:
 
 # Statement coverage of every package by the whole suite (-coverpkg), with
 # the packages under their target (internal/ 90 %, jobs 85 %) flagged.
-cover: tools
+cover: tools debian-tools
 	@mkdir -p bin
 	TB_REQUIRE_TOOLS=1 $(GO) test -count=1 -coverpkg=./internal/...,./jobs/...,./hooks/...,./cmd/... -coverprofile=bin/cover.out ./...
 	$(GO) build -o bin/covertable ./tools/covertable
 	bin/covertable bin/cover.out
 
-test: vet tools
+test: vet tools debian-tools
 	TB_REQUIRE_TOOLS=1 $(GO) test -count=1 -timeout 30m ./...
 	$(MAKE) e2e
 
@@ -73,6 +73,14 @@ webapp-vendor:
 	  printf '\nexport default module.exports;\n'; } > pb_public/vendor/zxcvbn.mjs
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Debian's tools the tests read documents back with: pdftotext
+# (poppler-utils) for the invoice PDFs, xmllint (libxml2-utils) to validate
+# the FatturaPA files against their schema.
+debian-tools:
+	@if ! command -v pdftotext >/dev/null || ! command -v xmllint >/dev/null; then \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends poppler-utils libxml2-utils; \
+	fi
 
 # Headless Chromium (Debian's) and the npm packages of the browser tests.
 e2e-deps:

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"tutorbase/hooks/hookstest"
+	"tutorbase/testkit/debtools"
 
 	"github.com/pocketbase/dbx"
 	"github.com/stretchr/testify/require"
@@ -185,8 +186,9 @@ func TestInvoiceBuyerAndMissingPDFs(t *testing.T) {
 	require.NotEmpty(t, inv.GetString("pdf"))
 	res := hookstest.Call(t, s.srv, http.MethodGet, "/api/invoices/"+inv.Id+"/pdf", cast.Tokens[hookstest.Student], nil)
 	require.Equal(t, 200, res.Status)
-	require.Equal(t, "%PDF-1.4", string(res.Body[:8]))
-	require.Contains(t, string(res.Body), "Maria Student")
+	require.Equal(t, "%PDF-", string(res.Body[:5]))
+	text, _ := debtools.PDFText(t, res.Body)
+	require.Contains(t, text, "Maria Student")
 }
 
 // Stripe Checkout for a lesson: a second request reuses the open session;

@@ -140,7 +140,7 @@ func TestManualPayments(t *testing.T) {
 			require.Equal(t, want, res.StatusCode, role)
 			if want == 200 {
 				require.Equal(t, "application/pdf", res.Header.Get("Content-Type"))
-				require.Equal(t, "%PDF-1.4", string(body[:8]))
+				require.Equal(t, "%PDF-", string(body[:5]))
 			}
 		}
 		// a PDF lost in a crash is rendered again on the next download
@@ -148,7 +148,7 @@ func TestManualPayments(t *testing.T) {
 		require.NoError(t, s.app.Save(inv))
 		res := hookstest.Call(t, s.srv, http.MethodGet, url, cast.Tokens[hookstest.Student], nil)
 		require.Equal(t, 200, res.Status)
-		require.Equal(t, "%PDF-1.4", string(res.Body[:8]))
+		require.Equal(t, "%PDF-", string(res.Body[:5]))
 	})
 
 	t.Run("payment history: each user sees their own", func(t *testing.T) {

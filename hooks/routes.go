@@ -67,6 +67,7 @@ func (s *Services) routes() []route {
 		{http.MethodPost, "/api/bookings/{id}/mark-paid", p.MarkBookingPaid, staff, "POST /api/bookings/"},
 		{http.MethodPost, "/api/payments/{id}/refund", p.Refund, staff, "/api/"},
 		{http.MethodGet, "/api/invoices/{id}/pdf", p.InvoicePDF, anyone, "/api/"},
+		{http.MethodGet, "/api/invoices/fatturapa.zip", p.FatturaPAZip, staff, "/api/"}, // ?month=YYYY-MM
 		{http.MethodPost, "/api/stripe/webhook", p.Webhook, nil, "/api/stripe/webhook"}, // signed by the provider
 
 		// payouts

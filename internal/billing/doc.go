@@ -1,6 +1,8 @@
 // Package billing is Tutorbase's money arithmetic: package and lesson
-// prices, refunds, tax, invoice totals and numbers, tutor payouts, and the
-// invoice PDF.
+// prices, refunds, tax rules and tax per rule, invoice totals and numbers,
+// tutor payouts, and printable documents: [Document] (a title, two
+// blocks, a table, summary rows; any script) and the invoice PDF built on
+// it ([RenderPDF]).
 //
 // Money is always an int64 amount of minor units (cents for EUR, yen for
 // JPY) next to an ISO 4217 currency code; this package never computes with

@@ -39,11 +39,14 @@ func ComputeTax(amount, rateBP int64, inclusive bool) Totals {
 // that counts; Quantity and UnitAmount are printed for the reader and are
 // expected to satisfy Amount == Quantity*UnitAmount ([NewLine] builds such
 // a line). With prices including tax, UnitAmount and Amount include it.
+// Tax is the line's tax rule; nil (lines stored before tax rules existed)
+// means the invoice's single rate.
 type Line struct {
 	Description string
 	Quantity    int64
 	UnitAmount  int64
 	Amount      int64
+	Tax         *TaxRule `json:",omitempty"`
 }
 
 // NewLine returns a Line whose Amount is quantity*unitAmount. Like
@@ -57,14 +60,10 @@ func NewLine(description string, quantity, unitAmount int64) Line {
 	}
 }
 
-// InvoiceTotals sums the lines' Amount and applies [ComputeTax] once, on
-// that sum. Tax is deliberately not computed per line and added up: the
-// rounding would then depend on how the invoice is split into lines, and
-// the invoice's tax could differ by a cent from its subtotal times the rate.
+// InvoiceTotals taxes every line at rateBP: the lines' Amount are summed
+// and [ComputeTax] applied once, on that sum (see [TaxByRate], of which
+// this is the one-rate case).
 func InvoiceTotals(lines []Line, rateBP int64, inclusive bool) Totals {
-	var sum int64
-	for _, l := range lines {
-		sum += l.Amount
-	}
-	return ComputeTax(sum, rateBP, inclusive)
+	_, totals := TaxByRate(lines, TaxRule{RateBP: rateBP}, inclusive)
+	return totals
 }

@@ -193,3 +193,25 @@ export const flags = {
   /** action: 'dismiss', 'warn' or 'suspend'; answers the flag. */
   review: (id, action, note = '') => post(`/api/flags/${encodeURIComponent(id)}/review`, { action, note }),
 };
+
+/** E-invoices (internal/app/payments/einvoice.go). */
+export const einvoices = {
+  /**
+   * Downloads a month's FatturaPA files as one zip (staff); month is
+   * "YYYY-MM". Rejects with the server's message when it refuses.
+   */
+  async downloadMonth(month) {
+    const res = await fetch(`/api/invoices/fatturapa.zip?month=${encodeURIComponent(month)}`,
+      { headers: pb.authStore.token ? { Authorization: pb.authStore.token } : {} });
+    if (!res.ok) {
+      let msg = `HTTP ${res.status}`;
+      try { msg = (await res.json()).message || msg; } catch { /* not JSON */ }
+      throw new Error(msg);
+    }
+    const url = URL.createObjectURL(await res.blob());
+    const a = document.createElement('a');
+    a.href = url; a.download = `fatturapa-${month}.zip`; a.hidden = true;
+    document.body.append(a); a.click(); a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  },
+};

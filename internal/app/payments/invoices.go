@@ -1,7 +1,9 @@
 package payments
 
 import (
+	"cmp"
 	"fmt"
+	"strings"
 	"time"
 
 	"tutorbase/internal/app/platform"
@@ -45,12 +47,16 @@ func (s *Service) issueInvoice(tx core.App, pay, refund *core.Record) (*core.Rec
 		return nil, err
 	}
 	kind, amount, desc := billing.KindInvoice, int64(pay.GetInt("amount")), pay.GetString("description")
+	rule := paymentTaxRule(tx, pay, school)
 	if refund != nil {
 		kind, amount = billing.KindCreditNote, -int64(refund.GetInt("amount"))
 		desc = "Refund: " + desc
+		rule = creditNoteTaxRule(tx, pay, school)
 	}
-	lines := []billing.Line{billing.NewLine(desc, 1, amount)}
-	totals := billing.InvoiceTotals(lines, school.TaxRateBP, school.PricesIncludeTax)
+	line := billing.NewLine(desc, 1, amount)
+	line.Tax = &rule
+	lines := []billing.Line{line}
+	_, totals := billing.TaxByRate(lines, rule, school.PricesIncludeTax)
 	buyer, err := buyerOf(tx, pay.GetString("user"))
 	if err != nil {
 		return nil, err
@@ -65,7 +71,7 @@ func (s *Service) issueInvoice(tx core.App, pay, refund *core.Record) (*core.Rec
 		"user": pay.GetString("user"), "payment": pay.Id, "buyer": buyer, "seller": sellerOf(school),
 		"lines": lines, "subtotal": totals.Subtotal, "tax": totals.Tax, "total": totals.Total,
 		"currency": pay.GetString("currency"), "issued_at": now,
-		"tax_rate_percent": float64(school.TaxRateBP) / 100, "prices_include_tax": school.PricesIncludeTax,
+		"tax_rate_percent": float64(rule.RateBP) / 100, "prices_include_tax": school.PricesIncludeTax,
 	})
 	if refund != nil {
 		inv.Set("refers_to", pay.GetString("invoice"))
@@ -102,13 +108,39 @@ func buyerOf(app core.App, userId string) (billing.Party, error) {
 		return billing.Party{}, err
 	}
 	p := billing.Party{Name: u.GetString("name"), Email: u.Email()}
-	if s, err := app.FindFirstRecordByData("students", "user", userId); err == nil && s.GetString("guardian_name") != "" {
+	s, err := app.FindFirstRecordByData("students", "user", userId)
+	if err != nil {
+		return p, nil
+	}
+	if s.GetString("guardian_name") != "" {
 		p.Name = s.GetString("guardian_name") + " (for " + u.GetString("name") + ")"
 		if s.GetString("guardian_email") != "" {
 			p.Email = s.GetString("guardian_email")
 		}
 	}
+	p.Tax = billingTaxOf(s)
+	if p.Tax != nil {
+		p.TaxID = cmp.Or(p.Tax.VATNumber, p.Tax.FiscalCode)
+	}
+	if p.Tax != nil && p.Tax.Street != "" {
+		p.Address = strings.TrimSpace(p.Tax.Street + "\n" + strings.TrimSpace(p.Tax.PostalCode+" "+p.Tax.City+" "+p.Tax.Province))
+	}
 	return p, nil
+}
+
+// billingTaxOf reads the tax data a student profile holds for invoices
+// (nil when it holds none).
+func billingTaxOf(s *core.Record) *billing.PartyTax {
+	t := billing.PartyTax{
+		FiscalCode: s.GetString("billing_fiscal_code"), VATNumber: s.GetString("billing_vat_id"),
+		RecipientCode: s.GetString("billing_recipient_code"), PEC: s.GetString("billing_pec"),
+		Street: s.GetString("billing_street"), PostalCode: s.GetString("billing_postcode"), City: s.GetString("billing_city"),
+		Province: s.GetString("billing_province"), Country: s.GetString("billing_country"),
+	}
+	if t == (billing.PartyTax{}) {
+		return nil
+	}
+	return &t
 }
 
 func sellerOf(s *platform.School) billing.Party {

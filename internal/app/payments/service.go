@@ -44,7 +44,8 @@ func (s *Service) providerOf(name string) billing.Provider {
 // Register binds the hooks and routes of payments.
 func (s *Service) Register(app core.App) {
 	platform.OneLine(app, "packages", "title")
-	platform.Guard(app, "packages", platform.FieldGuard{Server: []string{"tutor_user", "effective_price"}, Immutable: []string{"tutor"}})
+	platform.Guard(app, "packages", platform.FieldGuard{Server: []string{"tutor_user", "effective_price"}, Immutable: []string{"tutor"}, Staff: taxRuleFields})
+	registerTaxRules(app)
 	s.registerPackages(app)
 	s.registerInvoices(app)
 }

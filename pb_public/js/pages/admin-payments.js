@@ -7,6 +7,24 @@ import { viewerZone, timeRange, money, dateTime, longDate, toCents, fromCents, l
 import { pageTitle, loading, empty, errorBox, pill, table, openDialog, toast, confirmDialog } from '../ui.js';
 import { field, errorSummary, showErrors, busy } from '../forms.js';
 import { markPaidDialog } from './admin-bookings.js';
+import { einvoices } from '../api.js';
+
+/** The month's e-invoices (FatturaPA) for the accountant, as one zip. */
+function einvoiceSection(zone) {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: zone, year: 'numeric', month: '2-digit' })
+    .formatToParts(new Date()).map((x) => [x.type, x.value]));
+  const form = h('form', { novalidate: true, }, errorSummary(),
+    field({ name: 'month', type: 'month', label: t('Month'), value: `${p.year}-${p.month}`, required: true }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'secondary' }, t("Download the month's e-invoices (FatturaPA zip)"))));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(form, async () => {
+      try { await einvoices.downloadMonth(form.elements.month.value); } catch (err) { toast(err.message || t('The download failed.'), { error: true }); }
+    });
+  });
+  return h('section', { 'aria-labelledby': 'fe-h' }, h('h2', { id: 'fe-h' }, t('E-invoices (FatturaPA)')),
+    h('p', { class: 'hint' }, t("One XML file per invoice and credit note issued in the month, for the school's accountant or intermediary to send to the SdI.")), form);
+}
 
 function refundDialog(p, onDone) {
   openDialog(t('Refund a payment'), (body, close) => {
@@ -52,7 +70,8 @@ export default async function adminPayments(ctx) {
     h('section', { 'aria-labelledby': 'po-h' }, h('div', { class: 'page-head' }, h('h2', { id: 'po-h' }, t('Tutor payouts')),
       h('button', { type: 'button', class: 'secondary', on: { click: async () => {
         try { await download('/api/payouts/export.csv?status=pending', 'payouts-pending.csv'); } catch { toast(t('The download failed.'), { error: true }); }
-      } } }, t('Download pending payouts (CSV)'))), payoutsEl));
+      } } }, t('Download pending payouts (CSV)'))), payoutsEl),
+    einvoiceSection(zone));
 
   async function load() {
     try {

@@ -233,6 +233,18 @@ async function studentForm(u) {
       field({ name: 'guardian_name', label: t('Parent or guardian (if they pay)'), value: rec.guardian_name, maxlength: 120 }),
       field({ name: 'guardian_email', label: t('Their email (for invoices)'), type: 'email', value: rec.guardian_email })),
     field({ name: 'goals', label: t('Goals'), type: 'textarea', value: rec.goals, maxlength: 2000 }),
+    h('fieldset', h('legend', t('Invoice details (Italy)')),
+      h('p', { class: 'hint' }, t('For e-invoices: your codice fiscale, or for a business its partita IVA with its recipient code or PEC, and the billing address.')),
+      h('div', { class: 'grid-form' },
+        field({ name: 'billing_fiscal_code', label: t('Codice fiscale'), value: rec.billing_fiscal_code, maxlength: 24, autocomplete: 'off' }),
+        field({ name: 'billing_vat_id', label: t('Partita IVA (businesses)'), value: rec.billing_vat_id, maxlength: 28 }),
+        field({ name: 'billing_recipient_code', label: t('Recipient code (codice destinatario)'), value: rec.billing_recipient_code, maxlength: 7 }),
+        field({ name: 'billing_pec', label: t('PEC address'), type: 'email', value: rec.billing_pec }),
+        field({ name: 'billing_street', label: t('Street and number'), value: rec.billing_street, maxlength: 60, autocomplete: 'street-address' }),
+        field({ name: 'billing_postcode', label: t('Postcode'), value: rec.billing_postcode, maxlength: 10, autocomplete: 'postal-code' }),
+        field({ name: 'billing_city', label: t('City'), value: rec.billing_city, maxlength: 60, autocomplete: 'address-level2' }),
+        field({ name: 'billing_province', label: t('Province (e.g. RM)'), value: rec.billing_province, maxlength: 2 }),
+        field({ name: 'billing_country', label: t('Country code (empty for Italy)'), value: rec.billing_country, maxlength: 2 }))),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Save'))));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
