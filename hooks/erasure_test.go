@@ -14,6 +14,7 @@ import (
 	"tutorbase/internal/app/privacy"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 	"github.com/stretchr/testify/require"
 )
@@ -70,8 +71,19 @@ func payLesson(t *testing.T, srv *httptest.Server, booking string) {
 	require.Equal(t, 200, res.Status, string(res.Body))
 }
 
-func TestErasureEndToEnd(t *testing.T) {
-	app, srv := privacyApp(t)
+// stella is what the erasure test gives the cast's student to erase.
+type stella struct {
+	invoice        *core.Record
+	mine, theirs   *core.Record // messages she wrote and got
+	homework       string       // the path of the file she uploaded
+	paymentsBefore int64
+}
+
+// stellaWithHistory gives the cast's student a phone, a guardian, a paid
+// package with its invoice, a paid future lesson, homework she uploaded,
+// messages both ways and a server log line with her email.
+func stellaWithHistory(t *testing.T, app core.App, srv *httptest.Server) stella {
+	t.Helper()
 	student, email := cast.Users[hookstest.Student], cast.Emails[hookstest.Student]
 	_, err := app.DB().Update("users", dbx.Params{"phone": stellaPhone, "phone_verified": true}, dbx.HashExp{"id": student}).Execute()
 	require.NoError(t, err)
@@ -112,10 +124,17 @@ func TestErasureEndToEnd(t *testing.T) {
 
 	paysBefore, err := app.CountRecords("payments", dbx.HashExp{"user": student})
 	require.NoError(t, err)
+	return stella{invoice: invoices[0], mine: mine, theirs: theirs, homework: homework, paymentsBefore: paysBefore}
+}
+
+func TestErasureEndToEnd(t *testing.T) {
+	app, srv := privacyApp(t)
+	student, email := cast.Users[hookstest.Student], cast.Emails[hookstest.Student]
+	her := stellaWithHistory(t, app, srv)
 	needles := []string{"Stella Student", email, stellaPhone, stellaGuardian, "giulia@example.org"}
 	require.NotEmpty(t, scanFor(t, app.DB(), needles, "invoices"), "the scan finds her before")
 
-	res = hookstest.Call(t, srv, http.MethodPost, "/api/users/"+student+"/erase", cast.Tokens[hookstest.Admin], nil)
+	res := hookstest.Call(t, srv, http.MethodPost, "/api/users/"+student+"/erase", cast.Tokens[hookstest.Admin], nil)
 	require.Equal(t, 200, res.Status, string(res.Body))
 	require.Contains(t, res.JSON()["cancelled"], cast.IDs["booking"])
 
@@ -137,7 +156,7 @@ func TestErasureEndToEnd(t *testing.T) {
 	require.EqualValues(t, 1, n, "the tutor is told")
 
 	// invoices stay with her original billing data, for staff only
-	inv := hookstest.Call(t, srv, http.MethodGet, "/api/collections/invoices/records/"+invoices[0].Id, cast.Tokens[hookstest.Admin], nil)
+	inv := hookstest.Call(t, srv, http.MethodGet, "/api/collections/invoices/records/"+her.invoice.Id, cast.Tokens[hookstest.Admin], nil)
 	require.Equal(t, 200, inv.Status)
 	require.Contains(t, string(inv.Body), "Stella Student")
 	require.Equal(t, 401, hookstest.Call(t, srv, http.MethodGet, "/api/me/sessions", cast.Tokens[hookstest.Student], nil).Status, "her sessions are over")
@@ -149,17 +168,17 @@ func TestErasureEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, privacy.DeletedName, u.GetString("name"))
 	require.True(t, strings.HasSuffix(u.Email(), "@"+privacy.ErasedDomain))
-	m, err := app.FindRecordById(privacy.Messages, mine.Id)
+	m, err := app.FindRecordById(privacy.Messages, her.mine.Id)
 	require.NoError(t, err)
 	require.Empty(t, m.GetString("body"))
-	m, err = app.FindRecordById(privacy.Messages, theirs.Id)
+	m, err = app.FindRecordById(privacy.Messages, her.theirs.Id)
 	require.NoError(t, err)
 	require.Equal(t, "Ciao Deleted user, a lunedì", m.GetString("body"), "the tutor's message stays, without her name")
-	_, err = os.Stat(homework)
+	_, err = os.Stat(her.homework)
 	require.True(t, os.IsNotExist(err), "her uploaded homework is deleted")
 	pays, err := app.CountRecords("payments", dbx.HashExp{"user": student})
 	require.NoError(t, err)
-	require.Equal(t, paysBefore, pays, "payments are kept")
+	require.Equal(t, her.paymentsBefore, pays, "payments are kept")
 
 	// audited without personal data (the scan above covers the entry)
 	n, err = app.CountRecords("audit_log", dbx.HashExp{"action": "privacy.erased", "record": student})
@@ -227,4 +246,27 @@ func TestDeletingAPersonWithHistoryErasesThem(t *testing.T) {
 	require.Equal(t, 204, res.Status, string(res.Body))
 	_, err = app.FindRecordById("users", fresh.Id)
 	require.Error(t, err, "deleted outright")
+}
+
+// TestErasingATutor: a tutor's future lessons are cancelled (the student
+// told and refunded), the profile leaves the directory without its
+// words, and the files they uploaded are deleted.
+func TestErasingATutor(t *testing.T) {
+	app, srv := privacyApp(t)
+	tutor := cast.Users[hookstest.Tutor]
+	payLesson(t, srv, cast.IDs["booking"])
+	res := hookstest.Call(t, srv, http.MethodPost, "/api/users/"+tutor+"/erase", cast.Tokens[hookstest.Admin], nil)
+	require.Equal(t, 200, res.Status, string(res.Body))
+	require.Contains(t, res.JSON()["cancelled"], cast.IDs["booking"])
+	profile, err := app.FindRecordById("tutors", cast.Tutors[hookstest.Tutor])
+	require.NoError(t, err)
+	require.Equal(t, privacy.DeletedName, profile.GetString("name"))
+	require.Equal(t, "suspended", profile.GetString("status"))
+	require.Empty(t, profile.GetString("bio"))
+	_, err = app.FindRecordById("materials", cast.IDs["material"])
+	require.Error(t, err, "their uploads are deleted")
+	n, err := app.CountRecords("notifications", dbx.HashExp{"user": cast.Users[hookstest.Student], "kind": "booking_cancelled"})
+	require.NoError(t, err)
+	require.EqualValues(t, 1, n, "the student is told")
+	require.Empty(t, scanFor(t, app.DB(), []string{"Tina Tutor", cast.Emails[hookstest.Tutor]}, "invoices"))
 }

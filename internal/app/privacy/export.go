@@ -76,7 +76,10 @@ func (s *Service) export(e *core.RequestEvent, u *core.Record) error {
 		e.App.Logger().Error("failed to export a person's data", "user", u.Id, "error", err)
 		return nil
 	}
-	return zw.Close()
+	if err := zw.Close(); err != nil {
+		e.App.Logger().Error("failed to finish an export", "user", u.Id, "error", err)
+	}
+	return nil
 }
 
 // stamp is how export times are kept in the audit entries' details, in
@@ -211,7 +214,7 @@ func (x exporter) list(w io.Writer, collection string, where dbx.Expression) err
 	n := 0
 	for offset := 0; ; offset += exportPage {
 		var page []*core.Record
-		err := x.app.RecordQuery(collection).AndWhere(where).OrderBy("created ASC", "id ASC").
+		err := x.app.RecordQuery(collection).AndWhere(where).OrderBy("rowid ASC").
 			Limit(exportPage).Offset(int64(offset)).All(&page)
 		if err != nil {
 			return fmt.Errorf("failed to read %s: %w", collection, err)
@@ -243,7 +246,7 @@ func (x exporter) files(folder, collection, where, field string) error {
 	for offset := 0; ; offset += exportPage {
 		var page []*core.Record
 		err := x.app.RecordQuery(collection).AndWhere(dbx.NewExp(where, dbx.Params{"user": x.user})).
-			OrderBy("created ASC", "id ASC").Limit(exportPage).Offset(int64(offset)).All(&page)
+			OrderBy("rowid ASC").Limit(exportPage).Offset(int64(offset)).All(&page)
 		if err != nil {
 			return fmt.Errorf("failed to read %s: %w", collection, err)
 		}
