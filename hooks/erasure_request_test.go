@@ -8,6 +8,7 @@ import (
 	"tutorbase/hooks/hookstest"
 	"tutorbase/internal/app/privacy"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/stretchr/testify/require"
 )
@@ -93,4 +94,22 @@ func TestDeletionRequestRoutePerRole(t *testing.T) {
 	require.Equal(t, 200, res.Status, string(res.Body))
 	require.NotContains(t, res.JSON(), "erase_after")
 	require.Empty(t, eraseAfter(t, app, student))
+}
+
+// TestDeletionRequestedAtOnce: eight identical requests schedule one
+// erasure, recorded once.
+func TestDeletionRequestedAtOnce(t *testing.T) {
+	app, srv := privacyApp(t)
+	rs := hookstest.Fire(t, srv, 8, http.MethodPost, "/api/me/delete", cast.Tokens[hookstest.Student2], map[string]any{"password": hookstest.Password})
+	dates := map[string]bool{}
+	for _, r := range rs {
+		require.Contains(t, []int{200, 401}, r.Status, "done, or refused once the first signed the account out: %s", r.Body)
+		if r.Status == 200 {
+			dates[r.JSON()["erase_after"].(string)] = true
+		}
+	}
+	require.Len(t, dates, 1, "every answer names the one date")
+	n, err := app.CountRecords("audit_log", dbx.HashExp{"action": "privacy.erasure_requested", "record": cast.Users[hookstest.Student2]})
+	require.NoError(t, err)
+	require.EqualValues(t, 1, n)
 }

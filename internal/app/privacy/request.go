@@ -36,6 +36,10 @@ func (s *Service) RequestDeletion(e *core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
+		if asked := u.GetDateTime("erase_after"); !asked.IsZero() {
+			after = asked.Time() // asked already (at once from another tab): one request
+			return nil
+		}
 		u.Set("erase_after", after)
 		u.RefreshTokenKey() // signed out everywhere: signing in is what cancels
 		if err := tx.SaveNoValidate(u); err != nil {
