@@ -74,7 +74,7 @@ func (s *Service) EraseDue(app core.App, now time.Time) error {
 		return err
 	}
 	for _, u := range due {
-		if _, err := s.Erase(app, nil, u.Id); err != nil {
+		if _, err := s.erase(app, nil, u.Id, now); err != nil {
 			return fmt.Errorf("failed to erase %s: %w", u.Id, err)
 		}
 	}
@@ -89,11 +89,26 @@ func (s *Service) EraseDue(app core.App, now time.Time) error {
 // ledger), and the erasure is audited by id only. e is the request of
 // staff erasing, nil for the job. Erasing an erased person does nothing.
 func (s *Service) Erase(app core.App, e *core.RequestEvent, user string) ([]string, error) {
+	return s.erase(app, e, user, time.Time{})
+}
+
+// stillDue reports whether u is to be erased: always when dueBy is zero
+// (staff), else while its requested erasure is due by then (the job: the
+// person may have signed in meanwhile, which cancels it).
+func stillDue(u *core.Record, dueBy time.Time) bool {
+	if erased(u) {
+		return false
+	}
+	asked := u.GetDateTime("erase_after")
+	return dueBy.IsZero() || (!asked.IsZero() && !asked.Time().After(dueBy))
+}
+
+func (s *Service) erase(app core.App, e *core.RequestEvent, user string, dueBy time.Time) ([]string, error) {
 	u, err := app.FindRecordById("users", user)
 	if err != nil {
 		return nil, err
 	}
-	if erased(u) {
+	if !stillDue(u, dueBy) {
 		return []string{}, nil
 	}
 	var by *core.Record
@@ -107,7 +122,7 @@ func (s *Service) Erase(app core.App, e *core.RequestEvent, user string) ([]stri
 	var who []needle
 	err = app.RunInTransaction(func(tx core.App) error {
 		u, err := tx.FindRecordById("users", user) // under the write lock: one erasure
-		if err != nil || erased(u) {
+		if err != nil || !stillDue(u, dueBy) {
 			return err
 		}
 		who = identifiers(tx, u)
