@@ -119,6 +119,19 @@ func TestExportOncePerPersonPerHour(t *testing.T) {
 	require.Equal(t, 429, res.StatusCode)
 }
 
+// TestExportReadmeInThePersonsLanguage: staff exporting a person get the
+// README in the person's language, not their own.
+func TestExportReadmeInThePersonsLanguage(t *testing.T) {
+	app, srv := privacyApp(t)
+	_, err := app.DB().Update("users", dbx.Params{"locale": "en"}, dbx.HashExp{"id": cast.Users[hookstest.Student2]}).Execute()
+	require.NoError(t, err)
+	res, body := download(t, srv, "/api/users/"+cast.Users[hookstest.Student2]+"/export", cast.Tokens[hookstest.Admin])
+	require.Equal(t, 200, res.StatusCode)
+	readme := unzip(t, body)["README.txt"]
+	require.Contains(t, readme, "Your data at the school")
+	require.Contains(t, readme, "Prepared for Otto Other.")
+}
+
 func TestExportRoutesPerRole(t *testing.T) {
 	_, srv := privacyApp(t)
 	student := cast.Users[hookstest.Student]
