@@ -26,7 +26,10 @@ func eraseAfter(t *testing.T, app core.App, user string) string {
 // account once the 14 days are over, not before.
 func TestDeletionRequestWaitsAndSigningInCancelsIt(t *testing.T) {
 	app, srv := privacyApp(t)
-	student, token := cast.Users[hookstest.Student2], cast.Tokens[hookstest.Student2]
+	student := cast.Users[hookstest.Student2]
+	signIn := hookstest.Call(t, srv, http.MethodPost, "/api/collections/users/auth-with-password", "", map[string]any{"identity": cast.Emails[hookstest.Student2], "password": hookstest.Password})
+	require.Equal(t, 200, signIn.Status, string(signIn.Body))
+	token := signIn.JSON()["token"].(string) // a session of its own
 	res := hookstest.Call(t, srv, http.MethodPost, "/api/me/delete", token, map[string]any{"password": "not-my-password"})
 	require.Equal(t, 400, res.Status)
 	require.Contains(t, string(res.Body), "La password o il codice non sono corretti.")
@@ -39,8 +42,11 @@ func TestDeletionRequestWaitsAndSigningInCancelsIt(t *testing.T) {
 	require.WithinDuration(t, cast.Now().Add(privacy.Grace), when, time.Minute)
 	require.NotEmpty(t, eraseAfter(t, app, student))
 	require.Equal(t, 401, hookstest.Call(t, srv, http.MethodGet, "/api/me/sessions", token, nil).Status, "signed out everywhere")
+	live, err := app.CountRecords("sessions", dbx.HashExp{"user": student, "revoked_at": ""})
+	require.NoError(t, err)
+	require.Zero(t, live, "the sessions list says so")
 
-	signIn := hookstest.Call(t, srv, http.MethodPost, "/api/collections/users/auth-with-password", "", map[string]any{"identity": cast.Emails[hookstest.Student2], "password": hookstest.Password})
+	signIn = hookstest.Call(t, srv, http.MethodPost, "/api/collections/users/auth-with-password", "", map[string]any{"identity": cast.Emails[hookstest.Student2], "password": hookstest.Password})
 	require.Equal(t, 200, signIn.Status, string(signIn.Body))
 	require.Equal(t, true, signIn.JSON()["meta"].(map[string]any)["erasureCancelled"], "the web app is told")
 	require.Empty(t, eraseAfter(t, app, student), "signing in cancelled it")

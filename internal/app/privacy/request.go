@@ -5,11 +5,15 @@ import (
 	"time"
 
 	"tutorbase/internal/app/platform"
+	"tutorbase/internal/app/signin"
 	"tutorbase/internal/password"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 )
+
+// EndErasureRequested is why a deletion request ended a person's sessions.
+const EndErasureRequested = "erasure_requested"
 
 type deleteBody struct {
 	Password string `json:"password"`
@@ -41,8 +45,11 @@ func (s *Service) RequestDeletion(e *core.RequestEvent) error {
 			return nil
 		}
 		u.Set("erase_after", after)
-		u.RefreshTokenKey() // signed out everywhere: signing in is what cancels
 		if err := tx.SaveNoValidate(u); err != nil {
+			return err
+		}
+		// signed out everywhere (the sessions list says why): signing in is what cancels
+		if err := signin.SignOutEverywhere(tx, u.Id, EndErasureRequested, s.env.Now()); err != nil {
 			return err
 		}
 		platform.AuditIn(tx, e, "privacy.erasure_requested", "users", u.Id, map[string]any{"erase_after": after})
