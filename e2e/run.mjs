@@ -19,6 +19,7 @@ import './materials.mjs';
 import './app.mjs';
 import './security.mjs';
 import './einvoices.mjs';
+import './privacy.mjs';
 
 const student = { name: `Stella E2E ${stamp}`, email: `stella.${stamp}@example.com` };
 

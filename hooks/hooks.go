@@ -21,6 +21,7 @@ import (
 	"tutorbase/internal/app/payments"
 	"tutorbase/internal/app/payouts"
 	"tutorbase/internal/app/platform"
+	"tutorbase/internal/app/privacy"
 	"tutorbase/internal/app/reports"
 	"tutorbase/internal/app/reviews"
 	"tutorbase/internal/app/signin"
@@ -55,6 +56,7 @@ type Services struct {
 	Ops           *ops.Service
 	Signin        *signin.Service
 	Flags         *flags.Service
+	Privacy       *privacy.Service
 }
 
 // Channels is the registry of the notification channels env configures:
@@ -105,6 +107,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Ops = ops.New(env, s.Limits)
 	s.Signin = signin.New(env)
 	s.Flags = flags.New(env)
+	s.Privacy = privacy.New(env, s.Booking)
 
 	platform.Register(app)
 	s.Accounts.Register(app)
@@ -120,6 +123,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Teaching.Register(app)
 	s.Limits.Register(app)
 	s.Flags.Register(app)
+	s.Privacy.Register(app)
 	s.bindRoutes(app)
 	return s, nil
 }

@@ -119,6 +119,12 @@ func (s *Services) routes() []route {
 		{http.MethodGet, "/api/students/{id}/progress", s.Teaching.StudentProgress, anyone, "/api/"},
 		{http.MethodGet, "/api/agenda", s.Teaching.AgendaRoute, anyone, "/api/"},
 
+		// data rights: one's own export and erasure; staff's for anyone
+		{http.MethodGet, "/api/me/export", s.Privacy.ExportMe, person, "GET /api/me/export"},
+		{http.MethodPost, "/api/me/delete", s.Privacy.RequestDeletion, person, "POST /api/me/delete"},
+		{http.MethodGet, "/api/users/{id}/export", s.Privacy.ExportUser, staff, "/api/users/"},
+		{http.MethodPost, "/api/users/{id}/erase", s.Privacy.EraseNow, staff, "/api/users/"},
+
 		// staff
 		{http.MethodGet, "/api/reports/{name}", s.Reports.Report, staff, "/api/reports/"},
 		{http.MethodPost, "/api/flags/{id}/review", s.Flags.Review, staff, "/api/"},

@@ -6,6 +6,7 @@ import (
 	"tutorbase/hooks"
 	"tutorbase/internal/app/booking"
 	"tutorbase/internal/app/platform"
+	"tutorbase/internal/app/privacy"
 	"tutorbase/internal/notify"
 
 	"github.com/pocketbase/dbx"
@@ -77,9 +78,14 @@ func ExpireUnpaid(s *hooks.Services, app core.App, now time.Time) error {
 	return nil
 }
 
-// Retention deletes notifications (with their deliveries) older than the
-// school's retention_days, and the reminder marks of long-past lessons.
+// Retention applies the school's retention schedule: notifications (with
+// their deliveries) older than retention_days and the reminder marks of
+// long-past lessons, then deliveries, audit entries and server logs
+// (privacy.ApplyRetention).
 func Retention(app core.App, now time.Time) error {
+	if err := privacy.ApplyRetention(app, now); err != nil {
+		return err
+	}
 	school, err := platform.LoadSchool(app)
 	if err != nil {
 		return err

@@ -3,18 +3,25 @@ package jobs
 import (
 	"time"
 
+	"tutorbase/internal/app/platform"
+
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
-// loginAttemptsRetention is how long a quiet sign-in failure record is kept.
-const loginAttemptsRetention = 30 * 24 * time.Hour
-
 // CleanupLoginAttempts forgets failure counts of identities that have been
-// quiet for 30 days and are not locked.
+// quiet for the school's keep_login_attempts_days (30) and are not locked;
+// 0 keeps them.
 func CleanupLoginAttempts(app core.App, now time.Time) error {
-	cutoff, err := types.ParseDateTime(now.Add(-loginAttemptsRetention))
+	school, err := platform.LoadSchool(app)
+	if err != nil {
+		return err
+	}
+	if school.Retention.LoginAttempts <= 0 {
+		return nil
+	}
+	cutoff, err := types.ParseDateTime(now.Add(-school.Retention.LoginAttempts))
 	if err != nil {
 		return err
 	}

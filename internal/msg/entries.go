@@ -184,6 +184,7 @@ var generalEntries = []Entry{
 	e("reason.rescheduled", "moved to another time", "spostata a un altro orario"),
 	e("reason.unpaid", "not paid by the deadline", "non pagata entro la scadenza"),
 	e("reason.time_off", "the tutor is away", "il tutor è assente"),
+	e("reason.account_closed", "an account was closed", "un account è stato chiuso"),
 }
 
 // pocketbaseEntries: PocketBase's own field errors (their codes and
@@ -375,4 +376,13 @@ var signinEntries = []Entry{
 	e("", "This sign-in has expired; start again.", "Questo accesso è scaduto: ricomincia."),
 	e("invalid_mfa", "This sign-in has expired; start again.", "Questo accesso è scaduto: ricomincia."),
 	e("", "Failed to read the request.", "Non è stato possibile leggere la richiesta."),
+}
+
+// privacyEntries: the export of one's data and the erasure of an account
+// (internal/app/privacy).
+var privacyEntries = []Entry{
+	e("too_soon", "This account's data was exported less than an hour ago; try again later.", "I dati di questo account sono stati esportati meno di un'ora fa: riprova più tardi."),
+	e("", `The body must be JSON: {"password": "..."}.`, `Il corpo deve essere JSON: {"password": "..."}.`),
+	e("invalid_password", "The password or code is not right.", "La password o il codice non sono corretti."),
+	e("bad_state", "Staff cannot erase their own account; ask another admin.", "Il personale non può cancellare il proprio account: chiedi a un altro amministratore."),
 }

@@ -343,9 +343,10 @@ func otherParty(ev Event, recipient string) string {
 // reader's language (internal/msg); a person's own reason is shown as
 // written.
 const (
-	ReasonUnpaid      = "unpaid"      // not paid by its deadline
-	ReasonRescheduled = "rescheduled" // the old lesson of a reschedule
-	ReasonTimeOff     = "time_off"    // the tutor took time off over it
+	ReasonUnpaid      = "unpaid"         // not paid by its deadline
+	ReasonRescheduled = "rescheduled"    // the old lesson of a reschedule
+	ReasonTimeOff     = "time_off"       // the tutor took time off over it
+	ReasonClosed      = "account_closed" // the student's or tutor's account was erased
 )
 
 // systemReason is reason in lang when the server wrote it (the catalogue

@@ -215,3 +215,23 @@ export const einvoices = {
     setTimeout(() => URL.revokeObjectURL(url), 10000);
   },
 };
+
+/** The signed-in person's data rights (internal/app/privacy, docs/privacy.md). */
+export const privacy = {
+  /** Saves the zip of everything the school holds about the signed-in person; rejects with the server's message (one export an hour). */
+  async exportMine(filename) {
+    const res = await fetch('/api/me/export', { headers: { Authorization: pb.authStore.token } });
+    if (!res.ok) {
+      let data = {};
+      try { data = await res.json(); } catch { data = {}; }
+      throw Object.assign(new Error(data.message || `HTTP ${res.status}`), { status: res.status, response: data });
+    }
+    const url = URL.createObjectURL(await res.blob());
+    const a = document.createElement('a');
+    a.href = url; a.download = filename; a.hidden = true;
+    document.body.append(a); a.click(); a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  },
+  /** Asks for the account's erasure with {password} or an emailed code {otpId, code}: {erase_after}; every session ends. */
+  requestDeletion: (body) => post('/api/me/delete', body),
+};

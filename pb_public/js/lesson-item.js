@@ -35,6 +35,7 @@ export function cancelReason(reason) {
     case 'unpaid': return t('not paid by the deadline');
     case 'rescheduled': return t('moved to another time');
     case 'time_off': return t('the tutor is away');
+    case 'account_closed': return t('an account was closed');
     default: return reason;
   }
 }

@@ -5,6 +5,16 @@ import "github.com/pocketbase/pocketbase/core"
 // Audit writes one audit_log entry for an action taken through a request.
 // It never fails the request: a lost audit write is logged as an error.
 func Audit(e *core.RequestEvent, action, collection, record string, details map[string]any) {
+	var app core.App
+	if e != nil {
+		app = e.App
+	}
+	AuditIn(app, e, action, collection, record, details)
+}
+
+// AuditIn is Audit written through app, e.g. the transaction of the
+// action it records.
+func AuditIn(app core.App, e *core.RequestEvent, action, collection, record string, details map[string]any) {
 	entry := auditEntry{action: action, collection: collection, record: record, details: details}
 	if e != nil {
 		entry.ip = e.RealIP()
@@ -16,10 +26,6 @@ func Audit(e *core.RequestEvent, action, collection, record string, details map[
 				entry.email = "superuser:" + e.Auth.Email()
 			}
 		}
-	}
-	var app core.App
-	if e != nil {
-		app = e.App
 	}
 	writeAudit(app, entry)
 }

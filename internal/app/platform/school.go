@@ -47,6 +47,14 @@ type School struct {
 	RequireVerifiedEmail    bool          // a student books and pays only with a confirmed email
 	TutorsNeedMFA           bool          // tutors sign in with a second factor
 	Flags                   suspicion.Thresholds
+	Retention               Retention // how long personal records are kept (the retention schedule)
+}
+
+// Retention is the school's retention schedule beside notifications
+// (RetentionDays): how long each kind of record is kept; 0 keeps it
+// forever.
+type Retention struct {
+	LoginAttempts, Deliveries, Audit, Logs time.Duration
 }
 
 const schoolStoreKey = "tutorbase.school"
@@ -114,6 +122,9 @@ func schoolFromRecord(app core.App, r *core.Record) (*School, error) {
 			RefundCents: int64(r.GetInt("flag_refund_cents")),
 		},
 	}
+	days := func(f string) time.Duration { return time.Duration(r.GetInt(f)) * 24 * time.Hour }
+	s.Retention = Retention{LoginAttempts: days("keep_login_attempts_days"), Deliveries: days("keep_deliveries_days"),
+		Audit: days("keep_audit_days"), Logs: days("keep_logs_days")}
 	offsets, err := reminderOffsets(r.Get("reminder_offsets"))
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 // Account: profile, time zone and language; notification preferences and
 // quiet hours; calendar feed; a tutor's own calendars (busy times);
-// password; where one is signed in; student details.
+// password; where one is signed in; student details; one's data (export,
+// deleting the account).
 import { pb, currentUser, prehash, school, needsApp } from '../pb.js';
 import { h, replace } from '../dom.js';
 import { t, tv, setLang } from '../i18n.js';
@@ -11,6 +12,7 @@ import { strengthMeter } from '../strength.js';
 import { phoneProof, telegramBox } from '../contacts.js';
 import { busyFeedsBox } from '../busy-feeds.js';
 import { pushBox } from '../push.js';
+import { dataRightsBox } from '../data-rights.js';
 import { sessions, totp } from '../api.js';
 import { dateTime } from '../format.js';
 import { navigate } from '../router.js';
@@ -277,6 +279,7 @@ export default async function settings(ctx) {
       h('h2', { id: 'busy-feeds', tabindex: '-1' }, t('Busy times from your calendars')), busyFeedsBox()) : null,
     h('section', { 'aria-labelledby': 'pw-h' }, h('h2', { id: 'pw-h' }, t('Password')), passwordForm(u)),
     totpSection,
-    h('section', { 'aria-labelledby': 'sess-h' }, h('h2', { id: 'sess-h' }, t('Where you are signed in')), sessionsBox()));
+    h('section', { 'aria-labelledby': 'sess-h' }, h('h2', { id: 'sess-h' }, t('Where you are signed in')), sessionsBox()),
+    h('section', { 'aria-labelledby': 'data-h' }, h('h2', { id: 'data-h', tabindex: '-1' }, t('Your data')), dataRightsBox(u)));
   if (location.hash) { const target = document.getElementById(location.hash.slice(1)); if (target) setTimeout(() => { target.scrollIntoView(); target.focus(); }, 0); }
 }

@@ -3,7 +3,7 @@
 import { pb } from '../pb.js';
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
-import { pageTitle } from '../ui.js';
+import { pageTitle, toast } from '../ui.js';
 import { field, errorSummary, showErrors, busy, clearErrors } from '../forms.js';
 import { setup, secondFactor } from '../api.js';
 
@@ -63,8 +63,9 @@ function codeForm(ctx, { email, otpId, mfaId, back }) {
     e.preventDefault();
     busy(form, async () => {
       try {
-        await pb.collection('users').authWithOTP(otpId, form.elements.password.value.trim(), mfaId ? { mfaId } : {});
+        const res = await pb.collection('users').authWithOTP(otpId, form.elements.password.value.trim(), mfaId ? { mfaId } : {});
         done(ctx);
+        welcomeBack(res);
       } catch (err) { showErrors(form, err, { aliases: { otpId: 'password' } }); }
     });
   });
@@ -101,6 +102,11 @@ async function secondStep(ctx, box, email, mfaId) {
   form.elements.code.focus();
 }
 
+/** Signing in cancelled the account's requested erasure (internal/app/privacy): say so. */
+function welcomeBack(res) {
+  if (res && res.meta && res.meta.erasureCancelled) toast(t('Welcome back: your account will not be deleted.'), { ms: 10000 });
+}
+
 function passwordForm(ctx, box) {
   const form = h('form', { novalidate: true },
     errorSummary(),
@@ -112,8 +118,9 @@ function passwordForm(ctx, box) {
     busy(form, async () => {
       const email = form.elements.identity.value.trim();
       try {
-        await pb.collection('users').authWithPassword(email, form.elements.password.value, { headers: secondFactor.deviceHeaders() });
+        const res = await pb.collection('users').authWithPassword(email, form.elements.password.value, { headers: secondFactor.deviceHeaders() });
         done(ctx);
+        welcomeBack(res);
       } catch (err) {
         const mfaId = err.response && err.response.mfaId;
         if (mfaId) {
