@@ -1,8 +1,6 @@
 package hooks_test
 
 import (
-	"archive/zip"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -31,19 +29,12 @@ func privacyApp(t *testing.T) (*tests.TestApp, *httptest.Server) {
 	return app, hookstest.Serve(t, app)
 }
 
-// unzip reads an export: file name -> content.
-func unzip(t *testing.T, body []byte) map[string]string {
+// unzipText reads an export: file name -> content.
+func unzipText(t *testing.T, body []byte) map[string]string {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
-	require.NoError(t, err, "a complete zip")
 	out := map[string]string{}
-	for _, f := range zr.File {
-		r, err := f.Open()
-		require.NoError(t, err)
-		b, err := io.ReadAll(r)
-		require.NoError(t, err)
-		r.Close()
-		out[f.Name] = string(b)
+	for name, b := range unzip(t, body) {
+		out[name] = string(b)
 	}
 	return out
 }
@@ -69,7 +60,7 @@ func TestExportHoldsEverythingOfThePerson(t *testing.T) {
 	require.Equal(t, 200, res.StatusCode, string(body))
 	require.Equal(t, "application/zip", res.Header.Get("Content-Type"))
 	require.Contains(t, res.Header.Get("Content-Disposition"), "attachment")
-	files := unzip(t, body)
+	files := unzipText(t, body)
 	for _, name := range []string{"README.txt", "profile.json", "bookings.json", "payments.json", "invoices/invoices.json",
 		"messages.json", "reports.json", "materials/materials.json", "notifications.json", "audit.json"} {
 		require.Contains(t, files, name)
@@ -91,7 +82,7 @@ func TestExportHoldsEverythingOfThePerson(t *testing.T) {
 	// a tutor's export holds the files they uploaded
 	res, body = download(t, srv, "/api/me/export", cast.Tokens[hookstest.Tutor])
 	require.Equal(t, 200, res.StatusCode, string(body))
-	files = unzip(t, body)
+	files = unzipText(t, body)
 	found := false
 	for name, content := range files {
 		if strings.HasPrefix(name, "materials/"+cast.IDs["material"]) {
@@ -127,7 +118,7 @@ func TestExportReadmeInThePersonsLanguage(t *testing.T) {
 	require.NoError(t, err)
 	res, body := download(t, srv, "/api/users/"+cast.Users[hookstest.Student2]+"/export", cast.Tokens[hookstest.Admin])
 	require.Equal(t, 200, res.StatusCode)
-	readme := unzip(t, body)["README.txt"]
+	readme := unzipText(t, body)["README.txt"]
 	require.Contains(t, readme, "Your data at the school")
 	require.Contains(t, readme, "Prepared for Otto Other.")
 }
@@ -173,7 +164,7 @@ func TestExportOfTenThousandRecords(t *testing.T) {
 	res, body := download(t, srv, "/api/me/export", cast.Tokens[hookstest.Student2])
 	require.Equal(t, 200, res.StatusCode)
 	var notes []map[string]any
-	require.NoError(t, json.Unmarshal([]byte(unzip(t, body)["notifications.json"]), &notes))
+	require.NoError(t, json.Unmarshal([]byte(unzipText(t, body)["notifications.json"]), &notes))
 	require.Len(t, notes, 10000)
 	seen := map[string]bool{}
 	for _, n := range notes {
@@ -215,7 +206,7 @@ func TestExportHoldsMessagesOnceTheyExist(t *testing.T) {
 	other := saveMessage(t, app, c, cast.Users[hookstest.Tutor], cast.Users[hookstest.Student2], "Not for Stella")
 	res, body := download(t, srv, "/api/me/export", cast.Tokens[hookstest.Student])
 	require.Equal(t, 200, res.StatusCode)
-	msgs := unzip(t, body)["messages.json"]
+	msgs := unzipText(t, body)["messages.json"]
 	require.Contains(t, msgs, sent.Id)
 	require.Contains(t, msgs, got.Id)
 	require.NotContains(t, msgs, other.Id)
