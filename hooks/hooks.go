@@ -102,7 +102,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Materials = materials.New(env)
 	s.Teaching = teaching.New(env, s.Notifications)
 	s.Limits = limits.New(env.Config)
-	s.Ops = ops.New(env, s.Limits)
+	s.Ops = ops.New(env, s.Limits, s.Notifications)
 	s.Signin = signin.New(env)
 	s.Flags = flags.New(env)
 
@@ -120,6 +120,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Teaching.Register(app)
 	s.Limits.Register(app)
 	s.Flags.Register(app)
+	s.Ops.Register(app)
 	s.bindRoutes(app)
 	return s, nil
 }

@@ -8,19 +8,23 @@ import (
 	"sync/atomic"
 
 	"tutorbase/internal/app/limits"
+	"tutorbase/internal/app/notifications"
 	"tutorbase/internal/app/platform"
 )
 
-// Service serves the metrics.
+// Service serves the metrics and readiness, and verifies new backups.
 type Service struct {
-	env    platform.Env
-	limits *limits.Service
-	Jobs   *JobStats // the jobs' run counters
+	env     platform.Env
+	limits  *limits.Service
+	notes   *notifications.Service
+	Jobs    *JobStats    // the jobs' run counters
+	Backups *BackupStats // the verified backups
 }
 
-// New returns the operations side of an app whose request bounds are lim.
-func New(env platform.Env, lim *limits.Service) *Service {
-	return &Service{env: env, limits: lim, Jobs: &JobStats{}}
+// New returns the operations side of an app whose request bounds are lim;
+// failed backups are told through notes.
+func New(env platform.Env, lim *limits.Service, notes *notifications.Service) *Service {
+	return &Service{env: env, limits: lim, notes: notes, Jobs: &JobStats{}, Backups: &BackupStats{}}
 }
 
 // JobStats counts the runs of each job, for /metrics and tests.
