@@ -19,10 +19,15 @@ type BackupStats struct {
 	LastOK           atomic.Int64 // unix seconds of the last backup verified sound (0: none yet)
 }
 
-// Register verifies every backup PocketBase stores (the daily one of the
+// Register notes when the server starts serving (for readiness) and
+// verifies every backup PocketBase stores (the daily one of the
 // backup settings, and any made from the dashboard or the API) once it is
 // stored; a backup that fails is counted and told to every admin.
 func (s *Service) Register(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		s.servedAt.Store(s.env.Now().Unix())
+		return se.Next()
+	})
 	app.OnBackupCreate().BindFunc(func(e *core.BackupEvent) error {
 		if err := e.Next(); err != nil {
 			return err

@@ -6,6 +6,7 @@ package ops
 import (
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"tutorbase/internal/app/limits"
 	"tutorbase/internal/app/notifications"
@@ -19,6 +20,8 @@ type Service struct {
 	notes   *notifications.Service
 	Jobs    *JobStats    // the jobs' run counters
 	Backups *BackupStats // the verified backups
+
+	servedAt atomic.Int64 // unix seconds the server started serving (0: not yet)
 }
 
 // New returns the operations side of an app whose request bounds are lim;
@@ -34,9 +37,11 @@ type JobStats struct {
 }
 
 // JobCounters are one job's runs since start, those that returned an error
-// and those that panicked (recovered).
+// and those that panicked (recovered), and when its last run started
+// (unix seconds).
 type JobCounters struct {
 	Runs, Failures, Panics atomic.Int64
+	LastRun                atomic.Int64
 }
 
 // Of returns the counters of job id, made at first use.
@@ -59,4 +64,16 @@ func (s *JobStats) lookup(id string) (*JobCounters, bool) {
 	defer s.mu.Unlock()
 	c, ok := s.jobs[id]
 	return c, ok
+}
+
+// sinceLastRun is how long before now any job last started (negative:
+// none has).
+func (s *JobStats) sinceLastRun(now time.Time) time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var last int64
+	for _, c := range s.jobs {
+		last = max(last, c.LastRun.Load())
+	}
+	return sinceUnix(now, last)
 }
