@@ -28,6 +28,7 @@ type bench struct {
 	tbFx, plainFx *fixture
 	seeds         []seedInfo
 	durability    *durabilityResult
+	drill         *drillResult
 	errs          *errorSampler
 }
 
@@ -150,6 +151,10 @@ func (b *bench) runPhase(name string) ([]phaseResult, error) {
 	case "durability":
 		d, err := b.runDurability()
 		b.durability = d
+		return nil, err
+	case "drill":
+		d, err := b.runDrill()
+		b.drill = d
 		return nil, err
 	}
 	return nil, fmt.Errorf("unknown phase %q", name)
