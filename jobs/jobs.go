@@ -72,6 +72,8 @@ func Schedule(app core.App, now func() time.Time, stats *ops.JobStats, j Job) er
 		at := now().UTC()
 		counters.Runs.Add(1)
 		counters.LastRun.Store(at.Unix())
+		began := time.Now() // a duration, not an instant of the school's clock
+		defer func() { stats.Observe(j.ID, time.Since(began)) }()
 		if err := j.Run(app, at); err != nil {
 			counters.Failures.Add(1)
 			app.Logger().Error("job failed", "job", j.ID, "error", err)

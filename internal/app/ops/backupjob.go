@@ -24,6 +24,7 @@ type BackupStats struct {
 // backup settings, and any made from the dashboard or the API) once it is
 // stored; a backup that fails is counted and told to every admin.
 func (s *Service) Register(app core.App) {
+	s.app = app
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		s.servedAt.Store(s.env.Now().Unix())
 		return se.Next()

@@ -1,6 +1,8 @@
 // Package ops is what the school's operator watches and the browser is
-// told: Prometheus metrics (bookings, outbox, refunds, realtime clients,
-// jobs, refused requests) and the security headers of every answer.
+// told: Prometheus metrics (requests, jobs, outbox, SQLite, backups,
+// refused requests; docs/operations.md lists each), readiness, the
+// verification of every new backup, and the security headers of every
+// answer.
 package ops
 
 import (
@@ -11,6 +13,9 @@ import (
 	"tutorbase/internal/app/limits"
 	"tutorbase/internal/app/notifications"
 	"tutorbase/internal/app/platform"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Service serves the metrics and readiness, and verifies new backups.
@@ -21,19 +26,33 @@ type Service struct {
 	Jobs    *JobStats    // the jobs' run counters
 	Backups *BackupStats // the verified backups
 
-	servedAt atomic.Int64 // unix seconds the server started serving (0: not yet)
+	servedAt    atomic.Int64 // unix seconds the server started serving (0: not yet)
+	app         core.App     // the app Register bound (read by the metrics scrape)
+	metrics     *metrics
+	queryErrors atomic.Int64 // failed queries of metrics scrapes
 }
 
 // New returns the operations side of an app whose request bounds are lim;
 // failed backups are told through notes.
 func New(env platform.Env, lim *limits.Service, notes *notifications.Service) *Service {
-	return &Service{env: env, limits: lim, notes: notes, Jobs: &JobStats{}, Backups: &BackupStats{}}
+	s := &Service{env: env, limits: lim, notes: notes, Jobs: &JobStats{}, Backups: &BackupStats{}}
+	s.metrics = newMetrics(s)
+	s.Jobs.seconds = s.metrics.jobSeconds
+	return s
 }
 
 // JobStats counts the runs of each job, for /metrics and tests.
 type JobStats struct {
-	mu   sync.Mutex
-	jobs map[string]*JobCounters
+	mu      sync.Mutex
+	jobs    map[string]*JobCounters
+	seconds *prometheus.HistogramVec
+}
+
+// Observe records how long a run of job id took.
+func (s *JobStats) Observe(id string, took time.Duration) {
+	if s.seconds != nil {
+		s.seconds.WithLabelValues(id).Observe(took.Seconds())
+	}
 }
 
 // JobCounters are one job's runs since start, those that returned an error
