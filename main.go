@@ -71,7 +71,7 @@ func main() {
 		},
 	})
 
-	if err := run(app, os.Args[1:]); err != nil {
+	if err := run(app, services, os.Args[1:]); err != nil {
 		os.Exit(1) // the error is printed already
 	}
 }
