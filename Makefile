@@ -13,12 +13,16 @@ HTTP    ?= 127.0.0.1:8090
 TOOLS := $(CURDIR)/.tools/bin
 export PATH := $(TOOLS):$(PATH)
 
-.PHONY: all build run seed test vet bench clean tools webapp-vendor e2e e2e-deps screenshots cover drill
+.PHONY: all build run seed test vet bench clean tools webapp-vendor e2e e2e-deps screenshots cover drill docker
 
 all: build
 
 build:
-	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) .
+	GO=$(GO) OUT=$(BIN) sh deploy/build.sh
+
+# The container image (Dockerfile; needs a Docker daemon).
+docker:
+	docker build --build-arg VERSION=$$(git describe --tags --always --dirty 2>/dev/null || echo dev) -t tutorbase:latest .
 
 run: build
 	@if [ ! -f $(DATA)/data.db ]; then \

@@ -72,7 +72,7 @@ func skipBootstrap(app *pocketbase.PocketBase, args []string) bool {
 		return true
 	}
 	c, _, err := app.RootCmd.Find(args)
-	if err != nil {
+	if err != nil || c.Annotations[cmd.NoBootstrap] != "" {
 		return true
 	}
 	for _, arg := range args {

@@ -31,6 +31,9 @@ import (
 //go:embed all:pb_public
 var public embed.FS
 
+// version is stamped by the build (deploy/build.sh: git describe).
+var version = "dev"
+
 func main() {
 	cfg, err := config.Load(os.Environ())
 	if err != nil {
@@ -84,6 +87,7 @@ func newApp(cfg config.Config) *pocketbase.PocketBase {
 		DefaultQueryTimeout: cfg.Timeout(),
 	})
 	app.RootCmd.Use = "tutorbase"
+	app.RootCmd.Version = version
 	app.RootCmd.Short = "Tutorbase: a tutoring school in one binary"
 	return app
 }

@@ -22,6 +22,7 @@ func Register(app *pocketbase.PocketBase, s *hooks.Services) {
 	app.RootCmd.AddCommand(vapidCommand())
 	app.RootCmd.AddCommand(backupCommand())
 	app.RootCmd.AddCommand(upgradeCheckCommand(app))
+	app.RootCmd.AddCommand(healthcheckCommand())
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Priority: 1000, // once the server listens
 		Func: func(se *core.ServeEvent) error {
