@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"os"
+	"regexp"
+	"strings"
 	"testing"
 
 	"tutorbase/hooks/hookstest"
@@ -80,6 +83,7 @@ func TestMetricsTypedAndComplete(t *testing.T) {
 		return scrapeMetrics(t, hookstest.Call(t, srv, http.MethodGet, "/metrics", "Bearer scrape-me", nil))
 	}
 	m := scrape()
+	documented(t, m)
 
 	for name, typ := range map[string]dto.MetricType{
 		"tutorbase_job_runs_total":                dto.MetricType_COUNTER,
@@ -127,4 +131,28 @@ func TestMetricsTypedAndComplete(t *testing.T) {
 	require.NotContains(t, m, "tutorbase_refunds")
 	_, err = app.DB().NewQuery("ALTER TABLE refunds_away RENAME TO refunds").Execute()
 	require.NoError(t, err)
+}
+
+// documented: every tutorbase_ metric served, and every one the alert
+// rules and the Grafana dashboard use, has its row in docs/operations.md
+// (what a bad value means, what to do).
+func documented(t *testing.T, served map[string]*dto.MetricFamily) {
+	t.Helper()
+	doc, err := os.ReadFile("../docs/operations.md")
+	require.NoError(t, err)
+	row := func(name string) bool { return strings.Contains(string(doc), "| `"+name+"`") || strings.Contains(string(doc), "| `"+name+"{") }
+	for name := range served {
+		if strings.HasPrefix(name, "tutorbase_") {
+			require.True(t, row(name), "%s is served but has no row in docs/operations.md", name)
+		}
+	}
+	re := regexp.MustCompile(`tutorbase_[a-z_]+`)
+	for _, file := range []string{"../deploy/prometheus/alerts.yml", "../deploy/grafana/tutorbase.json"} {
+		b, err := os.ReadFile(file)
+		require.NoError(t, err)
+		for _, name := range re.FindAllString(string(b), -1) {
+			name = strings.TrimSuffix(name, "_bucket")
+			require.True(t, row(name), "%s uses %s, which docs/operations.md does not list", file, name)
+		}
+	}
 }
