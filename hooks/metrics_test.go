@@ -140,7 +140,9 @@ func documented(t *testing.T, served map[string]*dto.MetricFamily) {
 	t.Helper()
 	doc, err := os.ReadFile("../docs/operations.md")
 	require.NoError(t, err)
-	row := func(name string) bool { return strings.Contains(string(doc), "| `"+name+"`") || strings.Contains(string(doc), "| `"+name+"{") }
+	row := func(name string) bool {
+		return strings.Contains(string(doc), "| `"+name+"`") || strings.Contains(string(doc), "| `"+name+"{")
+	}
 	for name := range served {
 		if strings.HasPrefix(name, "tutorbase_") {
 			require.True(t, row(name), "%s is served but has no row in docs/operations.md", name)
