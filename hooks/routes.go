@@ -132,6 +132,7 @@ func (s *Services) bindRoutes(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		r := se.Router
 		r.Bind(s.Ops.Observe())                // requests by route, latency, SQLite busy errors (/metrics)
+		r.Bind(ops.CompressAPI())              // gzip for API answers of 1 KiB or more
 		r.Bind(platform.TranslateErrors())     // every error in the caller's language
 		r.Bind(ops.SecurityHeaders())          // replaces PocketBase's own
 		r.Bind(s.Limits.Middleware())          // costly filters, query budget, requests in flight
