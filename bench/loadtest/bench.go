@@ -29,6 +29,7 @@ type bench struct {
 	seeds         []seedInfo
 	durability    *durabilityResult
 	drill         *drillResult
+	soak          *soakResult
 	errs          *errorSampler
 }
 
@@ -155,6 +156,10 @@ func (b *bench) runPhase(name string) ([]phaseResult, error) {
 	case "drill":
 		d, err := b.runDrill()
 		b.drill = d
+		return nil, err
+	case "soak":
+		r, err := b.runSoak()
+		b.soak = r
 		return nil, err
 	}
 	return nil, fmt.Errorf("unknown phase %q", name)

@@ -45,12 +45,14 @@ type options struct {
 	keep              bool
 	litestream        string
 	litestreamConfig  string
+	soak              time.Duration
+	soakRate          float64
 }
 
 // allPhases are the phases -phases may name, in the order they run.
 var allPhases = []string{
 	"create", "plain-create", "slots", "list", "plain-list",
-	"open-create", "open-slots", "open-list", "noisy", "durability", "drill",
+	"open-create", "open-slots", "open-list", "noisy", "durability", "drill", "soak",
 }
 
 func parseFlags() options {
@@ -82,6 +84,8 @@ func parseFlags() options {
 	flag.StringVar(&o.workdir, "workdir", "", "where the temp data dirs go (default: the system temp dir)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the data dirs and server logs")
 	flag.StringVar(&o.litestream, "litestream", ".tools/bin/litestream", "the Litestream binary (phase drill)")
+	flag.DurationVar(&o.soak, "soak", 30*time.Minute, "phase soak: how long the mixed load runs")
+	flag.Float64Var(&o.soakRate, "rate-soak", 520, "phase soak: offered rate of the mixed load (a third each create, slots, list); 520/s is 30 % of the mix's capacity on the 2-core machine of docs/benchmarks.md")
 	flag.StringVar(&o.litestreamConfig, "litestream-config", "deploy/litestream.yml", "Litestream's configuration (phase drill; TB_DATA_DIR and LITESTREAM_REPLICA_URL are set)")
 	flag.Parse()
 	return o
@@ -204,6 +208,7 @@ func (b *bench) runPhases(phases []string, rep *report) error {
 	}
 	rep.Durability = b.durability
 	rep.Drill = b.drill
+	rep.Soak = b.soak
 	return nil
 }
 

@@ -19,12 +19,16 @@ type BackupStats struct {
 	LastOK           atomic.Int64 // unix seconds of the last backup verified sound (0: none yet)
 }
 
-// Register notes when the server starts serving (for readiness) and
+// Register writes the logs as JSON lines when configured, notes when the
+// server starts serving (for readiness) and
 // verifies every backup PocketBase stores (the daily one of the
 // backup settings, and any made from the dashboard or the API) once it is
 // stored; a backup that fails is counted and told to every admin.
 func (s *Service) Register(app core.App) {
 	s.app = app
+	if s.env.Config.LogJSON {
+		s.logs.bind(app)
+	}
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		s.servedAt.Store(s.env.Now().Unix())
 		return se.Next()

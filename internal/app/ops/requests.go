@@ -10,14 +10,16 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 )
 
-// Observe is the middleware that counts every answer by route pattern and
-// status class, times it, and counts SQLite busy errors. Bind it first, so
-// it sees the answers the other middleware refuse.
+// Observe is the middleware that gives every request its id
+// (RequestIDHeader), counts every answer by route pattern and status
+// class, times it, and counts SQLite busy errors. Bind it first, so it
+// sees the answers the other middleware refuse.
 func (s *Service) Observe() *hook.Handler[*core.RequestEvent] {
 	return &hook.Handler[*core.RequestEvent]{
 		Id: "tutorbaseObserve",
 		Func: func(e *core.RequestEvent) error {
 			began := time.Now() // a duration, not an instant of the school's clock
+			requestID(e)
 			err := e.Next()
 			status := e.Status()
 			if err != nil && !e.Written() {

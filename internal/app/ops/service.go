@@ -30,6 +30,7 @@ type Service struct {
 	app         core.App     // the app Register bound (read by the metrics scrape)
 	metrics     *metrics
 	queryErrors atomic.Int64 // failed queries of metrics scrapes
+	logs        jsonLogs     // TB_LOG_FORMAT=json
 }
 
 // New returns the operations side of an app whose request bounds are lim;
