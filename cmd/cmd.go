@@ -1,5 +1,7 @@
 // Package cmd holds Tutorbase's extra cobra commands: seeding a demo school,
-// running payouts, exports, the Web Push keys. Each command runs the app migrations first,
+// running payouts, exports, the Web Push keys, verifying backups, checking an
+// upgrade, the container's health check; and the guard of `serve` (a backup
+// before pending migrations). Each command runs the app migrations first,
 // since PocketBase applies them only on serve.
 package cmd
 
