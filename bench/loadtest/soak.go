@@ -77,7 +77,7 @@ func (b *bench) runSoak() (*soakResult, error) {
 		log.Printf("  soak %s: rss %.0f MB, goroutines %.0f, fds %.0f, wal %.1f MB, p95 %s, %d requests, %d errors",
 			p.At.Round(time.Second), p.RSS/1e6, p.Goroutines, p.FDs, p.WAL/1e6, p.P95.Round(10*time.Microsecond), p.Requests, p.Errors)
 	}
-	r.Slopes = soakSlopes(r.Points)
+	r.Slopes = soakSlopes(r.Points[len(r.Points)/3:]) // the first third is warm-up (caches filling)
 	return r, nil
 }
 
@@ -174,7 +174,7 @@ func (r *report) writeSoak(w func(format string, args ...any)) {
 	}
 	first, last := s.Points[0], s.Points[len(s.Points)-1]
 	w("\n## Soak\n\nMixed load (a third each booking create, a week of slots, my bookings) offered at %.0f/s for %s with the server's jobs running; "+
-		"sampled every %s. Slope: least squares over every sample, per hour.\n\n", s.Rate, s.Duration, soakEvery)
+		"sampled every %s. Slope: least squares over the samples after the first third (warm-up: SQLite's page caches and Go's heap filling), per hour.\n\n", s.Rate, s.Duration, soakEvery)
 	w("| series | first | last | slope per hour |\n|---|---:|---:|---:|\n")
 	w("| resident memory | %.1f MB | %.1f MB | %+.1f MB |\n", first.RSS/1e6, last.RSS/1e6, s.Slopes["rss_bytes"]/1e6)
 	w("| goroutines | %.0f | %.0f | %+.1f |\n", first.Goroutines, last.Goroutines, s.Slopes["goroutines"])
