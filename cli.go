@@ -10,6 +10,9 @@ import (
 	"strings"
 	"syscall"
 
+	"tutorbase/cmd"
+	"tutorbase/hooks"
+
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase"
 	pbcmd "github.com/pocketbase/pocketbase/cmd"
@@ -22,9 +25,11 @@ import (
 // and then drops it, and a failed `serve` (a busy port), an unknown
 // command or a refused `seed` would otherwise exit 0, which scripts and
 // systemd read as success.
-func run(app *pocketbase.PocketBase, args []string) error {
+func run(app *pocketbase.PocketBase, s *hooks.Services, args []string) error {
 	app.RootCmd.AddCommand(pbcmd.NewSuperuserCommand(app))
-	app.RootCmd.AddCommand(pbcmd.NewServeCommand(app, true))
+	serve := pbcmd.NewServeCommand(app, true)
+	cmd.GuardServe(app, s, serve) // a backup before pending migrations, a clear refusal when one fails
+	app.RootCmd.AddCommand(serve)
 	return execute(app, args)
 }
 
@@ -67,7 +72,7 @@ func skipBootstrap(app *pocketbase.PocketBase, args []string) bool {
 		return true
 	}
 	c, _, err := app.RootCmd.Find(args)
-	if err != nil {
+	if err != nil || c.Annotations[cmd.NoBootstrap] != "" {
 		return true
 	}
 	for _, arg := range args {

@@ -31,6 +31,9 @@ import (
 //go:embed all:pb_public
 var public embed.FS
 
+// version is stamped by the build (deploy/build.sh: git describe).
+var version = "dev"
+
 func main() {
 	cfg, err := config.Load(os.Environ())
 	if err != nil {
@@ -71,7 +74,7 @@ func main() {
 		},
 	})
 
-	if err := run(app, os.Args[1:]); err != nil {
+	if err := run(app, services, os.Args[1:]); err != nil {
 		os.Exit(1) // the error is printed already
 	}
 }
@@ -84,6 +87,7 @@ func newApp(cfg config.Config) *pocketbase.PocketBase {
 		DefaultQueryTimeout: cfg.Timeout(),
 	})
 	app.RootCmd.Use = "tutorbase"
+	app.RootCmd.Version = version
 	app.RootCmd.Short = "Tutorbase: a tutoring school in one binary"
 	return app
 }

@@ -1,5 +1,7 @@
 // Package cmd holds Tutorbase's extra cobra commands: seeding a demo school,
-// running payouts, exports, the Web Push keys. Each command runs the app migrations first,
+// running payouts, exports, the Web Push keys, verifying backups, checking an
+// upgrade, the container's health check; and the guard of `serve` (a backup
+// before pending migrations). Each command runs the app migrations first,
 // since PocketBase applies them only on serve.
 package cmd
 
@@ -20,6 +22,9 @@ func Register(app *pocketbase.PocketBase, s *hooks.Services) {
 	app.RootCmd.AddCommand(seedCommand(app, s))
 	app.RootCmd.AddCommand(payoutsCommand(app, s))
 	app.RootCmd.AddCommand(vapidCommand())
+	app.RootCmd.AddCommand(backupCommand())
+	app.RootCmd.AddCommand(upgradeCheckCommand(app))
+	app.RootCmd.AddCommand(healthcheckCommand())
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Priority: 1000, // once the server listens
 		Func: func(se *core.ServeEvent) error {

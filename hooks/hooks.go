@@ -104,7 +104,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Materials = materials.New(env)
 	s.Teaching = teaching.New(env, s.Notifications)
 	s.Limits = limits.New(env.Config)
-	s.Ops = ops.New(env, s.Limits)
+	s.Ops = ops.New(env, s.Limits, s.Notifications)
 	s.Signin = signin.New(env)
 	s.Flags = flags.New(env)
 	s.Privacy = privacy.New(env, s.Booking)
@@ -124,6 +124,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Limits.Register(app)
 	s.Flags.Register(app)
 	s.Privacy.Register(app)
+	s.Ops.Register(app)
 	s.bindRoutes(app)
 	return s, nil
 }

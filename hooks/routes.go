@@ -128,7 +128,8 @@ func (s *Services) routes() []route {
 		// staff
 		{http.MethodGet, "/api/reports/{name}", s.Reports.Report, staff, "/api/reports/"},
 		{http.MethodPost, "/api/flags/{id}/review", s.Flags.Review, staff, "/api/"},
-		{http.MethodGet, "/metrics", s.Ops.Metrics, nil, ""}, // a superuser or the metrics token
+		{http.MethodGet, "/metrics", s.Ops.Metrics, nil, ""},      // a superuser or the metrics token
+		{http.MethodGet, "/api/ready", s.Ops.Ready, nil, "/api/"}, // load balancers, compose, systemd
 	}
 }
 
@@ -137,6 +138,8 @@ func (s *Services) routes() []route {
 func (s *Services) bindRoutes(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		r := se.Router
+		r.Bind(s.Ops.Observe())                // requests by route, latency, SQLite busy errors (/metrics)
+		r.Bind(ops.CompressAPI())              // gzip for API answers of 1 KiB or more
 		r.Bind(platform.TranslateErrors())     // every error in the caller's language
 		r.Bind(ops.SecurityHeaders())          // replaces PocketBase's own
 		r.Bind(s.Limits.Middleware())          // costly filters, query budget, requests in flight

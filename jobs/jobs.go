@@ -70,8 +70,12 @@ func Schedule(app core.App, now func() time.Time, stats *ops.JobStats, j Job) er
 	counters := stats.Of(j.ID)
 	logger := cronLogger{app: app, job: j.ID, counters: counters}
 	wrapped := cron.NewChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)).Then(cron.FuncJob(func() {
+		at := now().UTC()
 		counters.Runs.Add(1)
-		if err := j.Run(app, now().UTC()); err != nil {
+		counters.LastRun.Store(at.Unix())
+		began := time.Now() // a duration, not an instant of the school's clock
+		defer func() { stats.Observe(j.ID, time.Since(began)) }()
+		if err := j.Run(app, at); err != nil {
 			counters.Failures.Add(1)
 			app.Logger().Error("job failed", "job", j.ID, "error", err)
 		}

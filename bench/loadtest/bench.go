@@ -28,6 +28,8 @@ type bench struct {
 	tbFx, plainFx *fixture
 	seeds         []seedInfo
 	durability    *durabilityResult
+	drill         *drillResult
+	soak          *soakResult
 	errs          *errorSampler
 }
 
@@ -150,6 +152,14 @@ func (b *bench) runPhase(name string) ([]phaseResult, error) {
 	case "durability":
 		d, err := b.runDurability()
 		b.durability = d
+		return nil, err
+	case "drill":
+		d, err := b.runDrill()
+		b.drill = d
+		return nil, err
+	case "soak":
+		r, err := b.runSoak()
+		b.soak = r
 		return nil, err
 	}
 	return nil, fmt.Errorf("unknown phase %q", name)

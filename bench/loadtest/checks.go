@@ -136,6 +136,11 @@ func (b *bench) createUntilKilled(srv *server, fx *fixture, killAfter time.Durat
 // acknowledged booking as its student, and counts into d those found,
 // those missing (404) and those it could not tell (any other outcome).
 func (b *bench) readBack(srv *server, fx *fixture, acked map[string]int, d *durabilityResult) {
+	b.readBackEach(srv, fx, acked, d, nil)
+}
+
+// readBackEach is readBack calling lost (when set) with each missing id.
+func (b *bench) readBackEach(srv *server, fx *fixture, acked map[string]int, d *durabilityResult, lost func(id string)) {
 	type check struct {
 		id      string
 		student int
@@ -156,6 +161,9 @@ func (b *bench) readBack(srv *server, fx *fixture, acked map[string]int, d *dura
 					d.Found++
 				case err == nil && status == http.StatusNotFound:
 					d.Missing++
+					if lost != nil {
+						lost(c.id)
+					}
 				default:
 					d.CheckErrors++
 				}

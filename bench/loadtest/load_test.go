@@ -100,3 +100,16 @@ func TestClosedLoopPace(t *testing.T) {
 		t.Fatalf("%d requests in 600 ms from 2 clients paced at 100 ms, want 1 to 14", n)
 	}
 }
+
+func TestSlope(t *testing.T) {
+	xs := []float64{0, 0.5, 1, 1.5}
+	if got := slope(xs, []float64{10, 10, 10, 10}); got != 0 {
+		t.Errorf("flat: slope %v", got)
+	}
+	if got := slope(xs, []float64{1, 2, 3, 4}); got != 2 {
+		t.Errorf("rising 2 per hour: slope %v", got)
+	}
+	if got := slope([]float64{1}, []float64{5}); got != 0 {
+		t.Errorf("one point: slope %v", got)
+	}
+}

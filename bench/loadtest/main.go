@@ -43,12 +43,16 @@ type options struct {
 	seed              uint64
 	workdir           string
 	keep              bool
+	litestream        string
+	litestreamConfig  string
+	soak              time.Duration
+	soakRate          float64
 }
 
 // allPhases are the phases -phases may name, in the order they run.
 var allPhases = []string{
 	"create", "plain-create", "slots", "list", "plain-list",
-	"open-create", "open-slots", "open-list", "noisy", "durability",
+	"open-create", "open-slots", "open-list", "noisy", "durability", "drill", "soak",
 }
 
 func parseFlags() options {
@@ -79,6 +83,10 @@ func parseFlags() options {
 	flag.Uint64Var(&o.seed, "seed", 1, "random seed (data and request mix)")
 	flag.StringVar(&o.workdir, "workdir", "", "where the temp data dirs go (default: the system temp dir)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the data dirs and server logs")
+	flag.StringVar(&o.litestream, "litestream", ".tools/bin/litestream", "the Litestream binary (phase drill)")
+	flag.DurationVar(&o.soak, "soak", 30*time.Minute, "phase soak: how long the mixed load runs")
+	flag.Float64Var(&o.soakRate, "rate-soak", 520, "phase soak: offered rate of the mixed load (a third each create, slots, list); 520/s is 30 % of the mix's capacity on the 2-core machine of docs/benchmarks.md")
+	flag.StringVar(&o.litestreamConfig, "litestream-config", "deploy/litestream.yml", "Litestream's configuration (phase drill; TB_DATA_DIR and LITESTREAM_REPLICA_URL are set)")
 	flag.Parse()
 	return o
 }
@@ -116,7 +124,7 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
-	if err := checkBinaries(o); err != nil {
+	if err := checkBinaries(o, phases); err != nil {
 		return err
 	}
 	root, err := os.MkdirTemp(o.workdir, "tutorbase-bench-")
@@ -150,10 +158,21 @@ func run(o options) error {
 	return rep.write(o)
 }
 
-// checkBinaries refuses to start without both built binaries, or with one
-// that PocketBase would run in dev mode.
-func checkBinaries(o options) error {
-	for _, bin := range []string{o.tutorbase, o.plain} {
+// checkBinaries refuses to start without the built binaries the phases
+// need (plain PocketBase: its phases and the scale runs; Litestream: the
+// drill), or with one that PocketBase would run in dev mode.
+func checkBinaries(o options, phases []string) error {
+	bins := []string{o.tutorbase}
+	for _, p := range phases {
+		if strings.HasPrefix(p, "plain-") || o.scale {
+			bins = append(bins, o.plain)
+			break
+		}
+	}
+	if slices.Contains(phases, "drill") {
+		bins = append(bins, o.litestream)
+	}
+	for _, bin := range bins {
 		if _, err := os.Stat(bin); err != nil {
 			return fmt.Errorf("%s: %w (build it first: make build, go build -o bin/plainpb ./bench/plainpb)", bin, err)
 		}
@@ -188,6 +207,8 @@ func (b *bench) runPhases(phases []string, rep *report) error {
 		rep.Invariants = inv
 	}
 	rep.Durability = b.durability
+	rep.Drill = b.drill
+	rep.Soak = b.soak
 	return nil
 }
 

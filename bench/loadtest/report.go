@@ -21,6 +21,8 @@ type report struct {
 	Phases     []phaseResult       `json:"phases"`
 	Invariants *invariants         `json:"invariants,omitempty"`
 	Durability *durabilityResult   `json:"durability,omitempty"`
+	Drill      *drillResult        `json:"drill,omitempty"`
+	Soak       *soakResult         `json:"soak,omitempty"`
 	Scale      *scaleResult        `json:"scale,omitempty"`
 	Targets    []targetCheck       `json:"targets"`
 	Errors     map[string][]string `json:"error_samples,omitempty"`
@@ -168,6 +170,14 @@ func (r *report) tutorbase5xx() int {
 	if r.Durability != nil {
 		fivexx += r.Durability.Load.Server5xx
 	}
+	if r.Drill != nil {
+		fivexx += r.Drill.Load.Server5xx
+	}
+	if r.Soak != nil {
+		for _, p := range r.Soak.Points {
+			fivexx += p.Errors
+		}
+	}
 	return fivexx
 }
 
@@ -286,6 +296,15 @@ func (r *report) writeChecks(b *strings.Builder) {
 			"**%d** were missing, %d could not be read.\n",
 			r.Options.clients, d.KillAfter.Round(100*time.Millisecond), d.Load.OK, d.Load.Conflicts, d.Load.Client4xx+d.Load.Server5xx, d.Load.Transport,
 			d.Restart.Round(time.Millisecond), d.Acked, d.Found, d.Missing, d.CheckErrors)
+	}
+	r.writeSoak(w)
+	if d := r.Drill; d != nil {
+		w("\n## Restore drill (Litestream)\n\nBooking creates ran with %d closed-loop clients while Litestream replicated data.db to a file replica "+
+			"(sync every second); after %s the server and Litestream were killed with SIGKILL at once, the replica was restored into a new data dir "+
+			"(**%s**) and served (healthy in %s); PRAGMA integrity_check: **%s**. Of **%d** bookings acknowledged, **%d** were lost "+
+			"(**%d** of the %d acknowledged more than 5 s before the kill); %d could not be read.\n",
+			r.Options.clients, d.KillAfter.Round(100*time.Millisecond), d.Restore.Round(time.Millisecond), d.Start.Round(time.Millisecond),
+			d.Integrity, d.Acked, d.Lost, d.LostOld, d.AckedOld, d.CheckErrors)
 	}
 }
 

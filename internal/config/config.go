@@ -42,6 +42,11 @@ type Config struct {
 	// (TB_METRICS_TOKEN); superusers are always allowed.
 	MetricsToken string
 
+	// LogJSON writes every log line (requests with their request id, jobs,
+	// errors) to stderr as JSON, one object a line (TB_LOG_FORMAT=json),
+	// besides the dashboard's logs.
+	LogJSON bool
+
 	// QueryTimeout bounds each SELECT that PocketBase runs for the records
 	// API (TB_QUERY_TIMEOUT, whole seconds: "5" or "5s"); zero means
 	// DefaultQueryTimeout. It is the default of PocketBase's
@@ -161,6 +166,7 @@ var Variables = []string{
 	"TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM", "TWILIO_WHATSAPP_FROM", "TWILIO_API_BASE",
 	"TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE",
 	"TB_VAPID_PUBLIC_KEY", "TB_VAPID_PRIVATE_KEY", "TB_VAPID_SUBJECT",
+	"TB_LOG_FORMAT",
 }
 
 // Load builds a Config from environ (os.Environ's "KEY=value" form).
@@ -200,6 +206,13 @@ func Load(environ []string) (Config, error) {
 	errs = append(errs, c.readPush(env)...)
 	errs = append(errs, c.readLimits(env)...)
 	errs = append(errs, c.Stripe.check()...)
+	switch env["TB_LOG_FORMAT"] {
+	case "", "text":
+	case "json":
+		c.LogJSON = true
+	default:
+		errs = append(errs, fmt.Errorf("TB_LOG_FORMAT: %q is not text or json", env["TB_LOG_FORMAT"]))
+	}
 	return c, errors.Join(errs...)
 }
 

@@ -55,6 +55,12 @@ func TestLoad(t *testing.T) {
 			}
 		}},
 		{name: "rate limits typo", env: []string{"TB_RATE_LIMITS=of"}, wantErr: "TB_RATE_LIMITS"},
+		{name: "json logs", env: []string{"TB_LOG_FORMAT=json"}, check: func(t *testing.T, c Config) {
+			if !c.LogJSON {
+				t.Fatal("want JSON logs")
+			}
+		}},
+		{name: "log format typo", env: []string{"TB_LOG_FORMAT=jsno"}, wantErr: "TB_LOG_FORMAT"},
 		{name: "cost bounds default", check: func(t *testing.T, c Config) {
 			user, guest := c.InFlight.Limits()
 			if c.Timeout() != 5*time.Second || user != 4 || guest != 16 {

@@ -27,6 +27,8 @@ const (
 	KindReportMissing       = "report_missing"
 	KindHomeworkDone        = "homework_done"
 	KindSigninAlert         = "signin_alert"
+	// KindBackupFailed: a backup just made failed its verification (admins).
+	KindBackupFailed = "backup_failed"
 )
 
 // Kinds returns every event kind, in a stable order (a fresh slice the
@@ -37,6 +39,7 @@ func Kinds() []string {
 		KindReminder, KindPaymentReceived, KindRefund, KindPayout, KindReviewReceived,
 		KindTutorVerified, KindCreditsLow, KindPackageExpiring, KindDigest, KindCalendarFeedFailing,
 		KindReportMissing, KindHomeworkDone, KindSigninAlert,
+		KindBackupFailed,
 	}
 }
 

@@ -61,7 +61,8 @@ func TestRenderEveryKindAndLocale(t *testing.T) {
 					t.Errorf("Text does not greet the recipient:\n%s", got.Text)
 				}
 				if !strings.Contains(got.Text, "(Europe/Rome)") && kind != KindTutorVerified && !isMoneyKind(kind) &&
-					kind != KindReviewReceived && kind != KindCreditsLow && kind != KindCalendarFeedFailing {
+					kind != KindReviewReceived && kind != KindCreditsLow && kind != KindCalendarFeedFailing &&
+					kind != KindBackupFailed {
 					t.Errorf("Text does not name the zone:\n%s", got.Text)
 				}
 			})
@@ -219,6 +220,7 @@ func TestRenderMinimalEvents(t *testing.T) {
 	tests := []Event{
 		{Kind: KindTutorVerified},
 		{Kind: KindCalendarFeedFailing},
+		{Kind: KindBackupFailed},
 		{Kind: KindDigest},
 		{Kind: KindCreditsLow},
 		{Kind: KindReviewReceived, Rating: 4, StudentName: "Luca"},

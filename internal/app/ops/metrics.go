@@ -2,17 +2,56 @@ package ops
 
 import (
 	"crypto/subtle"
-	"fmt"
 	"net/http"
-	"sort"
 	"strings"
 
-	"tutorbase/migrations"
-
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// Metrics serves Prometheus text metrics to superusers, or to a scraper
+// metrics are one app's Prometheus registry and the instruments the code
+// updates as it runs (the rest is read at each scrape by the collector).
+type metrics struct {
+	registry *prometheus.Registry
+	handler  http.Handler
+
+	requests   *prometheus.CounterVec   // by route and status class
+	latency    *prometheus.HistogramVec // by route
+	busy       prometheus.Counter       // SQLite busy/locked errors answered
+	jobSeconds *prometheus.HistogramVec // by job
+}
+
+// newMetrics registers the Go and process collectors, the request and job
+// instruments and the scrape-time collector of s.
+func newMetrics(s *Service) *metrics {
+	m := &metrics{registry: prometheus.NewRegistry()}
+	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "tutorbase_http_requests_total", Help: "HTTP requests answered, by route pattern and status class (2xx, 3xx, 4xx, 5xx).",
+	}, []string{"route", "code"})
+	m.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "tutorbase_http_request_duration_seconds", Help: "Time to answer an HTTP request, by route pattern (realtime streams left out).",
+		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+	}, []string{"route"})
+	m.busy = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "tutorbase_sqlite_busy_errors_total", Help: "Requests that failed because SQLite was busy or locked past the busy timeout.",
+	})
+	m.jobSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "tutorbase_job_duration_seconds", Help: "How long a job run took, by job.",
+		Buckets: []float64{.01, .05, .1, .5, 1, 5, 10, 30, 60, 300},
+	}, []string{"job"})
+	m.registry.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		m.requests, m.latency, m.busy, m.jobSeconds,
+		&collector{s: s},
+	)
+	m.handler = promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
+	return m
+}
+
+// Metrics serves the Prometheus metrics to superusers, or to a scraper
 // with Authorization: Bearer TB_METRICS_TOKEN.
 func (s *Service) Metrics(e *core.RequestEvent) error {
 	cfg := s.env.Config
@@ -22,67 +61,6 @@ func (s *Service) Metrics(e *core.RequestEvent) error {
 	if !allowed {
 		return e.UnauthorizedError("Metrics need a superuser or the metrics token.", nil)
 	}
-	var b strings.Builder
-	gauge := func(name, help string, rows map[string]int64, label string) {
-		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name)
-		keys := make([]string, 0, len(rows))
-		for k := range rows {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			if label == "" {
-				fmt.Fprintf(&b, "%s %d\n", name, rows[k])
-			} else {
-				fmt.Fprintf(&b, "%s{%s=%q} %d\n", name, label, k, rows[k])
-			}
-		}
-	}
-	count := func(query string) map[string]int64 {
-		var rows []struct {
-			K string `db:"k"`
-			N int64  `db:"n"`
-		}
-		out := map[string]int64{}
-		if err := e.App.DB().NewQuery(query).All(&rows); err == nil {
-			for _, r := range rows {
-				out[r.K] = r.N
-			}
-		}
-		return out
-	}
-	gauge("tutorbase_bookings", "Bookings by status.", count("SELECT status AS k, COUNT(*) AS n FROM bookings GROUP BY status"), "status")
-	gauge("tutorbase_deliveries", "Outbox deliveries by status.", count("SELECT status AS k, COUNT(*) AS n FROM deliveries GROUP BY status"), "status")
-	gauge("tutorbase_notifications_owed", "Booking changes whose notifications are not written yet.",
-		count("SELECT '' AS k, COUNT(*) AS n FROM "+migrations.NoteOutbox), "")
-	gauge("tutorbase_refunds", "Refunds by status.", count("SELECT status AS k, COUNT(*) AS n FROM refunds GROUP BY status"), "status")
-	gauge("tutorbase_realtime_clients", "Connected realtime clients.", map[string]int64{"": int64(e.App.SubscriptionsBroker().TotalClients())}, "")
-	runs, failures, panics := map[string]int64{}, map[string]int64{}, map[string]int64{}
-	for _, j := range e.App.Cron().Jobs() {
-		if c, ok := s.Jobs.lookup(j.Id()); ok {
-			runs[j.Id()], failures[j.Id()], panics[j.Id()] = c.Runs.Load(), c.Failures.Load(), c.Panics.Load()
-		}
-	}
-	gauge("tutorbase_job_runs_total", "Job runs since start.", runs, "job")
-	gauge("tutorbase_job_failures_total", "Job runs that returned an error.", failures, "job")
-	gauge("tutorbase_job_panics_total", "Job runs that panicked (recovered).", panics, "job")
-	s.writeCostMetrics(&b)
-	e.Response.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	return e.String(http.StatusOK, b.String())
-}
-
-// writeCostMetrics writes what the request cost bounds refused since start
-// (internal/app/limits).
-func (s *Service) writeCostMetrics(b *strings.Builder) {
-	filterRefused, tooExpensive, inflightRefused := s.limits.Counts()
-	for _, c := range []struct {
-		name, help string
-		n          int64
-	}{
-		{"tutorbase_filter_refused_total", "Requests refused as filter_too_complex before any SQL ran.", filterRefused},
-		{"tutorbase_query_too_expensive_total", "Requests whose query ran past the query timeout (answered query_too_expensive).", tooExpensive},
-		{"tutorbase_inflight_refused_total", "Expensive requests refused (429) because their caller had too many in flight.", inflightRefused},
-	} {
-		fmt.Fprintf(b, "# HELP %s %s\n# TYPE %s counter\n%s %d\n", c.name, c.help, c.name, c.name, c.n)
-	}
+	s.metrics.handler.ServeHTTP(e.Response, e.Request)
+	return nil
 }

@@ -1,38 +1,67 @@
 // Package ops is what the school's operator watches and the browser is
-// told: Prometheus metrics (bookings, outbox, refunds, realtime clients,
-// jobs, refused requests) and the security headers of every answer.
+// told: Prometheus metrics (requests, jobs, outbox, SQLite, backups,
+// refused requests; docs/operations.md lists each), readiness, the
+// verification of every new backup, and the security headers of every
+// answer.
 package ops
 
 import (
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"tutorbase/internal/app/limits"
+	"tutorbase/internal/app/notifications"
 	"tutorbase/internal/app/platform"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
-// Service serves the metrics.
+// Service serves the metrics and readiness, and verifies new backups.
 type Service struct {
-	env    platform.Env
-	limits *limits.Service
-	Jobs   *JobStats // the jobs' run counters
+	env     platform.Env
+	limits  *limits.Service
+	notes   *notifications.Service
+	Jobs    *JobStats    // the jobs' run counters
+	Backups *BackupStats // the verified backups
+
+	servedAt    atomic.Int64 // unix seconds the server started serving (0: not yet)
+	app         core.App     // the app Register bound (read by the metrics scrape)
+	metrics     *metrics
+	queryErrors atomic.Int64 // failed queries of metrics scrapes
+	logs        jsonLogs     // TB_LOG_FORMAT=json
 }
 
-// New returns the operations side of an app whose request bounds are lim.
-func New(env platform.Env, lim *limits.Service) *Service {
-	return &Service{env: env, limits: lim, Jobs: &JobStats{}}
+// New returns the operations side of an app whose request bounds are lim;
+// failed backups are told through notes.
+func New(env platform.Env, lim *limits.Service, notes *notifications.Service) *Service {
+	s := &Service{env: env, limits: lim, notes: notes, Jobs: &JobStats{}, Backups: &BackupStats{}}
+	s.metrics = newMetrics(s)
+	s.Jobs.seconds = s.metrics.jobSeconds
+	return s
 }
 
 // JobStats counts the runs of each job, for /metrics and tests.
 type JobStats struct {
-	mu   sync.Mutex
-	jobs map[string]*JobCounters
+	mu      sync.Mutex
+	jobs    map[string]*JobCounters
+	seconds *prometheus.HistogramVec
+}
+
+// Observe records how long a run of job id took.
+func (s *JobStats) Observe(id string, took time.Duration) {
+	if s.seconds != nil {
+		s.seconds.WithLabelValues(id).Observe(took.Seconds())
+	}
 }
 
 // JobCounters are one job's runs since start, those that returned an error
-// and those that panicked (recovered).
+// and those that panicked (recovered), and when its last run started
+// (unix seconds).
 type JobCounters struct {
 	Runs, Failures, Panics atomic.Int64
+	LastRun                atomic.Int64
 }
 
 // Of returns the counters of job id, made at first use.
@@ -55,4 +84,16 @@ func (s *JobStats) lookup(id string) (*JobCounters, bool) {
 	defer s.mu.Unlock()
 	c, ok := s.jobs[id]
 	return c, ok
+}
+
+// sinceLastRun is how long before now any job last started (negative:
+// none has).
+func (s *JobStats) sinceLastRun(now time.Time) time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var last int64
+	for _, c := range s.jobs {
+		last = max(last, c.LastRun.Load())
+	}
+	return sinceUnix(now, last)
 }
