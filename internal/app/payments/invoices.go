@@ -50,6 +50,10 @@ func (s *Service) issueInvoice(tx core.App, pay, refund *core.Record) (*core.Rec
 		desc = "Refund: " + desc
 	}
 	lines := []billing.Line{billing.NewLine(desc, 1, amount)}
+	if r := liveRedemption(tx, pay.Id); r != nil && refund == nil { // the list price, less the code's discount
+		off := int64(r.GetInt("amount"))
+		lines = []billing.Line{billing.NewLine(desc, 1, amount+off), billing.NewLine("Promotion code "+r.GetString("code"), 1, -off)}
+	}
 	totals := billing.InvoiceTotals(lines, school.TaxRateBP, school.PricesIncludeTax)
 	buyer, err := buyerOf(tx, pay.GetString("user"))
 	if err != nil {

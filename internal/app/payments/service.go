@@ -47,4 +47,5 @@ func (s *Service) Register(app core.App) {
 	platform.Guard(app, "packages", platform.FieldGuard{Server: []string{"tutor_user", "effective_price"}, Immutable: []string{"tutor"}})
 	s.registerPackages(app)
 	s.registerInvoices(app)
+	s.registerCoupons(app)
 }

@@ -1034,4 +1034,8 @@ export default {
   "Dismiss": "Archivia",
   "Warn": "Avvisa",
   "Nothing to review.": "Niente da esaminare.",
+  "Promotion code": "Codice promozionale",
+  "Optional: enter it if you have one.": "Facoltativo: inseriscilo se ne hai uno.",
+  "Continue to payment": "Continua con il pagamento",
+  "Promotion code {code}: {amount} off": "Codice promozionale {code}: {amount} di sconto",
 };
