@@ -1,7 +1,7 @@
 // Money, second round (issue 22): a promotion code at checkout.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, superuserToken } from './lib.mjs';
+import { api, authFor, demo, superuserToken } from './lib.mjs';
 import { S, open, clean, expectRefused, newStudent, stamp } from './suite.mjs';
 
 test('a student applies a promotion code at checkout: a wrong one is refused by its field, a good one shows its discount', async () => {
@@ -36,4 +36,13 @@ test('a student applies a promotion code at checkout: a wrong one is refused by 
   assert.equal(pay.amount, pkg.effective_price - off);
   await dialog.getByText(/^Amount: /).waitFor();
   clean(s);
+});
+
+test('a tutor sees how their payouts reach them: in manual mode the school pays by bank transfer', async () => {
+  const tu = await open({ auth: await authFor(S.server.url, demo('giulia')) });
+  await tu.page.goto('/tutor/earnings');
+  await tu.page.getByRole('heading', { name: 'Payout account' }).waitFor();
+  await tu.page.getByText('The school pays you itself, by bank transfer.').waitFor();
+  assert.equal(await tu.page.getByRole('button', { name: 'Connect with Stripe' }).count(), 0, 'nothing to connect');
+  clean(tu);
 });

@@ -186,6 +186,9 @@ var moneyEntries = []Entry{
 	e("percent_or_amount", "A coupon takes off either a percentage or an amount.", "Un coupon toglie o una percentuale o un importo."),
 	e("validation_required", "A coupon of a fixed amount needs its currency.", "Un coupon di importo fisso ha bisogno della valuta."),
 	e("bad_window", "The coupon must end after it starts.", "Il coupon deve finire dopo l'inizio."),
+	// payouts onboarding (issue 22)
+	e("validation_required", "Name the tutor.", "Indica il tutor."),
+	e("by_hand", "The school pays tutors itself; there is no account to connect.", "La scuola paga i tutor direttamente: non c'è un account da collegare."),
 }
 
 // generalEntries: the summaries that replace a generic headline, and the

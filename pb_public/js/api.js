@@ -193,3 +193,11 @@ export const flags = {
   /** action: 'dismiss', 'warn' or 'suspend'; answers the flag. */
   review: (id, action, note = '') => post(`/api/flags/${encodeURIComponent(id)}/review`, { action, note }),
 };
+
+/** A tutor's own payout account with the payment provider (internal/app/payouts/onboarding.go). */
+export const payoutAccount = {
+  /** {by_hand, connected, status}: status is details_needed, pending or enabled, read from the provider now. */
+  get: () => pb.send('/api/payouts/account', {}),
+  /** {url}: the provider's page where the tutor sets the account up (created on the first call). */
+  link: () => post('/api/payouts/account/link'),
+};

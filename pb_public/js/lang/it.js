@@ -1038,4 +1038,13 @@ export default {
   "Optional: enter it if you have one.": "Facoltativo: inseriscilo se ne hai uno.",
   "Continue to payment": "Continua con il pagamento",
   "Promotion code {code}: {amount} off": "Codice promozionale {code}: {amount} di sconto",
+  "Details needed: finish setting up your Stripe account to receive payouts.": "Dati mancanti: completa il tuo account Stripe per ricevere i pagamenti.",
+  "Stripe is checking your details; payouts start once it has.": "Stripe sta verificando i tuoi dati: i pagamenti partono appena ha finito.",
+  "Payouts enabled: your payouts reach your Stripe account.": "Pagamenti attivi: i tuoi compensi arrivano sul tuo account Stripe.",
+  "The school pays you itself, by bank transfer.": "La scuola ti paga direttamente, con bonifico.",
+  "Connect with Stripe": "Collega Stripe",
+  "Finish setting up": "Completa la configurazione",
+  "Update my details": "Aggiorna i miei dati",
+  "Connect a Stripe account to receive your payouts directly.": "Collega un account Stripe per ricevere direttamente i tuoi compensi.",
+  "Payout account": "Account per i compensi",
 };
