@@ -1,6 +1,7 @@
 // Money, second round (issue 22): a promotion code at checkout.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { api, authFor, demo, superuserToken } from './lib.mjs';
 import { S, open, clean, expectRefused, newStudent, stamp } from './suite.mjs';
 
@@ -45,4 +46,23 @@ test('a tutor sees how their payouts reach them: in manual mode the school pays 
   await tu.page.getByText('The school pays you itself, by bank transfer.').waitFor();
   assert.equal(await tu.page.getByRole('button', { name: 'Connect with Stripe' }).count(), 0, 'nothing to connect');
   clean(tu);
+});
+
+test('a payer and a tutor download the statement of last month as a PDF', async () => {
+  const s = await open({ auth: await newStudent('Statement Reader') });
+  await s.page.goto('/payments');
+  await s.page.getByRole('heading', { name: 'Monthly statements' }).waitFor();
+  const month = await s.page.locator('.statement-picker').getByLabel('Month').inputValue();
+  assert.match(month, /^\d{4}-\d{2}$/);
+  let [d] = await Promise.all([s.page.waitForEvent('download'), s.page.getByRole('button', { name: 'Download the statement (PDF)' }).click()]);
+  assert.equal(d.suggestedFilename(), `statement-${month}.pdf`);
+  assert.match((await readFile(await d.path())).subarray(0, 8).toString(), /^%PDF-1\.4/);
+
+  const tu = await open({ auth: await authFor(S.server.url, demo('giulia')) });
+  await tu.page.goto('/tutor/earnings');
+  await tu.page.getByRole('heading', { name: 'Monthly statements' }).waitFor();
+  [d] = await Promise.all([tu.page.waitForEvent('download'), tu.page.getByRole('button', { name: 'Download the statement (PDF)' }).click()]);
+  const pdf = (await readFile(await d.path())).toString('latin1');
+  assert.match(pdf, /\(Lessons taught\)/, 'a tutor gets their own statement');
+  clean(s, tu);
 });

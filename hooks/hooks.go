@@ -24,6 +24,7 @@ import (
 	"tutorbase/internal/app/reports"
 	"tutorbase/internal/app/reviews"
 	"tutorbase/internal/app/signin"
+	"tutorbase/internal/app/statements"
 	"tutorbase/internal/app/teaching"
 	"tutorbase/internal/billing"
 	"tutorbase/internal/billing/manual"
@@ -55,6 +56,7 @@ type Services struct {
 	Ops           *ops.Service
 	Signin        *signin.Service
 	Flags         *flags.Service
+	Statements    *statements.Service
 }
 
 // Channels is the registry of the notification channels env configures:
@@ -105,6 +107,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Ops = ops.New(env, s.Limits)
 	s.Signin = signin.New(env)
 	s.Flags = flags.New(env)
+	s.Statements = statements.New(env)
 
 	platform.Register(app)
 	s.Accounts.Register(app)

@@ -189,6 +189,10 @@ var moneyEntries = []Entry{
 	// payouts onboarding (issue 22)
 	e("validation_required", "Name the tutor.", "Indica il tutor."),
 	e("by_hand", "The school pays tutors itself; there is no account to connect.", "La scuola paga i tutor direttamente: non c'è un account da collegare."),
+	// monthly statements (issue 22)
+	e("invalid_month", "Use a month written YYYY-MM.", "Usa un mese scritto AAAA-MM."),
+	e("month_not_over", "Statements are for months that have ended.", "Gli estratti conto sono per i mesi già finiti."),
+	e("validation_required", "Name the tutor or the payer.", "Indica il tutor o chi paga."),
 }
 
 // generalEntries: the summaries that replace a generic headline, and the

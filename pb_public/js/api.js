@@ -201,3 +201,9 @@ export const payoutAccount = {
   /** {url}: the provider's page where the tutor sets the account up (created on the first call). */
   link: () => post('/api/payouts/account/link'),
 };
+
+/** The path of a monthly statement's PDF ("2027-03"), with query ({as: 'payer'}, or staff's {tutor} or {user}) (internal/app/statements). */
+export function statementPath(month, query = {}) {
+  const q = new URLSearchParams(query).toString();
+  return `/api/statements/${encodeURIComponent(month)}${q ? `?${q}` : ''}`;
+}

@@ -1047,4 +1047,7 @@ export default {
   "Update my details": "Aggiorna i miei dati",
   "Connect a Stripe account to receive your payouts directly.": "Collega un account Stripe per ricevere direttamente i tuoi compensi.",
   "Payout account": "Account per i compensi",
+  "Monthly statements": "Estratti conto mensili",
+  "Download the statement (PDF)": "Scarica l'estratto conto (PDF)",
+  "A statement of each month that has ended.": "Un estratto conto per ogni mese concluso.",
 };

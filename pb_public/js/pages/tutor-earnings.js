@@ -5,6 +5,7 @@ import { t } from '../i18n.js';
 import { money, longDate, dateTime } from '../format.js';
 import { pageTitle, loading, empty, errorBox, pill, table } from '../ui.js';
 import { payoutAccount } from '../api.js';
+import { statementPicker } from '../statements.js';
 
 /** What each payout account status means to its tutor. */
 const ACCOUNT_TEXT = {
@@ -36,7 +37,8 @@ export default async function earnings(ctx) {
   replace(ctx.root, pageTitle(t('Earnings')),
     h('section', { 'aria-labelledby': 'pa-h' }, h('h2', { id: 'pa-h' }, t('Payout account')), accountEl),
     h('section', { 'aria-labelledby': 'op-h' }, h('h2', { id: 'op-h' }, t('Taught, not paid out yet')), openEl),
-    h('section', { 'aria-labelledby': 'po-h' }, h('h2', { id: 'po-h' }, t('Payouts')), payoutsEl));
+    h('section', { 'aria-labelledby': 'po-h' }, h('h2', { id: 'po-h' }, t('Payouts')), payoutsEl),
+    h('section', { 'aria-labelledby': 'st-h' }, h('h2', { id: 'st-h' }, t('Monthly statements')), statementPicker()));
   const me = currentUser().id;
   accountSection(accountEl);
   try {
