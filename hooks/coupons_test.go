@@ -8,6 +8,7 @@ import (
 	"tutorbase/hooks/hookstest"
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/billing"
+	"tutorbase/jobs"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -271,4 +272,21 @@ func TestCouponWithStripe(t *testing.T) {
 		res = checkoutWith(t, s, hookstest.Student2, map[string]any{"package": s.pkg, "code": "ONEOFF"})
 		require.Equal(t, 200, res.Status, string(res.Body))
 	})
+}
+
+// A checkout left unpaid holds its use until the daily job drops the
+// purchase a week on; then the use is given back.
+func TestCouponReleasedWhenUnpaidExpires(t *testing.T) {
+	s := newShop(t)
+	newCoupon(t, s, map[string]any{"code": "WEEK", "percent": 10, "max_uses": 1})
+	res := checkoutWith(t, s, hookstest.Student2, map[string]any{"package": s.pkg, "code": "WEEK"})
+	require.Equal(t, 200, res.Status, string(res.Body))
+	payment := res.JSON()["payment"].(map[string]any)["id"].(string)
+	svc := hookstest.ServicesOf(s.app)
+	require.NoError(t, jobs.ExpireUnpaid(svc, s.app, cast.Now()))
+	require.EqualValues(t, 1, countWhere(t, s.app, "coupon_redemptions", dbx.HashExp{"payment": payment, "status": "held"}), "a day on: still held")
+	require.NoError(t, jobs.ExpireUnpaid(svc, s.app, cast.Now().Add(8*24*time.Hour)))
+	require.EqualValues(t, 1, countWhere(t, s.app, "coupon_redemptions", dbx.HashExp{"payment": payment, "status": "released"}))
+	res = checkoutWith(t, s, hookstest.Student, map[string]any{"package": s.pkg, "code": "WEEK"})
+	require.Equal(t, 200, res.Status, string(res.Body))
 }
