@@ -20,6 +20,7 @@ import './app.mjs';
 import './security.mjs';
 import './einvoices.mjs';
 import './privacy.mjs';
+import './money.mjs';
 
 const student = { name: `Stella E2E ${stamp}`, email: `stella.${stamp}@example.com` };
 

@@ -189,6 +189,7 @@ test("payments: the pay dialog speaks of the lesson and the school's text for le
     await item.locator('.status-unpaid').waitFor();
     await item.getByRole('button', { name: 'Pay', exact: true }).click();
     const pay = s.page.getByRole('dialog', { name: 'Pay for this lesson' });
+    await pay.getByRole('button', { name: 'Continue to payment' }).click(); // no promotion code
     await pay.getByText(lessonText).waitFor();
     const said = await pay.textContent();
     assert.doesNotMatch(said, /credit/i, 'paying for a lesson is not about credits');

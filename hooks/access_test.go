@@ -327,6 +327,24 @@ func accessCases() []accessCase {
 			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
 		},
 		{
+			collection: "coupons",
+			list:       row{0, 0, 0, 0, 0, 1, 1},
+			view:       "coupon", viewWant: row{404, 404, 404, 404, 404, 200, 200},
+			create:     func(string) any { return map[string]any{"code": "new20", "percent": 20, "active": true} },
+			createWant: row{400, 400, 400, 400, 400, 200, 200},
+			update:     map[string]any{"description": "Spring"}, updateWant: row{404, 404, 404, 404, 404, 200, 200},
+			deleteWant: row{404, 404, 404, 404, 404, 400, 400}, // its redemption refers to it: deactivate it instead
+		},
+		{
+			collection: "coupon_redemptions",
+			list:       row{0, 1, 0, 0, 0, 1, 1},
+			view:       "coupon_redemption", viewWant: row{404, 200, 404, 404, 404, 200, 200},
+			create:     func(string) any { return map[string]any{} },
+			createWant: row{403, 403, 403, 403, 403, 403, 400},
+			update:     map[string]any{"status": "redeemed"}, updateWant: row{403, 403, 403, 403, 403, 403, 200},
+			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
+		},
+		{
 			collection: "credit_ledger",
 			list:       row{0, 1, 0, 0, 0, 1, 1},
 			view:       "ledger", viewWant: row{404, 200, 404, 404, 404, 200, 200},

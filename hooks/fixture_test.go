@@ -125,6 +125,9 @@ func buildFixture(app core.App, c *hookstest.Cast) error {
 		{"stripe_event", "stripe_events", func() map[string]any {
 			return map[string]any{"event_id": "evt_fixture", "type": "checkout.session.completed"}
 		}},
+		{"coupon", "coupons", func() map[string]any {
+			return map[string]any{"code": "WELCOME10", "percent": 10, "active": true}
+		}},
 		{"calendar_feed", "calendar_feeds", func() map[string]any {
 			return map[string]any{"tutor": tutor, "name": "Personal", "url": "https://calendar.example.org/tina/private-0a1b2c3d/basic.ics"}
 		}},
@@ -158,6 +161,12 @@ func buildFixture(app core.App, c *hookstest.Cast) error {
 		return nil
 	}); err != nil {
 		return fmt.Errorf("payment: %w", err)
+	}
+	// a code the fixture's payment tried and gave back (released: the
+	// payment and its invoice are at full price)
+	if err := save("coupon_redemption", "coupon_redemptions", map[string]any{"coupon": c.IDs["coupon"], "user": student,
+		"payment": c.IDs["payment"], "purchase": c.IDs["purchase"], "code": "WELCOME10", "amount": 100, "currency": "EUR", "status": "released"}); err != nil {
+		return err
 	}
 	// the second tutor teaches every day 08:00-20:00 in Rome: the booking
 	// tests book with them

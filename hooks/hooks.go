@@ -25,6 +25,7 @@ import (
 	"tutorbase/internal/app/reports"
 	"tutorbase/internal/app/reviews"
 	"tutorbase/internal/app/signin"
+	"tutorbase/internal/app/statements"
 	"tutorbase/internal/app/teaching"
 	"tutorbase/internal/billing"
 	"tutorbase/internal/billing/manual"
@@ -57,6 +58,7 @@ type Services struct {
 	Signin        *signin.Service
 	Flags         *flags.Service
 	Privacy       *privacy.Service
+	Statements    *statements.Service
 }
 
 // Channels is the registry of the notification channels env configures:
@@ -108,6 +110,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Signin = signin.New(env)
 	s.Flags = flags.New(env)
 	s.Privacy = privacy.New(env, s.Booking)
+	s.Statements = statements.New(env)
 
 	platform.Register(app)
 	s.Accounts.Register(app)

@@ -73,6 +73,9 @@ func (s *Services) routes() []route {
 		// payouts
 		{http.MethodGet, "/api/payouts/export.csv", s.Payouts.ExportCSV, staff, "/api/"},
 		{http.MethodPost, "/api/payouts/{id}/mark-paid", s.Payouts.MarkPaid, staff, "/api/"},
+		{http.MethodGet, "/api/payouts/account", s.Payouts.PayoutAccount, tutor, "/api/"},           // the caller's own, staff ?tutor=
+		{http.MethodPost, "/api/payouts/account/link", s.Payouts.PayoutAccountLink, tutor, "/api/"}, // the caller's own, staff ?tutor=
+		{http.MethodGet, "/api/statements/{month}", s.Statements.Statement, anyone, "/api/"},        // the caller's own, staff ?tutor= or ?user=
 
 		// notifications and the proof of contact details
 		{http.MethodGet, "/api/setup", n.Setup, nil, "/api/"}, // whether email is sent, for the sign-in screens

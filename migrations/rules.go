@@ -90,6 +90,8 @@ var RuleSets = map[string]RuleSet{
 	"report_reminders":   {},
 	"sessions":           {tmpl(RuleSessionsView), tmpl(RuleSessionsView), nil, nil, nil, nil},
 	"flags":              {tmpl(RuleFlagsView), tmpl(RuleFlagsView), nil, nil, nil, nil},
+	"coupons":            {tmpl(RuleCouponsManage), tmpl(RuleCouponsManage), tmpl(RuleCouponsManage), tmpl(RuleCouponsManage), tmpl(RuleCouponsManage), nil},
+	"coupon_redemptions": {tmpl(RuleCouponRedemptionsView), tmpl(RuleCouponRedemptionsView), nil, nil, nil, nil},
 }
 
 // Public reads a rule that lets anyone, signed in or not, pass.
@@ -274,3 +276,10 @@ const RuleSessionsView = "user = @request.auth.id"
 // RuleFlagsView: flags of suspicious activity are for staff to review;
 // only the server writes them (the review route changes their status).
 const RuleFlagsView = isAdmin
+
+// Rules of coupons: staff write them (the checkout reads them as the
+// server); a payer sees their own redemptions, staff all.
+const (
+	RuleCouponsManage         = isAdmin
+	RuleCouponRedemptionsView = "user = @request.auth.id || " + isAdmin
+)

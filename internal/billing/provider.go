@@ -24,6 +24,14 @@ type Provider interface {
 	// VerifyWebhook checks a signed event from the provider and reads it;
 	// ErrNoWebhook when the provider sends none.
 	VerifyWebhook(payload []byte, header string) (Event, error)
+	// Onboard opens a tutor's payout account with the provider (creating
+	// it when o.Account is empty) and returns the page where the tutor
+	// completes it; ErrByHand when the school pays tutors itself.
+	Onboard(ctx context.Context, o OnboardRequest) (Onboarding, error)
+	// PayoutAccount reads what a tutor's payout account still needs (an
+	// empty account: nothing, and no error); ErrByHand when the school
+	// pays tutors itself.
+	PayoutAccount(ctx context.Context, account string) (AccountStatus, error)
 }
 
 // Errors of providers.
@@ -118,4 +126,41 @@ type Event struct {
 	AmountRefunded int64  // everything refunded on it so far
 	Refund         string // the provider's refund id (EventRefundUpdated)
 	RefundStatus   string // RefundSucceeded, RefundPending or RefundFailed
+}
+
+// OnboardRequest is a tutor setting up their payout account.
+type OnboardRequest struct {
+	Account    string // the tutor's account, "" to create one
+	Tutor      string // our tutors id (the creation's idempotency key)
+	Email      string
+	RefreshURL string // where the provider sends a tutor whose link expired
+	ReturnURL  string // where it sends them back when they are done
+}
+
+// Onboarding is a tutor's account and where they complete it.
+type Onboarding struct{ Account, URL string }
+
+// AccountStatus is what a tutor's payout account still needs.
+type AccountStatus struct {
+	DetailsSubmitted bool // the tutor finished the provider's form
+	PayoutsEnabled   bool // the provider pays the account out
+}
+
+// Payout account statuses, as tutors.payout_status stores them.
+const (
+	PayoutDetailsNeeded = "details_needed" // the tutor has not finished the form
+	PayoutPending       = "pending"        // submitted, the provider is checking it
+	PayoutEnabled       = "enabled"        // payouts reach the tutor
+)
+
+// Status is the account's status in one word: enabled once payouts are,
+// else pending once the details are in, else details needed.
+func (a AccountStatus) Status() string {
+	switch {
+	case a.PayoutsEnabled:
+		return PayoutEnabled
+	case a.DetailsSubmitted:
+		return PayoutPending
+	}
+	return PayoutDetailsNeeded
 }

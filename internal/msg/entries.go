@@ -175,6 +175,28 @@ var moneyEntries = []Entry{
 	e("", "Unreadable event.", "Evento illeggibile."),
 	e("", "Unsupported API version.", "Versione dell'API non supportata."),
 	e("", "Invalid signature.", "Firma non valida."),
+	// coupons and promotion codes (issue 22)
+	e("coupon_unknown", "This code is not valid.", "Questo codice non è valido."),
+	e("coupon_not_yet", "This code is not valid yet.", "Questo codice non è ancora valido."),
+	e("coupon_expired", "This code has expired.", "Questo codice è scaduto."),
+	e("coupon_used_up", "This code has been used up.", "Questo codice è esaurito."),
+	e("coupon_used_up", "You have already used this code.", "Hai già usato questo codice."),
+	e("coupon_first_only", "This code is for a first purchase only.", "Questo codice vale solo per il primo acquisto."),
+	e("coupon_not_here", "This code is in another currency.", "Questo codice è in un'altra valuta."),
+	e("coupon_not_here", "This code is worth the whole price; ask the school.", "Questo codice vale l'intero prezzo: chiedi alla scuola."),
+	e("coupon_not_here", "This code is not valid for this purchase.", "Questo codice non vale per questo acquisto."),
+	e("coupon_taken", "This payment already uses another code.", "Questo pagamento usa già un altro codice."),
+	e("coupon_late", "This payment has already started; cancel it and check out again to use a code.", "Questo pagamento è già iniziato: annullalo e ricomincia per usare un codice."),
+	e("percent_or_amount", "A coupon takes off either a percentage or an amount.", "Un coupon toglie o una percentuale o un importo."),
+	e("validation_required", "A coupon of a fixed amount needs its currency.", "Un coupon di importo fisso ha bisogno della valuta."),
+	e("bad_window", "The coupon must end after it starts.", "Il coupon deve finire dopo l'inizio."),
+	// payouts onboarding (issue 22)
+	e("validation_required", "Name the tutor.", "Indica il tutor."),
+	e("by_hand", "The school pays tutors itself; there is no account to connect.", "La scuola paga i tutor direttamente: non c'è un account da collegare."),
+	// monthly statements (issue 22)
+	e("invalid_month", "Use a month written YYYY-MM.", "Usa un mese scritto AAAA-MM."),
+	e("month_not_over", "Statements are for months that have ended.", "Gli estratti conto sono per i mesi già finiti."),
+	e("validation_required", "Name the tutor or the payer.", "Indica il tutor o chi paga."),
 }
 
 // generalEntries: the summaries that replace a generic headline, and the

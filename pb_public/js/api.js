@@ -235,3 +235,16 @@ export const privacy = {
   /** Asks for the account's erasure with {password} or an emailed code {otpId, code}: {erase_after}; every session ends. */
   requestDeletion: (body) => post('/api/me/delete', body),
 };
+/** A tutor's own payout account with the payment provider (internal/app/payouts/onboarding.go). */
+export const payoutAccount = {
+  /** {by_hand, connected, status}: status is details_needed, pending or enabled, read from the provider now. */
+  get: () => pb.send('/api/payouts/account', {}),
+  /** {url}: the provider's page where the tutor sets the account up (created on the first call). */
+  link: () => post('/api/payouts/account/link'),
+};
+
+/** The path of a monthly statement's PDF ("2027-03"), with query ({as: 'payer'}, or staff's {tutor} or {user}) (internal/app/statements). */
+export function statementPath(month, query = {}) {
+  const q = new URLSearchParams(query).toString();
+  return `/api/statements/${encodeURIComponent(month)}${q ? `?${q}` : ''}`;
+}

@@ -199,36 +199,50 @@ export function payByText(payBy, zone = viewerZone()) {
   return t('Pay by {time}, or the lesson is cancelled and the time freed.', { time: dateTime(payBy, zone) });
 }
 
-/** Checkout of a package ({package}) or an unpaid lesson ({booking}): Stripe redirect or the school's instructions. */
+/** Checkout of a package ({package}) or an unpaid lesson ({booking}), with an optional promotion code: Stripe redirect or the school's instructions. */
 export function startCheckout(target, { title = t('Payment') } = {}) {
   openDialog(title, async (body, close) => {
     if (!currentUser()) { body.append(h('p', t('Sign in to buy.')), h('a', { class: 'button', href: `/signin?next=${encodeURIComponent(location.pathname)}` }, t('Sign in'))); return; }
     const summary = errorSummary();
-    const status = h('p', { class: 'loading', role: 'status' }, t('Preparing the payment…'));
-    body.append(summary, status);
-    try {
-      const res = await pb.send('/api/purchases/checkout', { method: 'POST', body: target });
-      if (res.url) {
-        status.textContent = t('Taking you to the secure payment page…');
-        location.assign(res.url);
-        return;
+    const form = h('form', { class: 'checkout-form', novalidate: '' }, summary,
+      field({ name: 'code', label: t('Promotion code'), hint: t('Optional: enter it if you have one.'), autocomplete: 'off', maxlength: 40 }),
+      h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Continue to payment'))));
+    body.append(form);
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const code = form.elements.code.value.trim();
+      busy(form, () => pay(code ? { ...target, code } : target));
+    });
+    async function pay(req) {
+      clearErrors(form);
+      const status = h('p', { class: 'loading', role: 'status' }, t('Preparing the payment…'));
+      form.append(status);
+      try {
+        const res = await pb.send('/api/purchases/checkout', { method: 'POST', body: req });
+        if (res.url) {
+          status.textContent = t('Taking you to the secure payment page…');
+          location.assign(res.url);
+          return;
+        }
+        replace(body,
+          h('p', h('strong', t('Almost done: pay the school to receive your lessons.'))),
+          h('div', { class: 'notice' }, res.instructions || t('Ask the school how to pay.')),
+          res.discount ? h('p', { class: 'discount' }, t('Promotion code {code}: {amount} off', { code: res.discount.code, amount: money(res.discount.amount, res.payment.currency) })) : null,
+          h('p', t('Amount: {amount}', { amount: money(res.payment.amount, res.payment.currency) })),
+          h('p', { class: 'muted' }, target.booking
+            ? t('The school records the payment and you are notified; the lesson then shows as paid.')
+            : t('The school records the payment and you are notified; your credits then appear under Credits.')),
+          h('div', { class: 'actions' }, h('a', { class: 'button', href: '/payments', on: { click: () => close() } }, t('See my payments')), h('button', { type: 'button', class: 'secondary', on: { click: close } }, t('Close'))));
+      } catch (err) {
+        status.remove();
+        const d = (err.response && err.response.data) || {};
+        if (d.code) { showErrors(form, err); return; } // the promotion code, next to its field
+        const first = Object.values(d)[0];
+        const refusal = refusalOf(err);
+        summary.append(h('p', refusal ? refusal.text : ((first && first.message) || (err.response && err.response.message) || err.message)),
+          refusal && refusal.code === 'email_unverified' ? h('div', { class: 'actions' }, resendConfirmation()) : null);
+        summary.focus();
       }
-      replace(body,
-        h('p', h('strong', t('Almost done: pay the school to receive your lessons.'))),
-        h('div', { class: 'notice' }, res.instructions || t('Ask the school how to pay.')),
-        h('p', t('Amount: {amount}', { amount: money(res.payment.amount, res.payment.currency) })),
-        h('p', { class: 'muted' }, target.booking
-          ? t('The school records the payment and you are notified; the lesson then shows as paid.')
-          : t('The school records the payment and you are notified; your credits then appear under Credits.')),
-        h('div', { class: 'actions' }, h('a', { class: 'button', href: '/payments', on: { click: () => close() } }, t('See my payments')), h('button', { type: 'button', class: 'secondary', on: { click: close } }, t('Close'))));
-    } catch (err) {
-      status.remove();
-      const d = (err.response && err.response.data) || {};
-      const first = Object.values(d)[0];
-      const refusal = refusalOf(err);
-      summary.append(h('p', refusal ? refusal.text : ((first && first.message) || (err.response && err.response.message) || err.message)),
-        refusal && refusal.code === 'email_unverified' ? h('div', { class: 'actions' }, resendConfirmation()) : null);
-      summary.focus();
     }
   });
 }

@@ -53,9 +53,14 @@ func (s *Service) issueInvoice(tx core.App, pay, refund *core.Record) (*core.Rec
 		desc = "Refund: " + desc
 		rule = creditNoteTaxRule(tx, pay, school)
 	}
-	line := billing.NewLine(desc, 1, amount)
-	line.Tax = &rule
-	lines := []billing.Line{line}
+	lines := []billing.Line{billing.NewLine(desc, 1, amount)}
+	if r := liveRedemption(tx, pay.Id); r != nil && refund == nil { // the list price, less the code's discount
+		off := int64(r.GetInt("amount"))
+		lines = []billing.Line{billing.NewLine(desc, 1, amount+off), billing.NewLine("Promotion code "+r.GetString("code"), 1, -off)}
+	}
+	for i := range lines {
+		lines[i].Tax = &rule
+	}
 	_, totals := billing.TaxByRate(lines, rule, school.PricesIncludeTax)
 	buyer, err := buyerOf(tx, pay.GetString("user"))
 	if err != nil {

@@ -33,6 +33,7 @@ type checkoutBody struct {
 	Package string `json:"package"`
 	Booking string `json:"booking"`
 	Student string `json:"student"`
+	Code    string `json:"code"` // a promotion code, optional
 }
 
 // Checkout starts a payment: for a package ({package}: a pending
@@ -48,14 +49,17 @@ func (s *Service) Checkout(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	var pay *core.Record
+	var pay, redemption *core.Record
 	err = e.App.RunInTransaction(func(tx core.App) error {
 		if target.IsNew() {
 			if err := tx.Save(target); err != nil {
 				return err
 			}
 		}
-		pay, err = PendingPayment(tx, target)
+		if pay, err = PendingPayment(tx, target); err != nil || strings.TrimSpace(in.Code) == "" {
+			return err
+		}
+		redemption, err = s.applyCoupon(tx, in.Code, pay, target)
 		return err
 	})
 	if err != nil {
@@ -66,7 +70,7 @@ func (s *Service) Checkout(e *core.RequestEvent) error {
 		e.App.Logger().Error("checkout failed", "provider", s.provider.Name(), "payment", pay.Id, "error", err)
 		return apis.NewApiError(http.StatusBadGateway, "The payment provider is not answering; please try again in a minute.", nil)
 	}
-	return checkoutAnswer(e, url, pay, target)
+	return checkoutAnswer(e, url, pay, target, redemption)
 }
 
 // checkoutTarget is what a checkout pays for: a new pending purchase of
@@ -90,9 +94,13 @@ func checkoutTarget(e *core.RequestEvent, in checkoutBody) (*core.Record, error)
 }
 
 // checkoutAnswer is the payment (and purchase), with where to pay: the
-// provider's page, or the school's instructions.
-func checkoutAnswer(e *core.RequestEvent, url string, pay, target *core.Record) error {
+// provider's page, or the school's instructions; and the discount of a
+// promotion code used.
+func checkoutAnswer(e *core.RequestEvent, url string, pay, target, redemption *core.Record) error {
 	out := map[string]any{}
+	if redemption != nil {
+		out["discount"] = map[string]any{"code": redemption.GetString("code"), "amount": redemption.GetInt("amount")}
+	}
 	if url != "" {
 		out["url"] = url
 	} else {

@@ -83,7 +83,11 @@ func defaultRefund(app core.App, pay *core.Record) (amount int64, unused int, er
 		return 0, 0, err
 	}
 	unused = credits.Left(p)
-	amount = billing.PackageRefund(int64(p.GetInt("list_price")), int64(p.GetInt("discount_percent")), int64(p.GetInt("lessons")),
+	price, discount := int64(p.GetInt("list_price")), int64(p.GetInt("discount_percent"))
+	if liveRedemption(app, pay.Id) != nil { // a promotion code made the charge: refund its share of that
+		price, discount = int64(pay.GetInt("amount")), 0
+	}
+	amount = billing.PackageRefund(price, discount, int64(p.GetInt("lessons")),
 		int64(unused), int64(pay.GetInt("amount")), int64(pay.GetInt("refunded_amount")))
 	return amount, unused, nil
 }

@@ -48,4 +48,5 @@ func (s *Service) Register(app core.App) {
 	registerTaxRules(app)
 	s.registerPackages(app)
 	s.registerInvoices(app)
+	s.registerCoupons(app)
 }

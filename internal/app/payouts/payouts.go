@@ -74,6 +74,7 @@ var errPayoutNotPending = errors.New("payout is not pending")
 
 // Register binds the payouts' hooks and routes.
 func (s *Service) Register(app core.App) {
+	platform.Guard(app, "tutors", platform.FieldGuard{Server: []string{"payout_status", "payout_checked_at"}})
 	app.OnRecordDelete("payouts").BindFunc(func(e *core.RecordEvent) error {
 		if e.Record.GetString("status") == PayoutPaid {
 			return validation.Errors{"status": validation.NewError(platform.CodeBadState, "A paid payout is history and cannot be deleted.")}

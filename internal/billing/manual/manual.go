@@ -36,4 +36,15 @@ func (Provider) VerifyWebhook([]byte, string) (billing.Event, error) {
 	return billing.Event{}, billing.ErrNoWebhook
 }
 
+// Onboard implements billing.Provider: tutors are paid by hand, to the
+// IBAN staff keep.
+func (Provider) Onboard(context.Context, billing.OnboardRequest) (billing.Onboarding, error) {
+	return billing.Onboarding{}, billing.ErrByHand
+}
+
+// PayoutAccount implements billing.Provider: there is no account to read.
+func (Provider) PayoutAccount(context.Context, string) (billing.AccountStatus, error) {
+	return billing.AccountStatus{}, billing.ErrByHand
+}
+
 var _ billing.Provider = Provider{}

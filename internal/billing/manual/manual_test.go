@@ -26,4 +26,10 @@ func TestProvider(t *testing.T) {
 	if _, err := p.VerifyWebhook([]byte("{}"), "sig"); !errors.Is(err, billing.ErrNoWebhook) {
 		t.Errorf("VerifyWebhook() error = %v, want ErrNoWebhook", err)
 	}
+	if _, err := p.Onboard(ctx, billing.OnboardRequest{Tutor: "t1"}); !errors.Is(err, billing.ErrByHand) {
+		t.Errorf("Onboard() error = %v, want ErrByHand", err)
+	}
+	if _, err := p.PayoutAccount(ctx, "acct_1"); !errors.Is(err, billing.ErrByHand) {
+		t.Errorf("PayoutAccount() error = %v, want ErrByHand", err)
+	}
 }

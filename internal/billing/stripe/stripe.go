@@ -130,6 +130,56 @@ func (s *Provider) Transfer(ctx context.Context, t billing.TransferRequest) (str
 	return tr.ID, nil
 }
 
+// Onboard implements billing.Provider with Connect Express: an Express
+// account (created once per tutor: the idempotency key is the tutor's id)
+// and an account link to Stripe's onboarding, which expires in minutes, so
+// it is made each time the tutor asks.
+func (s *Provider) Onboard(ctx context.Context, o billing.OnboardRequest) (billing.Onboarding, error) {
+	account := o.Account
+	if account == "" {
+		p := &stripego.AccountParams{
+			Type:         stripego.String(string(stripego.AccountTypeExpress)),
+			Capabilities: &stripego.AccountCapabilitiesParams{Transfers: &stripego.AccountCapabilitiesTransfersParams{Requested: stripego.Bool(true)}},
+		}
+		if o.Email != "" {
+			p.Email = stripego.String(o.Email)
+		}
+		p.AddMetadata("tutor", o.Tutor)
+		p.SetIdempotencyKey("payout-account-" + o.Tutor)
+		p.Context = ctx
+		a, err := s.api.Accounts.New(p)
+		if err != nil {
+			return billing.Onboarding{}, fmt.Errorf("stripe account: %w", err)
+		}
+		account = a.ID
+	}
+	lp := &stripego.AccountLinkParams{
+		Account: stripego.String(account), Type: stripego.String("account_onboarding"),
+		RefreshURL: stripego.String(o.RefreshURL), ReturnURL: stripego.String(o.ReturnURL),
+	}
+	lp.Context = ctx
+	link, err := s.api.AccountLinks.New(lp)
+	if err != nil {
+		return billing.Onboarding{Account: account}, fmt.Errorf("stripe account link: %w", err)
+	}
+	return billing.Onboarding{Account: account, URL: link.URL}, nil
+}
+
+// PayoutAccount implements billing.Provider by reading the account; no
+// account ("") has nothing to read yet.
+func (s *Provider) PayoutAccount(ctx context.Context, account string) (billing.AccountStatus, error) {
+	if account == "" {
+		return billing.AccountStatus{}, nil
+	}
+	p := &stripego.AccountParams{}
+	p.Context = ctx
+	a, err := s.api.Accounts.GetByID(account, p)
+	if err != nil {
+		return billing.AccountStatus{}, fmt.Errorf("stripe account: %w", err)
+	}
+	return billing.AccountStatus{DetailsSubmitted: a.DetailsSubmitted, PayoutsEnabled: a.PayoutsEnabled}, nil
+}
+
 // VerifyWebhook implements billing.Provider: it checks the Stripe-Signature
 // header against the raw body (tolerance 300 s) and reads the event. A
 // correctly signed body Tutorbase cannot use (not an event, an empty or

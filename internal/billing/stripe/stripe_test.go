@@ -3,6 +3,7 @@ package stripe
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -106,6 +107,16 @@ func TestAgainstStripeMock(t *testing.T) {
 	id, err := p.Transfer(ctx, billing.TransferRequest{Account: "acct_123", Amount: 3200, Currency: "EUR", Group: "payout-1", Key: "payout-1"})
 	if err != nil || id == "" {
 		t.Fatalf("transfer: %q, %v", id, err)
+	}
+	o, err := p.Onboard(ctx, billing.OnboardRequest{Tutor: "tut1", Email: "t@example.com", RefreshURL: "http://x/again", ReturnURL: "http://x/back"})
+	if err != nil || !strings.HasPrefix(o.Account, "acct_") || o.URL == "" {
+		t.Fatalf("onboard: %+v, %v", o, err)
+	}
+	if again, err := p.Onboard(ctx, billing.OnboardRequest{Account: o.Account, Tutor: "tut1", RefreshURL: "http://x/again", ReturnURL: "http://x/back"}); err != nil || again.Account != o.Account || again.URL == "" {
+		t.Fatalf("onboard an existing account: %+v, %v", again, err)
+	}
+	if _, err := p.PayoutAccount(ctx, o.Account); err != nil {
+		t.Fatalf("payout account: %v", err)
 	}
 	if p.Name() != "stripe" {
 		t.Errorf("Name() = %q", p.Name())

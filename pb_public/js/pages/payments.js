@@ -6,6 +6,7 @@ import { dateTime, longDate, money, lineText } from '../format.js';
 import { pageTitle, loading, empty, errorBox, pill, table, toast } from '../ui.js';
 import { school } from '../pb.js';
 import { openDialog } from '../ui.js';
+import { statementPicker } from '../statements.js';
 
 function howToPay(p) {
   openDialog(t('How to pay'), async (body) => {
@@ -25,7 +26,8 @@ export default async function payments(ctx) {
   replace(ctx.root, pageTitle(t('Payments and invoices')),
     h('section', { 'aria-labelledby': 'pa-h' }, h('h2', { id: 'pa-h' }, t('Payments')), payEl),
     h('section', { 'aria-labelledby': 'in-h' }, h('h2', { id: 'in-h' }, t('Invoices')), invEl),
-    h('section', { 'aria-labelledby': 're-h' }, h('h2', { id: 're-h' }, t('Refunds')), refEl));
+    h('section', { 'aria-labelledby': 're-h' }, h('h2', { id: 're-h' }, t('Refunds')), refEl),
+    h('section', { 'aria-labelledby': 'st-h' }, h('h2', { id: 'st-h' }, t('Monthly statements')), statementPicker({ as: 'payer' })));
   try {
     const list = await pb.collection('payments').getList(1, 100, { sort: '-created' });
     replace(payEl, list.items.length ? table([t('Created'), t('What'), t('Status'), { text: t('Amount'), class: 'num' }, t('Actions')],

@@ -4,15 +4,43 @@ import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { money, longDate, dateTime } from '../format.js';
 import { pageTitle, loading, empty, errorBox, pill, table } from '../ui.js';
+import { payoutAccount } from '../api.js';
+import { statementPicker } from '../statements.js';
+
+/** What each payout account status means to its tutor. */
+const ACCOUNT_TEXT = {
+  details_needed: () => t('Details needed: finish setting up your Stripe account to receive payouts.'),
+  pending: () => t('Stripe is checking your details; payouts start once it has.'),
+  enabled: () => t('Payouts enabled: your payouts reach your Stripe account.'),
+};
+
+/** The tutor's payout account: its status and the way to Stripe's onboarding. */
+async function accountSection(el) {
+  try {
+    const a = await payoutAccount.get();
+    if (a.by_hand) { replace(el, h('p', t('The school pays you itself, by bank transfer.'))); return; }
+    const go = h('button', { type: 'button', on: { click: async () => {
+      go.disabled = true;
+      try { location.assign((await payoutAccount.link()).url); } catch (err) { go.disabled = false; el.append(errorBox(err)); }
+    } } }, !a.connected ? t('Connect with Stripe') : a.status === 'details_needed' ? t('Finish setting up') : t('Update my details'));
+    replace(el, h('p', { class: 'payout-status', dataset: { status: a.status || 'none' } },
+      a.connected ? (ACCOUNT_TEXT[a.status] || ACCOUNT_TEXT.details_needed)() : t('Connect a Stripe account to receive your payouts directly.')),
+    h('div', { class: 'actions' }, go));
+  } catch (err) { replace(el, errorBox(err)); }
+}
 
 export default async function earnings(ctx) {
   ctx.setTitle(t('Earnings'));
   const openEl = h('div', loading());
   const payoutsEl = h('div', loading());
+  const accountEl = h('div', loading());
   replace(ctx.root, pageTitle(t('Earnings')),
+    h('section', { 'aria-labelledby': 'pa-h' }, h('h2', { id: 'pa-h' }, t('Payout account')), accountEl),
     h('section', { 'aria-labelledby': 'op-h' }, h('h2', { id: 'op-h' }, t('Taught, not paid out yet')), openEl),
-    h('section', { 'aria-labelledby': 'po-h' }, h('h2', { id: 'po-h' }, t('Payouts')), payoutsEl));
+    h('section', { 'aria-labelledby': 'po-h' }, h('h2', { id: 'po-h' }, t('Payouts')), payoutsEl),
+    h('section', { 'aria-labelledby': 'st-h' }, h('h2', { id: 'st-h' }, t('Monthly statements')), statementPicker()));
   const me = currentUser().id;
+  accountSection(accountEl);
   try {
     const list = await pb.collection('bookings').getFullList({ filter: pb.filter('tutor_user = {:me} && (status = "completed" || status = "no_show") && payout = ""', { me }), sort: '-start' });
     const payable = list.filter((b) => ['paid', 'credit', 'partially_refunded'].includes(b.payment_status));
