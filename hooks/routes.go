@@ -118,6 +118,12 @@ func (s *Services) routes() []route {
 		{http.MethodGet, "/api/students/{id}/progress", s.Teaching.StudentProgress, anyone, "/api/"},
 		{http.MethodGet, "/api/agenda", s.Teaching.AgendaRoute, anyone, "/api/"},
 
+		// Google Calendar: the caller's own connection (docs/calendars.md)
+		{http.MethodGet, "/api/google/calendar", s.Google.CalendarStatus, person, "/api/"},
+		{http.MethodPost, "/api/google/calendar/connect", s.Google.Connect, person, "/api/"},
+		{http.MethodPost, "/api/google/calendar/callback", s.Google.Callback, person, "/api/"},
+		{http.MethodPost, "/api/google/calendar/disconnect", s.Google.Disconnect, person, "/api/"},
+
 		// staff
 		{http.MethodGet, "/api/reports/{name}", s.Reports.Report, staff, "/api/reports/"},
 		{http.MethodPost, "/api/flags/{id}/review", s.Flags.Review, staff, "/api/"},

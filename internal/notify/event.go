@@ -27,6 +27,9 @@ const (
 	KindReportMissing       = "report_missing"
 	KindHomeworkDone        = "homework_done"
 	KindSigninAlert         = "signin_alert"
+	// KindGoogleDisconnected: Google refused a person's stored consent
+	// (access removed in their Google account): the Calendar sync stopped.
+	KindGoogleDisconnected = "google_disconnected"
 )
 
 // Kinds returns every event kind, in a stable order (a fresh slice the
@@ -36,7 +39,7 @@ func Kinds() []string {
 		KindBookingCreated, KindBookingConfirmed, KindBookingCancelled, KindBookingRescheduled,
 		KindReminder, KindPaymentReceived, KindRefund, KindPayout, KindReviewReceived,
 		KindTutorVerified, KindCreditsLow, KindPackageExpiring, KindDigest, KindCalendarFeedFailing,
-		KindReportMissing, KindHomeworkDone, KindSigninAlert,
+		KindReportMissing, KindHomeworkDone, KindSigninAlert, KindGoogleDisconnected,
 	}
 }
 
