@@ -3,6 +3,7 @@ package google
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"tutorbase/internal/app/availability"
@@ -83,12 +84,14 @@ func (s *Service) ImportBusy(app core.App, user string, now time.Time) error {
 	if tutor.MaxAdvance > 0 {
 		horizon = min(tutor.MaxAdvance+24*time.Hour, busyHorizon)
 	}
-	c, err := s.connect(app, user)
-	if err != nil {
+	from, to := now.Add(-busyPast).Truncate(time.Hour), now.Add(horizon)
+	intervals, err := s.freeBusy(app, user, false, l.Calendar, from, to)
+	if isStatus(err, http.StatusUnauthorized) {
+		intervals, err = s.freeBusy(app, user, true, l.Calendar, from, to)
+	}
+	if errors.Is(err, errNotConnected) {
 		return nil
 	}
-	defer s.keep(app, c)
-	intervals, err := s.freeBusy(c, l.Calendar, now.Add(-busyPast).Truncate(time.Hour), now.Add(horizon))
 	if err != nil {
 		if revoked, _ := classify(err); revoked {
 			return s.revoke(app, user, now)
@@ -103,7 +106,12 @@ func (s *Service) ImportBusy(app core.App, user string, now time.Time) error {
 
 // freeBusy asks Google for the busy intervals of cal in [from, to), a
 // window at a time, merged and cut at availability.MaxBusySpan.
-func (s *Service) freeBusy(c *conn, cal string, from, to time.Time) ([]icalfeed.Interval, error) {
+func (s *Service) freeBusy(app core.App, user string, fresh bool, cal string, from, to time.Time) ([]icalfeed.Interval, error) {
+	c, err := s.open(app, user, fresh)
+	if err != nil {
+		return nil, err
+	}
+	defer s.keep(app, c)
 	if cal == "" {
 		cal = "primary"
 	}

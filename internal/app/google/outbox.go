@@ -102,7 +102,7 @@ func (s *Service) PushDue(app core.App, now time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var rows []outboxRow
-	err := app.DB().Select("id", "user", "event_id", "calendar", "want", "start", `"end"`, "title",
+	err := app.DB().Select("id", "user", "event_id", "calendar", "want", "start", "end", "title",
 		"CAST(version AS INTEGER) AS version", "CAST(pushed AS INTEGER) AS pushed", "CAST(attempts AS INTEGER) AS attempts").
 		From(Events).Where(dbx.HashExp{"status": EventPending}).
 		AndWhere(dbx.NewExp("next_attempt <= {:now}", dbx.Params{"now": platform.DBTime(now)})).
@@ -119,11 +119,35 @@ func (s *Service) PushDue(app core.App, now time.Time) error {
 	return errors.Join(errs...)
 }
 
-// push sends one row to Google and records the outcome.
+// push sends one row to Google and records the outcome. A 401 is tried
+// once more with a refreshed access token; Google refusing the refresh
+// token means the consent was revoked.
 func (s *Service) push(app core.App, r *outboxRow, now time.Time) error {
-	c, err := s.connect(app, r.User)
-	if err != nil {
+	err := s.send(app, r, false)
+	if isStatus(err, http.StatusUnauthorized) {
+		err = s.send(app, r, true)
+	}
+	switch revoked, retry := classify(err); {
+	case errors.Is(err, errNotConnected):
 		return s.settle(app, r, dbx.Params{"status": EventStopped})
+	case err == nil:
+		return s.settle(app, r, dbx.Params{"status": EventDone, "pushed": r.Version, "attempts": 0, "last_error": ""})
+	case revoked:
+		return s.revoke(app, r.User, now)
+	case retry && r.Attempts+1 < maxAttempts:
+		return s.settle(app, r, dbx.Params{"attempts": r.Attempts + 1, "last_error": errorCode(err),
+			"next_attempt": platform.DBTime(now.Add(retryAfter(r.Attempts + 1)))})
+	}
+	app.Logger().Warn("google calendar refused a lesson", "row", r.Id, "error", err)
+	return s.settle(app, r, dbx.Params{"status": EventFailed, "attempts": r.Attempts + 1, "last_error": errorCode(err)})
+}
+
+// send makes the row's calendar what it wants: the event under its id, or
+// none.
+func (s *Service) send(app core.App, r *outboxRow, fresh bool) error {
+	c, err := s.open(app, r.User, fresh)
+	if err != nil {
+		return err
 	}
 	defer s.keep(app, c)
 	ctx, cancel := s.ctx()
@@ -136,27 +160,14 @@ func (s *Service) push(app core.App, r *outboxRow, now time.Time) error {
 	if cal == "" {
 		cal = "primary"
 	}
-	if r.Want == "absent" {
-		err = svc.Events.Delete(cal, r.EventID).Context(ctx).Do()
-		if isStatus(err, http.StatusNotFound, http.StatusGone) {
-			err = nil // never created, or gone already
-		}
-	} else {
-		err = s.putEvent(svc, cal, r)
+	if r.Want == "present" {
+		return s.putEvent(svc, cal, r)
 	}
-	if err == nil {
-		return s.settle(app, r, dbx.Params{"status": EventDone, "pushed": r.Version, "attempts": 0, "last_error": ""})
+	err = svc.Events.Delete(cal, r.EventID).Context(ctx).Do()
+	if isStatus(err, http.StatusNotFound, http.StatusGone) {
+		return nil // never created, or gone already
 	}
-	revoked, retry := classify(err)
-	switch {
-	case revoked:
-		return s.revoke(app, r.User, now)
-	case retry && r.Attempts+1 < maxAttempts:
-		return s.settle(app, r, dbx.Params{"attempts": r.Attempts + 1, "last_error": errorCode(err),
-			"next_attempt": platform.DBTime(now.Add(retryAfter(r.Attempts + 1)))})
-	}
-	app.Logger().Warn("google calendar refused a lesson", "row", r.Id, "error", err)
-	return s.settle(app, r, dbx.Params{"status": EventFailed, "attempts": r.Attempts + 1, "last_error": errorCode(err)})
+	return err
 }
 
 // putEvent writes the lesson's event under its stable id: inserted the

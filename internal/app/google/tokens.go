@@ -31,7 +31,13 @@ type conn struct {
 
 // connect opens user's connection: the stored token, refreshed by the
 // oauth2 client when it has expired.
-func (s *Service) connect(app core.App, user string) (*conn, error) {
+func (s *Service) connect(app core.App, user string) (*conn, error) { return s.open(app, user, false) }
+
+// reconnect opens it with a fresh access token: Google answered 401 to
+// the stored one before its expiry.
+func (s *Service) reconnect(app core.App, user string) (*conn, error) { return s.open(app, user, true) }
+
+func (s *Service) open(app core.App, user string, fresh bool) (*conn, error) {
 	link, err := app.FindFirstRecordByData(Links, "user", user)
 	if err != nil || link.GetString("status") != LinkConnected {
 		return nil, errNotConnected
@@ -42,6 +48,9 @@ func (s *Service) connect(app core.App, user string) (*conn, error) {
 	}
 	access, _ := s.box.Open(link.GetString("access_token"), purpose(link.Id, "access")) // unreadable: refreshed
 	tok := &oauth2.Token{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", Expiry: link.GetDateTime("token_expiry").Time()}
+	if fresh {
+		tok.Expiry = time.Unix(1, 0) // expired: the client refreshes first
+	}
 	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, s.HTTP)
 	return &conn{link: link, before: tok, source: s.oauth("").TokenSource(ctx, tok)}, nil
 }
