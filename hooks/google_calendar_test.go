@@ -44,7 +44,9 @@ func TestGoogleCalendarLessons(t *testing.T) {
 	require.Equal(t, utc3339(romeTime(5, 15, 0)), ev.Start)
 	require.Equal(t, "Lesson with Stella Student", ev.Summary)
 	require.Equal(t, "primary", ev.Calendar)
-	eventually(t, "the row is done", func() bool { return outboxRow(t, app, id, cast.Users[hookstest.Tutor2]).GetString("status") == google.EventDone })
+	eventually(t, "the row is done", func() bool {
+		return outboxRow(t, app, id, cast.Users[hookstest.Tutor2]).GetString("status") == google.EventDone
+	})
 
 	start, end := romeSlot(5, 17, 0, 60)
 	res = hookstest.Call(t, srv, http.MethodPost, "/api/bookings/"+id+"/reschedule", cast.Tokens[hookstest.Tutor2], map[string]any{"start": start, "end": end})
