@@ -193,3 +193,15 @@ export const flags = {
   /** action: 'dismiss', 'warn' or 'suspend'; answers the flag. */
   review: (id, action, note = '') => post(`/api/flags/${encodeURIComponent(id)}/review`, { action, note }),
 };
+
+/** The signed-in person's Google Calendar connection (internal/app/google, docs/calendars.md). */
+export const googleCalendar = {
+  /** {available, status, email, calendar, last_error, connected_at, busy_synced_at, busy_events}; never a token. */
+  status: () => pb.send('/api/google/calendar', {}),
+  /** The address of Google's consent page: {url}. */
+  connect: () => post('/api/google/calendar/connect'),
+  /** Hands Google's answer (code and state of the callback address) over; answers the status. */
+  callback: (code, state) => post('/api/google/calendar/callback', { code, state }),
+  /** Revokes and removes the tokens; lessons stop being written, busy times go. */
+  disconnect: () => post('/api/google/calendar/disconnect'),
+};
