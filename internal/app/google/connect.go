@@ -157,7 +157,7 @@ func (s *Service) Disconnect(e *core.RequestEvent) error {
 		}
 	}
 	err = e.App.RunInTransaction(func(tx core.App) error {
-		if _, err := tx.DB().Update(Events, dbx.Params{"status": EventStopped}, dbx.HashExp{"user": e.Auth.Id, "status": EventPending}).Execute(); err != nil {
+		if err := s.stopRows(tx, e.Auth.Id); err != nil {
 			return err
 		}
 		return tx.Delete(link)

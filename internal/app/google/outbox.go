@@ -54,15 +54,21 @@ func (s *Service) BookingChanged(tx core.App, b, old *core.Record, _ string) err
 		if other != "" {
 			title = "Lesson with " + other
 		}
-		q := `INSERT INTO ` + Events + ` (id, booking, user, event_id, calendar, want, start, "end", title, version, status, next_attempt, created, updated)
-			SELECT {:id}, {:booking}, {:user}, {:event}, {:cal}, {:want}, {:start}, {:end}, {:title}, 1, 'pending', {:now}, {:now}, {:now}
+		meet := false
+		if connected {
+			if meet, err = wantsMeet(tx, b, user); err != nil {
+				return err
+			}
+		}
+		q := `INSERT INTO ` + Events + ` (id, booking, user, event_id, calendar, want, start, "end", title, meet, version, status, next_attempt, created, updated)
+			SELECT {:id}, {:booking}, {:user}, {:event}, {:cal}, {:want}, {:start}, {:end}, {:title}, {:meet}, 1, 'pending', {:now}, {:now}, {:now}
 			WHERE {:connected}
 			ON CONFLICT(booking, user) DO UPDATE SET want = excluded.want, start = excluded.start, "end" = excluded."end",
-				title = excluded.title, version = version + 1, status = 'pending', attempts = 0, last_error = '',
+				title = excluded.title, meet = MAX(meet, excluded.meet), version = version + 1, status = 'pending', attempts = 0, last_error = '',
 				next_attempt = excluded.next_attempt, updated = excluded.updated`
 		_, err = tx.DB().NewQuery(q).Bind(dbx.Params{
 			"id": core.GenerateDefaultRandomId(), "booking": b.Id, "user": user, "event": eventID(b.Id, user), "cal": cal,
-			"want": want, "start": b.GetString("start"), "end": b.GetString("end"), "title": title, "now": now, "connected": connected,
+			"want": want, "start": b.GetString("start"), "end": b.GetString("end"), "title": title, "meet": meet, "now": now, "connected": connected,
 		}).Execute()
 		if err != nil {
 			return err
@@ -81,6 +87,8 @@ func eventID(booking, user string) string {
 // outboxRow is what a push reads of a row.
 type outboxRow struct {
 	Id       string `db:"id"`
+	Booking  string `db:"booking"`
+	Meet     bool   `db:"meet"`
 	User     string `db:"user"`
 	EventID  string `db:"event_id"`
 	Calendar string `db:"calendar"`
@@ -102,7 +110,7 @@ func (s *Service) PushDue(app core.App, now time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var rows []outboxRow
-	err := app.DB().Select("id", "user", "event_id", "calendar", "want", "start", "end", "title",
+	err := app.DB().Select("id", "booking", "meet", "user", "event_id", "calendar", "want", "start", "end", "title",
 		"CAST(version AS INTEGER) AS version", "CAST(pushed AS INTEGER) AS pushed", "CAST(attempts AS INTEGER) AS attempts").
 		From(Events).Where(dbx.HashExp{"status": EventPending}).
 		AndWhere(dbx.NewExp("next_attempt <= {:now}", dbx.Params{"now": platform.DBTime(now)})).
@@ -123,38 +131,57 @@ func (s *Service) PushDue(app core.App, now time.Time) error {
 // once more with a refreshed access token; Google refusing the refresh
 // token means the consent was revoked.
 func (s *Service) push(app core.App, r *outboxRow, now time.Time) error {
-	err := s.send(app, r, false)
+	link, err := s.send(app, r, false)
 	if isStatus(err, http.StatusUnauthorized) {
-		err = s.send(app, r, true)
+		link, err = s.send(app, r, true)
 	}
 	switch revoked, retry := classify(err); {
 	case errors.Is(err, errNotConnected):
-		return s.settle(app, r, dbx.Params{"status": EventStopped})
+		return s.settle(app, r, dbx.Params{"status": EventStopped}, s.meetGivenUp(r))
 	case err == nil:
-		return s.settle(app, r, dbx.Params{"status": EventDone, "pushed": r.Version, "attempts": 0, "last_error": ""})
+		return s.settle(app, r, dbx.Params{"status": EventDone, "pushed": r.Version, "attempts": 0, "last_error": ""},
+			func(tx core.App) error {
+				switch {
+				case !r.Meet || r.Want != "present":
+					return nil
+				case link != "":
+					return meetArrived(tx, r.Booking, link)
+				}
+				return s.meetFailed(tx, r.Booking) // Google made the event without a conference
+			})
 	case revoked:
 		return s.revoke(app, r.User, now)
 	case retry && r.Attempts+1 < maxAttempts:
 		return s.settle(app, r, dbx.Params{"attempts": r.Attempts + 1, "last_error": errorCode(err),
-			"next_attempt": platform.DBTime(now.Add(retryAfter(r.Attempts + 1)))})
+			"next_attempt": platform.DBTime(now.Add(retryAfter(r.Attempts + 1)))}, nil)
 	}
 	app.Logger().Warn("google calendar refused a lesson", "row", r.Id, "error", err)
-	return s.settle(app, r, dbx.Params{"status": EventFailed, "attempts": r.Attempts + 1, "last_error": errorCode(err)})
+	return s.settle(app, r, dbx.Params{"status": EventFailed, "attempts": r.Attempts + 1, "last_error": errorCode(err)}, s.meetGivenUp(r))
 }
 
-// send makes the row's calendar what it wants: the event under its id, or
-// none.
-func (s *Service) send(app core.App, r *outboxRow, fresh bool) error {
+// meetGivenUp gives the row's lesson a Jitsi room if it waited for Meet.
+func (s *Service) meetGivenUp(r *outboxRow) func(tx core.App) error {
+	return func(tx core.App) error {
+		if !r.Meet {
+			return nil
+		}
+		return s.meetFailed(tx, r.Booking)
+	}
+}
+
+// send makes the row's calendar what it wants: the event under its id
+// (and its Meet link, when asked), or none.
+func (s *Service) send(app core.App, r *outboxRow, fresh bool) (string, error) {
 	c, err := s.open(app, r.User, fresh)
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer s.keep(app, c)
 	ctx, cancel := s.ctx()
 	defer cancel()
 	svc, err := calendar.NewService(ctx, s.options(c, s.env.Config.Google.CalendarEndpoint())...)
 	if err != nil {
-		return err
+		return "", err
 	}
 	cal := r.Calendar
 	if cal == "" {
@@ -165,44 +192,69 @@ func (s *Service) send(app core.App, r *outboxRow, fresh bool) error {
 	}
 	err = svc.Events.Delete(cal, r.EventID).Context(ctx).Do()
 	if isStatus(err, http.StatusNotFound, http.StatusGone) {
-		return nil // never created, or gone already
+		return "", nil // never created, or gone already
 	}
-	return err
+	return "", err
 }
 
 // putEvent writes the lesson's event under its stable id: inserted the
 // first time, updated after (a lost answer or a crash makes an insert
 // answer 409, and an update of an event deleted by hand 404: each falls
-// back to the other).
-func (s *Service) putEvent(svc *calendar.Service, cal string, r *outboxRow) error {
+// back to the other). It answers the event's Meet link.
+func (s *Service) putEvent(svc *calendar.Service, cal string, r *outboxRow) (string, error) {
 	start, err1 := time.Parse("2006-01-02 15:04:05.000Z", r.Start)
 	end, err2 := time.Parse("2006-01-02 15:04:05.000Z", r.End)
 	if err := errors.Join(err1, err2); err != nil {
-		return err
+		return "", err
 	}
 	ev := &calendar.Event{Id: r.EventID, Summary: r.Title,
 		Start:  &calendar.EventDateTime{DateTime: start.UTC().Format(time.RFC3339)},
 		End:    &calendar.EventDateTime{DateTime: end.UTC().Format(time.RFC3339)},
 		Source: &calendar.EventSource{Title: "Tutorbase", Url: s.env.Config.AppURL}}
+	conference := int64(0)
+	if r.Meet {
+		conference = 1
+		ev.ConferenceData = &calendar.ConferenceData{CreateRequest: &calendar.CreateConferenceRequest{
+			RequestId: r.EventID, ConferenceSolutionKey: &calendar.ConferenceSolutionKey{Type: "hangoutsMeet"}}}
+	}
+	insert := func() (*calendar.Event, error) {
+		return svc.Events.Insert(cal, ev).ConferenceDataVersion(conference).Do()
+	}
 	if r.Pushed == 0 {
-		_, err := svc.Events.Insert(cal, ev).Do()
+		got, err := insert()
 		if !isStatus(err, http.StatusConflict) {
-			return err
+			return meetLink(got), err
 		}
 	}
-	_, err := svc.Events.Update(cal, r.EventID, ev).Do()
+	got, err := svc.Events.Update(cal, r.EventID, ev).ConferenceDataVersion(conference).Do()
 	if isStatus(err, http.StatusNotFound) {
-		_, err = svc.Events.Insert(cal, ev).Do()
+		got, err = insert()
 	}
-	return err
+	return meetLink(got), err
 }
 
-// settle records a push's outcome if the row is still the version pushed;
-// a row changed meanwhile stays pending for its newer version.
-func (s *Service) settle(app core.App, r *outboxRow, set dbx.Params) error {
+func meetLink(ev *calendar.Event) string {
+	if ev == nil {
+		return ""
+	}
+	return ev.HangoutLink
+}
+
+// settle records a push's outcome if the row is still the version pushed
+// (with then, in the same transaction); a row changed meanwhile stays
+// pending for its newer version.
+func (s *Service) settle(app core.App, r *outboxRow, set dbx.Params, then func(tx core.App) error) error {
 	set["updated"] = platform.DBTime(s.env.Now())
-	_, err := app.DB().Update(Events, set, dbx.HashExp{"id": r.Id, "version": r.Version}).Execute()
-	return err
+	return app.RunInTransaction(func(tx core.App) error {
+		res, err := tx.DB().Update(Events, set, dbx.HashExp{"id": r.Id, "version": r.Version}).Execute()
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 || then == nil {
+			return nil
+		}
+		return then(tx)
+	})
 }
 
 func isStatus(err error, codes ...int) bool {

@@ -115,7 +115,7 @@ func (s *Service) revoke(app core.App, user string, now time.Time) error {
 		if n, _ := res.RowsAffected(); n != 1 {
 			return nil
 		}
-		if _, err := tx.DB().Update(Events, dbx.Params{"status": EventStopped}, dbx.HashExp{"user": user, "status": EventPending}).Execute(); err != nil {
+		if err := s.stopRows(tx, user); err != nil {
 			return err
 		}
 		s.notes.Notify(tx, []string{user}, notify.Event{Kind: notify.KindGoogleDisconnected,
@@ -125,3 +125,22 @@ func (s *Service) revoke(app core.App, user string, now time.Time) error {
 }
 
 var errStale = errors.New("the row changed meanwhile")
+
+// stopRows stops what is owed to user's calendar; lessons still waiting
+// for their Meet link get a Jitsi room (and their tutor is told).
+func (s *Service) stopRows(tx core.App, user string) error {
+	var waiting []string
+	err := tx.DB().Select("booking").From(Events).Where(dbx.HashExp{"user": user, "status": EventPending, "meet": true}).Column(&waiting)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.DB().Update(Events, dbx.Params{"status": EventStopped}, dbx.HashExp{"user": user, "status": EventPending}).Execute(); err != nil {
+		return err
+	}
+	for _, b := range waiting {
+		if err := s.meetFailed(tx, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}

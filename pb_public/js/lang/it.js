@@ -1058,4 +1058,8 @@ export default {
   "Sign up with Google": "Registrati con Google",
   "This school has not set up Google.": "Questa scuola non ha configurato Google.",
   "event.google_disconnected": "Google Calendar scollegato",
+  "The Google Meet link is being created; it appears here within a few minutes.": "Il link Google Meet è in preparazione: compare qui entro pochi minuti.",
+  "Use Google Meet for my lessons": "Usa Google Meet per le mie lezioni",
+  "Needs Google Calendar connected (Account → Google): each lesson gets a Meet link in your calendar. Your own video link below wins.": "Richiede Google Calendar collegato (Account → Google): ogni lezione riceve un link Meet nel tuo calendario. Il tuo link video qui sotto ha la precedenza.",
+  "event.meet_failed": "Nessun link Google Meet per una lezione",
 };
