@@ -11,4 +11,12 @@ var googleEntries = []Entry{
 	e("", "Google Calendar is not set up for this school.", "Google Calendar non è configurato per questa scuola."),
 	e("bad_consent", "Google did not confirm the connection. Try connecting again.", "Google non ha confermato il collegamento. Prova a collegarti di nuovo."),
 	e("", "Google did not confirm the connection. Try connecting again.", "Google non ha confermato il collegamento. Prova a collegarti di nuovo."),
+	e("validation_required", "Say which material to share.", "Indica quale materiale condividere."),
+	e("", "Say which material to share.", "Indica quale materiale condividere."),
+	e("not_drive", "This material is not a Google Drive file.", "Questo materiale non è un file di Google Drive."),
+	e("", "This material is not a Google Drive file.", "Questo materiale non è un file di Google Drive."),
+	e("not_connected", "Connect your Google account first (Account → Google).", "Prima collega il tuo account Google (Account → Google)."),
+	e("", "Connect your Google account first (Account → Google).", "Prima collega il tuo account Google (Account → Google)."),
+	e("drive_failed", "Google Drive did not share the file. Try again.", "Google Drive non ha condiviso il file. Riprova."),
+	e("", "Google Drive did not share the file. Try again.", "Google Drive non ha condiviso il file. Riprova."),
 }

@@ -205,3 +205,11 @@ export const googleCalendar = {
   /** Revokes and removes the tokens; lessons stop being written, busy times go. */
   disconnect: () => post('/api/google/calendar/disconnect'),
 };
+
+/** Drive files attached as link materials, shared at Google with the material's people (internal/app/google/drive.go). */
+export const googleDrive = {
+  /** Whether a link is a Google Drive or Docs file. */
+  isDrive: (url) => /^https:\/\/(drive|docs)\.google\.com\//.test(url || ''),
+  /** Shares the material's Drive file with its students as readers: {file, shared: [emails]}. */
+  share: (material) => post('/api/google/drive/share', { material }),
+};

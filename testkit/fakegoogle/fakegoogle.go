@@ -86,6 +86,7 @@ func Start(t testing.TB) *Server {
 	mux.HandleFunc("DELETE /calendar/v3/calendars/{cal}/events/{id}", s.authed(s.deleteEvent))
 	mux.HandleFunc("POST /calendar/v3/freeBusy", s.authed(s.freeBusy))
 	mux.HandleFunc("POST /drive/v3/files/{id}/permissions", s.authed(s.share))
+	mux.HandleFunc("GET /drive/v3/files/{id}", s.authed(s.file))
 	s.Server = httptest.NewServer(s.failing(mux))
 	t.Cleanup(s.Close)
 	return s
@@ -422,6 +423,11 @@ func (s *Server) share(w http.ResponseWriter, r *http.Request, _ Account) {
 	defer s.mu.Unlock()
 	s.perms = append(s.perms, Permission{File: r.PathValue("id"), Email: in.EmailAddress, Role: in.Role})
 	writeJSON(w, http.StatusOK, map[string]any{"id": "perm-" + random(), "type": in.Type, "role": in.Role})
+}
+
+func (s *Server) file(w http.ResponseWriter, r *http.Request, _ Account) {
+	id := r.PathValue("id")
+	writeJSON(w, http.StatusOK, map[string]any{"id": id, "name": "File " + id, "webViewLink": "https://drive.google.com/file/d/" + id + "/view"})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

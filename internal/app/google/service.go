@@ -50,6 +50,7 @@ const (
 	scopeEvents   = "https://www.googleapis.com/auth/calendar.events"
 	scopeFreeBusy = "https://www.googleapis.com/auth/calendar.freebusy"
 	scopeEmail    = "https://www.googleapis.com/auth/userinfo.email"
+	scopeDrive    = "https://www.googleapis.com/auth/drive.file" // files picked with Google Picker only
 	// stateTTL bounds a consent under way.
 	stateTTL = 15 * time.Minute
 	// maxAttempts pushes of one change before it is given up.
@@ -137,7 +138,7 @@ func (s *Service) oauth(redirect string) *oauth2.Config {
 	return &oauth2.Config{
 		ClientID: g.ClientID, ClientSecret: g.ClientSecret, RedirectURL: redirect,
 		Endpoint: oauth2.Endpoint{AuthURL: g.AuthURL(), TokenURL: g.TokenURL(), AuthStyle: oauth2.AuthStyleInParams},
-		Scopes:   []string{scopeEvents, scopeFreeBusy, scopeEmail},
+		Scopes:   []string{scopeEvents, scopeFreeBusy, scopeEmail, scopeDrive},
 	}
 }
 

@@ -1062,4 +1062,5 @@ export default {
   "Use Google Meet for my lessons": "Usa Google Meet per le mie lezioni",
   "Needs Google Calendar connected (Account → Google): each lesson gets a Meet link in your calendar. Your own video link below wins.": "Richiede Google Calendar collegato (Account → Google): ogni lezione riceve un link Meet nel tuo calendario. Il tuo link video qui sotto ha la precedenza.",
   "event.meet_failed": "Nessun link Google Meet per una lezione",
+  "Shared on Google Drive with {n} people.": "Condiviso su Google Drive con {n} persone.",
 };
