@@ -155,7 +155,12 @@ func TestGoogleCalendarTokens(t *testing.T) {
 // person who asked, with the state Tutorbase gave; without the school's
 // Google configuration the routes say so.
 func TestGoogleCalendarConsentChecks(t *testing.T) {
-	_, srv, fake := googleApp(t)
+	app, srv, fake := googleApp(t)
+	starts := hookstest.Fire(t, srv, 8, http.MethodPost, "/api/google/calendar/connect", cast.Tokens[hookstest.Tutor2], nil)
+	require.Equal(t, map[int]int{200: 8}, hookstest.Statuses(starts))
+	n, err := app.CountRecords(google.Links, dbx.HashExp{"user": cast.Users[hookstest.Tutor2]})
+	require.NoError(t, err)
+	require.EqualValues(t, 1, n, "one connection, whatever the clicks")
 	res := hookstest.Call(t, srv, http.MethodPost, "/api/google/calendar/connect", cast.Tokens[hookstest.Tutor2], nil)
 	require.Equal(t, 200, res.Status)
 	state := strings.SplitN(strings.SplitN(res.JSON()["url"].(string), "state=", 2)[1], "&", 2)[0]
