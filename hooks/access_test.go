@@ -139,6 +139,14 @@ func accessCases() []accessCase {
 			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
 		},
 		{
+			collection: "google_links", // the server's: GET /api/google/calendar shows your own
+			list:       row{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, 0},
+		},
+		{
+			collection: "google_events",
+			list:       row{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, 0},
+		},
+		{
 			collection: "packages",
 			list:       row{1, 1, 1, 2, 1, 2, 2},
 			view:       "draft_package", viewWant: row{404, 404, 404, 200, 404, 200, 200},

@@ -14,6 +14,7 @@ import (
 	"tutorbase/internal/app/credits"
 	"tutorbase/internal/app/discovery"
 	"tutorbase/internal/app/flags"
+	"tutorbase/internal/app/google"
 	"tutorbase/internal/app/limits"
 	"tutorbase/internal/app/materials"
 	"tutorbase/internal/app/notifications"
@@ -59,6 +60,7 @@ type Services struct {
 	Flags         *flags.Service
 	Privacy       *privacy.Service
 	Statements    *statements.Service
+	Google        *google.Service
 }
 
 // Channels is the registry of the notification channels env configures:
@@ -111,6 +113,10 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Flags = flags.New(env)
 	s.Privacy = privacy.New(env, s.Booking)
 	s.Statements = statements.New(env)
+	s.Google = google.New(env, s.Notifications)
+	if s.Google.CalendarOn() {
+		s.Booking.Observe(s.Google.BookingChanged) // lessons owed to connected Google Calendars, in the change's transaction
+	}
 
 	platform.Register(app)
 	s.Accounts.Register(app)
@@ -128,6 +134,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Flags.Register(app)
 	s.Privacy.Register(app)
 	s.Ops.Register(app)
+	s.Google.Register(app)
 	s.bindRoutes(app)
 	return s, nil
 }

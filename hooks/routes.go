@@ -128,6 +128,13 @@ func (s *Services) routes() []route {
 		{http.MethodGet, "/api/users/{id}/export", s.Privacy.ExportUser, staff, "/api/users/"},
 		{http.MethodPost, "/api/users/{id}/erase", s.Privacy.EraseNow, staff, "/api/users/"},
 
+		// Google Calendar: the caller's own connection (docs/calendars.md)
+		{http.MethodGet, "/api/google/calendar", s.Google.CalendarStatus, person, "/api/"},
+		{http.MethodPost, "/api/google/calendar/connect", s.Google.Connect, person, "/api/"},
+		{http.MethodPost, "/api/google/calendar/callback", s.Google.Callback, person, "/api/"},
+		{http.MethodPost, "/api/google/calendar/disconnect", s.Google.Disconnect, person, "/api/"},
+		{http.MethodPost, "/api/google/drive/share", s.Google.DriveShare, tutor, "/api/"}, // the material's owner
+
 		// staff
 		{http.MethodGet, "/api/reports/{name}", s.Reports.Report, staff, "/api/reports/"},
 		{http.MethodPost, "/api/flags/{id}/review", s.Flags.Review, staff, "/api/"},

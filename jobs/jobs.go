@@ -41,6 +41,7 @@ func All(s *hooks.Services) []Job {
 		{ID: "tutorbase_expire_purchases", Schedule: "7 * * * *", Run: credits.Expire},
 		{ID: "tutorbase_retry_refunds", Schedule: "*/10 * * * *", Run: s.Payments.RetryRefunds},
 		{ID: "tutorbase_calendar_feeds", Schedule: "* * * * *", Run: s.Busy.RefreshDue}, // each feed every 10 minutes, failing ones backing off
+		{ID: "tutorbase_google_calendar", Schedule: "* * * * *", Run: with(SyncGoogle)}, // lessons owed to Google Calendars; busy times every 5 minutes
 		{ID: "tutorbase_invoice_pdfs", Schedule: "23 * * * *", Run: s.Payments.RenderMissingPDFs},
 		{ID: "tutorbase_payouts", Schedule: "30 3 * * *", Run: with(PayLastWeek)},
 		{ID: "tutorbase_payout_transfers", Schedule: "41 * * * *", Run: s.Payouts.RetryPayoutTransfers},

@@ -66,6 +66,8 @@ var RuleSets = map[string]RuleSet{
 	"time_off":           {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedCreate), tmpl(RuleTutorOwnedWrite), tmpl(RuleTutorOwnedWrite), nil},
 	"calendar_feeds":     {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedCreate), tmpl(RuleTutorOwnedWrite), tmpl(RuleTutorOwnedWrite), nil},
 	"busy_times":         {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), nil, nil, nil, nil},
+	"google_links":       {nil, nil, nil, nil, nil, nil}, // the server's: GET /api/google/calendar shows your own
+	"google_events":      {nil, nil, nil, nil, nil, nil},
 	"packages":           {tmpl(RulePackagesViewWithBuyers), tmpl(RulePackagesViewWithBuyers), tmpl(RulePackagesCreate), tmpl(RulePackagesUpdate), tmpl(RulePackagesDelete), nil},
 	"purchases":          {tmpl(RulePurchasesView), tmpl(RulePurchasesView), nil, nil, nil, nil},
 	"series":             {tmpl(RuleSeriesView), tmpl(RuleSeriesView), nil, nil, nil, nil},

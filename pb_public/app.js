@@ -18,7 +18,7 @@ const ROUTES = [
   ['/credits', 'credits', 'student'], ['/payments', 'payments', 'signed'], ['/reviews', 'reviews', 'student'],
   ['/materials', 'materials', 'signed'], ['/notifications', 'notifications', 'signed'], ['/settings', 'settings', 'signed'],
   ['/todo', 'todo', 'student'], ['/progress', 'progress', 'student'], ['/students/:id/progress', 'progress', 'signed'],
-  ['/calendar', 'calendar', 'signed'],
+  ['/calendar', 'calendar', 'signed'], ['/google-callback', 'google-callback', 'signed'],
   ['/tutor/requests', 'tutor-requests', 'tutor'], ['/tutor/calendar', 'tutor-calendar', 'tutor'],
   ['/tutor/availability', 'tutor-availability', 'tutor'], ['/tutor/packages', 'tutor-packages', 'tutor'],
   ['/tutor/earnings', 'tutor-earnings', 'tutor'], ['/tutor/profile', 'tutor-profile', 'tutor'],

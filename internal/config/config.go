@@ -37,6 +37,7 @@ type Config struct {
 	Twilio   Twilio
 	Telegram Telegram
 	Push     Push
+	Google   Google
 
 	// MetricsToken is the bearer token accepted by GET /metrics
 	// (TB_METRICS_TOKEN); superusers are always allowed.
@@ -167,6 +168,7 @@ var Variables = []string{
 	"TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE",
 	"TB_VAPID_PUBLIC_KEY", "TB_VAPID_PRIVATE_KEY", "TB_VAPID_SUBJECT",
 	"TB_LOG_FORMAT",
+	"GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", "GOOGLE_OAUTH_BASE", "GOOGLE_API_BASE", "TB_GOOGLE_TOKEN_KEY",
 }
 
 // Load builds a Config from environ (os.Environ's "KEY=value" form).
@@ -204,6 +206,7 @@ func Load(environ []string) (Config, error) {
 	}
 	errs = append(errs, c.checkEndpoints(env["TB_CORS_ORIGINS"])...)
 	errs = append(errs, c.readPush(env)...)
+	errs = append(errs, c.readGoogle(env)...)
 	errs = append(errs, c.readLimits(env)...)
 	errs = append(errs, c.Stripe.check()...)
 	switch env["TB_LOG_FORMAT"] {

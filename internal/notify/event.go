@@ -29,6 +29,12 @@ const (
 	KindSigninAlert         = "signin_alert"
 	// KindBackupFailed: a backup just made failed its verification (admins).
 	KindBackupFailed = "backup_failed"
+	// KindGoogleDisconnected: Google refused a person's stored consent
+	// (access removed in their Google account): the Calendar sync stopped.
+	KindGoogleDisconnected = "google_disconnected"
+	// KindMeetFailed: Google did not create a lesson's Meet link; the
+	// lesson got a Jitsi link instead (JoinURL), and its tutor is told.
+	KindMeetFailed = "meet_failed"
 )
 
 // Kinds returns every event kind, in a stable order (a fresh slice the
@@ -39,7 +45,7 @@ func Kinds() []string {
 		KindReminder, KindPaymentReceived, KindRefund, KindPayout, KindReviewReceived,
 		KindTutorVerified, KindCreditsLow, KindPackageExpiring, KindDigest, KindCalendarFeedFailing,
 		KindReportMissing, KindHomeworkDone, KindSigninAlert,
-		KindBackupFailed,
+		KindBackupFailed, KindGoogleDisconnected, KindMeetFailed,
 	}
 }
 

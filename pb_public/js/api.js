@@ -248,3 +248,22 @@ export function statementPath(month, query = {}) {
   const q = new URLSearchParams(query).toString();
   return `/api/statements/${encodeURIComponent(month)}${q ? `?${q}` : ''}`;
 }
+/** The signed-in person's Google Calendar connection (internal/app/google, docs/calendars.md). */
+export const googleCalendar = {
+  /** {available, status, email, calendar, last_error, connected_at, busy_synced_at, busy_events}; never a token. */
+  status: () => pb.send('/api/google/calendar', {}),
+  /** The address of Google's consent page: {url}. */
+  connect: () => post('/api/google/calendar/connect'),
+  /** Hands Google's answer (code and state of the callback address) over; answers the status. */
+  callback: (code, state) => post('/api/google/calendar/callback', { code, state }),
+  /** Revokes and removes the tokens; lessons stop being written, busy times go. */
+  disconnect: () => post('/api/google/calendar/disconnect'),
+};
+
+/** Drive files attached as link materials, shared at Google with the material's people (internal/app/google/drive.go). */
+export const googleDrive = {
+  /** Whether a link is a Google Drive or Docs file. */
+  isDrive: (url) => /^https:\/\/(drive|docs)\.google\.com\//.test(url || ''),
+  /** Shares the material's Drive file with its students as readers: {file, shared: [emails]}. */
+  share: (material) => post('/api/google/drive/share', { material }),
+};

@@ -81,6 +81,8 @@ const ENUMS = {
   'event.refund': 'Refunds', 'event.payout': 'Payouts', 'event.review_received': 'New reviews', 'event.tutor_verified': 'Tutor verified',
   'event.credits_low': 'Few credits left', 'event.package_expiring': 'Package expiring', 'event.digest': 'Digest',
   'event.calendar_feed_failing': 'Your calendar cannot be read',
+  'event.google_disconnected': 'Google Calendar disconnected',
+  'event.meet_failed': 'No Google Meet link for a lesson',
   'feed.pending': 'not read yet', 'feed.ok': 'working', 'feed.failing': 'failing',
   'event.report_missing': 'Lesson reports to write', 'event.homework_done': 'Homework done',
   'ledger.bought': 'bought', 'ledger.spent': 'spent on a lesson', 'ledger.returned': 'returned', 'ledger.forfeited': 'forfeited (late cancel)',

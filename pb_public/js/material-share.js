@@ -7,7 +7,7 @@ import { t } from './i18n.js';
 import { dateTime, parseDate } from './format.js';
 import { openDialog, toast } from './ui.js';
 import { field, checkGroup, checkedValues, errorSummary, showErrors, busy } from './forms.js';
-import { materials as api } from './api.js';
+import { materials as api, googleDrive } from './api.js';
 
 /**
  * The signed-in tutor's students (whoever booked them, a lesson not
@@ -51,6 +51,10 @@ export function shareDialog(m, teaching, onSaved) {
         try {
           await pb.collection('materials').update(m.id, { shared_with: checkedValues(form, 'shared_with'), booking: form.elements.booking.value });
           toast(t('Sharing saved.'));
+          if (googleDrive.isDrive(m.url)) {
+            // a Drive file is shared at Google too, from the tutor's connected account
+            googleDrive.share(m.id).then((r) => toast(t('Shared on Google Drive with {n} people.', { n: r.shared.length })), (err2) => toast(err2.message, { error: true }));
+          }
           close();
           onSaved();
         } catch (err) { showErrors(form, err); }

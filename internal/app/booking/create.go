@@ -32,6 +32,7 @@ const JitsiBase = "https://meet.jit.si/"
 var bookingServerFields = []string{
 	"tutor_user", "tutor_name", "student_name", "status", "price", "currency", "meeting_url",
 	"cancelled_by", "cancel_reason", "cancelled_at", "late_cancel", "rescheduled_from", "series", "payment_status", "pay_by",
+	"meet_pending",
 }
 
 // bookingNoteFields are what a direct record update may change.

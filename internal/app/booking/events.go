@@ -62,8 +62,25 @@ func (s *Service) RecordChange(tx core.App, b, old *core.Record, kind, actor str
 		return nil, err
 	}
 	id, err := res.LastInsertId()
-	return &BookingEvent{outbox: id, booking: b, old: old, kind: kind, actor: actor}, err
+	if err != nil {
+		return nil, err
+	}
+	for _, observe := range s.observers {
+		if err := observe(tx, b, old, kind); err != nil {
+			return nil, err
+		}
+	}
+	return &BookingEvent{outbox: id, booking: b, old: old, kind: kind, actor: actor}, nil
 }
+
+// ChangeObserver is told of every booking change (b, the booking it
+// replaces for a reschedule, the kind) inside the change's transaction, so
+// what it records commits or rolls back with the change (the Google
+// Calendar outbox).
+type ChangeObserver func(tx core.App, b, old *core.Record, kind string) error
+
+// Observe adds an observer of booking changes; call it before serving.
+func (s *Service) Observe(f ChangeObserver) { s.observers = append(s.observers, f) }
 
 // notifier is the writer of the notifications owed by booking changes.
 type notifier struct {

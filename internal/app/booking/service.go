@@ -22,6 +22,8 @@ type Service struct {
 	credits  *credits.Service
 	payments *payments.Service
 	writer   *notifier // writes the notifications booking changes owe
+	// observers are told of every change in its transaction (Observe)
+	observers []ChangeObserver
 }
 
 // New returns the booking capability of an app.

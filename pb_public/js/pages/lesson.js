@@ -52,6 +52,7 @@ export default async function lesson(ctx) {
         h('dt', t('Price')), h('dd', b.price ? money(b.price, b.currency) : t('free'), paymentPill(b) ? [' · ', paymentPill(b)] : null),
         awaitsPayment(b) ? [h('dt', t('Payment due')), h('dd', { class: 'pay-by' }, payByText(b.pay_by))] : null,
         b.meeting_url && b.status === 'confirmed' ? [h('dt', t('Meeting link')), h('dd', h('a', { href: b.meeting_url, target: '_blank', rel: 'noopener', 'data-external': '' }, b.meeting_url))] : null,
+        b.meet_pending && b.status === 'confirmed' ? [h('dt', t('Meeting link')), h('dd', { class: 'meet-pending' }, t('The Google Meet link is being created; it appears here within a few minutes.'))] : null,
         b.cancelled_at ? [h('dt', t('Cancelled')), h('dd', dateTime(b.cancelled_at), b.cancel_reason ? ` · ${cancelReason(b.cancel_reason)}` : '')] : null),
       lessonActions(b, { onChanged: load, review, detailsLink: false }),
       h('section', { id: 'lesson-materials', 'aria-labelledby': 'lesson-materials-h' }, h('h2', { id: 'lesson-materials-h' }, t('Materials')), mats,

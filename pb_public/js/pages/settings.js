@@ -11,6 +11,7 @@ import { field, errorSummary, showErrors, busy, clearErrors } from '../forms.js'
 import { strengthMeter } from '../strength.js';
 import { phoneProof, telegramBox } from '../contacts.js';
 import { busyFeedsBox } from '../busy-feeds.js';
+import { googleBox } from '../google.js';
 import { pushBox } from '../push.js';
 import { dataRightsBox } from '../data-rights.js';
 import { sessions, totp } from '../api.js';
@@ -20,7 +21,7 @@ import { navigate } from '../router.js';
 // hooks/accounts.go NotifyEvents and NotifyChannels
 export const EVENTS = ['booking_created', 'booking_confirmed', 'booking_cancelled', 'booking_rescheduled', 'reminder',
   'payment_received', 'refund', 'payout', 'review_received', 'tutor_verified', 'credits_low', 'package_expiring', 'digest',
-  'calendar_feed_failing', 'report_missing', 'homework_done'];
+  'calendar_feed_failing', 'report_missing', 'homework_done', 'google_disconnected', 'meet_failed'];
 export const CHANNELS = ['inapp', 'email', 'sms', 'whatsapp', 'telegram', 'push'];
 const defaultWants = (ch) => ch === 'inapp' || ch === 'email' || ch === 'push'; // internal/notify DefaultWants
 
@@ -277,6 +278,7 @@ export default async function settings(ctx) {
     h('section', { 'aria-labelledby': 'cal-h' }, h('h2', { id: 'cal-h' }, t('Calendar feed')), calendarBox()),
     u.role === 'tutor' ? h('section', { 'aria-labelledby': 'busy-feeds' },
       h('h2', { id: 'busy-feeds', tabindex: '-1' }, t('Busy times from your calendars')), busyFeedsBox()) : null,
+    h('section', { 'aria-labelledby': 'google' }, h('h2', { id: 'google', tabindex: '-1' }, t('Google')), googleBox()),
     h('section', { 'aria-labelledby': 'pw-h' }, h('h2', { id: 'pw-h' }, t('Password')), passwordForm(u)),
     totpSection,
     h('section', { 'aria-labelledby': 'sess-h' }, h('h2', { id: 'sess-h' }, t('Where you are signed in')), sessionsBox()),

@@ -206,7 +206,11 @@ export default async function signin(ctx) {
     const g = methods.oauth2 && methods.oauth2.enabled && (methods.oauth2.providers || []).find((p) => p.name === 'google');
     if (g) {
       replace(google, h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', on: { click: async () => {
-        try { await pb.collection('users').authWithOAuth2({ provider: 'google' }); done(ctx); } catch (err) { if (!err.isAbort) replace(google, h('p', { class: 'notice danger', role: 'alert' }, t('Google sign-in failed. Try again or use your email.'))); }
+        try { await pb.collection('users').authWithOAuth2({ provider: 'google' }); done(ctx); } catch (err) {
+          if (err.isAbort) return;
+          const linked = err.response && err.response.data && err.response.data.provider && err.response.data.provider.code === 'link_after_password';
+          replace(google, h('p', { class: 'notice danger', role: 'alert' }, linked ? err.message : t('Google sign-in failed. Try again or use your email.')));
+        }
       } } }, t('Sign in with Google'))));
     }
   } catch (e) { console.warn(e); }

@@ -47,6 +47,20 @@ export default async function signup(ctx) {
       } catch (err) { showErrors(form, err); }
     });
   });
-  replace(ctx.root, pageTitle(t('Create an account')), h('div', { class: 'narrow' }, form,
+  const google = h('div');
+  replace(ctx.root, pageTitle(t('Create an account')), h('div', { class: 'narrow' }, form, google,
     h('p', t('Already have an account?'), ' ', h('a', { href: `/signin${location.search}` }, t('Sign in')))));
+  try {
+    const methods = await pb.collection('users').listAuthMethods();
+    if (methods.oauth2 && methods.oauth2.enabled && (methods.oauth2.providers || []).find((p) => p.name === 'google')) {
+      // a new Google account is made with the role picked above; an email that has an account already is refused (sign in with the password, then link Google)
+      replace(google, h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', on: { click: async () => {
+        const role = new FormData(form).get('role') || 'student';
+        try {
+          const auth = await pb.collection('users').authWithOAuth2({ provider: 'google', createData: { role, timezone: form.elements.namedItem('timezone').value, locale: lang() } });
+          ctx.navigate(auth.record.role === 'tutor' ? '/tutor/profile' : homeFor(auth.record), { replace: true });
+        } catch (err) { if (!err.isAbort) replace(google, h('p', { class: 'notice danger', role: 'alert' }, err.message || t('Google sign-in failed. Try again or use your email.'))); }
+      } } }, t('Sign up with Google'))));
+    }
+  } catch (e) { console.warn(e); }
 }

@@ -34,6 +34,7 @@ export default async function tutorProfile(ctx) {
       field({ name: 'min_notice_minutes', label: t('Minimum notice (minutes)'), type: 'number', min: 0, max: 43200, value: tutor.min_notice_minutes ?? 120 }),
       field({ name: 'max_advance_days', label: t('Bookable up to (days ahead; 0 = no limit)'), type: 'number', min: 0, max: 730, value: tutor.max_advance_days ?? 90 })),
     field({ name: 'auto_confirm', label: t('Confirm new bookings automatically'), type: 'checkbox', value: tutor.auto_confirm, hint: t('Off: you confirm each request under Requests.') }),
+    field({ name: 'google_meet', label: t('Use Google Meet for my lessons'), type: 'checkbox', value: tutor.google_meet, hint: t('Needs Google Calendar connected (Account → Google): each lesson gets a Meet link in your calendar. Your own video link below wins.') }),
     field({ name: 'meeting_url', label: t('Your own video link (optional)'), type: 'url', value: tutor.meeting_url, hint: t('Empty: each lesson gets its own Jitsi Meet room.') }),
     field({ name: 'iban', label: t('IBAN for payouts'), value: tutor.iban || '', maxlength: 34, autocomplete: 'off', hint: t('Only you and the school see it.') }),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Save profile'))));
@@ -48,7 +49,7 @@ export default async function tutorProfile(ctx) {
         lesson_minutes: checkedValues(form, 'lesson_minutes').map(Number),
         hourly_rate: Number.isFinite(rate) ? rate : fd.get('hourly_rate'),
         buffer_minutes: Number(fd.get('buffer_minutes') || 0), min_notice_minutes: Number(fd.get('min_notice_minutes') || 0), max_advance_days: Number(fd.get('max_advance_days') || 0),
-        auto_confirm: form.elements.auto_confirm.checked, meeting_url: fd.get('meeting_url').trim(), iban: fd.get('iban').replace(/\s+/g, '').toUpperCase(),
+        auto_confirm: form.elements.auto_confirm.checked, google_meet: form.elements.google_meet.checked, meeting_url: fd.get('meeting_url').trim(), iban: fd.get('iban').replace(/\s+/g, '').toUpperCase(),
       };
       try { await pb.collection('tutors').update(tutor.id, data); clearErrors(form); toast(t('Profile saved.')); myTutor(true); } catch (err) { showErrors(form, err); }
     });

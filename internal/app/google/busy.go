@@ -1,0 +1,214 @@
+package google
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"tutorbase/internal/app/availability"
+	"tutorbase/internal/app/platform"
+	"tutorbase/internal/icalfeed"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"google.golang.org/api/calendar/v3"
+)
+
+// Busy times of a tutor's Google Calendar are read with freeBusy (times
+// only: Google answers no title, no place, no guest) every BusyEvery, and
+// replace the connection's rows of busy_times in one transaction: the slot
+// engine and the booking rules read them exactly as the iCal feeds' and
+// time off (internal/app/availability). A failed read keeps the last busy
+// times and tries again after BusyEvery.
+const (
+	// BusyEvery is how often a tutor's Google busy times are read.
+	BusyEvery = 5 * time.Minute
+	// busyPast and busyHorizon bound the read (the tutor's "book up to …
+	// days ahead" when shorter than the horizon).
+	busyPast    = 8 * 24 * time.Hour
+	busyHorizon = 366 * 24 * time.Hour
+	// busyWindow is one freeBusy query's range.
+	busyWindow = 60 * 24 * time.Hour
+	// maxBusy bounds the intervals stored for one connection.
+	maxBusy = 5000
+	// busyBatch bounds one run of the job.
+	busyBatch = 200
+)
+
+// linkRow is what an import reads of a connection.
+type linkRow struct {
+	Id       string `db:"id"`
+	User     string `db:"user"`
+	Calendar string `db:"calendar"`
+	Version  int64  `db:"version"`
+}
+
+// ImportDue is the job: it reads the busy times of the tutors' connections
+// whose next read has come.
+func (s *Service) ImportDue(app core.App, now time.Time) error {
+	if !s.CalendarOn() {
+		return nil
+	}
+	var users []string
+	err := app.DB().Select("user").From(Links).Where(dbx.HashExp{"status": LinkConnected}).
+		AndWhere(dbx.NewExp("busy_next != '' AND busy_next <= {:now}", dbx.Params{"now": platform.DBTime(now)})).
+		OrderBy("busy_next").Limit(busyBatch).Column(&users)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, u := range users {
+		if err := s.ImportBusy(app, u, now); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// ImportBusy reads user's busy times from Google now (a tutor's; anyone
+// else's connection only writes lessons) and stores them by
+// compare-and-set on the connection's version.
+func (s *Service) ImportBusy(app core.App, user string, now time.Time) error {
+	var l linkRow
+	err := app.DB().Select("id", "user", "calendar", "CAST(version AS INTEGER) AS version").From(Links).
+		Where(dbx.HashExp{"user": user, "status": LinkConnected}).One(&l)
+	if err != nil {
+		return nil // not connected (any more)
+	}
+	tutor, err := tutorOf(app, user)
+	if err != nil {
+		return s.casLink(app, &l, dbx.Params{"busy_next": ""}, nil, nil) // not a tutor: nothing blocks
+	}
+	horizon := busyHorizon
+	if tutor.MaxAdvance > 0 {
+		horizon = min(tutor.MaxAdvance+24*time.Hour, busyHorizon)
+	}
+	from, to := now.Add(-busyPast).Truncate(time.Hour), now.Add(horizon)
+	intervals, err := s.freeBusy(app, user, false, l.Calendar, from, to)
+	if isStatus(err, http.StatusUnauthorized) {
+		intervals, err = s.freeBusy(app, user, true, l.Calendar, from, to)
+	}
+	if errors.Is(err, errNotConnected) {
+		return nil
+	}
+	if err != nil {
+		if revoked, _ := classify(err); revoked {
+			return s.revoke(app, user, now)
+		}
+		app.Logger().Warn("google busy times not read", "user", user, "error", err)
+		return s.casLink(app, &l, dbx.Params{"busy_next": platform.DBTime(now.Add(BusyEvery)), "last_error": errorCode(err)}, nil, nil)
+	}
+	set := dbx.Params{"busy_next": platform.DBTime(now.Add(BusyEvery)), "busy_synced_at": platform.DBTime(now),
+		"busy_events": len(intervals), "last_error": ""}
+	return s.casLink(app, &l, set, &tutor.Id, intervals)
+}
+
+// freeBusy asks Google for the busy intervals of cal in [from, to), a
+// window at a time, merged and cut at availability.MaxBusySpan.
+func (s *Service) freeBusy(app core.App, user string, fresh bool, cal string, from, to time.Time) ([]icalfeed.Interval, error) {
+	c, err := s.open(app, user, fresh)
+	if err != nil {
+		return nil, err
+	}
+	defer s.keep(app, c)
+	if cal == "" {
+		cal = "primary"
+	}
+	ctx, cancel := s.ctx()
+	defer cancel()
+	svc, err := calendar.NewService(ctx, s.options(c, s.env.Config.Google.CalendarEndpoint())...)
+	if err != nil {
+		return nil, err
+	}
+	var all []icalfeed.Interval
+	for lo := from; lo.Before(to); lo = lo.Add(busyWindow) {
+		hi := lo.Add(busyWindow)
+		if hi.After(to) {
+			hi = to
+		}
+		res, err := svc.Freebusy.Query(&calendar.FreeBusyRequest{TimeMin: lo.UTC().Format(time.RFC3339),
+			TimeMax: hi.UTC().Format(time.RFC3339), Items: []*calendar.FreeBusyRequestItem{{Id: cal}}}).Context(ctx).Do()
+		if err != nil {
+			return nil, err
+		}
+		fc, ok := res.Calendars[cal]
+		if !ok {
+			return nil, fmt.Errorf("freeBusy did not answer calendar %q", cal)
+		}
+		if len(fc.Errors) > 0 {
+			return nil, fmt.Errorf("freeBusy: %s", fc.Errors[0].Reason)
+		}
+		for _, p := range fc.Busy {
+			st, err1 := time.Parse(time.RFC3339, p.Start)
+			en, err2 := time.Parse(time.RFC3339, p.End)
+			if err1 == nil && err2 == nil {
+				all = append(all, icalfeed.Interval{Start: st.UTC(), End: en.UTC()})
+			}
+		}
+	}
+	out := icalfeed.Normalize(all, availability.MaxBusySpan)
+	if len(out) > maxBusy {
+		out = out[:maxBusy]
+	}
+	return out, nil
+}
+
+// casLink writes set to the connection if its version is still the one
+// read; with tutor, its busy times are replaced by intervals in the same
+// transaction. A connection changed meanwhile (another import, a
+// disconnect) is left alone.
+func (s *Service) casLink(app core.App, l *linkRow, set dbx.Params, tutor *string, intervals []icalfeed.Interval) error {
+	set["version"] = l.Version + 1
+	set["updated"] = platform.DBTime(s.env.Now())
+	err := app.RunInTransaction(func(tx core.App) error {
+		res, err := tx.DB().Update(Links, set, dbx.HashExp{"id": l.Id, "version": l.Version, "status": LinkConnected}).Execute()
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return errStale
+		}
+		if tutor == nil {
+			return nil
+		}
+		if _, err := tx.DB().Delete("busy_times", dbx.HashExp{"google": l.Id}).Execute(); err != nil {
+			return err
+		}
+		return insertBusy(tx, l, *tutor, intervals)
+	})
+	if errors.Is(err, errStale) {
+		return nil
+	}
+	return err
+}
+
+// insertBusy writes a connection's intervals, 100 rows a statement.
+func insertBusy(tx core.App, l *linkRow, tutor string, intervals []icalfeed.Interval) error {
+	for lo := 0; lo < len(intervals); lo += 100 {
+		batch := intervals[lo:min(lo+100, len(intervals))]
+		q := `INSERT INTO busy_times (id, google, tutor, tutor_user, start, "end") VALUES `
+		p := dbx.Params{"google": l.Id, "tutor": tutor, "user": l.User}
+		for i, iv := range batch {
+			if i > 0 {
+				q += ", "
+			}
+			k := fmt.Sprint(i)
+			q += "({:id" + k + "}, {:google}, {:tutor}, {:user}, {:s" + k + "}, {:e" + k + "})"
+			p["id"+k], p["s"+k], p["e"+k] = core.GenerateDefaultRandomId(), platform.DBTime(iv.Start), platform.DBTime(iv.End)
+		}
+		if _, err := tx.DB().NewQuery(q).Bind(p).Execute(); err != nil {
+			return fmt.Errorf("failed to store google busy times: %w", err)
+		}
+	}
+	return nil
+}
+
+// tutorOf is the tutor profile of a user.
+func tutorOf(app core.App, user string) (*platform.Tutor, error) {
+	var id string
+	if err := app.DB().Select("id").From("tutors").Where(dbx.HashExp{"user": user}).Limit(1).Row(&id); err != nil {
+		return nil, err
+	}
+	return platform.LoadTutor(app, id)
+}
