@@ -14,6 +14,7 @@ import (
 	"tutorbase/internal/app/credits"
 	"tutorbase/internal/app/discovery"
 	"tutorbase/internal/app/flags"
+	"tutorbase/internal/app/guardians"
 	"tutorbase/internal/app/limits"
 	"tutorbase/internal/app/materials"
 	"tutorbase/internal/app/notifications"
@@ -55,6 +56,7 @@ type Services struct {
 	Ops           *ops.Service
 	Signin        *signin.Service
 	Flags         *flags.Service
+	Guardians     *guardians.Service
 }
 
 // Channels is the registry of the notification channels env configures:
@@ -105,6 +107,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Ops = ops.New(env, s.Limits)
 	s.Signin = signin.New(env)
 	s.Flags = flags.New(env)
+	s.Guardians = guardians.New(env)
 
 	platform.Register(app)
 	s.Accounts.Register(app)
@@ -120,6 +123,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Teaching.Register(app)
 	s.Limits.Register(app)
 	s.Flags.Register(app)
+	s.Guardians.Register(app)
 	s.bindRoutes(app)
 	return s, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"tutorbase/internal/app/accounts"
 	"tutorbase/internal/app/booking"
+	"tutorbase/internal/app/guardians"
 	"tutorbase/internal/app/ops"
 	"tutorbase/internal/app/platform"
 
@@ -122,6 +123,13 @@ func (s *Services) routes() []route {
 		{http.MethodGet, "/api/reports/{name}", s.Reports.Report, staff, "/api/reports/"},
 		{http.MethodPost, "/api/flags/{id}/review", s.Flags.Review, staff, "/api/"},
 		{http.MethodGet, "/metrics", s.Ops.Metrics, nil, ""}, // a superuser or the metrics token
+
+		// families: the handlers check whose student it is
+		{http.MethodPost, "/api/guardians/invite", s.Guardians.Invite, anyone, "/api/"},
+		{http.MethodPost, "/api/guardians/accept", s.Guardians.Accept, person, "/api/"},
+		{http.MethodPost, "/api/guardians/children", s.Guardians.AddChild, person, "/api/"},
+		{http.MethodPost, "/api/guardians/link", s.Guardians.Link, staff, "/api/"},
+		{http.MethodPost, "/api/guardians/{id}/remove", s.Guardians.Remove, anyone, "/api/"},
 	}
 }
 
@@ -136,6 +144,7 @@ func (s *Services) bindRoutes(app core.App) {
 		r.Bind(s.Signin.RefuseEndedSessions()) // tokens of signed-out sessions
 		r.Bind(s.Materials.UploadLimit())      // a material larger than the school allows is refused unread
 		r.Bind(booking.StaffLists())           // admins' bookings list without the list rule
+		r.Bind(guardians.FamilyLists())        // guardians' bookings list: their students'
 		r.Bind(accounts.PrehashPasswords())    // passwords longer than bcrypt reads
 		r.BindFunc(accounts.HideTakenEmails)   // request-email-change tells nobody who has an account
 		if cfg := s.Env.Config; len(cfg.CORSOrigins) > 0 {

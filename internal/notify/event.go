@@ -27,6 +27,10 @@ const (
 	KindReportMissing       = "report_missing"
 	KindHomeworkDone        = "homework_done"
 	KindSigninAlert         = "signin_alert"
+	// KindGuardianInvite: someone is invited to be a student's guardian;
+	// StudentName is the student, OtherParty who invited them, Link the
+	// invitation's accept page. It is emailed to an address, not a user.
+	KindGuardianInvite = "guardian_invite"
 )
 
 // Kinds returns every event kind, in a stable order (a fresh slice the
@@ -36,7 +40,7 @@ func Kinds() []string {
 		KindBookingCreated, KindBookingConfirmed, KindBookingCancelled, KindBookingRescheduled,
 		KindReminder, KindPaymentReceived, KindRefund, KindPayout, KindReviewReceived,
 		KindTutorVerified, KindCreditsLow, KindPackageExpiring, KindDigest, KindCalendarFeedFailing,
-		KindReportMissing, KindHomeworkDone, KindSigninAlert,
+		KindReportMissing, KindHomeworkDone, KindSigninAlert, KindGuardianInvite,
 	}
 }
 

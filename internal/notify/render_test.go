@@ -61,7 +61,7 @@ func TestRenderEveryKindAndLocale(t *testing.T) {
 					t.Errorf("Text does not greet the recipient:\n%s", got.Text)
 				}
 				if !strings.Contains(got.Text, "(Europe/Rome)") && kind != KindTutorVerified && !isMoneyKind(kind) &&
-					kind != KindReviewReceived && kind != KindCreditsLow && kind != KindCalendarFeedFailing {
+					kind != KindReviewReceived && kind != KindCreditsLow && kind != KindCalendarFeedFailing && kind != KindGuardianInvite {
 					t.Errorf("Text does not name the zone:\n%s", got.Text)
 				}
 			})
