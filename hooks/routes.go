@@ -36,11 +36,11 @@ type route struct {
 // call a route at all is said here.
 func (s *Services) routes() []route {
 	var (
-		person  = apis.RequireAuth("users")                                // a signed-in person
-		anyone  = apis.RequireAuth("users", core.CollectionNameSuperusers) // a person or a superuser
-		student = platform.RequireRole(platform.RoleStudent)               // a student, or staff for one
-		tutor   = platform.RequireRole(platform.RoleTutor)                 // a tutor, or staff
-		staff   = platform.RequireStaff()                                  // an admin or a superuser
+		person = apis.RequireAuth("users")                                         // a signed-in person
+		anyone = apis.RequireAuth("users", core.CollectionNameSuperusers)          // a person or a superuser
+		family = platform.RequireRole(platform.RoleStudent, platform.RoleGuardian) // a student, a guardian for theirs, or staff
+		tutor  = platform.RequireRole(platform.RoleTutor)                          // a tutor, or staff
+		staff  = platform.RequireStaff()                                           // an admin or a superuser
 	)
 	b, p, n := s.Booking, s.Payments, s.Notifications
 	return []route{
@@ -53,7 +53,7 @@ func (s *Services) routes() []route {
 
 		// booking (creating one is the records API: POST /api/collections/bookings/records)
 		{http.MethodGet, "/api/tutors/{id}/slots", b.Slots, nil, "/api/tutors/"},
-		{http.MethodPost, "/api/series", b.CreateSeries, student, "/api/series"},
+		{http.MethodPost, "/api/series", b.CreateSeries, family, "/api/series"},
 		{http.MethodPost, "/api/bookings/{id}/confirm", b.Action("confirm"), anyone, "POST /api/bookings/"},
 		{http.MethodPost, "/api/bookings/{id}/cancel", b.Action("cancel"), anyone, "POST /api/bookings/"},
 		{http.MethodPost, "/api/bookings/{id}/reschedule", b.Action("reschedule"), anyone, "POST /api/bookings/"},
@@ -62,7 +62,7 @@ func (s *Services) routes() []route {
 		{http.MethodPost, "/api/time-off/{id}/cancel-lessons", b.CancelForTimeOff, anyone, "/api/"}, // its tutor or staff
 
 		// payments
-		{http.MethodPost, "/api/purchases/checkout", p.Checkout, student, "/api/purchases/"},
+		{http.MethodPost, "/api/purchases/checkout", p.Checkout, family, "/api/purchases/"},
 		{http.MethodPost, "/api/purchases/{id}/cancel", p.CancelPurchase, anyone, "/api/purchases/"},
 		{http.MethodPost, "/api/purchases/{id}/mark-paid", p.MarkPurchasePaid, staff, "/api/purchases/"},
 		{http.MethodPost, "/api/bookings/{id}/mark-paid", p.MarkBookingPaid, staff, "POST /api/bookings/"},

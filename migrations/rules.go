@@ -67,11 +67,11 @@ var RuleSets = map[string]RuleSet{
 	"calendar_feeds":     {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedCreate), tmpl(RuleTutorOwnedWrite), tmpl(RuleTutorOwnedWrite), nil},
 	"busy_times":         {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), nil, nil, nil, nil},
 	"packages":           {tmpl(RulePackagesViewWithBuyers), tmpl(RulePackagesViewWithBuyers), tmpl(RulePackagesCreate), tmpl(RulePackagesUpdate), tmpl(RulePackagesDelete), nil},
-	"purchases":          {tmpl(RulePurchasesViewFamily), tmpl(RulePurchasesViewFamily), nil, nil, nil, nil},
+	"purchases":          {tmpl(RulePurchasesViewPayer), tmpl(RulePurchasesViewPayer), nil, nil, nil, nil},
 	"series":             {tmpl(RuleBookingsViewFamily), tmpl(RuleBookingsViewFamily), nil, nil, nil, nil},
 	"bookings":           {tmpl(RuleBookingsList), tmpl(RuleBookingsViewFamily), tmpl(RuleBookingsCreate), tmpl(RuleBookingsViewFamily), nil, nil},
-	"payments":           {tmpl(RuleOwnMoneyView), tmpl(RuleOwnMoneyView), nil, nil, nil, nil},
-	"invoices":           {tmpl(RuleOwnMoneyView), tmpl(RuleOwnMoneyView), nil, nil, nil, nil},
+	"payments":           {tmpl(RuleMoneyViewFamily), tmpl(RuleMoneyViewFamily), nil, nil, nil, nil},
+	"invoices":           {tmpl(RuleMoneyViewFamily), tmpl(RuleMoneyViewFamily), nil, nil, nil, nil},
 	"payouts":            {tmpl(RulePayoutsView), tmpl(RulePayoutsView), nil, nil, nil, nil},
 	"refunds":            {tmpl(RuleRefundsView), tmpl(RuleRefundsView), nil, nil, nil, nil},
 	"credit_ledger":      {tmpl(RuleLedgerViewFamily), tmpl(RuleLedgerViewFamily), nil, nil, nil, nil},
@@ -318,4 +318,9 @@ const (
 	RulePurchasesViewFamily     = RulePurchasesView + " || " + guardianOfStudent
 	RuleLessonReportsViewFamily = RuleLessonReportsView + " || " + guardianOfStudent
 	RuleLedgerViewFamily        = RuleLedgerView + " || " + guardianOfStudent
+	// Family billing: a purchase is also its payer's; a payment or an
+	// invoice is its payer's (user) and is read by the guardians of the
+	// student it was for.
+	RulePurchasesViewPayer = RulePurchasesViewFamily + " || (" + signedIn + " && payer = @request.auth.id)"
+	RuleMoneyViewFamily    = RuleOwnMoneyView + " || " + guardianOfStudent
 )
