@@ -18,6 +18,7 @@ import './staff.mjs';
 import './materials.mjs';
 import './app.mjs';
 import './security.mjs';
+import './families.mjs';
 
 const student = { name: `Stella E2E ${stamp}`, email: `stella.${stamp}@example.com` };
 
