@@ -3,9 +3,11 @@ package hooks_test
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"tutorbase/hooks/hookstest"
 
+	"github.com/pocketbase/dbx"
 	"github.com/stretchr/testify/require"
 )
 
@@ -130,4 +132,44 @@ func TestGuardianRemoval(t *testing.T) {
 	require.Equal(t, 200, res.Status, string(res.Body))
 	require.Equal(t, 403, hookstest.Call(t, srv, http.MethodPost, "/api/guardians/link", gina.token, map[string]any{"student": cast.Users[hookstest.Student2], "guardian": gina.id}).Status)
 	require.Equal(t, 4, listCount(t, srv, "bookings", gina.token))
+}
+
+// TestGuardianNotices: a guardian hears of their student's lessons
+// (booked, cancelled), named with the student, until they mute that
+// student's notices; only the link's guardian changes that.
+func TestGuardianNotices(t *testing.T) {
+	app, srv, gina := family(t)
+	defer app.Cleanup()
+	notes := func() int {
+		n, err := app.CountRecords("notifications", dbx.HashExp{"user": gina.id})
+		require.NoError(t, err)
+		return int(n)
+	}
+	waitNotes := func(want int) {
+		t.Helper()
+		require.Eventually(t, func() bool { return notes() == want }, 5*time.Second, 50*time.Millisecond, "notifications of the guardian: %d, want %d", notes(), want)
+	}
+	s, e := romeSlot(3, 10, 0, 60)
+	res := hookstest.Call(t, srv, http.MethodPost, bookingsURL, cast.Tokens[hookstest.Student], map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": s, "end": e})
+	require.Equal(t, 200, res.Status, string(res.Body))
+	waitNotes(1)
+	n, err := app.FindFirstRecordByData("notifications", "user", gina.id)
+	require.NoError(t, err)
+	require.Equal(t, "booking_created", n.GetString("kind"))
+	require.Contains(t, n.GetString("body"), "Stella Student")
+
+	link, err := app.FindFirstRecordByData("guardians", "guardian", gina.id)
+	require.NoError(t, err)
+	path := "/api/guardians/" + link.Id + "/notices"
+	require.Equal(t, 404, hookstest.Call(t, srv, http.MethodPost, path, cast.Tokens[hookstest.Student], map[string]any{"on": false}).Status, "the guardian's choice")
+	require.Equal(t, 400, hookstest.Call(t, srv, http.MethodPost, path, gina.token, map[string]any{}).Status)
+	res = hookstest.Call(t, srv, http.MethodPost, path, gina.token, map[string]any{"on": false})
+	require.Equal(t, 200, res.Status, string(res.Body))
+	require.Equal(t, true, res.JSON()["muted"])
+
+	s2, e2 := romeSlot(4, 10, 0, 60)
+	res = hookstest.Call(t, srv, http.MethodPost, bookingsURL, cast.Tokens[hookstest.Student], map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": s2, "end": e2})
+	require.Equal(t, 200, res.Status, string(res.Body))
+	time.Sleep(500 * time.Millisecond) // the outbox writer runs after the commit
+	require.Equal(t, 1, notes(), "muted: nothing more")
 }

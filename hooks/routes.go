@@ -130,6 +130,7 @@ func (s *Services) routes() []route {
 		{http.MethodPost, "/api/guardians/children", s.Guardians.AddChild, person, "/api/"},
 		{http.MethodPost, "/api/guardians/link", s.Guardians.Link, staff, "/api/"},
 		{http.MethodPost, "/api/guardians/{id}/remove", s.Guardians.Remove, anyone, "/api/"},
+		{http.MethodPost, "/api/guardians/{id}/notices", s.Guardians.Notices, person, "/api/"},
 	}
 }
 

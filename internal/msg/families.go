@@ -14,6 +14,7 @@ var familyEntries = pairs([][3]string{
 	{"server_owned", "You can only invite a guardian for yourself.", "Puoi invitare un genitore solo per te."},
 	{"too_many_invites", "This student has too many open invitations: wait for one to be accepted.", "Questo studente ha troppi inviti aperti: aspetta che uno venga accettato."},
 	{"validation_invalid_date", "Give the birth date as YYYY-MM-DD, in the past.", "Indica la data di nascita come AAAA-MM-GG, nel passato."},
+	{"validation_required", `Say whether to receive them: {"on": true} or false.`, `Indica se riceverli: {"on": true} oppure false.`},
 })
 
 // pairs makes each message an entry twice: as the answer's headline and

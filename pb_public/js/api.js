@@ -204,6 +204,8 @@ export const guardians = {
   addChild: (body) => post('/api/guardians/children', body),
   /** Ends a link, or withdraws an open invitation. */
   remove: (id) => post(`/api/guardians/${encodeURIComponent(id)}/remove`),
+  /** Whether the guardian receives this student's reminders and lesson notices: the link. */
+  notices: (id, on) => post(`/api/guardians/${encodeURIComponent(id)}/notices`, { on }),
   /** The realtime topic of a guardian's students' bookings ({action, record}). */
   TOPIC: 'family/bookings',
 };
@@ -211,7 +213,7 @@ export const guardians = {
 /** A guardian's students, as [{id, name}] in the order they were linked. */
 export async function myStudents(me) {
   const links = await pb.collection('guardians').getFullList({ filter: pb.filter('guardian = {:me} && status = "accepted"', { me }), expand: 'student', sort: 'created' });
-  return links.map((l) => ({ id: l.student, name: (l.expand && l.expand.student && l.expand.student.name) || l.student, link: l.id }));
+  return links.map((l) => ({ id: l.student, name: (l.expand && l.expand.student && l.expand.student.name) || l.student, link: l.id, muted: l.muted }));
 }
 
 const CHILD_KEY = 'tb.child';

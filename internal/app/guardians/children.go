@@ -184,3 +184,24 @@ func (s *Service) isAdult(app core.App, student string) bool {
 	birth := p.GetDateTime("birth_date")
 	return !birth.IsZero() && !birth.Time().AddDate(adultYears, 0, 0).After(s.env.Now())
 }
+
+// Notices answers POST /api/guardians/{id}/notices {on}: the link's
+// guardian chooses whether they receive this student's lesson reminders
+// and notices. Answers the link.
+func (s *Service) Notices(e *core.RequestEvent) error {
+	var in struct {
+		On *bool `json:"on"`
+	}
+	link, err := e.App.FindRecordById("guardians", e.Request.PathValue("id"))
+	if err != nil || link.GetString("guardian") != e.Auth.Id || link.GetString("guardian") == "" {
+		return e.NotFoundError("", nil)
+	}
+	if err := e.BindBody(&in); err != nil || in.On == nil {
+		return platform.RuleError(http.StatusBadRequest, "on", "validation_required", "Say whether to receive them: {\"on\": true} or false.")
+	}
+	link.Set("muted", !*in.On)
+	if err := e.App.Save(link); err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, link)
+}

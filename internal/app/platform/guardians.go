@@ -3,6 +3,8 @@ package platform
 import (
 	"net/http"
 
+	"tutorbase/internal/notify"
+
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 )
@@ -63,3 +65,24 @@ func guardedStudentFor(e *core.RequestEvent, asked string) (string, error) {
 
 // CodeNotYourStudent: a guardian named a student they do not manage.
 const CodeNotYourStudent = "not_your_student"
+
+// NoticedGuardians is the users ids of the accepted guardians of student
+// who receive the student's lesson reminders and notices (they did not
+// mute them).
+func NoticedGuardians(app core.App, student string) ([]string, error) {
+	var ids []string
+	err := app.DB().Select("guardian").From("guardians").
+		Where(dbx.HashExp{"student": student, "status": "accepted", "muted": false}).AndWhere(dbx.NewExp("guardian != ''")).
+		OrderBy("created ASC").Column(&ids)
+	return ids, err
+}
+
+// ForGuardians is ev as a guardian reads it: the lesson named with the
+// tutor and the student it is for.
+func ForGuardians(ev notify.Event) notify.Event {
+	ev.OtherParty = ev.TutorName + " (" + ev.StudentName + ")"
+	for i := range ev.Lessons {
+		ev.Lessons[i].OtherParty = ev.Lessons[i].TutorName + " (" + ev.StudentName + ")"
+	}
+	return ev
+}

@@ -1070,4 +1070,7 @@ export default {
   "{name} was added.": "{name} è stato aggiunto.",
   "guardian.invited": "invitato",
   "guardian.accepted": "accettato",
+  "Send me {name}'s reminders and lesson notices": "Inviami i promemoria e gli avvisi delle lezioni di {name}",
+  "You will receive them.": "Li riceverai.",
+  "You will not receive them.": "Non li riceverai.",
 };

@@ -46,6 +46,8 @@ async function guardianView(reload) {
   return [
     h('section', { 'aria-labelledby': 'kids-h' }, h('h2', { id: 'kids-h' }, t('Your students')),
       students.length ? [switcher, h('ul', { class: 'list', id: 'students' }, students.map((s) => h('li', h('strong', s.name), ' ',
+        h('label', { class: 'check' }, h('input', { type: 'checkbox', checked: !s.muted, on: { change: (e) => setNotices(s, e.target) } }),
+          t("Send me {name}'s reminders and lesson notices", { name: s.name })), ' ',
         h('button', { type: 'button', class: 'linklike', on: { click: () => removeLink(s.link, reload) } }, t('Stop managing')))))]
         : empty(t('No students yet: add a child below, or open the invitation a student sent you.')),
       h('p', h('a', { class: 'button', href: '/' }, t('Book a lesson')))),
@@ -76,6 +78,13 @@ async function studentView(reload) {
     h('section', { 'aria-labelledby': 'inv-h' }, h('h2', { id: 'inv-h' }, t('Invite a guardian')),
       h('p', { class: 'muted' }, t('A parent or guardian can book and pay for your lessons, get your reminders and read your lesson reports.')), form),
   ];
+}
+
+async function setNotices(s, box) {
+  try { await guardians.notices(s.link, box.checked); toast(box.checked ? t('You will receive them.') : t('You will not receive them.')); } catch (err) {
+    box.checked = !box.checked;
+    toast((err.response && err.response.message) || err.message, { error: true });
+  }
 }
 
 async function removeLink(id, reload) {
