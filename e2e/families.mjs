@@ -46,7 +46,7 @@ test('a guardian accepts an invitation, books for the student, pays and reads a 
   await g.page.getByRole('button', { name: 'Accept the invitation' }).click();
   await g.page.getByText('Invitation accepted.').waitFor();
   await g.page.getByRole('link', { name: 'Go to your family' }).click();
-  await g.page.locator('#students').getByText(studentUser.name).waitFor();
+  await g.page.locator('#students strong').getByText(studentUser.name).waitFor();
   assert.equal(await g.page.getByLabel(`Send me ${studentUser.name}'s reminders and lesson notices`).isChecked(), true, 'notices on by default');
   await st.page.reload();
   await st.page.locator('#guardians').getByText(guardian.name).waitFor();
