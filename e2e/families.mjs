@@ -75,6 +75,11 @@ test('a guardian accepts an invitation, books for the student, pays and reads a 
   assert.equal(payments.items[0].payer, gUser.id, 'the guardian paid');
   assert.equal(payments.items[0].student, lesson.student);
 
+  // the credits page is theirs too (their students' ledgers)
+  await g.page.getByRole('link', { name: 'Credits' }).click();
+  await g.page.getByRole('heading', { name: 'Credits', level: 1 }).waitFor();
+  assert.equal(await g.page.getByText('This page is for another kind of account.').count(), 0);
+
   // reads the report of the student's earlier lesson
   await g.page.goto(`/lessons/${lesson.id}`);
   await g.page.locator('#report').getByText('Past tense verbs').waitFor();

@@ -66,6 +66,17 @@ func TestGuardianChildAndBooking(t *testing.T) {
 	require.Equal(t, 403, hookstest.Call(t, srv, http.MethodPost, "/api/bookings/"+moved+"/confirm", gina.token, nil).Status,
 		"a guardian acts as the student, never as the tutor")
 
+	// a weekly series for the child, through the series route
+	s3, e3 := romeSlot(5, 15, 0, 60)
+	res = hookstest.Call(t, srv, http.MethodPost, "/api/series", gina.token, map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": s3, "end": e3, "weeks": 2, "student": leo})
+	require.Equal(t, 200, res.Status, string(res.Body))
+	for _, b := range res.JSON()["bookings"].([]any) {
+		require.Equal(t, leo, b.(map[string]any)["student"])
+	}
+	res = hookstest.Call(t, srv, http.MethodPost, "/api/series", gina.token, map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": s3, "end": e3, "weeks": 2, "student": cast.Users[hookstest.Student2]})
+	require.Equal(t, 400, res.Status)
+	require.Contains(t, string(res.Body), "not_your_student")
+
 	// an unconfirmed guardian books nothing while the school asks for a confirmed email
 	unconfirmed := addPerson(t, app, "ugo@test.localhost", "Ugo", "guardian")
 	u, err := app.FindRecordById("users", unconfirmed.id)
