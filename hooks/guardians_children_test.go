@@ -2,6 +2,7 @@ package hooks_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,6 +27,12 @@ func TestGuardianChildAndBooking(t *testing.T) {
 	res = hookstest.Call(t, srv, http.MethodPost, "/api/guardians/children", gina.token, map[string]any{"name": "Kid", "birth_date": "2999-01-01"})
 	require.Equal(t, 400, res.Status)
 	require.Contains(t, string(res.Body), "validation_invalid_date")
+	res = hookstest.Call(t, srv, http.MethodPost, "/api/guardians/children", gina.token, map[string]any{"name": strings.Repeat("x", 200)})
+	require.Equal(t, 400, res.Status, "a bad name is a field error, nothing written: %s", res.Body)
+	require.Contains(t, string(res.Body), `"name"`)
+	n, err := app.CountRecords("guardians", dbx.HashExp{"guardian": gina.id})
+	require.NoError(t, err)
+	require.Zero(t, n)
 
 	res = hookstest.Call(t, srv, http.MethodPost, "/api/guardians/children", gina.token, map[string]any{"name": "Leo Guardian", "birth_date": "2015-04-02", "level": "Primary"})
 	require.Equal(t, 200, res.Status, string(res.Body))

@@ -64,8 +64,11 @@ func (s *Service) AddChild(e *core.RequestEvent) error {
 		_, err = s.link(tx, child.Id, e.Auth.Id, e.Auth.Id)
 		return err
 	})
+	if err != nil && child != nil {
+		return platform.WithRecordErrors(e.App, child, err) // a bad name or level, as field errors
+	}
 	if err != nil {
-		return platform.WithRecordErrors(e.App, child, err)
+		return err
 	}
 	return e.JSON(http.StatusOK, child)
 }
