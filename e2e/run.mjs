@@ -21,6 +21,7 @@ import './security.mjs';
 import './einvoices.mjs';
 import './privacy.mjs';
 import './money.mjs';
+import './families.mjs';
 
 const student = { name: `Stella E2E ${stamp}`, email: `stella.${stamp}@example.com` };
 

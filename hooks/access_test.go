@@ -384,6 +384,17 @@ func accessCases() []accessCase {
 			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
 		},
 		{
+			collection: "guardians",
+			list:       row{0, 1, 0, 0, 0, 1, 1},
+			view:       "guardian_invite", viewWant: row{404, 200, 404, 404, 404, 200, 200},
+			create: func(string) any {
+				return map[string]any{"student": users(hookstest.Student), "email": "made@test.localhost", "status": "invited"}
+			},
+			createWant: row{403, 403, 403, 403, 403, 403, 200},
+			update:     map[string]any{"status": "accepted"}, updateWant: row{403, 403, 403, 403, 403, 403, 200},
+			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
+		},
+		{
 			collection: "login_attempts",
 			list:       row{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, 0},
 		},

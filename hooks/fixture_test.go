@@ -135,6 +135,10 @@ func buildFixture(app core.App, c *hookstest.Cast) error {
 			return map[string]any{"feed": c.IDs["calendar_feed"], "tutor": tutor, "tutor_user": c.Users[hookstest.Tutor],
 				"start": day.AddDate(0, 2, 0).Add(2 * time.Hour), "end": day.AddDate(0, 2, 0).Add(3 * time.Hour)}
 		}},
+		{"guardian_invite", "guardians", func() map[string]any { // open: no guardian yet
+			return map[string]any{"student": student, "email": "future-guardian@test.localhost", "status": "invited",
+				"token_hash": "fixture-invite-hash", "invited_by": student}
+		}},
 	}
 	for _, s := range steps {
 		if err := save(s.name, s.collection, s.data()); err != nil {

@@ -15,6 +15,7 @@ import (
 	"tutorbase/internal/app/discovery"
 	"tutorbase/internal/app/flags"
 	"tutorbase/internal/app/google"
+	"tutorbase/internal/app/guardians"
 	"tutorbase/internal/app/limits"
 	"tutorbase/internal/app/materials"
 	"tutorbase/internal/app/notifications"
@@ -61,6 +62,7 @@ type Services struct {
 	Privacy       *privacy.Service
 	Statements    *statements.Service
 	Google        *google.Service
+	Guardians     *guardians.Service
 }
 
 // Channels is the registry of the notification channels env configures:
@@ -117,6 +119,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	if s.Google.CalendarOn() {
 		s.Booking.Observe(s.Google.BookingChanged) // lessons owed to connected Google Calendars, in the change's transaction
 	}
+	s.Guardians = guardians.New(env)
 
 	platform.Register(app)
 	s.Accounts.Register(app)
@@ -135,6 +138,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Privacy.Register(app)
 	s.Ops.Register(app)
 	s.Google.Register(app)
+	s.Guardians.Register(app)
 	s.bindRoutes(app)
 	return s, nil
 }

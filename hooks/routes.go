@@ -8,6 +8,7 @@ import (
 
 	"tutorbase/internal/app/accounts"
 	"tutorbase/internal/app/booking"
+	"tutorbase/internal/app/guardians"
 	"tutorbase/internal/app/ops"
 	"tutorbase/internal/app/platform"
 
@@ -35,11 +36,11 @@ type route struct {
 // call a route at all is said here.
 func (s *Services) routes() []route {
 	var (
-		person  = apis.RequireAuth("users")                                // a signed-in person
-		anyone  = apis.RequireAuth("users", core.CollectionNameSuperusers) // a person or a superuser
-		student = platform.RequireRole(platform.RoleStudent)               // a student, or staff for one
-		tutor   = platform.RequireRole(platform.RoleTutor)                 // a tutor, or staff
-		staff   = platform.RequireStaff()                                  // an admin or a superuser
+		person = apis.RequireAuth("users")                                         // a signed-in person
+		anyone = apis.RequireAuth("users", core.CollectionNameSuperusers)          // a person or a superuser
+		family = platform.RequireRole(platform.RoleStudent, platform.RoleGuardian) // a student, a guardian for theirs, or staff
+		tutor  = platform.RequireRole(platform.RoleTutor)                          // a tutor, or staff
+		staff  = platform.RequireStaff()                                           // an admin or a superuser
 	)
 	b, p, n := s.Booking, s.Payments, s.Notifications
 	return []route{
@@ -52,7 +53,7 @@ func (s *Services) routes() []route {
 
 		// booking (creating one is the records API: POST /api/collections/bookings/records)
 		{http.MethodGet, "/api/tutors/{id}/slots", b.Slots, nil, "/api/tutors/"},
-		{http.MethodPost, "/api/series", b.CreateSeries, student, "/api/series"},
+		{http.MethodPost, "/api/series", b.CreateSeries, family, "/api/series"},
 		{http.MethodPost, "/api/bookings/{id}/confirm", b.Action("confirm"), anyone, "POST /api/bookings/"},
 		{http.MethodPost, "/api/bookings/{id}/cancel", b.Action("cancel"), anyone, "POST /api/bookings/"},
 		{http.MethodPost, "/api/bookings/{id}/reschedule", b.Action("reschedule"), anyone, "POST /api/bookings/"},
@@ -61,7 +62,7 @@ func (s *Services) routes() []route {
 		{http.MethodPost, "/api/time-off/{id}/cancel-lessons", b.CancelForTimeOff, anyone, "/api/"}, // its tutor or staff
 
 		// payments
-		{http.MethodPost, "/api/purchases/checkout", p.Checkout, student, "/api/purchases/"},
+		{http.MethodPost, "/api/purchases/checkout", p.Checkout, family, "/api/purchases/"},
 		{http.MethodPost, "/api/purchases/{id}/cancel", p.CancelPurchase, anyone, "/api/purchases/"},
 		{http.MethodPost, "/api/purchases/{id}/mark-paid", p.MarkPurchasePaid, staff, "/api/purchases/"},
 		{http.MethodPost, "/api/bookings/{id}/mark-paid", p.MarkBookingPaid, staff, "POST /api/bookings/"},
@@ -140,6 +141,14 @@ func (s *Services) routes() []route {
 		{http.MethodPost, "/api/flags/{id}/review", s.Flags.Review, staff, "/api/"},
 		{http.MethodGet, "/metrics", s.Ops.Metrics, nil, ""},      // a superuser or the metrics token
 		{http.MethodGet, "/api/ready", s.Ops.Ready, nil, "/api/"}, // load balancers, compose, systemd
+
+		// families: the handlers check whose student it is
+		{http.MethodPost, "/api/guardians/invite", s.Guardians.Invite, anyone, "/api/"},
+		{http.MethodPost, "/api/guardians/accept", s.Guardians.Accept, person, "/api/"},
+		{http.MethodPost, "/api/guardians/children", s.Guardians.AddChild, person, "/api/"},
+		{http.MethodPost, "/api/guardians/link", s.Guardians.Link, staff, "/api/"},
+		{http.MethodPost, "/api/guardians/{id}/remove", s.Guardians.Remove, anyone, "/api/"},
+		{http.MethodPost, "/api/guardians/{id}/notices", s.Guardians.Notices, person, "/api/"},
 	}
 }
 
@@ -157,6 +166,7 @@ func (s *Services) bindRoutes(app core.App) {
 		r.Bind(s.Signin.RequireApp())          // staff set up an authenticator app before anything else
 		r.Bind(s.Materials.UploadLimit())      // a material larger than the school allows is refused unread
 		r.Bind(booking.StaffLists())           // admins' bookings list without the list rule
+		r.Bind(guardians.FamilyLists())        // guardians' bookings list: their students'
 		r.Bind(accounts.PrehashPasswords())    // passwords longer than bcrypt reads
 		r.BindFunc(accounts.HideTakenEmails)   // request-email-change tells nobody who has an account
 		if cfg := s.Env.Config; len(cfg.CORSOrigins) > 0 {

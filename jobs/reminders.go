@@ -72,7 +72,15 @@ func remind(s *hooks.Services, app core.App, b *core.Record, minutes int, offset
 		}
 		ev := booking.LessonEvent(tx, b, notify.KindReminder)
 		ev.Offset = offset
-		s.Notifications.Notify(tx, []string{b.GetString("student"), b.GetString("tutor_user")}, ev, map[string]any{"booking": b.Id, "offset": minutes})
+		data := map[string]any{"booking": b.Id, "offset": minutes}
+		s.Notifications.Notify(tx, []string{b.GetString("student"), b.GetString("tutor_user")}, ev, data)
+		guardians, err := platform.NoticedGuardians(tx, b.GetString("student"))
+		if err != nil {
+			return err
+		}
+		if len(guardians) > 0 {
+			s.Notifications.Notify(tx, guardians, platform.ForGuardians(ev), data)
+		}
 		return nil
 	})
 }

@@ -57,11 +57,11 @@ func tmpl(s string) *string { return &s }
 // the admins' ids into the collections. Edit rules here, not in the
 // dashboard: a dashboard edit is overwritten at the next start.
 var RuleSets = map[string]RuleSet{
-	"users":              {tmpl(RuleUsersView), tmpl(RuleUsersView), tmpl(RuleUsersCreate), tmpl(RuleUsersUpdate), tmpl(RuleUsersDelete), tmpl(RuleUsersManage)},
+	"users":              {tmpl(RuleUsersViewFamily), tmpl(RuleUsersViewFamily), tmpl(RuleUsersCreateFamily), tmpl(RuleUsersUpdate), tmpl(RuleUsersDelete), tmpl(RuleUsersManage)},
 	"school":             {tmpl(RuleSchoolView), tmpl(RuleSchoolView), nil, tmpl(RuleSchoolUpdate), nil, nil},
 	"subjects":           {tmpl(RuleSubjectsView), tmpl(RuleSubjectsView), tmpl(RuleSubjectsWrite), tmpl(RuleSubjectsWrite), tmpl(RuleSubjectsWrite), nil},
 	"tutors":             {tmpl(RuleTutorsView), tmpl(RuleTutorsView), tmpl(RuleTutorsCreate), tmpl(RuleTutorsUpdate), tmpl(RuleTutorsDelete), nil},
-	"students":           {tmpl(RuleStudentsView), tmpl(RuleStudentsView), tmpl(RuleStudentsCreate), tmpl(RuleStudentsUpdate), tmpl(RuleStudentsDelete), nil},
+	"students":           {tmpl(RuleStudentsViewFamily), tmpl(RuleStudentsViewFamily), tmpl(RuleStudentsCreate), tmpl(RuleStudentsUpdateFamily), tmpl(RuleStudentsDelete), nil},
 	"availability":       {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedCreate), tmpl(RuleTutorOwnedWrite), tmpl(RuleTutorOwnedWrite), nil},
 	"time_off":           {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedCreate), tmpl(RuleTutorOwnedWrite), tmpl(RuleTutorOwnedWrite), nil},
 	"calendar_feeds":     {tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedView), tmpl(RuleTutorOwnedCreate), tmpl(RuleTutorOwnedWrite), tmpl(RuleTutorOwnedWrite), nil},
@@ -69,17 +69,17 @@ var RuleSets = map[string]RuleSet{
 	"google_links":       {nil, nil, nil, nil, nil, nil}, // the server's: GET /api/google/calendar shows your own
 	"google_events":      {nil, nil, nil, nil, nil, nil},
 	"packages":           {tmpl(RulePackagesViewWithBuyers), tmpl(RulePackagesViewWithBuyers), tmpl(RulePackagesCreate), tmpl(RulePackagesUpdate), tmpl(RulePackagesDelete), nil},
-	"purchases":          {tmpl(RulePurchasesView), tmpl(RulePurchasesView), nil, nil, nil, nil},
-	"series":             {tmpl(RuleSeriesView), tmpl(RuleSeriesView), nil, nil, nil, nil},
-	"bookings":           {tmpl(RuleBookingsList), tmpl(RuleBookingsView), tmpl(RuleBookingsCreate), tmpl(RuleBookingsUpdate), nil, nil},
-	"payments":           {tmpl(RuleOwnMoneyView), tmpl(RuleOwnMoneyView), nil, nil, nil, nil},
-	"invoices":           {tmpl(RuleOwnMoneyView), tmpl(RuleOwnMoneyView), nil, nil, nil, nil},
+	"purchases":          {tmpl(RulePurchasesViewPayer), tmpl(RulePurchasesViewPayer), nil, nil, nil, nil},
+	"series":             {tmpl(RuleBookingsViewFamily), tmpl(RuleBookingsViewFamily), nil, nil, nil, nil},
+	"bookings":           {tmpl(RuleBookingsList), tmpl(RuleBookingsViewFamily), tmpl(RuleBookingsCreate), tmpl(RuleBookingsViewFamily), nil, nil},
+	"payments":           {tmpl(RuleMoneyViewFamily), tmpl(RuleMoneyViewFamily), nil, nil, nil, nil},
+	"invoices":           {tmpl(RuleMoneyViewFamily), tmpl(RuleMoneyViewFamily), nil, nil, nil, nil},
 	"payouts":            {tmpl(RulePayoutsView), tmpl(RulePayoutsView), nil, nil, nil, nil},
 	"refunds":            {tmpl(RuleRefundsView), tmpl(RuleRefundsView), nil, nil, nil, nil},
-	"credit_ledger":      {tmpl(RuleLedgerView), tmpl(RuleLedgerView), nil, nil, nil, nil},
+	"credit_ledger":      {tmpl(RuleLedgerViewFamily), tmpl(RuleLedgerViewFamily), nil, nil, nil, nil},
 	"reviews":            {tmpl(RuleReviewsView), tmpl(RuleReviewsView), tmpl(RuleReviewsCreate), tmpl(RuleReviewsUpdate), tmpl(RuleReviewsDelete), nil},
 	"materials":          {tmpl(RuleMaterialsView), tmpl(RuleMaterialsView), tmpl(RuleMaterialsCreate), tmpl(RuleMaterialsUpdate), tmpl(RuleMaterialsWrite), nil},
-	"lesson_reports":     {tmpl(RuleLessonReportsView), tmpl(RuleLessonReportsView), tmpl(RuleLessonReportsCreate), tmpl(RuleLessonReportsUpdate), tmpl(RuleLessonReportsDelete), nil},
+	"lesson_reports":     {tmpl(RuleLessonReportsViewFamily), tmpl(RuleLessonReportsViewFamily), tmpl(RuleLessonReportsCreate), tmpl(RuleLessonReportsUpdate), tmpl(RuleLessonReportsDelete), nil},
 	"tutor_notes":        {tmpl(RuleTutorNotesView), tmpl(RuleTutorNotesView), tmpl(RuleTutorNotesCreate), tmpl(RuleTutorNotesWrite), tmpl(RuleTutorNotesWrite), nil},
 	"material_downloads": {tmpl(RuleMaterialDownloadsView), tmpl(RuleMaterialDownloadsView), nil, nil, nil, nil},
 	"notifications":      {tmpl(RuleNotificationsView), tmpl(RuleNotificationsViewOne), nil, tmpl(RuleNotificationsWrite), tmpl(RuleNotificationsWrite), nil},
@@ -94,6 +94,7 @@ var RuleSets = map[string]RuleSet{
 	"flags":              {tmpl(RuleFlagsView), tmpl(RuleFlagsView), nil, nil, nil, nil},
 	"coupons":            {tmpl(RuleCouponsManage), tmpl(RuleCouponsManage), tmpl(RuleCouponsManage), tmpl(RuleCouponsManage), tmpl(RuleCouponsManage), nil},
 	"coupon_redemptions": {tmpl(RuleCouponRedemptionsView), tmpl(RuleCouponRedemptionsView), nil, nil, nil, nil},
+	"guardians":          {tmpl(RuleGuardiansView), tmpl(RuleGuardiansView), nil, nil, nil, nil},
 }
 
 // Public reads a rule that lets anyone, signed in or not, pass.
@@ -284,4 +285,53 @@ const RuleFlagsView = isAdmin
 const (
 	RuleCouponsManage         = isAdmin
 	RuleCouponRedemptionsView = "user = @request.auth.id || " + isAdmin
+)
+
+// Guardians. GuardianOf is the one rule fragment for "the caller is an
+// accepted guardian of the student named by field" (a relation to users;
+// "id" on users itself): a link's guardian is empty until its invitation
+// is accepted, and the signed-in test keeps a visitor's empty id from
+// matching it. Go code asks the same question with
+// platform.IsGuardianOf.
+func GuardianOf(field string) string {
+	path := "guardians_via_student.guardian"
+	if field != "id" {
+		path = field + "." + path
+	}
+	return "(" + signedIn + " && " + path + " ?= @request.auth.id)"
+}
+
+// The fragment for the fields the rules use (constants, so the rules stay
+// constants): GuardianOf("student"), GuardianOf("user"), GuardianOf("id");
+// guardedBy is the other way round, a student seeing their guardians.
+const (
+	guardianOfStudent = "(" + signedIn + " && student.guardians_via_student.guardian ?= @request.auth.id)"
+	guardianOfProfile = "(" + signedIn + " && user.guardians_via_student.guardian ?= @request.auth.id)"
+	guardianOfUser    = "(" + signedIn + " && guardians_via_student.guardian ?= @request.auth.id)"
+	guardedBy         = "(" + signedIn + " && guardians_via_guardian.student ?= @request.auth.id)"
+
+	// RuleGuardiansView: a link is seen by its guardian, its student and
+	// staff; only the server writes links (invite, accept, add a child,
+	// remove).
+	RuleGuardiansView = "(" + signedIn + " && (guardian = @request.auth.id || student = @request.auth.id)) || " + isAdmin
+	// The rules of the collections a guardian reads (the earlier
+	// migrations wrote the rules before them, which name no guardian: the
+	// links did not exist yet). A guardian sees the students they manage
+	// (their account, profile, lessons and series, reports, purchases and
+	// credit ledger) and may update their profile and lesson notes; a
+	// student sees their guardians' accounts. The bookings list is served
+	// to guardians by internal/app/guardians (see RuleBookingsList).
+	RuleUsersViewFamily         = RuleUsersView + " || " + guardianOfUser + " || " + guardedBy
+	RuleUsersCreateFamily       = "@request.body.role:isset = false || @request.body.role = 'student' || @request.body.role = 'tutor' || @request.body.role = 'guardian' || " + isAdmin
+	RuleStudentsViewFamily      = RuleStudentsView + " || " + guardianOfProfile
+	RuleStudentsUpdateFamily    = RuleStudentsUpdate + " || " + guardianOfProfile
+	RuleBookingsViewFamily      = RuleBookingsView + " || " + guardianOfStudent
+	RulePurchasesViewFamily     = RulePurchasesView + " || " + guardianOfStudent
+	RuleLessonReportsViewFamily = RuleLessonReportsView + " || " + guardianOfStudent
+	RuleLedgerViewFamily        = RuleLedgerView + " || " + guardianOfStudent
+	// Family billing: a purchase is also its payer's; a payment or an
+	// invoice is its payer's (user) and is read by the guardians of the
+	// student it was for.
+	RulePurchasesViewPayer = RulePurchasesViewFamily + " || (" + signedIn + " && payer = @request.auth.id)"
+	RuleMoneyViewFamily    = RuleOwnMoneyView + " || " + guardianOfStudent
 )

@@ -25,12 +25,14 @@ const ROUTES = [
   ['/admin/tutors', 'admin-tutors', 'admin'], ['/admin/bookings', 'admin-bookings', 'admin'],
   ['/admin/payments', 'admin-payments', 'admin'], ['/admin/reports', 'admin-reports', 'admin'],
   ['/admin/deliveries', 'admin-deliveries', 'admin'], ['/admin/flags', 'admin-flags', 'admin'],
+  ['/family', 'family', 'signed'], ['/guardian-invite', 'guardian-invite'],
 ];
 
 const NAV = {
   visitor: [['/', 'Find a tutor']],
   student: [['/', 'Find a tutor'], ['/lessons', 'My lessons'], ['/todo', 'To do'], ['/credits', 'Credits'], ['/materials', 'Materials'], ['/payments', 'Payments'], ['/reviews', 'Reviews']],
   tutor: [['/tutor/requests', 'Requests'], ['/calendar', 'Calendar'], ['/tutor/availability', 'Availability'], ['/tutor/packages', 'Packages'], ['/materials', 'Materials'], ['/tutor/earnings', 'Earnings'], ['/tutor/profile', 'Profile']],
+  guardian: [['/', 'Find a tutor'], ['/lessons', 'Lessons'], ['/family', 'Family'], ['/credits', 'Credits'], ['/payments', 'Payments']],
   admin: [['/admin/tutors', 'Verification'], ['/admin/bookings', 'Bookings'], ['/admin/payments', 'Payments'], ['/admin/reports', 'Reports'], ['/admin/deliveries', 'Deliveries'], ['/admin/flags', 'Flags'], ['/materials', 'Materials'], ['/', 'Tutors']],
 };
 
@@ -161,7 +163,7 @@ async function render() {
   }
   const r = role();
   if (route.who && r === 'visitor') { navigate(`/signin?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true }); return; }
-  if (route.who && route.who !== 'signed' && route.who !== r && !(r === 'admin' && route.who === 'student')) {
+  if (route.who && route.who !== 'signed' && route.who !== r && !(r === 'admin' && route.who === 'student') && !(r === 'guardian' && route.page === 'credits')) {
     replace(main, pageTitle(t('Not for your account')), h('p', t('This page is for another kind of account.')), h('p', h('a', { href: '/' }, t('Back to the tutors'))));
     return;
   }

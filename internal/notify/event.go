@@ -35,6 +35,10 @@ const (
 	// KindMeetFailed: Google did not create a lesson's Meet link; the
 	// lesson got a Jitsi link instead (JoinURL), and its tutor is told.
 	KindMeetFailed = "meet_failed"
+	// KindGuardianInvite: someone is invited to be a student's guardian;
+	// StudentName is the student, OtherParty who invited them, Link the
+	// invitation's accept page. It is emailed to an address, not a user.
+	KindGuardianInvite = "guardian_invite"
 )
 
 // Kinds returns every event kind, in a stable order (a fresh slice the
@@ -45,7 +49,7 @@ func Kinds() []string {
 		KindReminder, KindPaymentReceived, KindRefund, KindPayout, KindReviewReceived,
 		KindTutorVerified, KindCreditsLow, KindPackageExpiring, KindDigest, KindCalendarFeedFailing,
 		KindReportMissing, KindHomeworkDone, KindSigninAlert,
-		KindBackupFailed, KindGoogleDisconnected, KindMeetFailed,
+		KindBackupFailed, KindGoogleDisconnected, KindMeetFailed, KindGuardianInvite,
 	}
 }
 

@@ -162,6 +162,10 @@ func missingField(ev Event) string {
 		if ev.ExpiresAt.IsZero() {
 			return "ExpiresAt"
 		}
+	case KindGuardianInvite:
+		if ev.StudentName == "" || ev.Link == "" {
+			return "StudentName and Link"
+		}
 	}
 	return ""
 }

@@ -62,7 +62,7 @@ func TestRenderEveryKindAndLocale(t *testing.T) {
 				}
 				if !strings.Contains(got.Text, "(Europe/Rome)") && kind != KindTutorVerified && !isMoneyKind(kind) &&
 					kind != KindReviewReceived && kind != KindCreditsLow && kind != KindCalendarFeedFailing &&
-					kind != KindBackupFailed && kind != KindGoogleDisconnected {
+					kind != KindBackupFailed && kind != KindGoogleDisconnected && kind != KindGuardianInvite {
 					t.Errorf("Text does not name the zone:\n%s", got.Text)
 				}
 			})

@@ -267,3 +267,33 @@ export const googleDrive = {
   /** Shares the material's Drive file with its students as readers: {file, shared: [emails]}. */
   share: (material) => post('/api/google/drive/share', { material }),
 };
+/** Families: guardians and their students (internal/app/guardians, docs/families.md). */
+export const guardians = {
+  /** Invites email to be a guardian (of the signed-in student, or of `student`): the open link. */
+  invite: (email, student = '') => post('/api/guardians/invite', student ? { email, student } : { email }),
+  /** Accepts an invitation with the secret of its email: the link. */
+  accept: (token) => post('/api/guardians/accept', { token }),
+  /** A guardian adds a child without an email ({name, birth_date?, level?}): the child's users record. */
+  addChild: (body) => post('/api/guardians/children', body),
+  /** Ends a link, or withdraws an open invitation. */
+  remove: (id) => post(`/api/guardians/${encodeURIComponent(id)}/remove`),
+  /** Whether the guardian receives this student's reminders and lesson notices: the link. */
+  notices: (id, on) => post(`/api/guardians/${encodeURIComponent(id)}/notices`, { on }),
+  /** The realtime topic of a guardian's students' bookings ({action, record}). */
+  TOPIC: 'family/bookings',
+};
+
+/** A guardian's students, as [{id, name}] in the order they were linked. */
+export async function myStudents(me) {
+  const links = await pb.collection('guardians').getFullList({ filter: pb.filter('guardian = {:me} && status = "accepted"', { me }), expand: 'student', sort: 'created' });
+  return links.map((l) => ({ id: l.student, name: (l.expand && l.expand.student && l.expand.student.name) || l.student, link: l.id, muted: l.muted }));
+}
+
+const CHILD_KEY = 'tb.child';
+/** The student a guardian acts for (the switcher's choice), among students. */
+export function chosenStudent(students) {
+  const id = localStorage.getItem(CHILD_KEY);
+  return students.find((s) => s.id === id) || students[0] || null;
+}
+/** Remembers the student a guardian acts for. */
+export function chooseStudent(id) { localStorage.setItem(CHILD_KEY, id); }

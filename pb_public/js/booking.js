@@ -6,15 +6,20 @@ import { viewerZone, timeRange, dateTime, money, parseDate, parts, zonedToUtc, t
 import { openDialog } from './ui.js';
 import { field, errorSummary, showErrors, busy, clearErrors } from './forms.js';
 import { refusalOf, refusalText, translateRefusals, resendConfirmation } from './refusals.js';
-import { bookSeries } from './api.js';
+import { bookSeries, myStudents, chosenStudent, chooseStudent } from './api.js';
 
 /** The weeks a series may have (hooks/series.go MinSeriesWeeks, MaxSeriesWeeks). */
 export const SERIES_WEEKS = { min: 2, max: 52 };
 
-/** Paid purchases of the student (the signed-in one, else studentId for staff) for tutor with a credit left for lessons of minutes. */
+/**
+ * Paid purchases of the student (the signed-in one, else studentId for
+ * staff; a guardian's child, with the guardian's family packages) for
+ * tutor with a credit left for lessons of minutes.
+ */
 export async function usablePurchases(tutorId, minutes, studentId = '') {
+  const family = role() === 'guardian' ? ' || student = {:me}' : '';
   const list = await pb.collection('purchases').getFullList({
-    filter: pb.filter(`status = "paid" && tutor = {:tutor}${studentId ? ' && student = {:student}' : ''}`, { tutor: tutorId, student: studentId }), expand: 'package', sort: 'expires_at',
+    filter: pb.filter(`status = "paid" && tutor = {:tutor}${studentId ? ` && (student = {:student}${family})` : ''}`, { tutor: tutorId, student: studentId, me: currentUser() && currentUser().id }), expand: 'package', sort: 'expires_at',
   });
   const now = Date.now();
   return list.filter((p) => p.credits_total - p.credits_used > 0 && (!p.expires_at || parseDate(p.expires_at).getTime() > now) && (!minutes || !p.minutes || p.minutes === minutes));
@@ -78,10 +83,17 @@ export function openBooking({ tutor, slot, subjectNames, onChanged, student = nu
   const forStudent = role() === 'admin' && student;
   openDialog(forStudent ? t('Book a lesson for {name}', { name: student.name }) : t('Book a lesson'), async (body, close) => {
     if (role() === 'visitor') { signInFirst(body, tutor.id, slot); return; }
-    if (role() !== 'student' && !forStudent) { body.append(h('p', t('Only student accounts book lessons.'))); return; }
+    const guardian = role() === 'guardian';
+    if (role() !== 'student' && !forStudent && !guardian) { body.append(h('p', t('Only student accounts book lessons.'))); return; }
+    let kids = [], kid = null;
+    if (guardian) {
+      kids = await myStudents(currentUser().id).catch(() => []);
+      kid = chosenStudent(kids);
+      if (!kid) { body.append(h('p', t('Add a child on the Family page first.')), h('a', { class: 'button', href: '/family' }, t('Family'))); return; }
+    }
     const minutes = Math.round((parseDate(slot.end) - parseDate(slot.start)) / 60000);
     let purchases = [];
-    try { purchases = await usablePurchases(tutor.id, minutes, forStudent ? student.id : ''); } catch (e) { console.warn(e); }
+    try { purchases = await usablePurchases(tutor.id, minutes, forStudent ? student.id : guardian ? kid.id : ''); } catch (e) { console.warn(e); }
     const price = Math.round((tutor.hourly_rate || 0) * minutes / 60);
     const summary = errorSummary();
     const occurrences = h('div', { 'aria-live': 'polite' });
@@ -106,6 +118,7 @@ export function openBooking({ tutor, slot, subjectNames, onChanged, student = nu
     const form = h('form', { novalidate: true },
       summary,
       h('p', h('strong', timeRange(slot.start, slot.end, zone))),
+      guardian ? field({ name: 'student', label: t('Lesson for'), type: 'select', value: kid.id, options: kids.map((k) => [k.id, k.name]) }) : null,
       tutor.timezone && tutor.timezone !== zone ? h('p', { class: 'zone-note' }, t("That is {time} in the tutor's zone.", { time: timeRange(slot.start, slot.end, tutor.timezone) })) : null,
       subjectOptions.length ? field({ name: 'subject', label: t('Subject'), type: 'select', options: subjectOptions, value: subjectOptions[0][0] }) : null,
       field({
@@ -119,6 +132,16 @@ export function openBooking({ tutor, slot, subjectNames, onChanged, student = nu
       occurrences,
       h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Confirm booking')), h('button', { type: 'button', class: 'secondary', on: { click: close } }, t('Cancel'))));
     body.append(form);
+    if (guardian) {
+      // the packages on offer are the chosen child's and the family's
+      form.elements.student.addEventListener('change', async (e) => {
+        const list = await usablePurchases(tutor.id, minutes, e.target.value).catch(() => []);
+        const sel = form.elements.purchase;
+        for (const o of [...sel.options].slice(1)) o.remove();
+        for (const p of list) sel.append(h('option', { value: p.id }, t('{title}: {n} credits left', { title: (p.expand && p.expand.package && p.expand.package.title) || t('Package'), n: p.credits_total - p.credits_used })));
+        sel.value = list.length ? list[0].id : '';
+      });
+    }
 
     const submit = (skip) => {
       replace(occurrences);
@@ -127,6 +150,7 @@ export function openBooking({ tutor, slot, subjectNames, onChanged, student = nu
         const fd = new FormData(form);
         const data = { tutor: tutor.id, start: slot.start, end: slot.end };
         if (forStudent) data.student = student.id;
+        if (guardian) { data.student = fd.get('student'); chooseStudent(data.student); }
         if (fd.get('subject')) data.subject = fd.get('subject');
         if (fd.get('purchase')) data.purchase = fd.get('purchase');
         if (fd.get('notes')) data.notes = fd.get('notes');

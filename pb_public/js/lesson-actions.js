@@ -19,6 +19,7 @@ export function partyOf(b) {
   if (u.role === 'admin') return 'staff';
   if (b.student === u.id) return 'student';
   if (b.tutor_user === u.id) return 'tutor';
+  if (u.role === 'guardian') return 'student'; // they see only their students' lessons, and act for them
   return 'none';
 }
 

@@ -50,6 +50,13 @@ func signUpRequest(e *core.RecordRequestEvent) error {
 			"role": validation.NewError("forbidden_role", "You can sign up as a student or a tutor."),
 		})
 	}
+	// an account without an email is a child's profile, made by a guardian
+	// through the server; a sign-up names one
+	if e.Record.Email() == "" && !platform.IsStaff(e.RequestEvent) {
+		return apis.NewBadRequestError("Failed to create record.", validation.Errors{
+			"email": validation.NewError("validation_required", "Cannot be blank."),
+		})
+	}
 	// messages (a refused password first) speak the browser's language
 	if e.Record.GetString("locale") == "" {
 		if l, ok := lang.FromHeader(e.Request.Header.Get("Accept-Language")); ok {

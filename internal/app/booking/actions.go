@@ -119,6 +119,11 @@ func partyOf(e *core.RequestEvent, b *core.Record) party {
 		return partyStudent
 	case e.Auth.Id == b.GetString("tutor_user"):
 		return partyTutor
+	case e.Auth.GetString("role") == platform.RoleGuardian:
+		// a guardian acts for their student, under the student's rules
+		if ok, err := platform.IsGuardianOf(e.App, e.Auth.Id, b.GetString("student")); err == nil && ok {
+			return partyStudent
+		}
 	}
 	return partyNone
 }

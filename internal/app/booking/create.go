@@ -72,6 +72,13 @@ func (s *Service) bookingCreateRequest(e *core.RecordRequestEvent) error {
 		if e.Record.GetString("student") == "" {
 			errs["student"] = validation.NewError("validation_required", "Choose the student this lesson is for.")
 		}
+	} else if e.Auth.GetString("role") == platform.RoleGuardian {
+		asked, _ := info.Body["student"].(string)
+		student, err := platform.StudentFor(e.RequestEvent, asked) // one of theirs
+		if err != nil {
+			return err
+		}
+		e.Record.Set("student", student)
 	} else {
 		if s, ok := info.Body["student"]; ok && s != e.Auth.Id {
 			errs["student"] = validation.NewError("server_owned", "You can only book lessons for yourself.")

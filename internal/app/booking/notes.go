@@ -20,7 +20,9 @@ const (
 // bookingNotes renders the notifications of a booking change: the student
 // always hears (of their own actions too: what they booked, moved or
 // cancelled, in their inbox and channels), the tutor unless they acted
-// themselves; both when the school acts (actor ""). old is the booking a
+// themselves; both when the school acts (actor ""); and the student's
+// guardians who did not mute the student's notices (whoever acted), with
+// the lesson named with the student's name. old is the booking a
 // reschedule replaces; a series' booking_created lists all its lessons.
 func (s *Service) bookingNotes(app core.App, b *core.Record, old *core.Record, kind, actor string) []*notifications.Note {
 	var to []string
@@ -40,7 +42,15 @@ func (s *Service) bookingNotes(app core.App, b *core.Record, old *core.Record, k
 	if kind == EventBookingCreated && b.GetString("series") != "" {
 		ev.Lessons = seriesLessons(app, b)
 	}
-	return s.notes.Prepare(app, to, ev, map[string]any{"booking": b.Id})
+	notes := s.notes.Prepare(app, to, ev, map[string]any{"booking": b.Id})
+	guardians, err := platform.NoticedGuardians(app, student)
+	if err != nil {
+		app.Logger().Error("failed to read a student's guardians", "student", student, "error", err)
+	}
+	if len(guardians) > 0 {
+		notes = append(notes, s.notes.Prepare(app, guardians, platform.ForGuardians(ev), map[string]any{"booking": b.Id})...)
+	}
+	return notes
 }
 
 // LessonEvent describes a booking for the templates.

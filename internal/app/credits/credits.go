@@ -48,19 +48,29 @@ func addLedger(tx core.App, p *core.Record, booking, kind string, delta int, not
 		return err
 	}
 	r := core.NewRecord(col)
+	student := p.GetString("student")
+	if booking != "" { // a family's package: the line is the child's
+		var row struct {
+			Student string `db:"student"`
+		}
+		if err := tx.DB().Select("student").From("bookings").Where(dbx.HashExp{"id": booking}).One(&row); err == nil {
+			student = row.Student
+		}
+	}
 	r.Load(map[string]any{
-		"student": p.GetString("student"), "purchase": p.Id, "booking": booking, "kind": kind,
+		"student": student, "purchase": p.Id, "booking": booking, "kind": kind,
 		"delta": delta, "balance_after": Left(p), "note": note,
 	})
 	return tx.Save(r)
 }
 
 // Usable checks that p can pay for booking b at now: the student's
-// own, paid, unexpired, for this tutor and lesson length. It does not look
-// at the credits left (spendCredit does, under the write lock).
-func Usable(p, b *core.Record, now time.Time) *router.ApiError {
+// own (or their guardian's, a family's package), paid, unexpired, for this
+// tutor and lesson length. It does not look at the credits left
+// (spendCredit does, under the write lock).
+func Usable(app core.App, p, b *core.Record, now time.Time) *router.ApiError {
 	switch {
-	case p.GetString("student") != b.GetString("student"):
+	case p.GetString("student") != b.GetString("student") && !isFamilyOf(app, p, b):
 		return NoCredit("This package was bought by someone else.")
 	case p.GetString("status") != "paid":
 		return NoCredit("This package is not paid yet.")
@@ -98,7 +108,7 @@ func (s *Service) Spend(tx core.App, b *core.Record, now time.Time, moved bool) 
 		}
 		return addLedger(tx, p, b.Id, LedgerMoved, 0, "")
 	}
-	if err := Usable(p, b, now); err != nil {
+	if err := Usable(tx, p, b, now); err != nil {
 		return err
 	}
 	if Left(p) <= 0 {
@@ -228,3 +238,10 @@ type Service struct {
 
 // New returns the credits of an app that notifies through notes.
 func New(notes *notifications.Service) *Service { return &Service{notes: notes} }
+
+// isFamilyOf reports whether p is a family's package (bought by a
+// guardian for themselves) and b's student is one of that guardian's.
+func isFamilyOf(app core.App, p, b *core.Record) bool {
+	ok, err := platform.IsGuardianOf(app, p.GetString("student"), b.GetString("student"))
+	return err == nil && ok
+}

@@ -73,7 +73,8 @@ func (s *Service) issueInvoice(tx core.App, pay, refund *core.Record) (*core.Rec
 	inv := core.NewRecord(col)
 	inv.Load(map[string]any{
 		"number": billing.InvoiceNumber(school.InvoicePrefix, year, int64(seq)), "year": year, "seq": seq, "kind": kind,
-		"user": pay.GetString("user"), "payment": pay.Id, "buyer": buyer, "seller": sellerOf(school),
+		"user": pay.GetString("user"), "payer": pay.GetString("user"), "student": cmp.Or(pay.GetString("student"), pay.GetString("user")),
+		"payment": pay.Id, "buyer": buyer, "seller": sellerOf(school),
 		"lines": lines, "subtotal": totals.Subtotal, "tax": totals.Tax, "total": totals.Total,
 		"currency": pay.GetString("currency"), "issued_at": now,
 		"tax_rate_percent": float64(rule.RateBP) / 100, "prices_include_tax": school.PricesIncludeTax,

@@ -1,6 +1,7 @@
 package payments
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"slices"
@@ -34,6 +35,9 @@ type checkoutBody struct {
 	Booking string `json:"booking"`
 	Student string `json:"student"`
 	Code    string `json:"code"` // a promotion code, optional
+	// Family: a guardian buys the package for the family (its credits
+	// serve any of their students).
+	Family bool `json:"family"`
 }
 
 // Checkout starts a payment: for a package ({package}: a pending
@@ -56,7 +60,10 @@ func (s *Service) Checkout(e *core.RequestEvent) error {
 				return err
 			}
 		}
-		if pay, err = PendingPayment(tx, target); err != nil || strings.TrimSpace(in.Code) == "" {
+		if pay, err = PendingPayment(tx, target); err != nil {
+			return err
+		}
+		if err := setPayer(tx, pay, target, payerOf(e, target)); err != nil || strings.TrimSpace(in.Code) == "" {
 			return err
 		}
 		redemption, err = s.applyCoupon(tx, in.Code, pay, target)
@@ -85,6 +92,9 @@ func checkoutTarget(e *core.RequestEvent, in checkoutBody) (*core.Record, error)
 	}
 	if in.Booking != "" {
 		return payableBooking(e, in.Booking)
+	}
+	if in.Family && e.Auth.GetString("role") == platform.RoleGuardian {
+		return newPurchase(e.App, in.Package, e.Auth.Id) // the family's: the guardian holds its credits
 	}
 	student, err := platform.StudentFor(e, in.Student)
 	if err != nil {
@@ -156,6 +166,11 @@ func newPurchase(app core.App, packageId, student string) (*core.Record, error) 
 // pay-per-lesson booking that is still on.
 func payableBooking(e *core.RequestEvent, id string) (*core.Record, error) {
 	b, err := e.App.FindRecordById("bookings", id)
+	if err == nil && e.Auth.GetString("role") == platform.RoleGuardian {
+		if ok, gerr := platform.IsGuardianOf(e.App, e.Auth.Id, b.GetString("student")); gerr == nil && ok {
+			return b, nil
+		}
+	}
 	if err != nil || (!platform.IsStaff(e) && b.GetString("student") != e.Auth.Id) {
 		return nil, platform.RuleError(http.StatusBadRequest, "booking", "validation_missing_rel_records", "Unknown lesson.")
 	}
@@ -187,7 +202,7 @@ func PendingPayment(tx core.App, target *core.Record) (*core.Record, error) {
 	}
 	p := core.NewRecord(col)
 	p.Load(map[string]any{
-		"user": user, field: target.Id, "kind": kind, "amount": amount, "currency": currency,
+		"user": user, "payer": user, "student": target.GetString("student"), field: target.Id, "kind": kind, "amount": amount, "currency": currency,
 		"status": PaymentPending, "provider": "manual", "description": description,
 	})
 	return p, tx.Save(p)
@@ -425,4 +440,31 @@ func FailPending(tx core.App, field, id string) error {
 		}
 	}
 	return nil
+}
+
+// payerOf is who pays at a checkout: the caller, unless staff act for the
+// student (then whoever the target already names).
+func payerOf(e *core.RequestEvent, target *core.Record) string {
+	if platform.IsStaff(e) {
+		return cmp.Or(target.GetString("payer"), target.GetString("student"))
+	}
+	return e.Auth.Id
+}
+
+// setPayer records payer on a pending payment (the record becomes theirs:
+// its user) and on a purchase without one: the last person to start
+// paying is the one who pays. The invoice is made out to them.
+func setPayer(tx core.App, pay, target *core.Record, payer string) error {
+	if target.Collection().Name == "purchases" && target.GetString("payer") == "" {
+		target.Set("payer", payer)
+		if err := tx.Save(target); err != nil {
+			return err
+		}
+	}
+	if pay.GetString("payer") == payer && pay.GetString("user") == payer {
+		return nil
+	}
+	pay.Set("payer", payer)
+	pay.Set("user", payer)
+	return tx.Save(pay)
 }

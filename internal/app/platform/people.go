@@ -97,6 +97,9 @@ const (
 	RoleStudent = "student"
 	RoleTutor   = "tutor"
 	RoleAdmin   = "admin"
+	// RoleGuardian is an adult who manages students (their children): see
+	// guardians.go.
+	RoleGuardian = "guardian"
 )
 
 // DefaultLessonMinutes are the lesson lengths a new tutor offers.
@@ -159,15 +162,19 @@ func RequireVerifiedEmail(e *core.RequestEvent, field string) error {
 		"Confirm your email address first: open the link we emailed you (your account page sends it again).")
 }
 
-// StudentFor is the student a request acts for: the one staff name, or
-// the caller, who must then be a student with a confirmed email (when the
-// school asks for one) and may name nobody else.
+// StudentFor is the student a request acts for: the one staff name, the
+// one of their students a guardian names, or the caller, who must then be
+// a student with a confirmed email (when the school asks for one) and may
+// name nobody else. A guardian's confirmed email counts for the child.
 func StudentFor(e *core.RequestEvent, asked string) (string, error) {
 	if IsStaff(e) {
 		if asked == "" {
 			return "", RuleError(http.StatusBadRequest, "student", "validation_required", "Choose the student these lessons are for.")
 		}
 		return asked, nil
+	}
+	if e.Auth.GetString("role") == RoleGuardian {
+		return guardedStudentFor(e, asked)
 	}
 	if e.Auth.GetString("role") != RoleStudent {
 		return "", e.ForbiddenError("Only students and school staff book lessons.", nil)

@@ -1,5 +1,5 @@
 // Student: packages bought, credits left, and the credit ledger.
-import { pb } from '../pb.js';
+import { pb, role } from '../pb.js';
 import { h, replace } from '../dom.js';
 import { t, tv } from '../i18n.js';
 import { dateTime, longDate, money } from '../format.js';
@@ -30,10 +30,13 @@ export default async function credits(ctx) {
     })) : h('div', empty(t('You have no packages yet.')), h('p', h('a', { href: '/' }, t('Find a tutor and a package')))));
   } catch (err) { replace(purchasesEl, errorBox(err)); }
   try {
-    const res = await pb.collection('credit_ledger').getList(1, 100, { sort: '-created', expand: 'purchase.package,booking' });
-    replace(ledgerEl, res.items.length ? table([t('When'), t('What'), t('Package'), { text: t('Change'), class: 'num' }, { text: t('Left'), class: 'num' }],
+    // a guardian reads the ledger of each of their students (docs/families.md)
+    const family = role() === 'guardian';
+    const res = await pb.collection('credit_ledger').getList(1, 100, { sort: '-created', expand: family ? 'purchase.package,booking,student' : 'purchase.package,booking' });
+    replace(ledgerEl, res.items.length ? table([t('When'), ...(family ? [t('Student')] : []), t('What'), t('Package'), { text: t('Change'), class: 'num' }, { text: t('Left'), class: 'num' }],
       res.items.map((r) => h('tr',
         h('td', dateTime(r.created)),
+        family ? h('td', (r.expand && r.expand.student && r.expand.student.name) || '—') : null,
         h('td', tv('ledger', r.kind), r.expand && r.expand.booking ? [' · ', h('a', { href: `/lessons/${r.booking}` }, t('lesson of {date}', { date: longDate(r.expand.booking.start) }))] : null),
         h('td', (r.expand && r.expand.purchase && r.expand.purchase.expand && r.expand.purchase.expand.package && r.expand.purchase.expand.package.title) || '—'),
         h('td', { class: 'num' }, r.delta > 0 ? `+${r.delta}` : String(r.delta)),

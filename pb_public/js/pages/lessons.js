@@ -5,6 +5,7 @@ import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { pageTitle, loading, empty, errorBox } from '../ui.js';
 import { lessonItem } from '../lesson-item.js';
+import { guardians } from '../api.js';
 
 export default async function lessons(ctx) {
   ctx.setTitle(t('My lessons'));
@@ -17,7 +18,7 @@ export default async function lessons(ctx) {
   replace(ctx.root, pageTitle(t('My lessons'), h('div', { class: 'head-links' },
     h('a', { href: '/calendar' }, t('Calendar')),
     role() === 'student' ? h('a', { href: '/progress' }, t('My progress')) : null,
-    role() === 'student' ? h('a', { class: 'button', href: '/' }, t('Book a lesson')) : null)),
+    role() === 'student' || role() === 'guardian' ? h('a', { class: 'button', href: '/' }, t('Book a lesson')) : null)),
     live,
     h('section', { 'aria-labelledby': 'up-h' }, h('h2', { id: 'up-h' }, t('Upcoming')), upcomingEl),
     h('section', { 'aria-labelledby': 'past-h' }, h('h2', { id: 'past-h' }, t('Past and cancelled')), pastEl));
@@ -63,9 +64,12 @@ export default async function lessons(ctx) {
     }
   }
   await load();
-  const unsub = await pb.collection('bookings').subscribe('*', (e) => {
+  const changed = () => {
     live.textContent = t('Your lessons were updated.');
     load();
-  }).catch((e) => { console.warn(e); return null; });
+  };
+  // a guardian's students' lessons come on the family topic (their list rule names no guardian)
+  const unsub = await (role() === 'guardian' ? pb.realtime.subscribe(guardians.TOPIC, changed) : pb.collection('bookings').subscribe('*', changed))
+    .catch((e) => { console.warn(e); return null; });
   return () => { if (unsub) unsub(); };
 }

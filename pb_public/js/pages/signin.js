@@ -11,6 +11,7 @@ export function homeFor(rec) {
   if (!rec) return '/';
   if (rec.role === 'tutor') return '/tutor/requests';
   if (rec.role === 'admin') return '/admin/tutors';
+  if (rec.role === 'guardian') return '/family';
   return '/lessons';
 }
 

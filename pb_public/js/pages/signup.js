@@ -13,7 +13,8 @@ export default async function signup(ctx) {
   const zone = browserZone();
   const roleSet = h('fieldset', { class: 'field', dataset: { field: 'role' } },
     h('legend', t('I want to')),
-    h('label', { class: 'check' }, h('input', { type: 'radio', name: 'role', value: 'student', checked: ctx.query.get('role') !== 'tutor' }), t('learn (student)')),
+    h('label', { class: 'check' }, h('input', { type: 'radio', name: 'role', value: 'student', checked: !['tutor', 'guardian'].includes(ctx.query.get('role')) }), t('learn (student)')),
+    h('label', { class: 'check' }, h('input', { type: 'radio', name: 'role', value: 'guardian', checked: ctx.query.get('role') === 'guardian' }), t('book lessons for my children (parent or guardian)')),
     h('label', { class: 'check' }, h('input', { type: 'radio', name: 'role', value: 'tutor', checked: ctx.query.get('role') === 'tutor' }), t('teach (tutor; the school checks your profile first)')),
     h('p', { class: 'field-error' }));
   const passwordField = field({ name: 'password', label: t('Password'), type: 'password', required: true, autocomplete: 'new-password', minlength: 15, hint: t('At least 15 characters. A short sentence is easy to remember and hard to guess.') });
