@@ -68,6 +68,7 @@ test('a guardian accepts an invitation, books for the student, pays and reads a 
   const item = g.page.locator(`#upcoming li.lesson[data-id="${b.id}"]`);
   await item.getByRole('button', { name: 'Pay', exact: true }).click();
   const pay = g.page.getByRole('dialog', { name: 'Pay for this lesson' });
+  await pay.getByRole('button', { name: 'Continue to payment' }).click(); // no promotion code
   await pay.getByRole('link', { name: 'See my payments' }).click();
   await g.page.getByRole('button', { name: 'How to pay' }).first().waitFor();
   const payments = await api(S.server.url, `/api/collections/payments/records?filter=${encodeURIComponent(`booking = "${b.id}"`)}`, { token: su });

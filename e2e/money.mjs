@@ -1,5 +1,6 @@
 // Money, second round (issue 22): a promotion code at checkout.
 import { test } from 'node:test';
+import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { api, authFor, demo, superuserToken } from './lib.mjs';
@@ -56,13 +57,13 @@ test('a payer and a tutor download the statement of last month as a PDF', async 
   assert.match(month, /^\d{4}-\d{2}$/);
   let [d] = await Promise.all([s.page.waitForEvent('download'), s.page.getByRole('button', { name: 'Download the statement (PDF)' }).click()]);
   assert.equal(d.suggestedFilename(), `statement-${month}.pdf`);
-  assert.match((await readFile(await d.path())).subarray(0, 8).toString(), /^%PDF-1\.4/);
+  assert.match((await readFile(await d.path())).subarray(0, 8).toString(), /^%PDF-/);
 
   const tu = await open({ auth: await authFor(S.server.url, demo('giulia')) });
   await tu.page.goto('/tutor/earnings');
   await tu.page.getByRole('heading', { name: 'Monthly statements' }).waitFor();
   [d] = await Promise.all([tu.page.waitForEvent('download'), tu.page.getByRole('button', { name: 'Download the statement (PDF)' }).click()]);
-  const pdf = (await readFile(await d.path())).toString('latin1');
-  assert.match(pdf, /\(Lessons taught\)/, 'a tutor gets their own statement');
+  const text = execFileSync('pdftotext', ['-enc', 'UTF-8', await d.path(), '-'], { encoding: 'utf8' }); // poppler-utils (make debian-tools)
+  assert.match(text, /Lessons taught/, 'a tutor gets their own statement');
   clean(s, tu);
 });
