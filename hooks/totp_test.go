@@ -84,9 +84,15 @@ func TestTOTPEnrolAndSignIn(t *testing.T) {
 		res := hookstest.Call(t, srv, http.MethodPost, "/api/auth/second-factors", "", map[string]any{"mfaId": mfaID})
 		require.Equal(t, 200, res.Status)
 		require.Equal(t, map[string]any{"app": true, "email": false}, res.JSON())
-		res = hookstest.Call(t, srv, http.MethodPost, "/api/auth/totp", "", map[string]any{"mfaId": mfaID, "code": totpCode(t, secret, 0)})
+		// the step of the code that turned the app on (the clock may have
+		// moved to the next step since)
+		u, err := app.FindRecordById("users", id)
+		require.NoError(t, err)
+		enrolled := time.Unix(int64(u.GetInt("totp_last_step"))*int64(mfa.Step/time.Second), 0)
+		code := func(at time.Time) string { c, err := mfa.Code(secret, at); require.NoError(t, err); return c }
+		res = hookstest.Call(t, srv, http.MethodPost, "/api/auth/totp", "", map[string]any{"mfaId": mfaID, "code": code(enrolled)})
 		require.Equal(t, 400, res.Status, "the code used to turn the app on is spent")
-		res = hookstest.Call(t, srv, http.MethodPost, "/api/auth/totp", "", map[string]any{"mfaId": mfaID, "code": totpCode(t, secret, 1)})
+		res = hookstest.Call(t, srv, http.MethodPost, "/api/auth/totp", "", map[string]any{"mfaId": mfaID, "code": code(enrolled.Add(mfa.Step))})
 		require.Equal(t, 200, res.Status, string(res.Body))
 		tok := res.JSON()["token"].(string)
 		s, err := app.FindRecordById("sessions", sessionID(t, tok))
