@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, authFor, demo, emailedLink, superuserToken } from './lib.mjs';
-import { S, open, clean, tutorId, nextWeekSlots, signUp, stamp, newStudent } from './suite.mjs';
+import { S, open, clean, expectRefused, tutorId, nextWeekSlots, signUp, stamp, newStudent } from './suite.mjs';
 
 test('a guardian accepts an invitation, books for the student, pays and reads a report', async () => {
   const su = await superuserToken(S.server.url);
@@ -91,4 +91,34 @@ test('a guardian accepts an invitation, books for the student, pays and reads a 
   const seen = await api(S.server.url, `/api/collections/bookings/records?filter=${encodeURIComponent(`id = "${b.id}"`)}`, { token: other.token });
   assert.equal(seen.totalItems, 0);
   clean(st, g);
+});
+
+test('staff link a guardian account to a student, see every link, and unlink it', async () => {
+  const su = await superuserToken(S.server.url);
+  const student = await newStudent('Sara Linked');
+  const email = `gil.guardian.${stamp}@example.com`;
+  await api(S.server.url, '/api/collections/users/records', { method: 'POST', token: su, body: {
+    name: 'Gil Guardian', email, password: 'a walk along the river at dawn', passwordConfirm: 'a walk along the river at dawn', role: 'guardian', locale: 'en', verified: true } });
+  const a = await open({ auth: await authFor(S.server.url, demo('admin')) });
+  await a.page.goto('/admin/families');
+  const form = a.page.locator('form', { has: a.page.getByRole('heading', { name: 'Link a guardian' }) });
+  await form.getByLabel("Student's email").fill(student.record.email);
+  await form.getByLabel("Guardian's email").fill(`nobody.${stamp}@example.com`);
+  await form.getByRole('button', { name: 'Link', exact: true }).click();
+  await form.locator('.field-error', { hasText: 'Choose a guardian account.' }).waitFor();
+  expectRefused(a, /status of 400/); // that refusal
+  await form.getByLabel("Guardian's email").fill(email);
+  await form.getByRole('button', { name: 'Link', exact: true }).click();
+  await a.page.getByText('Guardian linked.').waitFor();
+  const row = a.page.locator('tr', { hasText: email });
+  await row.getByRole('cell', { name: 'Linked', exact: true }).waitFor();
+  const links = await api(S.server.url, `/api/collections/guardians/records?filter=${encodeURIComponent(`student = "${student.record.id}"`)}`, { token: su });
+  assert.equal(links.items.length, 1);
+  assert.equal(links.items[0].status, 'accepted');
+  await row.getByRole('button', { name: 'Unlink' }).click();
+  await a.page.getByRole('dialog').getByRole('button', { name: 'Unlink' }).click();
+  await a.page.getByText('Guardian unlinked.').waitFor();
+  await row.waitFor({ state: 'detached' });
+  assert.equal((await api(S.server.url, `/api/collections/guardians/records?filter=${encodeURIComponent(`student = "${student.record.id}"`)}`, { token: su })).items.length, 0);
+  clean(a);
 });

@@ -150,6 +150,18 @@ func TestGuardianRemoval(t *testing.T) {
 	require.Equal(t, 200, res.Status, string(res.Body))
 	require.Equal(t, 403, hookstest.Call(t, srv, http.MethodPost, "/api/guardians/link", gina.token, map[string]any{"student": cast.Users[hookstest.Student2], "guardian": gina.id}).Status)
 	require.Equal(t, 4, listCount(t, srv, "bookings", gina.token))
+
+	// staff's page names both by their email
+	linkBy := func(student, guardian string) hookstest.Response {
+		return hookstest.Call(t, srv, http.MethodPost, "/api/guardians/link", cast.Tokens[hookstest.Admin], map[string]any{"student": student, "guardian": guardian})
+	}
+	res = linkBy(cast.Emails[hookstest.Student2], "nobody@test.localhost")
+	require.Equal(t, 400, res.Status)
+	require.Contains(t, string(res.Body), "not_a_guardian")
+	res = linkBy(cast.Emails[hookstest.Student2], "Gina@test.localhost")
+	require.Equal(t, 200, res.Status, string(res.Body))
+	require.Equal(t, cast.Users[hookstest.Student2], res.JSON()["student"])
+	require.Equal(t, gina.id, res.JSON()["guardian"])
 }
 
 // TestGuardianNotices: a guardian hears of their student's lessons

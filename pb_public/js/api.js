@@ -275,6 +275,8 @@ export const guardians = {
   accept: (token) => post('/api/guardians/accept', { token }),
   /** A guardian adds a child without an email ({name, birth_date?, level?}): the child's users record. */
   addChild: (body) => post('/api/guardians/children', body),
+  /** Staff link a guardian account to a student account at once, each named by its id or email: the link. */
+  link: (student, guardian) => post('/api/guardians/link', { student, guardian }),
   /** Ends a link, or withdraws an open invitation. */
   remove: (id) => post(`/api/guardians/${encodeURIComponent(id)}/remove`),
   /** Whether the guardian receives this student's reminders and lesson notices: the link. */

@@ -86,7 +86,9 @@ func (s *Service) link(tx core.App, student, guardian, by string) (*core.Record,
 }
 
 // Link answers POST /api/guardians/link {student, guardian}: staff link a
-// guardian account to a student account directly.
+// guardian account to a student account directly; each is named by its id
+// or its email (staff's page knows people by their email, which
+// PocketBase lets only superusers filter on).
 func (s *Service) Link(e *core.RequestEvent) error {
 	var in struct {
 		Student  string `json:"student"`
@@ -95,6 +97,7 @@ func (s *Service) Link(e *core.RequestEvent) error {
 	if err := e.BindBody(&in); err != nil {
 		return platform.RuleError(http.StatusBadRequest, "student", "validation_required", "Choose the student these lessons are for.")
 	}
+	in.Student, in.Guardian = userIdOf(e.App, in.Student), userIdOf(e.App, in.Guardian)
 	st, err := platform.LoadPerson(e.App, in.Student)
 	if err != nil || st.Role != platform.RoleStudent {
 		return platform.RuleError(http.StatusBadRequest, "student", "not_a_student", "Guardians are invited for a student account.")
@@ -207,4 +210,16 @@ func (s *Service) Notices(e *core.RequestEvent) error {
 		return err
 	}
 	return e.JSON(http.StatusOK, link)
+}
+
+// userIdOf is the id of the user an id or an email (in any case) names
+// ("" when no account uses the email).
+func userIdOf(app core.App, idOrEmail string) string {
+	if !strings.Contains(idOrEmail, "@") {
+		return idOrEmail
+	}
+	var id string
+	email := strings.ToLower(strings.TrimSpace(idOrEmail))
+	_ = app.DB().Select("id").From("users").Where(dbx.NewExp("LOWER(email) = {:email}", dbx.Params{"email": email})).Limit(1).Row(&id)
+	return id // "" when none (sql.ErrNoRows)
 }
