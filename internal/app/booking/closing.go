@@ -20,35 +20,20 @@ import (
 // must find them written), and the refunds handed to the provider.
 // Answers the cancelled bookings' ids.
 func (s *Service) CancelLessonsOf(app core.App, user string, by *core.Record) ([]string, error) {
-	now := s.env.Now()
-	var events []*BookingEvent
-	var refunds []*core.Record
-	cancelled := []string{}
+	var c cancellations
 	err := app.RunInTransaction(func(tx core.App) error {
-		events, refunds, cancelled = events[:0], refunds[:0], cancelled[:0]
 		lessons, err := tx.FindRecordsByFilter("bookings",
 			"(student = {:user} || tutor_user = {:user}) && start > {:now} && (status = 'pending' || status = 'confirmed')",
-			"start", 0, 0, dbx.Params{"user": user, "now": platform.DBTime(now)})
+			"start", 0, 0, dbx.Params{"user": user, "now": platform.DBTime(s.env.Now())})
 		if err != nil {
 			return err
 		}
-		for _, b := range lessons {
-			ev, refund, err := s.CancelBooking(tx, b, by, notify.ReasonClosed, false, billing.ByTutor, now)
-			if err != nil {
-				return err
-			}
-			events = append(events, ev)
-			if refund != nil {
-				refunds = append(refunds, refund)
-			}
-			cancelled = append(cancelled, b.Id)
-		}
-		return nil
+		return s.cancelAll(tx, &c, lessons, by, notify.ReasonClosed, billing.ByTutor)
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.WriteChanges(app, events...)
-	s.payments.ProcessRefunds(app, refunds...)
-	return cancelled, nil
+	s.WriteChanges(app, c.events...)
+	s.payments.ProcessRefunds(app, c.refunds...)
+	return c.ids, nil
 }

@@ -32,34 +32,20 @@ func (s *Service) CancelForTimeOff(e *core.RequestEvent) error {
 	if staff {
 		policy = billing.ByAdmin
 	}
-	now := s.env.Now()
-	var events []*BookingEvent
-	var refunds []*core.Record
-	cancelled := []string{}
+	var c cancellations
 	err = e.App.RunInTransaction(func(tx core.App) error {
-		events, refunds, cancelled = events[:0], refunds[:0], cancelled[:0]
 		lessons, err := CoveredBy(tx, off)
 		if err != nil {
 			return err
 		}
-		for _, b := range lessons {
-			ev, refund, err := s.CancelBooking(tx, b, e.Auth, notify.ReasonTimeOff, false, policy, now)
-			if err != nil {
-				return err
-			}
-			events = append(events, ev)
-			if refund != nil {
-				refunds = append(refunds, refund)
-			}
-			cancelled = append(cancelled, b.Id)
-		}
-		return nil
+		return s.cancelAll(tx, &c, lessons, e.Auth, notify.ReasonTimeOff, policy)
 	})
 	if err != nil {
 		return err
 	}
-	s.notifyLater(e.App, events...)
-	s.payments.ProcessRefunds(e.App, refunds...)
+	s.notifyLater(e.App, c.events...)
+	s.payments.ProcessRefunds(e.App, c.refunds...)
+	cancelled := c.ids
 	if staff && len(cancelled) > 0 {
 		platform.Audit(e, "time_off.cancel_lessons", "time_off", off.Id, map[string]any{"bookings": cancelled})
 	}
@@ -72,4 +58,33 @@ func CoveredBy(app core.App, off *core.Record) ([]*core.Record, error) {
 	return app.FindRecordsByFilter("bookings",
 		"tutor = {:tutor} && start < {:end} && end > {:start} && (status = 'pending' || status = 'confirmed')", "start", 0, 0,
 		dbx.Params{"tutor": off.GetString("tutor"), "start": off.GetString("start"), "end": off.GetString("end")})
+}
+
+// cancellations is what cancelling several lessons in one transaction
+// leaves for after the commit: the events to tell, the refunds to hand to
+// the provider, and the ids cancelled.
+type cancellations struct {
+	events  []*BookingEvent
+	refunds []*core.Record
+	ids     []string
+}
+
+// cancelAll cancels lessons in tx as by, for reason, under policy, the
+// cancel path of the booking actions; c starts afresh, as a retried
+// transaction must.
+func (s *Service) cancelAll(tx core.App, c *cancellations, lessons []*core.Record, by *core.Record, reason string, policy billing.CancelActor) error {
+	*c = cancellations{ids: []string{}}
+	now := s.env.Now()
+	for _, b := range lessons {
+		ev, refund, err := s.CancelBooking(tx, b, by, reason, false, policy, now)
+		if err != nil {
+			return err
+		}
+		c.events = append(c.events, ev)
+		if refund != nil {
+			c.refunds = append(c.refunds, refund)
+		}
+		c.ids = append(c.ids, b.Id)
+	}
+	return nil
 }
