@@ -353,6 +353,17 @@ func accessCases() []accessCase {
 			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
 		},
 		{
+			collection: "billing_details",
+			list:       row{0, 0, 0, 0, 1, 1, 1},
+			view:       "billing_details", viewWant: row{404, 404, 404, 404, 200, 200, 200},
+			create: func(string) any {
+				return map[string]any{"user": users(hookstest.Student), "billing_fiscal_code": "RSSMRA80A01H501U"}
+			},
+			createWant: row{400, 200, 400, 400, 400, 200, 200},
+			update:     map[string]any{"billing_city": "Roma"}, updateWant: row{404, 404, 404, 404, 200, 200, 200},
+			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
+		},
+		{
 			collection: "credit_ledger",
 			list:       row{0, 1, 0, 0, 0, 1, 1},
 			view:       "ledger", viewWant: row{404, 200, 404, 404, 404, 200, 200},

@@ -172,6 +172,10 @@ func buildFixture(app core.App, c *hookstest.Cast) error {
 		"payment": c.IDs["payment"], "purchase": c.IDs["purchase"], "code": "WELCOME10", "amount": 100, "currency": "EUR", "status": "released"}); err != nil {
 		return err
 	}
+	// a payer's invoice details (the access table's; nobody in it pays by them)
+	if err := save("billing_details", "billing_details", map[string]any{"user": c.Users[hookstest.Tutor2], "billing_city": "Torino"}); err != nil {
+		return err
+	}
 	// the second tutor teaches every day 08:00-20:00 in Rome: the booking
 	// tests book with them
 	for d := 1; d <= 7; d++ {

@@ -31,6 +31,10 @@ func TestFamilyBilling(t *testing.T) {
 	lesson := res.JSON()["id"].(string)
 	res = hookstest.Call(t, srv, http.MethodPost, "/api/purchases/checkout", cast.Tokens[hookstest.Student2], map[string]any{"booking": lesson})
 	require.Equal(t, 400, res.Status, "not their lesson")
+	// the guardian's own invoice details (a guardian has no student profile)
+	res = hookstest.Call(t, srv, http.MethodPost, "/api/collections/billing_details/records", gina.token, map[string]any{
+		"user": gina.id, "billing_fiscal_code": "gnrgna80a41h501x", "billing_city": "Roma"})
+	require.Equal(t, 200, res.Status, string(res.Body))
 	res = hookstest.Call(t, srv, http.MethodPost, "/api/purchases/checkout", gina.token, map[string]any{"booking": lesson})
 	require.Equal(t, 200, res.Status, string(res.Body))
 	pay := res.JSON()["payment"].(map[string]any)
@@ -44,6 +48,7 @@ func TestFamilyBilling(t *testing.T) {
 	require.Equal(t, gina.id, inv.GetString("payer"))
 	require.Equal(t, leo, inv.GetString("student"))
 	require.Contains(t, inv.GetString("buyer"), "Gina Guardian", "made out to the payer")
+	require.Contains(t, inv.GetString("buyer"), "GNRGNA80A41H501X", "with the payer's own tax code")
 	require.Equal(t, 200, hookstest.Call(t, srv, http.MethodGet, "/api/collections/invoices/records/"+inv.Id, gina.token, nil).Status)
 	require.Equal(t, 404, hookstest.Call(t, srv, http.MethodGet, "/api/collections/invoices/records/"+inv.Id, cast.Tokens[hookstest.Student2], nil).Status)
 	require.Equal(t, 404, hookstest.Call(t, srv, http.MethodGet, "/api/collections/payments/records/"+pay["id"].(string), cast.Tokens[hookstest.Student2], nil).Status)

@@ -94,6 +94,7 @@ var RuleSets = map[string]RuleSet{
 	"flags":              {tmpl(RuleFlagsView), tmpl(RuleFlagsView), nil, nil, nil, nil},
 	"coupons":            {tmpl(RuleCouponsManage), tmpl(RuleCouponsManage), tmpl(RuleCouponsManage), tmpl(RuleCouponsManage), tmpl(RuleCouponsManage), nil},
 	"coupon_redemptions": {tmpl(RuleCouponRedemptionsView), tmpl(RuleCouponRedemptionsView), nil, nil, nil, nil},
+	"billing_details":    {tmpl(RuleBillingDetailsOwn), tmpl(RuleBillingDetailsOwn), tmpl(RuleBillingDetailsCreate), tmpl(RuleBillingDetailsOwn), nil, nil},
 	"guardians":          {tmpl(RuleGuardiansView), tmpl(RuleGuardiansView), nil, nil, nil, nil},
 }
 
@@ -334,4 +335,12 @@ const (
 	// student it was for.
 	RulePurchasesViewPayer = RulePurchasesViewFamily + " || (" + signedIn + " && payer = @request.auth.id)"
 	RuleMoneyViewFamily    = RuleOwnMoneyView + " || " + guardianOfStudent
+)
+
+// Rules of billing_details, a payer's tax data for invoices: read and
+// written by its owner and staff; created by its owner for themselves
+// (staff for anyone); the server keeps the user field as created.
+const (
+	RuleBillingDetailsOwn    = "(" + signedIn + " && user = @request.auth.id) || " + isAdmin
+	RuleBillingDetailsCreate = "(" + signedIn + " && @request.body.user = @request.auth.id) || " + isAdmin
 )

@@ -114,17 +114,15 @@ func buyerOf(app core.App, userId string) (billing.Party, error) {
 		return billing.Party{}, err
 	}
 	p := billing.Party{Name: u.GetString("name"), Email: u.Email()}
-	s, err := app.FindFirstRecordByData("students", "user", userId)
-	if err != nil {
-		return p, nil
-	}
-	if s.GetString("guardian_name") != "" {
+	if s, err := app.FindFirstRecordByData("students", "user", userId); err == nil && s.GetString("guardian_name") != "" {
 		p.Name = s.GetString("guardian_name") + " (for " + u.GetString("name") + ")"
 		if s.GetString("guardian_email") != "" {
 			p.Email = s.GetString("guardian_email")
 		}
 	}
-	p.Tax = billingTaxOf(s)
+	if d, err := app.FindFirstRecordByData("billing_details", "user", userId); err == nil {
+		p.Tax = billingTaxOf(d)
+	}
 	if p.Tax != nil {
 		p.TaxID = cmp.Or(p.Tax.VATNumber, p.Tax.FiscalCode)
 	}
@@ -134,8 +132,8 @@ func buyerOf(app core.App, userId string) (billing.Party, error) {
 	return p, nil
 }
 
-// billingTaxOf reads the tax data a student profile holds for invoices
-// (nil when it holds none).
+// billingTaxOf reads a payer's billing_details (nil when they hold
+// nothing).
 func billingTaxOf(s *core.Record) *billing.PartyTax {
 	t := billing.PartyTax{
 		FiscalCode: s.GetString("billing_fiscal_code"), VATNumber: s.GetString("billing_vat_id"),

@@ -14,14 +14,16 @@ import (
 // (migration add_tax_rules); only staff set them.
 var taxRuleFields = []string{"tax_mode", "tax_rate_percent", "tax_nature", "tax_reference"}
 
-// upperBillingFields are the student profile's tax codes, kept upper case
-// without spaces whoever writes them ("rss ncl 80a01h501u" is accepted).
+// upperBillingFields are a payer's tax codes (billing_details), kept upper
+// case without spaces whoever writes them ("rss ncl 80a01h501u" is
+// accepted).
 var upperBillingFields = []string{"billing_fiscal_code", "billing_vat_id", "billing_recipient_code", "billing_province", "billing_country"}
 
 // registerTaxRules validates the tax rules of subjects and packages, and
-// tidies the tax codes of student profiles.
+// tidies payers' tax codes (whose user stays as created).
 func registerTaxRules(app core.App) {
-	app.OnRecordValidate("students").BindFunc(func(e *core.RecordEvent) error {
+	platform.Guard(app, "billing_details", platform.FieldGuard{Immutable: []string{"user"}})
+	app.OnRecordValidate("billing_details").BindFunc(func(e *core.RecordEvent) error {
 		for _, f := range upperBillingFields {
 			e.Record.Set(f, strings.ToUpper(strings.Join(strings.Fields(e.Record.GetString(f)), "")))
 		}

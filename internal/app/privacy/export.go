@@ -149,14 +149,14 @@ func (x exporter) text(name, body string) error {
 	return err
 }
 
-// profile writes the account with its student or tutor profile, without
-// the secrets of signing in.
+// profile writes the account with its student or tutor profile and its
+// invoice details, without the secrets of signing in.
 func (x exporter) profile(u *core.Record) error {
 	out := map[string]any{"account": pick(u, "id", "email", "name", "role", "timezone", "locale", "phone",
 		"phone_verified", "telegram_chat_id", "notify", "quiet_start", "quiet_end", "verified", "totp_enabled", "created", "updated")}
-	for _, c := range []string{"students", "tutors"} {
+	for key, c := range map[string]string{"student": "students", "tutor": "tutors", "billing_details": "billing_details"} {
 		if r, err := x.app.FindFirstRecordByFilter(c, "user = {:user}", dbx.Params{"user": x.user}); err == nil {
-			out[c[:len(c)-1]] = r.PublicExport()
+			out[key] = r.PublicExport()
 		}
 	}
 	w, err := x.zw.Create("profile.json")

@@ -19,7 +19,8 @@ can open; dates are in UTC.
 
 README.txt          this file
 profile.json        your account (name, email, phone, language, time zone,
-                    notification choices) and your student or tutor profile
+                    notification choices), your student or tutor profile
+                    and your invoice details
 bookings.json       every lesson you booked or taught, cancelled ones included
 payments.json       your package purchases, payments, refunds and the ledger
                     of your package credits
@@ -45,8 +46,8 @@ calcolo può aprire; le date sono in UTC.
 
 README.txt          questo file
 profile.json        il tuo account (nome, email, telefono, lingua, fuso
-                    orario, scelte sulle notifiche) e il tuo profilo di
-                    studente o di tutor
+                    orario, scelte sulle notifiche), il tuo profilo di
+                    studente o di tutor e i tuoi dati di fatturazione
 bookings.json       ogni lezione che hai prenotato o tenuto, anche annullata
 payments.json       i pacchetti acquistati, i pagamenti, i rimborsi e il
                     registro dei crediti dei pacchetti

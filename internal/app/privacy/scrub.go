@@ -79,6 +79,7 @@ func eraseData(tx core.App, u *core.Record, who []needle) (map[string]int, error
 		{"contact_proofs", "DELETE FROM contact_proofs WHERE user = {:u}"},
 		{"sessions", "DELETE FROM sessions WHERE user = {:u}"},
 		{"push_subscriptions", "DELETE FROM push_subscriptions WHERE user = {:u}"},
+		{"billing_details", "DELETE FROM billing_details WHERE user = {:u}"}, // the invoices keep what they were made out to
 		{"flags", "DELETE FROM flags WHERE user = {:u}"},
 		{"busy_times", "DELETE FROM busy_times WHERE tutor_user = {:u}"},
 		{"calendar_feeds", "DELETE FROM calendar_feeds WHERE tutor_user = {:u}"},

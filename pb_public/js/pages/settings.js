@@ -236,24 +236,44 @@ async function studentForm(u) {
       field({ name: 'guardian_name', label: t('Parent or guardian (if they pay)'), value: rec.guardian_name, maxlength: 120 }),
       field({ name: 'guardian_email', label: t('Their email (for invoices)'), type: 'email', value: rec.guardian_email })),
     field({ name: 'goals', label: t('Goals'), type: 'textarea', value: rec.goals, maxlength: 2000 }),
-    h('fieldset', h('legend', t('Invoice details (Italy)')),
-      h('p', { class: 'hint' }, t('For e-invoices: your codice fiscale, or for a business its partita IVA with its recipient code or PEC, and the billing address.')),
-      h('div', { class: 'grid-form' },
-        field({ name: 'billing_fiscal_code', label: t('Codice fiscale'), value: rec.billing_fiscal_code, maxlength: 24, autocomplete: 'off' }),
-        field({ name: 'billing_vat_id', label: t('Partita IVA (businesses)'), value: rec.billing_vat_id, maxlength: 28 }),
-        field({ name: 'billing_recipient_code', label: t('Recipient code (codice destinatario)'), value: rec.billing_recipient_code, maxlength: 7 }),
-        field({ name: 'billing_pec', label: t('PEC address'), type: 'email', value: rec.billing_pec }),
-        field({ name: 'billing_street', label: t('Street and number'), value: rec.billing_street, maxlength: 60, autocomplete: 'street-address' }),
-        field({ name: 'billing_postcode', label: t('Postcode'), value: rec.billing_postcode, maxlength: 10, autocomplete: 'postal-code' }),
-        field({ name: 'billing_city', label: t('City'), value: rec.billing_city, maxlength: 60, autocomplete: 'address-level2' }),
-        field({ name: 'billing_province', label: t('Province (e.g. RM)'), value: rec.billing_province, maxlength: 2 }),
-        field({ name: 'billing_country', label: t('Country code (empty for Italy)'), value: rec.billing_country, maxlength: 2 }))),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Save'))));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     busy(form, async () => {
       const fd = new FormData(form);
       try { await pb.collection('students').update(rec.id, Object.fromEntries(fd)); clearErrors(form); toast(t('Saved.')); } catch (err) { showErrors(form, err); }
+    });
+  });
+  return form;
+}
+
+/** A payer's invoice details (billing_details): a student's or a guardian's own, for e-invoices made out to them. */
+async function billingForm(u) {
+  let rec = null;
+  try { rec = await pb.collection('billing_details').getFirstListItem(pb.filter('user = {:u}', { u: u.id })); } catch (e) { if (e.status !== 404) throw e; }
+  const v = rec || {};
+  const form = h('form', { class: 'card', novalidate: true, id: 'billing-details' }, errorSummary(),
+    h('fieldset', h('legend', t('Invoice details (Italy)')),
+      h('p', { class: 'hint' }, t('For e-invoices: your codice fiscale, or for a business its partita IVA with its recipient code or PEC, and the billing address.')),
+      h('div', { class: 'grid-form' },
+        field({ name: 'billing_fiscal_code', label: t('Codice fiscale'), value: v.billing_fiscal_code, maxlength: 24, autocomplete: 'off' }),
+        field({ name: 'billing_vat_id', label: t('Partita IVA (businesses)'), value: v.billing_vat_id, maxlength: 28 }),
+        field({ name: 'billing_recipient_code', label: t('Recipient code (codice destinatario)'), value: v.billing_recipient_code, maxlength: 7 }),
+        field({ name: 'billing_pec', label: t('PEC address'), type: 'email', value: v.billing_pec }),
+        field({ name: 'billing_street', label: t('Street and number'), value: v.billing_street, maxlength: 60, autocomplete: 'street-address' }),
+        field({ name: 'billing_postcode', label: t('Postcode'), value: v.billing_postcode, maxlength: 10, autocomplete: 'postal-code' }),
+        field({ name: 'billing_city', label: t('City'), value: v.billing_city, maxlength: 60, autocomplete: 'address-level2' }),
+        field({ name: 'billing_province', label: t('Province (e.g. RM)'), value: v.billing_province, maxlength: 2 }),
+        field({ name: 'billing_country', label: t('Country code (empty for Italy)'), value: v.billing_country, maxlength: 2 }))),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Save'))));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(form, async () => {
+      const data = Object.fromEntries(new FormData(form));
+      try {
+        rec = rec ? await pb.collection('billing_details').update(rec.id, data) : await pb.collection('billing_details').create({ ...data, user: u.id });
+        clearErrors(form); toast(t('Saved.'));
+      } catch (err) { showErrors(form, err); }
     });
   });
   return form;
@@ -271,9 +291,11 @@ export default async function settings(ctx) {
     return;
   }
   const student = u.role === 'student' ? await studentForm(u) : null;
+  const billing = u.role === 'student' || u.role === 'guardian' ? await billingForm(u).catch(() => null) : null;
   replace(ctx.root, pageTitle(t('Account')),
     h('section', { 'aria-labelledby': 'pr-h' }, h('h2', { id: 'pr-h' }, t('Profile')), profileForm(u)),
     student ? h('section', { 'aria-labelledby': 'st-h' }, h('h2', { id: 'st-h' }, t('About my studies')), student) : null,
+    billing,
     h('section', { 'aria-labelledby': 'notify-h' }, h('h2', { id: 'notify-h', tabindex: '-1' }, t('Notification settings')), notifyForm(u)),
     h('section', { 'aria-labelledby': 'cal-h' }, h('h2', { id: 'cal-h' }, t('Calendar feed')), calendarBox()),
     u.role === 'tutor' ? h('section', { 'aria-labelledby': 'busy-feeds' },
