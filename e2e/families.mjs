@@ -86,6 +86,16 @@ test('a guardian accepts an invitation, books for the student, pays and reads a 
   await g.page.locator('#report').getByText('Past tense verbs').waitFor();
   await g.page.locator('#report').getByText('Reads aloud with confidence now.').waitFor();
 
+  // invites the other parent for the same student
+  await g.page.goto('/family');
+  const second = g.page.locator('#invite-second');
+  assert.equal(await second.getByLabel('For').inputValue(), lesson.student, 'the student they act for');
+  await second.getByLabel("The other parent's or guardian's email").fill(`other.parent.${stamp}@example.com`);
+  await second.getByRole('button', { name: 'Send the invitation' }).click();
+  await g.page.getByText(`Invitation sent to other.parent.${stamp}@example.com.`).waitFor();
+  const open2 = await api(S.server.url, `/api/collections/guardians/records?filter=${encodeURIComponent(`student = "${lesson.student}" && status = "invited"`)}`, { token: su });
+  assert.ok(open2.items.some((l) => l.email === `other.parent.${stamp}@example.com`), 'an open invitation for the student');
+
   // another family's student sees none of it
   const other = await newStudent('Otto Otherfamily');
   const seen = await api(S.server.url, `/api/collections/bookings/records?filter=${encodeURIComponent(`id = "${b.id}"`)}`, { token: other.token });

@@ -1165,4 +1165,8 @@ export default {
   "Unlink": "Scollega",
   "Unlink this guardian?": "Scollegare questo genitore o tutore?",
   "Withdraw this invitation?": "Ritirare questo invito?",
+  "Another parent or guardian can book and pay too, get the reminders and read the lesson reports.": "Un altro genitore o tutore può prenotare e pagare, ricevere i promemoria e leggere i resoconti delle lezioni.",
+  "For": "Per",
+  "Invite another guardian": "Invita un altro genitore o tutore",
+  "The other parent's or guardian's email": "Email dell'altro genitore o tutore",
 };

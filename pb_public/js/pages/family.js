@@ -4,7 +4,7 @@ import { pb, currentUser, role } from '../pb.js';
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { pageTitle, loading, empty, errorBox, toast, confirmDialog, pill } from '../ui.js';
-import { field, errorSummary, showErrors, busy } from '../forms.js';
+import { field, errorSummary, showErrors, busy, clearErrors } from '../forms.js';
 import { guardians, myStudents, chosenStudent, chooseStudent } from '../api.js';
 
 export default async function family(ctx) {
@@ -43,6 +43,19 @@ async function guardianView(reload) {
       } catch (err) { showErrors(form, err); }
     });
   });
+  const second = students.length ? h('form', { class: 'card', novalidate: true, id: 'invite-second' }, errorSummary(),
+    field({ name: 'student', label: t('For'), type: 'select', value: current && current.id, options: students.map((s) => [s.id, s.name]) }),
+    field({ name: 'email', label: t("The other parent's or guardian's email"), type: 'email', required: true, autocomplete: 'off' }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Send the invitation')))) : null;
+  if (second) {
+    second.addEventListener('submit', (e) => {
+      e.preventDefault();
+      busy(second, async () => {
+        const email = second.elements.email.value.trim();
+        try { await guardians.invite(email, second.elements.student.value); toast(t('Invitation sent to {email}.', { email })); second.reset(); clearErrors(second); } catch (err) { showErrors(second, err); }
+      });
+    });
+  }
   return [
     h('section', { 'aria-labelledby': 'kids-h' }, h('h2', { id: 'kids-h' }, t('Your students')),
       students.length ? [switcher, h('ul', { class: 'list', id: 'students' }, students.map((s) => h('li', h('strong', s.name), ' ',
@@ -53,6 +66,8 @@ async function guardianView(reload) {
       h('p', h('a', { class: 'button', href: '/' }, t('Book a lesson')))),
     h('section', { 'aria-labelledby': 'add-h' }, h('h2', { id: 'add-h' }, t('Add a child')),
       h('p', { class: 'muted' }, t('A child needs no email of their own: you book, pay and receive the messages for them.')), form),
+    second ? h('section', { 'aria-labelledby': 'second-h' }, h('h2', { id: 'second-h' }, t('Invite another guardian')),
+      h('p', { class: 'muted' }, t('Another parent or guardian can book and pay too, get the reminders and read the lesson reports.')), second) : null,
   ];
 }
 
