@@ -105,6 +105,26 @@ func TestGuardianInvitation(t *testing.T) {
 	res = hookstest.Call(t, srv, http.MethodPost, "/api/guardians/invite", student, map[string]any{"email": "gina@test.localhost"})
 	require.Equal(t, 400, res.Status)
 	require.Contains(t, string(res.Body), "already_guardian")
+
+	// two invitations of one student, to two addresses, accepted at once by
+	// one guardian account: one link, the other a clear refusal (never a
+	// 500 from the unique index)
+	first := invite(t, app, srv, cast.Tokens[hookstest.Student2], "gil@test.localhost")
+	other := invite(t, app, srv, cast.Tokens[hookstest.Student2], "gil.work@test.localhost")
+	gil := addPerson(t, app, "gil@test.localhost", "Gil Guardian", "guardian")
+	var codes [8]int
+	hookstest.Together(8, func(i int) {
+		tok := first
+		if i%2 == 1 {
+			tok = other
+		}
+		codes[i] = hookstest.Call(t, srv, http.MethodPost, "/api/guardians/accept", gil.token, map[string]any{"token": tok}).Status
+	})
+	statuses := map[int]int{}
+	for _, c := range codes {
+		statuses[c]++
+	}
+	require.Equal(t, map[int]int{200: 1, 400: 7}, statuses)
 }
 
 // TestGuardianSeesOnlyTheirStudents: what a guardian reads of their
