@@ -3,7 +3,6 @@ package hooks_test
 import (
 	"encoding/csv"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -476,16 +475,7 @@ func setTutorFields(t *testing.T, app core.App, role string, fields map[string]a
 
 func getCSV(t *testing.T, srv *httptest.Server, path, token string) (*http.Response, string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, srv.URL+path, nil)
-	require.NoError(t, err)
-	if token != "" {
-		req.Header.Set("Authorization", token)
-	}
-	res, err := srv.Client().Do(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	require.NoError(t, err)
+	res, body := download(t, srv, path, token)
 	return res, string(body)
 }
 

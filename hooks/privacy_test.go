@@ -39,6 +39,8 @@ func unzipText(t *testing.T, body []byte) map[string]string {
 	return out
 }
 
+// download GETs path with token (none when empty): the answer and its
+// whole body.
 func download(t *testing.T, srv *httptest.Server, path, token string) (*http.Response, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, srv.URL+path, nil)

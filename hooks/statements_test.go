@@ -1,8 +1,6 @@
 package hooks_test
 
 import (
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -28,13 +26,7 @@ func lastMonth(t *testing.T) (string, time.Time) {
 // statement downloads a statement as role: its status and body.
 func statement(t *testing.T, s *shop, role, path string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, s.srv.URL+path, nil)
-	require.NoError(t, err)
-	req.Header.Set("Authorization", cast.Tokens[role])
-	res, err := s.srv.Client().Do(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
+	res, body := download(t, s.srv, path, cast.Tokens[role])
 	if res.StatusCode == 200 { // the PDF's text
 		require.Equal(t, "application/pdf", res.Header.Get("Content-Type"))
 		require.Contains(t, res.Header.Get("Content-Disposition"), "statement-")
