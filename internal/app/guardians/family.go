@@ -1,7 +1,6 @@
 package guardians
 
 import (
-	"encoding/json"
 	"net/http"
 	"slices"
 
@@ -11,9 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
-	"github.com/pocketbase/pocketbase/tools/routine"
 	"github.com/pocketbase/pocketbase/tools/search"
-	"github.com/pocketbase/pocketbase/tools/subscriptions"
 )
 
 // The bookings list rule names only a lesson's student and tutor, for
@@ -80,48 +77,14 @@ func familyList(e *core.RequestEvent) error {
 }
 
 func registerFamilyRealtime(app core.App) {
-	tell := func(action string) func(e *core.RecordEvent) error {
-		return func(e *core.RecordEvent) error {
-			tellFamily(e.App, action, e.Record)
-			return e.Next()
+	platform.TellOnTopic(app, "bookings", FamilyBookingsTopic, func(app core.App, r *core.Record) func(*core.Record) bool {
+		guardians, err := platform.GuardiansOf(app, r.GetString("student"))
+		if err != nil {
+			app.Logger().Error("failed to read a student's guardians", "student", r.GetString("student"), "error", err)
 		}
-	}
-	app.OnRecordAfterCreateSuccess("bookings").BindFunc(tell("create"))
-	app.OnRecordAfterUpdateSuccess("bookings").BindFunc(tell("update"))
-	app.OnRecordAfterDeleteSuccess("bookings").BindFunc(tell("delete"))
-}
-
-func tellFamily(app core.App, action string, r *core.Record) {
-	broker := app.SubscriptionsBroker()
-	if broker.TotalClients() == 0 {
-		return
-	}
-	var guardians []string
-	var msg *subscriptions.Message
-	for _, c := range broker.Clients() {
-		if !c.HasSubscription(FamilyBookingsTopic) {
-			continue
+		return func(auth *core.Record) bool {
+			return auth != nil && auth.Collection().Name == "users" && auth.GetString("role") == platform.RoleGuardian &&
+				slices.Contains(guardians, auth.Id)
 		}
-		auth, _ := c.Get(apis.RealtimeClientAuthKey).(*core.Record)
-		if auth == nil || auth.Collection().Name != "users" || auth.GetString("role") != platform.RoleGuardian {
-			continue
-		}
-		if msg == nil {
-			var err error
-			if guardians, err = platform.GuardiansOf(app, r.GetString("student")); err != nil || len(guardians) == 0 {
-				return
-			}
-			data, err := json.Marshal(map[string]any{"action": action, "record": r})
-			if err != nil {
-				app.Logger().Error("failed to encode a booking for a family", "id", r.Id, "error", err)
-				return
-			}
-			msg = &subscriptions.Message{Name: FamilyBookingsTopic, Data: data}
-		}
-		if !slices.Contains(guardians, auth.Id) {
-			continue
-		}
-		client, m := c, *msg
-		routine.FireAndForget(func() { client.Send(m) }) // Send waits for the client to read
-	}
+	})
 }
