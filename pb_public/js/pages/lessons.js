@@ -9,6 +9,7 @@ import { guardians } from '../api.js';
 
 export default async function lessons(ctx) {
   ctx.setTitle(t('My lessons'));
+  const me = currentUser().id; // before any wait: a sign-out may come meanwhile
   const names = await subjectNames().catch(() => new Map());
   const upcomingEl = h('div', loading());
   const pastEl = h('div', loading());
@@ -32,8 +33,9 @@ export default async function lessons(ctx) {
   const maxLessonMs = 8 * 3600 * 1000; // lessons last at most 8 hours
 
   async function load() {
+    if (!ctx.isCurrent()) return; // signed out or moved on
     const now = new Date();
-    const params = { me: currentUser().id, now: pbDate(now), floor: pbDate(new Date(now - maxLessonMs)) };
+    const params = { me, now: pbDate(now), floor: pbDate(new Date(now - maxLessonMs)) };
     try {
       const [upList, pastList] = await Promise.all([
         pb.collection('bookings').getList(1, upShown + 1, { filter: pb.filter(mine + 'start >= {:floor} && end >= {:now} && (status = "pending" || status = "confirmed")', params), sort: 'start', skipTotal: true, expand: 'tutor' }),

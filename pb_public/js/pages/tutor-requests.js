@@ -7,6 +7,7 @@ import { lessonItem } from '../lesson-item.js';
 
 export default async function requests(ctx) {
   ctx.setTitle(t('Requests'));
+  const me = currentUser().id; // before any wait: a sign-out may come meanwhile
   const names = await subjectNames().catch(() => new Map());
   const tutor = await myTutor().catch(() => null);
   const pendingEl = h('div', loading());
@@ -18,7 +19,6 @@ export default async function requests(ctx) {
     live,
     h('section', { 'aria-labelledby': 'pe-h' }, h('h2', { id: 'pe-h' }, t('Waiting for you')), pendingEl),
     h('section', { 'aria-labelledby': 're-h' }, h('h2', { id: 're-h' }, t('Latest bookings')), recentEl));
-  const me = currentUser().id;
   async function load() {
     // lessons last at most 8 hours: the start bound keeps each list to the
     // tutor's upcoming lessons in the (tutor_user, start) index
