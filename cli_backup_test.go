@@ -12,6 +12,7 @@ import (
 // TestBackupVerifyCommand: `tutorbase backup verify FILE` passes a sound
 // backup zip with its record counts, and exits 1 on a broken one.
 func TestBackupVerifyCommand(t *testing.T) {
+	t.Parallel()
 	bin := makeBuild(t)
 	data := filepath.Join(t.TempDir(), "pb_data")
 	if code, out := exitCode(t, bin, nil, "superuser", "upsert", "owner@example.com", "a-long-password-1", "--dir", data); code != 0 {

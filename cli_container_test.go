@@ -39,6 +39,7 @@ func dockerfileJSON(t *testing.T, dockerfile, directive, prefix string) []string
 // read from the Dockerfile, serve a data dir; its HEALTHCHECK command
 // passes on the served server and fails when it is gone.
 func TestContainerImagePieces(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile("Dockerfile")
 	if err != nil {
 		t.Fatal(err)

@@ -168,6 +168,7 @@ func exitCode(t *testing.T, bin string, env []string, args ...string) (int, stri
 // TestFailuresExitNonZero: every error is an exit status scripts and
 // systemd can see (PocketBase's Execute drops the command's error).
 func TestFailuresExitNonZero(t *testing.T) {
+	t.Parallel()
 	bin := makeBuild(t)
 	dir := t.TempDir()
 	cases := []struct {
@@ -203,6 +204,7 @@ func TestFailuresExitNonZero(t *testing.T) {
 // creates one, with its data dir; run as printed, it works, and the hint
 // is gone.
 func TestNoSuperuserHint(t *testing.T) {
+	t.Parallel()
 	bin := makeBuild(t)
 	dir := filepath.Join(t.TempDir(), "school data") // a dir that needs quoting
 	addr := freeAddr(t)
@@ -243,6 +245,7 @@ func TestNoSuperuserHint(t *testing.T) {
 // server really listens on (make run HTTP=...); unknown API paths are JSON
 // 404s.
 func TestDemoBanner(t *testing.T) {
+	t.Parallel()
 	bin := makeBuild(t)
 	dir := t.TempDir()
 	code, out := exitCode(t, bin, nil, "seed", "--demo", "--dir", dir)

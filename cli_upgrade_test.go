@@ -48,6 +48,7 @@ func applied(t *testing.T, data, file string) bool {
 // a migration that fails is rolled back and the server refuses to start
 // with a clear message, the data dir as it was.
 func TestUpgrade(t *testing.T) {
+	t.Parallel()
 	bin := makeBuild(t)
 	data := filepath.Join(t.TempDir(), "pb_data")
 	if code, out := exitCode(t, bin, nil, "seed", "--demo", "--dir", data); code != 0 {

@@ -24,6 +24,7 @@ var advisories = []struct {
 // (the build info of the test binary, which holds the same modules as
 // tutorbase) and checks each against the advisories above.
 func TestNoKnownVulnerableModules(t *testing.T) {
+	t.Parallel()
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		t.Fatal("no build info in the test binary")
@@ -50,6 +51,7 @@ func TestNoKnownVulnerableModules(t *testing.T) {
 }
 
 func TestSemverLess(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		a, b string
 		want bool
@@ -98,6 +100,7 @@ func semverParts(v string) [3]int {
 // ozzo-validation; an error of the original package would reach clients
 // as a generic 400 without its fields.
 func TestValidationFork(t *testing.T) {
+	t.Parallel()
 	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() && (d.Name() == "node_modules" || strings.HasPrefix(d.Name(), ".")) && path != "." {
 			if d != nil && d.IsDir() {

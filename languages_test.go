@@ -14,6 +14,7 @@ import (
 // languages, the default first, with a dictionary for each of the others
 // (English is the source strings themselves).
 func TestWebAppLanguages(t *testing.T) {
+	t.Parallel()
 	src, err := os.ReadFile("pb_public/js/i18n.js")
 	if err != nil {
 		t.Fatal(err)

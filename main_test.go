@@ -11,6 +11,7 @@ import (
 // configuration becomes the default of PocketBase's --queryTimeout flag
 // (PocketBase's own default is 30 s).
 func TestQueryTimeoutDefault(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		cfg  config.Config
 		want string

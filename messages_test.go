@@ -174,6 +174,7 @@ func sample(text string) string { return strings.ReplaceAll(text, "…", "7") }
 // known, in every language. The password codes are built from
 // internal/password's own texts, which its tests hold to every language.
 func TestEveryServerMessageIsInTheCatalogue(t *testing.T) {
+	t.Parallel()
 	found := scanMessages(t)
 	if len(found) < 150 {
 		t.Fatalf("found only %d messages: the scan is broken", len(found))

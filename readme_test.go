@@ -16,6 +16,7 @@ import (
 // data dir (every command must name the same one) and the listen address
 // (another on a shared machine) are replaced.
 func TestReadmeRealSchool(t *testing.T) {
+	t.Parallel()
 	lines := readmeCommands(t, "## Running a real school")
 	if len(lines) != 3 || lines[0] != "make build" {
 		t.Fatalf("README's real-school commands changed (%q): update this test with them", lines)
@@ -155,6 +156,7 @@ func setFlag(args []string, name, value string) {
 // TestReadmeNamesTestRequirements: README names what `make test` needs and
 // every tool it installs, with the version the Makefile pins.
 func TestReadmeNamesTestRequirements(t *testing.T) {
+	t.Parallel()
 	readme, err := os.ReadFile("README.md")
 	if err != nil {
 		t.Fatal(err)

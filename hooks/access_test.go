@@ -451,6 +451,7 @@ func writeFactory(role string) func(testing.TB) *tests.TestApp {
 }
 
 func TestAccessRules(t *testing.T) {
+	t.Parallel()
 	for _, c := range accessCases() {
 		t.Run(c.collection, func(t *testing.T) {
 			t.Parallel() // every scenario clones the cast: they share nothing

@@ -59,9 +59,11 @@ func postForm(t *testing.T, srv string, path, token string, fields map[string]st
 // or urlencoded) is checked in its raw form like a JSON one, and the
 // account then signs in with it by JSON.
 func TestLongPasswordsThroughForms(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	hookstest.NoRateLimits(app)
+	app.Settings().Batch.Timeout = 60 // two bcrypt runs in the batch: seconds on a busy machine
 	srv := hookstest.Serve(t, app)
 	signIn := func(email, pw string) int {
 		return hookstest.Call(t, srv, http.MethodPost, authPath, "", map[string]any{"identity": email, "password": pw}).Status
@@ -121,6 +123,7 @@ func TestLongPasswordsThroughForms(t *testing.T) {
 // TestAccountSettingsRules: notification preferences, lesson lengths and
 // an emptied time zone.
 func TestAccountSettingsRules(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -150,6 +153,7 @@ func TestAccountSettingsRules(t *testing.T) {
 // staff's view of the records at once; taking it back, or deleting the
 // admin, takes it away.
 func TestPromotionToAdmin(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -190,6 +194,7 @@ func TestPromotionToAdmin(t *testing.T) {
 // TestStaffChangesAreAudited: a superuser changing the settings or a
 // collection leaves an audit entry; refreshing a token is no sign-in.
 func TestStaffChangesAreAudited(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -217,6 +222,7 @@ func TestStaffChangesAreAudited(t *testing.T) {
 // TestSuperuserLockout: a superuser's sign-in is locked like a user's,
 // under its own identity.
 func TestSuperuserLockout(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	hookstest.NoRateLimits(app)
@@ -240,6 +246,7 @@ func TestSuperuserLockout(t *testing.T) {
 // bootstraps (as main does), TB_APP_URL becomes the app URL that
 // PocketBase's auth emails link to.
 func TestAppURLFromConfigAtStart(t *testing.T) {
+	t.Parallel()
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: t.TempDir()})
 	defer app.ResetBootstrapState()
 	cfg := hookstest.Config

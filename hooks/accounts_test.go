@@ -17,6 +17,7 @@ const goodPassword = "a-long-enough-passphrase"
 func signUp(body string) *strings.Reader { return strings.NewReader(body) }
 
 func TestSignUp(t *testing.T) {
+	t.Parallel()
 	scenarios := []tests.ApiScenario{
 		{
 			Name:               "a visitor signs up as a student by default",
@@ -154,6 +155,7 @@ func requireNoUser(email string) func(testing.TB, *tests.TestApp, *http.Response
 }
 
 func TestNoSelfEscalation(t *testing.T) {
+	t.Parallel()
 	scenarios := []tests.ApiScenario{
 		{
 			Name:            "a student cannot make themselves an admin",

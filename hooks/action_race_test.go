@@ -58,6 +58,7 @@ func creditLesson(t *testing.T) (*shop, *core.Record, string) {
 }
 
 func TestRacingCancelsReturnOneCredit(t *testing.T) {
+	t.Parallel()
 	for round := range 5 {
 		s, p, id := creditLesson(t)
 
@@ -76,6 +77,7 @@ func TestRacingCancelsReturnOneCredit(t *testing.T) {
 }
 
 func TestRacingReschedulesMoveOneCredit(t *testing.T) {
+	t.Parallel()
 	for round := range 5 {
 		s, p, id := creditLesson(t)
 
@@ -97,6 +99,7 @@ func TestRacingReschedulesMoveOneCredit(t *testing.T) {
 }
 
 func TestRacingLifecycleActions(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, role, action string
 		tutor              map[string]any // Tutor2's settings
@@ -151,6 +154,7 @@ func futureLesson(t *testing.T, app *tests.TestApp) string {
 func pastLesson(t *testing.T, app *tests.TestApp) string { return cast.IDs["past_confirmed"] }
 
 func TestRacingMoneyActions(t *testing.T) {
+	t.Parallel()
 	t.Run("mark a lesson paid", func(t *testing.T) {
 		for round := range 3 {
 			app, srv := racingApp(t)
@@ -228,6 +232,7 @@ func TestRacingMoneyActions(t *testing.T) {
 }
 
 func TestRacingReadAll(t *testing.T) {
+	t.Parallel()
 	for round := range 3 {
 		app, srv := racingApp(t)
 		unread := countWhere(t, app, "notifications", dbx.HashExp{"user": cast.Users[hookstest.Student], "read_at": ""})
@@ -247,6 +252,7 @@ func TestRacingReadAll(t *testing.T) {
 // once, and checks the money and credit invariants after every mix. The
 // seed is logged; set it in the source to replay a failure.
 func TestCreditInvariantsUnderRandomInterleavings(t *testing.T) {
+	t.Parallel()
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 0))
@@ -309,6 +315,7 @@ func studentRole(userId string) string {
 // path (jobs, the dashboard, code): a copy read before another change
 // cannot overwrite it.
 func TestStaleStatusWriteIsRefused(t *testing.T) {
+	t.Parallel()
 	app, _ := racingApp(t)
 	id := futureLesson(t, app)
 	first, err := app.FindRecordById("bookings", id)

@@ -14,6 +14,7 @@ import (
 var notMeLink = regexp.MustCompile(`/not-me\?token=([0-9a-f]+)`)
 
 func TestSignInAlerts(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)

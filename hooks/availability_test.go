@@ -11,6 +11,7 @@ import (
 )
 
 func TestAvailabilityValidation(t *testing.T) {
+	t.Parallel()
 	tutor := cast.Tutors[hookstest.Tutor]
 	post := func(name, body string, status int, want string) tests.ApiScenario {
 		return tests.ApiScenario{

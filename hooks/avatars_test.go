@@ -57,6 +57,7 @@ func upload(t testing.TB, srv *httptest.Server, token, tutor, filename string, d
 // served in two square sizes, made when it is uploaded; only its tutor (or
 // staff) sets it, and only an image.
 func TestTutorAvatar(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	t.Cleanup(app.Cleanup)
 	hookstest.NoRateLimits(app)

@@ -23,6 +23,7 @@ import (
 // by a newer version: a migration it does not know) is counted as failed
 // and told to the admins, in their language.
 func TestBackupsAreVerified(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	svc := hookstest.ServicesOf(app)
 	backupNotes := func() int64 {
@@ -70,6 +71,7 @@ func TestBackupsAreVerified(t *testing.T) {
 // TestVerifyBackupRefusesCorruptData: a zip whose data.db is not a sound
 // SQLite database, or that has none, fails verification.
 func TestVerifyBackupRefusesCorruptData(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name string, files map[string][]byte) string {
 		path := filepath.Join(dir, name)

@@ -14,6 +14,7 @@ import (
 // Bad input gets a 400 with field errors in PocketBase's shape and changes
 // nothing; never a 5xx.
 func TestFoundationBadInput(t *testing.T) {
+	t.Parallel()
 	tutor := cast.Tutors[hookstest.Tutor]
 	unchangedTutor := func(t testing.TB, app *tests.TestApp, res *http.Response) {
 		r, err := app.FindRecordById("tutors", tutor)

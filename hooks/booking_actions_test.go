@@ -37,6 +37,7 @@ func requireBooking(t testing.TB, app core.App, id string, fields map[string]any
 }
 
 func TestBookingActions(t *testing.T) {
+	t.Parallel()
 	type step struct {
 		role, action, body string
 		status             int
@@ -191,6 +192,7 @@ func TestBookingActions(t *testing.T) {
 }
 
 func TestCompleteAndNoShow(t *testing.T) {
+	t.Parallel()
 	id := cast.IDs["past_confirmed"]
 	scenarios := []tests.ApiScenario{
 		{Name: "the tutor completes an ended lesson", Method: http.MethodPost, URL: "/api/bookings/" + id + "/complete", Headers: cast.Auth(hookstest.Tutor2),

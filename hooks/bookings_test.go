@@ -50,6 +50,7 @@ func bookingCount(want int64) func(testing.TB, *tests.TestApp, *http.Response) {
 const fixtureBookings = 4
 
 func TestBookingCreateRules(t *testing.T) {
+	t.Parallel()
 	s10, e10 := romeSlot(3, 10, 0, 60)
 	student := cast.Auth(hookstest.Student)
 	unchanged := bookingCount(fixtureBookings)
@@ -225,6 +226,7 @@ func TestBookingCreateRules(t *testing.T) {
 }
 
 func TestBookingBadInput(t *testing.T) {
+	t.Parallel()
 	s10, e10 := romeSlot(3, 10, 0, 60)
 	student := cast.Auth(hookstest.Student)
 	unchanged := bookingCount(fixtureBookings)
@@ -253,6 +255,7 @@ func TestBookingBadInput(t *testing.T) {
 }
 
 func TestBookingDirectUpdates(t *testing.T) {
+	t.Parallel()
 	id := cast.IDs["booking"]
 	scenarios := []tests.ApiScenario{
 		{

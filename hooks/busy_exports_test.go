@@ -27,6 +27,7 @@ import (
 // event, an all-day out-of-office. (Google's is TestBusyFeedBlocksSlotsAndBookings';
 // DST changes are internal/icalfeed's TestBusyExports.)
 func TestBusyFeedExports(t *testing.T) {
+	t.Parallel()
 	ny, err := time.LoadLocation("America/New_York")
 	require.NoError(t, err)
 	at := func(day, hh, mm int) time.Time { return romeTime(5+day, hh, mm) }

@@ -27,6 +27,7 @@ func failingNotes(t testing.TB, app core.App) int {
 // the last good busy times and back off (5, 10, 20 minutes ...); the third
 // in a row tells the tutor, once, without the address; a success resets.
 func TestBusyFeedSync(t *testing.T) {
+	t.Parallel()
 	app, srv, svc := feedApp(t)
 	cal := newCalServer(t)
 	id := addFeed(t, srv, cal.feedURL())
@@ -115,6 +116,7 @@ func TestBusyFeedSync(t *testing.T) {
 // and the busy times are there once; eight failing ones count one failure
 // and tell the tutor once.
 func TestBusyFeedRefreshRace(t *testing.T) {
+	t.Parallel()
 	app, srv, _ := feedApp(t)
 	cal := newCalServer(t)
 	id := addFeed(t, srv, cal.feedURL())

@@ -25,6 +25,7 @@ import (
 // one into time off, and nobody but the tutor and staff sees the address
 // or the busy times, which hold no title.
 func TestBusyFeedBlocksSlotsAndBookings(t *testing.T) {
+	t.Parallel()
 	app, srv, _ := feedApp(t)
 	cal := newCalServer(t)
 	slots := func(day int) []booking.SlotJSON {
@@ -98,6 +99,7 @@ func TestBusyFeedBlocksSlotsAndBookings(t *testing.T) {
 // TestBusyFeedRemovedOrMoved: removing a calendar removes its busy times;
 // a new address drops the old one's at once.
 func TestBusyFeedRemovedOrMoved(t *testing.T) {
+	t.Parallel()
 	app, srv, _ := feedApp(t)
 	cal := newCalServer(t)
 	id := addFeed(t, srv, cal.feedURL())
@@ -131,6 +133,7 @@ func TestBusyFeedRemovedOrMoved(t *testing.T) {
 // guard at fetch time (after DNS) when the school does not allow private
 // addresses.
 func TestBusyFeedAddresses(t *testing.T) {
+	t.Parallel()
 	app, srv, svc := feedApp(t)
 	cal := newCalServer(t)
 	post := func(body map[string]any) (int, string) {

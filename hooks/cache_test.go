@@ -14,6 +14,7 @@ import (
 // tutor's settings, the student's name, time off, subject names) changes
 // with the next committed write, whichever path made it.
 func TestCachesFollowWrites(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	t.Cleanup(app.Cleanup)
 	hookstest.NoRateLimits(app)

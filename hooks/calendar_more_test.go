@@ -16,6 +16,7 @@ import (
 // character no token has is the same 404; when a new link cannot be
 // stored, the user is told and the old link keeps working.
 func TestCalendarLinkFailures(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -41,6 +42,7 @@ func TestCalendarLinkFailures(t *testing.T) {
 // TestCalendarLinkWithoutScheme: an app URL given without a scheme still
 // yields a webcal link to the same place.
 func TestCalendarLinkWithoutScheme(t *testing.T) {
+	t.Parallel()
 	cfg := hookstest.Config
 	cfg.AppURL = "lessons.example.org"
 	app := cast.CloneWith(t, cfg)

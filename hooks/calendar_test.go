@@ -126,6 +126,7 @@ func uids(events map[string]feedEvent) []string {
 }
 
 func TestCalendarFeed(t *testing.T) {
+	t.Parallel()
 	studentToken := castCalendarToken(t, hookstest.Student)
 	tutorToken := castCalendarToken(t, hookstest.Tutor)
 	otherToken := castCalendarToken(t, hookstest.Student2)
@@ -270,6 +271,7 @@ func TestCalendarFeed(t *testing.T) {
 }
 
 func TestCalendarCancelledLesson(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -303,6 +305,7 @@ func TestCalendarCancelledLesson(t *testing.T) {
 }
 
 func TestCalendarLink(t *testing.T) {
+	t.Parallel()
 	token := castCalendarToken(t, hookstest.Student)
 	scenarios := []tests.ApiScenario{
 		{
@@ -385,6 +388,7 @@ func TestCalendarLink(t *testing.T) {
 }
 
 func TestCalendarRotate(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -423,6 +427,7 @@ func TestCalendarRotate(t *testing.T) {
 // TestCalendarQueryPlan pins the feed's query to the bookings indexes: a
 // plan that scans the table grows with every booking of the school.
 func TestCalendarQueryPlan(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	q := calendar.CalendarQuery(app, cast.Users[hookstest.Student], time.Now().Add(-calendar.CalendarWindow))

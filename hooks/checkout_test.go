@@ -35,6 +35,7 @@ func rawPost(t *testing.T, s *shop, path, role string, body []byte) hookstest.Re
 // Checkout answers what is wrong with a request before anything is
 // written; staff buy for a named student.
 func TestCheckoutRules(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	checkout := func(role string, body map[string]any) hookstest.Response {
 		return hookstest.Call(t, s.srv, http.MethodPost, "/api/purchases/checkout", cast.Tokens[role], body)
@@ -86,6 +87,7 @@ func TestCheckoutRules(t *testing.T) {
 // A student may drop a purchase they have not paid; nobody else but staff
 // can, and a paid or dropped one stays as it is.
 func TestCancelPurchase(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	res := hookstest.Call(t, s.srv, http.MethodPost, "/api/purchases/checkout", cast.Tokens[hookstest.Student], map[string]any{"package": s.pkg})
 	require.Equal(t, 200, res.Status, string(res.Body))
@@ -110,6 +112,7 @@ func TestCancelPurchase(t *testing.T) {
 
 // Staff's record of a desk payment is checked before anything is written.
 func TestMarkPaidBadRequests(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	res := hookstest.Call(t, s.srv, http.MethodPost, "/api/purchases/checkout", cast.Tokens[hookstest.Student], map[string]any{"package": s.pkg})
 	require.Equal(t, 200, res.Status, string(res.Body))
@@ -132,6 +135,7 @@ func TestMarkPaidBadRequests(t *testing.T) {
 // A package's currency is an ISO code, by default the tutor's, else the
 // school's.
 func TestPackageCurrency(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	create := func(fields map[string]any) hookstest.Response {
 		body := map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "title": "Two lessons", "lessons": 2, "minutes": 60,
@@ -155,6 +159,7 @@ func TestPackageCurrency(t *testing.T) {
 // An invoice names the guardian who pays for a student, and a PDF a crash
 // left unrendered is rendered by the job.
 func TestInvoiceBuyerAndMissingPDFs(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	profile, err := s.app.FindRecordById("students", cast.IDs["student_profile"])
 	require.NoError(t, err)
@@ -195,6 +200,7 @@ func TestInvoiceBuyerAndMissingPDFs(t *testing.T) {
 // an expired one leaves the lesson booked and payable again; an outage is
 // a 502 that writes no session.
 func TestLessonCheckoutWithStripe(t *testing.T) {
+	t.Parallel()
 	s, stripeFront, _ := flakyShop(t)
 	start, end := romeSlot(5, 11, 0, 60)
 	res := hookstest.Call(t, s.srv, http.MethodPost, bookingsURL, cast.Tokens[hookstest.Student], map[string]any{"tutor": cast.Tutors[hookstest.Tutor2], "start": start, "end": end})
@@ -234,6 +240,7 @@ func TestLessonCheckoutWithStripe(t *testing.T) {
 // The webhook refuses what it cannot trust and acknowledges what is not
 // Tutorbase's, changing nothing.
 func TestWebhookEdges(t *testing.T) {
+	t.Parallel()
 	s, _, payment := flakyShop(t)
 	events := func() int64 { return countWhere(t, s.app, "stripe_events", nil) }
 	before := events()

@@ -20,6 +20,7 @@ import (
 // ask are left alone. docs/benchmarks.md measures the saving on a school
 // of 200 tutors.
 func TestAPICompression(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	srv := hookstest.Serve(t, app)
 	from := time.Now().UTC().AddDate(0, 0, 1).Truncate(time.Hour)

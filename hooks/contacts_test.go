@@ -72,6 +72,7 @@ func (f *fakeTelegram) write(id, chat float64, text string) {
 }
 
 func TestContactProof(t *testing.T) {
+	t.Parallel()
 	twilio, telegram := &fakeProvider{}, &fakeTelegram{}
 	twSrv, tgSrv := twilio.server(t), telegram.server(t, "42:bot-token")
 	cfg := hookstest.Config

@@ -44,6 +44,7 @@ func invoiceOf(t *testing.T, app core.App, payment string) ([]billing.Line, *cor
 // Staff write coupons whose terms hang together; the code is kept in
 // upper case, so a student may type it in any case.
 func TestCouponTerms(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	call := func(body map[string]any) hookstest.Response {
 		return hookstest.Call(t, s.srv, http.MethodPost, "/api/collections/coupons/records", cast.Tokens[hookstest.Admin], body)
@@ -75,6 +76,7 @@ func TestCouponTerms(t *testing.T) {
 // invoice as a line of its own, and counts as used once paid; a checkout
 // dropped gives the use back.
 func TestCouponAtCheckout(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	newCoupon(t, s, map[string]any{"code": "SPRING", "percent": 10, "max_uses": 2, "kinds": []string{"package"}})
 
@@ -132,6 +134,7 @@ func TestCouponAtCheckout(t *testing.T) {
 // Every term of a coupon is checked at checkout, and a refused code
 // writes nothing: no purchase, no payment, no redemption.
 func TestCouponRefusals(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	now := cast.Now()
 	newCoupon(t, s, map[string]any{"code": "LATER", "percent": 10, "valid_from": now.Add(24 * time.Hour)})
@@ -180,6 +183,7 @@ func TestCouponRefusals(t *testing.T) {
 // A code for lessons is used on an unpaid lesson's payment; a payment
 // whose checkout has started takes no code any more.
 func TestCouponOnALesson(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	newCoupon(t, s, map[string]any{"code": "LESSON5", "amount_off": 500, "currency": "EUR", "kinds": []string{"lesson"}})
 	newCoupon(t, s, map[string]any{"code": "OTHER", "amount_off": 300, "currency": "EUR"})
@@ -208,6 +212,7 @@ func TestCouponOnALesson(t *testing.T) {
 // Twenty checkouts at once with a code of ten uses: exactly ten get the
 // discount, the other ten are refused and write nothing.
 func TestCouponLimitUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	id := newCoupon(t, s, map[string]any{"code": "TEN", "percent": 20, "max_uses": 10})
 	purchases := countWhere(t, s.app, "purchases", nil)
@@ -228,6 +233,7 @@ func TestCouponLimitUnderConcurrency(t *testing.T) {
 // an expiry arriving after the payment gives nothing back, and an expired
 // checkout that was never paid releases its use.
 func TestCouponWithStripe(t *testing.T) {
+	t.Parallel()
 	s := stripeShop(t)
 	newCoupon(t, s, map[string]any{"code": "CARD", "amount_off": 2000, "currency": "EUR", "max_uses": 1})
 	res := checkoutWith(t, s, hookstest.Student, map[string]any{"package": s.pkg, "code": "CARD"})
@@ -277,6 +283,7 @@ func TestCouponWithStripe(t *testing.T) {
 // A checkout left unpaid holds its use until the daily job drops the
 // purchase a week on; then the use is given back.
 func TestCouponReleasedWhenUnpaidExpires(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	newCoupon(t, s, map[string]any{"code": "WEEK", "percent": 10, "max_uses": 1})
 	res := checkoutWith(t, s, hookstest.Student2, map[string]any{"package": s.pkg, "code": "WEEK"})

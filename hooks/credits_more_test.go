@@ -18,6 +18,7 @@ import (
 // not spent, and an expiry that cannot be written leaves the package as it
 // was.
 func TestCreditsEdges(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	p := s.buy(t, hookstest.Student)
 
@@ -53,6 +54,7 @@ func TestCreditsEdges(t *testing.T) {
 // cancelled in time, gives no credit back (the ledger says why); a
 // purchase staff record without a lesson count gets the package's.
 func TestCreditOfAnEndedPackage(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	p := s.buy(t, hookstest.Student)
 	res := s.book(t, hookstest.Student, p.Id, 5, 10)

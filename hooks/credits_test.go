@@ -82,6 +82,7 @@ func itoaSigned(n int) string {
 }
 
 func TestPackagesAndCheckout(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	pkg, err := s.app.FindRecordById("packages", s.pkg)
 	require.NoError(t, err)
@@ -167,6 +168,7 @@ func TestPackagesAndCheckout(t *testing.T) {
 }
 
 func TestCredits(t *testing.T) {
+	t.Parallel()
 	t.Run("booking with a credit, cancelling in time, late, by the tutor, rescheduling, expiry", func(t *testing.T) {
 		s := newShop(t)
 		p := s.buy(t, hookstest.Student)

@@ -61,6 +61,7 @@ func deliveriesOf(t *testing.T, app core.App, where dbx.Expression) []*core.Reco
 }
 
 func TestEmailThroughMailpit(t *testing.T) {
+	t.Parallel()
 	mp := mailpittest.Start(t, config.RequireTestTools())
 	app := cast.Clone(t)
 	defer app.Cleanup()
@@ -168,6 +169,7 @@ func (f *fakeProvider) server(t *testing.T) *httptest.Server {
 }
 
 func TestSMSWhatsAppTelegram(t *testing.T) {
+	t.Parallel()
 	twilio, telegram := &fakeProvider{}, &fakeProvider{}
 	twSrv, tgSrv := twilio.server(t), telegram.server(t)
 	cfg := hookstest.Config
@@ -242,6 +244,7 @@ func lessonEventFor(t *testing.T, app core.App, kind string) notify.Event {
 }
 
 func TestOutboxSurvivesACrash(t *testing.T) {
+	t.Parallel()
 	mp := mailpittest.Start(t, config.RequireTestTools())
 	app := cast.Clone(t)
 	defer app.Cleanup()
@@ -309,6 +312,7 @@ func TestOutboxSurvivesACrash(t *testing.T) {
 }
 
 func TestQuietHoursAndReadAll(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	clearDeliveries(t, app)
@@ -346,6 +350,7 @@ func TestQuietHoursAndReadAll(t *testing.T) {
 // What a notification says, and what the outbox sends from the school's
 // address, is the server's: its user may only mark it read.
 func TestNotificationsOnlyReadStateIsTheUsers(t *testing.T) {
+	t.Parallel()
 	app, srv := racingApp(t)
 	id := cast.IDs["notification"]
 	url := "/api/collections/notifications/records/" + id

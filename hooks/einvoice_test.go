@@ -49,6 +49,7 @@ func unzip(t *testing.T, data []byte) map[string][]byte {
 // named after the school and the invoice numbers; an invoice whose
 // customer gave no tax code listed in ERRORI.txt instead.
 func TestFatturaPAMonthlyZip(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	p := s.buy(t, hookstest.Student)
 	s.buy(t, hookstest.Student2) // no tax data on this profile

@@ -13,6 +13,7 @@ import (
 // request-email-change answers the same for a taken address and a free
 // one, and mails only the free one: it no longer tells who has an account.
 func TestEmailChangeDoesNotTellTakenAddresses(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)

@@ -25,6 +25,7 @@ func eraseAfter(t *testing.T, app core.App, user string) string {
 // signing in cancels it; asked again and left alone, the job erases the
 // account once the 14 days are over, not before.
 func TestDeletionRequestWaitsAndSigningInCancelsIt(t *testing.T) {
+	t.Parallel()
 	app, srv := privacyApp(t)
 	student := cast.Users[hookstest.Student2]
 	signIn := hookstest.Call(t, srv, http.MethodPost, "/api/collections/users/auth-with-password", "", map[string]any{"identity": cast.Emails[hookstest.Student2], "password": hookstest.Password})
@@ -68,6 +69,7 @@ func TestDeletionRequestWaitsAndSigningInCancelsIt(t *testing.T) {
 // TestDeletionRequestWithAnEmailedCode: an account without a password of
 // its own proves itself with a fresh one-time code, used once.
 func TestDeletionRequestWithAnEmailedCode(t *testing.T) {
+	t.Parallel()
 	app, srv := privacyApp(t)
 	user, err := app.FindRecordById("users", cast.Users[hookstest.Student2])
 	require.NoError(t, err)
@@ -89,6 +91,7 @@ func TestDeletionRequestWithAnEmailedCode(t *testing.T) {
 }
 
 func TestDeletionRequestRoutePerRole(t *testing.T) {
+	t.Parallel()
 	app, srv := privacyApp(t)
 	for role, want := range map[string]int{hookstest.Visitor: 401, hookstest.Superuser: 403} {
 		require.Equal(t, want, hookstest.Call(t, srv, http.MethodPost, "/api/me/delete", cast.Tokens[role], map[string]any{"password": hookstest.Password}).Status, role)
@@ -105,6 +108,7 @@ func TestDeletionRequestRoutePerRole(t *testing.T) {
 // TestDeletionRequestedAtOnce: eight identical requests schedule one
 // erasure, recorded once.
 func TestDeletionRequestedAtOnce(t *testing.T) {
+	t.Parallel()
 	app, srv := privacyApp(t)
 	rs := hookstest.Fire(t, srv, 8, http.MethodPost, "/api/me/delete", cast.Tokens[hookstest.Student2], map[string]any{"password": hookstest.Password})
 	dates := map[string]bool{}

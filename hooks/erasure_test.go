@@ -128,6 +128,7 @@ func stellaWithHistory(t *testing.T, app core.App, srv *httptest.Server) stella 
 }
 
 func TestErasureEndToEnd(t *testing.T) {
+	t.Parallel()
 	app, srv := privacyApp(t)
 	student, email := cast.Users[hookstest.Student], cast.Emails[hookstest.Student]
 	her := stellaWithHistory(t, app, srv)
@@ -189,6 +190,7 @@ func TestErasureEndToEnd(t *testing.T) {
 // TestErasureAtOnceIsOneErasure: staff erasing the same person from eight
 // tabs at once cancel and refund once, audit once.
 func TestErasureAtOnceIsOneErasure(t *testing.T) {
+	t.Parallel()
 	app, srv := privacyApp(t)
 	payLesson(t, srv, cast.IDs["booking"])
 	rs := hookstest.Fire(t, srv, 8, http.MethodPost, "/api/users/"+cast.Users[hookstest.Student]+"/erase", cast.Tokens[hookstest.Admin], nil)
@@ -207,6 +209,7 @@ func TestErasureAtOnceIsOneErasure(t *testing.T) {
 }
 
 func TestEraseRoutePerRole(t *testing.T) {
+	t.Parallel()
 	_, srv := privacyApp(t)
 	target := "/api/users/" + cast.Users[hookstest.Student2] + "/erase"
 	for _, c := range []struct {
@@ -229,6 +232,7 @@ func TestEraseRoutePerRole(t *testing.T) {
 // student with lessons and payments is an erasure (the history stays),
 // not a 400; a person without history is deleted outright.
 func TestDeletingAPersonWithHistoryErasesThem(t *testing.T) {
+	t.Parallel()
 	app, srv := privacyApp(t)
 	student := cast.Users[hookstest.Student]
 	res := hookstest.Call(t, srv, http.MethodDelete, "/api/collections/users/records/"+student, cast.Tokens[hookstest.Superuser], nil)
@@ -252,6 +256,7 @@ func TestDeletingAPersonWithHistoryErasesThem(t *testing.T) {
 // told and refunded), the profile leaves the directory without its
 // words, and the files they uploaded are deleted.
 func TestErasingATutor(t *testing.T) {
+	t.Parallel()
 	app, srv := privacyApp(t)
 	tutor := cast.Users[hookstest.Tutor]
 	payLesson(t, srv, cast.IDs["booking"])

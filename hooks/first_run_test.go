@@ -38,6 +38,7 @@ func (c *console) String() string {
 // demo admin reads their second factor there), the printed code signs in,
 // and GET /api/setup tells the web app that email is not sent.
 func TestAccountEmailsWithoutSMTP(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	out := &console{}

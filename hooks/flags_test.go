@@ -27,6 +27,7 @@ func checkout(t testing.TB, srv *httptest.Server, role string) hookstest.Respons
 }
 
 func TestCardTestingRule(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -63,6 +64,7 @@ func TestCardTestingRule(t *testing.T) {
 }
 
 func TestCardTestingRuleIsASchoolSetting(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	setSchool(t, app, map[string]any{"flag_failed_payments": 0})
@@ -76,6 +78,7 @@ func TestCardTestingRuleIsASchoolSetting(t *testing.T) {
 }
 
 func TestBookingChurnRule(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -101,6 +104,7 @@ func TestBookingChurnRule(t *testing.T) {
 }
 
 func TestUnpaidHoardRule(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	noUnpaidCap(t, app)
@@ -119,6 +123,7 @@ func TestUnpaidHoardRule(t *testing.T) {
 }
 
 func TestSignupBurstRule(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -147,6 +152,7 @@ func TestSignupBurstRule(t *testing.T) {
 }
 
 func TestLargeRefundRule(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	hookstest.Tampered(app) // refunds written without their payment's total
@@ -163,6 +169,7 @@ func TestLargeRefundRule(t *testing.T) {
 }
 
 func TestFlagReview(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)

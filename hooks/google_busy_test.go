@@ -21,6 +21,7 @@ import (
 // is refused like one into time off; a failed read keeps them; disconnecting
 // removes them.
 func TestGoogleBusyBlocksSlotsAndBookings(t *testing.T) {
+	t.Parallel()
 	app, srv, fake := googleApp(t)
 	email := googleAccount(hookstest.Tutor2).Email
 	fake.SetBusy(email, fakegoogle.Busy{Start: romeTime(5, 10, 0), End: romeTime(5, 11, 0)})

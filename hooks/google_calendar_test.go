@@ -20,6 +20,7 @@ import (
 // written to their calendar after the commit, moved when rescheduled under
 // the same event id, removed when cancelled; one event, never two.
 func TestGoogleCalendarLessons(t *testing.T) {
+	t.Parallel()
 	app, srv, fake := googleApp(t)
 	connectGoogle(t, srv, fake, hookstest.Tutor2)
 
@@ -69,6 +70,7 @@ func TestGoogleCalendarLessons(t *testing.T) {
 // under the same id and updates the event instead of adding a second;
 // the job catches up what the writer left.
 func TestGoogleCalendarRetries(t *testing.T) {
+	t.Parallel()
 	app, srv, fake := googleApp(t)
 	connectGoogle(t, srv, fake, hookstest.Tutor2)
 	tutor := cast.Users[hookstest.Tutor2]
@@ -110,6 +112,7 @@ func TestGoogleCalendarRetries(t *testing.T) {
 // Google stops the sync and tells the tutor, once; disconnecting revokes
 // the token at Google and removes it.
 func TestGoogleCalendarTokens(t *testing.T) {
+	t.Parallel()
 	app, srv, fake := googleApp(t)
 	connectGoogle(t, srv, fake, hookstest.Tutor2)
 	tutor := cast.Users[hookstest.Tutor2]
@@ -155,6 +158,7 @@ func TestGoogleCalendarTokens(t *testing.T) {
 // person who asked, with the state Tutorbase gave; without the school's
 // Google configuration the routes say so.
 func TestGoogleCalendarConsentChecks(t *testing.T) {
+	t.Parallel()
 	app, srv, fake := googleApp(t)
 	starts := hookstest.Fire(t, srv, 8, http.MethodPost, "/api/google/calendar/connect", cast.Tokens[hookstest.Tutor2], nil)
 	require.Equal(t, map[int]int{200: 8}, hookstest.Statuses(starts))

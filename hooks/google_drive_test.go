@@ -15,6 +15,7 @@ import (
 // Google address, else their email) as a reader. Someone else's material,
 // a link that is not Drive's, and a tutor without Google are refused.
 func TestGoogleDriveShare(t *testing.T) {
+	t.Parallel()
 	app, srv, fake := googleApp(t)
 	id := bookTutor2(t, srv, 5, 15)
 	material := func(url string) string {

@@ -38,6 +38,7 @@ func confirmedWithTutor2(t *testing.T, srv *httptest.Server, app *tests.TestApp,
 // Google answers (here after a 503 and a retry): then the lesson's join
 // link is the Meet URL of the calendar event.
 func TestGoogleMeetLinkAfterCommit(t *testing.T) {
+	t.Parallel()
 	app, srv, fake := googleApp(t)
 	connectGoogle(t, srv, fake, hookstest.Tutor2)
 	res := hookstest.Call(t, srv, http.MethodPatch, "/api/collections/tutors/records/"+cast.Tutors[hookstest.Tutor2], cast.Tokens[hookstest.Tutor2], map[string]any{"google_meet": true})
@@ -68,6 +69,7 @@ func TestGoogleMeetLinkAfterCommit(t *testing.T) {
 // refuses the event for good, the lesson gets a Jitsi room and its tutor
 // is told once.
 func TestGoogleMeetFallsBackToJitsi(t *testing.T) {
+	t.Parallel()
 	app, srv, fake := googleApp(t)
 	connectGoogle(t, srv, fake, hookstest.Tutor2)
 	school, err := app.FindFirstRecordByFilter("school", "id != ''")

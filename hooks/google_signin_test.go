@@ -26,6 +26,7 @@ func oauthBody(code string, create map[string]any) map[string]any {
 // the auth methods), pointed at the fake's endpoints; a new Google user
 // picks student or tutor (not admin).
 func TestGoogleSignInFromEnvironment(t *testing.T) {
+	t.Parallel()
 	app, srv, fake := googleApp(t)
 	res := hookstest.Call(t, srv, http.MethodGet, "/api/collections/users/auth-methods", "", nil)
 	require.Equal(t, 200, res.Status, string(res.Body))
@@ -59,6 +60,7 @@ func TestGoogleSignInFromEnvironment(t *testing.T) {
 // pre-hijacking hole); signed in with the password, the person links it,
 // and from then on Google signs them in.
 func TestGoogleSignInLinksOnlyAfterPassword(t *testing.T) {
+	t.Parallel()
 	app, srv, fake := googleApp(t)
 	acct := fakegoogle.Account{Sub: "g-stella", Email: cast.Emails[hookstest.Student], Name: "Stella"}
 	links := func() int {

@@ -16,6 +16,7 @@ import (
 // credits serve any of the guardian's students, each lesson a line of
 // that child's ledger; another family sees none of it.
 func TestFamilyBilling(t *testing.T) {
+	t.Parallel()
 	app, srv, gina := family(t)
 	defer app.Cleanup()
 	admin := cast.Tokens[hookstest.Admin]

@@ -17,6 +17,7 @@ import (
 // needs no confirmed email of its own (the guardian's counts), an
 // unconfirmed guardian is refused, and a guardian books for nobody else.
 func TestGuardianChildAndBooking(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -108,6 +109,7 @@ func TestGuardianChildAndBooking(t *testing.T) {
 // login removes a guardian; a minor cannot; a guardian steps down unless
 // they are the only one of a child without a login; staff link and unlink.
 func TestGuardianRemoval(t *testing.T) {
+	t.Parallel()
 	app, srv, gina := family(t)
 	defer app.Cleanup()
 	link, err := app.FindFirstRecordByData("guardians", "guardian", gina.id)
@@ -168,6 +170,7 @@ func TestGuardianRemoval(t *testing.T) {
 // (booked, cancelled), named with the student, until they mute that
 // student's notices; only the link's guardian changes that.
 func TestGuardianNotices(t *testing.T) {
+	t.Parallel()
 	app, srv, gina := family(t)
 	defer app.Cleanup()
 	notes := func() int {

@@ -68,6 +68,7 @@ func listCount(t *testing.T, srv *httptest.Server, collection, token string) int
 // in the email, opened by a signed-in guardian, makes them the student's
 // guardian once; before that they see nothing of the student.
 func TestGuardianInvitation(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -132,6 +133,7 @@ func TestGuardianInvitation(t *testing.T) {
 // profile) and nothing of another family; the other student and a
 // visitor see nothing of this family, open invitations included.
 func TestGuardianSeesOnlyTheirStudents(t *testing.T) {
+	t.Parallel()
 	app, srv, gina := family(t)
 	defer app.Cleanup()
 	other := addPerson(t, app, "olga@test.localhost", "Olga Other", "guardian")
@@ -175,6 +177,7 @@ func TestGuardianSeesOnlyTheirStudents(t *testing.T) {
 // (the family topic, and the records they may view); another guardian and
 // another student hear nothing of them.
 func TestGuardianRealtime(t *testing.T) {
+	t.Parallel()
 	app, srv, gina := family(t)
 	defer app.Cleanup()
 	other := addPerson(t, app, "olga@test.localhost", "Olga Other", "guardian")

@@ -15,6 +15,7 @@ import (
 )
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -50,6 +51,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestCORSOrigins(t *testing.T) {
+	t.Parallel()
 	cfg := hookstest.Config
 	cfg.CORSOrigins = []string{"https://school.example"}
 	app := cast.CloneWith(t, cfg)
@@ -81,6 +83,7 @@ func TestRateLimits(t *testing.T) {
 }
 
 func TestAuthEmails(t *testing.T) {
+	t.Parallel()
 	scenarios := []tests.ApiScenario{
 		{
 			Name:           "the verification email links to the web app",

@@ -131,6 +131,7 @@ func requireBusy(t *testing.T, answers []answer, paths []string) {
 // other people, and that person's cheap requests, go on; once the held
 // requests end the places are free again.
 func TestInFlightLimit(t *testing.T) {
+	t.Parallel()
 	cfg := hookstest.Config
 	cfg.MetricsToken = "scrape-me"
 	app := cast.CloneWith(t, cfg)
@@ -183,6 +184,7 @@ func TestInFlightLimit(t *testing.T) {
 // TestInFlightLimitSpeaksTheCallersLanguage: the 429 is in the person's
 // language.
 func TestInFlightLimitSpeaksTheCallersLanguage(t *testing.T) {
+	t.Parallel()
 	cfg := hookstest.Config
 	cfg.InFlight.PerGuest = 1
 	app := cast.CloneWith(t, cfg)
@@ -207,6 +209,7 @@ func TestInFlightLimitSpeaksTheCallersLanguage(t *testing.T) {
 // it is stopped and answered 400 query_too_expensive in the caller's
 // language instead of PocketBase's "Something went wrong", and counted.
 func TestQueryOverBudget(t *testing.T) {
+	t.Parallel()
 	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: cast.Dir, QueryTimeout: time.Second})
 	require.NoError(t, err)
 	defer app.Cleanup()

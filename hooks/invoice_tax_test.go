@@ -25,6 +25,7 @@ func invoiceLines(t *testing.T, inv *core.Record) []billing.Line {
 // else the school's rate), its totals are computed per rule, its PDF names
 // the exemption, and the refund's credit note reverses the same rule.
 func TestTaxRulesOnInvoices(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	pkgURL := "/api/collections/packages/records/" + s.pkg
 

@@ -14,6 +14,7 @@ import (
 // TestLessonLineInStudentZone: a lesson's payment and invoice line give
 // its time in the student's zone, named, not in UTC.
 func TestLessonLineInStudentZone(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	u, err := s.app.FindRecordById("users", cast.Users[hookstest.Student])
 	require.NoError(t, err)

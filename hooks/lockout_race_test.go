@@ -27,6 +27,7 @@ import (
 // bcrypt opens on a busy server, where the right password slipped through
 // (it read the count before any failure was written).
 func TestLockoutHoldsUnderParallelGuesses(t *testing.T) {
+	t.Parallel()
 	const parallel, rounds = 24, 5
 	app := cast.Clone(t)
 	defer app.Cleanup()

@@ -17,6 +17,7 @@ import (
 const authPath = "/api/collections/users/auth-with-password"
 
 func TestPasswordPolicy(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -86,6 +87,7 @@ func TestPasswordPolicy(t *testing.T) {
 }
 
 func TestLockout(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)

@@ -19,6 +19,7 @@ import (
 // stored log line is also written as one JSON object, the request's id in
 // its meta.
 func TestRequestIDsAndJSONLogs(t *testing.T) {
+	t.Parallel()
 	cfg := hookstest.Config
 	cfg.LogJSON = true
 	app := cast.CloneWith(t, cfg)

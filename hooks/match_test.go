@@ -43,6 +43,7 @@ func reasonTexts(t testing.TB, body []byte) map[string][]string {
 }
 
 func TestMatch(t *testing.T) {
+	t.Parallel()
 	d := newDiscovery(t)
 	day, next := utc3339(d.day), utc3339(romeTime(4, 0, 0))
 	const path = "/api/match?"
@@ -102,6 +103,7 @@ type alsoBookedAnswer struct {
 }
 
 func TestAlsoBooked(t *testing.T) {
+	t.Parallel()
 	d := newDiscovery(t)
 	alsoBooked := func(want ...any) func(testing.TB, []byte) { // name, students, name, students, ...
 		return func(t testing.TB, body []byte) {
@@ -135,6 +137,7 @@ type popularAnswer struct {
 }
 
 func TestPopularPackages(t *testing.T) {
+	t.Parallel()
 	d := newDiscovery(t)
 	popular := func(want ...any) func(testing.TB, []byte) { // title, sold, title, sold, ...
 		return func(t testing.TB, body []byte) {

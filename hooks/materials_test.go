@@ -19,6 +19,7 @@ import (
 // fixture: Tutor teaches Student ("booking"), Tutor2 teaches Student
 // ("past_confirmed"), nobody teaches Student2.
 func TestMaterialsStayWithTheTutorsOwnLessons(t *testing.T) {
+	t.Parallel()
 	const url = "/api/collections/materials/records"
 	create := func(name, role string, fields map[string]string, status int, content ...string) tests.ApiScenario {
 		body := multipartBody{"owner": cast.Users[role], "title": "Worksheet"}

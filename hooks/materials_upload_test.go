@@ -23,6 +23,7 @@ import (
 // error in PocketBase's shape, and nothing is stored; a link is a web
 // address; staff change the limits on the school record.
 func TestMaterialUploadLimits(t *testing.T) {
+	t.Parallel()
 	app, srv := materialsApp(t)
 	student := cast.Users[hookstest.Student]
 	before := storedFiles(t, app)

@@ -57,6 +57,7 @@ func downloadsOf(t testing.TB, srv *httptest.Server, id string) []string {
 // through /open, which records it too. Whoever may not see a material
 // gets a 404, a visitor a 401.
 func TestMaterialDownloadsAreRecorded(t *testing.T) {
+	t.Parallel()
 	_, srv := materialsApp(t)
 	student := cast.Users[hookstest.Student]
 	sheet := mustMaterial(t, srv, hookstest.Tutor, materialForm{fields: map[string]string{"title": "Sheet", "shared_with": student}, name: "sheet.pdf", data: []byte("%PDF sheet")})
@@ -218,6 +219,7 @@ func bigMaterial(t *testing.T, app core.App, size int64) *core.Record {
 // fired at once change each material once (the others find it done), and
 // a request naming one material the caller may not change changes none.
 func TestRacingBulkMoveAndUnshare(t *testing.T) {
+	t.Parallel()
 	app, srv := materialsApp(t)
 	student := cast.Users[hookstest.Student]
 	var ids []string

@@ -16,6 +16,7 @@ import (
 // newest and open the history; the versions are shared, moved and deleted
 // together.
 func TestMaterialVersions(t *testing.T) {
+	t.Parallel()
 	app, srv := materialsApp(t)
 	student := cast.Users[hookstest.Student]
 	v1 := mustMaterial(t, srv, hookstest.Tutor, materialForm{
@@ -97,6 +98,7 @@ func TestMaterialVersions(t *testing.T) {
 // others are refused with 409 and leave nothing behind (their records and
 // files are removed). The versions stay a line: one latest, numbered 1, 2.
 func TestRacingNewVersions(t *testing.T) {
+	t.Parallel()
 	for round := range 3 {
 		app, srv := materialsApp(t)
 		v1 := mustMaterial(t, srv, hookstest.Tutor, materialForm{fields: map[string]string{"title": "Essay"}, name: "essay.pdf", data: []byte("v1")})
@@ -122,6 +124,7 @@ func TestRacingNewVersions(t *testing.T) {
 // A material attached to a lesson (every version of it) follows the lesson
 // when it is rescheduled: the student finds it on the new lesson.
 func TestMaterialFollowsARescheduledLesson(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	allDay(t, s.app, hookstest.Tutor2)
 	b := s.book(t, hookstest.Student, "", 10, 9)

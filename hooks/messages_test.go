@@ -33,6 +33,7 @@ func fieldMessages(t *testing.T, r hookstest.Response) map[string]string {
 // Accept-Language), with a headline of its own, never PocketBase's
 // "Failed to create record." alone.
 func TestFormsTellEveryBadFieldInTheirLanguage(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -87,6 +88,7 @@ func TestFormsTellEveryBadFieldInTheirLanguage(t *testing.T) {
 // refusal keeps DESIGN's first failing rule; PocketBase's own answers (a
 // missing record) are translated too.
 func TestRefusalsInTheSavedLanguage(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -122,6 +124,7 @@ func TestRefusalsInTheSavedLanguage(t *testing.T) {
 // another language reaches a notification in that language, and a bad
 // names object is refused.
 func TestSubjectNamesAndReasonsInTheReadersLanguage(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)

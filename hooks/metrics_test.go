@@ -65,6 +65,7 @@ func sample(t *testing.T, families map[string]*dto.MetricFamily, name string, wa
 // their latency, job runs and durations, outbox ages, SQLite file sizes,
 // backups verified; a failing scrape query is counted, not hidden.
 func TestMetricsTypedAndComplete(t *testing.T) {
+	t.Parallel()
 	cfg := hookstest.Config
 	cfg.MetricsToken = "scrape-me"
 	app := cast.CloneWith(t, cfg)

@@ -19,6 +19,7 @@ import (
 // the write works applies it exactly once, with the same idempotency key
 // for Stripe.
 func TestMoneyWritesAreAllOrNothing(t *testing.T) {
+	t.Parallel()
 	s, stripe, cardPayment := flakyShop(t)
 	var failing atomic.Value // "<collection> create|update" that fails
 	failing.Store("")

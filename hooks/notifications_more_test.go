@@ -27,6 +27,7 @@ import (
 // wrong with a request, and a code the provider did not take can be asked
 // for again at once.
 func TestPhoneCodeRequests(t *testing.T) {
+	t.Parallel()
 	twilio := &fakeProvider{}
 	cfg := hookstest.Config
 	cfg.Twilio.AccountSID, cfg.Twilio.AuthToken, cfg.Twilio.From, cfg.Twilio.APIBase = "AC123", "secret", "+15550001111", twilio.server(t).URL
@@ -132,6 +133,7 @@ func (b *telegramBot) message(id int, chatType, text string) {
 // private chat connects, and a chat that blocked the bot is connected all
 // the same.
 func TestTelegramLinkWhenThingsGoWrong(t *testing.T) {
+	t.Parallel()
 	tok := cast.Tokens[hookstest.Student]
 	t.Run("no bot configured", func(t *testing.T) {
 		app := cast.Clone(t)
@@ -182,6 +184,7 @@ func TestTelegramLinkWhenThingsGoWrong(t *testing.T) {
 // skipped once stale; staff retry only what exists; stored preferences
 // that cannot be read fall back to the defaults.
 func TestDeliveryEdges(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -214,6 +217,7 @@ func TestDeliveryEdges(t *testing.T) {
 // TestOneRecipientsFailureSparesTheOthers: notifications of one event are
 // written together; when one cannot be, the others are still written.
 func TestOneRecipientsFailureSparesTheOthers(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	broken := cast.Users[hookstest.Student2]
@@ -238,6 +242,7 @@ func TestOneRecipientsFailureSparesTheOthers(t *testing.T) {
 // so an operator can still read a sign-in code; a message to nobody is an
 // error.
 func TestAuthEmailsWithoutSMTP(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	notifications.UseMailer(app, io.Discard)
@@ -273,6 +278,7 @@ func logged(t *testing.T, app core.App, to string) bool {
 // writes nothing; "read all" marks all or none; a proven code whose save
 // fails proves nothing.
 func TestNotificationEdges(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	hookstest.NoRateLimits(app)

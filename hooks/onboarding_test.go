@@ -14,6 +14,7 @@ import (
 // first link creates the account and keeps its id on the tutor; the
 // status is read from Stripe and kept; only its tutor and staff see it.
 func TestPayoutOnboardingWithStripe(t *testing.T) {
+	t.Parallel()
 	s := stripeShop(t)
 	call := func(method, path, role string) hookstest.Response {
 		return hookstest.Call(t, s.srv, method, path, cast.Tokens[role], nil)
@@ -88,6 +89,7 @@ func TestPayoutOnboardingWithStripe(t *testing.T) {
 // In manual mode the school pays tutors itself: there is nothing to
 // connect, and the web app says so.
 func TestPayoutOnboardingByHand(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	res := hookstest.Call(t, s.srv, http.MethodGet, "/api/payouts/account", cast.Tokens[hookstest.Tutor2], nil)
 	require.Equal(t, 200, res.Status, string(res.Body))

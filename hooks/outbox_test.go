@@ -19,6 +19,7 @@ import (
 // transaction; they are written once, after a crash too, and never for a
 // change that rolled back.
 func TestNoteOutbox(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	t.Cleanup(app.Cleanup)
 	hookstest.NoRateLimits(app)

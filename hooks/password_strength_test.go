@@ -14,6 +14,7 @@ import (
 // Long but predictable passwords are refused on sign-up, password change
 // and reset, with a reason in the account's language.
 func TestPasswordStrength(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)

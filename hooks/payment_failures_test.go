@@ -47,6 +47,7 @@ func refundsOf(t *testing.T, app core.App, payment string) []*core.Record {
 // is down the cancel still goes through and the refund waits for the job;
 // a refund staff already asked for is not made twice.
 func TestCancelRefundsWhenStripeIsDown(t *testing.T) {
+	t.Parallel()
 	s, stripe, _ := flakyShop(t)
 	cancel := func(lesson string) hookstest.Response {
 		return hookstest.Call(t, s.srv, http.MethodPost, "/api/bookings/"+lesson+"/cancel", cast.Tokens[hookstest.Tutor2], map[string]any{"reason": "ill"})
@@ -96,6 +97,7 @@ func TestCancelRefundsWhenStripeIsDown(t *testing.T) {
 // No refund is owed when the school keeps all of a late cancel, nor for a
 // lesson marked paid without a payment (an import).
 func TestCancelWithNothingToRefund(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	setSchool(t, s.app, map[string]any{"late_cancel_refund_percent": 0})
 	allDay(t, s.app, hookstest.Tutor2)
@@ -135,6 +137,7 @@ func refusedSafely(t *testing.T, res hookstest.Response) {
 // a desk payment, a card payment and a refund all change nothing (refused;
 // Stripe and the refund job retry), and go through once it can.
 func TestNoPaymentWithoutItsInvoice(t *testing.T) {
+	t.Parallel()
 	s, _, payment := flakyShop(t)
 	var broken atomic.Bool
 	s.app.OnRecordCreate("invoices").BindFunc(func(e *core.RecordEvent) error {
@@ -184,6 +187,7 @@ func TestNoPaymentWithoutItsInvoice(t *testing.T) {
 // An invoice whose PDF cannot be stored still stands; the download says
 // it could not be rendered and the job reports it, until it can.
 func TestInvoicePDFThatCannotBeStored(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	var broken atomic.Bool
 	s.app.OnRecordUpdate("invoices").BindFunc(func(e *core.RecordEvent) error {
@@ -215,6 +219,7 @@ func TestInvoicePDFThatCannotBeStored(t *testing.T) {
 // A checkout whose payment cannot be written is refused and leaves no
 // purchase behind.
 func TestCheckoutWritesAllOrNothing(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	s.app.OnRecordCreate("payments").BindFunc(func(*core.RecordEvent) error { return errors.New("disk full") })
 	before := countWhere(t, s.app, "purchases", nil)

@@ -26,6 +26,7 @@ func invoicesOf(t *testing.T, app core.App, where dbx.Expression) []*core.Record
 }
 
 func TestManualPayments(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 
 	// a package: checkout, then the desk takes cash
@@ -164,6 +165,7 @@ func TestManualPayments(t *testing.T) {
 
 // Twenty payments at once get twenty consecutive invoice numbers.
 func TestInvoiceNumbersAreGapless(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	ids := make([]string, 20)
 	for i := range ids {

@@ -21,6 +21,7 @@ import (
 // for staff; a payout eaten by reversals, marked paid, tells the tutor of
 // no money; the CSV defuses names a spreadsheet would run.
 func TestPayoutEdges(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -84,6 +85,7 @@ func TestPayoutEdges(t *testing.T) {
 // reversal write fails is not made (its lines stay open for the next run),
 // and staff marking a payout paid that cannot be saved are refused.
 func TestPayoutWritesAreAllOrNothing(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)

@@ -90,6 +90,7 @@ func requireStored(t *testing.T, app core.App, collection, id, field, want strin
 }
 
 func TestPayoutsRun(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	at := func(day, hour, min int) time.Time { return time.Date(2027, 3, day, hour, min, 0, 0, time.UTC) }
@@ -259,7 +260,8 @@ func TestPayoutsRun(t *testing.T) {
 }
 
 func TestPayoutsStripeConnect(t *testing.T) {
-	mock := stripemock.Start(t, config.RequireTestTools())
+	t.Parallel()
+	mock := stripemock.Shared(t, config.RequireTestTools())
 	cfg := hookstest.Config
 	cfg.Stripe = config.Stripe{SecretKey: "sk_test_123", WebhookSecret: "whsec_test", APIBase: mock}
 	app := cast.CloneWith(t, cfg)
@@ -380,6 +382,7 @@ func TestPayoutsStripeConnect(t *testing.T) {
 }
 
 func TestPayoutsStripeUnreachable(t *testing.T) {
+	t.Parallel()
 	cfg := hookstest.Config
 	cfg.Stripe = config.Stripe{SecretKey: "sk_test_123", WebhookSecret: "whsec_test", APIBase: unreachableURL(t)}
 	app := cast.CloneWith(t, cfg)
@@ -398,6 +401,7 @@ func TestPayoutsStripeUnreachable(t *testing.T) {
 }
 
 func TestPayoutPeriod(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, from, to string
 		wantFrom       time.Time
@@ -428,6 +432,7 @@ func TestPayoutPeriod(t *testing.T) {
 }
 
 func TestLastPayoutWeek(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name     string
 		now      time.Time
@@ -450,6 +455,7 @@ func TestLastPayoutWeek(t *testing.T) {
 }
 
 func TestPayoutDecimalAmount(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		amount   int64
 		currency string

@@ -57,6 +57,7 @@ func download(t *testing.T, srv *httptest.Server, path, token string) (*http.Res
 }
 
 func TestExportHoldsEverythingOfThePerson(t *testing.T) {
+	t.Parallel()
 	_, srv := privacyApp(t)
 	res, body := download(t, srv, "/api/me/export", cast.Tokens[hookstest.Student])
 	require.Equal(t, 200, res.StatusCode, string(body))
@@ -96,6 +97,7 @@ func TestExportHoldsEverythingOfThePerson(t *testing.T) {
 }
 
 func TestExportOncePerPersonPerHour(t *testing.T) {
+	t.Parallel()
 	app, srv := privacyApp(t)
 	rs := hookstest.Fire(t, srv, 8, http.MethodGet, "/api/me/export", cast.Tokens[hookstest.Student2], nil)
 	require.Equal(t, map[int]int{200: 1, 429: 7}, hookstest.Statuses(rs))
@@ -115,6 +117,7 @@ func TestExportOncePerPersonPerHour(t *testing.T) {
 // TestExportReadmeInThePersonsLanguage: staff exporting a person get the
 // README in the person's language, not their own.
 func TestExportReadmeInThePersonsLanguage(t *testing.T) {
+	t.Parallel()
 	app, srv := privacyApp(t)
 	_, err := app.DB().Update("users", dbx.Params{"locale": "en"}, dbx.HashExp{"id": cast.Users[hookstest.Student2]}).Execute()
 	require.NoError(t, err)
@@ -126,6 +129,7 @@ func TestExportReadmeInThePersonsLanguage(t *testing.T) {
 }
 
 func TestExportRoutesPerRole(t *testing.T) {
+	t.Parallel()
 	_, srv := privacyApp(t)
 	student := cast.Users[hookstest.Student]
 	for _, c := range []struct {
@@ -150,6 +154,7 @@ func TestExportRoutesPerRole(t *testing.T) {
 // TestExportOfTenThousandRecords: a person with 10,000 notifications gets
 // all of them, the export read a page at a time.
 func TestExportOfTenThousandRecords(t *testing.T) {
+	t.Parallel()
 	app, srv := privacyApp(t)
 	user := cast.Users[hookstest.Student2]
 	err := app.RunInTransaction(func(tx core.App) error {
@@ -201,6 +206,7 @@ func saveMessage(t *testing.T, app core.App, c *core.Collection, from, to, body 
 }
 
 func TestExportHoldsMessagesOnceTheyExist(t *testing.T) {
+	t.Parallel()
 	app, srv := privacyApp(t)
 	c := messagesCollection(t, app)
 	sent := saveMessage(t, app, c, cast.Users[hookstest.Student], cast.Users[hookstest.Tutor], "See you Monday")

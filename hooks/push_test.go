@@ -47,6 +47,7 @@ func pushSubs(t *testing.T, app core.App, where dbx.Expression) []*core.Record {
 }
 
 func TestPushSubscriptions(t *testing.T) {
+	t.Parallel()
 	cfg, svc := pushConfig(t)
 	dev := svc.NewDevice(t)
 	endpoint := "https://push.example.net/send/abc123"
@@ -142,6 +143,7 @@ func addDevice(t *testing.T, app core.App, svc *pushtest.Service, user string) *
 }
 
 func TestPushDeliveries(t *testing.T) {
+	t.Parallel()
 	cfg, svc := pushConfig(t)
 	app := cast.CloneWith(t, cfg)
 	defer app.Cleanup()
@@ -219,6 +221,7 @@ func TestPushDeliveries(t *testing.T) {
 // The role × action table of push_subscriptions lives in accessCases; a
 // person's list shows only their own devices even when others have some.
 func TestPushSubscriptionsListedToTheirOwner(t *testing.T) {
+	t.Parallel()
 	cfg, svc := pushConfig(t)
 	app := cast.CloneWith(t, cfg)
 	defer app.Cleanup()

@@ -41,6 +41,7 @@ func listURL(collection string, q url.Values) string {
 // only SQL of such a request is PocketBase reading the caller's record for
 // their token.
 func TestCostlyQueriesRefusedBeforeSQL(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	hookstest.NoRateLimits(app)
@@ -116,6 +117,7 @@ func TestCostlyQueriesRefusedBeforeSQL(t *testing.T) {
 // filter (run against every broadcast record) and a batch request's
 // expand are held to the same bounds.
 func TestCostlyQueriesRefusedInRealtimeAndBatch(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	hookstest.NoRateLimits(app)
@@ -152,6 +154,7 @@ func TestCostlyQueriesRefusedInRealtimeAndBatch(t *testing.T) {
 // TestFilterRefusalSpeaksTheCallersLanguage: the signed-in user's locale,
 // else Accept-Language.
 func TestFilterRefusalSpeaksTheCallersLanguage(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	hookstest.NoRateLimits(app)

@@ -44,6 +44,7 @@ func itoa3(i int) string {
 // same moment through the HTTP API; exactly one wins, 49 get a 409, and the
 // database holds one booking. Repeated over 20 slots (1,000 requests).
 func TestConcurrentBookingsOneWinner(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	hookstest.NoRateLimits(app)
@@ -81,6 +82,7 @@ func TestConcurrentBookingsOneWinner(t *testing.T) {
 // A batch is one transaction: two overlapping lessons in it are refused
 // together, whichever path writes them.
 func TestBatchCannotStoreAnOverlap(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)

@@ -18,6 +18,7 @@ import (
 // write, every migration is applied and the jobs' scheduler runs; each
 // failing check makes it 503 and names itself, to anyone (load balancers).
 func TestReady(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	srv := hookstest.Serve(t, app)
 	ready := func() (int, map[string]any) {

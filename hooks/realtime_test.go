@@ -14,6 +14,7 @@ import (
 // Tutors and students watch their bookings change live, each seeing only
 // their own, and get an in-app notification live too.
 func TestRealtimeBookings(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -58,6 +59,7 @@ func TestRealtimeBookings(t *testing.T) {
 // TestRealtimeStaffBookings: staff hear of every booking on the staff
 // topic; anyone else who subscribes to it hears nothing.
 func TestRealtimeStaffBookings(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)

@@ -91,7 +91,7 @@ func (f *flakyStripe) server(t *testing.T, mock string) *httptest.Server {
 func flakyShop(t *testing.T) (*shop, *flakyStripe, string) {
 	t.Helper()
 	f := &flakyStripe{mode: "up"}
-	front := f.server(t, stripemock.Start(t, config.RequireTestTools()))
+	front := f.server(t, stripemock.Shared(t, config.RequireTestTools()))
 	cfg := hookstest.Config
 	cfg.Stripe.SecretKey, cfg.Stripe.WebhookSecret, cfg.Stripe.APIBase = "sk_test_123", webhookSecret, front.URL
 	app := cast.CloneWith(t, cfg)
@@ -127,6 +127,7 @@ func refund(t *testing.T, s *shop, payment string, body map[string]any) hookstes
 // backoff until Stripe answers; one it never takes ends failed, and the
 // payment is untouched meanwhile.
 func TestRefundRetriedWhileStripeIsDown(t *testing.T) {
+	t.Parallel()
 	s, stripe, payment := flakyShop(t)
 	retry := func(at time.Time) error { return hookstest.ServicesOf(s.app).Payments.RetryRefunds(s.app, at) }
 	creditNotes := func() int64 {
@@ -194,6 +195,7 @@ func TestRefundRetriedWhileStripeIsDown(t *testing.T) {
 // A refund Stripe settles later stays pending until its refund.updated
 // event: succeeded applies it once, failed frees the amount again.
 func TestRefundSettledByStripeEvent(t *testing.T) {
+	t.Parallel()
 	s, stripe, payment := flakyShop(t)
 	stripe.set("pending")
 	refundEvent := func(id, refundID, st string) (int, string) {
@@ -249,6 +251,7 @@ func TestRefundSettledByStripeEvent(t *testing.T) {
 // Stripe call); a card payment of a school that has since switched Stripe
 // off waits, pending, with the reason for staff.
 func TestRefundGoesThroughThePaymentsOwnProvider(t *testing.T) {
+	t.Parallel()
 	s, stripe, _ := flakyShop(t)
 	desk := cast.IDs["payment"] // the fixture's package, paid in cash
 	res := refund(t, s, desk, map[string]any{"amount": 1000, "reason": "goodwill"})
@@ -275,6 +278,7 @@ func TestRefundGoesThroughThePaymentsOwnProvider(t *testing.T) {
 
 // Staff's refund requests are checked before anything is written.
 func TestRefundBadRequests(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	post := func(path string, body io.Reader) hookstest.Response {
 		req, err := http.NewRequest(http.MethodPost, s.srv.URL+path, body)
@@ -312,6 +316,7 @@ func TestRefundBadRequests(t *testing.T) {
 // the student keeps their unused credits, until a refund returns all that
 // was paid, which takes back what is left of the package.
 func TestRefundOfAnAmountKeepsTheLessons(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	p := s.buy(t, hookstest.Student)
 	pay, err := s.app.FindFirstRecordByData("payments", "purchase", p.Id)

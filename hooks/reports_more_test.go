@@ -13,6 +13,7 @@ import (
 // TestReportCounts: the bookings and cancellations reports count each
 // outcome in its week, and the notifications report each delivery status.
 func TestReportCounts(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)

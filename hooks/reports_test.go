@@ -12,6 +12,7 @@ import (
 )
 
 func TestReports(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	s.buy(t, hookstest.Student) // one paid package this week
 	now := time.Now().In(rome)
@@ -62,6 +63,7 @@ func TestReports(t *testing.T) {
 }
 
 func TestMetrics(t *testing.T) {
+	t.Parallel()
 	cfg := hookstest.Config
 	cfg.MetricsToken = "scrape-me"
 	app := cast.CloneWith(t, cfg)

@@ -16,6 +16,7 @@ import (
 )
 
 func TestReviews(t *testing.T) {
+	t.Parallel()
 	done := cast.IDs["unreviewed_booking"]
 	review := func(body string) *strings.Reader { return strings.NewReader(body) }
 	rating := func(avg float64, count int) func(testing.TB, *tests.TestApp, *http.Response) {
@@ -79,6 +80,7 @@ func TestReviews(t *testing.T) {
 // Twenty reviews and hides at the same time leave the tutor's figures
 // exactly equal to the visible reviews.
 func TestRatingUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	hookstest.NoRateLimits(app)

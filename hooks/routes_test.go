@@ -17,6 +17,7 @@ import (
 // settings (a route added without thinking about its limit, or a rule
 // changed under a route, fails here).
 func TestRouteTable(t *testing.T) {
+	t.Parallel()
 	app, err := tests.NewTestApp(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 // TestSchoolSettingsRules: staff editing the school get a field error for
 // each value the app could not work with, and nothing changes.
 func TestSchoolSettingsRules(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -40,6 +41,7 @@ func TestSchoolSettingsRules(t *testing.T) {
 // TestFieldGuardsOnCreate: a client cannot set the server's fields, nor a
 // non-staff user the staff's, when creating a record.
 func TestFieldGuardsOnCreate(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -61,6 +63,7 @@ func TestFieldGuardsOnCreate(t *testing.T) {
 // TestAvailabilityClockErrors: a window whose times are not clock times is
 // a field error, never a 5xx.
 func TestAvailabilityClockErrors(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)

@@ -15,6 +15,7 @@ import (
 // lengths (an older record) is shown with the school's zone and the default
 // lengths; a tutor away for the whole of a free-time window is not free.
 func TestSearchDefaultsAndTimeOff(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)

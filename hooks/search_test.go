@@ -235,6 +235,7 @@ func searchQuery(kv ...string) string {
 func utc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 func TestSearchTutors(t *testing.T) {
+	t.Parallel()
 	d := newDiscovery(t)
 	day, next, after := d.day, romeTime(4, 0, 0), romeTime(5, 0, 0)
 	const path = "/api/search/tutors?"
@@ -293,6 +294,7 @@ func TestSearchTutors(t *testing.T) {
 }
 
 func TestSearchTutorsBadInput(t *testing.T) {
+	t.Parallel()
 	d := newDiscovery(t)
 	day := utc3339(d.day)
 	const path = "/api/search/tutors?"
@@ -325,6 +327,7 @@ func TestSearchTutorsBadInput(t *testing.T) {
 }
 
 func TestSearchPackages(t *testing.T) {
+	t.Parallel()
 	d := newDiscovery(t)
 	const path = "/api/search/packages?"
 	titles := func(want []string, total int) func(testing.TB, []byte) {
@@ -380,6 +383,7 @@ func TestSearchPackages(t *testing.T) {
 // TestSearchRoutesArePublic: a signed-in user sees the same directory as
 // a visitor.
 func TestSearchRoutesArePublic(t *testing.T) {
+	t.Parallel()
 	d := newDiscovery(t)
 	srv := hookstest.Serve(t, d.app)
 	for _, path := range []string{"/api/search/tutors?sort=name", "/api/search/packages"} {
@@ -397,6 +401,7 @@ func TestSearchRoutesArePublic(t *testing.T) {
 // in bulk; a tutor it lists has exactly the slots the tutor's own slots
 // route lists, starting at next_free, and one it leaves out has none.
 func TestSearchFreeTimeAgreesWithSlots(t *testing.T) {
+	t.Parallel()
 	d := newDiscovery(t)
 	srv := hookstest.Serve(t, d.app)
 	for _, w := range []struct{ from, to time.Time }{
@@ -427,6 +432,7 @@ func TestSearchFreeTimeAgreesWithSlots(t *testing.T) {
 // TestSearchSeesAvailabilityChanges: weekly windows are cached between
 // searches; a new, changed or deleted window shows at once.
 func TestSearchSeesAvailabilityChanges(t *testing.T) {
+	t.Parallel()
 	d := newDiscovery(t)
 	srv := hookstest.Serve(t, d.app)
 	path := "/api/search/tutors?" + searchQuery("subject", "physics", "sort", "name",

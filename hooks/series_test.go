@@ -14,6 +14,7 @@ import (
 )
 
 func TestSeries(t *testing.T) {
+	t.Parallel()
 	t.Run("weekly lessons keep their local time across the DST change", func(t *testing.T) {
 		app := cast.Clone(t)
 		defer app.Cleanup()

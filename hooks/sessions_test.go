@@ -48,6 +48,7 @@ func listSessions(t testing.TB, srv *httptest.Server, tok string) []map[string]a
 }
 
 func TestSessions(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -117,6 +118,7 @@ func TestSessions(t *testing.T) {
 }
 
 func TestRevokeSessionRace(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -132,6 +134,7 @@ func TestRevokeSessionRace(t *testing.T) {
 }
 
 func TestSignOutEverywhere(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -153,6 +156,7 @@ func TestSignOutEverywhere(t *testing.T) {
 }
 
 func TestPasswordChangeSignsOutOtherDevices(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -215,6 +219,7 @@ func TestPasswordChangeSignsOutOtherDevices(t *testing.T) {
 }
 
 func TestSecondFactorOwedLeavesNoSession(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)

@@ -23,6 +23,7 @@ func slotsURL(tutorRole string, from, to time.Time, minutes string) string {
 }
 
 func TestSlotsRoute(t *testing.T) {
+	t.Parallel()
 	day := romeTime(5, 0, 0)  // local midnight in Rome, five days ahead
 	next := romeTime(6, 0, 0) // the next local midnight
 	s10, e10 := romeSlot(5, 10, 0, 60)

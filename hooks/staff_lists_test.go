@@ -17,6 +17,7 @@ import (
 // collections. A filter oracle (true and false guesses answering
 // differently) would read a bcrypt hash a character at a time.
 func TestStaffListFiltersCannotReadHiddenFields(t *testing.T) {
+	t.Parallel()
 	app, srv := racingApp(t)
 	tutor, err := app.FindRecordById("tutors", cast.Tutors[hookstest.Tutor])
 	require.NoError(t, err)

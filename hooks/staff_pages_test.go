@@ -14,6 +14,7 @@ import (
 // text), which staff may view one by one; their own list of notifications
 // (and its live topic) stays theirs.
 func TestDeliveriesShowTheirMessageToStaff(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)

@@ -40,6 +40,7 @@ func statement(t *testing.T, s *shop, role, path string) (int, string) {
 // A payer's statement of a past month lists that month's payments, refunds
 // and credits, in their language, and nobody else's.
 func TestPayerStatement(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	month, mid := lastMonth(t)
 	p := s.buy(t, hookstest.Student2) // 180.00 for four lessons, paid now
@@ -81,6 +82,7 @@ func TestPayerStatement(t *testing.T) {
 // A tutor's statement lists the lessons taught in the month, the payouts
 // of its weeks with the school's commission, and what was paid out.
 func TestTutorStatement(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	month, mid := lastMonth(t)
 	tutor := cast.Tutors[hookstest.Tutor2]

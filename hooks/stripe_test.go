@@ -25,7 +25,7 @@ const webhookSecret = "whsec_test_tutorbase"
 
 // stripeShop is a shop in Stripe mode, talking to a real stripe-mock.
 func stripeShop(t *testing.T) *shop {
-	mock := stripemock.Start(t, config.RequireTestTools())
+	mock := stripemock.Shared(t, config.RequireTestTools())
 	cfg := hookstest.Config
 	cfg.Stripe.SecretKey, cfg.Stripe.WebhookSecret, cfg.Stripe.APIBase = "sk_test_123", webhookSecret, mock
 	app := cast.CloneWith(t, cfg)
@@ -90,6 +90,7 @@ func status(t *testing.T, s *shop, collection, id string) string {
 }
 
 func TestStripeCheckoutAndWebhook(t *testing.T) {
+	t.Parallel()
 	s := stripeShop(t)
 	purchase, payment := s.checkout(t)
 	paid := event("evt_paid_1", "checkout.session.completed", sessionObj(purchase, payment, "paid"))
@@ -166,6 +167,7 @@ func TestStripeCheckoutAndWebhook(t *testing.T) {
 }
 
 func TestStripeAsyncAndOutOfOrder(t *testing.T) {
+	t.Parallel()
 	s := stripeShop(t)
 
 	t.Run("completed but unpaid waits for the async result", func(t *testing.T) {
@@ -220,6 +222,7 @@ func TestStripeAsyncAndOutOfOrder(t *testing.T) {
 }
 
 func TestWebhookOffInManualMode(t *testing.T) {
+	t.Parallel()
 	s := tests.ApiScenario{
 		Name: "no Stripe, no webhook", Method: http.MethodPost, URL: "/api/stripe/webhook", Body: strings.NewReader(`{}`),
 		ExpectedStatus: 404, ExpectedContent: []string{`"status":404`}, TestAppFactory: cast.Factory,

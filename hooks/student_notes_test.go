@@ -47,6 +47,7 @@ func emailed(t testing.TB, app core.App, n *core.Record) bool {
 // and cancels is told to them too, in the app and on the channels they
 // chose; a series is one notification listing every date.
 func TestStudentHearsOfOwnActions(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	t.Cleanup(app.Cleanup)
 	hookstest.NoRateLimits(app)

@@ -34,6 +34,7 @@ func homeworkDoneURL(id string) string { return "/api/lesson-reports/" + id + "/
 // their author and staff read and hear them, and the student hears of
 // their own report.
 func TestPrivateNotesUnreachableByStudents(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -103,6 +104,7 @@ func TestPrivateNotesUnreachableByStudents(t *testing.T) {
 // A report belongs to a lesson that is over; its parties come from the
 // lesson; ratings, due dates and server fields are checked.
 func TestLessonReportRules(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -154,6 +156,7 @@ func TestLessonReportRules(t *testing.T) {
 // A tutor writes notes only about their own students, and links them
 // only to their own lessons.
 func TestTutorNotesOwnStudents(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -174,6 +177,7 @@ func TestTutorNotesOwnStudents(t *testing.T) {
 // Eight identical "done" requests at once: one marks the homework done and
 // tells the tutor once; the others are told it is done already.
 func TestHomeworkDoneRace(t *testing.T) {
+	t.Parallel()
 	app, srv := racingApp(t)
 	id := cast.IDs["lesson_report"]
 	rs := hookstest.Fire(t, srv, racers, http.MethodPost, homeworkDoneURL(id), cast.Tokens[hookstest.Student], nil)
@@ -194,6 +198,7 @@ func TestHomeworkDoneRace(t *testing.T) {
 
 // The student attaches a file; only the student marks homework done.
 func TestHomeworkDoneWithFile(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -231,6 +236,7 @@ func TestHomeworkDoneWithFile(t *testing.T) {
 // day after a completed lesson without one; none for a lesson with a
 // report, one not completed or one that ended less than a day ago.
 func TestMissingReportReminderOnce(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	s := hookstest.ServicesOf(app)
@@ -290,6 +296,7 @@ func progressOf(t *testing.T, srv *httptest.Server, role, student string) hookst
 // Progress per subject: ratings over time, lessons taken and homework done
 // on time, for the student, staff and their tutors (their own lessons).
 func TestStudentProgress(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -324,6 +331,7 @@ func TestStudentProgress(t *testing.T) {
 // The calendar views' agenda: each viewer's lessons in range, a tutor's
 // availability and time off, in the viewer's zone.
 func TestAgenda(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -372,6 +380,7 @@ func TestAgenda(t *testing.T) {
 // A report's materials are the tutor's own, and saving the report shares
 // them with the student.
 func TestReportMaterialsShared(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -404,6 +413,7 @@ func TestReportMaterialsShared(t *testing.T) {
 
 // The agenda's availability leaves out time off, which it lists.
 func TestAgendaTimeOff(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -435,6 +445,7 @@ func TestAgendaTimeOff(t *testing.T) {
 // are in their agenda (instants only) and take their hours out of the
 // availability, as time off does; a student sees none.
 func TestAgendaBusyTimes(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)

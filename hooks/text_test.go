@@ -13,6 +13,7 @@ import (
 // Names and other one-line fields are stored cleaned on every path: the
 // records API, the batch API and plain saves from code.
 func TestOneLineTextIsCleaned(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)

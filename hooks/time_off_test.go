@@ -17,6 +17,7 @@ import (
 // language); the lesson outside it stays; nobody else may do it but staff,
 // whose cancelling is audited.
 func TestTimeOffCancelsTheLessonsItCovers(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	hookstest.NoRateLimits(app)

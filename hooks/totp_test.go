@@ -52,6 +52,7 @@ func firstStep(t testing.TB, srv *httptest.Server, email, password string, heade
 }
 
 func TestTOTPEnrolAndSignIn(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -156,6 +157,7 @@ func signInPlain(t testing.TB, srv *httptest.Server, email string) hookstest.Res
 // TestTOTPCodeRace: one app code signs in once, even when eight sign-ins
 // in progress (each past its password) send it at the same moment.
 func TestTOTPCodeRace(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -177,6 +179,7 @@ func TestTOTPCodeRace(t *testing.T) {
 }
 
 func TestTOTPWhoMustKeepIt(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -237,6 +240,7 @@ func TestTOTPWhoMustKeepIt(t *testing.T) {
 }
 
 func TestStaffSetUpTheAppBeforeAnythingElse(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)

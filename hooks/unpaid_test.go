@@ -49,6 +49,7 @@ func unverifiedStudent(t testing.TB, app core.App, email string) (*core.Record, 
 }
 
 func TestBookingNeedsAConfirmedEmail(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	hookstest.NoRateLimits(app)
@@ -105,6 +106,7 @@ func TestBookingNeedsAConfirmedEmail(t *testing.T) {
 
 // The fixture student already holds one upcoming unpaid lesson ("booking").
 func TestUnpaidLessonsAreCapped(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	book := func(hour int) hookstest.Response { return s.book(t, hookstest.Student, "", 3, hour) }
 
@@ -162,6 +164,7 @@ func TestUnpaidLessonsAreCapped(t *testing.T) {
 
 // Eight bookings at once by a student one below the cap: exactly one wins.
 func TestUnpaidCapUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	require.Equal(t, 200, s.book(t, hookstest.Student, "", 3, 8).Status) // 2 of 3 held
 	for round := range 3 {
@@ -203,6 +206,7 @@ func TestUnpaidCapUnderConcurrency(t *testing.T) {
 }
 
 func TestUnpaidLessonsHaveADeadline(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	hookstest.NoRateLimits(s.app)
 	setTutor(hookstest.Tutor2, map[string]any{"min_notice_minutes": 60})(t, s.app, nil)

@@ -26,6 +26,7 @@ func signedJSON(fields string) []byte {
 // object it cannot read, no id) is answered 200, so Stripe does not retry
 // it for days, and recorded as ignored, once.
 func TestWebhookAcknowledgesWhatItCannotUse(t *testing.T) {
+	t.Parallel()
 	s := stripeShop(t)
 	noID := signedJSON(`"type":"checkout.session.completed","data":{"object":{"id":"cs_1","object":"checkout.session"}}`)
 	sum := sha256.Sum256(noID)
@@ -65,6 +66,7 @@ func TestWebhookAcknowledgesWhatItCannotUse(t *testing.T) {
 // TestWebhookFailsOnlyWhenItsOwnWriteFails: the one 5xx of the webhook is
 // our own write failing, and Stripe retries it.
 func TestWebhookFailsOnlyWhenItsOwnWriteFails(t *testing.T) {
+	t.Parallel()
 	s := stripeShop(t)
 	s.app.OnRecordCreate("stripe_events").BindFunc(func(e *core.RecordEvent) error {
 		return errors.New("disk full")
