@@ -62,7 +62,7 @@ test('time off over booked lessons warns, lists them, cancels them (the student 
     for (let i = 0; i < 3 && !await tu.page.locator('.away').filter({ hasText: 'Training' }).count(); i++) {
       const label = await tu.page.locator('.week-label').textContent();
       await tu.page.getByRole('button', { name: /Next week/ }).click();
-      await tu.page.waitForFunction((b) => document.querySelector('.week-label').textContent !== b && document.querySelector('#calendar'), label);
+      await tu.page.waitForFunction((b) => document.querySelector('.week-label').textContent !== b && document.querySelector('#calendar') && !document.querySelector('[aria-busy="true"] > #calendar'), label);
     }
     await tu.page.locator('.away').filter({ hasText: /Away \d\d:\d\d–\d\d:\d\d · Training/ }).waitFor();
     clean(tu);

@@ -24,9 +24,12 @@ export default async function calendar(ctx) {
       h('label', { class: 'check', for: 'show-cancelled' }, showCancelled, t('Show cancelled'))),
     live, grid);
   const me = currentUser().id;
+  let loads = 0; // only the latest week asked for is shown, however the answers arrive
   async function load() {
+    const seq = ++loads;
     const days = weekDays(weekStart(new Date(), zone, offset), zone);
     label.textContent = t('Week of {date}', { date: longDate(days[0].start, zone) });
+    grid.setAttribute('aria-busy', 'true');
     const range = { me, from: days[0].start.toISOString().replace('T', ' '), to: days[6].end.toISOString().replace('T', ' ') };
     let list, busy, away;
     try {
@@ -39,8 +42,11 @@ export default async function calendar(ctx) {
         pb.collection('busy_times').getFullList({ filter: pb.filter('tutor_user = {:me} && start < {:to} && end > {:from}', range), sort: 'start', fields: 'id,start,end' }),
         pb.collection('time_off').getFullList({ filter: pb.filter('tutor_user = {:me} && start < {:to} && end > {:from}', range), sort: 'start' }),
       ]);
-    } catch (err) { replace(grid, errorBox(err)); return; }
-    if (!ctx.isCurrent()) return;
+    } catch (err) {
+      if (seq === loads) { replace(grid, errorBox(err)); grid.removeAttribute('aria-busy'); }
+      return;
+    }
+    if (!ctx.isCurrent() || seq !== loads) return;
     const byDay = new Map(days.map((d) => [d.key, []]));
     for (const b of list) { const k = dayKey(b.start, zone); if (byDay.has(k)) byDay.get(k).push({ start: parseDate(b.start), item: lessonItem(b) }); }
     const blocks = joined(busy);
@@ -57,6 +63,7 @@ export default async function calendar(ctx) {
       byDay.get(d.key).length
         ? h('ul', byDay.get(d.key).sort((a, b) => a.start - b.start).map((x) => x.item))
         : (awayOn(away, d, zone) ? null : h('p', { class: 'none' }, t('No lessons')))))));
+    grid.removeAttribute('aria-busy');
   }
   // busy times that touch are one block (a long event is stored in pieces of a day or so)
   function joined(busy) {
