@@ -105,6 +105,10 @@ func TestErrorReports(t *testing.T) {
 	frames := exc["stacktrace"].(map[string]any)["frames"].([]any)
 	require.NotEmpty(t, frames, "a panic comes with its stack")
 	require.Equal(t, "the database said no to [email] password=[redacted]", lastException(t, failed)["value"])
+	res, err := getRaw(srv.URL+"/metrics", map[string]string{"Authorization": "Bearer " + leakSecret})
+	require.NoError(t, err)
+	require.Contains(t, string(res.body), `tutorbase_http_requests_total{code="5xx",route="/api/test/panic"} 1`,
+		"a panic is counted as a 5xx too")
 	for _, auth := range sentry.Auth() {
 		require.Contains(t, auth, "sentry_key="+fakesentry.Key)
 	}
