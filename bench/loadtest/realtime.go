@@ -24,21 +24,22 @@ import (
 // among them book lessons at a fixed rate; each booking's event is awaited
 // at the booking student's connection.
 type realtimeResult struct {
-	Target      string        `json:"target"`
-	Clients     int           `json:"clients"`
-	Connected   int           `json:"connected"`
-	ConnectTook time.Duration `json:"connect_ns"`
-	Rate        float64       `json:"offered_rate"`
-	Created     int           `json:"created"`   // 2xx answers to the creates
-	Refused     int           `json:"refused"`   // other answers and errors
-	Delivered   int           `json:"delivered"` // events of those creates that reached their student
-	P50, P95    time.Duration `json:"-"`
-	P99, Max    time.Duration `json:"-"`
-	CreateP95   time.Duration `json:"create_p95_ns"`
-	RSSIdle     float64       `json:"rss_idle_bytes"`      // before the clients connect
-	RSSClients  float64       `json:"rss_connected_bytes"` // once they are connected and subscribed
-	RSSPeak     float64       `json:"rss_peak_bytes"`      // highest sample while creating
-	CPU         cpuUse        `json:"cpu"`                 // while creating
+	Target      string         `json:"target"`
+	Clients     int            `json:"clients"`
+	Connected   int            `json:"connected"`
+	ConnectTook time.Duration  `json:"connect_ns"`
+	Rate        float64        `json:"offered_rate"`
+	Created     int            `json:"created"`    // 2xx answers to the creates
+	Refused     int            `json:"refused"`    // other answers and errors
+	Why         map[string]int `json:"refused_by"` // refusals by status, or "timeout"/"transport"
+	Delivered   int            `json:"delivered"`  // events of those creates that reached their student
+	P50, P95    time.Duration  `json:"-"`
+	P99, Max    time.Duration  `json:"-"`
+	CreateP95   time.Duration  `json:"create_p95_ns"`
+	RSSIdle     float64        `json:"rss_idle_bytes"`      // before the clients connect
+	RSSClients  float64        `json:"rss_connected_bytes"` // once they are connected and subscribed
+	RSSPeak     float64        `json:"rss_peak_bytes"`      // highest sample while creating
+	CPU         cpuUse         `json:"cpu"`                 // while creating
 }
 
 // rtMarker tags a booking's notes so its event can be told apart.
@@ -54,7 +55,7 @@ func (b *bench) runRealtime(target string) (*realtimeResult, error) {
 		return nil, err
 	}
 	n := min(b.o.realtimeClients, len(fx.Students))
-	r := &realtimeResult{Target: target, Clients: n, Rate: b.o.realtimeRate}
+	r := &realtimeResult{Target: target, Clients: n, Rate: b.o.realtimeRate, Why: map[string]int{}}
 	settle(srv)
 	r.RSSIdle = procRSS(srv.pid())
 	ctx, cancel := context.WithCancel(context.Background())
@@ -91,8 +92,8 @@ func (b *bench) runRealtime(target string) (*realtimeResult, error) {
 	}
 	slices.Sort(createLat)
 	r.CreateP95 = percentile(createLat, 0.95)
-	log.Printf("  %s: %d created (%d refused), %d delivered, latency p50 %s p95 %s p99 %s max %s; create p95 %s; RSS peak %.0f MB; cpu server %.2f loadgen %.2f other %.2f",
-		target, r.Created, r.Refused, r.Delivered, ms(r.P50), ms(r.P95), ms(r.P99), ms(r.Max), ms(r.CreateP95), r.RSSPeak/1e6,
+	log.Printf("  %s: %d created (%d refused: %v), %d delivered, latency p50 %s p95 %s p99 %s max %s; create p95 %s; RSS peak %.0f MB; cpu server %.2f loadgen %.2f other %.2f",
+		target, r.Created, r.Refused, r.Why, r.Delivered, ms(r.P50), ms(r.P95), ms(r.P99), ms(r.Max), ms(r.CreateP95), r.RSSPeak/1e6,
 		r.CPU.Server, r.CPU.LoadGen, r.CPU.Other)
 	return r, nil
 }
@@ -122,16 +123,24 @@ func (b *bench) realtimeCreates(base string, fx *fixture, n int, r *realtimeResu
 			at := time.Now()
 			ctx, cancel := context.WithTimeout(context.Background(), b.o.timeout)
 			defer cancel()
-			status, _, err := send(ctx, b.client, base, req)
+			status, body, err := send(ctx, b.client, base, req)
 			mu.Lock()
 			defer mu.Unlock()
 			lat = append(lat, time.Since(at))
-			if err == nil && status < 300 {
+			switch {
+			case err == nil && status < 300:
 				sent[seq] = at
 				r.Created++
-			} else {
-				r.Refused++
+				return
+			case ctx.Err() != nil:
+				r.Why["timeout"]++
+			case err != nil:
+				r.Why["transport"]++
+			default:
+				r.Why[strconv.Itoa(status)]++
+				b.errs.hook("realtime-"+r.Target)(req, status, body, at)
 			}
+			r.Refused++
 		}()
 	}
 	wg.Wait()
