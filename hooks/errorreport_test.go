@@ -32,7 +32,8 @@ const (
 // the release, the environment, the request id, the route and, for the
 // panic, the stack; the request's body, query, headers, cookies, the
 // caller's token, emails, configured secrets and password-like values are
-// not sent. A 4xx is not reported. The client still gets PocketBase's 500.
+// not sent. A 4xx, and /api/ready's 503, are not reported. The client
+// still gets PocketBase's 500.
 func TestErrorReports(t *testing.T) {
 	sentry := fakesentry.New(t)
 	cfg := hookstest.Config
@@ -73,9 +74,12 @@ func TestErrorReports(t *testing.T) {
 	require.Equal(t, http.StatusInternalServerError, status)
 	status, _, _ = send("/api/test/refuse")
 	require.Equal(t, http.StatusBadRequest, status)
+	app.Cron().RemoveAll() // not ready: /api/ready answers 503, by design
+	require.Equal(t, http.StatusServiceUnavailable, hookstest.Call(t, srv, http.MethodGet, "/api/ready", "", nil).Status)
 
 	byID := waitEvents(t, sentry, 2)
-	require.Len(t, sentry.Events(), 2, "the 400 is not reported")
+	time.Sleep(200 * time.Millisecond) // nothing more arrives
+	require.Len(t, sentry.Events(), 2, "the 400 and the readiness 503 are not reported")
 	panicked, failed := byID[panicID], byID[failID]
 	require.NotNil(t, panicked.JSON, "the panic's report carries its request id")
 	require.NotNil(t, failed.JSON, "the 500's report carries its request id")

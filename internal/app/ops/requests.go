@@ -39,7 +39,8 @@ func (s *Service) Observe() *hook.Handler[*core.RequestEvent] {
 			if route != "/api/realtime" { // a stream open for as long as the page is
 				s.metrics.latency.WithLabelValues(route).Observe(time.Since(began).Seconds())
 			}
-			if status >= http.StatusInternalServerError {
+			// 503 is an answer by design (readiness), not a failure to report
+			if status >= http.StatusInternalServerError && status != http.StatusServiceUnavailable {
 				report := err
 				switch {
 				case panicked != nil:
