@@ -26,7 +26,7 @@ func (s *Service) Observe() *hook.Handler[*core.RequestEvent] {
 		Func: func(e *core.RequestEvent) error {
 			began := time.Now() // a duration, not an instant of the school's clock
 			id := requestID(e)
-			err, panicked, stack := nextRecovered(e)
+			stack, panicked, err := nextRecovered(e)
 			status := e.Status()
 			if err != nil && !e.Written() {
 				status = router.ToApiError(err).Status
@@ -59,7 +59,7 @@ func (s *Service) Observe() *hook.Handler[*core.RequestEvent] {
 // PocketBase's own recovery would answer (same message, the stack in the
 // log), returning the panic and its stack for the error report too.
 // http.ErrAbortHandler goes on up, as PocketBase lets it.
-func nextRecovered(e *core.RequestEvent) (err, panicked error, stack *sentry.Stacktrace) {
+func nextRecovered(e *core.RequestEvent) (stack *sentry.Stacktrace, panicked, err error) {
 	defer func() {
 		rec := recover()
 		if rec == nil {
@@ -76,7 +76,7 @@ func nextRecovered(e *core.RequestEvent) (err, panicked error, stack *sentry.Sta
 		buf = buf[:runtime.Stack(buf, false)]
 		err = e.InternalServerError("", fmt.Errorf("[PANIC RECOVER] %w %s", recErr, buf))
 	}()
-	return e.Next(), nil, nil
+	return nil, nil, e.Next()
 }
 
 // routeOf is the route pattern that matched the request ("/api/bookings/{id}/cancel"),
