@@ -39,6 +39,9 @@ func main() {
 	if err != nil {
 		log.Fatalf("tutorbase: configuration error:\n%v", err)
 	}
+	if cfg.Sentry.Release == "" {
+		cfg.Sentry.Release = "tutorbase@" + version // error reports name the running version
+	}
 
 	app := newApp(cfg)
 

@@ -69,7 +69,7 @@ func Register(app core.App, s *hooks.Services) error {
 // wrappers; each run is given the time of now and counted in stats.
 func Schedule(app core.App, now func() time.Time, stats *ops.JobStats, j Job) error {
 	counters := stats.Of(j.ID)
-	logger := cronLogger{app: app, job: j.ID, counters: counters}
+	logger := cronLogger{app: app, job: j.ID, stats: stats}
 	wrapped := cron.NewChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)).Then(cron.FuncJob(func() {
 		at := now().UTC()
 		counters.Runs.Add(1)
@@ -77,7 +77,7 @@ func Schedule(app core.App, now func() time.Time, stats *ops.JobStats, j Job) er
 		began := time.Now() // a duration, not an instant of the school's clock
 		defer func() { stats.Observe(j.ID, time.Since(began)) }()
 		if err := j.Run(app, at); err != nil {
-			counters.Failures.Add(1)
+			stats.Failed(j.ID, err) // counted, and reported (SENTRY_DSN)
 			app.Logger().Error("job failed", "job", j.ID, "error", err)
 		}
 	}))
@@ -88,11 +88,11 @@ func Schedule(app core.App, now func() time.Time, stats *ops.JobStats, j Job) er
 }
 
 // cronLogger adapts PocketBase's slog logger to robfig/cron's Logger and
-// counts recovered panics.
+// counts (and reports) recovered panics.
 type cronLogger struct {
-	app      core.App
-	job      string
-	counters *ops.JobCounters
+	app   core.App
+	job   string
+	stats *ops.JobStats
 }
 
 func (l cronLogger) Info(msg string, kv ...any) {
@@ -100,7 +100,7 @@ func (l cronLogger) Info(msg string, kv ...any) {
 }
 
 func (l cronLogger) Error(err error, msg string, kv ...any) {
-	l.counters.Panics.Add(1)
+	l.stats.Panicked(l.job, err)
 	l.app.Logger().Error(msg, append([]any{"job", l.job, "error", err}, kv...)...)
 }
 

@@ -30,6 +30,7 @@ type bench struct {
 	durability    *durabilityResult
 	drill         *drillResult
 	soak          *soakResult
+	realtime      []*realtimeResult
 	errs          *errorSampler
 }
 
@@ -160,6 +161,16 @@ func (b *bench) runPhase(name string) ([]phaseResult, error) {
 	case "soak":
 		r, err := b.runSoak()
 		b.soak = r
+		return nil, err
+	case "realtime", "plain-realtime":
+		target := "tutorbase"
+		if name == "plain-realtime" {
+			target = "plain"
+		}
+		r, err := b.runRealtime(target)
+		if r != nil {
+			b.realtime = append(b.realtime, r)
+		}
 		return nil, err
 	}
 	return nil, fmt.Errorf("unknown phase %q", name)

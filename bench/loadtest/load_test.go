@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -111,5 +113,61 @@ func TestSlope(t *testing.T) {
 	}
 	if got := slope([]float64{1}, []float64{5}); got != 0 {
 		t.Errorf("one point: slope %v", got)
+	}
+}
+
+// The realtime clients subscribe with the person's token once PocketBase
+// says who they are, and note when each marked booking event arrives.
+func TestRealtimeClientSubscribesAndNotesArrivals(t *testing.T) {
+	subscribed := make(chan string, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			subscribed <- r.Header.Get("Authorization")
+			return
+		}
+		w.Header().Set("Content-Type", "text/event-stream")
+		fl := w.(http.Flusher)
+		w.Write([]byte("id:c1\nevent:PB_CONNECT\ndata:{\"clientId\":\"c1\"}\n\n"))
+		fl.Flush()
+		<-time.After(100 * time.Millisecond)
+		w.Write([]byte("id:c1\nevent:bookings/*\ndata:{\"action\":\"create\",\"record\":{\"id\":\"x\",\"notes\":\"rt-7\"}}\n\n"))
+		w.Write([]byte("id:c1\nevent:bookings/*\ndata:{\"action\":\"create\",\"record\":{\"id\":\"y\",\"notes\":\"other\"}}\n\n"))
+		fl.Flush()
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	rt := &rtClients{arrived: map[int]time.Time{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	fx := &fixture{Students: []person{{ID: "s1", Token: "tok-1"}}}
+	if err := rt.connect(ctx, srv.URL, fx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-subscribed; got != "tok-1" {
+		t.Fatalf("subscribed with %q", got)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		rt.mu.Lock()
+		n, ok := len(rt.arrived), !rt.arrived[7].IsZero()
+		rt.mu.Unlock()
+		if ok && n == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("arrivals: %d, rt-7 seen: %v", n, ok)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestAllPhasesLeaveTheSoakOut(t *testing.T) {
+	got, err := options{phases: "all"}.selected()
+	if err != nil || slices.Contains(got, "soak") || !slices.Contains(got, "realtime") {
+		t.Fatalf("all = %v, %v", got, err)
+	}
+	got, _ = options{phases: "soak"}.selected()
+	if !slices.Equal(got, []string{"soak"}) {
+		t.Fatalf("soak = %v", got)
 	}
 }

@@ -47,12 +47,15 @@ type options struct {
 	litestreamConfig  string
 	soak              time.Duration
 	soakRate          float64
+	realtimeClients   int
+	realtimeRate      float64
 }
 
 // allPhases are the phases -phases may name, in the order they run.
 var allPhases = []string{
 	"create", "plain-create", "slots", "list", "plain-list",
 	"open-create", "open-slots", "open-list", "noisy", "durability", "drill", "soak",
+	"realtime", "plain-realtime",
 }
 
 func parseFlags() options {
@@ -73,7 +76,7 @@ func parseFlags() options {
 	flag.Float64Var(&o.listRate, "rate-list", 1000, "offered rate of open-list (requests/s)")
 	flag.Float64Var(&o.noisyRate, "rate-noisy", 30, "noisy: requests per second each noisy client sends at most (30: what the shipped rate limiter lets one IP send to /api/; 0: as fast as answered)")
 	flag.Float64Var(&o.quietRate, "rate-quiet", 600, "noisy: requests per second the 20 slot clients send together at most (below saturation)")
-	flag.StringVar(&o.phases, "phases", "all", "comma-separated phases to run, or all: "+strings.Join(allPhases, ","))
+	flag.StringVar(&o.phases, "phases", "all", "comma-separated phases to run, or all (every one but soak): "+strings.Join(allPhases, ","))
 	flag.BoolVar(&o.scale, "scale", true, "also compare p95 of slots and my-bookings with -scale-small vs -scale-large bookings")
 	flag.IntVar(&o.scaleSmall, "scale-small", 1000, "bookings of the small scale run")
 	flag.IntVar(&o.scaleLarge, "scale-large", 100000, "bookings of the large scale run")
@@ -86,6 +89,8 @@ func parseFlags() options {
 	flag.StringVar(&o.litestream, "litestream", ".tools/bin/litestream", "the Litestream binary (phase drill)")
 	flag.DurationVar(&o.soak, "soak", 30*time.Minute, "phase soak: how long the mixed load runs")
 	flag.Float64Var(&o.soakRate, "rate-soak", 520, "phase soak: offered rate of the mixed load (a third each create, slots, list); 520/s is 30 % of the mix's capacity on the 2-core machine of docs/benchmarks.md")
+	flag.IntVar(&o.realtimeClients, "realtime-clients", 2000, "phases realtime, plain-realtime: SSE clients (the first students) subscribed to bookings/*")
+	flag.Float64Var(&o.realtimeRate, "rate-realtime", 5, "phases realtime, plain-realtime: bookings a second made by the connected students, for -duration")
 	flag.StringVar(&o.litestreamConfig, "litestream-config", "deploy/litestream.yml", "Litestream's configuration (phase drill; TB_DATA_DIR and LITESTREAM_REPLICA_URL are set)")
 	flag.Parse()
 	return o
@@ -93,7 +98,8 @@ func parseFlags() options {
 
 func (o options) selected() ([]string, error) {
 	if o.phases == "" || o.phases == "all" {
-		return allPhases, nil
+		// the 30-minute soak runs only when named (make soak)
+		return slices.DeleteFunc(slices.Clone(allPhases), func(p string) bool { return p == "soak" }), nil
 	}
 	var out []string
 	for _, p := range strings.Split(o.phases, ",") {
@@ -209,6 +215,7 @@ func (b *bench) runPhases(phases []string, rep *report) error {
 	rep.Durability = b.durability
 	rep.Drill = b.drill
 	rep.Soak = b.soak
+	rep.Realtime = b.realtime
 	return nil
 }
 

@@ -23,6 +23,7 @@ type report struct {
 	Durability *durabilityResult   `json:"durability,omitempty"`
 	Drill      *drillResult        `json:"drill,omitempty"`
 	Soak       *soakResult         `json:"soak,omitempty"`
+	Realtime   []*realtimeResult   `json:"realtime,omitempty"`
 	Scale      *scaleResult        `json:"scale,omitempty"`
 	Targets    []targetCheck       `json:"targets"`
 	Errors     map[string][]string `json:"error_samples,omitempty"`
@@ -298,6 +299,7 @@ func (r *report) writeChecks(b *strings.Builder) {
 			d.Restart.Round(time.Millisecond), d.Acked, d.Found, d.Missing, d.CheckErrors)
 	}
 	r.writeSoak(w)
+	r.writeRealtime(w)
 	if d := r.Drill; d != nil {
 		w("\n## Restore drill (Litestream)\n\nBooking creates ran with %d closed-loop clients while Litestream replicated data.db to a file replica "+
 			"(sync every second); after %s the server and Litestream were killed with SIGKILL at once, the replica was restored into a new data dir "+

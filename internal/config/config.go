@@ -57,6 +57,37 @@ type Config struct {
 	// InFlight bounds the expensive requests one person may have in
 	// flight at once.
 	InFlight InFlight
+
+	// Sentry sends server errors (5xx answers, panics, failed jobs) to a
+	// Sentry-compatible service; off while its DSN is empty.
+	Sentry Sentry
+}
+
+// Sentry configures error reporting (docs/operations.md).
+type Sentry struct {
+	DSN         string // SENTRY_DSN: https://KEY@HOST/PROJECT; empty: off
+	Environment string // SENTRY_ENVIRONMENT, default "production"
+	// Release names the running version (SENTRY_RELEASE; main defaults it
+	// to "tutorbase@" and the version stamped by the build).
+	Release string
+}
+
+// Enabled reports whether errors are reported.
+func (s Sentry) Enabled() bool { return s.DSN != "" }
+
+// Secrets are the configured values that must never leave the server in a
+// log line or an error report.
+func (c Config) Secrets() []string {
+	var out []string
+	for _, v := range []string{
+		c.MetricsToken, c.Stripe.SecretKey, c.Stripe.WebhookSecret, c.Twilio.AuthToken,
+		c.Telegram.BotToken, c.Push.PrivateKey, c.Google.ClientSecret, c.Sentry.DSN,
+	} {
+		if len(v) >= 6 { // shorter values would redact ordinary words
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // InFlight bounds how many expensive requests (record lists, slots,
@@ -169,6 +200,7 @@ var Variables = []string{
 	"TB_VAPID_PUBLIC_KEY", "TB_VAPID_PRIVATE_KEY", "TB_VAPID_SUBJECT",
 	"TB_LOG_FORMAT",
 	"GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", "GOOGLE_OAUTH_BASE", "GOOGLE_API_BASE", "TB_GOOGLE_TOKEN_KEY",
+	"SENTRY_DSN", "SENTRY_ENVIRONMENT", "SENTRY_RELEASE",
 }
 
 // Load builds a Config from environ (os.Environ's "KEY=value" form).
@@ -209,6 +241,7 @@ func Load(environ []string) (Config, error) {
 	errs = append(errs, c.readGoogle(env)...)
 	errs = append(errs, c.readLimits(env)...)
 	errs = append(errs, c.Stripe.check()...)
+	errs = append(errs, c.readSentry(env)...)
 	switch env["TB_LOG_FORMAT"] {
 	case "", "text":
 	case "json":
@@ -234,6 +267,22 @@ func (s Stripe) check() []error {
 		errs = append(errs, fmt.Errorf("STRIPE_WEBHOOK_SECRET: %q is not a webhook signing secret (whsec_..., shown with the webhook endpoint in Stripe's dashboard)", redact(w)))
 	}
 	return errs
+}
+
+// readSentry reads the error reporting DSN (a URL with a public key and a
+// project) and its environment and release.
+func (c *Config) readSentry(env map[string]string) []error {
+	c.Sentry = Sentry{DSN: env["SENTRY_DSN"], Environment: orDefault(env["SENTRY_ENVIRONMENT"], "production"),
+		Release: env["SENTRY_RELEASE"]}
+	if c.Sentry.DSN == "" {
+		return nil
+	}
+	u, err := url.Parse(c.Sentry.DSN)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User.Username() == "" ||
+		strings.Trim(u.Path, "/") == "" {
+		return []error{errors.New("SENTRY_DSN: not a DSN of the form https://KEY@HOST/PROJECT (shown in the Sentry project's Client Keys)")}
+	}
+	return nil
 }
 
 // redact shows enough of a secret to recognise it, not to use it.

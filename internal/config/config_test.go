@@ -4,6 +4,7 @@ import (
 	"crypto/ecdh"
 	"crypto/rand"
 	"encoding/base64"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -61,6 +62,22 @@ func TestLoad(t *testing.T) {
 			}
 		}},
 		{name: "log format typo", env: []string{"TB_LOG_FORMAT=jsno"}, wantErr: "TB_LOG_FORMAT"},
+		{name: "error reporting off by default", check: func(t *testing.T, c Config) {
+			if c.Sentry.Enabled() || c.Sentry.Environment != "production" {
+				t.Fatalf("got %+v; want off, environment production", c.Sentry)
+			}
+		}},
+		{name: "error reporting", env: []string{"SENTRY_DSN=https://abc123@errors.example/42", "SENTRY_ENVIRONMENT=staging", "SENTRY_RELEASE=tutorbase@1.2"},
+			check: func(t *testing.T, c Config) {
+				if !c.Sentry.Enabled() || c.Sentry.Environment != "staging" || c.Sentry.Release != "tutorbase@1.2" {
+					t.Fatalf("got %+v", c.Sentry)
+				}
+				if !slices.Contains(c.Secrets(), "https://abc123@errors.example/42") {
+					t.Fatal("the DSN is a secret")
+				}
+			}},
+		{name: "error reporting DSN without a key", env: []string{"SENTRY_DSN=https://errors.example/42"}, wantErr: "SENTRY_DSN"},
+		{name: "error reporting DSN without a project", env: []string{"SENTRY_DSN=https://abc@errors.example"}, wantErr: "SENTRY_DSN"},
 		{name: "cost bounds default", check: func(t *testing.T, c Config) {
 			user, guest := c.InFlight.Limits()
 			if c.Timeout() != 5*time.Second || user != 4 || guest != 16 {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync/atomic"
+	"time"
 
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/notify"
@@ -29,6 +30,13 @@ func (s *Service) Register(app core.App) {
 	if s.env.Config.LogJSON {
 		s.logs.bind(app)
 	}
+	if s.errsOff != nil {
+		app.Logger().Error("error reporting is off", "error", s.errsOff)
+	}
+	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
+		s.Errors.Flush(2 * time.Second) // what is still queued
+		return e.Next()
+	})
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		s.servedAt.Store(s.env.Now().Unix())
 		return se.Next()

@@ -14,6 +14,7 @@ import (
 	"tutorbase/internal/app/notifications"
 	"tutorbase/internal/app/platform"
 
+	"github.com/getsentry/sentry-go"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -25,6 +26,8 @@ type Service struct {
 	notes   *notifications.Service
 	Jobs    *JobStats    // the jobs' run counters
 	Backups *BackupStats // the verified backups
+	Errors  *Reporter    // error reports (SENTRY_DSN)
+	errsOff error        // why error reporting could not start
 
 	servedAt    atomic.Int64 // unix seconds the server started serving (0: not yet)
 	app         core.App     // the app Register bound (read by the metrics scrape)
@@ -38,7 +41,8 @@ type Service struct {
 func New(env platform.Env, lim *limits.Service, notes *notifications.Service) *Service {
 	s := &Service{env: env, limits: lim, notes: notes, Jobs: &JobStats{}, Backups: &BackupStats{}}
 	s.metrics = newMetrics(s)
-	s.Jobs.seconds = s.metrics.jobSeconds
+	s.Errors, s.errsOff = newReporter(env.Config)
+	s.Jobs.seconds, s.Jobs.errors = s.metrics.jobSeconds, s.Errors
 	return s
 }
 
@@ -47,6 +51,20 @@ type JobStats struct {
 	mu      sync.Mutex
 	jobs    map[string]*JobCounters
 	seconds *prometheus.HistogramVec
+	errors  *Reporter
+}
+
+// Failed counts a run of job id that returned err, and reports it.
+func (s *JobStats) Failed(id string, err error) {
+	s.Of(id).Failures.Add(1)
+	s.errors.Job(id, err, nil)
+}
+
+// Panicked counts a run of job id that panicked (recovered by the cron
+// chain), and reports it with the stack of the recovery.
+func (s *JobStats) Panicked(id string, err error) {
+	s.Of(id).Panics.Add(1)
+	s.errors.Job(id, err, sentry.NewStacktrace())
 }
 
 // Observe records how long a run of job id took.
