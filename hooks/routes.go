@@ -134,7 +134,9 @@ func (s *Services) routes() []route {
 		{http.MethodPost, "/api/google/calendar/connect", s.Google.Connect, person, "/api/"},
 		{http.MethodPost, "/api/google/calendar/callback", s.Google.Callback, person, "/api/"},
 		{http.MethodPost, "/api/google/calendar/disconnect", s.Google.Disconnect, person, "/api/"},
-		{http.MethodPost, "/api/google/drive/share", s.Google.DriveShare, tutor, "/api/"}, // the material's owner
+		{http.MethodGet, "/api/google/calendars", s.Google.Calendars, person, "/api/"},        // the caller's Google calendars and their choice
+		{http.MethodPost, "/api/google/calendars", s.Google.ChooseCalendars, person, "/api/"}, // which block their slots, which gets the lessons
+		{http.MethodPost, "/api/google/drive/share", s.Google.DriveShare, tutor, "/api/"},     // the material's owner
 
 		// staff
 		{http.MethodGet, "/api/reports/{name}", s.Reports.Report, staff, "/api/reports/"},

@@ -258,6 +258,10 @@ export const googleCalendar = {
   callback: (code, state) => post('/api/google/calendar/callback', { code, state }),
   /** Revokes and removes the tokens; lessons stop being written, busy times go. */
   disconnect: () => post('/api/google/calendar/disconnect'),
+  /** The person's Google calendars: {calendars: [{id, name, primary, writable, busy, lessons}]}. */
+  calendars: () => pb.send('/api/google/calendars', {}),
+  /** Chooses the calendar lessons are written to and those whose busy times block the person's slots; answers the status. */
+  choose: (lessons, busy) => post('/api/google/calendars', { lessons, busy }),
 };
 
 /** Drive files attached as link materials, shared at Google with the material's people (internal/app/google/drive.go). */

@@ -44,6 +44,14 @@ type Event struct {
 // Busy is a busy interval of an account's calendar, answered by freeBusy.
 type Busy struct{ Start, End time.Time }
 
+// Calendar is an entry of an account's calendar list. An account without
+// SetCalendars has its primary calendar only (its id is the email).
+type Calendar struct {
+	ID, Summary string
+	AccessRole  string // owner, writer, reader, freeBusyReader
+	Primary     bool
+}
+
 // Permission is a Drive file shared with someone.
 type Permission struct{ File, Email, Role string }
 
@@ -56,7 +64,8 @@ type Server struct {
 	access   map[string]grant // access token → grant
 	events   map[string]*Event
 	deleted  map[string]bool
-	busy     map[string][]Busy // account email → busy intervals
+	busy     map[string][]Busy // account email + "/" + calendar id → busy intervals
+	cals     map[string][]Calendar
 	perms    []Permission
 	fails    []failure
 	calls    map[string]int
@@ -76,7 +85,7 @@ type failure struct {
 // Start starts a fake Google, closed when the test ends.
 func Start(t testing.TB) *Server {
 	s := &Server{codes: map[string]grant{}, refresh: map[string]grant{}, access: map[string]grant{},
-		events: map[string]*Event{}, deleted: map[string]bool{}, busy: map[string][]Busy{}, calls: map[string]int{}}
+		events: map[string]*Event{}, deleted: map[string]bool{}, busy: map[string][]Busy{}, cals: map[string][]Calendar{}, calls: map[string]int{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /token", s.token)
 	mux.HandleFunc("POST /revoke", s.revoke)
@@ -85,6 +94,7 @@ func Start(t testing.TB) *Server {
 	mux.HandleFunc("PUT /calendar/v3/calendars/{cal}/events/{id}", s.authed(s.updateEvent))
 	mux.HandleFunc("DELETE /calendar/v3/calendars/{cal}/events/{id}", s.authed(s.deleteEvent))
 	mux.HandleFunc("POST /calendar/v3/freeBusy", s.authed(s.freeBusy))
+	mux.HandleFunc("GET /calendar/v3/users/me/calendarList", s.authed(s.calendarList))
 	mux.HandleFunc("POST /drive/v3/files/{id}/permissions", s.authed(s.share))
 	mux.HandleFunc("GET /drive/v3/files/{id}", s.authed(s.file))
 	s.Server = httptest.NewServer(s.failing(mux))
@@ -145,10 +155,47 @@ func (s *Server) DropNext(prefix string) {
 }
 
 // SetBusy sets what freeBusy answers for an account's primary calendar.
-func (s *Server) SetBusy(email string, busy ...Busy) {
+func (s *Server) SetBusy(email string, busy ...Busy) { s.SetCalendarBusy(email, email, busy...) }
+
+// SetCalendarBusy sets what freeBusy answers for one of an account's
+// calendars (cal "primary" or the email is the primary one).
+func (s *Server) SetCalendarBusy(email, cal string, busy ...Busy) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.busy[email] = busy
+	s.busy[email+"/"+s.calendarID(email, cal)] = busy
+}
+
+// SetCalendars sets an account's calendar list (calendarList).
+func (s *Server) SetCalendars(email string, cals ...Calendar) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cals[email] = cals
+}
+
+// calendars is an account's calendar list; s.mu is held.
+func (s *Server) calendars(email string) []Calendar {
+	if c, ok := s.cals[email]; ok {
+		return c
+	}
+	return []Calendar{{ID: email, Summary: email, AccessRole: "owner", Primary: true}}
+}
+
+// calendarID resolves "primary"; s.mu is held.
+func (s *Server) calendarID(email, cal string) string {
+	if cal == "primary" {
+		return email
+	}
+	return cal
+}
+
+// hasCalendar reports whether the account has the calendar; s.mu is held.
+func (s *Server) hasCalendar(email, cal string) bool {
+	for _, c := range s.calendars(email) {
+		if c.ID == s.calendarID(email, cal) || cal == "primary" && c.Primary {
+			return true
+		}
+	}
+	return false
 }
 
 // Events returns a copy of the live events, by id.
@@ -321,7 +368,7 @@ type when struct {
 	DateTime string `json:"dateTime"`
 }
 
-func (s *Server) insertEvent(w http.ResponseWriter, r *http.Request, _ Account) {
+func (s *Server) insertEvent(w http.ResponseWriter, r *http.Request, a Account) {
 	var in wireEvent
 	if err := json.NewDecoder(r.Body).Decode(&in); err != nil || in.Start == nil || in.End == nil {
 		writeError(w, http.StatusBadRequest, "Bad event.")
@@ -329,6 +376,10 @@ func (s *Server) insertEvent(w http.ResponseWriter, r *http.Request, _ Account) 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if !s.hasCalendar(a.Email, r.PathValue("cal")) {
+		writeError(w, http.StatusNotFound, "Not Found")
+		return
+	}
 	if in.ID == "" {
 		in.ID = strings.ToLower(random())
 	}
@@ -400,8 +451,12 @@ func (s *Server) freeBusy(w http.ResponseWriter, r *http.Request, a Account) {
 	defer s.mu.Unlock()
 	cals := map[string]any{}
 	for _, it := range in.Items {
+		if !s.hasCalendar(a.Email, it.ID) {
+			cals[it.ID] = map[string]any{"errors": []map[string]string{{"domain": "global", "reason": "notFound"}}}
+			continue
+		}
 		var busy []map[string]string
-		for _, b := range s.busy[a.Email] {
+		for _, b := range s.busy[a.Email+"/"+s.calendarID(a.Email, it.ID)] {
 			if b.End.After(in.TimeMin) && b.Start.Before(in.TimeMax) {
 				busy = append(busy, map[string]string{"start": b.Start.UTC().Format(time.RFC3339), "end": b.End.UTC().Format(time.RFC3339)})
 			}
@@ -409,6 +464,17 @@ func (s *Server) freeBusy(w http.ResponseWriter, r *http.Request, a Account) {
 		cals[it.ID] = map[string]any{"busy": busy}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"kind": "calendar#freeBusy", "calendars": cals})
+}
+
+func (s *Server) calendarList(w http.ResponseWriter, _ *http.Request, a Account) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	items := []map[string]any{}
+	for _, c := range s.calendars(a.Email) {
+		items = append(items, map[string]any{"kind": "calendar#calendarListEntry", "id": c.ID, "summary": c.Summary,
+			"accessRole": c.AccessRole, "primary": c.Primary})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"kind": "calendar#calendarList", "items": items})
 }
 
 func (s *Server) share(w http.ResponseWriter, r *http.Request, _ Account) {

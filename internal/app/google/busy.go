@@ -41,6 +41,7 @@ type linkRow struct {
 	Id       string `db:"id"`
 	User     string `db:"user"`
 	Calendar string `db:"calendar"`
+	Busy     string `db:"busy_calendars"`
 	Version  int64  `db:"version"`
 }
 
@@ -71,7 +72,7 @@ func (s *Service) ImportDue(app core.App, now time.Time) error {
 // compare-and-set on the connection's version.
 func (s *Service) ImportBusy(app core.App, user string, now time.Time) error {
 	var l linkRow
-	err := app.DB().Select("id", "user", "calendar", "CAST(version AS INTEGER) AS version").From(Links).
+	err := app.DB().Select("id", "user", "calendar", "COALESCE(busy_calendars, '') AS busy_calendars", "CAST(version AS INTEGER) AS version").From(Links).
 		Where(dbx.HashExp{"user": user, "status": LinkConnected}).One(&l)
 	if err != nil {
 		return nil // not connected (any more)
@@ -85,9 +86,10 @@ func (s *Service) ImportBusy(app core.App, user string, now time.Time) error {
 		horizon = min(tutor.MaxAdvance+24*time.Hour, busyHorizon)
 	}
 	from, to := now.Add(-busyPast).Truncate(time.Hour), now.Add(horizon)
-	intervals, err := s.freeBusy(app, user, false, l.Calendar, from, to)
+	cals := busyCalendars(l.Busy)
+	intervals, err := s.freeBusy(app, user, false, cals, from, to)
 	if isStatus(err, http.StatusUnauthorized) {
-		intervals, err = s.freeBusy(app, user, true, l.Calendar, from, to)
+		intervals, err = s.freeBusy(app, user, true, cals, from, to)
 	}
 	if errors.Is(err, errNotConnected) {
 		return nil
@@ -104,16 +106,21 @@ func (s *Service) ImportBusy(app core.App, user string, now time.Time) error {
 	return s.casLink(app, &l, set, &tutor.Id, intervals)
 }
 
-// freeBusy asks Google for the busy intervals of cal in [from, to), a
-// window at a time, merged and cut at availability.MaxBusySpan.
-func (s *Service) freeBusy(app core.App, user string, fresh bool, cal string, from, to time.Time) ([]icalfeed.Interval, error) {
+// freeBusy asks Google for the busy intervals of the calendars cals in
+// [from, to), a window at a time, merged and cut at
+// availability.MaxBusySpan. No calendar chosen: nothing is busy.
+func (s *Service) freeBusy(app core.App, user string, fresh bool, cals []string, from, to time.Time) ([]icalfeed.Interval, error) {
+	if len(cals) == 0 {
+		return nil, nil
+	}
 	c, err := s.open(app, user, fresh)
 	if err != nil {
 		return nil, err
 	}
 	defer s.keep(app, c)
-	if cal == "" {
-		cal = "primary"
+	items := make([]*calendar.FreeBusyRequestItem, len(cals))
+	for i, cal := range cals {
+		items[i] = &calendar.FreeBusyRequestItem{Id: cal}
 	}
 	ctx, cancel := s.ctx()
 	defer cancel()
@@ -128,23 +135,16 @@ func (s *Service) freeBusy(app core.App, user string, fresh bool, cal string, fr
 			hi = to
 		}
 		res, err := svc.Freebusy.Query(&calendar.FreeBusyRequest{TimeMin: lo.UTC().Format(time.RFC3339),
-			TimeMax: hi.UTC().Format(time.RFC3339), Items: []*calendar.FreeBusyRequestItem{{Id: cal}}}).Context(ctx).Do()
+			TimeMax: hi.UTC().Format(time.RFC3339), Items: items}).Context(ctx).Do()
 		if err != nil {
 			return nil, err
 		}
-		fc, ok := res.Calendars[cal]
-		if !ok {
-			return nil, fmt.Errorf("freeBusy did not answer calendar %q", cal)
-		}
-		if len(fc.Errors) > 0 {
-			return nil, fmt.Errorf("freeBusy: %s", fc.Errors[0].Reason)
-		}
-		for _, p := range fc.Busy {
-			st, err1 := time.Parse(time.RFC3339, p.Start)
-			en, err2 := time.Parse(time.RFC3339, p.End)
-			if err1 == nil && err2 == nil {
-				all = append(all, icalfeed.Interval{Start: st.UTC(), End: en.UTC()})
+		for _, cal := range cals {
+			busy, err := busyOf(res, cal)
+			if err != nil {
+				return nil, err
 			}
+			all = append(all, busy...)
 		}
 	}
 	out := icalfeed.Normalize(all, availability.MaxBusySpan)
@@ -211,4 +211,28 @@ func tutorOf(app core.App, user string) (*platform.Tutor, error) {
 		return nil, err
 	}
 	return platform.LoadTutor(app, id)
+}
+
+// errCalendarUnreadable: freeBusy could not read a chosen calendar (it
+// was deleted, or its sharing withdrawn).
+var errCalendarUnreadable = errors.New("a chosen calendar cannot be read")
+
+// busyOf reads one calendar's busy intervals of a freeBusy answer.
+func busyOf(res *calendar.FreeBusyResponse, cal string) ([]icalfeed.Interval, error) {
+	fc, ok := res.Calendars[cal]
+	if !ok {
+		return nil, fmt.Errorf("freeBusy did not answer calendar %q: %w", cal, errCalendarUnreadable)
+	}
+	if len(fc.Errors) > 0 {
+		return nil, fmt.Errorf("freeBusy %q: %s: %w", cal, fc.Errors[0].Reason, errCalendarUnreadable)
+	}
+	var out []icalfeed.Interval
+	for _, p := range fc.Busy {
+		st, err1 := time.Parse(time.RFC3339, p.Start)
+		en, err2 := time.Parse(time.RFC3339, p.End)
+		if err1 == nil && err2 == nil {
+			out = append(out, icalfeed.Interval{Start: st.UTC(), End: en.UTC()})
+		}
+	}
+	return out, nil
 }
