@@ -8,6 +8,7 @@ import (
 
 	"tutorbase/internal/app/accounts"
 	"tutorbase/internal/app/booking"
+	"tutorbase/internal/app/google"
 	"tutorbase/internal/app/guardians"
 	"tutorbase/internal/app/ops"
 	"tutorbase/internal/app/platform"
@@ -136,6 +137,7 @@ func (s *Services) routes() []route {
 		{http.MethodPost, "/api/google/calendar/disconnect", s.Google.Disconnect, person, "/api/"},
 		{http.MethodGet, "/api/google/calendars", s.Google.Calendars, person, "/api/"},        // the caller's Google calendars and their choice
 		{http.MethodPost, "/api/google/calendars", s.Google.ChooseCalendars, person, "/api/"}, // which block their slots, which gets the lessons
+		{http.MethodPost, google.PushPath, s.Google.Push, nil, "/api/"},                       // Google's push: its channel's secret token
 		{http.MethodPost, "/api/google/drive/share", s.Google.DriveShare, tutor, "/api/"},     // the material's owner
 
 		// staff

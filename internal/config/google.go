@@ -22,6 +22,10 @@ type Google struct {
 	// TokenKey is the AES-256 key of the stored tokens (TB_GOOGLE_TOKEN_KEY,
 	// 32 bytes in base64).
 	TokenKey []byte
+	// PushURL is the school's public base address Google sends Calendar
+	// push notifications to (GOOGLE_PUSH_URL, https in production: Google
+	// calls PushURL + "/api/google/push"); empty: busy times are polled.
+	PushURL string
 }
 
 // Google's own endpoints.
@@ -75,12 +79,13 @@ func (c *Config) readGoogle(env map[string]string) []error {
 	g := Google{
 		ClientID: env["GOOGLE_CLIENT_ID"], ClientSecret: env["GOOGLE_CLIENT_SECRET"],
 		OAuthBase: strings.TrimRight(env["GOOGLE_OAUTH_BASE"], "/"), APIBase: strings.TrimRight(env["GOOGLE_API_BASE"], "/"),
+		PushURL: strings.TrimRight(env["GOOGLE_PUSH_URL"], "/"),
 	}
 	var errs []error
 	if (g.ClientID == "") != (g.ClientSecret == "") {
 		errs = append(errs, errors.New("GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set together"))
 	}
-	for _, u := range [][2]string{{"GOOGLE_OAUTH_BASE", g.OAuthBase}, {"GOOGLE_API_BASE", g.APIBase}} {
+	for _, u := range [][2]string{{"GOOGLE_OAUTH_BASE", g.OAuthBase}, {"GOOGLE_API_BASE", g.APIBase}, {"GOOGLE_PUSH_URL", g.PushURL}} {
 		if u[1] == "" {
 			continue
 		}

@@ -66,6 +66,10 @@ type Server struct {
 	deleted  map[string]bool
 	busy     map[string][]Busy // account email + "/" + calendar id → busy intervals
 	cals     map[string][]Calendar
+	seq      map[string]int // account email + "/" + calendar id → changes so far
+	gen      int            // sync tokens of an older generation answer 410
+	chans    map[string]*Channel
+	now      func() time.Time
 	perms    []Permission
 	fails    []failure
 	calls    map[string]int
@@ -85,7 +89,7 @@ type failure struct {
 // Start starts a fake Google, closed when the test ends.
 func Start(t testing.TB) *Server {
 	s := &Server{codes: map[string]grant{}, refresh: map[string]grant{}, access: map[string]grant{},
-		events: map[string]*Event{}, deleted: map[string]bool{}, busy: map[string][]Busy{}, cals: map[string][]Calendar{}, calls: map[string]int{}}
+		events: map[string]*Event{}, deleted: map[string]bool{}, busy: map[string][]Busy{}, cals: map[string][]Calendar{}, seq: map[string]int{}, chans: map[string]*Channel{}, now: time.Now, calls: map[string]int{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /token", s.token)
 	mux.HandleFunc("POST /revoke", s.revoke)
@@ -95,6 +99,7 @@ func Start(t testing.TB) *Server {
 	mux.HandleFunc("DELETE /calendar/v3/calendars/{cal}/events/{id}", s.authed(s.deleteEvent))
 	mux.HandleFunc("POST /calendar/v3/freeBusy", s.authed(s.freeBusy))
 	mux.HandleFunc("GET /calendar/v3/users/me/calendarList", s.authed(s.calendarList))
+	s.syncRoutes(mux)
 	mux.HandleFunc("POST /drive/v3/files/{id}/permissions", s.authed(s.share))
 	mux.HandleFunc("GET /drive/v3/files/{id}", s.authed(s.file))
 	s.Server = httptest.NewServer(s.failing(mux))
@@ -158,44 +163,14 @@ func (s *Server) DropNext(prefix string) {
 func (s *Server) SetBusy(email string, busy ...Busy) { s.SetCalendarBusy(email, email, busy...) }
 
 // SetCalendarBusy sets what freeBusy answers for one of an account's
-// calendars (cal "primary" or the email is the primary one).
+// calendars (cal "primary" or the email is the primary one): a change,
+// pushed to the calendar's channels before it returns.
 func (s *Server) SetCalendarBusy(email, cal string, busy ...Busy) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.busy[email+"/"+s.calendarID(email, cal)] = busy
-}
-
-// SetCalendars sets an account's calendar list (calendarList).
-func (s *Server) SetCalendars(email string, cals ...Calendar) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.cals[email] = cals
-}
-
-// calendars is an account's calendar list; s.mu is held.
-func (s *Server) calendars(email string) []Calendar {
-	if c, ok := s.cals[email]; ok {
-		return c
-	}
-	return []Calendar{{ID: email, Summary: email, AccessRole: "owner", Primary: true}}
-}
-
-// calendarID resolves "primary"; s.mu is held.
-func (s *Server) calendarID(email, cal string) string {
-	if cal == "primary" {
-		return email
-	}
-	return cal
-}
-
-// hasCalendar reports whether the account has the calendar; s.mu is held.
-func (s *Server) hasCalendar(email, cal string) bool {
-	for _, c := range s.calendars(email) {
-		if c.ID == s.calendarID(email, cal) || cal == "primary" && c.Primary {
-			return true
-		}
-	}
-	return false
+	s.changed(email, cal)
+	s.mu.Unlock()
+	s.notify(email, cal)
 }
 
 // Events returns a copy of the live events, by id.
@@ -393,6 +368,7 @@ func (s *Server) insertEvent(w http.ResponseWriter, r *http.Request, a Account) 
 	}
 	s.events[in.ID] = ev
 	s.inserted++
+	s.changed(a.Email, ev.Calendar)
 	writeJSON(w, http.StatusOK, s.wire(ev))
 }
 
@@ -464,17 +440,6 @@ func (s *Server) freeBusy(w http.ResponseWriter, r *http.Request, a Account) {
 		cals[it.ID] = map[string]any{"busy": busy}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"kind": "calendar#freeBusy", "calendars": cals})
-}
-
-func (s *Server) calendarList(w http.ResponseWriter, _ *http.Request, a Account) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	items := []map[string]any{}
-	for _, c := range s.calendars(a.Email) {
-		items = append(items, map[string]any{"kind": "calendar#calendarListEntry", "id": c.ID, "summary": c.Summary,
-			"accessRole": c.AccessRole, "primary": c.Primary})
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"kind": "calendar#calendarList", "items": items})
 }
 
 func (s *Server) share(w http.ResponseWriter, r *http.Request, _ Account) {

@@ -1,6 +1,7 @@
 package google
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -42,6 +43,10 @@ type linkRow struct {
 	User     string `db:"user"`
 	Calendar string `db:"calendar"`
 	Busy     string `db:"busy_calendars"`
+	Tokens   string `db:"sync_tokens"`
+	Channels string `db:"channels"`
+	Secret   string `db:"channel_token"`
+	FullAt   string `db:"busy_full_at"`
 	Version  int64  `db:"version"`
 }
 
@@ -67,29 +72,33 @@ func (s *Service) ImportDue(app core.App, now time.Time) error {
 	return errors.Join(errs...)
 }
 
-// ImportBusy reads user's busy times from Google now (a tutor's; anyone
-// else's connection only writes lessons) and stores them by
+// ImportBusy brings user's busy times up to date now (a tutor's; anyone
+// else's connection only writes lessons): the chosen calendars' changes
+// since their sync tokens, then, when something changed (or once a day,
+// so the horizon moves), their busy times by freeBusy; with push on, their
+// events.watch channels are opened or renewed. The outcome is stored by
 // compare-and-set on the connection's version.
 func (s *Service) ImportBusy(app core.App, user string, now time.Time) error {
 	var l linkRow
-	err := app.DB().Select("id", "user", "calendar", "COALESCE(busy_calendars, '') AS busy_calendars", "CAST(version AS INTEGER) AS version").From(Links).
+	err := app.DB().Select("id", "user", "calendar", "COALESCE(busy_calendars, '') AS busy_calendars", "COALESCE(sync_tokens, '') AS sync_tokens",
+		"COALESCE(channels, '') AS channels", "channel_token", "busy_full_at", "CAST(version AS INTEGER) AS version").From(Links).
 		Where(dbx.HashExp{"user": user, "status": LinkConnected}).One(&l)
 	if err != nil {
 		return nil // not connected (any more)
 	}
 	tutor, err := tutorOf(app, user)
 	if err != nil {
-		return s.casLink(app, &l, dbx.Params{"busy_next": ""}, nil, nil) // not a tutor: nothing blocks
+		_, err := s.casLink(app, &l, dbx.Params{"busy_next": ""}, nil, nil) // not a tutor: nothing blocks
+		return err
 	}
 	horizon := busyHorizon
 	if tutor.MaxAdvance > 0 {
 		horizon = min(tutor.MaxAdvance+24*time.Hour, busyHorizon)
 	}
 	from, to := now.Add(-busyPast).Truncate(time.Hour), now.Add(horizon)
-	cals := busyCalendars(l.Busy)
-	intervals, err := s.freeBusy(app, user, false, cals, from, to)
+	r, err := s.readBusy(app, &l, from, to, now, false)
 	if isStatus(err, http.StatusUnauthorized) {
-		intervals, err = s.freeBusy(app, user, true, cals, from, to)
+		r, err = s.readBusy(app, &l, from, to, now, true)
 	}
 	if errors.Is(err, errNotConnected) {
 		return nil
@@ -99,34 +108,34 @@ func (s *Service) ImportBusy(app core.App, user string, now time.Time) error {
 			return s.revoke(app, user, now)
 		}
 		app.Logger().Warn("google busy times not read", "user", user, "error", err)
-		return s.casLink(app, &l, dbx.Params{"busy_next": platform.DBTime(now.Add(BusyEvery)), "last_error": errorCode(err)}, nil, nil)
+		_, err := s.casLink(app, &l, dbx.Params{"busy_next": platform.DBTime(now.Add(BusyEvery)), "last_error": errorCode(err)}, nil, nil)
+		return err
 	}
-	set := dbx.Params{"busy_next": platform.DBTime(now.Add(BusyEvery)), "busy_synced_at": platform.DBTime(now),
-		"busy_events": len(intervals), "last_error": ""}
-	return s.casLink(app, &l, set, &tutor.Id, intervals)
+	set := dbx.Params{"busy_next": platform.DBTime(now.Add(BusyEvery)), "last_error": "", "sync_tokens": jsonText(r.tokens),
+		"channels": jsonText(r.channels), "channel_token": r.secret}
+	var tutorID *string
+	if r.read {
+		set["busy_synced_at"], set["busy_events"], set["busy_full_at"], tutorID = platform.DBTime(now), len(r.intervals), platform.DBTime(now), &tutor.Id
+	}
+	stored, err := s.casLink(app, &l, set, tutorID, r.intervals)
+	if stored {
+		s.stopChannels(app, user, r.stop) // channels of calendars no longer chosen, or renewed
+	} else {
+		s.stopChannels(app, user, r.opened) // a newer state won: the channels opened here are not kept
+	}
+	return err
 }
 
 // freeBusy asks Google for the busy intervals of the calendars cals in
 // [from, to), a window at a time, merged and cut at
 // availability.MaxBusySpan. No calendar chosen: nothing is busy.
-func (s *Service) freeBusy(app core.App, user string, fresh bool, cals []string, from, to time.Time) ([]icalfeed.Interval, error) {
+func freeBusy(ctx context.Context, svc *calendar.Service, cals []string, from, to time.Time) ([]icalfeed.Interval, error) {
 	if len(cals) == 0 {
 		return nil, nil
 	}
-	c, err := s.open(app, user, fresh)
-	if err != nil {
-		return nil, err
-	}
-	defer s.keep(app, c)
 	items := make([]*calendar.FreeBusyRequestItem, len(cals))
 	for i, cal := range cals {
 		items[i] = &calendar.FreeBusyRequestItem{Id: cal}
-	}
-	ctx, cancel := s.ctx()
-	defer cancel()
-	svc, err := calendar.NewService(ctx, s.options(c, s.env.Config.Google.CalendarEndpoint())...)
-	if err != nil {
-		return nil, err
 	}
 	var all []icalfeed.Interval
 	for lo := from; lo.Before(to); lo = lo.Add(busyWindow) {
@@ -158,7 +167,7 @@ func (s *Service) freeBusy(app core.App, user string, fresh bool, cals []string,
 // read; with tutor, its busy times are replaced by intervals in the same
 // transaction. A connection changed meanwhile (another import, a
 // disconnect) is left alone.
-func (s *Service) casLink(app core.App, l *linkRow, set dbx.Params, tutor *string, intervals []icalfeed.Interval) error {
+func (s *Service) casLink(app core.App, l *linkRow, set dbx.Params, tutor *string, intervals []icalfeed.Interval) (bool, error) {
 	set["version"] = l.Version + 1
 	set["updated"] = platform.DBTime(s.env.Now())
 	err := app.RunInTransaction(func(tx core.App) error {
@@ -178,9 +187,9 @@ func (s *Service) casLink(app core.App, l *linkRow, set dbx.Params, tutor *strin
 		return insertBusy(tx, l, *tutor, intervals)
 	})
 	if errors.Is(err, errStale) {
-		return nil
+		return false, nil
 	}
-	return err
+	return err == nil, err
 }
 
 // insertBusy writes a connection's intervals, 100 rows a statement.

@@ -157,6 +157,7 @@ func (s *Service) Disconnect(e *core.RequestEvent) error {
 		return e.NoContent(http.StatusNoContent)
 	}
 	if s.CalendarOn() {
+		s.stopChannels(e.App, e.Auth.Id, linkChannels(link)) // before the revoke, while the token works
 		if refresh, err := s.box.Open(link.GetString("refresh_token"), purpose(link.Id, "refresh")); err == nil && refresh != "" {
 			s.revokeAtGoogle(refresh)
 		}
