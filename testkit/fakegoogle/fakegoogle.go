@@ -88,6 +88,14 @@ type failure struct {
 
 // Start starts a fake Google, closed when the test ends.
 func Start(t testing.TB) *Server {
+	s := New()
+	t.Cleanup(s.Close)
+	return s
+}
+
+// New starts a fake Google on a loopback port (the fakegoogle command's;
+// tests use Start). Close stops it.
+func New() *Server {
 	s := &Server{codes: map[string]grant{}, refresh: map[string]grant{}, access: map[string]grant{},
 		events: map[string]*Event{}, deleted: map[string]bool{}, busy: map[string][]Busy{}, cals: map[string][]Calendar{}, seq: map[string]int{}, chans: map[string]*Channel{}, now: time.Now, calls: map[string]int{}}
 	mux := http.NewServeMux()
@@ -102,8 +110,8 @@ func Start(t testing.TB) *Server {
 	s.syncRoutes(mux)
 	mux.HandleFunc("POST /drive/v3/files/{id}/permissions", s.authed(s.share))
 	mux.HandleFunc("GET /drive/v3/files/{id}", s.authed(s.file))
+	s.consentRoutes(mux)
 	s.Server = httptest.NewServer(s.failing(mux))
-	t.Cleanup(s.Close)
 	return s
 }
 
