@@ -3,7 +3,8 @@
 // (GOOGLE_OAUTH_BASE / GOOGLE_API_BASE at the fake, the production code
 // paths), the sign-in button only where the school set Google up, and a
 // tutor's Calendar connection through the consent page and back, the
-// choice of calendars and the disconnection.
+// choice of calendars, the Google Drive button of "Add a link" and the
+// disconnection.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -33,6 +34,7 @@ before(async () => {
   G.server = await startServer({ env: {
     GOOGLE_CLIENT_ID: 'fake-client.apps.googleusercontent.com', GOOGLE_CLIENT_SECRET: 'fake-secret',
     GOOGLE_OAUTH_BASE: G.url, GOOGLE_API_BASE: G.url, TB_GOOGLE_TOKEN_KEY: Buffer.alloc(32, 7).toString('base64'),
+    GOOGLE_PICKER_API_KEY: 'e2e-picker-key', GOOGLE_PICKER_APP_ID: '123456789',
   } });
 });
 
@@ -107,6 +109,13 @@ test('a tutor connects Google Calendar through the consent page, chooses calenda
     assert.equal(st.calendar, 'family@group.calendar.google.com');
     assert.deepEqual(st.busy_calendars, ['family@group.calendar.google.com', 'holidays@group.v.calendar.google.com']);
     await g.page.waitForFunction(() => (document.querySelector('#google-box select[name=lessons]') || {}).value === 'family@group.calendar.google.com');
+
+    // connected, with the Picker configured: "Add a link" offers Google Drive (its script loads from Google only on a click)
+    await g.page.goto('/materials');
+    await g.page.getByRole('button', { name: 'Add a link' }).click();
+    await g.page.getByRole('dialog').getByRole('button', { name: 'Choose from Google Drive' }).waitFor();
+    await g.page.getByRole('dialog').getByLabel('Web address').waitFor(); // the address can still be pasted
+    await g.page.goto('/settings#google');
 
     await box.getByRole('button', { name: 'Disconnect' }).click();
     await g.page.getByRole('dialog').getByRole('button', { name: 'Disconnect' }).click();

@@ -26,6 +26,10 @@ type Google struct {
 	// push notifications to (GOOGLE_PUSH_URL, https in production: Google
 	// calls PushURL + "/api/google/push"); empty: busy times are polled.
 	PushURL string
+	// PickerKey and PickerAppID switch the Google Picker on in the web app
+	// (GOOGLE_PICKER_API_KEY: an API key restricted to the Picker API and
+	// the school's address; GOOGLE_PICKER_APP_ID: the Cloud project number).
+	PickerKey, PickerAppID string
 }
 
 // Google's own endpoints.
@@ -41,6 +45,9 @@ func (g Google) SignIn() bool { return g.ClientID != "" && g.ClientSecret != "" 
 
 // Calendar reports whether tutors may connect Google Calendar.
 func (g Google) Calendar() bool { return g.SignIn() && len(g.TokenKey) == 32 }
+
+// Picker reports whether the web app offers Google Picker for Drive files.
+func (g Google) Picker() bool { return g.Calendar() && g.PickerKey != "" && g.PickerAppID != "" }
 
 // AuthURL is the consent page.
 func (g Google) AuthURL() string { return g.oauth("/o/oauth2/v2/auth", DefaultGoogleAuthURL) }
@@ -79,7 +86,8 @@ func (c *Config) readGoogle(env map[string]string) []error {
 	g := Google{
 		ClientID: env["GOOGLE_CLIENT_ID"], ClientSecret: env["GOOGLE_CLIENT_SECRET"],
 		OAuthBase: strings.TrimRight(env["GOOGLE_OAUTH_BASE"], "/"), APIBase: strings.TrimRight(env["GOOGLE_API_BASE"], "/"),
-		PushURL: strings.TrimRight(env["GOOGLE_PUSH_URL"], "/"),
+		PushURL:   strings.TrimRight(env["GOOGLE_PUSH_URL"], "/"),
+		PickerKey: env["GOOGLE_PICKER_API_KEY"], PickerAppID: env["GOOGLE_PICKER_APP_ID"],
 	}
 	var errs []error
 	if (g.ClientID == "") != (g.ClientSecret == "") {

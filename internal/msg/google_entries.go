@@ -29,4 +29,6 @@ var googleEntries = []Entry{
 	e("", "Lessons can only be written to a calendar you may edit.", "Le lezioni possono essere scritte solo in un calendario che puoi modificare."),
 	e("google_failed", "Google did not list your calendars. Try again in a minute.", "Google non ha elencato i tuoi calendari. Riprova tra un minuto."),
 	e("", "Google did not list your calendars. Try again in a minute.", "Google non ha elencato i tuoi calendari. Riprova tra un minuto."),
+	e("google_failed", "Google did not answer. Try again in a minute.", "Google non ha risposto. Riprova tra un minuto."),
+	e("", "Google did not answer. Try again in a minute.", "Google non ha risposto. Riprova tra un minuto."),
 }

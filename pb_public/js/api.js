@@ -270,6 +270,8 @@ export const googleDrive = {
   isDrive: (url) => /^https:\/\/(drive|docs)\.google\.com\//.test(url || ''),
   /** Shares the material's Drive file with its students as readers: {file, shared: [emails]}. */
   share: (material) => post('/api/google/drive/share', { material }),
+  /** Google Picker's set-up for the signed-in tutor: {available, api_key, app_id, client_id, access_token}. */
+  picker: () => pb.send('/api/google/picker', {}),
 };
 /** Families: guardians and their students (internal/app/guardians, docs/families.md). */
 export const guardians = {

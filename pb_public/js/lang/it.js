@@ -1087,6 +1087,8 @@ export default {
   "Connecting Google Calendar…": "Collegamento di Google Calendar…",
   "Disconnect": "Scollega",
   "Disconnect Google Calendar?": "Scollegare Google Calendar?",
+  "Choose from Google Drive": "Scegli da Google Drive",
+  "Google Drive could not be opened here: paste the file's address instead.": "Non è stato possibile aprire Google Drive qui: incolla invece l'indirizzo del file.",
   "Reading your Google calendars…": "Lettura dei tuoi calendari Google…",
   "{name} (main calendar)": "{name} (calendario principale)",
   "Write my lessons to": "Scrivi le mie lezioni in",
