@@ -111,6 +111,7 @@ e2e-deps:
 # End-to-end tests of the web app in headless Chromium against a real server
 # on a temp data dir (see docs/webapp.md).
 e2e: e2e-deps debian-tools build
+	$(GO) build -o bin/fakegoogle ./testkit/fakegoogle/cmd/fakegoogle
 	node e2e/run.mjs
 
 # Screenshots of the main pages, desktop and phone, into docs/screenshots/.

@@ -57,8 +57,8 @@ func TestGoogleBusyBlocksSlotsAndBookings(t *testing.T) {
 	job(google.BusyEvery)
 	require.False(t, free(5, 15))
 
-	// Google fails: the busy times read last still hold
-	fake.FailNext("POST /calendar/v3/freeBusy", http.StatusServiceUnavailable)
+	// Google fails (the poll's first call lists the changes): the busy times read last still hold
+	fake.FailNext("GET /calendar/v3/calendars/", http.StatusServiceUnavailable)
 	job(2 * google.BusyEvery)
 	require.False(t, free(5, 10))
 	require.False(t, free(5, 15))

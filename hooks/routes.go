@@ -8,6 +8,7 @@ import (
 
 	"tutorbase/internal/app/accounts"
 	"tutorbase/internal/app/booking"
+	"tutorbase/internal/app/google"
 	"tutorbase/internal/app/guardians"
 	"tutorbase/internal/app/ops"
 	"tutorbase/internal/app/platform"
@@ -134,7 +135,11 @@ func (s *Services) routes() []route {
 		{http.MethodPost, "/api/google/calendar/connect", s.Google.Connect, person, "/api/"},
 		{http.MethodPost, "/api/google/calendar/callback", s.Google.Callback, person, "/api/"},
 		{http.MethodPost, "/api/google/calendar/disconnect", s.Google.Disconnect, person, "/api/"},
-		{http.MethodPost, "/api/google/drive/share", s.Google.DriveShare, tutor, "/api/"}, // the material's owner
+		{http.MethodGet, "/api/google/calendars", s.Google.Calendars, person, "/api/"},        // the caller's Google calendars and their choice
+		{http.MethodPost, "/api/google/calendars", s.Google.ChooseCalendars, person, "/api/"}, // which block their slots, which gets the lessons
+		{http.MethodPost, google.PushPath, s.Google.Push, nil, "/api/"},                       // Google's push: its channel's secret token
+		{http.MethodGet, "/api/google/picker", s.Google.Picker, tutor, "/api/"},               // the Picker's keys, the tutor's own access token
+		{http.MethodPost, "/api/google/drive/share", s.Google.DriveShare, tutor, "/api/"},     // the material's owner
 
 		// staff
 		{http.MethodGet, "/api/reports/{name}", s.Reports.Report, staff, "/api/reports/"},
@@ -157,18 +162,18 @@ func (s *Services) routes() []route {
 func (s *Services) bindRoutes(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		r := se.Router
-		r.Bind(s.Ops.Observe())                // requests by route, latency, SQLite busy errors (/metrics)
-		r.Bind(ops.CompressAPI())              // gzip for API answers of 1 KiB or more
-		r.Bind(platform.TranslateErrors())     // every error in the caller's language
-		r.Bind(ops.SecurityHeaders())          // replaces PocketBase's own
-		r.Bind(s.Limits.Middleware())          // costly filters, query budget, requests in flight
-		r.Bind(s.Signin.RefuseEndedSessions()) // tokens of signed-out sessions
-		r.Bind(s.Signin.RequireApp())          // staff set up an authenticator app before anything else
-		r.Bind(s.Materials.UploadLimit())      // a material larger than the school allows is refused unread
-		r.Bind(booking.StaffLists())           // admins' bookings list without the list rule
-		r.Bind(guardians.FamilyLists())        // guardians' bookings list: their students'
-		r.Bind(accounts.PrehashPasswords())    // passwords longer than bcrypt reads
-		r.BindFunc(accounts.HideTakenEmails)   // request-email-change tells nobody who has an account
+		r.Bind(s.Ops.Observe())                         // requests by route, latency, SQLite busy errors (/metrics)
+		r.Bind(ops.CompressAPI())                       // gzip for API answers of 1 KiB or more
+		r.Bind(platform.TranslateErrors())              // every error in the caller's language
+		r.Bind(ops.SecurityHeadersWith(s.Google.CSP())) // replaces PocketBase's own
+		r.Bind(s.Limits.Middleware())                   // costly filters, query budget, requests in flight
+		r.Bind(s.Signin.RefuseEndedSessions())          // tokens of signed-out sessions
+		r.Bind(s.Signin.RequireApp())                   // staff set up an authenticator app before anything else
+		r.Bind(s.Materials.UploadLimit())               // a material larger than the school allows is refused unread
+		r.Bind(booking.StaffLists())                    // admins' bookings list without the list rule
+		r.Bind(guardians.FamilyLists())                 // guardians' bookings list: their students'
+		r.Bind(accounts.PrehashPasswords())             // passwords longer than bcrypt reads
+		r.BindFunc(accounts.HideTakenEmails)            // request-email-change tells nobody who has an account
 		if cfg := s.Env.Config; len(cfg.CORSOrigins) > 0 {
 			r.Bind(apis.CORS(apis.CORSConfig{
 				AllowOrigins: cfg.CORSOrigins,

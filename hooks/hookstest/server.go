@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -21,6 +22,13 @@ import (
 // endpoint turn it off with NoRateLimits.
 func Serve(t testing.TB, app *tests.TestApp) *httptest.Server {
 	t.Helper()
+	return ServeOn(t, app, nil)
+}
+
+// ServeOn is Serve on a listener opened before the app was built (for a
+// configuration that names the server's own address); nil opens one.
+func ServeOn(t testing.TB, app *tests.TestApp, ln net.Listener) *httptest.Server {
+	t.Helper()
 	router, err := apis.NewRouter(app)
 	if err != nil {
 		t.Fatal(err)
@@ -35,7 +43,12 @@ func Serve(t testing.TB, app *tests.TestApp) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(handler)
+	srv := httptest.NewUnstartedServer(handler)
+	if ln != nil {
+		srv.Listener.Close()
+		srv.Listener = ln
+	}
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return srv
 }

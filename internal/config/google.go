@@ -22,6 +22,14 @@ type Google struct {
 	// TokenKey is the AES-256 key of the stored tokens (TB_GOOGLE_TOKEN_KEY,
 	// 32 bytes in base64).
 	TokenKey []byte
+	// PushURL is the school's public base address Google sends Calendar
+	// push notifications to (GOOGLE_PUSH_URL, https in production: Google
+	// calls PushURL + "/api/google/push"); empty: busy times are polled.
+	PushURL string
+	// PickerKey and PickerAppID switch the Google Picker on in the web app
+	// (GOOGLE_PICKER_API_KEY: an API key restricted to the Picker API and
+	// the school's address; GOOGLE_PICKER_APP_ID: the Cloud project number).
+	PickerKey, PickerAppID string
 }
 
 // Google's own endpoints.
@@ -37,6 +45,9 @@ func (g Google) SignIn() bool { return g.ClientID != "" && g.ClientSecret != "" 
 
 // Calendar reports whether tutors may connect Google Calendar.
 func (g Google) Calendar() bool { return g.SignIn() && len(g.TokenKey) == 32 }
+
+// Picker reports whether the web app offers Google Picker for Drive files.
+func (g Google) Picker() bool { return g.Calendar() && g.PickerKey != "" && g.PickerAppID != "" }
 
 // AuthURL is the consent page.
 func (g Google) AuthURL() string { return g.oauth("/o/oauth2/v2/auth", DefaultGoogleAuthURL) }
@@ -75,12 +86,14 @@ func (c *Config) readGoogle(env map[string]string) []error {
 	g := Google{
 		ClientID: env["GOOGLE_CLIENT_ID"], ClientSecret: env["GOOGLE_CLIENT_SECRET"],
 		OAuthBase: strings.TrimRight(env["GOOGLE_OAUTH_BASE"], "/"), APIBase: strings.TrimRight(env["GOOGLE_API_BASE"], "/"),
+		PushURL:   strings.TrimRight(env["GOOGLE_PUSH_URL"], "/"),
+		PickerKey: env["GOOGLE_PICKER_API_KEY"], PickerAppID: env["GOOGLE_PICKER_APP_ID"],
 	}
 	var errs []error
 	if (g.ClientID == "") != (g.ClientSecret == "") {
 		errs = append(errs, errors.New("GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set together"))
 	}
-	for _, u := range [][2]string{{"GOOGLE_OAUTH_BASE", g.OAuthBase}, {"GOOGLE_API_BASE", g.APIBase}} {
+	for _, u := range [][2]string{{"GOOGLE_OAUTH_BASE", g.OAuthBase}, {"GOOGLE_API_BASE", g.APIBase}, {"GOOGLE_PUSH_URL", g.PushURL}} {
 		if u[1] == "" {
 			continue
 		}

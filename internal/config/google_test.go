@@ -33,6 +33,12 @@ func TestLoadGoogle(t *testing.T) {
 		{name: "half a client", env: []string{"GOOGLE_CLIENT_ID=id"}, wantErr: "GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET"},
 		{name: "short key", env: []string{"TB_GOOGLE_TOKEN_KEY=c2hvcnQ="}, wantErr: "TB_GOOGLE_TOKEN_KEY"},
 		{name: "bad base", env: []string{"GOOGLE_API_BASE=www.googleapis.com"}, wantErr: "GOOGLE_API_BASE"},
+		{name: "bad push address", env: []string{"GOOGLE_PUSH_URL=school.example"}, wantErr: "GOOGLE_PUSH_URL"},
+		{name: "push address", env: []string{"GOOGLE_PUSH_URL=https://school.example/"}, check: func(t *testing.T, g Google) {
+			if g.PushURL != "https://school.example" {
+				t.Fatalf("got %+v", g)
+			}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -258,6 +258,10 @@ export const googleCalendar = {
   callback: (code, state) => post('/api/google/calendar/callback', { code, state }),
   /** Revokes and removes the tokens; lessons stop being written, busy times go. */
   disconnect: () => post('/api/google/calendar/disconnect'),
+  /** The person's Google calendars: {calendars: [{id, name, primary, writable, busy, lessons}]}. */
+  calendars: () => pb.send('/api/google/calendars', {}),
+  /** Chooses the calendar lessons are written to and those whose busy times block the person's slots; answers the status. */
+  choose: (lessons, busy) => post('/api/google/calendars', { lessons, busy }),
 };
 
 /** Drive files attached as link materials, shared at Google with the material's people (internal/app/google/drive.go). */
@@ -266,6 +270,8 @@ export const googleDrive = {
   isDrive: (url) => /^https:\/\/(drive|docs)\.google\.com\//.test(url || ''),
   /** Shares the material's Drive file with its students as readers: {file, shared: [emails]}. */
   share: (material) => post('/api/google/drive/share', { material }),
+  /** Google Picker's set-up for the signed-in tutor: {available, api_key, app_id, client_id, access_token}. */
+  picker: () => pb.send('/api/google/picker', {}),
 };
 /** Families: guardians and their students (internal/app/guardians, docs/families.md). */
 export const guardians = {

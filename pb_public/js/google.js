@@ -8,6 +8,7 @@ import { h, replace } from './dom.js';
 import { t } from './i18n.js';
 import { dateTime } from './format.js';
 import { toast, confirmDialog, errorBox, loading } from './ui.js';
+import { field, checkGroup, checkedValues, errorSummary, showErrors, clearErrors } from './forms.js';
 import { googleCalendar } from './api.js';
 
 /** Whether the school set up sign-in with Google. */
@@ -43,6 +44,7 @@ function calendarState(st, reload) {
       tutor ? h('p', { class: 'small muted' }, st.busy_synced_at
         ? t('Its busy times block your free times; last read {when}, busy times stored: {n}.', { when: dateTime(st.busy_synced_at), n: st.busy_events })
         : t('Its busy times are read every 5 minutes and block your free times.')) : null,
+      calendarChoice(st, tutor, reload),
       h('div', { class: 'actions' }, disconnect)];
   }
   if (st.status === 'revoked') {
@@ -51,6 +53,33 @@ function calendarState(st, reload) {
   }
   return [h('p', t('Connect your Google Calendar: your lessons appear in it, moved and removed with them.') + (tutor ? ' ' + t('Its busy times block your free times here.') : '')),
     h('div', { class: 'actions' }, connect)];
+}
+
+/** The choice of calendars: where lessons are written, which block a tutor's free times. */
+function calendarChoice(st, tutor, reload) {
+  const box = h('div', { id: 'google-calendars' }, loading(t('Reading your Google calendars…')));
+  googleCalendar.calendars().then(({ calendars }) => {
+    const writable = calendars.filter((c) => c.writable);
+    const name = (c) => c.primary ? t('{name} (main calendar)', { name: c.name }) : c.name;
+    const form = h('form', { novalidate: true }, errorSummary(),
+      field({ name: 'lessons', label: t('Write my lessons to'), type: 'select', options: writable.map((c) => [c.id, name(c)]),
+        value: (calendars.find((c) => c.lessons) || {}).id, hint: t('Lessons already written stay where they are.') }),
+      tutor ? checkGroup({ name: 'busy', legend: t('Calendars whose busy times block my free times'), options: calendars.map((c) => [c.id, name(c)]),
+        values: calendars.filter((c) => c.busy).map((c) => c.id), hint: t('Only the start and end of each busy time are read.') }) : null,
+      h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Save calendars'))));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      clearErrors(form);
+      const busy = tutor ? checkedValues(form, 'busy') : calendars.filter((c) => c.busy).map((c) => c.id);
+      try {
+        await googleCalendar.choose(form.elements.lessons.value, busy);
+        toast(t('Calendars saved.'));
+        reload();
+      } catch (e) { showErrors(form, e); }
+    });
+    replace(box, h('h4', t('Your calendars')), form);
+  }, (e) => replace(box, errorBox(e)));
+  return box;
 }
 
 /** The Google section of the account page (empty when the school set up neither). */

@@ -8,6 +8,7 @@ import { dateTime, parseDate } from './format.js';
 import { openDialog, toast } from './ui.js';
 import { field, checkGroup, checkedValues, errorSummary, showErrors, busy } from './forms.js';
 import { materials as api, googleDrive } from './api.js';
+import { pickerButton } from './google-picker.js';
 
 /**
  * The signed-in tutor's students (whoever booked them, a lesson not
@@ -81,6 +82,7 @@ export function linkDialog(folders, folder, onSaved) {
     const form = h('form', { novalidate: true }, errorSummary(),
       field({ name: 'title', label: t('Title'), required: true, maxlength: 200 }),
       field({ name: 'url', label: t('Web address'), type: 'url', required: true, placeholder: 'https://', hint: t('A video or a shared document: an address that starts with http:// or https://.') }),
+      h('div', { class: 'picker-slot' }),
       folderField(folders, folder, t('Folder')),
       h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Add the link')), h('button', { type: 'button', class: 'secondary', on: { click: close } }, t('Cancel'))));
     form.addEventListener('submit', (e) => {
@@ -96,6 +98,7 @@ export function linkDialog(folders, folder, onSaved) {
       });
     });
     body.append(form);
+    pickerButton(form.querySelector('.picker-slot'), { url: form.elements.url, title: form.elements.title });
   });
 }
 

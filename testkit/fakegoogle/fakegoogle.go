@@ -44,6 +44,14 @@ type Event struct {
 // Busy is a busy interval of an account's calendar, answered by freeBusy.
 type Busy struct{ Start, End time.Time }
 
+// Calendar is an entry of an account's calendar list. An account without
+// SetCalendars has its primary calendar only (its id is the email).
+type Calendar struct {
+	ID, Summary string
+	AccessRole  string // owner, writer, reader, freeBusyReader
+	Primary     bool
+}
+
 // Permission is a Drive file shared with someone.
 type Permission struct{ File, Email, Role string }
 
@@ -56,7 +64,12 @@ type Server struct {
 	access   map[string]grant // access token → grant
 	events   map[string]*Event
 	deleted  map[string]bool
-	busy     map[string][]Busy // account email → busy intervals
+	busy     map[string][]Busy // account email + "/" + calendar id → busy intervals
+	cals     map[string][]Calendar
+	seq      map[string]int // account email + "/" + calendar id → changes so far
+	gen      int            // sync tokens of an older generation answer 410
+	chans    map[string]*Channel
+	now      func() time.Time
 	perms    []Permission
 	fails    []failure
 	calls    map[string]int
@@ -75,8 +88,16 @@ type failure struct {
 
 // Start starts a fake Google, closed when the test ends.
 func Start(t testing.TB) *Server {
+	s := New()
+	t.Cleanup(s.Close)
+	return s
+}
+
+// New starts a fake Google on a loopback port (the fakegoogle command's;
+// tests use Start). Close stops it.
+func New() *Server {
 	s := &Server{codes: map[string]grant{}, refresh: map[string]grant{}, access: map[string]grant{},
-		events: map[string]*Event{}, deleted: map[string]bool{}, busy: map[string][]Busy{}, calls: map[string]int{}}
+		events: map[string]*Event{}, deleted: map[string]bool{}, busy: map[string][]Busy{}, cals: map[string][]Calendar{}, seq: map[string]int{}, chans: map[string]*Channel{}, now: time.Now, calls: map[string]int{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /token", s.token)
 	mux.HandleFunc("POST /revoke", s.revoke)
@@ -85,10 +106,12 @@ func Start(t testing.TB) *Server {
 	mux.HandleFunc("PUT /calendar/v3/calendars/{cal}/events/{id}", s.authed(s.updateEvent))
 	mux.HandleFunc("DELETE /calendar/v3/calendars/{cal}/events/{id}", s.authed(s.deleteEvent))
 	mux.HandleFunc("POST /calendar/v3/freeBusy", s.authed(s.freeBusy))
+	mux.HandleFunc("GET /calendar/v3/users/me/calendarList", s.authed(s.calendarList))
+	s.syncRoutes(mux)
 	mux.HandleFunc("POST /drive/v3/files/{id}/permissions", s.authed(s.share))
 	mux.HandleFunc("GET /drive/v3/files/{id}", s.authed(s.file))
+	s.consentRoutes(mux)
 	s.Server = httptest.NewServer(s.failing(mux))
-	t.Cleanup(s.Close)
 	return s
 }
 
@@ -145,10 +168,17 @@ func (s *Server) DropNext(prefix string) {
 }
 
 // SetBusy sets what freeBusy answers for an account's primary calendar.
-func (s *Server) SetBusy(email string, busy ...Busy) {
+func (s *Server) SetBusy(email string, busy ...Busy) { s.SetCalendarBusy(email, email, busy...) }
+
+// SetCalendarBusy sets what freeBusy answers for one of an account's
+// calendars (cal "primary" or the email is the primary one): a change,
+// pushed to the calendar's channels before it returns.
+func (s *Server) SetCalendarBusy(email, cal string, busy ...Busy) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.busy[email] = busy
+	s.busy[email+"/"+s.calendarID(email, cal)] = busy
+	s.changed(email, cal)
+	s.mu.Unlock()
+	s.notify(email, cal)
 }
 
 // Events returns a copy of the live events, by id.
@@ -321,7 +351,7 @@ type when struct {
 	DateTime string `json:"dateTime"`
 }
 
-func (s *Server) insertEvent(w http.ResponseWriter, r *http.Request, _ Account) {
+func (s *Server) insertEvent(w http.ResponseWriter, r *http.Request, a Account) {
 	var in wireEvent
 	if err := json.NewDecoder(r.Body).Decode(&in); err != nil || in.Start == nil || in.End == nil {
 		writeError(w, http.StatusBadRequest, "Bad event.")
@@ -329,6 +359,10 @@ func (s *Server) insertEvent(w http.ResponseWriter, r *http.Request, _ Account) 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if !s.hasCalendar(a.Email, r.PathValue("cal")) {
+		writeError(w, http.StatusNotFound, "Not Found")
+		return
+	}
 	if in.ID == "" {
 		in.ID = strings.ToLower(random())
 	}
@@ -342,6 +376,7 @@ func (s *Server) insertEvent(w http.ResponseWriter, r *http.Request, _ Account) 
 	}
 	s.events[in.ID] = ev
 	s.inserted++
+	s.changed(a.Email, ev.Calendar)
 	writeJSON(w, http.StatusOK, s.wire(ev))
 }
 
@@ -400,8 +435,12 @@ func (s *Server) freeBusy(w http.ResponseWriter, r *http.Request, a Account) {
 	defer s.mu.Unlock()
 	cals := map[string]any{}
 	for _, it := range in.Items {
+		if !s.hasCalendar(a.Email, it.ID) {
+			cals[it.ID] = map[string]any{"errors": []map[string]string{{"domain": "global", "reason": "notFound"}}}
+			continue
+		}
 		var busy []map[string]string
-		for _, b := range s.busy[a.Email] {
+		for _, b := range s.busy[a.Email+"/"+s.calendarID(a.Email, it.ID)] {
 			if b.End.After(in.TimeMin) && b.Start.Before(in.TimeMax) {
 				busy = append(busy, map[string]string{"start": b.Start.UTC().Format(time.RFC3339), "end": b.End.UTC().Format(time.RFC3339)})
 			}

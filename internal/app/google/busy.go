@@ -1,6 +1,7 @@
 package google
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -41,6 +42,11 @@ type linkRow struct {
 	Id       string `db:"id"`
 	User     string `db:"user"`
 	Calendar string `db:"calendar"`
+	Busy     string `db:"busy_calendars"`
+	Tokens   string `db:"sync_tokens"`
+	Channels string `db:"channels"`
+	Secret   string `db:"channel_token"`
+	FullAt   string `db:"busy_full_at"`
 	Version  int64  `db:"version"`
 }
 
@@ -66,28 +72,33 @@ func (s *Service) ImportDue(app core.App, now time.Time) error {
 	return errors.Join(errs...)
 }
 
-// ImportBusy reads user's busy times from Google now (a tutor's; anyone
-// else's connection only writes lessons) and stores them by
+// ImportBusy brings user's busy times up to date now (a tutor's; anyone
+// else's connection only writes lessons): the chosen calendars' changes
+// since their sync tokens, then, when something changed (or once a day,
+// so the horizon moves), their busy times by freeBusy; with push on, their
+// events.watch channels are opened or renewed. The outcome is stored by
 // compare-and-set on the connection's version.
 func (s *Service) ImportBusy(app core.App, user string, now time.Time) error {
 	var l linkRow
-	err := app.DB().Select("id", "user", "calendar", "CAST(version AS INTEGER) AS version").From(Links).
+	err := app.DB().Select("id", "user", "calendar", "COALESCE(busy_calendars, '') AS busy_calendars", "COALESCE(sync_tokens, '') AS sync_tokens",
+		"COALESCE(channels, '') AS channels", "channel_token", "busy_full_at", "CAST(version AS INTEGER) AS version").From(Links).
 		Where(dbx.HashExp{"user": user, "status": LinkConnected}).One(&l)
 	if err != nil {
 		return nil // not connected (any more)
 	}
 	tutor, err := tutorOf(app, user)
 	if err != nil {
-		return s.casLink(app, &l, dbx.Params{"busy_next": ""}, nil, nil) // not a tutor: nothing blocks
+		_, err := s.casLink(app, &l, dbx.Params{"busy_next": ""}, nil, nil) // not a tutor: nothing blocks
+		return err
 	}
 	horizon := busyHorizon
 	if tutor.MaxAdvance > 0 {
 		horizon = min(tutor.MaxAdvance+24*time.Hour, busyHorizon)
 	}
 	from, to := now.Add(-busyPast).Truncate(time.Hour), now.Add(horizon)
-	intervals, err := s.freeBusy(app, user, false, l.Calendar, from, to)
+	r, err := s.readBusy(app, &l, from, to, now, false)
 	if isStatus(err, http.StatusUnauthorized) {
-		intervals, err = s.freeBusy(app, user, true, l.Calendar, from, to)
+		r, err = s.readBusy(app, &l, from, to, now, true)
 	}
 	if errors.Is(err, errNotConnected) {
 		return nil
@@ -97,29 +108,34 @@ func (s *Service) ImportBusy(app core.App, user string, now time.Time) error {
 			return s.revoke(app, user, now)
 		}
 		app.Logger().Warn("google busy times not read", "user", user, "error", err)
-		return s.casLink(app, &l, dbx.Params{"busy_next": platform.DBTime(now.Add(BusyEvery)), "last_error": errorCode(err)}, nil, nil)
+		_, err := s.casLink(app, &l, dbx.Params{"busy_next": platform.DBTime(now.Add(BusyEvery)), "last_error": errorCode(err)}, nil, nil)
+		return err
 	}
-	set := dbx.Params{"busy_next": platform.DBTime(now.Add(BusyEvery)), "busy_synced_at": platform.DBTime(now),
-		"busy_events": len(intervals), "last_error": ""}
-	return s.casLink(app, &l, set, &tutor.Id, intervals)
+	set := dbx.Params{"busy_next": platform.DBTime(now.Add(BusyEvery)), "last_error": "", "sync_tokens": jsonText(r.tokens),
+		"channels": jsonText(r.channels), "channel_token": r.secret}
+	var tutorID *string
+	if r.read {
+		set["busy_synced_at"], set["busy_events"], set["busy_full_at"], tutorID = platform.DBTime(now), len(r.intervals), platform.DBTime(now), &tutor.Id
+	}
+	stored, err := s.casLink(app, &l, set, tutorID, r.intervals)
+	if stored {
+		s.stopChannels(app, user, r.stop) // channels of calendars no longer chosen, or renewed
+	} else {
+		s.stopChannels(app, user, r.opened) // a newer state won: the channels opened here are not kept
+	}
+	return err
 }
 
-// freeBusy asks Google for the busy intervals of cal in [from, to), a
-// window at a time, merged and cut at availability.MaxBusySpan.
-func (s *Service) freeBusy(app core.App, user string, fresh bool, cal string, from, to time.Time) ([]icalfeed.Interval, error) {
-	c, err := s.open(app, user, fresh)
-	if err != nil {
-		return nil, err
+// freeBusy asks Google for the busy intervals of the calendars cals in
+// [from, to), a window at a time, merged and cut at
+// availability.MaxBusySpan. No calendar chosen: nothing is busy.
+func freeBusy(ctx context.Context, svc *calendar.Service, cals []string, from, to time.Time) ([]icalfeed.Interval, error) {
+	if len(cals) == 0 {
+		return nil, nil
 	}
-	defer s.keep(app, c)
-	if cal == "" {
-		cal = "primary"
-	}
-	ctx, cancel := s.ctx()
-	defer cancel()
-	svc, err := calendar.NewService(ctx, s.options(c, s.env.Config.Google.CalendarEndpoint())...)
-	if err != nil {
-		return nil, err
+	items := make([]*calendar.FreeBusyRequestItem, len(cals))
+	for i, cal := range cals {
+		items[i] = &calendar.FreeBusyRequestItem{Id: cal}
 	}
 	var all []icalfeed.Interval
 	for lo := from; lo.Before(to); lo = lo.Add(busyWindow) {
@@ -128,23 +144,16 @@ func (s *Service) freeBusy(app core.App, user string, fresh bool, cal string, fr
 			hi = to
 		}
 		res, err := svc.Freebusy.Query(&calendar.FreeBusyRequest{TimeMin: lo.UTC().Format(time.RFC3339),
-			TimeMax: hi.UTC().Format(time.RFC3339), Items: []*calendar.FreeBusyRequestItem{{Id: cal}}}).Context(ctx).Do()
+			TimeMax: hi.UTC().Format(time.RFC3339), Items: items}).Context(ctx).Do()
 		if err != nil {
 			return nil, err
 		}
-		fc, ok := res.Calendars[cal]
-		if !ok {
-			return nil, fmt.Errorf("freeBusy did not answer calendar %q", cal)
-		}
-		if len(fc.Errors) > 0 {
-			return nil, fmt.Errorf("freeBusy: %s", fc.Errors[0].Reason)
-		}
-		for _, p := range fc.Busy {
-			st, err1 := time.Parse(time.RFC3339, p.Start)
-			en, err2 := time.Parse(time.RFC3339, p.End)
-			if err1 == nil && err2 == nil {
-				all = append(all, icalfeed.Interval{Start: st.UTC(), End: en.UTC()})
+		for _, cal := range cals {
+			busy, err := busyOf(res, cal)
+			if err != nil {
+				return nil, err
 			}
+			all = append(all, busy...)
 		}
 	}
 	out := icalfeed.Normalize(all, availability.MaxBusySpan)
@@ -158,7 +167,7 @@ func (s *Service) freeBusy(app core.App, user string, fresh bool, cal string, fr
 // read; with tutor, its busy times are replaced by intervals in the same
 // transaction. A connection changed meanwhile (another import, a
 // disconnect) is left alone.
-func (s *Service) casLink(app core.App, l *linkRow, set dbx.Params, tutor *string, intervals []icalfeed.Interval) error {
+func (s *Service) casLink(app core.App, l *linkRow, set dbx.Params, tutor *string, intervals []icalfeed.Interval) (bool, error) {
 	set["version"] = l.Version + 1
 	set["updated"] = platform.DBTime(s.env.Now())
 	err := app.RunInTransaction(func(tx core.App) error {
@@ -178,9 +187,9 @@ func (s *Service) casLink(app core.App, l *linkRow, set dbx.Params, tutor *strin
 		return insertBusy(tx, l, *tutor, intervals)
 	})
 	if errors.Is(err, errStale) {
-		return nil
+		return false, nil
 	}
-	return err
+	return err == nil, err
 }
 
 // insertBusy writes a connection's intervals, 100 rows a statement.
@@ -211,4 +220,28 @@ func tutorOf(app core.App, user string) (*platform.Tutor, error) {
 		return nil, err
 	}
 	return platform.LoadTutor(app, id)
+}
+
+// errCalendarUnreadable: freeBusy could not read a chosen calendar (it
+// was deleted, or its sharing withdrawn).
+var errCalendarUnreadable = errors.New("a chosen calendar cannot be read")
+
+// busyOf reads one calendar's busy intervals of a freeBusy answer.
+func busyOf(res *calendar.FreeBusyResponse, cal string) ([]icalfeed.Interval, error) {
+	fc, ok := res.Calendars[cal]
+	if !ok {
+		return nil, fmt.Errorf("freeBusy did not answer calendar %q: %w", cal, errCalendarUnreadable)
+	}
+	if len(fc.Errors) > 0 {
+		return nil, fmt.Errorf("freeBusy %q: %s: %w", cal, fc.Errors[0].Reason, errCalendarUnreadable)
+	}
+	var out []icalfeed.Interval
+	for _, p := range fc.Busy {
+		st, err1 := time.Parse(time.RFC3339, p.Start)
+		en, err2 := time.Parse(time.RFC3339, p.End)
+		if err1 == nil && err2 == nil {
+			out = append(out, icalfeed.Interval{Start: st.UTC(), End: en.UTC()})
+		}
+	}
+	return out, nil
 }

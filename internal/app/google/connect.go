@@ -24,14 +24,15 @@ const CallbackPath = "/google-callback"
 // Status is what a person sees of their Google Calendar connection; the
 // tokens never leave the server.
 type Status struct {
-	Available    bool   `json:"available"` // the school configured Google Calendar
-	Status       string `json:"status"`    // "", pending, connected, revoked
-	Email        string `json:"email"`
-	Calendar     string `json:"calendar"`
-	LastError    string `json:"last_error"`
-	ConnectedAt  string `json:"connected_at"`
-	BusySyncedAt string `json:"busy_synced_at"`
-	BusyEvents   int    `json:"busy_events"`
+	Available     bool     `json:"available"` // the school configured Google Calendar
+	Status        string   `json:"status"`    // "", pending, connected, revoked
+	Email         string   `json:"email"`
+	Calendar      string   `json:"calendar"`       // where new lessons are written
+	BusyCalendars []string `json:"busy_calendars"` // whose busy times block the person's slots
+	LastError     string   `json:"last_error"`
+	ConnectedAt   string   `json:"connected_at"`
+	BusySyncedAt  string   `json:"busy_synced_at"`
+	BusyEvents    int      `json:"busy_events"`
 }
 
 // CalendarStatus is GET /api/google/calendar: the caller's connection.
@@ -47,6 +48,7 @@ func (s *Service) status(app core.App, user string) Status {
 	}
 	st.Status, st.Email, st.Calendar, st.LastError = link.GetString("status"), link.GetString("email"), link.GetString("calendar"), link.GetString("last_error")
 	st.ConnectedAt, st.BusySyncedAt, st.BusyEvents = link.GetString("connected_at"), link.GetString("busy_synced_at"), link.GetInt("busy_events")
+	st.BusyCalendars = busyCalendars(link.GetString("busy_calendars"))
 	return st
 }
 
@@ -127,6 +129,9 @@ func (s *Service) Callback(e *core.RequestEvent) error {
 		if link.GetString("calendar") == "" {
 			link.Set("calendar", "primary")
 		}
+		if raw := link.GetString("busy_calendars"); raw == "" || raw == "null" {
+			link.Set("busy_calendars", []string{"primary"}) // a choice made before is kept when connecting again
+		}
 		link.Set("status", LinkConnected)
 		link.Set("last_error", "")
 		link.Set("connected_at", now)
@@ -152,6 +157,7 @@ func (s *Service) Disconnect(e *core.RequestEvent) error {
 		return e.NoContent(http.StatusNoContent)
 	}
 	if s.CalendarOn() {
+		s.stopChannels(e.App, e.Auth.Id, linkChannels(link)) // before the revoke, while the token works
 		if refresh, err := s.box.Open(link.GetString("refresh_token"), purpose(link.Id, "refresh")); err == nil && refresh != "" {
 			s.revokeAtGoogle(refresh)
 		}

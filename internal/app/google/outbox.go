@@ -274,6 +274,8 @@ func isStatus(err error, codes ...int) bool {
 func errorCode(err error) string {
 	var ge *googleapi.Error
 	switch {
+	case errors.Is(err, errCalendarUnreadable):
+		return "calendar_unreadable"
 	case errors.As(err, &ge) && ge.Code == http.StatusTooManyRequests:
 		return "rate_limited"
 	case errors.As(err, &ge) && ge.Code >= 500:

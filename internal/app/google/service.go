@@ -50,7 +50,8 @@ const (
 	scopeEvents   = "https://www.googleapis.com/auth/calendar.events"
 	scopeFreeBusy = "https://www.googleapis.com/auth/calendar.freebusy"
 	scopeEmail    = "https://www.googleapis.com/auth/userinfo.email"
-	scopeDrive    = "https://www.googleapis.com/auth/drive.file" // files picked with Google Picker only
+	scopeDrive    = "https://www.googleapis.com/auth/drive.file"                     // files picked with Google Picker only
+	scopeList     = "https://www.googleapis.com/auth/calendar.calendarlist.readonly" // which calendars to read and write
 	// stateTTL bounds a consent under way.
 	stateTTL = 15 * time.Minute
 	// maxAttempts pushes of one change before it is given up.
@@ -138,7 +139,7 @@ func (s *Service) oauth(redirect string) *oauth2.Config {
 	return &oauth2.Config{
 		ClientID: g.ClientID, ClientSecret: g.ClientSecret, RedirectURL: redirect,
 		Endpoint: oauth2.Endpoint{AuthURL: g.AuthURL(), TokenURL: g.TokenURL(), AuthStyle: oauth2.AuthStyleInParams},
-		Scopes:   []string{scopeEvents, scopeFreeBusy, scopeEmail, scopeDrive},
+		Scopes:   []string{scopeEvents, scopeFreeBusy, scopeEmail, scopeDrive, scopeList},
 	}
 }
 

@@ -20,17 +20,26 @@ const (
 		"base-uri 'self'; frame-ancestors 'self'"
 )
 
+// PickerCSP is AppCSP with what Google Picker loads (its script from
+// apis.google.com, its window from docs.google.com), used only when the
+// school configured the Picker (docs/calendars.md).
+var PickerCSP = strings.NewReplacer("script-src 'self';", "script-src 'self' https://apis.google.com;",
+	"connect-src 'self';", "connect-src 'self' https://*.googleapis.com; frame-src https://docs.google.com https://drive.google.com;").Replace(AppCSP)
+
 // SecurityHeaders sets the security headers of every answer (it replaces
 // PocketBase's own middleware of the same id).
-func SecurityHeaders() *hook.Handler[*core.RequestEvent] {
+func SecurityHeaders() *hook.Handler[*core.RequestEvent] { return SecurityHeadersWith(AppCSP) }
+
+// SecurityHeadersWith is SecurityHeaders with the web app's policy appCSP.
+func SecurityHeadersWith(appCSP string) *hook.Handler[*core.RequestEvent] {
 	return &hook.Handler[*core.RequestEvent]{
 		Id:       apis.DefaultSecurityHeadersMiddlewareId,
 		Priority: apis.DefaultSecurityHeadersMiddlewarePriority,
-		Func:     securityHeaders,
+		Func:     func(e *core.RequestEvent) error { return securityHeaders(e, appCSP) },
 	}
 }
 
-func securityHeaders(e *core.RequestEvent) error {
+func securityHeaders(e *core.RequestEvent, appCSP string) error {
 	h := e.Response.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
@@ -41,7 +50,7 @@ func securityHeaders(e *core.RequestEvent) error {
 		h.Set("Content-Security-Policy", DashboardCSP)
 	} else {
 		h.Set("X-Frame-Options", "DENY")
-		h.Set("Content-Security-Policy", AppCSP)
+		h.Set("Content-Security-Policy", appCSP)
 	}
 	behindTLSProxy := len(e.App.Settings().TrustedProxy.Headers) > 0 && e.Request.Header.Get("X-Forwarded-Proto") == "https"
 	if e.Request.TLS != nil || behindTLSProxy {
