@@ -85,9 +85,11 @@ func TestClosedLoopCountsOnlyTheWindow(t *testing.T) {
 	spec := loadSpec{base: srv.URL, clients: 4, warmup: 200 * time.Millisecond, duration: 500 * time.Millisecond, timeout: time.Second, seed: 1, gen: gen}
 	samples, window := runClosed(newHTTPClient(), spec)
 	st := summarize(samples, window)
-	// 4 clients × 500 ms / ~10 ms: about 200 in the window, never the warm-up's too
-	if st.Requests < 100 || st.Requests > 210 {
-		t.Fatalf("%d requests measured, want about 200", st.Requests)
+	// 4 clients × 500 ms / 10 ms at the most: 200 (and the 4 in flight at
+	// its start) fit in the window; with the warm-up's counted there would
+	// be up to 280. A busy machine answers fewer, never more.
+	if st.Requests == 0 || st.Requests > 204 {
+		t.Fatalf("%d requests measured, want 1 to 204", st.Requests)
 	}
 }
 
