@@ -204,12 +204,12 @@ type Message struct {
 	HTML      string
 }
 
-// Messages lists the stored messages, newest first.
+// Messages lists the stored messages (up to 1,000), newest first.
 func (s *Server) Messages(ctx context.Context) ([]Summary, error) {
 	var list struct {
 		Messages []Summary `json:"messages"`
 	}
-	err := s.api(ctx, http.MethodGet, "/api/v1/messages", nil, &list)
+	err := s.api(ctx, http.MethodGet, "/api/v1/messages?limit=1000", nil, &list) // mailpit's page is 50 unless told
 	return list.Messages, err
 }
 

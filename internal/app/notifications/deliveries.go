@@ -28,7 +28,8 @@ const (
 // Outbox timings.
 const (
 	deliveryLease    = 2 * time.Minute  // a claim expires after this: the delivery is sent again
-	deliveryBatch    = 50               // deliveries claimed per run
+	deliveryBatch    = 50               // deliveries claimed at a time
+	deliveryBatches  = 40               // batches a run may send: 2,000 a minute at most
 	notConfiguredGap = 5 * time.Minute  // a channel without settings is looked at again after this
 	deliveryStale    = 48 * time.Hour   // an email still queued this long (no SMTP) is skipped
 	deliverTimeout   = 30 * time.Second // one send
@@ -83,23 +84,33 @@ func (s *Service) queueDeliveries(tx core.App, u *contact, n *core.Record, loc *
 
 // DispatchDeliveries is the outbox dispatcher (a job, every minute). It
 // takes back claims whose lease ran out (a crash or restart while
-// sending), claims the due deliveries in one transaction (queued →
+// sending), then, a batch at a time until none is due (or deliveryBatches
+// were sent), claims the due deliveries in one transaction (queued →
 // sending, with a lease), sends them outside any transaction, and records
 // each outcome: sent; failed for good (a permanent error, or retries used
-// up); or queued again with backoff (after 1, 5, 15, 60, 240 minutes).
+// up); or queued again with backoff (after 1, 5, 15, 60, 240 minutes), so
+// not again in this run. Each batch's lease starts when it is claimed: now,
+// advanced by the time the run has taken.
 func (s *Service) DispatchDeliveries(app core.App, now time.Time) error {
 	if _, err := app.DB().NewQuery("UPDATE deliveries SET status = 'queued' WHERE status = 'sending' AND lease_until < {:now}").
 		Bind(dbx.Params{"now": platform.DBTime(now)}).Execute(); err != nil {
 		return err
 	}
-	claimed, err := claimDeliveries(app, now)
-	if err != nil {
-		return err
-	}
+	began := s.env.Now()
 	var errs []error
-	for _, d := range claimed {
-		if err := s.deliver(app, d, now); err != nil {
-			errs = append(errs, err)
+	for range deliveryBatches {
+		at := now.Add(s.env.Now().Sub(began))
+		claimed, err := claimDeliveries(app, at)
+		if err != nil {
+			return errors.Join(append(errs, err)...)
+		}
+		for _, d := range claimed {
+			if err := s.deliver(app, d, at); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		if len(claimed) < deliveryBatch {
+			break
 		}
 	}
 	return errors.Join(errs...)
