@@ -138,6 +138,8 @@ var accountEntries = []Entry{
 	e("", "Failed to read the request body.", "Non è stato possibile leggere la richiesta."),
 	e("", "Invalid tutor search.", "Ricerca di tutor non valida."),
 	e("", "Invalid match request.", "Richiesta di abbinamento non valida."),
+	e("validation_invalid_value", "Give days and parts of the day, such as tue-evening,sat-morning.", "Indica giorni e parti del giorno, come tue-evening,sat-morning."),
+	e("validation_invalid_value", "Give either from and to, or times, not both.", "Indica o from e to, o times, non entrambi."),
 	e("", "Invalid recommendation request.", "Richiesta di suggerimenti non valida."),
 	e("", "Invalid popular packages request.", "Richiesta di pacchetti popolari non valida."),
 	e("", "Invalid package search.", "Ricerca di pacchetti non valida."),
