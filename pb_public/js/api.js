@@ -71,6 +71,9 @@ export function searchTutors(query) {
   return early ? early.catch(ask) : ask();
 }
 
+/** Tutors ranked for a student's wishes, with reasons (docs/discovery.md, Matching): {items: [{tutor, score, rank, reasons, next_free, timezone}]}. */
+export const matchTutors = (query) => pb.send('/api/match', { query });
+
 /**
  * Lesson materials (internal/app/materials): uploads go to the records API
  * with a progress callback (fetch cannot report one); downloads, links and
