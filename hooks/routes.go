@@ -152,6 +152,7 @@ func (s *Services) routes() []route {
 
 		// assistance (docs/insight.md): the help assistant answers from the FAQ and the caller's own data
 		{http.MethodPost, "/api/assistant", s.Assist.Ask, person, "POST /api/assistant"},
+		{http.MethodGet, "/api/suggestions", s.Assist.Suggestions, person, "/api/"}, // the caller's own: a student's usual lessons
 	}
 }
 

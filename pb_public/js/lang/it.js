@@ -1220,4 +1220,9 @@ export default {
   "Unanswered questions": "Domande senza risposta",
   "Written by a language model from the sources below only.": "Scritta da un modello linguistico usando solo le fonti qui sotto.",
   "Your question": "La tua domanda",
+  // Scheduling suggestions (issue 28)
+  "Suggestions": "Suggerimenti",
+  "Book them all": "Prenotale tutte",
+  "{n} lessons booked.": "{n} lezioni prenotate.",
+  "From {first} to {last}.": "Dal {first} al {last}.",
 };
