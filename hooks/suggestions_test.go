@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestStudentSeriesSuggestions: a fixed history relative to the cast's
+// TestStudentSeriesSuggestions (and the tutor's gaps): a fixed history relative to the cast's
 // clock. Sara had three lessons with Tom on tomorrow's weekday at 10:00
 // (Rome), 6, 13 and 20 days ago, and three with Bea on the weekday of five
 // days ago at 15:00; Tom is free for the next six such weekdays, Bea has
@@ -59,18 +59,25 @@ func TestStudentSeriesSuggestions(t *testing.T) {
 	for _, d := range []int{-5, -12, -19} {
 		save("bookings", map[string]any{"tutor": bea, "student": sara.Id, "start": romeTime(d, 15, 0), "end": romeTime(d, 16, 0), "status": "completed"})
 	}
+	pia, err := hookstest.CreateUser(app, "pia@suggest.localhost", "Pia Past", platform.RoleStudent)
+	require.NoError(t, err)
+	save("bookings", map[string]any{"tutor": tom, "student": pia.Id, "start": romeTime(-13, 10, 0), "end": romeTime(-13, 11, 0), "status": "completed"})
+	save("bookings", map[string]any{"tutor": bea, "student": pia.Id, "start": romeTime(-1, 12, 0), "end": romeTime(-1, 13, 0), "status": "cancelled"})
 	save("time_off", map[string]any{"tutor": bea, "start": romeTime(16, 0, 0), "end": romeTime(17, 0, 0), "reason": "Away"})
 	srv := hookstest.Serve(t, app)
 
-	get := func(token string) []assist.SeriesJSON {
+	type answer struct {
+		Series []assist.SeriesJSON `json:"series"`
+		Gaps   []assist.GapJSON    `json:"gaps"`
+	}
+	ask := func(token string) answer {
 		res := hookstest.Call(t, srv, http.MethodGet, "/api/suggestions", token, nil)
 		require.Equal(t, 200, res.Status, string(res.Body))
-		var out struct {
-			Series []assist.SeriesJSON `json:"series"`
-		}
+		var out answer
 		require.NoError(t, json.Unmarshal(res.Body, &out))
-		return out.Series
+		return out
 	}
+	get := func(token string) []assist.SeriesJSON { return ask(token).Series }
 	got := get(token)
 	require.Len(t, got, 1, "Bea's habit is not free every week")
 	weekday := romeTime(1, 10, 0).In(rome).Weekday().String()
@@ -84,6 +91,22 @@ func TestStudentSeriesSuggestions(t *testing.T) {
 	require.Equal(t, want, got[0])
 	require.Empty(t, get(cast.Tokens[hookstest.Student2]), "another student's history is theirs")
 	require.Empty(t, get(cast.Tokens[hookstest.Tutor]))
+
+	// Tom's gaps: his free hours of the next week when his past students
+	// (Sara and Pia) have lessons, with him or with Bea; a cancelled
+	// lesson is no liking
+	tomUser, err := app.FindAuthRecordByEmail("users", "tom@suggest.localhost")
+	require.NoError(t, err)
+	tomToken, err := tomUser.NewAuthToken()
+	require.NoError(t, err)
+	tomUser.Set("locale", "en")
+	require.NoError(t, app.Save(tomUser))
+	day := func(d int) string { return romeTime(d, 0, 0).In(rome).Weekday().String() }
+	require.Equal(t, []assist.GapJSON{
+		{Text: day(1) + " 10:00 is free: 2 of your students have lessons then.", Start: utc3339(romeTime(1, 10, 0)), End: utc3339(romeTime(1, 11, 0)), Students: 2},
+		{Text: day(2) + " 15:00 is free: 1 of your students has lessons then.", Start: utc3339(romeTime(2, 15, 0)), End: utc3339(romeTime(2, 16, 0)), Students: 1},
+	}, ask(tomToken).Gaps)
+	require.Empty(t, ask(token).Gaps, "students get series, not gaps")
 
 	// "book them all": the suggestion is the series route's body
 	res := hookstest.Call(t, srv, http.MethodPost, "/api/series", token, map[string]any{

@@ -35,17 +35,30 @@ type SeriesJSON struct {
 	Lessons   int      `json:"lessons"`  // how many past lessons make the habit
 }
 
+// GapJSON is a free lesson of a tutor at a time their past students like.
+type GapJSON struct {
+	Text     string `json:"text"`
+	Start    string `json:"start"`
+	End      string `json:"end"`
+	Students int    `json:"students"`
+}
+
 // Suggestions answers GET /api/suggestions: for a student, their usual
-// lessons that are free for the next suggest.Weeks weeks.
+// lessons that are free for the next suggest.Weeks weeks (series); for a
+// tutor, their free lessons of the next week at the times their past
+// students like (gaps).
 func (s *Service) Suggestions(e *core.RequestEvent) error {
 	lang := platform.RequestLang(e)
-	out := map[string]any{"series": []SeriesJSON{}}
-	if e.Auth.GetString("role") == platform.RoleStudent {
-		series, err := s.studentSeries(e.App, e.Auth.Id, lang)
-		if err != nil {
-			return err
-		}
-		out["series"] = series
+	out := map[string]any{"series": []SeriesJSON{}, "gaps": []GapJSON{}}
+	var err error
+	switch e.Auth.GetString("role") {
+	case platform.RoleStudent:
+		out["series"], err = s.studentSeries(e.App, e.Auth.Id, lang)
+	case platform.RoleTutor:
+		out["gaps"], err = s.tutorGaps(e.App, e.Auth.Id, lang)
+	}
+	if err != nil {
+		return err
 	}
 	return e.JSON(http.StatusOK, out)
 }

@@ -1225,4 +1225,5 @@ export default {
   "Book them all": "Prenotale tutte",
   "{n} lessons booked.": "{n} lezioni prenotate.",
   "From {first} to {last}.": "Dal {first} al {last}.",
+  "Your availability": "La tua disponibilità",
 };
