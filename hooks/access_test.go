@@ -428,6 +428,10 @@ func accessCases() []accessCase {
 			deleteWant: row{404, 404, 404, 404, 404, 204, 204},
 		},
 		{
+			collection: "unmet_demand",
+			list:       row{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, 0},
+		},
+		{
 			collection: "login_attempts",
 			list:       row{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, 0},
 		},

@@ -1,10 +1,13 @@
 package hooks_test
 
 import (
+	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 
 	"tutorbase/hooks/hookstest"
+	"tutorbase/internal/app/assist"
 
 	"github.com/pocketbase/pocketbase/tests"
 	"github.com/stretchr/testify/require"
@@ -16,7 +19,7 @@ import (
 // "liceo classico" (with Ada and Ben), Third "University" (with Ada, Dan).
 // Every morning (08-12 Rome) of the 14 days from tomorrow is 56 hours:
 // Ada is free 09-12 but for her lesson on day 4 at 09, Ben 10-11 but for
-// his lessons on days 3 and 8.
+// his lessons on days 3 and 8. Cleo, never free then, is unmet demand.
 func TestMatchWishes(t *testing.T) {
 	d := newDiscovery(t)
 	third, err := d.app.FindAuthRecordByEmail("users", "third@discovery.localhost")
@@ -57,6 +60,24 @@ func TestMatchWishes(t *testing.T) {
 	} {
 		s.Test(t)
 	}
+	// Cleo had no free time in the one search for free time above: staff see it
+	rows, err := d.app.FindAllRecords("unmet_demand")
+	require.NoError(t, err)
+	require.Len(t, rows, 1)
+	require.Equal(t, d.ids["cleo"], rows[0].GetString("tutor"))
+	require.Equal(t, 1, rows[0].GetInt("searches"))
+	srv := hookstest.Serve(t, d.app)
+	hookstest.Call(t, srv, http.MethodGet, "/api/match?"+searchQuery("subject", "mathematics-stats", "times", "sun-morning"), "", nil)
+	hookstest.Fire(t, srv, 8, http.MethodGet, "/api/match?"+full, "", nil)
+	res := hookstest.Call(t, srv, http.MethodGet, "/api/suggestions", cast.Tokens[hookstest.Admin], nil)
+	require.Equal(t, 200, res.Status, string(res.Body))
+	var staff struct {
+		Demand []assist.DemandJSON `json:"demand"`
+	}
+	require.NoError(t, json.Unmarshal(res.Body, &staff))
+	require.Equal(t, []assist.DemandJSON{{Text: "Cleo Carter non aveva tempo libero in 10 ricerche degli ultimi 30 giorni.", Tutor: d.ids["cleo"], Name: "Cleo Carter", Searches: 10}},
+		staff.Demand, "Cleo is never free on mornings, Ada and Ben are; one row a day, counted at once")
+
 	bad := func(name, query string, fieldCodes ...string) tests.ApiScenario {
 		return d.scenario(name, path+query, 400, nil, fieldCodes...)
 	}

@@ -97,6 +97,7 @@ var RuleSets = map[string]RuleSet{
 	"billing_details":    {tmpl(RuleBillingDetailsOwn), tmpl(RuleBillingDetailsOwn), tmpl(RuleBillingDetailsCreate), tmpl(RuleBillingDetailsOwn), nil, nil},
 	"guardians":          {tmpl(RuleGuardiansView), tmpl(RuleGuardiansView), nil, nil, nil, nil},
 	"faq":                {tmpl(RuleFAQView), tmpl(RuleFAQView), tmpl(RuleFAQWrite), tmpl(RuleFAQWrite), tmpl(RuleFAQWrite), nil},
+	"unmet_demand":       {},
 	"assistant_questions": {tmpl(RuleAssistantQuestions), tmpl(RuleAssistantQuestions), nil, tmpl(RuleAssistantQuestions),
 		tmpl(RuleAssistantQuestions), nil},
 }

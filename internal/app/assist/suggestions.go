@@ -46,16 +46,19 @@ type GapJSON struct {
 // Suggestions answers GET /api/suggestions: for a student, their usual
 // lessons that are free for the next suggest.Weeks weeks (series); for a
 // tutor, their free lessons of the next week at the times their past
-// students like (gaps).
+// students like (gaps); for staff, the tutors searched most without free
+// time (demand).
 func (s *Service) Suggestions(e *core.RequestEvent) error {
 	lang := platform.RequestLang(e)
-	out := map[string]any{"series": []SeriesJSON{}, "gaps": []GapJSON{}}
+	out := map[string]any{"series": []SeriesJSON{}, "gaps": []GapJSON{}, "demand": []DemandJSON{}}
 	var err error
 	switch e.Auth.GetString("role") {
 	case platform.RoleStudent:
 		out["series"], err = s.studentSeries(e.App, e.Auth.Id, lang)
 	case platform.RoleTutor:
 		out["gaps"], err = s.tutorGaps(e.App, e.Auth.Id, lang)
+	case platform.RoleAdmin:
+		out["demand"], err = s.demand(e.App, lang)
 	}
 	if err != nil {
 		return err

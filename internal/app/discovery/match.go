@@ -52,6 +52,18 @@ type matchRequest struct {
 	wishes
 }
 
+// unmet is the candidates within budget that had no free time in a
+// request that asked for some (none without a window or times).
+func (r matchRequest) unmet(rows []matchRow, frees map[string]match.Free) []string {
+	var out []string
+	for _, row := range rows {
+		if r.free() && frees[row.Id].Slots == 0 && (r.maxPrice <= 0 || row.HourlyRate <= r.maxPrice) {
+			out = append(out, row.Id)
+		}
+	}
+	return out
+}
+
 // free reports whether the request measures free time: a window, or
 // preferred times.
 func (r matchRequest) free() bool { return r.window || len(r.windows) > 0 }
@@ -131,6 +143,9 @@ func (d *Service) Match(e *core.RequestEvent) error {
 	}
 	frees, err := d.matchFreeTime(e.App, school, r, rows)
 	if err != nil {
+		return err
+	}
+	if err := recordUnmet(e.App, r.unmet(rows, frees), school, d.env.Now()); err != nil {
 		return err
 	}
 	ids := make([]string, len(rows))

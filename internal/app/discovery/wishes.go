@@ -112,3 +112,23 @@ func levelStudents(app core.App, ids []string, level string) (map[string]int, er
 func profileText(row *matchRow) string {
 	return strings.Join([]string{row.Headline, row.Bio}, "\n")
 }
+
+// recordUnmet counts one search without free time for each tutor of ids
+// on the school's local date of now (unmet_demand, one upsert).
+func recordUnmet(app core.App, ids []string, school *platform.School, now time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
+	_, err = app.DB().NewQuery(`INSERT INTO unmet_demand (id, tutor, day, searches, created, updated)
+		SELECT substr(lower(hex(randomblob(8))), 1, 15), j.value, {:day}, 1, {:now}, {:now} FROM json_each({:ids}) j WHERE true
+		ON CONFLICT (tutor, day) DO UPDATE SET searches = searches + 1, updated = excluded.updated`).
+		Bind(dbx.Params{"ids": string(list), "day": now.In(school.Location).Format(time.DateOnly), "now": platform.DBTime(now)}).Execute()
+	if err != nil {
+		return fmt.Errorf("failed to record unmet demand: %w", err)
+	}
+	return nil
+}

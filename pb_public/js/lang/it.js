@@ -1226,4 +1226,5 @@ export default {
   "{n} lessons booked.": "{n} lezioni prenotate.",
   "From {first} to {last}.": "Dal {first} al {last}.",
   "Your availability": "La tua disponibilità",
+  "Unmet demand": "Domanda non soddisfatta",
 };
