@@ -23,6 +23,7 @@ import './privacy.mjs';
 import './money.mjs';
 import './families.mjs';
 import './google.mjs';
+import './insight.mjs';
 
 const student = { name: `Stella E2E ${stamp}`, email: `stella.${stamp}@example.com` };
 

@@ -406,6 +406,32 @@ func accessCases() []accessCase {
 			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
 		},
 		{
+			collection: "faq",
+			list:       row{1, 1, 1, 1, 1, 1, 1},
+			view:       "faq", viewWant: row{200, 200, 200, 200, 200, 200, 200},
+			create: func(string) any {
+				return map[string]any{"question": "Can I pay by card?", "answer": "Yes.", "language": "en"}
+			},
+			createWant: row{400, 400, 400, 400, 400, 200, 200},
+			update:     map[string]any{"answer": "Open it and press Cancel."}, updateWant: row{404, 404, 404, 404, 404, 200, 200},
+			deleteWant: row{404, 404, 404, 404, 404, 204, 204},
+		},
+		{
+			collection: "assistant_questions",
+			list:       row{0, 0, 0, 0, 0, 1, 1},
+			view:       "assistant_question", viewWant: row{404, 404, 404, 404, 404, 200, 200},
+			create: func(string) any {
+				return map[string]any{"question": "Made up?", "key": "made", "language": "en", "asked": 1, "status": "open"}
+			},
+			createWant: row{403, 403, 403, 403, 403, 403, 200},
+			update:     map[string]any{"status": "dismissed"}, updateWant: row{404, 404, 404, 404, 404, 200, 200},
+			deleteWant: row{404, 404, 404, 404, 404, 204, 204},
+		},
+		{
+			collection: "unmet_demand",
+			list:       row{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, 0},
+		},
+		{
 			collection: "login_attempts",
 			list:       row{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, 0},
 		},

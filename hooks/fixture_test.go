@@ -135,6 +135,12 @@ func buildFixture(app core.App, c *hookstest.Cast) error {
 			return map[string]any{"feed": c.IDs["calendar_feed"], "tutor": tutor, "tutor_user": c.Users[hookstest.Tutor],
 				"start": day.AddDate(0, 2, 0).Add(2 * time.Hour), "end": day.AddDate(0, 2, 0).Add(3 * time.Hour)}
 		}},
+		{"faq", "faq", func() map[string]any {
+			return map[string]any{"question": "How do I cancel a lesson?", "answer": "Open the lesson and press Cancel.", "language": "en"}
+		}},
+		{"assistant_question", "assistant_questions", func() map[string]any {
+			return map[string]any{"question": "Is there parking?", "key": "parking", "language": "en", "asked": 1, "status": "open"}
+		}},
 		{"guardian_invite", "guardians", func() map[string]any { // open: no guardian yet
 			return map[string]any{"student": student, "email": "future-guardian@test.localhost", "status": "invited",
 				"token_hash": "fixture-invite-hash", "invited_by": student}

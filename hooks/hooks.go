@@ -7,6 +7,7 @@ package hooks
 
 import (
 	"tutorbase/internal/app/accounts"
+	"tutorbase/internal/app/assist"
 	"tutorbase/internal/app/availability"
 	"tutorbase/internal/app/booking"
 	"tutorbase/internal/app/busy"
@@ -63,6 +64,7 @@ type Services struct {
 	Statements    *statements.Service
 	Google        *google.Service
 	Guardians     *guardians.Service
+	Assist        *assist.Service
 }
 
 // Channels is the registry of the notification channels env configures:
@@ -120,6 +122,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 		s.Booking.Observe(s.Google.BookingChanged) // lessons owed to connected Google Calendars, in the change's transaction
 	}
 	s.Guardians = guardians.New(env)
+	s.Assist = assist.New(env)
 
 	platform.Register(app)
 	s.Accounts.Register(app)

@@ -154,6 +154,10 @@ func (s *Services) routes() []route {
 		{http.MethodPost, "/api/guardians/link", s.Guardians.Link, staff, "/api/"},
 		{http.MethodPost, "/api/guardians/{id}/remove", s.Guardians.Remove, anyone, "/api/"},
 		{http.MethodPost, "/api/guardians/{id}/notices", s.Guardians.Notices, person, "/api/"},
+
+		// assistance (docs/insight.md): the help assistant answers from the FAQ and the caller's own data
+		{http.MethodPost, "/api/assistant", s.Assist.Ask, person, "POST /api/assistant"},
+		{http.MethodGet, "/api/suggestions", s.Assist.Suggestions, person, "/api/"}, // the caller's own: a student's usual lessons
 	}
 }
 

@@ -96,6 +96,10 @@ var RuleSets = map[string]RuleSet{
 	"coupon_redemptions": {tmpl(RuleCouponRedemptionsView), tmpl(RuleCouponRedemptionsView), nil, nil, nil, nil},
 	"billing_details":    {tmpl(RuleBillingDetailsOwn), tmpl(RuleBillingDetailsOwn), tmpl(RuleBillingDetailsCreate), tmpl(RuleBillingDetailsOwn), nil, nil},
 	"guardians":          {tmpl(RuleGuardiansView), tmpl(RuleGuardiansView), nil, nil, nil, nil},
+	"faq":                {tmpl(RuleFAQView), tmpl(RuleFAQView), tmpl(RuleFAQWrite), tmpl(RuleFAQWrite), tmpl(RuleFAQWrite), nil},
+	"unmet_demand":       {},
+	"assistant_questions": {tmpl(RuleAssistantQuestions), tmpl(RuleAssistantQuestions), nil, tmpl(RuleAssistantQuestions),
+		tmpl(RuleAssistantQuestions), nil},
 }
 
 // Public reads a rule that lets anyone, signed in or not, pass.
@@ -343,4 +347,13 @@ const (
 const (
 	RuleBillingDetailsOwn    = "(" + signedIn + " && user = @request.auth.id) || " + isAdmin
 	RuleBillingDetailsCreate = "(" + signedIn + " && @request.body.user = @request.auth.id) || " + isAdmin
+)
+
+// Rules of the help assistant: the FAQ is public (it is the school's own
+// help) and staff write it; the unanswered questions are for staff, who
+// turn them into FAQ entries or dismiss them (the server records them).
+const (
+	RuleFAQView            = Public
+	RuleFAQWrite           = isAdmin
+	RuleAssistantQuestions = isAdmin
 )

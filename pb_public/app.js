@@ -27,14 +27,15 @@ const ROUTES = [
   ['/admin/deliveries', 'admin-deliveries', 'admin'], ['/admin/flags', 'admin-flags', 'admin'],
   ['/admin/families', 'admin-families', 'admin'],
   ['/family', 'family', 'signed'], ['/guardian-invite', 'guardian-invite'],
+  ['/find', 'find'], ['/help', 'help', 'signed'], ['/admin/questions', 'admin-questions', 'admin'],
 ];
 
 const NAV = {
-  visitor: [['/', 'Find a tutor']],
-  student: [['/', 'Find a tutor'], ['/lessons', 'My lessons'], ['/todo', 'To do'], ['/credits', 'Credits'], ['/materials', 'Materials'], ['/payments', 'Payments'], ['/reviews', 'Reviews']],
+  visitor: [['/', 'Find a tutor'], ['/find', 'Find me a tutor']],
+  student: [['/', 'Find a tutor'], ['/find', 'Find me a tutor'], ['/lessons', 'My lessons'], ['/todo', 'To do'], ['/credits', 'Credits'], ['/materials', 'Materials'], ['/payments', 'Payments'], ['/reviews', 'Reviews'], ['/help', 'Help']],
   tutor: [['/tutor/requests', 'Requests'], ['/calendar', 'Calendar'], ['/tutor/availability', 'Availability'], ['/tutor/packages', 'Packages'], ['/materials', 'Materials'], ['/tutor/earnings', 'Earnings'], ['/tutor/profile', 'Profile']],
   guardian: [['/', 'Find a tutor'], ['/lessons', 'Lessons'], ['/family', 'Family'], ['/credits', 'Credits'], ['/payments', 'Payments']],
-  admin: [['/admin/tutors', 'Verification'], ['/admin/bookings', 'Bookings'], ['/admin/payments', 'Payments'], ['/admin/reports', 'Reports'], ['/admin/deliveries', 'Deliveries'], ['/admin/flags', 'Flags'], ['/admin/families', 'Families'], ['/materials', 'Materials'], ['/', 'Tutors']],
+  admin: [['/admin/tutors', 'Verification'], ['/admin/bookings', 'Bookings'], ['/admin/payments', 'Payments'], ['/admin/reports', 'Reports'], ['/admin/deliveries', 'Deliveries'], ['/admin/flags', 'Flags'], ['/admin/families', 'Families'], ['/admin/questions', 'Questions'], ['/materials', 'Materials'], ['/', 'Tutors']],
 };
 
 const main = document.getElementById('main');

@@ -38,6 +38,7 @@ type Config struct {
 	Telegram Telegram
 	Push     Push
 	Google   Google
+	LLM      LLM
 
 	// MetricsToken is the bearer token accepted by GET /metrics
 	// (TB_METRICS_TOKEN); superusers are always allowed.
@@ -201,6 +202,7 @@ var Variables = []string{
 	"TB_LOG_FORMAT",
 	"GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", "GOOGLE_OAUTH_BASE", "GOOGLE_API_BASE", "TB_GOOGLE_TOKEN_KEY", "GOOGLE_PUSH_URL", "GOOGLE_PICKER_API_KEY", "GOOGLE_PICKER_APP_ID",
 	"SENTRY_DSN", "SENTRY_ENVIRONMENT", "SENTRY_RELEASE",
+	"TB_LLM_BASE_URL", "TB_LLM_API_KEY", "TB_LLM_MODEL",
 }
 
 // Load builds a Config from environ (os.Environ's "KEY=value" form).
@@ -239,6 +241,7 @@ func Load(environ []string) (Config, error) {
 	errs = append(errs, c.checkEndpoints(env["TB_CORS_ORIGINS"])...)
 	errs = append(errs, c.readPush(env)...)
 	errs = append(errs, c.readGoogle(env)...)
+	errs = append(errs, c.readLLM(env)...)
 	errs = append(errs, c.readLimits(env)...)
 	errs = append(errs, c.Stripe.check()...)
 	errs = append(errs, c.readSentry(env)...)

@@ -38,6 +38,12 @@ type Candidate struct {
 
 	Languages      []string // ISO 639-1 codes the tutor teaches in
 	WantedLanguage string   // ISO 639-1; "" = any
+
+	LevelStudents int    // students at the wanted level the tutor has taught
+	WantedLevel   string // the student's level as they wrote it; "" = any
+
+	GoalsMatched []string // the goal words the tutor's profile mentions
+	GoalTerms    int      // how many words the goals have (see GoalsIn); 0 = no goals
 }
 
 // Weights are the share of each criterion in the score, and the Bayesian
@@ -45,15 +51,15 @@ type Candidate struct {
 // (rating and price always do); the score divides by their total weight,
 // so it stays in [0, 1] whatever is asked. A negative weight counts as 0.
 type Weights struct {
-	Subject, Availability, Rating, Price, Language float64
-	PriorMean, PriorWeight                         float64
+	Subject, Availability, Rating, Price, Language, Level, Goals float64
+	PriorMean, PriorWeight                                       float64
 }
 
 // DefaultWeights are the weights of GET /api/match: what is taught and when
 // the tutor is free matter most, then reviews, then price and language.
 func DefaultWeights() Weights {
 	return Weights{
-		Subject: 0.30, Availability: 0.30, Rating: 0.20, Price: 0.10, Language: 0.10,
+		Subject: 0.30, Availability: 0.30, Rating: 0.20, Price: 0.10, Language: 0.10, Level: 0.15, Goals: 0.15,
 		PriorMean: DefaultPriorMean, PriorWeight: DefaultPriorWeight,
 	}
 }
@@ -65,7 +71,13 @@ const (
 	ReasonRating       = "rating"
 	ReasonPrice        = "price"
 	ReasonLanguage     = "language"
+	ReasonLevel        = "level"
+	ReasonGoals        = "goals"
 )
+
+// LevelFull is how many students at a level make a tutor's level value 1:
+// one student is a start, three are a habit.
+const LevelFull = 3
 
 // Reason explains one criterion of a rank. Weight is the part of the score
 // it contributed (the reasons' weights add up to the score), so a client
@@ -83,7 +95,7 @@ type Result struct {
 	Score   float64  // in [0, 1]
 	Rank    int      // 1 is the best
 	Rating  float64  // the Bayesian average used, on the 1..5 scale
-	Reasons []Reason // in criterion order: subject, availability, rating, price, language
+	Reasons []Reason // in criterion order: subject, availability, rating, price, language, level, goals
 }
 
 // Rank scores the candidates and sorts them best first. A candidate whose
@@ -96,7 +108,9 @@ type Result struct {
 //   - price: 1 − rate / (2 × reference), the reference being MaxPrice, or
 //     without a budget the highest rate among the candidates, so cheaper is
 //     better and the dearest tutor within budget still gets 0.5;
-//   - language: 1 when the tutor teaches in it, else 0.
+//   - language: 1 when the tutor teaches in it, else 0;
+//   - level: students taught at the level / LevelFull, at most 1;
+//   - goals: the goal words the profile mentions / the goal words.
 //
 // The score is the weighted mean of the values of the criteria asked
 // about. Ties are broken by the Bayesian rating (higher first), then the
@@ -164,6 +178,14 @@ func score(c Candidate, w Weights, ref int64) Result {
 			v = 1
 		}
 		parts = append(parts, criterion{ReasonLanguage, w.Language, v, languageText(v > 0, c.WantedLanguage)})
+	}
+	if c.WantedLevel != "" {
+		v := min(1, float64(max(c.LevelStudents, 0))/LevelFull)
+		parts = append(parts, criterion{ReasonLevel, w.Level, v, levelText(c.LevelStudents, c.WantedLevel)})
+	}
+	if c.GoalTerms > 0 {
+		v := clamp01(float64(len(c.GoalsMatched)) / float64(c.GoalTerms))
+		parts = append(parts, criterion{ReasonGoals, w.Goals, v, goalsText(c.GoalsMatched)})
 	}
 	total := 0.0
 	for _, p := range parts {

@@ -98,3 +98,20 @@ var languageNames = map[string]string{
 	"fa": "Persian", "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "vi": "Vietnamese", "th": "Thai",
 	"id": "Indonesian", "ms": "Malay", "sw": "Swahili",
 }
+
+func levelText(students int, level string) string {
+	switch {
+	case students <= 0:
+		return "No students at your level (" + level + ") yet"
+	case students == 1:
+		return "Taught 1 student at your level (" + level + ")"
+	}
+	return "Taught " + strconv.Itoa(students) + " students at your level (" + level + ")"
+}
+
+func goalsText(matched []string) string {
+	if len(matched) == 0 {
+		return "Profile mentions none of your goals"
+	}
+	return "Profile mentions " + strings.Join(matched, ", ")
+}

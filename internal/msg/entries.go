@@ -138,6 +138,11 @@ var accountEntries = []Entry{
 	e("", "Failed to read the request body.", "Non è stato possibile leggere la richiesta."),
 	e("", "Invalid tutor search.", "Ricerca di tutor non valida."),
 	e("", "Invalid match request.", "Richiesta di abbinamento non valida."),
+	e("validation_invalid_value", "Give days and parts of the day, such as tue-evening,sat-morning.", "Indica giorni e parti del giorno, come tue-evening,sat-morning."),
+	e("validation_invalid_value", "Give either from and to, or times, not both.", "Indica o from e to, o times, non entrambi."),
+	e("", "Invalid question.", "Domanda non valida."),
+	e("validation_required", "Ask a question.", "Fai una domanda."),
+	e("validation_length_too_long", "At most 500 characters.", "Al massimo 500 caratteri."),
 	e("", "Invalid recommendation request.", "Richiesta di suggerimenti non valida."),
 	e("", "Invalid popular packages request.", "Richiesta di pacchetti popolari non valida."),
 	e("", "Invalid package search.", "Ricerca di pacchetti non valida."),
@@ -277,7 +282,7 @@ var generic = []string{
 	"Something went wrong while processing your request.", "An error occurred while validating the submitted data.",
 	"Invalid slots query.", "Invalid payment.", "Invalid report period.", "Invalid export filter.", "Failed to read the new time.",
 	"Invalid tutor search.", "Invalid match request.", "Invalid recommendation request.", "Invalid popular packages request.",
-	"Invalid package search.",
+	"Invalid package search.", "Invalid question.",
 }
 
 // words are the English words a message names and their translations, by

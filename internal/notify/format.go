@@ -105,3 +105,15 @@ func orUTC(loc *time.Location) *time.Location {
 	}
 	return loc
 }
+
+// FormatSpan writes a lesson's time for a person as notifications do
+// ("Tue 1 Dec 2026, 15:00–16:00 (Europe/Rome)"; Italian abbreviations
+// for "it"): the help assistant answers with it.
+func FormatSpan(start, end time.Time, loc *time.Location, lang string) string {
+	return formatSpan(start, end, loc, lang)
+}
+
+// FormatDay writes t's date in loc: "Tue 1 Dec 2026", "mar 1 dic 2026".
+func FormatDay(t time.Time, loc *time.Location, lang string) string {
+	return formatDay(t.In(orUTC(loc)), lang)
+}

@@ -71,6 +71,15 @@ export function searchTutors(query) {
   return early ? early.catch(ask) : ask();
 }
 
+/** Tutors ranked for a student's wishes, with reasons (docs/discovery.md, Matching): {items: [{tutor, score, rank, reasons, next_free, timezone}]}. */
+export const matchTutors = (query) => pb.send('/api/match', { query });
+
+/** The help assistant (internal/app/assist): {answer, sources: [{kind, id, title, link}], intent, phrased, answered, language}. */
+export const askAssistant = (question) => post('/api/assistant', { question });
+
+/** Scheduling suggestions for the signed-in person: {series: [{text, tutor, subject, start, end, weeks, starts, timezone}]}. */
+export const suggestions = () => pb.send('/api/suggestions', {});
+
 /**
  * Lesson materials (internal/app/materials): uploads go to the records API
  * with a progress callback (fetch cannot report one); downloads, links and

@@ -36,6 +36,7 @@ type MatchJSON struct {
 	Reasons     []match.Reason `json:"reasons"`
 	FreeMinutes *int           `json:"free_minutes,omitempty"` // with a window only
 	NextFree    string         `json:"next_free,omitempty"`    // with a window, when free
+	Timezone    string         `json:"timezone"`               // the tutor's zone, or the school's
 }
 
 // matchRequest is a parsed GET /api/match.
@@ -48,12 +49,30 @@ type matchRequest struct {
 	from, to time.Time
 	length   time.Duration
 	limit    int
+	wishes
 }
 
-func parseMatch(e *core.RequestEvent) (matchRequest, error) {
+// unmet is the candidates within budget that had no free time in a
+// request that asked for some (none without a window or times).
+func (r matchRequest) unmet(rows []matchRow, frees map[string]match.Free) []string {
+	var out []string
+	for _, row := range rows {
+		if r.free() && frees[row.Id].Slots == 0 && (r.maxPrice <= 0 || row.HourlyRate <= r.maxPrice) {
+			out = append(out, row.Id)
+		}
+	}
+	return out
+}
+
+// free reports whether the request measures free time: a window, or
+// preferred times.
+func (r matchRequest) free() bool { return r.window || len(r.windows) > 0 }
+
+func parseMatch(e *core.RequestEvent, school *platform.School, now time.Time) (matchRequest, error) {
 	p := newQueryParams(e)
 	r := matchRequest{maxPrice: p.money("max_price"), language: p.language("language")}
 	r.from, r.to, r.window = p.window("from", "to")
+	r.wishes = p.readWishes(e.App, school, r.window || p.q.Get("from") != "" || p.q.Get("to") != "", now)
 	r.length = time.Duration(p.intIn("minutes", 60, 15, 480)) * time.Minute
 	r.limit = p.intIn("limit", 10, 1, MaxMatches)
 	var err error
@@ -93,17 +112,18 @@ type matchRow struct {
 	Buffer        int                  `db:"buffer_minutes"`
 	Notice        int                  `db:"min_notice_minutes"`
 	Advance       int                  `db:"max_advance_days"`
+	Bio           string               `db:"bio"` // only when goals are asked
 }
 
 // Match answers GET /api/match: candidates are the listed tutors
 // (teaching the subject or a related one, within the budget), ranked by
 // internal/match with the free time the slot engine finds in the window.
 func (d *Service) Match(e *core.RequestEvent) error {
-	r, err := parseMatch(e)
+	school, err := platform.LoadSchool(e.App)
 	if err != nil {
 		return err
 	}
-	school, err := platform.LoadSchool(e.App)
+	r, err := parseMatch(e, school, d.env.Now())
 	if err != nil {
 		return err
 	}
@@ -112,8 +132,12 @@ func (d *Service) Match(e *core.RequestEvent) error {
 		f.subjects = append(f.subjects, s.Id)
 	}
 	where, params := f.sql()
+	bio := ", '' AS bio"
+	if r.goals != "" {
+		bio = ", t.bio"
+	}
 	var rows []matchRow
-	if err := e.App.DB().NewQuery("SELECT " + summaryColumns + ", " + availability.SchedExtraColumns + " FROM tutors t WHERE " + where).
+	if err := e.App.DB().NewQuery("SELECT " + summaryColumns + ", " + availability.SchedExtraColumns + bio + " FROM tutors t WHERE " + where).
 		Bind(params).All(&rows); err != nil {
 		return fmt.Errorf("failed to load match candidates: %w", err)
 	}
@@ -121,11 +145,24 @@ func (d *Service) Match(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
+	if err := recordUnmet(e.App, r.unmet(rows, frees), school, d.env.Now()); err != nil {
+		return err
+	}
+	ids := make([]string, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].Id
+	}
+	levels, err := levelStudents(e.App, ids, r.level)
+	if err != nil {
+		return err
+	}
 	byID := make(map[string]*matchRow, len(rows))
 	cands := make([]match.Candidate, len(rows))
 	for i := range rows {
 		byID[rows[i].Id] = &rows[i]
+		rows[i].Timezone = cmp.Or(rows[i].Timezone, school.Timezone)
 		cands[i] = r.candidate(&rows[i], frees[rows[i].Id], school.Currency)
+		cands[i].LevelStudents = levels[rows[i].Id]
 	}
 	ranked := match.Rank(cands, match.DefaultWeights())
 	items := make([]MatchJSON, 0, min(r.limit, len(ranked)))
@@ -138,25 +175,33 @@ func (d *Service) Match(e *core.RequestEvent) error {
 // matchFreeTime measures each candidate's free time in the window (none
 // without a window).
 func (d *Service) matchFreeTime(app core.App, school *platform.School, r matchRequest, rows []matchRow) (map[string]match.Free, error) {
-	if !r.window {
+	if !r.free() {
 		return nil, nil
+	}
+	from, to := r.from, r.to
+	if !r.window {
+		from, to = r.windows[0].Start, r.windows[len(r.windows)-1].End
 	}
 	sched, ids := make([]availability.SchedRow, len(rows)), make([]string, len(rows))
 	for i, row := range rows {
 		sched[i] = availability.SchedRow{Id: row.Id, Timezone: row.Timezone, LessonMinutes: row.LessonMinutes, Buffer: row.Buffer, Notice: row.Notice, Advance: row.Advance}
 		ids[i] = row.Id
 	}
-	cals, err := availability.LoadCalendars(app, school, sched, r.from, r.to)
+	cals, err := availability.LoadCalendars(app, school, sched, from, to)
 	if err != nil {
 		return nil, err
 	}
-	if err := availability.AddBookings(app, cals, ids, r.from, r.to); err != nil {
+	if err := availability.AddBookings(app, cals, ids, from, to); err != nil {
 		return nil, err
 	}
 	now := d.env.Now()
 	out := make(map[string]match.Free, len(rows))
 	for _, id := range ids {
-		out[id] = match.FreeIn(*cals[id], r.from, r.to, r.length, now)
+		if r.window {
+			out[id] = match.FreeIn(*cals[id], r.from, r.to, r.length, now)
+		} else {
+			out[id] = match.FreeInWindows(*cals[id], r.windows, r.length, now)
+		}
 	}
 	return out, nil
 }
@@ -169,6 +214,12 @@ func (r matchRequest) candidate(row *matchRow, free match.Free, schoolCurrency s
 	}
 	if r.window {
 		c.FreeMinutes, c.WantedMinutes = free.Minutes, int(r.to.Sub(r.from)/time.Minute)
+	} else if len(r.windows) > 0 {
+		c.FreeMinutes, c.WantedMinutes = free.Minutes, match.WindowMinutes(r.windows)
+	}
+	c.WantedLevel = r.level
+	if r.goals != "" {
+		c.GoalsMatched, c.GoalTerms = match.GoalsIn(r.goals, profileText(row))
 	}
 	if r.subject != nil {
 		c.WantedSubject = r.subject.Name
@@ -182,11 +233,11 @@ func (r matchRequest) candidate(row *matchRow, free match.Free, schoolCurrency s
 }
 
 func (r matchRequest) item(res match.Result, row *matchRow, free match.Free) MatchJSON {
-	out := MatchJSON{Tutor: row.TutorSummary, Score: roundScore(res.Score), Rank: res.Rank, Reasons: res.Reasons}
+	out := MatchJSON{Tutor: row.TutorSummary, Score: roundScore(res.Score), Rank: res.Rank, Reasons: res.Reasons, Timezone: row.Timezone}
 	for i := range out.Reasons {
 		out.Reasons[i].Weight = roundScore(out.Reasons[i].Weight)
 	}
-	if r.window {
+	if r.free() {
 		out.FreeMinutes = &free.Minutes
 		if free.Slots > 0 {
 			out.NextFree = free.First.Start.UTC().Format(time.RFC3339)

@@ -5,6 +5,7 @@ import { t } from '../i18n.js';
 import { longDate, money } from '../format.js';
 import { pageTitle, loading, empty, errorBox, pill, toast, confirmDialog } from '../ui.js';
 import { field, errorSummary, showErrors, busy, clearErrors } from '../forms.js';
+import { suggestionsBox } from '../suggestions.js';
 
 export default async function adminTutors(ctx) {
   ctx.setTitle(t('Tutor verification'));
@@ -15,7 +16,8 @@ export default async function adminTutors(ctx) {
   replace(ctx.root, pageTitle(t('Tutor verification')), live,
     h('section', { 'aria-labelledby': 'q-h' }, h('h2', { id: 'q-h' }, t('Waiting for verification')), queueEl),
     h('section', { 'aria-labelledby': 'a-h' }, h('h2', { id: 'a-h' }, t('All tutors')), allEl),
-    subjectsSection());
+    subjectsSection(),
+    suggestionsBox());
 
   async function update(tu, data, message) {
     try { await pb.collection('tutors').update(tu.id, data); toast(message); live.textContent = message; load(); } catch (e) { toast((e.response && e.response.message) || e.message, { error: true }); }

@@ -6,6 +6,7 @@ import { t } from '../i18n.js';
 import { pageTitle, loading, empty, errorBox } from '../ui.js';
 import { lessonItem } from '../lesson-item.js';
 import { guardians } from '../api.js';
+import { suggestionsBox } from '../suggestions.js';
 
 export default async function lessons(ctx) {
   ctx.setTitle(t('My lessons'));
@@ -21,6 +22,7 @@ export default async function lessons(ctx) {
     role() === 'student' ? h('a', { href: '/progress' }, t('My progress')) : null,
     role() === 'student' || role() === 'guardian' ? h('a', { class: 'button', href: '/' }, t('Book a lesson')) : null)),
     live,
+    role() === 'student' ? suggestionsBox() : null,
     h('section', { 'aria-labelledby': 'up-h' }, h('h2', { id: 'up-h' }, t('Upcoming')), upcomingEl),
     h('section', { 'aria-labelledby': 'past-h' }, h('h2', { id: 'past-h' }, t('Past and cancelled')), pastEl));
 

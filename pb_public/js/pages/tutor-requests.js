@@ -4,6 +4,7 @@ import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { pageTitle, loading, empty, errorBox } from '../ui.js';
 import { lessonItem } from '../lesson-item.js';
+import { suggestionsBox } from '../suggestions.js';
 
 export default async function requests(ctx) {
   ctx.setTitle(t('Requests'));
@@ -17,6 +18,7 @@ export default async function requests(ctx) {
     tutor && !tutor.verified ? h('p', { class: 'notice warning' }, t('Your profile is waiting for the school to verify it. Until then students cannot find or book you.'), ' ', h('a', { href: '/tutor/profile' }, t('Complete your profile'))) : null,
     tutor && tutor.auto_confirm ? h('p', { class: 'muted' }, t('New bookings are confirmed automatically (see your profile settings).')) : null,
     live,
+    suggestionsBox(),
     h('section', { 'aria-labelledby': 'pe-h' }, h('h2', { id: 'pe-h' }, t('Waiting for you')), pendingEl),
     h('section', { 'aria-labelledby': 're-h' }, h('h2', { id: 're-h' }, t('Latest bookings')), recentEl));
   async function load() {
