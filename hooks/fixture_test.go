@@ -135,6 +135,16 @@ func buildFixture(app core.App, c *hookstest.Cast) error {
 			return map[string]any{"feed": c.IDs["calendar_feed"], "tutor": tutor, "tutor_user": c.Users[hookstest.Tutor],
 				"start": day.AddDate(0, 2, 0).Add(2 * time.Hour), "end": day.AddDate(0, 2, 0).Add(3 * time.Hour)}
 		}},
+		{"plan", "plans", func() map[string]any {
+			return map[string]any{"title": "Four a month", "credits": 4, "minutes": 60, "price": 14000, "currency": "EUR",
+				"interval": "month", "rollover_max": 2, "grace_days": 3, "active": true}
+		}},
+		{"hidden_plan", "plans", func() map[string]any {
+			return map[string]any{"title": "Old plan", "credits": 2, "price": 8000, "currency": "EUR", "interval": "week"}
+		}},
+		{"subscription", "subscriptions", func() map[string]any { // ended: the student may subscribe again
+			return map[string]any{"user": student, "student": student, "plan": c.IDs["plan"], "status": "cancelled", "provider": "manual"}
+		}},
 		{"guardian_invite", "guardians", func() map[string]any { // open: no guardian yet
 			return map[string]any{"student": student, "email": "future-guardian@test.localhost", "status": "invited",
 				"token_hash": "fixture-invite-hash", "invited_by": student}

@@ -96,6 +96,8 @@ var RuleSets = map[string]RuleSet{
 	"coupon_redemptions": {tmpl(RuleCouponRedemptionsView), tmpl(RuleCouponRedemptionsView), nil, nil, nil, nil},
 	"billing_details":    {tmpl(RuleBillingDetailsOwn), tmpl(RuleBillingDetailsOwn), tmpl(RuleBillingDetailsCreate), tmpl(RuleBillingDetailsOwn), nil, nil},
 	"guardians":          {tmpl(RuleGuardiansView), tmpl(RuleGuardiansView), nil, nil, nil, nil},
+	"plans":              {tmpl(RulePlansView), tmpl(RulePlansView), tmpl(RulePlansManage), tmpl(RulePlansManage), tmpl(RulePlansManage), nil},
+	"subscriptions":      {tmpl(RuleSubscriptionsView), tmpl(RuleSubscriptionsView), nil, nil, nil, nil},
 }
 
 // Public reads a rule that lets anyone, signed in or not, pass.
@@ -286,6 +288,15 @@ const RuleFlagsView = isAdmin
 const (
 	RuleCouponsManage         = isAdmin
 	RuleCouponRedemptionsView = "user = @request.auth.id || " + isAdmin
+)
+
+// Rules of plans and subscriptions: anyone sees the plans on sale, staff
+// write them; a subscription is seen by who pays for it, the student whose
+// credits it gives, and staff; only the server writes subscriptions.
+const (
+	RulePlansView         = "active = true || " + isAdmin
+	RulePlansManage       = isAdmin
+	RuleSubscriptionsView = "(" + signedIn + " && (user = @request.auth.id || student = @request.auth.id)) || " + isAdmin
 )
 
 // Guardians. GuardianOf is the one rule fragment for "the caller is an
