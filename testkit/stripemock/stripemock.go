@@ -36,7 +36,9 @@ func Start(t testing.TB, require bool) string {
 			t.Fatal(err)
 		}
 		addr := "127.0.0.1:" + strconv.Itoa(port)
-		cmd := exec.Command(bin, "-http-addr", addr)
+		// its HTTPS listener on a port of its own: the default (12112) may be
+		// taken by another stripe-mock on the machine
+		cmd := exec.Command(bin, "-http-addr", addr, "-https-addr", "127.0.0.1:")
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}

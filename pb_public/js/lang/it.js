@@ -1107,6 +1107,7 @@ export default {
   "Use Google Meet for my lessons": "Usa Google Meet per le mie lezioni",
   "Needs Google Calendar connected (Account → Google): each lesson gets a Meet link in your calendar. Your own video link below wins.": "Richiede Google Calendar collegato (Account → Google): ogni lezione riceve un link Meet nel tuo calendario. Il tuo link video qui sotto ha la precedenza.",
   "event.meet_failed": "Nessun link Google Meet per una lezione",
+  "event.subscription_failed": "Pagamento di un abbonamento non riuscito",
   "Shared on Google Drive with {n} people.": "Condiviso su Google Drive con {n} persone.",
   // families (docs/families.md)
   "A child needs no email of their own: you book, pay and receive the messages for them.": "Un figlio non ha bisogno di una sua email: prenoti, paghi e ricevi i messaggi tu per lui.",
