@@ -27,13 +27,14 @@ const ROUTES = [
   ['/admin/deliveries', 'admin-deliveries', 'admin'], ['/admin/flags', 'admin-flags', 'admin'],
   ['/admin/families', 'admin-families', 'admin'],
   ['/family', 'family', 'signed'], ['/guardian-invite', 'guardian-invite'],
+  ['/plans', 'plans'], ['/subscription', 'subscription', 'signed'],
 ];
 
 const NAV = {
   visitor: [['/', 'Find a tutor']],
-  student: [['/', 'Find a tutor'], ['/lessons', 'My lessons'], ['/todo', 'To do'], ['/credits', 'Credits'], ['/materials', 'Materials'], ['/payments', 'Payments'], ['/reviews', 'Reviews']],
+  student: [['/', 'Find a tutor'], ['/lessons', 'My lessons'], ['/todo', 'To do'], ['/credits', 'Credits'], ['/materials', 'Materials'], ['/payments', 'Payments'], ['/reviews', 'Reviews'], ['/subscription', 'Subscription']],
   tutor: [['/tutor/requests', 'Requests'], ['/calendar', 'Calendar'], ['/tutor/availability', 'Availability'], ['/tutor/packages', 'Packages'], ['/materials', 'Materials'], ['/tutor/earnings', 'Earnings'], ['/tutor/profile', 'Profile']],
-  guardian: [['/', 'Find a tutor'], ['/lessons', 'Lessons'], ['/family', 'Family'], ['/credits', 'Credits'], ['/payments', 'Payments']],
+  guardian: [['/', 'Find a tutor'], ['/lessons', 'Lessons'], ['/family', 'Family'], ['/credits', 'Credits'], ['/payments', 'Payments'], ['/subscription', 'Subscription']],
   admin: [['/admin/tutors', 'Verification'], ['/admin/bookings', 'Bookings'], ['/admin/payments', 'Payments'], ['/admin/reports', 'Reports'], ['/admin/deliveries', 'Deliveries'], ['/admin/flags', 'Flags'], ['/admin/families', 'Families'], ['/materials', 'Materials'], ['/', 'Tutors']],
 };
 
