@@ -3,8 +3,10 @@ package hooks_test
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"tutorbase/hooks/hookstest"
+	"tutorbase/internal/app/subscriptions"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -132,6 +134,19 @@ func TestSubscriptionByHand(t *testing.T) {
 		require.Equal(t, 400, res.Status)
 		require.Contains(t, string(res.Body), "sta terminando")
 		require.Len(t, periodsOf(t, s.app, sub), 2)
+
+		// the daily job ends it once the period paid is over, not before
+		end := reloaded(t, s.app, "subscriptions", sub).GetDateTime("current_period_end").Time()
+		n, err := subscriptions.EndDue(s.app, end.Add(-time.Second))
+		require.NoError(t, err)
+		require.Zero(t, n)
+		require.Equal(t, "active", reloaded(t, s.app, "subscriptions", sub).GetString("status"))
+		n, err = subscriptions.EndDue(s.app, end)
+		require.NoError(t, err)
+		require.EqualValues(t, 1, n)
+		require.Equal(t, "cancelled", reloaded(t, s.app, "subscriptions", sub).GetString("status"))
+		res = subscribe(t, s, hookstest.Student, plan)
+		require.Equal(t, 200, res.Status, "a new subscription once it ended")
 	})
 }
 

@@ -8,11 +8,14 @@
 package subscriptions
 
 import (
+	"time"
+
 	"tutorbase/internal/app/notifications"
 	"tutorbase/internal/app/payments"
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/billing"
 
+	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 )
@@ -51,4 +54,17 @@ func (s *Service) Register(app core.App) {
 	})
 	s.payments.HandleEvents(s.applyEvent, billing.EventSubscriptionStarted, billing.EventInvoicePaid,
 		billing.EventInvoiceFailed, billing.EventSubscriptionUpdated, billing.EventSubscriptionDeleted)
+}
+
+// EndDue ends the manual subscriptions set to end whose period paid is
+// over (the provider ends its own and says so by its event). Each is ended
+// by compare-and-set: one renewed or ended meanwhile is left alone.
+func EndDue(app core.App, now time.Time) (int64, error) {
+	res, err := app.DB().NewQuery("UPDATE subscriptions SET status = 'cancelled', updated = {:now} " +
+		"WHERE provider = 'manual' AND cancel_at_period_end = TRUE AND status != 'cancelled' " +
+		"AND current_period_end != '' AND current_period_end <= {:now}").Bind(dbx.Params{"now": platform.DBTime(now)}).Execute()
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
