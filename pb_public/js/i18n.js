@@ -75,6 +75,7 @@ export function tv(group, value) {
 const ENUMS = {
   'status.no_show': 'no-show', 'status.partially_refunded': 'partly refunded',
   'status.incomplete': 'awaiting payment', 'status.past_due': 'payment failed',
+  'coupon.package': 'packages', 'coupon.lesson': 'lessons',
   'kind.credit_note': 'credit note',
   'channel.inapp': 'In app', 'channel.email': 'Email', 'channel.sms': 'SMS', 'channel.whatsapp': 'WhatsApp', 'channel.telegram': 'Telegram', 'channel.push': 'Push',
   'event.booking_created': 'New booking', 'event.booking_confirmed': 'Booking confirmed', 'event.booking_cancelled': 'Booking cancelled',
