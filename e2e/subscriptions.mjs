@@ -1,10 +1,10 @@
 // Plans and subscriptions (issue 22): subscribe, use a credit, cancel at
 // period end. The test server takes payments by hand, as a school without
 // Stripe does: staff record the first period's payment (the renew route),
-// the same records a paid Stripe invoice makes (hooks/subscriptions_stripe_test.go).
+// on the Payments page, the same records a paid Stripe invoice makes (hooks/subscriptions_stripe_test.go).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, superuserToken } from './lib.mjs';
+import { api, authFor, demo, superuserToken } from './lib.mjs';
 import { S, open, clean, newStudent, nextWeekSlots, lastFreeFor, stamp } from './suite.mjs';
 
 test('a student subscribes to a plan, books with one of its credits and cancels at period end', async () => {
@@ -26,7 +26,14 @@ test('a student subscribes to a plan, books with one of its credits and cancels 
   // the school records the first month's payment
   const subs = await api(S.server.url, '/api/collections/subscriptions/records', { token: auth.token });
   assert.equal(subs.items.length, 1);
-  await api(S.server.url, `/api/subscriptions/${subs.items[0].id}/renew`, { method: 'POST', token: su, body: { method: 'transfer', reference: 'E2E', after: '' } });
+  const admin = await open({ auth: await authFor(S.server.url, demo('admin')) });
+  await admin.page.goto('/admin/payments');
+  const row = admin.page.locator(`tr[data-id="${subs.items[0].id}"]`);
+  await row.getByRole('button', { name: 'Record the first period' }).click();
+  const rec = admin.page.getByRole('dialog', { name: 'Record a period' });
+  await rec.getByLabel('Reference').fill('E2E');
+  await rec.getByRole('button', { name: 'Mark as paid' }).click();
+  await row.getByRole('button', { name: 'Record the next period' }).waitFor();
   await s.page.reload();
   await s.page.locator('.credits-left').filter({ hasText: '3 credits left' }).waitFor();
   await s.page.getByText(/^Renews on /).waitFor();
@@ -53,5 +60,5 @@ test('a student subscribes to a plan, books with one of its credits and cancels 
   const after = await api(S.server.url, `/api/collections/subscriptions/records/${subs.items[0].id}`, { token: auth.token });
   assert.equal(after.cancel_at_period_end, true);
   assert.equal(after.status, 'active');
-  clean(s);
+  clean(s, admin);
 });

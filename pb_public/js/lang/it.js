@@ -1229,4 +1229,12 @@ export default {
   "first purchase only": "solo primo acquisto",
   "coupon.package": "pacchetti",
   "coupon.lesson": "lezioni",
+  "Record a period": "Registra un periodo",
+  "Plan": "Piano",
+  "Paid until": "Pagato fino al",
+  "ends then": "termina allora",
+  "Record the next period": "Registra il prossimo periodo",
+  "Record the first period": "Registra il primo periodo",
+  "No subscriptions paid by hand.": "Nessun abbonamento pagato direttamente alla scuola.",
+  "Subscriptions paid by hand": "Abbonamenti pagati direttamente alla scuola",
 };
