@@ -106,9 +106,15 @@ func TestSubscriptionWithStripe(t *testing.T) {
 		rs := hookstest.Fire(t, s.srv, 8, http.MethodPost, "/api/subscriptions/"+sub+"/portal", cast.Tokens[hookstest.Student], nil)
 		require.Equal(t, map[int]int{200: 8}, hookstest.Statuses(rs), string(rs[0].Body))
 		require.NotEmpty(t, rs[0].JSON()["url"])
-		rs = hookstest.Fire(t, s.srv, 8, http.MethodPost, "/api/subscriptions/"+sub+"/plan", cast.Tokens[hookstest.Student], map[string]any{"plan": cast.IDs["plan"]})
+		res := hookstest.Call(t, s.srv, http.MethodPost, "/api/subscriptions/"+sub+"/plan", cast.Tokens[hookstest.Student], map[string]any{"plan": cast.IDs["plan"]})
+		require.Equal(t, 400, res.Status, "a monthly plan for a weekly subscription")
+		require.Contains(t, string(res.Body), `"code":"other_interval"`)
+		weekly := hookstest.Call(t, s.srv, http.MethodPost, "/api/collections/plans/records", cast.Tokens[hookstest.Admin], map[string]any{
+			"title": "Weekly three", "credits": 3, "minutes": 60, "price": 9900, "currency": "EUR", "interval": "week", "active": true,
+		}).JSON()["id"].(string)
+		rs = hookstest.Fire(t, s.srv, 8, http.MethodPost, "/api/subscriptions/"+sub+"/plan", cast.Tokens[hookstest.Student], map[string]any{"plan": weekly})
 		require.Equal(t, map[int]int{200: 1, 400: 7}, hookstest.Statuses(rs), string(rs[0].Body))
-		require.Equal(t, cast.IDs["plan"], reloaded(t, s.app, "subscriptions", sub).GetString("next_plan"))
+		require.Equal(t, weekly, reloaded(t, s.app, "subscriptions", sub).GetString("next_plan"))
 		rs = hookstest.Fire(t, s.srv, 8, http.MethodPost, "/api/subscriptions/"+sub+"/cancel", cast.Tokens[hookstest.Student], nil)
 		require.Equal(t, map[int]int{200: 1, 400: 7}, hookstest.Statuses(rs), string(rs[0].Body))
 		require.True(t, reloaded(t, s.app, "subscriptions", sub).GetBool("cancel_at_period_end"))

@@ -412,6 +412,7 @@ var privacyEntries = []Entry{
 	e("already_subscribed", "You already have a subscription: change its plan instead.", "Hai già un abbonamento: cambia piano invece."),
 	e("bad_state", "This subscription is already ending.", "Questo abbonamento sta già terminando."),
 	e("other_currency", "That plan is in another currency.", "Quel piano è in un'altra valuta."),
+	e("other_interval", "That plan renews at another interval: cancel this subscription and subscribe to it.", "Quel piano si rinnova con un'altra cadenza: annulla questo abbonamento e abbonati a quello."),
 	e("bad_state", "Only a running subscription can change plan.", "Solo un abbonamento in corso può cambiare piano."),
 	e("unchanged", "That plan is already the one for the next period.", "Quel piano è già quello del prossimo periodo."),
 	e("no_card", "There is no card on file for this subscription.", "Per questo abbonamento non c'è una carta registrata."),

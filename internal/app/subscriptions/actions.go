@@ -168,8 +168,10 @@ func badState(msg string) error {
 }
 
 // Cancel ends the subscription at the end of the period paid (an
-// incomplete one, with nothing paid, at once). The provider is told first
-// (idempotently); the change is a compare-and-set, so of identical
+// incomplete one, with nothing paid, at once). The provider is told first,
+// with an idempotency key of the subscription's version (identical requests
+// share it; a later cancel, after a resume in the provider's portal, has
+// its own); the change is a compare-and-set, so of identical
 // requests one changes it and the others are refused.
 func (s *Service) Cancel(e *core.RequestEvent) error {
 	sub, err := ownSubscription(e)
@@ -178,7 +180,7 @@ func (s *Service) Cancel(e *core.RequestEvent) error {
 	}
 	if sub.GetString("provider_ref") != "" && sub.GetString("status") != StatusCancelled && !sub.GetBool("cancel_at_period_end") {
 		yes := true
-		err := s.provider.ChangeSubscription(e.Request.Context(), billing.SubscriptionChange{ID: sub.GetString("provider_ref"), Key: "cancel-" + sub.Id, CancelAtPeriodEnd: &yes})
+		err := s.provider.ChangeSubscription(e.Request.Context(), billing.SubscriptionChange{ID: sub.GetString("provider_ref"), Key: "cancel-" + sub.Id + "-" + sub.GetString("updated"), CancelAtPeriodEnd: &yes})
 		if err != nil && !errors.Is(err, billing.ErrByHand) {
 			return errProvider(e, "cancel", err)
 		}
@@ -222,11 +224,14 @@ func (s *Service) ChangePlan(e *core.RequestEvent) error {
 	if plan.GetString("currency") != current.GetString("currency") {
 		return platform.RuleError(http.StatusBadRequest, "plan", "other_currency", "That plan is in another currency.")
 	}
+	if plan.GetString("interval") != current.GetString("interval") { // Stripe would start a new period at once
+		return platform.RuleError(http.StatusBadRequest, "plan", "other_interval", "That plan renews at another interval: cancel this subscription and subscribe to it.")
+	}
 	if err := checkChange(sub, plan.Id); err != nil {
 		return err
 	}
 	if ref := sub.GetString("provider_ref"); ref != "" {
-		err := s.provider.ChangeSubscription(e.Request.Context(), billing.SubscriptionChange{ID: ref, Key: "plan-" + sub.Id + "-" + plan.Id + "-" + sub.GetString("current_period_end"),
+		err := s.provider.ChangeSubscription(e.Request.Context(), billing.SubscriptionChange{ID: ref, Key: "plan-" + sub.Id + "-" + plan.Id + "-" + sub.GetString("updated"),
 			Amount: int64(plan.GetInt("price")), Currency: plan.GetString("currency"), Interval: plan.GetString("interval"), Description: plan.GetString("title")})
 		if err != nil && !errors.Is(err, billing.ErrByHand) {
 			return errProvider(e, "change plan", err)

@@ -37,7 +37,7 @@ function view(ctx, sub, left, plans) {
     try { await fn(); subscription(ctx); } catch (err) { toast(err.message, { error: true }); button.disabled = false; }
   };
   const choose = h('select', { name: 'plan', 'aria-label': t('Plan for the next period') },
-    plans.filter((p) => p.id !== (sub.next_plan || sub.plan) && p.currency === (plan && plan.currency)).map((p) => h('option', { value: p.id }, `${p.title} · ${money(p.price, p.currency)}`)));
+    plans.filter((p) => p.id !== (sub.next_plan || sub.plan) && p.currency === (plan && plan.currency) && p.interval === (plan && plan.interval)).map((p) => h('option', { value: p.id }, `${p.title} · ${money(p.price, p.currency)}`)));
   return h('article', { class: 'card subscription' },
     h('h2', plan ? plan.title : t('Subscription')),
     h('p', pill('status', sub.status)),
