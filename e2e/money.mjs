@@ -67,3 +67,35 @@ test('a payer and a tutor download the statement of last month as a PDF', async 
   assert.match(text, /Lessons taught/, 'a tutor gets their own statement');
   clean(s, tu);
 });
+
+test('staff create a coupon on the Coupons page, see its uses and deactivate it', async () => {
+  const code = `STAFF-${stamp}`.toUpperCase();
+  const admin = await open({ auth: await authFor(S.server.url, demo('admin')) });
+  await admin.page.goto('/admin/coupons');
+  await admin.page.getByRole('heading', { name: 'New coupon' }).waitFor();
+  const form = admin.page.locator('form').filter({ hasText: 'New coupon' });
+  await form.getByLabel('Code').fill(code.toLowerCase());
+  await form.getByLabel('Percent off').fill('15');
+  await form.getByLabel('Uses in all').fill('5');
+  await form.getByLabel('Packages').check();
+  await form.getByRole('button', { name: 'Create coupon' }).click();
+  const row = admin.page.locator('tr').filter({ hasText: code });
+  await row.getByText('15 %').waitFor();
+  assert.equal((await row.locator('td.uses').textContent()).trim(), '0 / 5');
+
+  // a student uses it at checkout: one use
+  const found = await api(S.server.url, '/api/search/packages?perPage=1&sort=price');
+  const auth = await newStudent('Staff Coupon Buyer');
+  await api(S.server.url, '/api/purchases/checkout', { method: 'POST', token: auth.token, body: { package: found.items[0].id, code } });
+  await admin.page.reload();
+  await admin.page.locator('tr').filter({ hasText: code }).locator('td.uses').filter({ hasText: '1 / 5' }).waitFor();
+
+  await admin.page.locator('tr').filter({ hasText: code }).getByRole('button', { name: 'Deactivate' }).click();
+  await admin.page.locator('tr').filter({ hasText: code }).getByText('Inactive').waitFor();
+  const other = await newStudent('Late Coupon Buyer');
+  const res = await fetch(`${S.server.url}/api/purchases/checkout`, { method: 'POST', headers: { Authorization: other.token, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ package: found.items[0].id, code }) });
+  assert.equal(res.status, 400);
+  assert.match(await res.text(), /coupon_unknown/);
+  clean(admin);
+});

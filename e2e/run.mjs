@@ -24,6 +24,7 @@ import './money.mjs';
 import './families.mjs';
 import './google.mjs';
 import './insight.mjs';
+import './subscriptions.mjs';
 
 const student = { name: `Stella E2E ${stamp}`, email: `stella.${stamp}@example.com` };
 

@@ -432,6 +432,26 @@ func accessCases() []accessCase {
 			list:       row{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, 0},
 		},
 		{
+			collection: "plans",
+			list:       row{1, 1, 1, 1, 1, 2, 2},
+			view:       "hidden_plan", viewWant: row{404, 404, 404, 404, 404, 200, 200},
+			create: func(string) any {
+				return map[string]any{"title": "Eight a month", "credits": 8, "price": 26000, "currency": "EUR", "interval": "month", "active": true}
+			},
+			createWant: row{400, 400, 400, 400, 400, 200, 200},
+			update:     map[string]any{"description": "Two a week"}, updateWant: row{404, 404, 404, 404, 404, 200, 200},
+			deleteWant: row{404, 404, 404, 404, 404, 204, 204},
+		},
+		{
+			collection: "subscriptions",
+			list:       row{0, 1, 0, 0, 0, 1, 1},
+			view:       "subscription", viewWant: row{404, 200, 404, 404, 404, 200, 200},
+			create:     func(string) any { return map[string]any{} },
+			createWant: row{403, 403, 403, 403, 403, 403, 400},
+			update:     map[string]any{"status": "active"}, updateWant: row{403, 403, 403, 403, 403, 403, 200},
+			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
+		},
+		{
 			collection: "login_attempts",
 			list:       row{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, 0},
 		},

@@ -141,6 +141,16 @@ func buildFixture(app core.App, c *hookstest.Cast) error {
 		{"assistant_question", "assistant_questions", func() map[string]any {
 			return map[string]any{"question": "Is there parking?", "key": "parking", "language": "en", "asked": 1, "status": "open"}
 		}},
+		{"plan", "plans", func() map[string]any {
+			return map[string]any{"title": "Four a month", "credits": 4, "minutes": 60, "price": 14000, "currency": "EUR",
+				"interval": "month", "rollover_max": 2, "grace_days": 3, "active": true}
+		}},
+		{"hidden_plan", "plans", func() map[string]any {
+			return map[string]any{"title": "Old plan", "credits": 2, "price": 8000, "currency": "EUR", "interval": "week"}
+		}},
+		{"subscription", "subscriptions", func() map[string]any { // ended: the student may subscribe again
+			return map[string]any{"user": student, "student": student, "plan": c.IDs["plan"], "status": "cancelled", "provider": "manual"}
+		}},
 		{"guardian_invite", "guardians", func() map[string]any { // open: no guardian yet
 			return map[string]any{"student": student, "email": "future-guardian@test.localhost", "status": "invited",
 				"token_hash": "fixture-invite-hash", "invited_by": student}

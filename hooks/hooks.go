@@ -29,6 +29,7 @@ import (
 	"tutorbase/internal/app/reviews"
 	"tutorbase/internal/app/signin"
 	"tutorbase/internal/app/statements"
+	"tutorbase/internal/app/subscriptions"
 	"tutorbase/internal/app/teaching"
 	"tutorbase/internal/billing"
 	"tutorbase/internal/billing/manual"
@@ -62,6 +63,7 @@ type Services struct {
 	Flags         *flags.Service
 	Privacy       *privacy.Service
 	Statements    *statements.Service
+	Subscriptions *subscriptions.Service
 	Google        *google.Service
 	Guardians     *guardians.Service
 	Assist        *assist.Service
@@ -102,6 +104,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	provider := PaymentProvider(env.Config)
 	s.Payments = payments.New(env, provider, s.Notifications, s.Credits)
 	s.Payouts = payouts.New(env, provider, s.Notifications)
+	s.Subscriptions = subscriptions.New(env, s.Notifications, s.Payments)
 	s.Booking = booking.New(env, s.Notifications, s.Credits, s.Payments)
 	s.Accounts = accounts.New(env, s.Notifications)
 	s.Discovery = discovery.New(env)
@@ -133,6 +136,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Booking.Register(app)
 	s.Payments.Register(app)
 	s.Payouts.Register(app)
+	s.Subscriptions.Register(app)
 	s.Reviews.Register(app)
 	s.Materials.Register(app)
 	s.Teaching.Register(app)

@@ -72,6 +72,13 @@ func (s *Services) routes() []route {
 		{http.MethodGet, "/api/invoices/fatturapa.zip", p.FatturaPAZip, staff, "/api/"}, // ?month=YYYY-MM
 		{http.MethodPost, "/api/stripe/webhook", p.Webhook, nil, "/api/stripe/webhook"}, // signed by the provider
 
+		// plans and subscriptions
+		{http.MethodPost, "/api/subscriptions", s.Subscriptions.Subscribe, family, "/api/"},
+		{http.MethodPost, "/api/subscriptions/{id}/cancel", s.Subscriptions.Cancel, anyone, "/api/"},   // its payer or staff
+		{http.MethodPost, "/api/subscriptions/{id}/plan", s.Subscriptions.ChangePlan, anyone, "/api/"}, // its payer or staff
+		{http.MethodPost, "/api/subscriptions/{id}/portal", s.Subscriptions.Portal, anyone, "/api/"},   // its payer or staff
+		{http.MethodPost, "/api/subscriptions/{id}/renew", s.Subscriptions.Renew, staff, "/api/"},
+
 		// payouts
 		{http.MethodGet, "/api/payouts/export.csv", s.Payouts.ExportCSV, staff, "/api/"},
 		{http.MethodPost, "/api/payouts/{id}/mark-paid", s.Payouts.MarkPaid, staff, "/api/"},

@@ -7,6 +7,7 @@ import (
 	"tutorbase/internal/app/booking"
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/app/privacy"
+	"tutorbase/internal/app/subscriptions"
 	"tutorbase/internal/notify"
 
 	"github.com/pocketbase/dbx"
@@ -63,8 +64,12 @@ func PackageExpiring(s *hooks.Services, app core.App, now time.Time) error {
 }
 
 // ExpireUnpaid cancels purchases left unpaid for a week, with their
-// pending payments.
+// pending payments, and ends the manual subscriptions set to end whose
+// period is over.
 func ExpireUnpaid(s *hooks.Services, app core.App, now time.Time) error {
+	if _, err := subscriptions.EndDue(app, now); err != nil {
+		return err
+	}
 	stale, err := app.FindRecordsByFilter("purchases", "status = 'pending' && created <= {:before}", "created", 500, 0,
 		dbx.Params{"before": dbTimeJ(now.Add(-7 * 24 * time.Hour))})
 	if err != nil {

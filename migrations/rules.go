@@ -100,6 +100,8 @@ var RuleSets = map[string]RuleSet{
 	"unmet_demand":       {},
 	"assistant_questions": {tmpl(RuleAssistantQuestions), tmpl(RuleAssistantQuestions), nil, tmpl(RuleAssistantQuestions),
 		tmpl(RuleAssistantQuestions), nil},
+	"plans":         {tmpl(RulePlansView), tmpl(RulePlansView), tmpl(RulePlansManage), tmpl(RulePlansManage), tmpl(RulePlansManage), nil},
+	"subscriptions": {tmpl(RuleSubscriptionsView), tmpl(RuleSubscriptionsView), nil, nil, nil, nil},
 }
 
 // Public reads a rule that lets anyone, signed in or not, pass.
@@ -290,6 +292,15 @@ const RuleFlagsView = isAdmin
 const (
 	RuleCouponsManage         = isAdmin
 	RuleCouponRedemptionsView = "user = @request.auth.id || " + isAdmin
+)
+
+// Rules of plans and subscriptions: anyone sees the plans on sale, staff
+// write them; a subscription is seen by who pays for it, the student whose
+// credits it gives, and staff; only the server writes subscriptions.
+const (
+	RulePlansView         = "active = true || " + isAdmin
+	RulePlansManage       = isAdmin
+	RuleSubscriptionsView = "(" + signedIn + " && (user = @request.auth.id || student = @request.auth.id)) || " + isAdmin
 )
 
 // Guardians. GuardianOf is the one rule fragment for "the caller is an

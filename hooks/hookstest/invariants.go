@@ -16,7 +16,9 @@ import (
 //     late, which forfeits it) plus the credits refunds took back;
 //   - a payment's refunded_amount is what its succeeded refunds add up to,
 //     and never more than its amount;
-//   - invoice numbers run without a gap within each year.
+//   - invoice numbers run without a gap within each year;
+//   - a paid period of a subscription has exactly one payment, paid
+//     (or refunded since) and invoiced.
 //
 // Clone runs it when a test app is cleaned up, so every scenario on a
 // clone is checked; tests may call it at any point too.
@@ -61,6 +63,10 @@ var invariantQueries = []struct{ name, sql string }{
 	{"invoice numbers have no gap", `
 		SELECT year AS id, 'count ' || COUNT(*) || ', highest ' || MAX(seq) AS detail
 		FROM invoices GROUP BY year HAVING COUNT(*) != MAX(seq) OR MIN(seq) != 1`},
+	{"a paid period has one invoiced payment", `
+		SELECT p.id, 'invoiced payments ' || COUNT(pay.id) AS detail
+		FROM purchases p LEFT JOIN payments pay ON pay.purchase = p.id AND pay.status IN ('paid', 'refunded', 'partially_refunded') AND pay.invoice != ''
+		WHERE p.subscription != '' AND p.status = 'paid' GROUP BY p.id HAVING COUNT(pay.id) != 1`},
 }
 
 // checkOnCleanup makes app report invariant breaches to t when it is

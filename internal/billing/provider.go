@@ -32,6 +32,15 @@ type Provider interface {
 	// empty account: nothing, and no error); ErrByHand when the school
 	// pays tutors itself.
 	PayoutAccount(ctx context.Context, account string) (AccountStatus, error)
+	// Subscribe starts a subscription to a plan (Stripe Checkout in
+	// subscription mode); ErrByHand when staff renew periods by hand.
+	Subscribe(ctx context.Context, r SubscribeRequest) (Session, error)
+	// ChangeSubscription changes a running subscription (cancel at period
+	// end, or the price of the next periods); ErrByHand in manual mode.
+	ChangeSubscription(ctx context.Context, c SubscriptionChange) error
+	// BillingPortal returns a page where the customer manages their card;
+	// ErrByHand in manual mode.
+	BillingPortal(ctx context.Context, customer, returnURL string) (string, error)
 }
 
 // Errors of providers.
@@ -99,13 +108,18 @@ type EventKind int
 
 // Event kinds.
 const (
-	EventIgnored         EventKind = iota // nothing to do (Reason says why)
-	EventCheckoutPaid                     // a checkout was paid
-	EventCheckoutWaiting                  // completed, the payment is still on its way
-	EventCheckoutFailed                   // an asynchronous payment failed
-	EventCheckoutExpired                  // the checkout was never paid
-	EventChargeRefunded                   // refunds were made on a payment (maybe outside Tutorbase)
-	EventRefundUpdated                    // a pending refund settled
+	EventIgnored             EventKind = iota // nothing to do (Reason says why)
+	EventCheckoutPaid                         // a checkout was paid
+	EventCheckoutWaiting                      // completed, the payment is still on its way
+	EventCheckoutFailed                       // an asynchronous payment failed
+	EventCheckoutExpired                      // the checkout was never paid
+	EventChargeRefunded                       // refunds were made on a payment (maybe outside Tutorbase)
+	EventRefundUpdated                        // a pending refund settled
+	EventSubscriptionStarted                  // a subscription's checkout completed (ids of the provider's subscription and customer)
+	EventInvoicePaid                          // a subscription's period was paid
+	EventInvoiceFailed                        // a subscription's payment failed (the provider retries)
+	EventSubscriptionUpdated                  // a subscription changed (status, cancel at period end)
+	EventSubscriptionDeleted                  // a subscription ended
 )
 
 // Event is a verified event of a provider.
@@ -126,6 +140,8 @@ type Event struct {
 	AmountRefunded int64  // everything refunded on it so far
 	Refund         string // the provider's refund id (EventRefundUpdated)
 	RefundStatus   string // RefundSucceeded, RefundPending or RefundFailed
+	// subscriptions (see SubscriptionEvent)
+	Sub SubscriptionEvent
 }
 
 // OnboardRequest is a tutor setting up their payout account.

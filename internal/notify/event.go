@@ -39,6 +39,9 @@ const (
 	// StudentName is the student, OtherParty who invited them, Link the
 	// invitation's accept page. It is emailed to an address, not a user.
 	KindGuardianInvite = "guardian_invite"
+	// KindSubscriptionFailed: a subscription's payment failed; Subject is
+	// the plan, ExpiresAt when its bookings pause if it stays unpaid.
+	KindSubscriptionFailed = "subscription_failed"
 )
 
 // Kinds returns every event kind, in a stable order (a fresh slice the
@@ -49,7 +52,7 @@ func Kinds() []string {
 		KindReminder, KindPaymentReceived, KindRefund, KindPayout, KindReviewReceived,
 		KindTutorVerified, KindCreditsLow, KindPackageExpiring, KindDigest, KindCalendarFeedFailing,
 		KindReportMissing, KindHomeworkDone, KindSigninAlert,
-		KindBackupFailed, KindGoogleDisconnected, KindMeetFailed, KindGuardianInvite,
+		KindBackupFailed, KindGoogleDisconnected, KindMeetFailed, KindGuardianInvite, KindSubscriptionFailed,
 	}
 }
 

@@ -158,7 +158,7 @@ func missingField(ev Event) string {
 		if ev.Currency == "" {
 			return "Currency"
 		}
-	case KindPackageExpiring:
+	case KindPackageExpiring, KindSubscriptionFailed:
 		if ev.ExpiresAt.IsZero() {
 			return "ExpiresAt"
 		}

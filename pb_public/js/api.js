@@ -314,3 +314,17 @@ export function chosenStudent(students) {
 }
 /** Remembers the student a guardian acts for. */
 export function chooseStudent(id) { localStorage.setItem(CHILD_KEY, id); }
+
+/** Plans and subscriptions (internal/app/subscriptions, docs/payments.md). */
+export const subscriptions = {
+  /** Starts a subscription to plan: {subscription, url} (Stripe Checkout) or {subscription, instructions} (the school's). */
+  subscribe: (plan, student = '') => post('/api/subscriptions', student ? { plan, student } : { plan }),
+  /** Ends the subscription at the end of the period paid: the subscription. */
+  cancel: (id) => post(`/api/subscriptions/${encodeURIComponent(id)}/cancel`),
+  /** Chooses the plan of the next periods: the subscription. */
+  changePlan: (id, plan) => post(`/api/subscriptions/${encodeURIComponent(id)}/plan`, { plan }),
+  /** The payment provider's page for the card: {url}. */
+  portal: (id) => post(`/api/subscriptions/${encodeURIComponent(id)}/portal`),
+  /** Staff record a period paid by hand ({method, reference, after: the current_period_end shown}). */
+  renew: (id, body) => post(`/api/subscriptions/${encodeURIComponent(id)}/renew`, body),
+};

@@ -19,7 +19,7 @@ export const SERIES_WEEKS = { min: 2, max: 52 };
 export async function usablePurchases(tutorId, minutes, studentId = '') {
   const family = role() === 'guardian' ? ' || student = {:me}' : '';
   const list = await pb.collection('purchases').getFullList({
-    filter: pb.filter(`status = "paid" && tutor = {:tutor}${studentId ? ` && (student = {:student}${family})` : ''}`, { tutor: tutorId, student: studentId, me: currentUser() && currentUser().id }), expand: 'package', sort: 'expires_at',
+    filter: pb.filter(`status = "paid" && (tutor = {:tutor} || tutor = "")${studentId ? ` && (student = {:student}${family})` : ''}`, { tutor: tutorId, student: studentId, me: currentUser() && currentUser().id }), expand: 'package', sort: 'expires_at',
   });
   const now = Date.now();
   return list.filter((p) => p.credits_total - p.credits_used > 0 && (!p.expires_at || parseDate(p.expires_at).getTime() > now) && (!minutes || !p.minutes || p.minutes === minutes));
@@ -124,7 +124,7 @@ export function openBooking({ tutor, slot, subjectNames, onChanged, student = nu
       field({
         name: 'purchase', label: t('Pay with'), type: 'select', value: purchases.length ? purchases[0].id : '',
         options: [['', price ? t('Pay for this lesson ({price})', { price: money(price, tutor.currency) }) : t('Free lesson')],
-          ...purchases.map((p) => [p.id, t('{title}: {n} credits left', { title: (p.expand && p.expand.package && p.expand.package.title) || t('Package'), n: p.credits_total - p.credits_used })])],
+          ...purchases.map((p) => [p.id, t('{title}: {n} credits left', { title: (p.expand && p.expand.package && p.expand.package.title) || (p.subscription ? t('Subscription') : t('Package')), n: p.credits_total - p.credits_used })])],
         hint: purchases.length ? t('A package credit is spent now and comes back if you cancel in time.') : t('No package with credits for this tutor and length: the lesson is paid on its own.'),
       }),
       repeat, weeksField, dstNote,
@@ -138,7 +138,7 @@ export function openBooking({ tutor, slot, subjectNames, onChanged, student = nu
         const list = await usablePurchases(tutor.id, minutes, e.target.value).catch(() => []);
         const sel = form.elements.purchase;
         for (const o of [...sel.options].slice(1)) o.remove();
-        for (const p of list) sel.append(h('option', { value: p.id }, t('{title}: {n} credits left', { title: (p.expand && p.expand.package && p.expand.package.title) || t('Package'), n: p.credits_total - p.credits_used })));
+        for (const p of list) sel.append(h('option', { value: p.id }, t('{title}: {n} credits left', { title: (p.expand && p.expand.package && p.expand.package.title) || (p.subscription ? t('Subscription') : t('Package')), n: p.credits_total - p.credits_used })));
         sel.value = list.length ? list[0].id : '';
       });
     }

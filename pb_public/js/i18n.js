@@ -74,6 +74,8 @@ export function tv(group, value) {
 // English labels of enumeration values (Italian ones are in lang/it.js).
 const ENUMS = {
   'status.no_show': 'no-show', 'status.partially_refunded': 'partly refunded',
+  'status.incomplete': 'awaiting payment', 'status.past_due': 'payment failed',
+  'coupon.package': 'packages', 'coupon.lesson': 'lessons',
   'kind.credit_note': 'credit note',
   'channel.inapp': 'In app', 'channel.email': 'Email', 'channel.sms': 'SMS', 'channel.whatsapp': 'WhatsApp', 'channel.telegram': 'Telegram', 'channel.push': 'Push',
   'event.booking_created': 'New booking', 'event.booking_confirmed': 'Booking confirmed', 'event.booking_cancelled': 'Booking cancelled',
@@ -83,6 +85,7 @@ const ENUMS = {
   'event.calendar_feed_failing': 'Your calendar cannot be read',
   'event.google_disconnected': 'Google Calendar disconnected',
   'event.meet_failed': 'No Google Meet link for a lesson',
+  'event.subscription_failed': 'A subscription payment failed',
   'feed.pending': 'not read yet', 'feed.ok': 'working', 'feed.failing': 'failing',
   'event.report_missing': 'Lesson reports to write', 'event.homework_done': 'Homework done',
   'ledger.bought': 'bought', 'ledger.spent': 'spent on a lesson', 'ledger.returned': 'returned', 'ledger.forfeited': 'forfeited (late cancel)',

@@ -78,8 +78,26 @@ func Usable(app core.App, p, b *core.Record, now time.Time) *router.ApiError {
 		return NoCredit("This package has expired.")
 	case p.GetString("tutor") != "" && p.GetString("tutor") != b.GetString("tutor"):
 		return NoCredit("This package is for lessons with another tutor.")
+	case paused(app, p, now):
+		return NoCredit("The payment of this subscription failed: update your card to book with its credits.")
 	}
 	return fitsPackage(p, b)
+}
+
+// paused reports whether p is a period of a subscription whose payment
+// failed longer ago than its plan's grace period: its credits book
+// nothing until a payment goes through.
+func paused(app core.App, p *core.Record, now time.Time) bool {
+	id := p.GetString("subscription")
+	if id == "" {
+		return false
+	}
+	sub, err := app.FindRecordById("subscriptions", id)
+	if err != nil || sub.GetString("status") != "past_due" {
+		return false
+	}
+	grace := sub.GetDateTime("grace_until")
+	return !grace.IsZero() && !now.Before(grace.Time())
 }
 
 // fitsPackage checks that booking b lasts as long as p's lessons: a credit
@@ -164,22 +182,25 @@ func Price(p *core.Record) int64 {
 
 // Fulfil marks a purchase paid (an admin's manual payment or a
 // verified Stripe event) and grants its credits, valid for the package's
-// valid_days from paidAt. Call it inside a transaction.
+// valid_days from paidAt (a subscription's period keeps the expiry it was
+// given). Call it inside a transaction.
 func Fulfil(tx core.App, p *core.Record, provider, ref string, paidAt time.Time) error {
-	pkg, err := tx.FindRecordById("packages", p.GetString("package"))
-	if err != nil {
-		return err
-	}
 	lessons := p.GetInt("lessons")
-	if lessons == 0 {
-		lessons = pkg.GetInt("lessons")
+	if p.GetString("package") != "" {
+		pkg, err := tx.FindRecordById("packages", p.GetString("package"))
+		if err != nil {
+			return err
+		}
+		if lessons == 0 {
+			lessons = pkg.GetInt("lessons")
+		}
+		p.Set("expires_at", paidAt.Add(time.Duration(pkg.GetInt("valid_days"))*24*time.Hour))
 	}
 	p.Set("status", "paid")
 	p.Set("provider", provider)
 	p.Set("provider_ref", ref)
 	p.Set("paid_at", paidAt)
 	p.Set("credits_total", lessons)
-	p.Set("expires_at", paidAt.Add(time.Duration(pkg.GetInt("valid_days"))*24*time.Hour))
 	if err := tx.Save(p); err != nil {
 		return err
 	}
@@ -215,6 +236,23 @@ func Expire(app core.App, now time.Time) error {
 	}
 }
 
+// ExpireSome expires n unused credits of a paid purchase that stays paid
+// (a subscription's period whose credits roll over only up to the plan's
+// limit): its total goes down, so the credits used keep counting the
+// lessons that hold one.
+func ExpireSome(tx core.App, p *core.Record, n int, note string) error {
+	n = min(n, Left(p))
+	if n <= 0 {
+		return nil
+	}
+	p.Set("credits_total", p.GetInt("credits_total")-n)
+	if err := tx.Save(p); err != nil {
+		return err
+	}
+	return addLedger(tx, p, "", LedgerExpired, -n, note)
+}
+
+// TakeBack takes back up to n unused credits of a refunded purchase.
 func TakeBack(tx core.App, purchaseId string, n int, refundId string, whole bool) error {
 	p, err := tx.FindRecordById("purchases", purchaseId)
 	if err != nil {

@@ -21,11 +21,27 @@ type Service struct {
 	provider billing.Provider // the school's choice, for new payments
 	notes    *notifications.Service
 	credits  *credits.Service
+	handlers map[billing.EventKind]EventHandler // event kinds other capabilities apply
 }
+
+// EventHandler applies a provider's event inside the webhook's
+// transaction, the one that records the event.
+type EventHandler func(tx core.App, ev billing.Event) error
+
+// HandleEvents makes the webhook apply events of kinds with fn (the
+// subscriptions' events, which payments does not know).
+func (s *Service) HandleEvents(fn EventHandler, kinds ...billing.EventKind) {
+	for _, k := range kinds {
+		s.handlers[k] = fn
+	}
+}
+
+// Provider is the school's payment provider.
+func (s *Service) Provider() billing.Provider { return s.provider }
 
 // New returns the payments of an app whose provider is provider.
 func New(env platform.Env, provider billing.Provider, notes *notifications.Service, cr *credits.Service) *Service {
-	return &Service{env: env, provider: provider, notes: notes, credits: cr}
+	return &Service{env: env, provider: provider, notes: notes, credits: cr, handlers: map[billing.EventKind]EventHandler{}}
 }
 
 // providerOf is the provider of an earlier payment: the school's, or

@@ -81,6 +81,8 @@ func paymentTaxRule(app core.App, pay *core.Record, school *platform.School) bil
 					return rule
 				}
 				subject = pkg.GetString("subject")
+			} else if plan := planOf(app, purchase); plan != nil { // a subscription's period: its plan's subject
+				subject = plan.GetString("subject")
 			}
 		}
 	} else if id := pay.GetString("booking"); id != "" {
@@ -96,6 +98,20 @@ func paymentTaxRule(app core.App, pay *core.Record, school *platform.School) bil
 		}
 	}
 	return billing.TaxRule{RateBP: school.TaxRateBP}
+}
+
+// planOf is the plan of a subscription's period (nil for a package's
+// purchase).
+func planOf(app core.App, purchase *core.Record) *core.Record {
+	sub, err := app.FindRecordById("subscriptions", purchase.GetString("subscription"))
+	if err != nil {
+		return nil
+	}
+	plan, err := app.FindRecordById("plans", sub.GetString("plan"))
+	if err != nil {
+		return nil
+	}
+	return plan
 }
 
 // creditNoteTaxRule is the rule of a refund's credit note: the one its

@@ -83,6 +83,9 @@ func (s *Service) recordEvent(tx core.App, ev billing.Event) error {
 	if err := tx.Save(rec); err != nil {
 		return err
 	}
+	if fn := s.handlers[ev.Kind]; fn != nil {
+		return fn(tx, ev)
+	}
 	switch ev.Kind {
 	case billing.EventCheckoutPaid, billing.EventCheckoutFailed, billing.EventCheckoutExpired:
 		return s.applyCheckout(tx, ev)

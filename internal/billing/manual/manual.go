@@ -47,4 +47,19 @@ func (Provider) PayoutAccount(context.Context, string) (billing.AccountStatus, e
 	return billing.AccountStatus{}, billing.ErrByHand
 }
 
+// Subscribe implements billing.Provider: staff renew periods by hand.
+func (Provider) Subscribe(context.Context, billing.SubscribeRequest) (billing.Session, error) {
+	return billing.Session{}, billing.ErrByHand
+}
+
+// ChangeSubscription implements billing.Provider: there is nothing to tell.
+func (Provider) ChangeSubscription(context.Context, billing.SubscriptionChange) error {
+	return billing.ErrByHand
+}
+
+// BillingPortal implements billing.Provider: there is no card on file.
+func (Provider) BillingPortal(context.Context, string, string) (string, error) {
+	return "", billing.ErrByHand
+}
+
 var _ billing.Provider = Provider{}

@@ -237,6 +237,8 @@ func read(ev stripego.Event, payload []byte) billing.Event {
 	case "checkout.session.completed", "checkout.session.async_payment_succeeded",
 		"checkout.session.async_payment_failed", "checkout.session.expired":
 		err = readSession(&out, ev.Data.Raw)
+	case "invoice.paid", "invoice.payment_failed", "customer.subscription.updated", "customer.subscription.deleted":
+		err = readSubscriptionEvent(&out, ev.Data.Raw)
 	case "charge.refunded":
 		var c stripego.Charge
 		if err = json.Unmarshal(ev.Data.Raw, &c); err == nil {
@@ -265,6 +267,10 @@ func readSession(out *billing.Event, raw json.RawMessage) error {
 	var s stripego.CheckoutSession
 	if err := json.Unmarshal(raw, &s); err != nil {
 		return err
+	}
+	if s.Mode == stripego.CheckoutSessionModeSubscription {
+		readSubscriptionCheckout(out, &s)
+		return nil
 	}
 	out.Session, out.Payment, out.Amount, out.PaidID = s.ID, s.Metadata["payment"], s.AmountTotal, s.ID
 	if s.PaymentIntent != nil && s.PaymentIntent.ID != "" {

@@ -8,6 +8,7 @@ import { pageTitle, loading, empty, errorBox, pill, table, openDialog, toast, co
 import { field, errorSummary, showErrors, busy } from '../forms.js';
 import { markPaidDialog } from './admin-bookings.js';
 import { einvoices } from '../api.js';
+import { subscriptionsSection } from '../subscriptions-staff.js';
 
 /** The month's e-invoices (FatturaPA) for the accountant, as one zip. */
 function einvoiceSection(zone) {
@@ -66,6 +67,7 @@ export default async function adminPayments(ctx) {
   replace(ctx.root, pageTitle(t('Payments')),
     h('section', { 'aria-labelledby': 'pp-h' }, h('h2', { id: 'pp-h' }, t('Packages waiting for payment')), pendingEl),
     h('section', { 'aria-labelledby': 'ul-h' }, h('h2', { id: 'ul-h' }, t('Unpaid lessons')), unpaidEl),
+    subscriptionsSection(),
     h('section', { 'aria-labelledby': 'rp-h' }, h('h2', { id: 'rp-h' }, t('Recent payments and refunds')), paidEl),
     h('section', { 'aria-labelledby': 'po-h' }, h('div', { class: 'page-head' }, h('h2', { id: 'po-h' }, t('Tutor payouts')),
       h('button', { type: 'button', class: 'secondary', on: { click: async () => {

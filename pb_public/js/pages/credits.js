@@ -20,7 +20,7 @@ export default async function credits(ctx) {
       const pkg = p.expand && p.expand.package;
       const tutor = p.expand && p.expand.tutor;
       return h('li', h('article', { class: 'card' },
-        h('h3', pkg ? pkg.title : t('Package')),
+        h('h3', pkg ? pkg.title : p.subscription ? t('Subscription') : t('Package')),
         tutor ? h('p', h('a', { href: `/tutors/${tutor.id}` }, tutor.name)) : null,
         h('p', pill('status', p.status)),
         p.status === 'paid' ? h('p', h('strong', t('{n} of {total} credits left', { n: left, total: p.credits_total }))) : null,
