@@ -299,3 +299,14 @@ export function chosenStudent(students) {
 }
 /** Remembers the student a guardian acts for. */
 export function chooseStudent(id) { localStorage.setItem(CHILD_KEY, id); }
+
+/** Counts a page view of someone not signed in: the route's pattern only, no cookie (internal/app/reports/visits.go). Never fails the page. */
+export function countVisit(pattern) {
+  pb.send('/api/visits', { method: 'POST', body: { path: pattern }, requestKey: null }).catch(() => {});
+}
+
+/** Staff reports (internal/app/reports, docs/insight.md): the JSON of one, and the address of its CSV or PDF. */
+export const reports = {
+  get: (name, query) => pb.send(`/api/reports/${encodeURIComponent(name)}`, { query }),
+  file: (name, query, format) => `/api/reports/${encodeURIComponent(name)}?${new URLSearchParams({ ...query, format })}`,
+};
