@@ -120,6 +120,7 @@ screenshots: e2e-deps build
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/...
 	$(GO) test -run '^$$' -bench 'Search|Match|Busy' -benchtime 300x ./hooks/
+	$(GO) test -run '^$$' -bench 'Reports' -benchtime 20x ./hooks/
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) .
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/plainpb ./bench/plainpb
 	$(GO) build -o bin/loadtest ./bench/loadtest

@@ -24,29 +24,42 @@ var retentionColumns = func() []string {
 	return cols
 }()
 
-// lessonTimes is a student's lessons (bookings not cancelled, kept to the
-// query's tutor and subject) by start, oldest first.
-type lessonTimes map[string][]time.Time
+type firstLesson struct {
+	Student string         `db:"student"`
+	First   types.DateTime `db:"first"`
+}
 
-// loadLessons reads the lessons of the students (a JSON array of ids)
-// that start from since on.
-func loadLessons(app core.App, q query, students []string, since time.Time) (lessonTimes, error) {
-	list, err := json.Marshal(students)
+// firstLessons is the first lesson (a booking not cancelled, kept to the
+// query's tutor and subject) from since on of each student of ids (a JSON
+// array).
+func firstLessons(app core.App, q query, ids string, since time.Time) ([]firstLesson, error) {
+	p := dbx.Params{"ids": ids, "since": platform.DBTime(since)}
+	var out []firstLesson
+	err := app.DB().NewQuery(`SELECT b.student, MIN(b.start) AS first FROM json_each({:ids}) j JOIN bookings b ON b.student = j.value
+		WHERE b.start >= {:since} AND b.status != 'cancelled'` + bookingFilter(q, p) + ` GROUP BY b.student`).Bind(p).All(&out)
+	return out, err
+}
+
+// lessonsWithin answers, of spans [student, key, from, to] (database
+// times), the keys of those in which the student had a lesson: one probe
+// of the (student, start) index each.
+func lessonsWithin(app core.App, q query, spans [][4]string) ([]string, error) {
+	list, err := json.Marshal(spans)
 	if err != nil {
 		return nil, err
 	}
-	p := dbx.Params{"ids": string(list), "since": platform.DBTime(since)}
-	var rows []struct {
-		Student string         `db:"student"`
-		Start   types.DateTime `db:"start"`
-	}
-	err = app.DB().NewQuery(`SELECT b.student, b.start FROM json_each({:ids}) j JOIN bookings b ON b.student = j.value
-		WHERE b.start >= {:since} AND b.status != 'cancelled'` + bookingFilter(q, p) + ` ORDER BY b.student, b.start`).Bind(p).All(&rows)
-	out := lessonTimes{}
-	for _, r := range rows {
-		out[r.Student] = append(out[r.Student], r.Start.Time())
-	}
-	return out, err
+	p := dbx.Params{"spans": string(list)}
+	var keys []string
+	err = app.DB().NewQuery(`SELECT json_extract(j.value, '$[1]') FROM json_each({:spans}) j WHERE EXISTS (SELECT 1 FROM bookings b
+		WHERE b.student = json_extract(j.value, '$[0]') AND b.start >= json_extract(j.value, '$[2]') AND b.start < json_extract(j.value, '$[3]')
+		AND b.status != 'cancelled'` + bookingFilter(q, p) + `)`).Bind(p).Column(&keys)
+	return keys, err
+}
+
+// monthStart is the first instant of t's month in loc.
+func monthStart(t time.Time, loc *time.Location) time.Time {
+	t = t.In(loc)
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, loc)
 }
 
 // conversionReport is the funnel of the period: anonymous page visits,
@@ -63,21 +76,24 @@ func (s *Service) conversionReport(app core.App, q query) ([]map[string]any, err
 		Bind(dbx.Params{"role": platform.RoleStudent, "from": platform.DBTime(q.from), "to": platform.DBTime(q.to)}).Column(&signUps); err != nil {
 		return nil, err
 	}
-	lessons, err := loadLessons(app, q, signUps, q.from)
+	ids, err := json.Marshal(signUps)
 	if err != nil {
 		return nil, err
 	}
-	var booked, second int64
-	for _, times := range lessons {
-		booked++
-		first := monthOf(times[0], q.loc)
-		for _, t := range times[1:] {
-			if monthOf(t, q.loc) != first {
-				second++
-				break
-			}
-		}
+	firsts, err := firstLessons(app, q, string(ids), q.from)
+	if err != nil {
+		return nil, err
 	}
+	// a lesson after the first lesson's month is a second month
+	spans := make([][4]string, len(firsts))
+	for i, f := range firsts {
+		spans[i] = [4]string{f.Student, f.Student, platform.DBTime(monthStart(f.First.Time(), q.loc).AddDate(0, 1, 0)), "9999"}
+	}
+	seconds, err := lessonsWithin(app, q, spans)
+	if err != nil {
+		return nil, err
+	}
+	booked, second := int64(len(firsts)), int64(len(seconds))
 	stages := []struct {
 		name string
 		n    int64
@@ -98,10 +114,7 @@ func (s *Service) conversionReport(app core.App, q query) ([]map[string]any, err
 func (s *Service) retentionReport(app core.App, q query) ([]map[string]any, error) {
 	p := dbx.Params{}
 	filter := bookingFilter(q, p)
-	var firsts []struct {
-		Student string         `db:"student"`
-		First   types.DateTime `db:"first"`
-	}
+	var firsts []firstLesson
 	// first lessons that can fall in the period's months, in any zone
 	p["from"], p["to"] = platform.DBTime(q.from.AddDate(0, 0, -1)), platform.DBTime(q.to.AddDate(0, 0, 1))
 	err := app.DB().NewQuery(`SELECT student, first FROM (SELECT b.student, MIN(b.start) AS first FROM bookings b
@@ -110,17 +123,27 @@ func (s *Service) retentionReport(app core.App, q query) ([]map[string]any, erro
 		return nil, err
 	}
 	cohorts := map[string][]string{}
-	var ids []string
+	var spans [][4]string
 	for _, f := range firsts {
-		if t := f.First.Time(); !t.Before(q.from) && t.Before(q.to) {
-			m := monthOf(t, q.loc)
-			cohorts[m] = append(cohorts[m], f.Student)
-			ids = append(ids, f.Student)
+		t := f.First.Time()
+		if t.Before(q.from) || !t.Before(q.to) {
+			continue
+		}
+		m := monthOf(t, q.loc)
+		cohorts[m] = append(cohorts[m], f.Student)
+		start := monthStart(t, q.loc)
+		for i := 1; i <= retentionMonths; i++ {
+			spans = append(spans, [4]string{f.Student, fmt.Sprintf("%s month_%d", m, i),
+				platform.DBTime(start.AddDate(0, i, 0)), platform.DBTime(start.AddDate(0, i+1, 0))})
 		}
 	}
-	lessons, err := loadLessons(app, q, ids, q.from)
+	kept, err := lessonsWithin(app, q, spans)
 	if err != nil {
 		return nil, err
+	}
+	counts := map[string]int64{} // "2027-03 month_2" -> students
+	for _, k := range kept {
+		counts[k]++
 	}
 	months := make([]string, 0, len(cohorts))
 	for m := range cohorts {
@@ -129,20 +152,10 @@ func (s *Service) retentionReport(app core.App, q query) ([]map[string]any, erro
 	sort.Strings(months)
 	rows := []map[string]any{}
 	for _, m := range months {
-		start, _ := time.ParseInLocation("2006-01", m, q.loc)
 		row := map[string]any{"cohort": m, "students": int64(len(cohorts[m]))}
 		for i := 1; i <= retentionMonths; i++ {
-			later := monthOf(start.AddDate(0, i, 0), q.loc)
-			var n int64
-			for _, st := range cohorts[m] {
-				for _, t := range lessons[st] {
-					if monthOf(t, q.loc) == later {
-						n++
-						break
-					}
-				}
-			}
-			row[fmt.Sprintf("month_%d", i)] = n
+			key := fmt.Sprintf("month_%d", i)
+			row[key] = counts[m+" "+key]
 		}
 		rows = append(rows, row)
 	}

@@ -86,11 +86,6 @@ func (s *Service) Report(e *core.RequestEvent) error {
 		"to": q.to.In(q.loc).Format(time.DateOnly), "tutor": q.tutor, "subject": q.subject, "rows": rows})
 }
 
-// Rows builds a report's rows outside a request (the benchmark).
-func (s *Service) Rows(app core.App, name string, from, to time.Time, loc *time.Location) ([]map[string]any, error) {
-	return reports[name].build(s, app, query{from: from, to: to, loc: loc, by: "week"})
-}
-
 // parseQuery reads the period, the filters, the format and the grouping,
 // refusing each bad one with a field error.
 func (s *Service) parseQuery(e *core.RequestEvent, loc *time.Location, filters, grouped bool) (query, error) {

@@ -1,8 +1,9 @@
 package reports
 
 import (
+	"encoding/json"
+
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 var studentsColumns = []string{"student", "name", "lessons", "reports", "first_rating", "last_rating", "change", "homework_set", "homework_done"}
@@ -24,16 +25,29 @@ func (s *Service) studentsReport(app core.App, q query) ([]map[string]any, error
 		WHERE b.start >= {:from} AND b.start < {:to} AND b.status = 'completed'` + filter + ` GROUP BY b.student`).Bind(p).All(&lessons); err != nil {
 		return nil, err
 	}
-	var reps []struct {
-		Student  string                 `db:"student"`
-		Name     string                 `db:"name"`
-		Ratings  types.JSONMap[float64] `db:"ratings"`
-		Homework string                 `db:"homework"`
-		Done     types.DateTime         `db:"homework_done_at"`
+	rated := "b.ratings NOT IN ('', '{}', 'null')"
+	if q.subject != "" {
+		rated = "json_extract(b.ratings, {:path}) IS NOT NULL"
+		p["path"] = `$."` + q.subject + `"` // an id: letters and digits
 	}
-	if err := app.DB().NewQuery(`SELECT b.student, COALESCE(u.name, '') AS name, b.ratings, b.homework, b.homework_done_at
-		FROM lesson_reports b LEFT JOIN users u ON u.id = b.student
-		WHERE b.lesson_start >= {:from} AND b.lesson_start < {:to}` + filter + ` ORDER BY b.student, b.lesson_start`).Bind(p).All(&reps); err != nil {
+	inPeriod := "b.lesson_start >= {:from} AND b.lesson_start < {:to}" + filter
+	rating := func(order string) string {
+		return `(SELECT b.ratings FROM lesson_reports b WHERE b.student = x.student AND ` + inPeriod + ` AND ` + rated +
+			` ORDER BY b.lesson_start ` + order + ` LIMIT 1)`
+	}
+	var reps []struct {
+		Student string `db:"student"`
+		Name    string `db:"name"`
+		Reports int64  `db:"reports"`
+		Set     int64  `db:"hw_set"`
+		Done    int64  `db:"hw_done"`
+		First   string `db:"first"`
+		Last    string `db:"last"`
+	}
+	if err := app.DB().NewQuery(`SELECT x.*, COALESCE(u.name, '') AS name, COALESCE(` + rating("ASC") + `, '') AS first, COALESCE(` + rating("DESC") + `, '') AS last
+		FROM (SELECT b.student, COUNT(*) AS reports, COALESCE(SUM(b.homework != ''), 0) AS hw_set,
+			COALESCE(SUM(b.homework != '' AND b.homework_done_at != ''), 0) AS hw_done
+			FROM lesson_reports b WHERE ` + inPeriod + ` GROUP BY b.student) x LEFT JOIN users u ON u.id = x.student`).Bind(p).All(&reps); err != nil {
 		return nil, err
 	}
 	byStudent := map[string]map[string]any{}
@@ -53,19 +67,11 @@ func (s *Service) studentsReport(app core.App, q query) ([]map[string]any, error
 	}
 	for _, rep := range reps {
 		r := row(rep.Student, rep.Name)
-		add(r, "reports", 1)
-		if rep.Homework != "" {
-			add(r, "homework_set", 1)
-			if !rep.Done.IsZero() {
-				add(r, "homework_done", 1)
-			}
-		}
-		if rating, ok := reportRating(rep.Ratings, q.subject); ok {
-			if r["first_rating"] == nil {
-				r["first_rating"] = rating
-			}
-			r["last_rating"] = rating
-			r["change"] = round3(rating - r["first_rating"].(float64))
+		r["reports"], r["homework_set"], r["homework_done"] = rep.Reports, rep.Set, rep.Done
+		first, ok1 := reportRating(rep.First, q.subject)
+		last, ok2 := reportRating(rep.Last, q.subject)
+		if ok1 && ok2 {
+			r["first_rating"], r["last_rating"], r["change"] = first, last, round3(last-first)
 		}
 	}
 	return sortedRows(order, byStudent), nil
@@ -73,7 +79,11 @@ func (s *Service) studentsReport(app core.App, q query) ([]map[string]any, error
 
 // reportRating is a report's progress rating: its rating of subject, or
 // with none the mean of its ratings.
-func reportRating(ratings map[string]float64, subject string) (float64, bool) {
+func reportRating(raw, subject string) (float64, bool) {
+	var ratings map[string]float64
+	if json.Unmarshal([]byte(raw), &ratings) != nil {
+		return 0, false
+	}
 	if subject != "" {
 		v, ok := ratings[subject]
 		return v, ok

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"encoding/json"
 	"math"
 	"time"
 
@@ -9,7 +10,6 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 var tutorsColumns = []string{"tutor", "name", "lessons", "no_shows", "cancelled_by_student", "cancelled_by_tutor", "cancelled_by_school",
@@ -56,7 +56,7 @@ func (s *Service) utilisationReport(app core.App, q query) ([]map[string]any, er
 	if err != nil {
 		return nil, err
 	}
-	weekRows, find := weeks(q.from, q.to, q.loc)
+	weekRows, _ := weeks(q.from, q.to, q.loc)
 	first, _ := time.ParseInLocation(time.DateOnly, weekRows[0]["start"].(string), q.loc)
 	last := first.AddDate(0, 0, 7*len(weekRows))
 	sched := make([]availability.SchedRow, len(tutors))
@@ -67,27 +67,30 @@ func (s *Service) utilisationReport(app core.App, q query) ([]map[string]any, er
 	if err != nil {
 		return nil, err
 	}
-	// tutor -> week -> booked hours
-	booked := map[string]map[string]float64{}
-	var lessons []struct {
-		Tutor string         `db:"tutor"`
-		Start types.DateTime `db:"start"`
-		End   types.DateTime `db:"end"`
-	}
-	p := dbx.Params{"from": platform.DBTime(first), "to": platform.DBTime(last)}
-	if q.tutor != "" {
-		p["tutor"] = q.tutor
-	}
-	cond := map[bool]string{true: " AND b.tutor = {:tutor}", false: ""}[q.tutor != ""]
-	if err := app.DB().NewQuery(`SELECT b.tutor, b.start, b."end" FROM bookings b WHERE b.start >= {:from} AND b.start < {:to}
-		AND b.status != 'cancelled'` + cond).Bind(p).All(&lessons); err != nil {
+	// tutor -> week -> booked hours, each tutor's week one range of the
+	// (tutor, start) index
+	ids, err := json.Marshal(tutorIds(tutors))
+	if err != nil {
 		return nil, err
 	}
+	var lessons []struct {
+		Tutor string  `db:"tutor"`
+		Week  int     `db:"i"`
+		Hours float64 `db:"hours"`
+	}
+	p := dbx.Params{"ids": string(ids), "weeks": weekSpans(weekRows, q.loc)}
+	if err := app.DB().NewQuery(`SELECT t.value AS tutor, w.key AS i, SUM(julianday(b."end") - julianday(b.start)) * 24 AS hours
+		FROM json_each({:ids}) t CROSS JOIN json_each({:weeks}) w CROSS JOIN bookings b ON b.tutor = t.value
+			AND b.start >= json_extract(w.value, '$[0]') AND b.start < json_extract(w.value, '$[1]')
+		WHERE b.status != 'cancelled' GROUP BY tutor, i`).Bind(p).All(&lessons); err != nil {
+		return nil, err
+	}
+	booked := map[string]map[string]float64{}
 	for _, l := range lessons {
 		if booked[l.Tutor] == nil {
 			booked[l.Tutor] = map[string]float64{}
 		}
-		booked[l.Tutor][find(l.Start.Time())["week"].(string)] += l.End.Time().Sub(l.Start.Time()).Hours()
+		booked[l.Tutor][weekRows[l.Week]["week"].(string)] = l.Hours
 	}
 	rows := []map[string]any{}
 	for _, wr := range weekRows {
@@ -113,77 +116,59 @@ func round2(f float64) float64 { return math.Round(f*100) / 100 }
 // tutorsReport is, per tutor with lessons in the period, what happened to
 // them: lessons completed, no-shows, cancellations by whom, reviews and
 // their average rating, and whether the completed lessons' reports came
-// within ReportGrace of their end.
+// within ReportGrace of their end. SQLite adds it all up: one row per
+// tutor comes back.
 func (s *Service) tutorsReport(app core.App, q query) ([]map[string]any, error) {
 	p := period(q)
+	p["grace"] = ReportGrace.Seconds()
 	var list []struct {
-		Tutor       string         `db:"tutor"`
-		Name        string         `db:"name"`
-		Status      string         `db:"status"`
-		End         types.DateTime `db:"end"`
-		CancelledBy string         `db:"cancelled_by"`
-		Reason      string         `db:"cancel_reason"`
-		Student     string         `db:"student"`
-		TutorUser   string         `db:"tutor_user"`
-		Rating      float64        `db:"rating"`
-		Reviewed    bool           `db:"reviewed"`
-		Report      types.DateTime `db:"report"`
+		Tutor     string  `db:"tutor"`
+		Name      string  `db:"name"`
+		Lessons   int64   `db:"lessons"`
+		NoShows   int64   `db:"no_shows"`
+		ByStudent int64   `db:"by_student"`
+		ByTutor   int64   `db:"by_tutor"`
+		BySchool  int64   `db:"by_school"`
+		Reviews   int64   `db:"reviews"`
+		Ratings   float64 `db:"ratings"`
+		OnTime    int64   `db:"on_time"`
+		Late      int64   `db:"late"`
+		Missing   int64   `db:"missing"`
 	}
-	err := app.DB().NewQuery(`SELECT b.tutor, COALESCE(u.name, '') AS name, b.status, b."end", b.cancelled_by, b.cancel_reason, b.student, b.tutor_user,
-		COALESCE(r.rating, 0) AS rating, r.id IS NOT NULL AS reviewed, COALESCE(lr.created, '') AS report
-		FROM bookings b LEFT JOIN users u ON u.id = b.tutor_user
-		LEFT JOIN reviews r ON r.booking = b.id AND r.hidden = FALSE
+	cancelled := "b.status = 'cancelled' AND b.cancel_reason != 'rescheduled'"
+	student := "b.cancelled_by != '' AND b.cancelled_by = b.student"
+	tutor := "b.cancelled_by != '' AND b.cancelled_by = b.tutor_user AND b.cancelled_by != b.student"
+	done := "b.status = 'completed' AND lr.id IS NOT NULL"
+	inTime := `(julianday(lr.created) - julianday(b."end")) * 86400 <= {:grace}`
+	err := app.DB().NewQuery(`SELECT x.*, COALESCE(u.name, '') AS name FROM (SELECT b.tutor,
+		COALESCE(SUM(b.status = 'completed'), 0) AS lessons, COALESCE(SUM(b.status = 'no_show'), 0) AS no_shows,
+		COALESCE(SUM(` + cancelled + ` AND ` + student + `), 0) AS by_student,
+		COALESCE(SUM(` + cancelled + ` AND ` + tutor + `), 0) AS by_tutor,
+		COALESCE(SUM(` + cancelled + ` AND NOT (` + student + `) AND NOT (` + tutor + `)), 0) AS by_school,
+		COUNT(r.id) AS reviews, COALESCE(SUM(r.rating), 0) AS ratings,
+		COALESCE(SUM(` + done + ` AND ` + inTime + `), 0) AS on_time,
+		COALESCE(SUM(` + done + ` AND NOT ` + inTime + `), 0) AS late,
+		COALESCE(SUM(b.status = 'completed' AND lr.id IS NULL), 0) AS missing
+		FROM bookings b LEFT JOIN reviews r ON r.booking = b.id AND r.hidden = FALSE
 		LEFT JOIN lesson_reports lr ON lr.booking = b.id
-		WHERE b.start >= {:from} AND b.start < {:to}` + bookingFilter(q, p) + ` ORDER BY name, b.tutor`).Bind(p).All(&list)
+		WHERE b.start >= {:from} AND b.start < {:to}` + bookingFilter(q, p) + ` GROUP BY b.tutor) x
+		LEFT JOIN tutors t ON t.id = x.tutor LEFT JOIN users u ON u.id = t.user ORDER BY name, x.tutor`).Bind(p).All(&list)
 	if err != nil {
 		return nil, err
 	}
-	rows := []map[string]any{}
-	var row map[string]any
-	var ratings float64
-	finish := func() {
-		if row != nil {
-			row["rating"] = ratio(ratings, float64(row["reviews"].(int64)))
-		}
+	rows := make([]map[string]any, len(list))
+	for i, t := range list {
+		rows[i] = map[string]any{"tutor": t.Tutor, "name": t.Name, "lessons": t.Lessons, "no_shows": t.NoShows,
+			"cancelled_by_student": t.ByStudent, "cancelled_by_tutor": t.ByTutor, "cancelled_by_school": t.BySchool,
+			"reviews": t.Reviews, "rating": ratio(t.Ratings, float64(t.Reviews)), "reports_on_time": t.OnTime, "reports_late": t.Late, "reports_missing": t.Missing}
 	}
-	for _, b := range list {
-		if row == nil || row["tutor"] != b.Tutor {
-			finish()
-			row, ratings = map[string]any{"tutor": b.Tutor, "name": b.Name}, 0
-			for _, c := range tutorsColumns[2:] {
-				row[c] = int64(0)
-			}
-			rows = append(rows, row)
-		}
-		if b.Reviewed {
-			add(row, "reviews", 1)
-			ratings += b.Rating
-		}
-		switch b.Status {
-		case platform.StatusCompleted:
-			add(row, "lessons", 1)
-			switch {
-			case b.Report.IsZero():
-				add(row, "reports_missing", 1)
-			case b.Report.Time().Sub(b.End.Time()) <= ReportGrace:
-				add(row, "reports_on_time", 1)
-			default:
-				add(row, "reports_late", 1)
-			}
-		case platform.StatusNoShow:
-			add(row, "no_shows", 1)
-		case platform.StatusCancelled:
-			switch {
-			case b.Reason == "rescheduled":
-			case b.CancelledBy == b.Student && b.CancelledBy != "":
-				add(row, "cancelled_by_student", 1)
-			case b.CancelledBy == b.TutorUser && b.CancelledBy != "":
-				add(row, "cancelled_by_tutor", 1)
-			default: // staff, or expired unconfirmed
-				add(row, "cancelled_by_school", 1)
-			}
-		}
-	}
-	finish()
 	return rows, nil
+}
+
+func tutorIds(tutors []tutorRow) []string {
+	ids := make([]string, len(tutors))
+	for i, t := range tutors {
+		ids[i] = t.Id
+	}
+	return ids
 }
