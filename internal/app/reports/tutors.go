@@ -78,7 +78,7 @@ func (s *Service) utilisationReport(app core.App, q query) ([]map[string]any, er
 		Week  int     `db:"i"`
 		Hours float64 `db:"hours"`
 	}
-	p := dbx.Params{"ids": string(ids), "weeks": weekSpans(weekRows, q.loc)}
+	p := dbx.Params{"ids": string(ids), "weeks": weekSpans(weekRows, q.loc, first, last)}
 	if err := app.DB().NewQuery(`SELECT t.value AS tutor, w.key AS i, SUM(julianday(b."end") - julianday(b.start)) * 24 AS hours
 		FROM json_each({:ids}) t CROSS JOIN json_each({:weeks}) w CROSS JOIN bookings b ON b.tutor = t.value
 			AND b.start >= json_extract(w.value, '$[0]') AND b.start < json_extract(w.value, '$[1]')

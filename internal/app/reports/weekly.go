@@ -43,18 +43,27 @@ func add(row map[string]any, key string, n int64) {
 // weekSpans is the weeks of rows as a JSON array of [start, end) pairs
 // of database times, for a join that reads each week as one range of the
 // bookings' start index.
-func weekSpans(rows []map[string]any, loc *time.Location) string {
+func weekSpans(rows []map[string]any, loc *time.Location, from, to time.Time) string {
 	spans := make([][2]string, len(rows))
 	for i, r := range rows {
 		d, _ := time.ParseInLocation(time.DateOnly, r["start"].(string), loc)
-		spans[i] = [2]string{platform.DBTime(d), platform.DBTime(d.AddDate(0, 0, 7))}
+		lo, hi := d, d.AddDate(0, 0, 7)
+		if lo.Before(from) {
+			lo = from
+		}
+		if hi.After(to) {
+			hi = to
+		}
+		spans[i] = [2]string{platform.DBTime(lo), platform.DBTime(hi)}
 	}
 	b, _ := json.Marshal(spans)
 	return string(b)
 }
 
 // weekJoin joins the weeks {:weeks} (alias w, w.key the row's index) to
-// the bookings b that start in them.
+// the bookings b that start in them. The weeks are clipped to the period
+// and no other bound of b.start may be given: SQLite would range over it
+// instead, for every week.
 const weekJoin = ` FROM json_each({:weeks}) w CROSS JOIN bookings b ON b.start >= json_extract(w.value, '$[0]') AND b.start < json_extract(w.value, '$[1]')`
 
 // countByWeek counts the bookings of each week of rows in the period by
@@ -62,14 +71,14 @@ const weekJoin = ` FROM json_each({:weeks}) w CROSS JOIN bookings b ON b.start >
 // what gives (rows whose key is empty are left out).
 func countByWeek(app core.App, q query, rows []map[string]any, what, where string) error {
 	p := period(q)
-	p["weeks"] = weekSpans(rows, q.loc)
+	p["weeks"] = weekSpans(rows, q.loc, q.from, q.to)
 	var counts []struct {
 		Week int    `db:"i"`
 		Key  string `db:"k"`
 		N    int64  `db:"n"`
 	}
 	err := app.DB().NewQuery(`SELECT w.key AS i, ` + what + ` AS k, COUNT(*) AS n` + weekJoin +
-		` WHERE b.start >= {:from} AND b.start < {:to}` + where + bookingFilter(q, p) + ` GROUP BY i, k`).Bind(p).All(&counts)
+		` WHERE 1=1` + where + bookingFilter(q, p) + ` GROUP BY i, k`).Bind(p).All(&counts)
 	for _, c := range counts {
 		if c.Key != "" {
 			add(rows[c.Week], c.Key, c.N)
