@@ -11,6 +11,7 @@ import (
 	"tutorbase/internal/app/platform"
 
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 // weeks lists the ISO weeks of [from, to) as empty rows keyed by week.
@@ -40,9 +41,9 @@ func add(row map[string]any, key string, n int64) {
 	row[key] = v + n
 }
 
-// weekSpans is the weeks of rows as a JSON array of [start, end) pairs
-// of database times, for a join that reads each week as one range of the
-// bookings' start index.
+// weekSpans is the weeks of rows, clipped to [from, to), as a JSON array
+// of [start, end) pairs of database times (utilisation joins each tutor's
+// week to a range of the (tutor, start) index).
 func weekSpans(rows []map[string]any, loc *time.Location, from, to time.Time) string {
 	spans := make([][2]string, len(rows))
 	for i, r := range rows {
@@ -60,69 +61,83 @@ func weekSpans(rows []map[string]any, loc *time.Location, from, to time.Time) st
 	return string(b)
 }
 
-// weekJoin joins the weeks {:weeks} (alias w, w.key the row's index) to
-// the bookings b that start in them. The weeks are clipped to the period
-// and no other bound of b.start may be given: SQLite would range over it
-// instead, for every week.
-const weekJoin = ` FROM json_each({:weeks}) w CROSS JOIN bookings b ON b.start >= json_extract(w.value, '$[0]') AND b.start < json_extract(w.value, '$[1]')`
+type bookingRow struct {
+	Start       types.DateTime `db:"start"`
+	Status      string         `db:"status"`
+	LateCancel  bool           `db:"late_cancel"`
+	CancelledBy string         `db:"cancelled_by"`
+	Student     string         `db:"student"`
+	TutorUser   string         `db:"tutor_user"`
+	Reason      string         `db:"cancel_reason"`
+}
 
-// countByWeek counts the bookings of each week of rows in the period by
-// the SQL expression what, adding each count to its row under the key
-// what gives (rows whose key is empty are left out).
-func countByWeek(app core.App, q query, rows []map[string]any, what, where string) error {
+func loadBookingRows(app core.App, q query) ([]bookingRow, error) {
+	var rows []bookingRow
 	p := period(q)
-	p["weeks"] = weekSpans(rows, q.loc, q.from, q.to)
-	var counts []struct {
-		Week int    `db:"i"`
-		Key  string `db:"k"`
-		N    int64  `db:"n"`
-	}
-	err := app.DB().NewQuery(`SELECT w.key AS i, ` + what + ` AS k, COUNT(*) AS n` + weekJoin +
-		` WHERE 1=1` + where + bookingFilter(q, p) + ` GROUP BY i, k`).Bind(p).All(&counts)
-	for _, c := range counts {
-		if c.Key != "" {
-			add(rows[c.Week], c.Key, c.N)
-		}
-	}
-	return err
+	err := app.DB().NewQuery(`SELECT b.start, b.status, b.late_cancel, b.cancelled_by, b.student, b.tutor_user, b.cancel_reason FROM bookings b
+		WHERE b.start >= {:from} AND b.start < {:to}` + bookingFilter(q, p)).Bind(p).All(&rows)
+	return rows, err
 }
 
 func (s *Service) bookingsReport(app core.App, q query) ([]map[string]any, error) {
-	rows, _ := weeks(q.from, q.to, q.loc)
+	rows, find := weeks(q.from, q.to, q.loc)
 	for _, r := range rows {
 		for _, k := range []string{"total", "completed", "cancelled", "late_cancelled", "no_show"} {
 			r[k] = int64(0)
 		}
 	}
-	if err := countByWeek(app, q, rows, "'total'", ""); err != nil {
+	list, err := loadBookingRows(app, q)
+	if err != nil {
 		return nil, err
 	}
-	if err := countByWeek(app, q, rows, "CASE b.status WHEN 'completed' THEN 'completed' WHEN 'no_show' THEN 'no_show' WHEN 'cancelled' THEN 'cancelled' ELSE '' END", ""); err != nil {
-		return nil, err
-	}
-	if err := countByWeek(app, q, rows, "'late_cancelled'", " AND b.status = 'cancelled' AND b.late_cancel"); err != nil {
-		return nil, err
+	for _, b := range list {
+		row := find(b.Start.Time())
+		add(row, "total", 1)
+		switch b.Status {
+		case platform.StatusCompleted:
+			add(row, "completed", 1)
+		case platform.StatusNoShow:
+			add(row, "no_show", 1)
+		case platform.StatusCancelled:
+			add(row, "cancelled", 1)
+			if b.LateCancel {
+				add(row, "late_cancelled", 1)
+			}
+		}
 	}
 	return rows, nil
 }
 
-// cancelledBy names who cancelled a booking b, as the cancellations report
-// counts it (” for a reschedule).
-const cancelledBy = `CASE WHEN b.cancel_reason = 'rescheduled' THEN ''
-	WHEN b.cancel_reason = 'expired' AND b.cancelled_by = '' THEN 'expired'
-	WHEN b.cancelled_by = b.student AND b.late_cancel THEN 'by_student_late'
-	WHEN b.cancelled_by = b.student THEN 'by_student'
-	WHEN b.cancelled_by = b.tutor_user THEN 'by_tutor'
-	ELSE 'by_staff' END`
-
 func (s *Service) cancellationsReport(app core.App, q query) ([]map[string]any, error) {
-	rows, _ := weeks(q.from, q.to, q.loc)
+	rows, find := weeks(q.from, q.to, q.loc)
 	for _, r := range rows {
 		for _, k := range []string{"by_student", "by_student_late", "by_tutor", "by_staff", "expired"} {
 			r[k] = int64(0)
 		}
 	}
-	return rows, countByWeek(app, q, rows, cancelledBy, " AND b.status = 'cancelled'")
+	list, err := loadBookingRows(app, q)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range list {
+		if b.Status != platform.StatusCancelled || b.Reason == "rescheduled" {
+			continue
+		}
+		row := find(b.Start.Time())
+		switch {
+		case b.Reason == "expired" && b.CancelledBy == "":
+			add(row, "expired", 1)
+		case b.CancelledBy == b.Student && b.LateCancel:
+			add(row, "by_student_late", 1)
+		case b.CancelledBy == b.Student:
+			add(row, "by_student", 1)
+		case b.CancelledBy == b.TutorUser:
+			add(row, "by_tutor", 1)
+		default:
+			add(row, "by_staff", 1)
+		}
+	}
+	return rows, nil
 }
 
 func (s *Service) notificationsReport(app core.App, q query) ([]map[string]any, error) {
