@@ -122,6 +122,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/...
 	$(GO) test -run '^$$' -bench 'Search|Match|Busy' -benchtime 300x ./hooks/
 	PATH=$(TOOLS):$$PATH $(GO) test -run '^$$' -bench EmailDeliveries -benchtime 20x ./hooks/
+	$(GO) test -run '^$$' -bench 'Reports' -benchtime 20x ./hooks/
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) .
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/plainpb ./bench/plainpb
 	$(GO) build -o bin/loadtest ./bench/loadtest

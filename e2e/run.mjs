@@ -25,6 +25,7 @@ import './families.mjs';
 import './google.mjs';
 import './insight.mjs';
 import './subscriptions.mjs';
+import './analytics.mjs';
 
 const student = { name: `Stella E2E ${stamp}`, email: `stella.${stamp}@example.com` };
 

@@ -71,6 +71,9 @@ func TestReportCounts(t *testing.T) {
 	require.EqualValues(t, 1, byChannel["whatsapp"]["failed"])
 	require.EqualValues(t, 1, byChannel["telegram"]["skipped"])
 	require.NotZero(t, byChannel["email"]["queued"], "the fixture's emails, no SMTP")
+	require.Equal(t, "1.000", byChannel["sms"]["delivery_rate"], "sent of sent and failed")
+	require.Equal(t, "0.000", byChannel["whatsapp"]["delivery_rate"])
+	require.Equal(t, "", byChannel["telegram"]["delivery_rate"], "skipped only: nothing ended")
 
 	bad := hookstest.Call(t, srv, http.MethodGet, "/api/reports/bookings?from=2027-03-08&to=2027-03-01", cast.Tokens[hookstest.Admin], nil)
 	require.Equal(t, 400, bad.Status)

@@ -150,6 +150,7 @@ func (s *Services) routes() []route {
 
 		// staff
 		{http.MethodGet, "/api/reports/{name}", s.Reports.Report, staff, "/api/reports/"},
+		{http.MethodPost, "/api/visits", s.Reports.CountVisit, nil, "/api/"}, // anonymous page views, counted per day (docs/insight.md)
 		{http.MethodPost, "/api/flags/{id}/review", s.Flags.Review, staff, "/api/"},
 		{http.MethodGet, "/metrics", s.Ops.Metrics, nil, ""},      // a superuser or the metrics token
 		{http.MethodGet, "/api/ready", s.Ops.Ready, nil, "/api/"}, // load balancers, compose, systemd

@@ -6,7 +6,7 @@ import { t, setLang, browserLang, lang, onLangChange } from './js/i18n.js';
 import { startRouter, onNavigate, navigate, match } from './js/router.js';
 import { loading, errorBox, pageTitle, closeDialogs, avatar, toast } from './js/ui.js';
 import { registerWorker, forgetDevice } from './js/push.js';
-import { sessions, sessionOf } from './js/api.js';
+import { sessions, sessionOf, countVisit } from './js/api.js';
 
 // [path, page module, who may open it]
 const ROUTES = [
@@ -143,7 +143,7 @@ async function signOut() {
 function findRoute(path) {
   for (const [pattern, page, who] of ROUTES) {
     const params = match(pattern, path);
-    if (params) return { page, who, params };
+    if (params) return { page, who, params, pattern };
   }
   return null;
 }
@@ -165,6 +165,7 @@ async function render() {
     return;
   }
   const r = role();
+  if (r === 'visitor') countVisit(route.pattern); // anonymous page views, per day and route (docs/insight.md)
   if (route.who && r === 'visitor') { navigate(`/signin?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true }); return; }
   if (route.who && route.who !== 'signed' && route.who !== r && !(r === 'admin' && route.who === 'student') && !(r === 'guardian' && route.page === 'credits')) {
     replace(main, pageTitle(t('Not for your account')), h('p', t('This page is for another kind of account.')), h('p', h('a', { href: '/' }, t('Back to the tutors'))));

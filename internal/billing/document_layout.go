@@ -68,19 +68,33 @@ func (r *docRenderer) blocks() {
 
 // tableHeader prints the column titles on a light gray band.
 func (r *docRenderer) tableHeader() {
+	// a title wider than its column wraps; the band grows by a line for each
+	titles := make([][]string, len(r.d.Columns))
+	lines := 1
+	for i, c := range r.d.Columns {
+		titles[i] = []string{c.Title}
+		if r.width(true, 9, c.Title) > c.Width-4 {
+			titles[i] = r.wrap(true, 9, c.Width-4, c.Title)
+		}
+		lines = max(lines, len(titles[i]))
+	}
+	extra := float64(lines-1) * 11
 	r.y += 18
 	r.pdf.SetFillColor(230, 230, 230)
-	r.pdf.Rect(marginLeft-4, r.y-13, ContentWidth+8, 18, "F")
+	r.pdf.Rect(marginLeft-4, r.y-13, ContentWidth+8, 18+extra, "F")
 	x := marginLeft
-	for _, c := range r.d.Columns {
-		if c.Right {
-			r.textRight(true, 9, x+c.Width, c.Width-4, r.y, c.Title)
-		} else {
-			r.text(true, 9, x, r.y, clean(c.Title))
+	for i, c := range r.d.Columns {
+		for l, title := range titles[i] {
+			y := r.y + float64(l)*11
+			if c.Right {
+				r.textRight(true, 9, x+c.Width, c.Width-4, y, title)
+			} else {
+				r.text(true, 9, x, y, clean(title))
+			}
 		}
 		x += c.Width
 	}
-	r.y += 6
+	r.y += 6 + extra
 }
 
 // table prints the rows, repeating the header on every page.

@@ -282,7 +282,7 @@ var generic = []string{
 	"Something went wrong while processing your request.", "An error occurred while validating the submitted data.",
 	"Invalid slots query.", "Invalid payment.", "Invalid report period.", "Invalid export filter.", "Failed to read the new time.",
 	"Invalid tutor search.", "Invalid match request.", "Invalid recommendation request.", "Invalid popular packages request.",
-	"Invalid package search.", "Invalid question.",
+	"Invalid package search.", "Invalid question.", "Invalid report query.", "Invalid visit.",
 }
 
 // words are the English words a message names and their translations, by

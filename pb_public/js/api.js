@@ -328,3 +328,14 @@ export const subscriptions = {
   /** Staff record a period paid by hand ({method, reference, after: the current_period_end shown}). */
   renew: (id, body) => post(`/api/subscriptions/${encodeURIComponent(id)}/renew`, body),
 };
+
+/** Counts a page view of someone not signed in: the route's pattern only, no cookie (internal/app/reports/visits.go). Never fails the page. */
+export function countVisit(pattern) {
+  pb.send('/api/visits', { method: 'POST', body: { path: pattern }, requestKey: null }).catch(() => {});
+}
+
+/** Staff reports (internal/app/reports, docs/insight.md): the JSON of one, and the address of its CSV or PDF. */
+export const reports = {
+  get: (name, query) => pb.send(`/api/reports/${encodeURIComponent(name)}`, { query }),
+  file: (name, query, format) => `/api/reports/${encodeURIComponent(name)}?${new URLSearchParams({ ...query, format })}`,
+};

@@ -4,10 +4,10 @@ import { h, s } from './dom.js';
 import { t } from './i18n.js';
 
 /**
- * barChart({title, rows, x, series: [{key, label}], stacked, format})
- * rows: [{week: '2027-W10', ...}]; x: the label of a row.
+ * barChart({title, rows, x, series: [{key, label}], stacked, format, xLabel})
+ * rows: [{week: '2027-W10', ...}]; x: the label of a row; xLabel: its column's title in the table (Week).
  */
-export function barChart({ title, rows, x, series, stacked = false, format = String, minStep = 1 }) {
+export function barChart({ title, rows, x, series, stacked = false, format = String, minStep = 1, xLabel }) {
   const W = 720, H = 260, left = 56, right = 12, top = 12, bottom = 48;
   const plotW = W - left - right, plotH = H - top - bottom;
   const totals = rows.map((r) => (stacked ? series.reduce((a, sr) => a + Math.max(0, Number(r[sr.key]) || 0), 0) : Math.max(0, ...series.map((sr) => Number(r[sr.key]) || 0))));
@@ -52,7 +52,7 @@ export function barChart({ title, rows, x, series, stacked = false, format = Str
     h('ul', { class: 'legend' }, series.map((sr, j) => h('li', h('span', { class: `swatch swatch-${(j % 5) + 1}`, 'aria-hidden': 'true' }), sr.label))),
     h('details', h('summary', t('Show the numbers')),
       h('div', { class: 'table-wrap' }, h('table',
-        h('thead', h('tr', h('th', { scope: 'col' }, t('Week')), series.map((sr) => h('th', { scope: 'col', class: 'num' }, sr.label)))),
+        h('thead', h('tr', h('th', { scope: 'col' }, xLabel || t('Week')), series.map((sr) => h('th', { scope: 'col', class: 'num' }, sr.label)))),
         h('tbody', rows.map((r) => h('tr', h('th', { scope: 'row' }, x(r)), series.map((sr) => h('td', { class: 'num' }, format(Number(r[sr.key]) || 0))))))))));
 }
 

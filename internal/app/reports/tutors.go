@@ -1,0 +1,174 @@
+package reports
+
+import (
+	"encoding/json"
+	"math"
+	"time"
+
+	"tutorbase/internal/app/availability"
+	"tutorbase/internal/app/platform"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+var tutorsColumns = []string{"tutor", "name", "lessons", "no_shows", "cancelled_by_student", "cancelled_by_tutor", "cancelled_by_school",
+	"reviews", "rating", "reports_on_time", "reports_late", "reports_missing"}
+
+// ReportGrace is how long after a lesson ends its report counts as on time
+// (the tutors' reminder comes then).
+const ReportGrace = 24 * time.Hour
+
+type tutorRow struct {
+	Name string `db:"name"`
+	availability.SchedRow
+}
+
+// listTutors reads the verified tutors, kept to the query's tutor and to
+// those who teach its subject.
+func listTutors(app core.App, q query) ([]tutorRow, error) {
+	p := dbx.Params{}
+	where := "t.verified = TRUE"
+	if q.tutor != "" {
+		where += " AND t.id = {:tutor}"
+		p["tutor"] = q.tutor
+	}
+	if q.subject != "" {
+		where += " AND EXISTS (SELECT 1 FROM json_each(t.subjects) s WHERE s.value = {:subject})"
+		p["subject"] = q.subject
+	}
+	var rows []tutorRow
+	err := app.DB().NewQuery(`SELECT u.name, ` + availability.SchedColumns + ` FROM tutors t JOIN users u ON u.id = t.user
+		WHERE ` + where + ` ORDER BY u.name, t.id`).Bind(p).All(&rows)
+	return rows, err
+}
+
+// utilisationReport is, per ISO week and tutor, the hours booked (lessons
+// not cancelled, by start) over the hours available (weekly windows minus
+// time off and imported busy times). Weeks where a tutor had neither are
+// left out.
+func (s *Service) utilisationReport(app core.App, q query) ([]map[string]any, error) {
+	tutors, err := listTutors(app, q)
+	if err != nil || len(tutors) == 0 {
+		return []map[string]any{}, err
+	}
+	school, err := platform.LoadSchool(app)
+	if err != nil {
+		return nil, err
+	}
+	weekRows, _ := weeks(q.from, q.to, q.loc)
+	first, _ := time.ParseInLocation(time.DateOnly, weekRows[0]["start"].(string), q.loc)
+	last := first.AddDate(0, 0, 7*len(weekRows))
+	sched := make([]availability.SchedRow, len(tutors))
+	for i, t := range tutors {
+		sched[i] = t.SchedRow
+	}
+	cals, err := availability.LoadCalendars(app, school, sched, first, last)
+	if err != nil {
+		return nil, err
+	}
+	// tutor -> week -> booked hours, each tutor's week one range of the
+	// (tutor, start) index
+	ids, err := json.Marshal(tutorIds(tutors))
+	if err != nil {
+		return nil, err
+	}
+	var lessons []struct {
+		Tutor string  `db:"tutor"`
+		Week  int     `db:"i"`
+		Hours float64 `db:"hours"`
+	}
+	p := dbx.Params{"ids": string(ids), "weeks": weekSpans(weekRows, q.loc, first, last)}
+	if err := app.DB().NewQuery(`SELECT t.value AS tutor, w.key AS i, SUM(julianday(b."end") - julianday(b.start)) * 24 AS hours
+		FROM json_each({:ids}) t CROSS JOIN json_each({:weeks}) w CROSS JOIN bookings b ON b.tutor = t.value
+			AND b.start >= json_extract(w.value, '$[0]') AND b.start < json_extract(w.value, '$[1]')
+		WHERE b.status != 'cancelled' GROUP BY tutor, i`).Bind(p).All(&lessons); err != nil {
+		return nil, err
+	}
+	booked := map[string]map[string]float64{}
+	for _, l := range lessons {
+		if booked[l.Tutor] == nil {
+			booked[l.Tutor] = map[string]float64{}
+		}
+		booked[l.Tutor][weekRows[l.Week]["week"].(string)] = l.Hours
+	}
+	rows := []map[string]any{}
+	for _, wr := range weekRows {
+		start, _ := time.ParseInLocation(time.DateOnly, wr["start"].(string), q.loc)
+		for _, t := range tutors {
+			var open time.Duration
+			for _, iv := range cals[t.Id].Open(start, start.AddDate(0, 0, 7)) {
+				open += iv.Duration()
+			}
+			avail, hours := open.Hours(), booked[t.Id][wr["week"].(string)]
+			if avail == 0 && hours == 0 {
+				continue
+			}
+			rows = append(rows, map[string]any{"week": wr["week"], "start": wr["start"], "tutor": t.Id, "name": t.Name,
+				"available_hours": round2(avail), "booked_hours": round2(hours), "utilisation": ratio(hours, avail)})
+		}
+	}
+	return rows, nil
+}
+
+func round2(f float64) float64 { return math.Round(f*100) / 100 }
+
+// tutorsReport is, per tutor with lessons in the period, what happened to
+// them: lessons completed, no-shows, cancellations by whom, reviews and
+// their average rating, and whether the completed lessons' reports came
+// within ReportGrace of their end. SQLite adds it all up: one row per
+// tutor comes back.
+func (s *Service) tutorsReport(app core.App, q query) ([]map[string]any, error) {
+	p := period(q)
+	p["grace"] = ReportGrace.Seconds()
+	var list []struct {
+		Tutor     string  `db:"tutor"`
+		Name      string  `db:"name"`
+		Lessons   int64   `db:"lessons"`
+		NoShows   int64   `db:"no_shows"`
+		ByStudent int64   `db:"by_student"`
+		ByTutor   int64   `db:"by_tutor"`
+		BySchool  int64   `db:"by_school"`
+		Reviews   int64   `db:"reviews"`
+		Ratings   float64 `db:"ratings"`
+		OnTime    int64   `db:"on_time"`
+		Late      int64   `db:"late"`
+		Missing   int64   `db:"missing"`
+	}
+	cancelled := "b.status = 'cancelled' AND b.cancel_reason != 'rescheduled'"
+	student := "b.cancelled_by != '' AND b.cancelled_by = b.student"
+	tutor := "b.cancelled_by != '' AND b.cancelled_by = b.tutor_user AND b.cancelled_by != b.student"
+	done := "b.status = 'completed' AND lr.id IS NOT NULL"
+	inTime := `(julianday(lr.created) - julianday(b."end")) * 86400 <= {:grace}`
+	err := app.DB().NewQuery(`SELECT x.*, COALESCE(u.name, '') AS name FROM (SELECT b.tutor,
+		COALESCE(SUM(b.status = 'completed'), 0) AS lessons, COALESCE(SUM(b.status = 'no_show'), 0) AS no_shows,
+		COALESCE(SUM(` + cancelled + ` AND ` + student + `), 0) AS by_student,
+		COALESCE(SUM(` + cancelled + ` AND ` + tutor + `), 0) AS by_tutor,
+		COALESCE(SUM(` + cancelled + ` AND NOT (` + student + `) AND NOT (` + tutor + `)), 0) AS by_school,
+		COUNT(r.id) AS reviews, COALESCE(SUM(r.rating), 0) AS ratings,
+		COALESCE(SUM(` + done + ` AND ` + inTime + `), 0) AS on_time,
+		COALESCE(SUM(` + done + ` AND NOT ` + inTime + `), 0) AS late,
+		COALESCE(SUM(b.status = 'completed' AND lr.id IS NULL), 0) AS missing
+		FROM bookings b LEFT JOIN reviews r ON r.booking = b.id AND r.hidden = FALSE
+		LEFT JOIN lesson_reports lr ON lr.booking = b.id
+		WHERE b.start >= {:from} AND b.start < {:to}` + bookingFilter(q, p) + ` GROUP BY b.tutor) x
+		LEFT JOIN tutors t ON t.id = x.tutor LEFT JOIN users u ON u.id = t.user ORDER BY name, x.tutor`).Bind(p).All(&list)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]map[string]any, len(list))
+	for i, t := range list {
+		rows[i] = map[string]any{"tutor": t.Tutor, "name": t.Name, "lessons": t.Lessons, "no_shows": t.NoShows,
+			"cancelled_by_student": t.ByStudent, "cancelled_by_tutor": t.ByTutor, "cancelled_by_school": t.BySchool,
+			"reviews": t.Reviews, "rating": ratio(t.Ratings, float64(t.Reviews)), "reports_on_time": t.OnTime, "reports_late": t.Late, "reports_missing": t.Missing}
+	}
+	return rows, nil
+}
+
+func tutorIds(tutors []tutorRow) []string {
+	ids := make([]string, len(tutors))
+	for i, t := range tutors {
+		ids[i] = t.Id
+	}
+	return ids
+}

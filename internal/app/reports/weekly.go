@@ -1,0 +1,218 @@
+package reports
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"tutorbase/internal/app/platform"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// weeks lists the ISO weeks of [from, to) as empty rows keyed by week.
+func weeks(from, to time.Time, loc *time.Location) ([]map[string]any, func(time.Time) map[string]any) {
+	var rows []map[string]any
+	index := map[string]map[string]any{}
+	start := from.In(loc)
+	start = time.Date(start.Year(), start.Month(), start.Day()-(int(start.Weekday())+6)%7, 0, 0, 0, 0, loc)
+	for d := start; d.Before(to); d = d.AddDate(0, 0, 7) {
+		y, w := d.ISOWeek()
+		key := fmt.Sprintf("%d-W%02d", y, w)
+		row := map[string]any{"week": key, "start": d.Format(time.DateOnly)}
+		rows = append(rows, row)
+		index[key] = row
+	}
+	return rows, func(t time.Time) map[string]any {
+		y, w := t.In(loc).ISOWeek()
+		return index[fmt.Sprintf("%d-W%02d", y, w)]
+	}
+}
+
+func add(row map[string]any, key string, n int64) {
+	if row == nil {
+		return
+	}
+	v, _ := row[key].(int64)
+	row[key] = v + n
+}
+
+// weekSpans is the weeks of rows, clipped to [from, to), as a JSON array
+// of [start, end) pairs of database times (utilisation joins each tutor's
+// week to a range of the (tutor, start) index).
+func weekSpans(rows []map[string]any, loc *time.Location, from, to time.Time) string {
+	spans := make([][2]string, len(rows))
+	for i, r := range rows {
+		d, _ := time.ParseInLocation(time.DateOnly, r["start"].(string), loc)
+		lo, hi := d, d.AddDate(0, 0, 7)
+		if lo.Before(from) {
+			lo = from
+		}
+		if hi.After(to) {
+			hi = to
+		}
+		spans[i] = [2]string{platform.DBTime(lo), platform.DBTime(hi)}
+	}
+	b, _ := json.Marshal(spans)
+	return string(b)
+}
+
+type bookingRow struct {
+	Start       types.DateTime `db:"start"`
+	Status      string         `db:"status"`
+	LateCancel  bool           `db:"late_cancel"`
+	CancelledBy string         `db:"cancelled_by"`
+	Student     string         `db:"student"`
+	TutorUser   string         `db:"tutor_user"`
+	Reason      string         `db:"cancel_reason"`
+}
+
+func loadBookingRows(app core.App, q query) ([]bookingRow, error) {
+	var rows []bookingRow
+	p := period(q)
+	err := app.DB().NewQuery(`SELECT b.start, b.status, b.late_cancel, b.cancelled_by, b.student, b.tutor_user, b.cancel_reason FROM bookings b
+		WHERE b.start >= {:from} AND b.start < {:to}` + bookingFilter(q, p)).Bind(p).All(&rows)
+	return rows, err
+}
+
+func (s *Service) bookingsReport(app core.App, q query) ([]map[string]any, error) {
+	rows, find := weeks(q.from, q.to, q.loc)
+	for _, r := range rows {
+		for _, k := range []string{"total", "completed", "cancelled", "late_cancelled", "no_show"} {
+			r[k] = int64(0)
+		}
+	}
+	list, err := loadBookingRows(app, q)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range list {
+		row := find(b.Start.Time())
+		add(row, "total", 1)
+		switch b.Status {
+		case platform.StatusCompleted:
+			add(row, "completed", 1)
+		case platform.StatusNoShow:
+			add(row, "no_show", 1)
+		case platform.StatusCancelled:
+			add(row, "cancelled", 1)
+			if b.LateCancel {
+				add(row, "late_cancelled", 1)
+			}
+		}
+	}
+	return rows, nil
+}
+
+func (s *Service) cancellationsReport(app core.App, q query) ([]map[string]any, error) {
+	rows, find := weeks(q.from, q.to, q.loc)
+	for _, r := range rows {
+		for _, k := range []string{"by_student", "by_student_late", "by_tutor", "by_staff", "expired"} {
+			r[k] = int64(0)
+		}
+	}
+	list, err := loadBookingRows(app, q)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range list {
+		if b.Status != platform.StatusCancelled || b.Reason == "rescheduled" {
+			continue
+		}
+		row := find(b.Start.Time())
+		switch {
+		case b.Reason == "expired" && b.CancelledBy == "":
+			add(row, "expired", 1)
+		case b.CancelledBy == b.Student && b.LateCancel:
+			add(row, "by_student_late", 1)
+		case b.CancelledBy == b.Student:
+			add(row, "by_student", 1)
+		case b.CancelledBy == b.TutorUser:
+			add(row, "by_tutor", 1)
+		default:
+			add(row, "by_staff", 1)
+		}
+	}
+	return rows, nil
+}
+
+func (s *Service) notificationsReport(app core.App, q query) ([]map[string]any, error) {
+	p := period(q)
+	var counts []struct {
+		Channel string `db:"channel"`
+		Status  string `db:"status"`
+		N       int64  `db:"n"`
+	}
+	if err := app.DB().NewQuery("SELECT channel, status, COUNT(*) AS n FROM deliveries WHERE created >= {:from} AND created < {:to} GROUP BY channel, status").
+		Bind(p).All(&counts); err != nil {
+		return nil, err
+	}
+	var inapp struct {
+		Total int64 `db:"total"`
+		Read  int64 `db:"read"`
+	}
+	if err := app.DB().NewQuery("SELECT COUNT(*) AS total, COUNT(NULLIF(read_at, '')) AS read FROM notifications WHERE created >= {:from} AND created < {:to}").
+		Bind(p).One(&inapp); err != nil {
+		return nil, err
+	}
+	byChannel := map[string]map[string]any{}
+	for _, ch := range s.channels.Names() {
+		byChannel[ch] = map[string]any{"channel": ch, "sent": int64(0), "failed": int64(0), "queued": int64(0), "skipped": int64(0), "delivery_rate": "", "read_rate": ""}
+	}
+	for _, c := range counts {
+		row := byChannel[c.Channel]
+		switch c.Status {
+		case "sent", "failed", "skipped":
+			add(row, c.Status, c.N)
+		default: // queued or being sent
+			add(row, "queued", c.N)
+		}
+	}
+	byChannel["inapp"]["sent"] = inapp.Total
+	if inapp.Total > 0 {
+		byChannel["inapp"]["read_rate"] = strconv.FormatFloat(float64(inapp.Read)/float64(inapp.Total), 'f', 3, 64)
+	}
+	rows := make([]map[string]any, 0, len(s.channels.Names()))
+	for _, ch := range s.channels.Names() {
+		row := byChannel[ch]
+		// of the deliveries that ended, the share that reached the person
+		if sent, failed := row["sent"].(int64), row["failed"].(int64); ch != "inapp" && sent+failed > 0 {
+			row["delivery_rate"] = strconv.FormatFloat(float64(sent)/float64(sent+failed), 'f', 3, 64)
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+func writeCSV(e *core.RequestEvent, name string, columns []string, rows []map[string]any) error {
+	e.Response.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	e.Response.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
+	e.Response.WriteHeader(http.StatusOK)
+	w := csv.NewWriter(e.Response)
+	if err := w.Write(columns); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		rec := make([]string, len(columns))
+		for i, c := range columns {
+			rec[i] = cell(r[c])
+		}
+		if err := w.Write(rec); err != nil {
+			return err
+		}
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// cell is a value as the CSV and the PDF print it: nothing for nil.
+func cell(v any) string {
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprint(v)
+}
