@@ -18,6 +18,7 @@ import (
 	"tutorbase/internal/app/guardians"
 	"tutorbase/internal/app/limits"
 	"tutorbase/internal/app/materials"
+	"tutorbase/internal/app/messages"
 	"tutorbase/internal/app/notifications"
 	"tutorbase/internal/app/ops"
 	"tutorbase/internal/app/payments"
@@ -63,6 +64,7 @@ type Services struct {
 	Statements    *statements.Service
 	Google        *google.Service
 	Guardians     *guardians.Service
+	Messages      *messages.Service
 }
 
 // Channels is the registry of the notification channels env configures:
@@ -120,6 +122,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 		s.Booking.Observe(s.Google.BookingChanged) // lessons owed to connected Google Calendars, in the change's transaction
 	}
 	s.Guardians = guardians.New(env)
+	s.Messages = messages.New(env, s.Notifications)
 
 	platform.Register(app)
 	s.Accounts.Register(app)
@@ -139,6 +142,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Ops.Register(app)
 	s.Google.Register(app)
 	s.Guardians.Register(app)
+	s.Messages.Register(app)
 	s.bindRoutes(app)
 	return s, nil
 }

@@ -149,6 +149,16 @@ func (s *Services) routes() []route {
 		{http.MethodPost, "/api/guardians/link", s.Guardians.Link, staff, "/api/"},
 		{http.MethodPost, "/api/guardians/{id}/remove", s.Guardians.Remove, anyone, "/api/"},
 		{http.MethodPost, "/api/guardians/{id}/notices", s.Guardians.Notices, person, "/api/"},
+
+		// messages (sending and editing one is the records API: /api/collections/messages/records);
+		// the handlers check who takes part in the thread
+		{http.MethodPost, "/api/threads", s.Messages.Start, person, "/api/threads/"},
+		{http.MethodGet, "/api/threads/unread", s.Messages.Unread, person, "/api/threads/"},
+		{http.MethodPost, "/api/threads/{id}/read", s.Messages.Read, person, "/api/threads/"},
+		{http.MethodPost, "/api/threads/{id}/report", s.Messages.Report, person, "/api/threads/"},
+		{http.MethodPost, "/api/threads/{id}/close", s.Messages.Close, staff, "/api/threads/"},
+		{http.MethodPost, "/api/bookings/{id}/thread", s.Messages.LessonThread, person, "POST /api/bookings/"},
+		{http.MethodPost, "/api/messages/{id}/delete", s.Messages.Delete, person, "/api/messages/"},
 	}
 }
 
