@@ -22,6 +22,7 @@ import './einvoices.mjs';
 import './privacy.mjs';
 import './money.mjs';
 import './families.mjs';
+import './messages.mjs';
 
 const student = { name: `Stella E2E ${stamp}`, email: `stella.${stamp}@example.com` };
 
