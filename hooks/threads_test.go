@@ -3,6 +3,7 @@ package hooks_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 
 	"tutorbase/hooks/hookstest"
@@ -214,4 +215,51 @@ func TestMessageNeedsText(t *testing.T) {
 	res := sendMessage(t, srv, cast.Tokens[hookstest.Student], cast.Users[hookstest.Student], cast.IDs["thread"], " \u200b\n ")
 	require.Equal(t, 400, res.Status, string(res.Body))
 	require.Contains(t, fieldMessages(t, res), "body")
+}
+
+// threadsWith makes n threads of the student with new people (as the
+// server does, without the routes' checks) and returns their ids.
+func threadsWith(t *testing.T, app core.App, n int) []string {
+	t.Helper()
+	col, err := app.FindCachedCollectionByNameOrId("threads")
+	require.NoError(t, err)
+	out := make([]string, n)
+	for i := range n {
+		other := addPerson(t, app, "person"+strconv.Itoa(i)+"@test.localhost", "Person "+strconv.Itoa(i), "tutor")
+		r := core.NewRecord(col)
+		r.Load(map[string]any{"kind": "direct", "participants": []string{cast.Users[hookstest.Student], other.id}, "status": "open"})
+		require.NoError(t, app.Save(r))
+		out[i] = r.Id
+	}
+	return out
+}
+
+// TestMessageFanoutRule: a person who writes to ten threads within ten
+// minutes raises a message_fanout flag with the threads as evidence; a
+// busy conversation with a few people stays quiet.
+func TestMessageFanoutRule(t *testing.T) {
+	app := cast.Clone(t)
+	defer app.Cleanup()
+	srv := hookstest.Serve(t, app)
+	hookstest.NoRateLimits(app)
+	tok, me := cast.Tokens[hookstest.Student], cast.Users[hookstest.Student]
+	threads := threadsWith(t, app, 10)
+
+	for i := range 15 { // normal use: a long conversation in two threads
+		require.Equal(t, 200, sendMessage(t, srv, tok, me, []string{cast.IDs["thread"], threads[0]}[i%2], "Talking "+strconv.Itoa(i)).Status)
+	}
+	require.Empty(t, openFlags(t, app, "message_fanout"), "a conversation is not a broadcast")
+	_, err := app.DB().NewQuery("DELETE FROM messages WHERE author = {:a}").Bind(dbx.Params{"a": me}).Execute()
+	require.NoError(t, err)
+
+	for _, th := range threads[:9] {
+		require.Equal(t, 200, sendMessage(t, srv, tok, me, th, "Cheap lessons at my place!").Status)
+	}
+	require.Empty(t, openFlags(t, app, "message_fanout"), "nine people: below the threshold")
+	require.Equal(t, 200, sendMessage(t, srv, tok, me, threads[9], "Cheap lessons at my place!").Status)
+	flags := openFlags(t, app, "message_fanout")
+	require.Len(t, flags, 1)
+	require.Equal(t, me, flags[0].GetString("user"))
+	require.Contains(t, flags[0].GetString("evidence"), `"count":10`)
+	require.Contains(t, flags[0].GetString("evidence"), threads[9])
 }

@@ -1201,4 +1201,5 @@ export default {
   "event.thread_reported": "Conversazioni segnalate (personale)",
   "thread.reported": "segnalata",
   "thread.closed": "chiusa",
+  "Messages to many people at once": "Messaggi a molte persone insieme",
 };
