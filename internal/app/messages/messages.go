@@ -80,6 +80,10 @@ func onlyBody(e *core.RecordRequestEvent) error {
 	if len(errs) > 0 {
 		return apis.NewBadRequestError("Only the text of a message can be edited.", errs)
 	}
+	if cleanBody(e.Record.GetString("body")) == "" {
+		return apis.NewBadRequestError("Write a message or attach a file.", validation.Errors{
+			"body": validation.NewError("validation_required", "Write a message or attach a file.")})
+	}
 	return e.Next()
 }
 
@@ -92,6 +96,9 @@ func (s *Service) onUpdate(e *core.RecordEvent) error {
 	orig := m.Original()
 	if m.GetString("body") == orig.GetString("body") && m.GetBool("deleted") == orig.GetBool("deleted") {
 		return e.Next() // not an edit (an erased author leaving, the dashboard)
+	}
+	if m.GetString("body") == "" && !m.GetBool("deleted") {
+		return e.Next() // an erasure (internal/app/privacy): clients cannot empty a message (onlyBody)
 	}
 	return inTx(e, func(tx core.App) error {
 		stored, err := tx.FindRecordById("messages", m.Id)
