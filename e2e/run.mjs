@@ -26,6 +26,7 @@ import './google.mjs';
 import './insight.mjs';
 import './subscriptions.mjs';
 import './analytics.mjs';
+import './messages.mjs';
 
 const student = { name: `Stella E2E ${stamp}`, email: `stella.${stamp}@example.com` };
 

@@ -452,6 +452,43 @@ func accessCases() []accessCase {
 			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
 		},
 		{
+			collection: "threads",
+			list:       row{0, 1, 0, 1, 0, 0, 1},
+			view:       "thread", viewWant: row{404, 200, 404, 200, 404, 404, 200},
+			create: func(string) any {
+				return map[string]any{"kind": "direct", "participants": []string{users(hookstest.Student2)}, "status": "open"}
+			},
+			createWant: row{403, 403, 403, 403, 403, 403, 200},
+			update:     map[string]any{"status": "closed"}, updateWant: row{403, 403, 403, 403, 403, 403, 200},
+			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
+		},
+		{
+			collection: "messages",
+			list:       row{0, 1, 0, 1, 0, 0, 1},
+			view:       "message", viewWant: row{404, 200, 404, 200, 404, 404, 200},
+			create: func(role string) any {
+				author := users(role)
+				if role == hookstest.Superuser || role == hookstest.Visitor {
+					author = users(hookstest.Student)
+				}
+				return map[string]any{"thread": cast.IDs["thread"], "author": author, "body": "Hello from " + role}
+			},
+			createWant: row{400, 200, 400, 200, 400, 400, 200},
+			update:     map[string]any{"body": "Bring the blue workbook."}, updateWant: row{404, 404, 404, 200, 404, 404, 200},
+			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
+		},
+		{
+			collection: "thread_reads",
+			list:       row{0, 1, 0, 1, 0, 0, 2},
+			view:       "thread_read", viewWant: row{404, 200, 404, 404, 404, 404, 200},
+			create: func(string) any {
+				return map[string]any{"thread": cast.IDs["thread"], "user": users(hookstest.Student2)}
+			},
+			createWant: row{403, 403, 403, 403, 403, 403, 200},
+			update:     map[string]any{"last_read": "2020-01-01 00:00:00.000Z"}, updateWant: row{403, 403, 403, 403, 403, 403, 200},
+			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
+		},
+		{
 			collection: "login_attempts",
 			list:       row{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, 0},
 		},

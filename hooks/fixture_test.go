@@ -155,6 +155,16 @@ func buildFixture(app core.App, c *hookstest.Cast) error {
 			return map[string]any{"student": student, "email": "future-guardian@test.localhost", "status": "invited",
 				"token_hash": "fixture-invite-hash", "invited_by": student}
 		}},
+		{"thread", "threads", func() map[string]any { // the tutor and the student write to each other
+			return map[string]any{"kind": "direct", "participants": []string{c.Users[hookstest.Tutor], student}, "student": student,
+				"status": "open", "pair_key": "fixture-pair"}
+		}},
+		{"message", "messages", func() map[string]any {
+			return map[string]any{"thread": c.IDs["thread"], "author": c.Users[hookstest.Tutor], "body": "Welcome! Bring your workbook."}
+		}},
+		{"thread_read", "thread_reads", func() map[string]any {
+			return map[string]any{"thread": c.IDs["thread"], "user": student, "last_read": past}
+		}},
 	}
 	for _, s := range steps {
 		if err := save(s.name, s.collection, s.data()); err != nil {

@@ -19,6 +19,7 @@ import (
 	"tutorbase/internal/app/guardians"
 	"tutorbase/internal/app/limits"
 	"tutorbase/internal/app/materials"
+	"tutorbase/internal/app/messages"
 	"tutorbase/internal/app/notifications"
 	"tutorbase/internal/app/ops"
 	"tutorbase/internal/app/payments"
@@ -67,6 +68,7 @@ type Services struct {
 	Google        *google.Service
 	Guardians     *guardians.Service
 	Assist        *assist.Service
+	Messages      *messages.Service
 }
 
 // Channels is the registry of the notification channels env configures:
@@ -126,6 +128,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	}
 	s.Guardians = guardians.New(env)
 	s.Assist = assist.New(env)
+	s.Messages = messages.New(env, s.Notifications)
 
 	platform.Register(app)
 	s.Accounts.Register(app)
@@ -146,6 +149,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Ops.Register(app)
 	s.Google.Register(app)
 	s.Guardians.Register(app)
+	s.Messages.Register(app)
 	s.bindRoutes(app)
 	return s, nil
 }

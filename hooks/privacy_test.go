@@ -80,7 +80,7 @@ func TestExportHoldsEverythingOfThePerson(t *testing.T) {
 		require.Contains(t, files[file], cast.IDs[id], file)
 	}
 	require.NotContains(t, files["bookings.json"], cast.IDs["material"])
-	require.Equal(t, "[]\n", files["messages.json"], "no messages collection yet: an empty list")
+	require.Contains(t, files["messages.json"], cast.IDs["message"], "the messages of the person's conversations")
 
 	// a tutor's export holds the files they uploaded
 	res, body = download(t, srv, "/api/me/export", cast.Tokens[hookstest.Tutor])
@@ -180,27 +180,26 @@ func TestExportOfTenThousandRecords(t *testing.T) {
 	require.Len(t, seen, 10000, "no record twice, none left out")
 }
 
-// messagesCollection makes the collection the messages capability will
-// own, as far as erasure and export rely on it: who wrote, to whom, what.
+// messagesCollection is the messages capability's collection, as far as
+// erasure and export rely on it: who wrote, in which conversation, what.
 func messagesCollection(t *testing.T, app core.App) *core.Collection {
 	t.Helper()
-	users, err := app.FindCollectionByNameOrId("users")
+	c, err := app.FindCollectionByNameOrId(privacy.Messages)
 	require.NoError(t, err)
-	c := core.NewBaseCollection(privacy.Messages)
-	c.Fields.Add(
-		&core.RelationField{Name: "sender", CollectionId: users.Id, MaxSelect: 1},
-		&core.RelationField{Name: "recipient", CollectionId: users.Id, MaxSelect: 1},
-		&core.TextField{Name: "body", Max: 5000},
-		&core.AutodateField{Name: "created", OnCreate: true},
-	)
-	require.NoError(t, app.Save(c))
 	return c
 }
 
+// saveMessage saves a message from one person to another, in a thread of
+// the two.
 func saveMessage(t *testing.T, app core.App, c *core.Collection, from, to, body string) *core.Record {
 	t.Helper()
+	threads, err := app.FindCollectionByNameOrId("threads")
+	require.NoError(t, err)
+	th := core.NewRecord(threads)
+	th.Load(map[string]any{"kind": "direct", "participants": []string{from, to}, "status": "open"})
+	require.NoError(t, app.Save(th))
 	m := core.NewRecord(c)
-	m.Load(map[string]any{"sender": from, "recipient": to, "body": body})
+	m.Load(map[string]any{"thread": th.Id, "author": from, "body": body})
 	require.NoError(t, app.Save(m))
 	return m
 }

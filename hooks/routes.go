@@ -166,6 +166,15 @@ func (s *Services) routes() []route {
 		// assistance (docs/insight.md): the help assistant answers from the FAQ and the caller's own data
 		{http.MethodPost, "/api/assistant", s.Assist.Ask, person, "POST /api/assistant"},
 		{http.MethodGet, "/api/suggestions", s.Assist.Suggestions, person, "/api/"}, // the caller's own: a student's usual lessons
+		// messages (sending and editing one is the records API: /api/collections/messages/records);
+		// the handlers check who takes part in the thread
+		{http.MethodPost, "/api/threads", s.Messages.Start, person, "/api/threads/"},
+		{http.MethodGet, "/api/threads/unread", s.Messages.Unread, person, "/api/threads/"},
+		{http.MethodPost, "/api/threads/{id}/read", s.Messages.Read, person, "/api/threads/"},
+		{http.MethodPost, "/api/threads/{id}/report", s.Messages.Report, person, "/api/threads/"},
+		{http.MethodPost, "/api/threads/{id}/close", s.Messages.Close, staff, "/api/threads/"},
+		{http.MethodPost, "/api/bookings/{id}/thread", s.Messages.LessonThread, person, "POST /api/bookings/"},
+		{http.MethodPost, "/api/messages/{id}/delete", s.Messages.Delete, person, "/api/messages/"},
 	}
 }
 

@@ -51,7 +51,8 @@ func All(s *hooks.Services) []Job {
 		{ID: "tutorbase_weekly_digest", Schedule: "0 6 * * 1", Run: with(WeeklyDigest)},
 		{ID: "tutorbase_retention", Schedule: "47 3 * * *", Run: Retention},
 		{ID: "tutorbase_login_attempts_cleanup", Schedule: "17 4 * * *", Run: CleanupLoginAttempts},
-		{ID: "tutorbase_erasures", Schedule: "53 3 * * *", Run: s.Privacy.EraseDue}, // accounts whose 14 days of grace ended
+		{ID: "tutorbase_unread_messages", Schedule: "* * * * *", Run: s.Messages.NotifyUnread}, // a message unread for 10 minutes, once an hour per thread
+		{ID: "tutorbase_erasures", Schedule: "53 3 * * *", Run: s.Privacy.EraseDue},            // accounts whose 14 days of grace ended
 	}
 }
 

@@ -102,6 +102,9 @@ var RuleSets = map[string]RuleSet{
 		tmpl(RuleAssistantQuestions), nil},
 	"plans":         {tmpl(RulePlansView), tmpl(RulePlansView), tmpl(RulePlansManage), tmpl(RulePlansManage), tmpl(RulePlansManage), nil},
 	"subscriptions": {tmpl(RuleSubscriptionsView), tmpl(RuleSubscriptionsView), nil, nil, nil, nil},
+	"threads":       {tmpl(RuleThreadsView), tmpl(RuleThreadsView), nil, nil, nil, nil},
+	"messages":      {tmpl(RuleMessagesView), tmpl(RuleMessagesView), tmpl(RuleMessagesCreate), tmpl(RuleMessagesUpdate), nil, nil},
+	"thread_reads":  {tmpl(RuleThreadReadsOwn), tmpl(RuleThreadReadsOwn), nil, nil, nil, nil},
 }
 
 // Public reads a rule that lets anyone, signed in or not, pass.
@@ -367,4 +370,26 @@ const (
 	RuleFAQView            = Public
 	RuleFAQWrite           = isAdmin
 	RuleAssistantQuestions = isAdmin
+)
+
+// Messages. A thread is read by its participants and by the guardians of
+// its student (GuardianOf("student")); staff read the threads they take
+// part in and the ones reported to them, never the others. The server
+// makes threads (POST /api/threads, POST /api/bookings/{id}/thread) and
+// changes their state (report, close, read). A message is read by whoever
+// reads its thread; it is sent through the records API by a person who
+// takes part, as its author (the hooks refuse a closed thread, with a
+// clear message and under the write lock, and a flood), edited by its
+// author while not deleted (the hooks take the body only), and deleted for
+// all through POST /api/messages/{id}/delete.
+const (
+	threadParty        = "(" + signedIn + " && (participants.id ?= @request.auth.id || student.guardians_via_student.guardian ?= @request.auth.id))"
+	messageThreadParty = "(" + signedIn + " && (thread.participants.id ?= @request.auth.id || thread.student.guardians_via_student.guardian ?= @request.auth.id))"
+
+	RuleThreadsView    = threadParty + " || (reported = true && " + isAdmin + ")"
+	RuleMessagesView   = messageThreadParty + " || (thread.reported = true && " + isAdmin + ")"
+	RuleMessagesCreate = messageThreadParty + " && author = @request.auth.id"
+	RuleMessagesUpdate = "(" + signedIn + " && author = @request.auth.id && deleted = false)"
+	// RuleThreadReadsOwn: one's own read state; the server writes it.
+	RuleThreadReadsOwn = "(" + signedIn + " && user = @request.auth.id)"
 )

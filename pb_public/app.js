@@ -6,7 +6,7 @@ import { t, setLang, browserLang, lang, onLangChange } from './js/i18n.js';
 import { startRouter, onNavigate, navigate, match } from './js/router.js';
 import { loading, errorBox, pageTitle, closeDialogs, avatar, toast } from './js/ui.js';
 import { registerWorker, forgetDevice } from './js/push.js';
-import { sessions, sessionOf, countVisit } from './js/api.js';
+import { sessions, sessionOf, countVisit, messages } from './js/api.js';
 
 // [path, page module, who may open it]
 const ROUTES = [
@@ -29,6 +29,7 @@ const ROUTES = [
   ['/family', 'family', 'signed'], ['/guardian-invite', 'guardian-invite'],
   ['/find', 'find'], ['/help', 'help', 'signed'], ['/admin/questions', 'admin-questions', 'admin'],
   ['/plans', 'plans'], ['/subscription', 'subscription', 'signed'],
+  ['/messages', 'messages', 'signed'], ['/messages/:id', 'messages', 'signed'],
 ];
 
 const NAV = {
@@ -57,6 +58,9 @@ function renderNav() {
   const items = [...links, h('span', { class: 'nav-sep', 'aria-hidden': 'true' })];
   if (currentUser()) {
     items.push(
+      h('a', { href: '/messages', class: 'messages-link', 'aria-current': path.startsWith('/messages') ? 'page' : null },
+        t('Messages'), h('span', { class: 'badge', id: 'messages-badge', hidden: unreadMessages === 0 }, String(unreadMessages)),
+        h('span', { class: 'visually-hidden', id: 'messages-unread-text' }, unreadMessages ? t('{n} unread', { n: unreadMessages }) : '')),
       h('a', { href: '/notifications', class: 'bell-link', title: t('Notifications'), 'aria-current': path === '/notifications' ? 'page' : null },
         bell(), h('span', { class: 'nav-text' }, t('Notifications')), h('span', { class: 'badge', id: 'unread-badge', hidden: unread === 0 }, String(unread)),
         h('span', { class: 'visually-hidden', id: 'unread-text' }, unread ? t('{n} unread', { n: unread }) : '')),
@@ -118,6 +122,38 @@ async function watchUnread() {
     toast(h('span', e.record.title, b ? [' ', h('a', { href: `/lessons/${encodeURIComponent(b)}` }, t('Open the lesson'))] : null));
   };
   try { unsubscribeUnread = await pb.collection('notifications').subscribe('*', live); } catch (e) { console.warn(e); }
+}
+
+// The header's count of unread messages, live: counted again (one count
+// at a time) on every message one can read and when a thread is read.
+let unreadMessages = 0;
+let unsubscribeMessages = null;
+let countingMessages = null;
+function setUnreadMessages(n) {
+  unreadMessages = Math.max(0, n);
+  const b = document.getElementById('messages-badge');
+  if (b) { b.textContent = String(unreadMessages); b.hidden = unreadMessages === 0; }
+  const s = document.getElementById('messages-unread-text');
+  if (s) s.textContent = unreadMessages ? t('{n} unread', { n: unreadMessages }) : '';
+}
+function countMessages() {
+  if (countingMessages) { countingMessages.again = true; return; }
+  countingMessages = { again: false };
+  (async () => {
+    do {
+      countingMessages.again = false;
+      try { setUnreadMessages((await messages.unread()).total); } catch (e) { if (!e.isAbort) console.warn(e); }
+    } while (countingMessages.again);
+    countingMessages = null;
+  })();
+}
+document.addEventListener('tutorbase:messages-read', () => countMessages());
+async function watchMessages() {
+  if (unsubscribeMessages) { unsubscribeMessages(); unsubscribeMessages = null; }
+  const u = currentUser();
+  if (!u || await owesApp(u)) { setUnreadMessages(0); return; }
+  countMessages();
+  try { unsubscribeMessages = await pb.collection('messages').subscribe('*', () => countMessages()); } catch (e) { console.warn(e); }
 }
 
 async function changeLang(l) {
@@ -253,7 +289,7 @@ async function start() {
     const now = currentUser();
     const id = whoKey(now);
     if (now && now.locale && now.locale !== lang()) setLang(now.locale);
-    if (id !== lastUser) { lastUser = id; watchUnread(); }
+    if (id !== lastUser) { lastUser = id; watchUnread(); watchMessages(); }
     renderNav();
   });
   document.addEventListener('tutorbase:profile', () => showTutorAvatar());
@@ -261,6 +297,7 @@ async function start() {
   onNavigate(render);
   startRouter();
   watchUnread();
+  watchMessages();
   await render();
   // after the first page: its own requests go first on a slow link
   school().then((s) => {

@@ -42,6 +42,14 @@ const (
 	// KindSubscriptionFailed: a subscription's payment failed; Subject is
 	// the plan, ExpiresAt when its bookings pause if it stays unpaid.
 	KindSubscriptionFailed = "subscription_failed"
+	// KindMessageUnread: a message waits unread in a conversation for
+	// some minutes; OtherParty is who wrote, Subject the conversation's
+	// subject (may be empty), Link the conversation's page. The message's
+	// text is not repeated: it is read in the web app.
+	KindMessageUnread = "message_unread"
+	// KindThreadReported: someone reported a conversation to staff;
+	// OtherParty is who reported it, Reason their reason, Link its page.
+	KindThreadReported = "thread_reported"
 )
 
 // Kinds returns every event kind, in a stable order (a fresh slice the
@@ -53,6 +61,7 @@ func Kinds() []string {
 		KindTutorVerified, KindCreditsLow, KindPackageExpiring, KindDigest, KindCalendarFeedFailing,
 		KindReportMissing, KindHomeworkDone, KindSigninAlert,
 		KindBackupFailed, KindGoogleDisconnected, KindMeetFailed, KindGuardianInvite, KindSubscriptionFailed,
+		KindMessageUnread, KindThreadReported,
 	}
 }
 

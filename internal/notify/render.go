@@ -166,6 +166,10 @@ func missingField(ev Event) string {
 		if ev.StudentName == "" || ev.Link == "" {
 			return "StudentName and Link"
 		}
+	case KindMessageUnread, KindThreadReported:
+		if ev.OtherParty == "" || ev.Link == "" {
+			return "OtherParty and Link"
+		}
 	}
 	return ""
 }

@@ -62,7 +62,8 @@ func TestRenderEveryKindAndLocale(t *testing.T) {
 				}
 				if !strings.Contains(got.Text, "(Europe/Rome)") && kind != KindTutorVerified && !isMoneyKind(kind) &&
 					kind != KindReviewReceived && kind != KindCreditsLow && kind != KindCalendarFeedFailing &&
-					kind != KindBackupFailed && kind != KindGoogleDisconnected && kind != KindGuardianInvite {
+					kind != KindBackupFailed && kind != KindGoogleDisconnected && kind != KindGuardianInvite &&
+					kind != KindMessageUnread && kind != KindThreadReported {
 					t.Errorf("Text does not name the zone:\n%s", got.Text)
 				}
 			})

@@ -39,6 +39,8 @@ type SMTPConfig struct {
 	LocalName          string
 	From, FromName     string
 	AuthMethod         string
+	// ReplyTo is where replies go (empty: no Reply-To, so to From).
+	ReplyTo string
 }
 
 // SMTP sends email through an SMTP server with go-mail, one connection per
@@ -134,6 +136,11 @@ func buildMessage(c SMTPConfig, m Email) (*mail.Msg, error) {
 	msg := mail.NewMsg()
 	msg.FromMailAddress(from)
 	msg.ToMailAddress(to)
+	if c.ReplyTo != "" {
+		if err := msg.ReplyTo(c.ReplyTo); err != nil {
+			return nil, fmt.Errorf("smtp: invalid reply-to address %q: %w", c.ReplyTo, err)
+		}
+	}
 	msg.Subject(m.Subject)
 	msg.SetDate()
 	msg.SetMessageID()

@@ -339,3 +339,21 @@ export const reports = {
   get: (name, query) => pb.send(`/api/reports/${encodeURIComponent(name)}`, { query }),
   file: (name, query, format) => `/api/reports/${encodeURIComponent(name)}?${new URLSearchParams({ ...query, format })}`,
 };
+
+/** Conversations (internal/app/messages, docs/messages.md); messages themselves are the records API. */
+export const messages = {
+  /** The direct thread with a person (made once): {to, student?, subject?} → threads record. */
+  start: (body) => post('/api/threads', body),
+  /** The lesson's thread (made once) → threads record. */
+  lessonThread: (booking) => post(`/api/bookings/${encodeURIComponent(booking)}/thread`),
+  /** The caller's unread messages: {total, threads: {id: n}}. */
+  unread: () => pb.send('/api/threads/unread', {}),
+  /** The caller has read the thread up to now. */
+  read: (thread) => post(`/api/threads/${encodeURIComponent(thread)}/read`),
+  /** Sends the thread to staff, with an optional reason. */
+  report: (thread, reason) => post(`/api/threads/${encodeURIComponent(thread)}/report`, { reason }),
+  /** Staff: the thread takes no more messages. */
+  close: (thread) => post(`/api/threads/${encodeURIComponent(thread)}/close`),
+  /** Its author deletes a message for everyone. */
+  remove: (message) => post(`/api/messages/${encodeURIComponent(message)}/delete`),
+};

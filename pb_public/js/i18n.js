@@ -86,6 +86,8 @@ const ENUMS = {
   'event.google_disconnected': 'Google Calendar disconnected',
   'event.meet_failed': 'No Google Meet link for a lesson',
   'event.subscription_failed': 'A subscription payment failed',
+  'event.message_unread': 'Unread messages', 'event.thread_reported': 'Conversations reported (staff)',
+  'thread.reported': 'reported', 'thread.closed': 'closed',
   'feed.pending': 'not read yet', 'feed.ok': 'working', 'feed.failing': 'failing',
   'event.report_missing': 'Lesson reports to write', 'event.homework_done': 'Homework done',
   'ledger.bought': 'bought', 'ledger.spent': 'spent on a lesson', 'ledger.returned': 'returned', 'ledger.forfeited': 'forfeited (late cancel)',

@@ -114,3 +114,20 @@ func (s *Service) onSignUp(e *core.RecordRequestEvent) error {
 	logRule(e.App, suspicion.SignupBurst, err)
 	return nil
 }
+
+// onMessage: message fanout, one person writing to many threads (people)
+// in ten minutes, as spam or a scam does. Staff write to many on purpose.
+func (s *Service) onMessage(e *core.RecordEvent) error {
+	author := e.Record.GetString("author")
+	if p, err := platform.LoadPerson(e.App, author); err != nil || p.Role == platform.RoleAdmin {
+		return e.Next()
+	}
+	found, err := ids(e.App.DB().Select("thread").Distinct(true).From("messages").
+		Where(dbx.HashExp{"author": author}).
+		AndWhere(dbx.NewExp("created >= {:since}", dbx.Params{"since": s.since(suspicion.MessageFanout)})).Limit(200))
+	if err == nil {
+		err = s.fire(e.App, suspicion.MessageFanout, author, author, found, map[string]any{"collection": "threads"})
+	}
+	logRule(e.App, suspicion.MessageFanout, err)
+	return e.Next()
+}

@@ -31,6 +31,7 @@ func (s *Service) Register(app core.App) {
 	app.OnRecordAfterCreateSuccess("bookings").BindFunc(s.onBookingCreated)
 	app.OnRecordAfterCreateSuccess("refunds").BindFunc(s.onRefund)
 	app.OnRecordCreateRequest("users").BindFunc(s.onSignUp)
+	app.OnRecordAfterCreateSuccess("messages").BindFunc(s.onMessage)
 	app.OnRecordCreate("payments").BindFunc(holdCheckout)
 }
 

@@ -188,14 +188,20 @@ func (s *Service) send(ctx context.Context, d, n *core.Record) (string, error) {
 }
 
 // SMTPSettings is the dashboard's SMTP settings as the email channel
-// reads them, at every send; false while SMTP is off.
+// reads them, at every send; false while SMTP is off. Replies go to the
+// school's reply_to_email when set, else to the sender address (a
+// no-reply one): never to the person a notification is about.
 func SMTPSettings(app core.App) func() (notify.SMTPConfig, bool) {
 	return func() (notify.SMTPConfig, bool) {
 		s := app.Settings()
+		replyTo := s.Meta.SenderAddress
+		if school, err := platform.LoadSchool(app); err == nil && school.ReplyTo != "" {
+			replyTo = school.ReplyTo
+		}
 		return notify.SMTPConfig{
 			Host: s.SMTP.Host, Port: s.SMTP.Port, Username: s.SMTP.Username, Password: s.SMTP.Password, TLS: s.SMTP.TLS,
 			LocalName: s.SMTP.LocalName, AuthMethod: s.SMTP.AuthMethod,
-			From: s.Meta.SenderAddress, FromName: s.Meta.SenderName,
+			From: s.Meta.SenderAddress, FromName: s.Meta.SenderName, ReplyTo: replyTo,
 		}, s.SMTP.Enabled
 	}
 }

@@ -48,6 +48,7 @@ type School struct {
 	TutorsNeedMFA           bool          // tutors sign in with a second factor
 	Flags                   suspicion.Thresholds
 	Retention               Retention // how long personal records are kept (the retention schedule)
+	ReplyTo                 string    // where replies to notification emails go ("": the no-reply sender)
 }
 
 // Retention is the school's retention schedule beside notifications
@@ -119,8 +120,9 @@ func schoolFromRecord(app core.App, r *core.Record) (*School, error) {
 		Flags: suspicion.Thresholds{
 			FailedPayments: r.GetInt("flag_failed_payments"), Cancellations: r.GetInt("flag_cancellations"),
 			UnpaidLessons: r.GetInt("flag_unpaid_lessons"), SignupsPerIP: r.GetInt("flag_signups_per_ip"),
-			RefundCents: int64(r.GetInt("flag_refund_cents")),
+			RefundCents: int64(r.GetInt("flag_refund_cents")), MessageRecipients: r.GetInt("flag_message_recipients"),
 		},
+		ReplyTo: r.GetString("reply_to_email"),
 	}
 	days := func(f string) time.Duration { return time.Duration(r.GetInt(f)) * 24 * time.Hour }
 	s.Retention = Retention{LoginAttempts: days("keep_login_attempts_days"), Deliveries: days("keep_deliveries_days"),

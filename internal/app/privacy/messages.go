@@ -45,8 +45,8 @@ func messageFields(app core.App) (people []string, author string, c *core.Collec
 	return people, author, c, len(people) > 0
 }
 
-// messages writes messages.json: every message from or to the person, or
-// an empty list.
+// messages writes messages.json: every message from or to the person (in
+// a conversation they take part in), or an empty list.
 func (x exporter) messages() error {
 	people, _, _, ok := messageFields(x.app)
 	if !ok {
@@ -56,7 +56,12 @@ func (x exporter) messages() error {
 	if err != nil {
 		return err
 	}
-	if err := x.list(w, Messages, involving(people, x.user)); err != nil {
+	where := involving(people, x.user)
+	if _, err := x.app.FindCachedCollectionByNameOrId("threads"); err == nil { // the messages of the person's conversations
+		where = dbx.Or(where, dbx.NewExp("[[thread]] IN (SELECT [[id]] FROM [[threads]] WHERE [[participants]] LIKE {:inList})",
+			dbx.Params{"inList": `%"` + x.user + `"%`}))
+	}
+	if err := x.list(w, Messages, where); err != nil {
 		return err
 	}
 	_, err = io.WriteString(w, "\n")

@@ -13,6 +13,7 @@ const RULES = {
   unpaid_hoard: () => t('Many unpaid lessons held'),
   signup_burst: () => t('Many accounts from one address'),
   large_refund: () => t('A large refund'),
+  message_fanout: () => t('Messages to many people at once'),
 };
 
 export default async function adminFlags(ctx) {

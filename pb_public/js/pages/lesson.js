@@ -12,6 +12,14 @@ import { awaitsPayment, cancelReason, paymentPill } from '../lesson-item.js';
 import { payByText } from '../booking.js';
 import { lessonMaterials, materialList } from '../materials.js';
 import { reportable, reportOf, reportView, reportForm, homeworkDoneForm, privateNotes } from '../teaching.js';
+import { messages } from '../api.js';
+import { navigate } from '../router.js';
+
+// The lesson's conversation (made on first use), between its tutor, its
+// student and the student's guardians.
+async function openThread(b) {
+  try { navigate(`/messages/${(await messages.lessonThread(b.id)).id}`); } catch (err) { toast(err.message, { error: true }); }
+}
 
 export default async function lesson(ctx) {
   ctx.setTitle(t('Lesson'));
@@ -55,6 +63,7 @@ export default async function lesson(ctx) {
         b.meet_pending && b.status === 'confirmed' ? [h('dt', t('Meeting link')), h('dd', { class: 'meet-pending' }, t('The Google Meet link is being created; it appears here within a few minutes.'))] : null,
         b.cancelled_at ? [h('dt', t('Cancelled')), h('dd', dateTime(b.cancelled_at), b.cancel_reason ? ` · ${cancelReason(b.cancel_reason)}` : '')] : null),
       lessonActions(b, { onChanged: load, review, detailsLink: false }),
+      h('p', h('button', { type: 'button', class: 'secondary', id: 'lesson-messages', on: { click: () => openThread(b) } }, t('Messages about this lesson'))),
       h('section', { id: 'lesson-materials', 'aria-labelledby': 'lesson-materials-h' }, h('h2', { id: 'lesson-materials-h' }, t('Materials')), mats,
         partyOf(b) === 'tutor' ? h('p', { class: 'small' }, h('a', { href: '/materials' }, t('Share materials on the Materials page'))) : null),
       await reportSection(b, names, load),

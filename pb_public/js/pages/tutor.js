@@ -7,7 +7,7 @@ import { money, stars, longDate, timeRange, viewerZone } from '../format.js';
 import { pageTitle, loading, empty, errorBox, avatar } from '../ui.js';
 import { slotWeek } from '../week.js';
 import { openBooking, startCheckout } from '../booking.js';
-import { tutorSlots } from '../api.js';
+import { tutorSlots, messages } from '../api.js';
 import { languageName } from './directory.js';
 
 export function packageCard(p, { buy = true } = {}) {
@@ -61,7 +61,11 @@ export default async function tutorPage(ctx) {
         h('ul', { class: 'tags', 'aria-label': t('Subjects') }, (tutor.subjects || []).map((s) => h('li', { class: 'tag' }, names.get(s) || s))),
         h('p', t('Teaches in {langs}', { langs: (tutor.languages || []).map(languageName).join(', ') || '—' }), ' · ',
           t('{price} per hour', { price: money(tutor.hourly_rate, tutor.currency) }), ' · ',
-          t("Tutor's time zone: {zone}", { zone: tutor.timezone || '—' })))),
+          t("Tutor's time zone: {zone}", { zone: tutor.timezone || '—' })),
+        role() === 'student' && tutor.user ? h('p', h('button', { type: 'button', class: 'secondary', id: 'message-tutor', on: { click: async (e) => {
+          e.currentTarget.disabled = true;
+          try { ctx.navigate(`/messages/${(await messages.start({ to: tutor.user })).id}`); } catch (err) { e.currentTarget.disabled = false; replace(e.currentTarget.parentNode, errorBox(err)); }
+        } } }, t('Send a message'))) : null)),
     tutor.bio ? h('section', { 'aria-labelledby': 'about-h' }, h('h2', { id: 'about-h' }, t('About')), h('p', tutor.bio)) : null,
     h('section', { 'aria-labelledby': 'slots-h' },
       h('h2', { id: 'slots-h' }, t('Book a lesson')),
