@@ -12,6 +12,7 @@ import (
 	"tutorbase/testkit/mailpittest"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/stretchr/testify/require"
 )
 
@@ -153,6 +154,17 @@ func TestContactHygiene(t *testing.T) {
 	}
 }
 
+// sentAt checks that a message was sent and moves its sending to at on
+// the test's timeline (PocketBase stamps created with the wall clock; the
+// unread job compares it with the times the test runs the job at).
+func sentAt(t *testing.T, app core.App, res hookstest.Response, at time.Time) {
+	t.Helper()
+	require.Equal(t, 200, res.Status, string(res.Body))
+	_, err := app.DB().NewQuery("UPDATE messages SET created = {:at} WHERE id = {:id}").
+		Bind(dbx.Params{"at": at.UTC().Format("2006-01-02 15:04:05.000Z"), "id": res.JSON()["id"]}).Execute()
+	require.NoError(t, err)
+}
+
 // TestUnreadNotification: a message unread for ten minutes is told to
 // the reader (in-app, and email after their quiet hours), once however
 // many runs at once, not again within the hour, never to its author; the
@@ -186,7 +198,7 @@ func TestUnreadNotification(t *testing.T) {
 	require.Equal(t, 1, told(student), "eight runs at once tell once")
 	require.Zero(t, told(cast.Users[hookstest.Tutor]), "the author is not told of their own message")
 
-	require.Equal(t, 200, sendMessage(t, srv, cast.Tokens[hookstest.Tutor], cast.Users[hookstest.Tutor], thread, "Hello?").Status)
+	sentAt(t, app, sendMessage(t, srv, cast.Tokens[hookstest.Tutor], cast.Users[hookstest.Tutor], thread, "Hello?"), later.Add(time.Minute))
 	require.NoError(t, svc.Messages.NotifyUnread(app, later.Add(30*time.Minute)))
 	require.Equal(t, 1, told(student), "once an hour per thread at most")
 	require.NoError(t, svc.Messages.NotifyUnread(app, later.Add(61*time.Minute)))
@@ -211,7 +223,7 @@ func TestUnreadNotification(t *testing.T) {
 	t.Run("an inbound address the school set takes the replies", func(t *testing.T) {
 		setSchool(t, app, map[string]any{"reply_to_email": "inbox@school.test.localhost"})
 		require.NoError(t, mp.DeleteAll(ctx))
-		require.Equal(t, 200, sendMessage(t, srv, cast.Tokens[hookstest.Tutor], cast.Users[hookstest.Tutor], thread, "Reply please").Status)
+		sentAt(t, app, sendMessage(t, srv, cast.Tokens[hookstest.Tutor], cast.Users[hookstest.Tutor], thread, "Reply please"), later.Add(2*time.Hour))
 		require.NoError(t, svc.Messages.NotifyUnread(app, later.Add(3*time.Hour)))
 		require.NoError(t, svc.Notifications.DispatchDeliveries(app, later.Add(3*time.Hour)))
 		list, err := mp.WaitMessages(ctx, 1)
@@ -224,14 +236,16 @@ func TestUnreadNotification(t *testing.T) {
 	t.Run("quiet hours hold the email back", func(t *testing.T) {
 		u, err := app.FindRecordById("users", cast.Users[hookstest.Tutor])
 		require.NoError(t, err)
-		at := time.Now().Add(5 * time.Hour).In(rome)
-		u.Set("quiet_start", at.Add(-time.Hour).Format("15:04"))
-		u.Set("quiet_end", at.Add(time.Hour).Format("15:04"))
+		// the outbox places the email by the app's clock, when the job runs
+		// (here: now); the job looks for messages unread since ten minutes before at
+		quiet, at := time.Now().In(rome), time.Now().Add(11*time.Minute)
+		u.Set("quiet_start", quiet.Add(-time.Hour).Format("15:04"))
+		u.Set("quiet_end", quiet.Add(time.Hour).Format("15:04"))
 		require.NoError(t, app.Save(u))
 		require.Equal(t, 200, sendMessage(t, srv, cast.Tokens[hookstest.Student], student, thread, "Yes, done").Status)
 		require.NoError(t, svc.Messages.NotifyUnread(app, at))
 		d := deliveriesOf(t, app, dbx.HashExp{"user": u.Id, "channel": "email"})
 		require.Len(t, d, 1)
-		require.Equal(t, at.Add(time.Hour).Format("15:04"), d[0].GetDateTime("next_attempt").Time().In(rome).Format("15:04"))
+		require.Equal(t, quiet.Add(time.Hour).Format("15:04"), d[0].GetDateTime("next_attempt").Time().In(rome).Format("15:04"))
 	})
 }
