@@ -75,6 +75,7 @@ func (d *helpDesk) ask(t *testing.T, token, question string) (int, assist.Answer
 }
 
 func TestAssistantFAQ(t *testing.T) {
+	t.Parallel()
 	d := newHelpDesk(t, hookstest.Config)
 	student := cast.Tokens[hookstest.Student]
 
@@ -117,6 +118,7 @@ func TestAssistantFAQ(t *testing.T) {
 }
 
 func TestAssistantRefusals(t *testing.T) {
+	t.Parallel()
 	d := newHelpDesk(t, hookstest.Config)
 	student := cast.Tokens[hookstest.Student]
 	for _, c := range []struct {
@@ -141,6 +143,7 @@ func TestAssistantRefusals(t *testing.T) {
 // TestAssistantPersonal: "when is my next lesson?" and "how many credits
 // do I have?" are answered from the caller's own records only.
 func TestAssistantPersonal(t *testing.T) {
+	t.Parallel()
 	d := newHelpDesk(t, hookstest.Config)
 	_, a, _ := d.ask(t, d.noraToken, "When is my next lesson?")
 	require.Equal(t, "You have no lessons booked.", a.Answer)
@@ -197,6 +200,7 @@ func TestAssistantPersonal(t *testing.T) {
 // asks the (fake) OpenAI-compatible endpoint to phrase the answer from the
 // retrieved entries only; when it fails, the entry is the answer.
 func TestAssistantLanguageModel(t *testing.T) {
+	t.Parallel()
 	var calls atomic.Int32
 	var fail atomic.Bool
 	llm := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -35,6 +35,7 @@ const (
 // not sent. A 4xx, and /api/ready's 503, are not reported. The client
 // still gets PocketBase's 500.
 func TestErrorReports(t *testing.T) {
+	t.Parallel()
 	sentry := fakesentry.New(t)
 	cfg := hookstest.Config
 	cfg.MetricsToken = leakSecret

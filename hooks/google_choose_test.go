@@ -48,6 +48,7 @@ func tutor2Free(t *testing.T, srv *httptest.Server, day, hh int) bool {
 // once and at every run; new lessons go to the chosen calendar; a calendar
 // they do not have, or may not write to, is refused and changes nothing.
 func TestGoogleCalendarChoice(t *testing.T) {
+	t.Parallel()
 	app, srv, fake := googleApp(t)
 	tutor2Calendars(fake)
 	tok := cast.Tokens[hookstest.Tutor2]
@@ -113,6 +114,7 @@ func TestGoogleCalendarChoice(t *testing.T) {
 // are exactly those of the stored choice (an import of an older choice
 // never lands after a newer one).
 func TestGoogleCalendarChoiceRace(t *testing.T) {
+	t.Parallel()
 	app, srv, fake := googleApp(t)
 	tutor2Calendars(fake)
 	connectGoogle(t, srv, fake, hookstest.Tutor2)

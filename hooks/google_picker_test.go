@@ -18,6 +18,7 @@ import (
 // policy lets the Picker load from Google; a tutor not connected is
 // refused, and a student cannot ask.
 func TestGooglePicker(t *testing.T) {
+	t.Parallel()
 	_, srv, _ := googleApp(t)
 	res := hookstest.Call(t, srv, http.MethodGet, "/api/google/picker", cast.Tokens[hookstest.Tutor2], nil)
 	require.Equal(t, 200, res.Status, string(res.Body))

@@ -52,6 +52,7 @@ func onlyChannel(t *testing.T, fake *fakegoogle.Server) fakegoogle.Channel {
 // reads no busy times; the channel is renewed a day before it expires,
 // follows the choice of calendars and is stopped on disconnect.
 func TestGooglePushMovesAndFreesSlots(t *testing.T) {
+	t.Parallel()
 	app, srv, fake := googlePushApp(t)
 	email := tutor2Calendars(fake)
 	connectGoogle(t, srv, fake, hookstest.Tutor2)
@@ -98,6 +99,7 @@ func TestGooglePushMovesAndFreesSlots(t *testing.T) {
 // resource or an unknown channel answers 404 and reads nothing; eight
 // copies of one real push at once make one read.
 func TestGooglePushRefusesForgeries(t *testing.T) {
+	t.Parallel()
 	_, srv, fake := googlePushApp(t)
 	tutor2Calendars(fake)
 	connectGoogle(t, srv, fake, hookstest.Tutor2)
@@ -128,6 +130,7 @@ func TestGooglePushRefusesForgeries(t *testing.T) {
 // calendar's sync token; when Google answers 410 Gone the calendar is
 // listed in full for a new token and the busy times are read again.
 func TestGoogleSyncTokenGone(t *testing.T) {
+	t.Parallel()
 	app, srv, fake := googleApp(t)
 	email := tutor2Calendars(fake)
 	connectGoogle(t, srv, fake, hookstest.Tutor2)

@@ -77,6 +77,7 @@ func reportQuery(from, to string, kv ...string) url.Values {
 // TestInsightReports: each report's exact numbers on the fixed data set
 // (insight_fixture_test.go), as JSON, CSV and PDF alike.
 func TestInsightReports(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	d := buildInsightData(t, app)
@@ -168,6 +169,7 @@ func TestInsightReports(t *testing.T) {
 // shape with the catalogue's words (the cast reads Italian), and staff
 // only.
 func TestInsightReportRefusals(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)

@@ -17,6 +17,7 @@ import (
 // eight views at once count eight; the day's conversion report starts
 // from them; made-up routes beyond the day's cap count as "other".
 func TestPageVisits(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)

@@ -21,6 +21,7 @@ import (
 // Ada is free 09-12 but for her lesson on day 4 at 09, Ben 10-11 but for
 // his lessons on days 3 and 8. Cleo, never free then, is unmet demand.
 func TestMatchWishes(t *testing.T) {
+	t.Parallel()
 	d := newDiscovery(t)
 	third, err := d.app.FindAuthRecordByEmail("users", "third@discovery.localhost")
 	require.NoError(t, err)

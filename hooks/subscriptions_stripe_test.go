@@ -44,6 +44,7 @@ func subObj(cancelAtEnd bool, status string) map[string]any {
 // period; the next paid invoice resumes them; cancel, plan change and the
 // card portal go through Stripe (stripe-mock); a cancellation is final.
 func TestSubscriptionWithStripe(t *testing.T) {
+	t.Parallel()
 	s := stripeShop(t)
 	plan := hookstest.Call(t, s.srv, http.MethodPost, "/api/collections/plans/records", cast.Tokens[hookstest.Admin], map[string]any{
 		"title": "Weekly pair", "credits": 2, "minutes": 60, "price": 7000, "currency": "EUR", "interval": "week", "rollover_max": 1, "active": true,

@@ -46,6 +46,7 @@ func renewBody(app core.App, t *testing.T, sub string) map[string]any {
 // the next period; cancelling ends renewals; each action once under
 // eight identical requests.
 func TestSubscriptionByHand(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	plan := cast.IDs["plan"] // 4 credits of 60 minutes a month, €140, roll-over 2
 

@@ -21,6 +21,7 @@ import (
 // time off on one. Only Tom's habit is suggested, with its six starts, and
 // booking them all through the series route takes them.
 func TestStudentSeriesSuggestions(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	t.Cleanup(app.Cleanup)
 	hookstest.NoRateLimits(app)

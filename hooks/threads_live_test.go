@@ -21,6 +21,7 @@ import (
 // subscribed to the whole collection (another student, another tutor,
 // staff the thread was not reported to) receives nothing.
 func TestMessagesRealtime(t *testing.T) {
+	t.Parallel()
 	app, srv, gina := family(t)
 	defer app.Cleanup()
 	student := hookstest.Subscribe(t, srv, cast.Tokens[hookstest.Student], "messages/*")
@@ -62,6 +63,7 @@ func TestMessagesRealtime(t *testing.T) {
 // guardian; reading a thread clears its count, and eight reads at once
 // leave one read state.
 func TestUnreadCounts(t *testing.T) {
+	t.Parallel()
 	app, srv, gina := family(t)
 	defer app.Cleanup()
 	hookstest.NoRateLimits(app)
@@ -93,6 +95,7 @@ func TestUnreadCounts(t *testing.T) {
 // TestThreadReport: someone who takes part reports a thread, once; staff,
 // who could not read it before, are told and read it, and may close it.
 func TestThreadReport(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -116,6 +119,7 @@ func TestThreadReport(t *testing.T) {
 // each other's name, never their email or phone: not in the thread, not
 // in its messages, not by expanding them, not in the users API.
 func TestContactHygiene(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -171,6 +175,7 @@ func sentAt(t *testing.T, app core.App, res hookstest.Response, at time.Time) {
 // email names no one's address and its replies go to the school's
 // no-reply sender, or to the inbound address the school set.
 func TestUnreadNotification(t *testing.T) {
+	t.Parallel()
 	mp := mailpittest.Start(t, config.RequireTestTools())
 	app := cast.Clone(t)
 	defer app.Cleanup()

@@ -32,6 +32,7 @@ func countRecords(t *testing.T, app core.App, collection string, where dbx.Expre
 // pair has one thread however many ask for it at once (a guardian asking
 // for their student gets the student's).
 func TestThreadStart(t *testing.T) {
+	t.Parallel()
 	app, srv, gina := family(t)
 	defer app.Cleanup()
 	hookstest.NoRateLimits(app)
@@ -79,6 +80,7 @@ func TestThreadStart(t *testing.T) {
 // parties, their guardians or staff asks first; others are told it does
 // not exist.
 func TestLessonThread(t *testing.T) {
+	t.Parallel()
 	app, srv, gina := family(t)
 	defer app.Cleanup()
 	hookstest.NoRateLimits(app)
@@ -106,6 +108,7 @@ func TestLessonThread(t *testing.T) {
 // deletes it for everyone, once however many ask at once; nobody else
 // edits or deletes it, and a deleted message is not edited back.
 func TestMessageEditAndDelete(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -142,6 +145,7 @@ func TestMessageEditAndDelete(t *testing.T) {
 // TestClosedThread: staff close a thread once, however many ask at once;
 // a closed thread takes no message, with a clear refusal.
 func TestClosedThread(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -164,6 +168,7 @@ func TestClosedThread(t *testing.T) {
 // TestMessageSendRaceWithClose: messages sent while staff close the
 // thread either land before the close or are refused: none lands after.
 func TestMessageSendRaceWithClose(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -188,6 +193,7 @@ func TestMessageSendRaceWithClose(t *testing.T) {
 // TestMessageFlood: one author sends at most 20 messages a minute, across
 // threads and addresses; the 21st is refused with 429.
 func TestMessageFlood(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -209,6 +215,7 @@ func TestMessageFlood(t *testing.T) {
 // TestMessageNeedsText: an empty message (spaces, invisible characters)
 // is refused.
 func TestMessageNeedsText(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
@@ -238,6 +245,7 @@ func threadsWith(t *testing.T, app core.App, n int) []string {
 // minutes raises a message_fanout flag with the threads as evidence; a
 // busy conversation with a few people stays quiet.
 func TestMessageFanoutRule(t *testing.T) {
+	t.Parallel()
 	app := cast.Clone(t)
 	defer app.Cleanup()
 	srv := hookstest.Serve(t, app)
