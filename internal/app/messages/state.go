@@ -2,7 +2,6 @@ package messages
 
 import (
 	"net/http"
-	"time"
 
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/oneline"
@@ -160,6 +159,3 @@ func (s *Service) Close(e *core.RequestEvent) error {
 	platform.Audit(e, "thread.close", "threads", thread.Id, nil)
 	return e.JSON(http.StatusOK, thread)
 }
-
-// since is a window's start as PocketBase stores dates.
-func (s *Service) since(d time.Duration) string { return platform.DBTime(s.env.Now().Add(-d)) }
