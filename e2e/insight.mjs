@@ -7,7 +7,7 @@ import { S, open, clean, newStudent, tutorId } from './suite.mjs';
 
 test('the wizard finds a tutor, says why, and books a first lesson', async () => {
   const s = await open({ auth: await newStudent('Wanda Wizard') });
-  await s.page.goto('/lessons');
+  await s.page.goto('/'); // the directory offers the wizard
   await s.page.getByRole('link', { name: 'Find me a tutor' }).click();
   await s.page.getByRole('heading', { name: 'Find me a tutor', level: 1 }).waitFor();
   await s.page.getByLabel('Subject', { exact: true }).selectOption({ label: 'Physics' });

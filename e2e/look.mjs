@@ -58,12 +58,13 @@ test('a tutor uploads and frames a photo; it is shown in the directory, on the p
   clean(tu, v, luca);
 });
 
-/** Whether the header's visible parts share one row. */
+/** Whether the header's visible parts share one row, the school's name still readable. */
 function oneRow(page) {
   return page.evaluate(() => {
     const boxes = [...document.querySelectorAll('.bar > *, #site-nav > *')].filter((e) => e.offsetParent && e.getBoundingClientRect().width > 1).map((e) => e.getBoundingClientRect());
     const bottom = Math.min(...boxes.map((r) => r.bottom));
-    return boxes.every((r) => r.top < bottom) && document.querySelector('.site-header').getBoundingClientRect().height < 72;
+    return boxes.every((r) => r.top < bottom) && document.querySelector('.site-header').getBoundingClientRect().height < 72
+      && document.querySelector('.brand-name').getBoundingClientRect().width >= 60; // the school's name is not squeezed away
   });
 }
 

@@ -33,11 +33,11 @@ const ROUTES = [
 ];
 
 const NAV = {
-  visitor: [['/', 'Find a tutor'], ['/find', 'Find me a tutor']],
-  student: [['/', 'Find a tutor'], ['/find', 'Find me a tutor'], ['/lessons', 'My lessons'], ['/todo', 'To do'], ['/credits', 'Credits'], ['/materials', 'Materials'], ['/payments', 'Payments'], ['/reviews', 'Reviews'], ['/subscription', 'Subscription'], ['/help', 'Help']],
+  visitor: [['/', 'Find a tutor']],
+  student: [['/', 'Find a tutor'], ['/lessons', 'My lessons'], ['/todo', 'To do'], ['/credits', 'Credits'], ['/materials', 'Materials'], ['/payments', 'Payments'], ['/reviews', 'Reviews'], ['/help', 'Help']],
   tutor: [['/tutor/requests', 'Requests'], ['/calendar', 'Calendar'], ['/tutor/availability', 'Availability'], ['/tutor/packages', 'Packages'], ['/materials', 'Materials'], ['/tutor/earnings', 'Earnings'], ['/tutor/profile', 'Profile']],
   guardian: [['/', 'Find a tutor'], ['/lessons', 'Lessons'], ['/family', 'Family'], ['/credits', 'Credits'], ['/payments', 'Payments'], ['/subscription', 'Subscription']],
-  admin: [['/admin/tutors', 'Verification'], ['/admin/bookings', 'Bookings'], ['/admin/payments', 'Payments'], ['/admin/reports', 'Reports'], ['/admin/deliveries', 'Deliveries'], ['/admin/flags', 'Flags'], ['/admin/families', 'Families'], ['/admin/coupons', 'Coupons'], ['/admin/questions', 'Questions'], ['/materials', 'Materials'], ['/', 'Tutors']],
+  admin: [['/admin/tutors', 'Verification'], ['/admin/bookings', 'Bookings'], ['/admin/payments', 'Payments'], ['/admin/reports', 'Reports'], ['/admin/deliveries', 'Deliveries'], ['/admin/flags', 'Flags'], ['/admin/families', 'Families'], ['/materials', 'Materials'], ['/', 'Tutors']],
 };
 
 const main = document.getElementById('main');
@@ -58,10 +58,10 @@ function renderNav() {
   const items = [...links, h('span', { class: 'nav-sep', 'aria-hidden': 'true' })];
   if (currentUser()) {
     items.push(
-      h('a', { href: '/messages', class: 'messages-link', 'aria-current': path.startsWith('/messages') ? 'page' : null },
-        t('Messages'), h('span', { class: 'badge', id: 'messages-badge', hidden: unreadMessages === 0 }, String(unreadMessages)),
+      h('a', { href: '/messages', class: 'messages-link icon-link', title: t('Messages'), 'aria-current': path.startsWith('/messages') ? 'page' : null },
+        bubble(), h('span', { class: 'nav-text' }, t('Messages')), h('span', { class: 'badge', id: 'messages-badge', hidden: unreadMessages === 0 }, String(unreadMessages)),
         h('span', { class: 'visually-hidden', id: 'messages-unread-text' }, unreadMessages ? t('{n} unread', { n: unreadMessages }) : '')),
-      h('a', { href: '/notifications', class: 'bell-link', title: t('Notifications'), 'aria-current': path === '/notifications' ? 'page' : null },
+      h('a', { href: '/notifications', class: 'bell-link icon-link', title: t('Notifications'), 'aria-current': path === '/notifications' ? 'page' : null },
         bell(), h('span', { class: 'nav-text' }, t('Notifications')), h('span', { class: 'badge', id: 'unread-badge', hidden: unread === 0 }, String(unread)),
         h('span', { class: 'visually-hidden', id: 'unread-text' }, unread ? t('{n} unread', { n: unread }) : '')),
       h('a', { href: '/settings', class: 'account-link', 'aria-current': path === '/settings' ? 'page' : null }, headerAvatar, t('Account')),
@@ -77,10 +77,16 @@ function renderNav() {
   document.querySelector('.menu-toggle').textContent = t('Menu');
 }
 
+// A speech bubble: the messages link is an icon on a wide screen, like the bell.
+function bubble() {
+  return svg('svg', { class: 'nav-icon', viewBox: '0 0 24 24', width: 20, height: 20, 'aria-hidden': 'true', focusable: 'false' },
+    svg('path', { d: 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2Z' }));
+}
+
 // A bell: the notifications link is an icon on a wide screen (its name,
 // "Notifications", stays for screen readers and in the phone menu).
 function bell() {
-  return svg('svg', { class: 'bell', viewBox: '0 0 24 24', width: 20, height: 20, 'aria-hidden': 'true', focusable: 'false' },
+  return svg('svg', { class: 'nav-icon', viewBox: '0 0 24 24', width: 20, height: 20, 'aria-hidden': 'true', focusable: 'false' },
     svg('path', { d: 'M12 3a6 6 0 0 0-6 6v4.2L4.3 16.5A1 1 0 0 0 5.2 18h13.6a1 1 0 0 0 .9-1.5L18 13.2V9a6 6 0 0 0-6-6Zm-2.5 16a2.5 2.5 0 0 0 5 0Z' }));
 }
 

@@ -9,7 +9,8 @@ export default async function credits(ctx) {
   ctx.setTitle(t('Credits'));
   const purchasesEl = h('div', loading());
   const ledgerEl = h('div', loading());
-  replace(ctx.root, pageTitle(t('Credits')),
+  replace(ctx.root, pageTitle(t('Credits'), h('div', { class: 'head-links' },
+    h('a', { href: '/subscription' }, t('My subscription')), h('a', { href: '/plans' }, t('Plans')))),
     h('p', { class: 'muted' }, t('Lessons you bought in packages. A credit is spent when you book and comes back when you cancel in time.')),
     h('section', { 'aria-labelledby': 'pu-h' }, h('h2', { id: 'pu-h' }, t('My packages')), purchasesEl),
     h('section', { 'aria-labelledby': 'le-h' }, h('h2', { id: 'le-h' }, t('Credit history')), ledgerEl));

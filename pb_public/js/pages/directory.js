@@ -100,7 +100,7 @@ export default async function directory(ctx) {
   form.addEventListener('submit', (e) => { e.preventDefault(); apply(); });
 
   replace(ctx.root,
-    pageTitle(t('Find a tutor')),
+    pageTitle(t('Find a tutor'), h('div', { class: 'head-links' }, h('a', { href: '/find' }, t('Find me a tutor')))),
     h('p', { class: 'muted intro' }, t('Choose a tutor, see their free times in your time zone and book a lesson.')),
     h('div', { class: 'split' }, form, results));
 
