@@ -46,7 +46,9 @@ test("a visitor's page views are counted without a cookie; staff open each repor
     await section.waitFor();
     // every chart's numbers are in a table
     for (const fig of await section.locator('figure.chart').all()) assert.ok(await fig.locator('table').count(), `${title}: the chart's table`);
-    const [csv] = await Promise.all([a.page.waitForEvent('download'), section.getByRole('button', { name: `Download CSV: ${title}` }).click()]);
+    const csvButton = section.getByRole('button', { name: `Download CSV: ${title}` });
+    await csvButton.scrollIntoViewIfNeeded(); // under the sticky header, a click can land before the scroll settles
+    const [csv] = await Promise.all([a.page.waitForEvent('download'), csvButton.click()]);
     assert.equal(csv.suggestedFilename(), `${name}-${from}-${to}.csv`);
     const text = await readFile(await csv.path(), 'utf8');
     assert.ok(text.startsWith(header), `${name}.csv starts with ${header}: ${text.slice(0, 80)}`);
