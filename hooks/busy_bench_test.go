@@ -8,13 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"tutorbase/hooks"
-	"tutorbase/hooks/hookstest"
 	"tutorbase/internal/app/availability"
 	"tutorbase/internal/app/platform"
 
 	"github.com/pocketbase/dbx"
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -40,45 +37,13 @@ func busyWorld(b *testing.B) *benchWorld {
 	b.Helper()
 	busyBenchOnce.Do(func() {
 		start := time.Now()
-		busyBench.err = busyBench.buildBusy(filepath.Join(cast.Dir, "bench_busy"))
+		busyBench.err = busyBench.build(filepath.Join(cast.Dir, "bench_busy"), 2, seedBusyBench)
 		b.Logf("seeded %d tutors with %d busy intervals each in %v", busyBenchTutors, busyBenchEvents, time.Since(start).Round(time.Millisecond))
 	})
 	if busyBench.err != nil {
 		b.Fatal(busyBench.err)
 	}
 	return &busyBench
-}
-
-func (w *benchWorld) buildBusy(dir string) error {
-	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env"})
-	if err := app.Bootstrap(); err != nil {
-		return err
-	}
-	if err := app.RunAllMigrations(); err != nil {
-		return err
-	}
-	if _, err := hooks.Register(app, hookstest.Env(hookstest.Config)); err != nil {
-		return err
-	}
-	hookstest.NoRateLimits(app)
-	w.app = app
-	now := time.Now().In(benchZone("Europe/Rome"))
-	w.day = time.Date(now.Year(), now.Month(), now.Day()+2, 0, 0, 0, 0, now.Location())
-	if err := app.RunInTransaction(func(tx core.App) error { return seedBusyBench(tx, w.day) }); err != nil {
-		return fmt.Errorf("seeding: %w", err)
-	}
-	if _, err := app.NonconcurrentDB().NewQuery("PRAGMA optimize").Execute(); err != nil {
-		return err
-	}
-	router, err := apis.NewRouter(app)
-	if err != nil {
-		return err
-	}
-	return app.OnServe().Trigger(&core.ServeEvent{App: app, Router: router}, func(e *core.ServeEvent) error {
-		mux, err := e.Router.BuildMux()
-		w.handler = mux
-		return err
-	})
 }
 
 // seedBusyBench writes the tutors, their week, one feed each and its busy

@@ -10,13 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"tutorbase/hooks"
 	"tutorbase/hooks/hookstest"
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/app/reports"
 
 	"github.com/pocketbase/dbx"
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -53,49 +51,24 @@ func reportWorld(b *testing.B) *benchWorld {
 	return &reportBench
 }
 
+// buildReports is build with the report school, and a superuser whose
+// token the benchmark sends.
 func (w *benchWorld) buildReports(dir string) error {
-	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env"})
-	if err := app.Bootstrap(); err != nil {
+	if err := w.build(dir, 0, seedReportBench); err != nil {
 		return err
 	}
-	if err := app.RunAllMigrations(); err != nil {
-		return err
-	}
-	if _, err := hooks.Register(app, hookstest.Env(hookstest.Config)); err != nil {
-		return err
-	}
-	hookstest.NoRateLimits(app)
-	w.app = app
-	now := time.Now().In(benchZone("Europe/Rome"))
-	w.day = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
-	if err := app.RunInTransaction(func(tx core.App) error { return seedReportBench(tx, w.day) }); err != nil {
-		return fmt.Errorf("seeding: %w", err)
-	}
-	if _, err := app.NonconcurrentDB().NewQuery("PRAGMA optimize").Execute(); err != nil {
-		return err
-	}
-	su, err := app.FindCachedCollectionByNameOrId(core.CollectionNameSuperusers)
+	su, err := w.app.FindCachedCollectionByNameOrId(core.CollectionNameSuperusers)
 	if err != nil {
 		return err
 	}
 	s := core.NewRecord(su)
 	s.SetEmail("bench@test.localhost")
 	s.SetPassword(hookstest.Password)
-	if err := app.Save(s); err != nil {
+	if err := w.app.Save(s); err != nil {
 		return err
 	}
-	if reportBenchAuth, err = s.NewStaticAuthToken(0); err != nil {
-		return err
-	}
-	router, err := apis.NewRouter(app)
-	if err != nil {
-		return err
-	}
-	return app.OnServe().Trigger(&core.ServeEvent{App: app, Router: router}, func(e *core.ServeEvent) error {
-		mux, err := e.Router.BuildMux()
-		w.handler = mux
-		return err
-	})
+	reportBenchAuth, err = s.NewStaticAuthToken(0)
+	return err
 }
 
 // seedReportBench writes the school with raw inserts. Lesson k of tutor i

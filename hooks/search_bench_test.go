@@ -63,7 +63,7 @@ func discoveryWorld(b *testing.B) *benchWorld {
 	b.Helper()
 	discoveryBenchOnce.Do(func() {
 		start := time.Now()
-		discoveryBench.err = discoveryBench.build(filepath.Join(cast.Dir, "bench_discovery"))
+		discoveryBench.err = discoveryBench.build(filepath.Join(cast.Dir, "bench_discovery"), 2, seedBench)
 		b.Logf("seeded %d tutors, %d packages in %v, with the indexes of docs/discovery.md", benchTutors, benchTutors*benchPackages,
 			time.Since(start).Round(time.Millisecond))
 	})
@@ -73,7 +73,11 @@ func discoveryWorld(b *testing.B) *benchWorld {
 	return &discoveryBench
 }
 
-func (w *benchWorld) build(dir string) error {
+// build makes w a school in dir: the migrations and Tutorbase's hooks, the
+// rows seed writes (in one transaction) for the day at offset days from
+// today in Rome, the planner statistics that PocketBase's daily
+// __pbDBOptimize__ job keeps up to date, and the router.
+func (w *benchWorld) build(dir string, offset int, seed func(tx core.App, day time.Time) error) error {
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env"})
 	if err := app.Bootstrap(); err != nil {
 		return err
@@ -87,12 +91,10 @@ func (w *benchWorld) build(dir string) error {
 	hookstest.NoRateLimits(app) // one client asks thousands of times
 	w.app = app
 	now := time.Now().In(benchZone("Europe/Rome"))
-	w.day = time.Date(now.Year(), now.Month(), now.Day()+2, 0, 0, 0, 0, now.Location())
-	if err := app.RunInTransaction(func(tx core.App) error { return seedBench(tx, w.day) }); err != nil {
+	w.day = time.Date(now.Year(), now.Month(), now.Day()+offset, 0, 0, 0, 0, now.Location())
+	if err := app.RunInTransaction(func(tx core.App) error { return seed(tx, w.day) }); err != nil {
 		return fmt.Errorf("seeding: %w", err)
 	}
-	// the planner statistics that PocketBase's daily __pbDBOptimize__ job
-	// keeps up to date
 	if _, err := app.NonconcurrentDB().NewQuery("PRAGMA optimize").Execute(); err != nil {
 		return fmt.Errorf("optimize: %w", err)
 	}
@@ -100,8 +102,7 @@ func (w *benchWorld) build(dir string) error {
 	if err != nil {
 		return err
 	}
-	se := &core.ServeEvent{App: app, Router: router}
-	return app.OnServe().Trigger(se, func(e *core.ServeEvent) error {
+	return app.OnServe().Trigger(&core.ServeEvent{App: app, Router: router}, func(e *core.ServeEvent) error {
 		mux, err := e.Router.BuildMux()
 		w.handler = mux
 		return err
