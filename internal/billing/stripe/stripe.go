@@ -57,37 +57,54 @@ func (*Provider) Name() string { return "stripe" }
 // idempotency key is the payment id, so a retried request gets the same
 // session back.
 func (s *Provider) Checkout(ctx context.Context, r billing.CheckoutRequest) (billing.Session, error) {
-	p := &stripego.CheckoutSessionParams{
-		Mode:              stripego.String(string(stripego.CheckoutSessionModePayment)),
-		ClientReferenceID: stripego.String(r.Reference),
-		SuccessURL:        stripego.String(r.SuccessURL),
-		CancelURL:         stripego.String(r.CancelURL),
-		LineItems: []*stripego.CheckoutSessionLineItemParams{{
-			Quantity: stripego.Int64(1),
-			PriceData: &stripego.CheckoutSessionLineItemPriceDataParams{
-				Currency:    stripego.String(strings.ToLower(r.Currency)),
-				UnitAmount:  stripego.Int64(r.Amount),
-				ProductData: &stripego.CheckoutSessionLineItemPriceDataProductDataParams{Name: stripego.String(r.Description)},
-			},
-		}},
-		PaymentIntentData: &stripego.CheckoutSessionPaymentIntentDataParams{
-			Metadata: map[string]string{"kind": r.Kind, "reference": r.Reference, "payment": r.Payment},
-		},
-	}
-	if r.Email != "" {
-		p.CustomerEmail = stripego.String(r.Email)
-	}
+	meta := map[string]string{"kind": r.Kind, "reference": r.Reference, "payment": r.Payment}
+	p := sessionParams(stripego.CheckoutSessionModePayment, r.Reference, r.SuccessURL, r.CancelURL, r.Email,
+		priceData(r.Currency, r.Amount, r.Description))
+	p.PaymentIntentData = &stripego.CheckoutSessionPaymentIntentDataParams{Metadata: meta}
 	if !r.ExpiresAt.IsZero() {
 		p.ExpiresAt = stripego.Int64(r.ExpiresAt.Unix())
 	}
-	p.AddMetadata("kind", r.Kind)
-	p.AddMetadata("reference", r.Reference)
-	p.AddMetadata("payment", r.Payment)
-	p.SetIdempotencyKey("checkout-" + r.Payment)
+	return s.openSession(ctx, p, meta, "checkout-"+r.Payment)
+}
+
+// sessionParams are what a one-off and a subscription Checkout Session
+// share: one line priced inline, our reference, the return addresses and
+// the payer's email when we know it.
+func sessionParams(mode stripego.CheckoutSessionMode, ref, successURL, cancelURL, email string, price *stripego.CheckoutSessionLineItemPriceDataParams) *stripego.CheckoutSessionParams {
+	p := &stripego.CheckoutSessionParams{
+		Mode:              stripego.String(string(mode)),
+		ClientReferenceID: stripego.String(ref),
+		SuccessURL:        stripego.String(successURL),
+		CancelURL:         stripego.String(cancelURL),
+		LineItems:         []*stripego.CheckoutSessionLineItemParams{{Quantity: stripego.Int64(1), PriceData: price}},
+	}
+	if email != "" {
+		p.CustomerEmail = stripego.String(email)
+	}
+	return p
+}
+
+// priceData prices a Checkout line inline (no Price objects to keep in
+// step with our packages and plans).
+func priceData(currency string, amount int64, name string) *stripego.CheckoutSessionLineItemPriceDataParams {
+	return &stripego.CheckoutSessionLineItemPriceDataParams{
+		Currency:    stripego.String(strings.ToLower(currency)),
+		UnitAmount:  stripego.Int64(amount),
+		ProductData: &stripego.CheckoutSessionLineItemPriceDataProductDataParams{Name: stripego.String(name)},
+	}
+}
+
+// openSession creates the Checkout Session with our metadata under an
+// idempotency key, so a retried request gets the same session back.
+func (s *Provider) openSession(ctx context.Context, p *stripego.CheckoutSessionParams, meta map[string]string, key string) (billing.Session, error) {
+	for k, v := range meta {
+		p.AddMetadata(k, v)
+	}
+	p.SetIdempotencyKey(key)
 	p.Context = ctx
 	cs, err := s.api.CheckoutSessions.New(p)
 	if err != nil {
-		return billing.Session{}, fmt.Errorf("stripe checkout: %w", err)
+		return billing.Session{}, fmt.Errorf("stripe %s session: %w", *p.Mode, err)
 	}
 	return billing.Session{ID: cs.ID, URL: cs.URL}, nil
 }

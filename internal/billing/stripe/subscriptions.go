@@ -17,36 +17,12 @@ import (
 // the plans). The subscription carries our id in its metadata, so its
 // invoices name it; the idempotency key is our subscription's id.
 func (s *Provider) Subscribe(ctx context.Context, r billing.SubscribeRequest) (billing.Session, error) {
-	p := &stripego.CheckoutSessionParams{
-		Mode:              stripego.String(string(stripego.CheckoutSessionModeSubscription)),
-		ClientReferenceID: stripego.String(r.Subscription),
-		SuccessURL:        stripego.String(r.SuccessURL),
-		CancelURL:         stripego.String(r.CancelURL),
-		LineItems: []*stripego.CheckoutSessionLineItemParams{{
-			Quantity: stripego.Int64(1),
-			PriceData: &stripego.CheckoutSessionLineItemPriceDataParams{
-				Currency:    stripego.String(strings.ToLower(r.Currency)),
-				UnitAmount:  stripego.Int64(r.Amount),
-				Recurring:   &stripego.CheckoutSessionLineItemPriceDataRecurringParams{Interval: stripego.String(r.Interval)},
-				ProductData: &stripego.CheckoutSessionLineItemPriceDataProductDataParams{Name: stripego.String(r.Description)},
-			},
-		}},
-		SubscriptionData: &stripego.CheckoutSessionSubscriptionDataParams{
-			Metadata: map[string]string{"kind": "subscription", "subscription": r.Subscription},
-		},
-	}
-	if r.Email != "" {
-		p.CustomerEmail = stripego.String(r.Email)
-	}
-	p.AddMetadata("kind", "subscription")
-	p.AddMetadata("subscription", r.Subscription)
-	p.SetIdempotencyKey("subscribe-" + r.Subscription)
-	p.Context = ctx
-	cs, err := s.api.CheckoutSessions.New(p)
-	if err != nil {
-		return billing.Session{}, fmt.Errorf("stripe subscription checkout: %w", err)
-	}
-	return billing.Session{ID: cs.ID, URL: cs.URL}, nil
+	meta := map[string]string{"kind": "subscription", "subscription": r.Subscription}
+	price := priceData(r.Currency, r.Amount, r.Description)
+	price.Recurring = &stripego.CheckoutSessionLineItemPriceDataRecurringParams{Interval: stripego.String(r.Interval)}
+	p := sessionParams(stripego.CheckoutSessionModeSubscription, r.Subscription, r.SuccessURL, r.CancelURL, r.Email, price)
+	p.SubscriptionData = &stripego.CheckoutSessionSubscriptionDataParams{Metadata: meta}
+	return s.openSession(ctx, p, meta, "subscribe-"+r.Subscription)
 }
 
 // ChangeSubscription implements billing.Provider: cancel at period end, or
