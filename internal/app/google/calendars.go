@@ -109,17 +109,11 @@ func (s *Service) calendarList(app core.App, user string) ([]*calendar.CalendarL
 }
 
 func (s *Service) listOnce(app core.App, user string, fresh bool) ([]*calendar.CalendarListEntry, error) {
-	c, err := s.open(app, user, fresh)
+	svc, ctx, done, err := s.calendarClient(app, user, fresh)
 	if err != nil {
 		return nil, err
 	}
-	defer s.keep(app, c)
-	ctx, cancel := s.ctx()
-	defer cancel()
-	svc, err := calendar.NewService(ctx, s.options(c, s.env.Config.Google.CalendarEndpoint())...)
-	if err != nil {
-		return nil, err
-	}
+	defer done()
 	var out []*calendar.CalendarListEntry
 	err = svc.CalendarList.List().MinAccessRole("freeBusyReader").Pages(ctx, func(page *calendar.CalendarList) error {
 		out = append(out, page.Items...)

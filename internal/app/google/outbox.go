@@ -172,17 +172,11 @@ func (s *Service) meetGivenUp(r *outboxRow) func(tx core.App) error {
 // send makes the row's calendar what it wants: the event under its id
 // (and its Meet link, when asked), or none.
 func (s *Service) send(app core.App, r *outboxRow, fresh bool) (string, error) {
-	c, err := s.open(app, r.User, fresh)
+	svc, ctx, done, err := s.calendarClient(app, r.User, fresh)
 	if err != nil {
 		return "", err
 	}
-	defer s.keep(app, c)
-	ctx, cancel := s.ctx()
-	defer cancel()
-	svc, err := calendar.NewService(ctx, s.options(c, s.env.Config.Google.CalendarEndpoint())...)
-	if err != nil {
-		return "", err
-	}
+	defer done()
 	cal := r.Calendar
 	if cal == "" {
 		cal = "primary"

@@ -67,17 +67,11 @@ type busyRead struct {
 // readBusy reads what changed in l's chosen calendars, their busy times
 // when needed, and keeps their channels.
 func (s *Service) readBusy(app core.App, l *linkRow, from, to, now time.Time, fresh bool) (*busyRead, error) {
-	c, err := s.open(app, l.User, fresh)
+	svc, ctx, done, err := s.calendarClient(app, l.User, fresh)
 	if err != nil {
 		return nil, err
 	}
-	defer s.keep(app, c)
-	ctx, cancel := s.ctx()
-	defer cancel()
-	svc, err := calendar.NewService(ctx, s.options(c, s.env.Config.Google.CalendarEndpoint())...)
-	if err != nil {
-		return nil, err
-	}
+	defer done()
 	cals := busyCalendars(l.Busy)
 	r := &busyRead{tokens: map[string]string{}, secret: l.Secret}
 	var old map[string]string
@@ -194,17 +188,11 @@ func (s *Service) stopChannels(app core.App, user string, chans []channel) {
 	if len(chans) == 0 {
 		return
 	}
-	c, err := s.open(app, user, false)
+	svc, ctx, done, err := s.calendarClient(app, user, false)
 	if err != nil {
 		return
 	}
-	defer s.keep(app, c)
-	ctx, cancel := s.ctx()
-	defer cancel()
-	svc, err := calendar.NewService(ctx, s.options(c, s.env.Config.Google.CalendarEndpoint())...)
-	if err != nil {
-		return
-	}
+	defer done()
 	for _, ch := range chans {
 		if err := svc.Channels.Stop(&calendar.Channel{Id: ch.ID, ResourceId: ch.Resource}).Context(ctx).Do(); err != nil {
 			app.Logger().Warn("google channel not stopped", "user", user, "channel", ch.ID, "error", err)

@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"golang.org/x/oauth2"
+	"google.golang.org/api/calendar/v3"
 	"google.golang.org/api/googleapi"
 	"google.golang.org/api/option"
 )
@@ -52,6 +53,24 @@ func (s *Service) open(app core.App, user string, fresh bool) (*conn, error) {
 func (s *Service) options(c *conn, endpoint string) []option.ClientOption {
 	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, s.HTTP)
 	return []option.ClientOption{option.WithHTTPClient(oauth2.NewClient(ctx, c.source)), option.WithEndpoint(endpoint)}
+}
+
+// calendarClient opens user's connection and a Calendar client on it for
+// one call; done ends the call's context and keeps a token refreshed
+// meanwhile.
+func (s *Service) calendarClient(app core.App, user string, fresh bool) (*calendar.Service, context.Context, func(), error) {
+	c, err := s.open(app, user, fresh)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ctx, cancel := s.ctx()
+	done := func() { cancel(); s.keep(app, c) }
+	svc, err := calendar.NewService(ctx, s.options(c, s.env.Config.Google.CalendarEndpoint())...)
+	if err != nil {
+		done()
+		return nil, nil, nil, err
+	}
+	return svc, ctx, done, nil
 }
 
 // keep stores a refreshed access token (only if the link is unchanged
