@@ -4,30 +4,14 @@ import { pb } from './pb.js';
 import { h, replace } from './dom.js';
 import { t } from './i18n.js';
 import { money, longDate } from './format.js';
-import { loading, empty, errorBox, pill, table, openDialog, toast } from './ui.js';
-import { field, errorSummary, showErrors, busy } from './forms.js';
+import { loading, empty, errorBox, pill, table } from './ui.js';
 import { subscriptions } from './api.js';
+import { recordPaymentDialog } from './pages/admin-bookings.js';
 
 function renewDialog(s, onDone) {
   const plan = (s.expand && s.expand.next_plan) || (s.expand && s.expand.plan);
-  openDialog(t('Record a period'), (body, close) => {
-    const form = h('form', { novalidate: true }, errorSummary(),
-      h('p', `${(s.expand && s.expand.user && s.expand.user.name) || ''} · ${plan ? `${plan.title} · ${money(plan.price, plan.currency)}` : ''}`),
-      field({ name: 'method', label: t('Method'), type: 'select', value: 'transfer', options: [['transfer', t('bank transfer')], ['cash', t('cash')], ['other', t('other')]] }),
-      field({ name: 'reference', label: t('Reference'), maxlength: 200, hint: t('e.g. the bank transfer reference') }),
-      h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Mark as paid')), h('button', { type: 'button', class: 'secondary', on: { click: close } }, t('Cancel'))));
-    body.append(form);
-    form.addEventListener('submit', (e) => {
-      e.preventDefault();
-      busy(form, async () => {
-        try {
-          await subscriptions.renew(s.id, { method: form.elements.method.value, reference: form.elements.reference.value, after: s.current_period_end || '' });
-          toast(t('Payment recorded; the invoice is issued.'));
-          close(); onDone();
-        } catch (err) { showErrors(form, err); }
-      });
-    });
-  });
+  const label = `${(s.expand && s.expand.user && s.expand.user.name) || ''} · ${plan ? `${plan.title} · ${money(plan.price, plan.currency)}` : ''}`;
+  recordPaymentDialog(t('Record a period'), label, (body) => subscriptions.renew(s.id, { ...body, after: s.current_period_end || '' }), onDone);
 }
 
 /** The section of the Payments page: running subscriptions paid by hand, each with its next period to record. */

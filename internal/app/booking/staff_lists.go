@@ -7,7 +7,6 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
-	"github.com/pocketbase/pocketbase/tools/search"
 )
 
 // staffListed are the collections whose list rule leaves staff out for
@@ -48,21 +47,5 @@ func staffList(e *core.RequestEvent, name string) error {
 	if err != nil {
 		return e.NotFoundError("Missing collection context.", err)
 	}
-	info, err := e.RequestInfo()
-	if err != nil {
-		return e.BadRequestError("", err)
-	}
-	// hidden fields and superuser-only collections stay out of filters, as
-	// in PocketBase's own list for anyone but a superuser
-	resolver := core.NewRecordFieldResolver(e.App, collection, info, info.HasSuperuserAuth())
-	provider := search.NewProvider(resolver).Query(e.App.RecordQuery(collection)).CountCol("_rowid_")
-	records := []*core.Record{}
-	result, err := provider.ParseAndExec(e.Request.URL.Query().Encode(), &records)
-	if err != nil {
-		return e.BadRequestError("Invalid list query.", err)
-	}
-	if err := apis.EnrichRecords(e, records); err != nil {
-		return e.InternalServerError("Failed to enrich records", err)
-	}
-	return e.JSON(http.StatusOK, result)
+	return platform.ListRecords(e, collection, e.App.RecordQuery(collection))
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
-	"github.com/pocketbase/pocketbase/tools/search"
 )
 
 // The bookings list rule names only a lesson's student and tutor, for
@@ -51,10 +50,6 @@ func familyList(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	info, err := e.RequestInfo()
-	if err != nil {
-		return e.BadRequestError("", err)
-	}
 	ids := make([]any, len(kids))
 	for i, k := range kids {
 		ids[i] = k
@@ -63,17 +58,7 @@ func familyList(e *core.RequestEvent) error {
 	if len(ids) == 0 {
 		query = e.App.RecordQuery(collection).AndWhere(dbx.NewExp("1 = 0"))
 	}
-	resolver := core.NewRecordFieldResolver(e.App, collection, info, false)
-	provider := search.NewProvider(resolver).Query(query).CountCol("_rowid_")
-	records := []*core.Record{}
-	result, err := provider.ParseAndExec(e.Request.URL.Query().Encode(), &records)
-	if err != nil {
-		return e.BadRequestError("Invalid list query.", err)
-	}
-	if err := apis.EnrichRecords(e, records); err != nil {
-		return e.InternalServerError("Failed to enrich records", err)
-	}
-	return e.JSON(http.StatusOK, result)
+	return platform.ListRecords(e, collection, query)
 }
 
 func registerFamilyRealtime(app core.App) {

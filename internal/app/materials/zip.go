@@ -4,11 +4,12 @@ import (
 	"archive/zip"
 	"fmt"
 	"io"
-	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
 	"unicode"
+
+	"tutorbase/internal/app/platform"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
@@ -54,12 +55,7 @@ func (s *Service) Zip(e *core.RequestEvent) error {
 	}
 	defer fsys.Close()
 
-	h := e.Response.Header()
-	h.Set("Content-Type", "application/zip")
-	h.Set("Content-Disposition", `attachment; filename="materials-`+s.env.Now().UTC().Format("2006-01-02")+`.zip"`)
-	h.Set("Cache-Control", "no-store")
-	e.Response.WriteHeader(http.StatusOK)
-	zw := zip.NewWriter(e.Response)
+	zw := platform.ZipDownload(e, "materials-"+s.env.Now().UTC().Format("2006-01-02")+".zip")
 	names := map[string]bool{}
 	var links []string
 	for _, m := range ms {

@@ -63,12 +63,7 @@ func (s *Service) export(e *core.RequestEvent, u *core.Record) error {
 		return err
 	}
 	defer fsys.Close()
-	h := e.Response.Header()
-	h.Set("Content-Type", "application/zip")
-	h.Set("Content-Disposition", `attachment; filename="tutorbase-export-`+now.Format("2006-01-02")+`.zip"`)
-	h.Set("Cache-Control", "no-store")
-	e.Response.WriteHeader(http.StatusOK)
-	zw := zip.NewWriter(e.Response)
+	zw := platform.ZipDownload(e, "tutorbase-export-"+now.Format("2006-01-02")+".zip")
 	x := exporter{app: e.App, zw: zw, fsys: fsys, user: u.Id}
 	if err := x.write(u, lang.Of(u.GetString("locale")), now); err != nil {
 		// the answer has begun: stopping it short is all that is left,

@@ -11,7 +11,13 @@ import { field, errorSummary, showErrors, busy } from '../forms.js';
 import { lessonActions } from '../lesson-actions.js';
 
 export function markPaidDialog(kind, id, label, onDone) {
-  openDialog(t('Record a payment'), (body, close) => {
+  recordPaymentDialog(t('Record a payment'), label, (body) => pb.send(`/api/${kind}/${id}/mark-paid`, { method: 'POST', body }), onDone);
+}
+
+// recordPaymentDialog asks staff how a payment made by hand came (method
+// and reference) and sends them with send({method, reference}).
+export function recordPaymentDialog(title, label, send, onDone) {
+  openDialog(title, (body, close) => {
     const form = h('form', { novalidate: true }, errorSummary(), h('p', label),
       field({ name: 'method', label: t('Method'), type: 'select', value: 'transfer', options: [['transfer', t('bank transfer')], ['cash', t('cash')], ['other', t('other')]] }),
       field({ name: 'reference', label: t('Reference'), maxlength: 200, hint: t('e.g. the bank transfer reference') }),
@@ -21,7 +27,7 @@ export function markPaidDialog(kind, id, label, onDone) {
       e.preventDefault();
       busy(form, async () => {
         try {
-          await pb.send(`/api/${kind}/${id}/mark-paid`, { method: 'POST', body: { method: form.elements.method.value, reference: form.elements.reference.value } });
+          await send({ method: form.elements.method.value, reference: form.elements.reference.value });
           toast(t('Payment recorded; the invoice is issued.'));
           close(); onDone();
         } catch (err) { showErrors(form, err); }
