@@ -75,6 +75,7 @@ func TestReasonValuesAndTexts(t *testing.T) {
 	require.Equal(t, "Ha disdetto o saltato 3 delle 5 lezioni degli ultimi 90 giorni",
 		Text("it", Reason{Code: ReasonCancellations, Values: map[string]float64{"dropped": 3, "lessons": 5, "days": 90}}))
 	require.Equal(t, "2 unread messages, the oldest 8.5 days old", Text("en", Reason{Code: ReasonUnread, Values: map[string]float64{"messages": 2, "days": 8.5}}))
+	require.Equal(t, "1 unread message, 3 days old", Text("en", Reason{Code: ReasonUnread, Values: map[string]float64{"messages": 1, "days": 3}}))
 	require.Equal(t, "No credits left (10 bought) and nothing booked", Text("en", Reason{Code: ReasonCredits, Values: map[string]float64{"bought": 10}}))
 }
 

@@ -28,6 +28,10 @@ func Text(lang string, r Reason) string {
 		return fmt.Sprintf("Ultima valutazione %s, prima in media %s", v("last"), v("before"))
 	case r.Code == ReasonRatings:
 		return fmt.Sprintf("Last rating %s, %s on average before", v("last"), v("before"))
+	case r.Code == ReasonUnread && it && r.Values["messages"] == 1:
+		return fmt.Sprintf("1 messaggio non letto da %s giorni", v("days"))
+	case r.Code == ReasonUnread && r.Values["messages"] == 1:
+		return fmt.Sprintf("1 unread message, %s days old", v("days"))
 	case r.Code == ReasonUnread && it:
 		return fmt.Sprintf("%s messaggi non letti, il primo da %s giorni", v("messages"), v("days"))
 	case r.Code == ReasonUnread:
