@@ -18,7 +18,7 @@ import (
 )
 
 // newChurnSchool is a cast clone with two students of the first tutor,
-// relative to the test clock: Stan, weekly, last lesson 3 days ago and the
+// their lessons whole days from the test clock's now: Stan, weekly, last lesson 3 days ago and the
 // next booked; Lena, weekly for six weeks until 30 days ago, who cancelled
 // two lessons, rated her first lesson 5 and her last 2, and has left a
 // message from staff unread for 8 days.
@@ -34,9 +34,12 @@ func newChurnSchool(t *testing.T) (*tests.TestApp, *core.Record, *core.Record) {
 	tutor := cast.Tutors[hookstest.Tutor]
 	bookings, err := app.FindCachedCollectionByNameOrId("bookings")
 	require.NoError(t, err)
+	// exact days from now (not calendar days), so the gaps are whole days whatever the hour
+	base := cast.Now().UTC().Truncate(time.Minute)
 	book := func(student *core.Record, days int, status string) *core.Record {
+		start := base.Add(time.Duration(days) * 24 * time.Hour)
 		r := core.NewRecord(bookings)
-		r.Load(map[string]any{"tutor": tutor, "student": student.Id, "start": romeTime(days, 10, 0), "end": romeTime(days, 11, 0), "status": status})
+		r.Load(map[string]any{"tutor": tutor, "student": student.Id, "start": start, "end": start.Add(time.Hour), "status": status})
 		if status == platform.StatusCancelled {
 			r.Set("cancelled_by", student.Id)
 		}
