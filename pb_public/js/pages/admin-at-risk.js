@@ -35,7 +35,11 @@ function card(ctx, s) {
       button.hidden = true;
       replace(couponBox, offered(c));
       toast(t('Coupon {code} sent to {name}.', { code: c.code, name: s.name }));
-    } catch (err) { button.disabled = false; toast(err.message, { error: true }); }
+    } catch (err) {
+      toast(err.message, { error: true });
+      if (err.status === 409) { adminAtRisk(ctx); return; } // offered already (another tab, or the message failed): show its code
+      button.disabled = false;
+    }
   } } }, t('Offer a coupon'));
   return h('li', { class: 'card', dataset: { student: s.student } },
     h('h2', { class: 'h3' }, s.name),
