@@ -2,7 +2,7 @@
 // "Find me a tutor" wizard and the help assistant.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { authFor, api, demo } from './lib.mjs';
+import { authFor, api, demo, superuserToken } from './lib.mjs';
 import { S, open, clean, newStudent, tutorId } from './suite.mjs';
 
 test('the wizard finds a tutor, says why, and books a first lesson', async () => {
@@ -64,4 +64,52 @@ test('a student asks the assistant for their next lesson and sees where the answ
   await s.page.getByRole('button', { name: 'Ask', exact: true }).click();
   await s.page.locator('#answer .assistant-answer').filter({ hasText: 'Yes: a rack by the entrance, free for students.' }).waitFor();
   clean(s, admin);
+});
+
+test('staff open the list of students at risk, see why, and message one and offer a coupon', async () => {
+  // the row the nightly job (tutorbase_churn_scores, TestChurnRisk) writes for a student drifting away
+  const rita = await newStudent('Rita Risky');
+  const su = await superuserToken(S.server.url);
+  await api(S.server.url, '/api/collections/churn_scores/records', { method: 'POST', token: su, body: {
+    student: rita.record.id, score: 85, computed: new Date().toISOString(),
+    reasons: [
+      { code: 'gap', points: 60, values: { days: 30, usual_days: 7 } },
+      { code: 'cancellations', points: 10, values: { dropped: 2, lessons: 4, days: 90 } },
+      { code: 'unread', points: 10, values: { messages: 2, days: 8 } },
+      { code: 'credits', points: 5, values: { left: 0, bought: 10 } },
+    ],
+  } });
+  const admin = await open({ auth: await authFor(S.server.url, demo('admin')) });
+  await admin.page.goto('/admin/reports');
+  await admin.page.getByRole('link', { name: 'Students at risk' }).click();
+  await admin.page.getByRole('heading', { name: 'Students at risk', level: 1 }).waitFor();
+  const card = admin.page.locator('#at-risk li.card').filter({ hasText: 'Rita Risky' });
+  await card.getByText('Risk 85/100').waitFor();
+  assert.deepEqual(await card.locator('.reasons > li').evaluateAll((els) => els.map((e) => [e.dataset.code, e.textContent])), [
+    ['gap', 'No lesson for 30 days; usually every 7 (+60)'],
+    ['cancellations', 'Cancelled or missed 2 of 4 lessons in the last 90 days (+10)'],
+    ['unread', '2 unread messages, the oldest 8 days old (+10)'],
+    ['credits', 'No credits left (10 bought) and nothing booked (+5)'],
+  ]);
+
+  await card.getByRole('button', { name: 'Offer a coupon' }).click();
+  const offered = card.getByText(/^Coupon BACK-[A-Z0-9]{8} offered: 20% off until /);
+  await offered.waitFor();
+  const code = (await offered.textContent()).match(/BACK-[A-Z0-9]{8}/)[0];
+  await card.getByRole('button', { name: 'Offer a coupon' }).waitFor({ state: 'hidden' });
+  const coupons = await api(S.server.url, `/api/collections/coupons/records?filter=${encodeURIComponent(`code = "${code}"`)}`, { token: su });
+  assert.equal(coupons.items.length, 1);
+  assert.equal(coupons.items[0].percent, 20);
+  assert.equal(coupons.items[0].max_uses, 1);
+
+  // Message opens the staff thread with Rita, where the coupon was sent
+  await card.getByRole('button', { name: 'Message', exact: true }).click();
+  await admin.page.waitForURL(/\/messages\/[a-z0-9]+$/);
+  await admin.page.getByText(new RegExp(`We would love to see you again: 20% off your next purchase with the code ${code}, until `)).waitFor();
+  // and Rita reads it in her own messages
+  const s = await open({ auth: rita });
+  await s.page.goto('/messages');
+  await s.page.getByText('A coupon for your next lessons').first().waitFor();
+  clean(s);
+  clean(admin);
 });

@@ -492,6 +492,17 @@ func accessCases() []accessCase {
 			collection: "login_attempts",
 			list:       row{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, 0},
 		},
+		{
+			collection: "churn_scores",
+			list:       row{0, 0, 0, 0, 0, 1, 1},
+			view:       "churn_score", viewWant: row{404, 404, 404, 404, 404, 200, 200},
+			create: func(string) any {
+				return map[string]any{"student": users(hookstest.Student2), "score": 90, "computed": "2020-01-01 00:00:00.000Z"}
+			},
+			createWant: row{403, 403, 403, 403, 403, 403, 200},
+			update:     map[string]any{"score": 10}, updateWant: row{403, 403, 403, 403, 403, 403, 200},
+			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
+		},
 	}
 }
 

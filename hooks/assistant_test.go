@@ -243,3 +243,54 @@ func TestAssistantLanguageModel(t *testing.T) {
 	require.Equal(t, int32(2), calls.Load(), "personal answers never go to the model")
 	require.Equal(t, "credits", a.Intent)
 }
+
+// TestAssistantGuardianNextLesson: a guardian has no lessons of their own;
+// "my next lesson" answers with each of their students' next lessons,
+// named, and nothing of a student they do not follow.
+func TestAssistantGuardianNextLesson(t *testing.T) {
+	t.Parallel()
+	d := newHelpDesk(t, hookstest.Config)
+	gina := addPerson(t, d.app, "gina@test.localhost", "Gina Guardian", platform.RoleGuardian)
+	_, a, _ := d.ask(t, gina.token, "When is my next lesson?")
+	require.Equal(t, "You follow no students yet, so there are no lessons booked.", a.Answer, "no students yet")
+	leo := addPerson(t, d.app, "leo@test.localhost", "Leo Little", platform.RoleStudent)
+	links, err := d.app.FindCachedCollectionByNameOrId("guardians")
+	require.NoError(t, err)
+	for _, kid := range []string{d.nora.Id, leo.id} {
+		r := core.NewRecord(links)
+		r.Load(map[string]any{"student": kid, "guardian": gina.id, "email": "gina@test.localhost", "status": "accepted"})
+		require.NoError(t, d.app.Save(r))
+	}
+	tutor := cast.Tutors[hookstest.Tutor]
+	bookings, err := d.app.FindCachedCollectionByNameOrId("bookings")
+	require.NoError(t, err)
+	var next string
+	for _, b := range []struct {
+		student      string
+		days         int
+		status, name string
+	}{{d.nora.Id, 1, "cancelled", ""}, {d.nora.Id, 3, "confirmed", "next"}, {d.nora.Id, 6, "pending", ""}} {
+		r := core.NewRecord(bookings)
+		r.Load(map[string]any{"tutor": tutor, "student": b.student, "start": romeTime(b.days, 6, 0), "end": romeTime(b.days, 7, 0), "status": b.status})
+		require.NoError(t, d.app.SaveWithContext(importedCtx(), r))
+		if b.name == "next" {
+			next = r.Id
+		}
+	}
+	tutorRec, err := d.app.FindRecordById("tutors", tutor)
+	require.NoError(t, err)
+	start := romeTime(3, 6, 0).In(rome)
+	when := start.Format("Mon 2 Jan 2006") + ", 06:00–07:00 (Europe/Rome)"
+	_, a, _ = d.ask(t, gina.token, "When is my next lesson?")
+	require.Equal(t, "next_lesson", a.Intent)
+	require.Equal(t, "Nora Nobody's next lesson is with "+tutorRec.GetString("name")+", "+when+". Leo Little has no lessons booked.", a.Answer)
+	require.Equal(t, []assist.SourceJSON{{Kind: "lessons", ID: next, Title: "Nora Nobody's lessons", Link: "/lessons/" + next}}, a.Sources)
+	_, a, _ = d.ask(t, gina.token, "Quando ho la prossima lezione?")
+	require.Equal(t, "La prossima lezione di Nora Nobody è con "+tutorRec.GetString("name")+", "+notify.FormatSpan(start, start.Add(time.Hour), rome, "it")+
+		". Leo Little non ha lezioni in programma.", a.Answer)
+
+	// another guardian, of nobody here, sees none of it
+	olga := addPerson(t, d.app, "olga@test.localhost", "Olga Other", platform.RoleGuardian)
+	_, a, _ = d.ask(t, olga.token, "When is my next lesson?")
+	require.Equal(t, "You follow no students yet, so there are no lessons booked.", a.Answer)
+}

@@ -165,6 +165,9 @@ func buildFixture(app core.App, c *hookstest.Cast) error {
 		{"thread_read", "thread_reads", func() map[string]any {
 			return map[string]any{"thread": c.IDs["thread"], "user": student, "last_read": past}
 		}},
+		{"churn_score", "churn_scores", func() map[string]any {
+			return map[string]any{"student": student, "score": 72, "reasons": []any{}, "computed": past}
+		}},
 	}
 	for _, s := range steps {
 		if err := save(s.name, s.collection, s.data()); err != nil {

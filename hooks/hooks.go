@@ -12,6 +12,7 @@ import (
 	"tutorbase/internal/app/booking"
 	"tutorbase/internal/app/busy"
 	"tutorbase/internal/app/calendar"
+	"tutorbase/internal/app/churn"
 	"tutorbase/internal/app/credits"
 	"tutorbase/internal/app/discovery"
 	"tutorbase/internal/app/flags"
@@ -69,6 +70,7 @@ type Services struct {
 	Guardians     *guardians.Service
 	Assist        *assist.Service
 	Messages      *messages.Service
+	Churn         *churn.Service
 }
 
 // Channels is the registry of the notification channels env configures:
@@ -129,6 +131,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Guardians = guardians.New(env)
 	s.Assist = assist.New(env)
 	s.Messages = messages.New(env, s.Notifications)
+	s.Churn = churn.New(env)
 
 	platform.Register(app)
 	s.Accounts.Register(app)

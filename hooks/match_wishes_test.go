@@ -93,3 +93,39 @@ func TestMatchWishes(t *testing.T) {
 		s.Test(t)
 	}
 }
+
+// TestMatchReasonsInItalian: the reasons are in the caller's language —
+// an Italian-speaking student's locale, or a visitor's Accept-Language —
+// with the subjects' Italian names where the school gave them, and in
+// English for an English visitor.
+func TestMatchReasonsInItalian(t *testing.T) {
+	t.Parallel()
+	d := newDiscovery(t)
+	for slug, name := range map[string]string{"mathematics": "Matematica", "mathematics-stats": "Statistica"} {
+		s, err := d.app.FindFirstRecordByData("subjects", "slug", slug)
+		require.NoError(t, err)
+		s.Set("names", map[string]string{"it": name})
+		require.NoError(t, d.app.Save(s))
+	}
+	srv := hookstest.Serve(t, d.app)
+	mornings := "mon-morning,tue-morning,wed-morning,thu-morning,fri-morning,sat-morning,sun-morning"
+	query := "/api/match?" + searchQuery("subject", "mathematics", "level", "dottorato", "goals", "Exams in maths and physics", "times", mornings,
+		"timezone", "Europe/Rome", "language", "de", "max_price", "6000")
+	italian := map[string][]string{
+		"Ada Lovelace": {"Insegna Matematica", "Libero per 41 delle 56 ore richieste", "Valutazione 4,8 da 50 recensioni", "€ 30/h, entro i tuoi € 60",
+			"Non indica di insegnare in tedesco", "Ancora nessuno studente del tuo livello (dottorato)", "Il profilo cita maths"},
+		"Ben Barnes": {"Insegna Matematica", "Libero per 12 delle 56 ore richieste", "Valutazione 5,0 da 1 recensione", "€ 50/h, entro i tuoi € 60",
+			"Non indica di insegnare in tedesco", "Ancora nessuno studente del tuo livello (dottorato)", "Il profilo non cita nessuno dei tuoi obiettivi"},
+		"Cleo Carter": {"Insegna Statistica, affine a Matematica", "Nessun momento libero nelle 56 ore richieste", "Ancora nessuna recensione",
+			"€ 25/h, entro i tuoi € 60", "Non indica di insegnare in tedesco", "Ancora nessuno studente del tuo livello (dottorato)",
+			"Il profilo non cita nessuno dei tuoi obiettivi"},
+	}
+	res := hookstest.Call(t, srv, http.MethodGet, query, cast.Tokens[hookstest.Student], nil)
+	require.Equal(t, 200, res.Status, string(res.Body))
+	require.Equal(t, italian, reasonTexts(t, res.Body), "the cast's student speaks Italian")
+	res = hookstest.CallWith(t, srv, http.MethodGet, query, "", nil, map[string]string{"Accept-Language": "it-IT,it;q=0.9"})
+	require.Equal(t, italian, reasonTexts(t, res.Body), "a visitor's browser in Italian")
+	res = hookstest.CallWith(t, srv, http.MethodGet, query, "", nil, map[string]string{"Accept-Language": "en-GB,en;q=0.9"})
+	require.Equal(t, []string{"Teaches Mathematics", "Free for 41 of the 56 hours you asked", "Rated 4.8 from 50 reviews", "€30/h, within your €60",
+		"Does not list German", "No students at your level (dottorato) yet", "Profile mentions maths"}, reasonTexts(t, res.Body)["Ada Lovelace"])
+}

@@ -80,6 +80,7 @@ func TestExportHoldsEverythingOfThePerson(t *testing.T) {
 		require.Contains(t, files[file], cast.IDs[id], file)
 	}
 	require.NotContains(t, files["bookings.json"], cast.IDs["material"])
+	require.Contains(t, files["reports.json"], cast.IDs["churn_score"], "the churn score staff see of the person")
 	require.Contains(t, files["messages.json"], cast.IDs["message"], "the messages of the person's conversations")
 
 	// a tutor's export holds the files they uploaded

@@ -175,6 +175,9 @@ func (s *Services) routes() []route {
 		{http.MethodPost, "/api/threads/{id}/close", s.Messages.Close, staff, "/api/threads/"},
 		{http.MethodPost, "/api/bookings/{id}/thread", s.Messages.LessonThread, person, "POST /api/bookings/"},
 		{http.MethodPost, "/api/messages/{id}/delete", s.Messages.Delete, person, "/api/messages/"},
+		// churn risk (docs/insight.md): the students at risk, and a coupon offered to one of them
+		{http.MethodGet, "/api/at-risk", s.Churn.List, staff, "/api/"},
+		{http.MethodPost, "/api/at-risk/{id}/coupon", s.Churn.OfferCoupon, staff, "/api/"},
 	}
 }
 

@@ -105,6 +105,7 @@ var RuleSets = map[string]RuleSet{
 	"threads":       {tmpl(RuleThreadsView), tmpl(RuleThreadsView), nil, nil, nil, nil},
 	"messages":      {tmpl(RuleMessagesView), tmpl(RuleMessagesView), tmpl(RuleMessagesCreate), tmpl(RuleMessagesUpdate), nil, nil},
 	"thread_reads":  {tmpl(RuleThreadReadsOwn), tmpl(RuleThreadReadsOwn), nil, nil, nil, nil},
+	"churn_scores":  {tmpl(RuleChurnScoresView), tmpl(RuleChurnScoresView), nil, nil, nil, nil},
 }
 
 // Public reads a rule that lets anyone, signed in or not, pass.
@@ -393,3 +394,7 @@ const (
 	// RuleThreadReadsOwn: one's own read state; the server writes it.
 	RuleThreadReadsOwn = "(" + signedIn + " && user = @request.auth.id)"
 )
+
+// Churn risk: staff read the students' scores; the daily job writes them
+// and POST /api/at-risk/{id}/coupon sets the coupon offered.
+const RuleChurnScoresView = isAdmin

@@ -146,3 +146,35 @@ func UnknownText(lang string) string {
 	}
 	return "I have no answer to that yet: I passed the question on to the school, which will add the answer to the FAQ."
 }
+
+// ChildLesson is the next lesson of one of a guardian's students; Lesson
+// nil is "none booked".
+type ChildLesson struct {
+	Child  string // the student's name
+	Lesson *Lesson
+}
+
+// FamilyNextLessonsText answers a guardian's "when is my next lesson?":
+// their students' next lessons, each named, in the order given.
+func FamilyNextLessonsText(lang string, kids []ChildLesson) string {
+	if len(kids) == 0 {
+		if lang == "it" {
+			return "Non segui ancora nessuno studente, quindi non ci sono lezioni in programma."
+		}
+		return "You follow no students yet, so there are no lessons booked."
+	}
+	parts := make([]string, len(kids))
+	for i, k := range kids {
+		switch {
+		case k.Lesson == nil && lang == "it":
+			parts[i] = fmt.Sprintf("%s non ha lezioni in programma.", k.Child)
+		case k.Lesson == nil:
+			parts[i] = fmt.Sprintf("%s has no lessons booked.", k.Child)
+		case lang == "it":
+			parts[i] = fmt.Sprintf("La prossima lezione di %s è con %s, %s.", k.Child, k.Lesson.With, k.Lesson.When)
+		default:
+			parts[i] = fmt.Sprintf("%s's next lesson is with %s, %s.", k.Child, k.Lesson.With, k.Lesson.When)
+		}
+	}
+	return strings.Join(parts, " ")
+}

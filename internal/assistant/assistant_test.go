@@ -50,3 +50,11 @@ func TestPrompt(t *testing.T) {
 	require.True(t, strings.HasSuffix(m[0].Content, "[1] Cancelling\nOpen the lesson.\n\n[2] Refunds\nIn time: credit back."))
 	require.Equal(t, Message{"user", "How do I cancel?"}, m[1])
 }
+
+func TestFamilyNextLessonsText(t *testing.T) {
+	l := &Lesson{With: "Giulia Rossi", When: "Tue 8 Dec 2026, 17:00–18:00 (Europe/Rome)"}
+	kids := []ChildLesson{{"Nora", l}, {"Leo", nil}}
+	require.Equal(t, "Nora's next lesson is with Giulia Rossi, Tue 8 Dec 2026, 17:00–18:00 (Europe/Rome). Leo has no lessons booked.", FamilyNextLessonsText("en", kids))
+	require.Equal(t, "La prossima lezione di Nora è con Giulia Rossi, Tue 8 Dec 2026, 17:00–18:00 (Europe/Rome). Leo non ha lezioni in programma.", FamilyNextLessonsText("it", kids))
+	require.Equal(t, "You follow no students yet, so there are no lessons booked.", FamilyNextLessonsText("en", nil))
+}

@@ -44,6 +44,8 @@ type Candidate struct {
 
 	GoalsMatched []string // the goal words the tutor's profile mentions
 	GoalTerms    int      // how many words the goals have (see GoalsIn); 0 = no goals
+
+	Lang string // the language of the reasons' texts: "it" Italian, else English
 }
 
 // Weights are the share of each criterion in the score, and the Bayesian
@@ -167,25 +169,25 @@ func score(c Candidate, w Weights, ref int64) Result {
 	}
 	if c.WantedMinutes > 0 {
 		v := min(1, float64(max(c.FreeMinutes, 0))/float64(c.WantedMinutes))
-		parts = append(parts, criterion{ReasonAvailability, w.Availability, v, availabilityText(c.FreeMinutes, c.WantedMinutes)})
+		parts = append(parts, criterion{ReasonAvailability, w.Availability, v, availabilityText(c.Lang, c.FreeMinutes, c.WantedMinutes)})
 	}
 	parts = append(parts,
-		criterion{ReasonRating, w.Rating, clamp01((r.Rating - 1) / 4), ratingText(c.RatingSum, c.RatingCount)},
+		criterion{ReasonRating, w.Rating, clamp01((r.Rating - 1) / 4), ratingText(c.Lang, c.RatingSum, c.RatingCount)},
 		criterion{ReasonPrice, w.Price, priceValue(c, ref), priceText(c)})
 	if c.WantedLanguage != "" {
 		v := 0.0
 		if slices.Contains(c.Languages, c.WantedLanguage) {
 			v = 1
 		}
-		parts = append(parts, criterion{ReasonLanguage, w.Language, v, languageText(v > 0, c.WantedLanguage)})
+		parts = append(parts, criterion{ReasonLanguage, w.Language, v, languageText(c.Lang, v > 0, c.WantedLanguage)})
 	}
 	if c.WantedLevel != "" {
 		v := min(1, float64(max(c.LevelStudents, 0))/LevelFull)
-		parts = append(parts, criterion{ReasonLevel, w.Level, v, levelText(c.LevelStudents, c.WantedLevel)})
+		parts = append(parts, criterion{ReasonLevel, w.Level, v, levelText(c.Lang, c.LevelStudents, c.WantedLevel)})
 	}
 	if c.GoalTerms > 0 {
 		v := clamp01(float64(len(c.GoalsMatched)) / float64(c.GoalTerms))
-		parts = append(parts, criterion{ReasonGoals, w.Goals, v, goalsText(c.GoalsMatched)})
+		parts = append(parts, criterion{ReasonGoals, w.Goals, v, goalsText(c.Lang, c.GoalsMatched)})
 	}
 	total := 0.0
 	for _, p := range parts {

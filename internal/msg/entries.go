@@ -429,4 +429,7 @@ var privacyEntries = []Entry{
 	e("validation_required", "A purchase is of a package or a subscription's period.", "Un acquisto è di un pacchetto o del periodo di un abbonamento."),
 	e("", `The body must be JSON: {"plan": "..."}.`, `Il corpo deve essere JSON: {"plan": "..."}.`),
 	e("", `The body must be JSON: {"method": "cash", "reference": "...", "after": "..."}.`, `Il corpo deve essere JSON: {"method": "cash", "reference": "...", "after": "..."}.`),
+	// churn risk (issue 28)
+	e("not_at_risk", "This student is not at risk.", "Questo studente non è a rischio."),
+	e("coupon_offered", "A coupon was already offered to this student.", "A questo studente è già stato offerto un coupon."),
 }

@@ -80,6 +80,12 @@ export const askAssistant = (question) => post('/api/assistant', { question });
 /** Scheduling suggestions for the signed-in person: {series: [{text, tutor, subject, start, end, weeks, starts, timezone}]}. */
 export const suggestions = () => pb.send('/api/suggestions', {});
 
+/** Churn risk (staff): the students at risk {items: [{student, name, score, computed, reasons: [{code, points, values, text}], coupon}], threshold}, and a coupon offered to one → {id, code, percent, valid_until}. */
+export const atRisk = {
+  list: () => pb.send('/api/at-risk', {}),
+  offerCoupon: (student) => post(`/api/at-risk/${encodeURIComponent(student)}/coupon`),
+};
+
 /**
  * Lesson materials (internal/app/materials): uploads go to the records API
  * with a progress callback (fetch cannot report one); downloads, links and

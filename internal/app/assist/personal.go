@@ -31,15 +31,21 @@ func zoneOf(app core.App, user *core.Record) (*time.Location, error) {
 	return school.Location, nil
 }
 
+// lessonRow is a lesson as the next-lesson answers read it.
+type lessonRow struct {
+	ID          string         `db:"id"`
+	Start       types.DateTime `db:"start"`
+	End         types.DateTime `db:"end"`
+	TutorName   string         `db:"tutor_name"`
+	StudentName string         `db:"student_name"`
+	Student     string         `db:"student"`
+}
+
 func (s *Service) nextLesson(app core.App, user *core.Record, lang string, out *AnswerJSON) error {
-	var row struct {
-		ID          string         `db:"id"`
-		Start       types.DateTime `db:"start"`
-		End         types.DateTime `db:"end"`
-		TutorName   string         `db:"tutor_name"`
-		StudentName string         `db:"student_name"`
-		Student     string         `db:"student"`
+	if user.GetString("role") == platform.RoleGuardian {
+		return s.familyNextLessons(app, user, lang, out)
 	}
+	var row lessonRow
 	err := app.DB().NewQuery(`SELECT id, start, "end", tutor_name, student_name, student FROM bookings
 		WHERE (student = {:u} OR tutor_user = {:u}) AND status IN ` + platform.ActiveStatusesSQL + ` AND start > {:now}
 		ORDER BY start LIMIT 1`).Bind(dbx.Params{"u": user.Id, "now": platform.DBTime(s.env.Now())}).One(&row)
@@ -92,5 +98,47 @@ func (s *Service) credits(app core.App, user *core.Record, lang string, out *Ans
 	out.Answer = assistant.CreditsText(lang, ps)
 	title := map[bool]string{true: "I tuoi crediti", false: "Your credits"}[lang == "it"]
 	out.Sources = append(out.Sources, SourceJSON{Kind: "credits", Title: title, Link: "/credits"})
+	return nil
+}
+
+// familyNextLessons answers a guardian: the next lesson of each of their
+// students (accepted links only), each named; a guardian has no lessons
+// of their own.
+func (s *Service) familyNextLessons(app core.App, user *core.Record, lang string, out *AnswerJSON) error {
+	kids, err := platform.StudentsOf(app, user.Id)
+	if err != nil {
+		return fmt.Errorf("failed to find the guardian's students: %w", err)
+	}
+	loc, err := zoneOf(app, user)
+	if err != nil {
+		return err
+	}
+	lessons := make([]assistant.ChildLesson, 0, len(kids))
+	for _, kid := range kids {
+		var name string
+		if err := app.DB().Select("name").From("users").Where(dbx.HashExp{"id": kid}).Row(&name); err != nil {
+			return fmt.Errorf("failed to read a student's name: %w", err)
+		}
+		var row lessonRow
+		err := app.DB().NewQuery(`SELECT id, start, "end", tutor_name, student_name, student FROM bookings
+			WHERE student = {:u} AND status IN ` + platform.ActiveStatusesSQL + ` AND start > {:now}
+			ORDER BY start LIMIT 1`).Bind(dbx.Params{"u": kid, "now": platform.DBTime(s.env.Now())}).One(&row)
+		child := assistant.ChildLesson{Child: name}
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return fmt.Errorf("failed to find a student's next lesson: %w", err)
+		default:
+			child.Lesson = &assistant.Lesson{With: row.TutorName, When: notify.FormatSpan(row.Start.Time(), row.End.Time(), loc, lang)}
+			title := map[bool]string{true: "Lezioni di " + name, false: name + "'s lessons"}[lang == "it"]
+			out.Sources = append(out.Sources, SourceJSON{Kind: "lessons", ID: row.ID, Title: title, Link: "/lessons/" + row.ID})
+		}
+		lessons = append(lessons, child)
+	}
+	out.Answer = assistant.FamilyNextLessonsText(lang, lessons)
+	if len(out.Sources) == 0 {
+		title := map[bool]string{true: "Le lezioni della famiglia", false: "Your family's lessons"}[lang == "it"]
+		out.Sources = append(out.Sources, SourceJSON{Kind: "lessons", Title: title, Link: "/lessons"})
+	}
 	return nil
 }

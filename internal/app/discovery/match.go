@@ -49,6 +49,8 @@ type matchRequest struct {
 	from, to time.Time
 	length   time.Duration
 	limit    int
+	lang     string            // the reasons' language, the caller's
+	names    map[string]string // the subject and its family's names in lang, by id
 	wishes
 }
 
@@ -82,10 +84,28 @@ func parseMatch(e *core.RequestEvent, school *platform.School, now time.Time) (m
 	if err := p.err("Invalid match request."); err != nil {
 		return r, err
 	}
+	r.lang = platform.RequestLang(e)
 	if r.subject != nil {
-		r.family, err = subjectFamily(e.App, *r.subject)
+		if r.family, err = subjectFamily(e.App, *r.subject); err != nil {
+			return r, err
+		}
+		r.names, err = subjectNames(e.App, r.family, r.lang)
 	}
 	return r, err
+}
+
+// subjectNames are the subjects' names in lang where the school gave one
+// (their names field), else their name.
+func subjectNames(app core.App, rows []subjectRow, lang string) (map[string]string, error) {
+	out := make(map[string]string, len(rows))
+	for _, row := range rows {
+		s, err := platform.LoadSubject(app, row.Id)
+		if err != nil {
+			return nil, fmt.Errorf("failed to read a subject's names: %w", err)
+		}
+		out[row.Id] = cmp.Or(s.Names[lang], row.Name)
+	}
+	return out, nil
 }
 
 // subjectFamily returns s and its related subjects: those whose slug
@@ -210,7 +230,7 @@ func (r matchRequest) candidate(row *matchRow, free match.Free, schoolCurrency s
 	c := match.Candidate{
 		ID: row.Id, RatingSum: row.RatingAvg * float64(row.RatingCount), RatingCount: row.RatingCount,
 		HourlyRate: row.HourlyRate, Currency: cmp.Or(row.Currency, schoolCurrency), MaxPrice: max(r.maxPrice, 0),
-		Languages: row.Languages, WantedLanguage: r.language,
+		Languages: row.Languages, WantedLanguage: r.language, Lang: r.lang,
 	}
 	if r.window {
 		c.FreeMinutes, c.WantedMinutes = free.Minutes, int(r.to.Sub(r.from)/time.Minute)
@@ -222,11 +242,11 @@ func (r matchRequest) candidate(row *matchRow, free match.Free, schoolCurrency s
 		c.GoalsMatched, c.GoalTerms = match.GoalsIn(r.goals, profileText(row))
 	}
 	if r.subject != nil {
-		c.WantedSubject = r.subject.Name
+		c.WantedSubject = r.names[r.subject.Id]
 		if slices.Contains(row.Subjects, r.subject.Id) {
-			c.Subject, c.SubjectName = match.FitExact, r.subject.Name
+			c.Subject, c.SubjectName = match.FitExact, r.names[r.subject.Id]
 		} else if i := slices.IndexFunc(r.family, func(s subjectRow) bool { return slices.Contains(row.Subjects, s.Id) }); i >= 0 {
-			c.Subject, c.SubjectName = match.FitRelated, r.family[i].Name
+			c.Subject, c.SubjectName = match.FitRelated, r.names[r.family[i].Id]
 		}
 	}
 	return c

@@ -111,6 +111,7 @@ func (x exporter) write(u *core.Record, language string, now time.Time) error {
 		{"reports.json", []part{
 			{"lesson_reports", "lesson_reports", "student = {:user} OR tutor_user = {:user}"},
 			{"reviews", "reviews", "student = {:user}"},
+			{"churn_scores", "churn_scores", "student = {:user}"}, // the score staff see, and why
 		}},
 		{"notifications.json", []part{{"", "notifications", "user = {:user}"}}},
 		{"audit.json", []part{{"", "audit_log", "actor = {:user} OR (collection = 'users' AND record = {:user})"}}},
