@@ -28,6 +28,7 @@ import (
 	"tutorbase/internal/app/privacy"
 	"tutorbase/internal/app/reports"
 	"tutorbase/internal/app/reviews"
+	"tutorbase/internal/app/sequences"
 	"tutorbase/internal/app/signin"
 	"tutorbase/internal/app/statements"
 	"tutorbase/internal/app/subscriptions"
@@ -69,6 +70,7 @@ type Services struct {
 	Guardians     *guardians.Service
 	Assist        *assist.Service
 	Messages      *messages.Service
+	Sequences     *sequences.Service
 }
 
 // Channels is the registry of the notification channels env configures:
@@ -129,6 +131,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Guardians = guardians.New(env)
 	s.Assist = assist.New(env)
 	s.Messages = messages.New(env, s.Notifications)
+	s.Sequences = sequences.New(env, s.Notifications)
 
 	platform.Register(app)
 	s.Accounts.Register(app)
@@ -150,6 +153,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Google.Register(app)
 	s.Guardians.Register(app)
 	s.Messages.Register(app)
+	s.Sequences.Register(app)
 	s.bindRoutes(app)
 	return s, nil
 }

@@ -175,6 +175,12 @@ func (s *Services) routes() []route {
 		{http.MethodPost, "/api/threads/{id}/close", s.Messages.Close, staff, "/api/threads/"},
 		{http.MethodPost, "/api/bookings/{id}/thread", s.Messages.LessonThread, person, "POST /api/bookings/"},
 		{http.MethodPost, "/api/messages/{id}/delete", s.Messages.Delete, person, "/api/messages/"},
+		// follow-up sequences (docs/insight.md): staff read them with their counts; the links in their
+		// messages work without signing in, the signed token is the proof
+		{http.MethodGet, "/api/sequences", s.Sequences.List, staff, "/api/"},
+		{http.MethodGet, "/api/sequences/unsubscribe", s.Sequences.UnsubscribeState, nil, "/api/"},
+		{http.MethodPost, "/api/sequences/unsubscribe", s.Sequences.Unsubscribe, nil, "/api/"},
+		{http.MethodGet, "/api/sequences/open", s.Sequences.Opened, nil, "/api/"}, // an email's image: counted opened
 	}
 }
 

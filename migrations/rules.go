@@ -105,6 +105,10 @@ var RuleSets = map[string]RuleSet{
 	"threads":       {tmpl(RuleThreadsView), tmpl(RuleThreadsView), nil, nil, nil, nil},
 	"messages":      {tmpl(RuleMessagesView), tmpl(RuleMessagesView), tmpl(RuleMessagesCreate), tmpl(RuleMessagesUpdate), nil, nil},
 	"thread_reads":  {tmpl(RuleThreadReadsOwn), tmpl(RuleThreadReadsOwn), nil, nil, nil, nil},
+	// follow-up sequences (docs/insight.md)
+	"sequences":        {tmpl(RuleSequencesManage), tmpl(RuleSequencesManage), nil, tmpl(RuleSequencesManage), nil, nil},
+	"sequence_sends":   {tmpl(RuleSequencesManage), tmpl(RuleSequencesManage), nil, nil, nil, nil},
+	"sequence_optouts": {tmpl(RuleSequencesManage), tmpl(RuleSequencesManage), nil, nil, nil, nil},
 }
 
 // Public reads a rule that lets anyone, signed in or not, pass.
@@ -393,3 +397,8 @@ const (
 	// RuleThreadReadsOwn: one's own read state; the server writes it.
 	RuleThreadReadsOwn = "(" + signedIn + " && user = @request.auth.id)"
 )
+
+// Rules of the follow-up sequences: staff read them and turn them on or
+// edit their words (the server keeps their trigger); the sends and the
+// unsubscriptions are the server's, read by staff.
+const RuleSequencesManage = isAdmin
