@@ -1,12 +1,12 @@
 package sequences
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 // Row is one sequence as staff see it: its words and whether it is on,
@@ -15,15 +15,15 @@ import (
 // lesson within BookedWithin after it; unsubscribed: those who followed
 // its link to stop it (all: every sequence).
 type Row struct {
-	ID           string          `db:"id" json:"id"`
-	Trigger      string          `db:"trigger" json:"trigger"`
-	Active       bool            `db:"active" json:"active"`
-	Texts        json.RawMessage `db:"texts" json:"texts"`
-	Sent         int             `db:"sent" json:"sent"`
-	Opened       int             `db:"opened" json:"opened"`
-	Booked       int             `db:"booked" json:"booked_after"`
-	Unsubscribed int             `db:"unsubscribed" json:"unsubscribed"`
-	All          int             `db:"all_sequences" json:"unsubscribed_all"`
+	ID           string        `db:"id" json:"id"`
+	Trigger      string        `db:"trigger" json:"trigger"`
+	Active       bool          `db:"active" json:"active"`
+	Texts        types.JSONRaw `db:"texts" json:"texts"`
+	Sent         int           `db:"sent" json:"sent"`
+	Opened       int           `db:"opened" json:"opened"`
+	Booked       int           `db:"booked" json:"booked_after"`
+	Unsubscribed int           `db:"unsubscribed" json:"unsubscribed"`
+	All          int           `db:"all_sequences" json:"unsubscribed_all"`
 }
 
 // Rows reads every sequence with its counts, in the triggers' order.
