@@ -30,6 +30,7 @@ const ROUTES = [
   ['/find', 'find'], ['/help', 'help', 'signed'], ['/admin/questions', 'admin-questions', 'admin'],
   ['/plans', 'plans'], ['/subscription', 'subscription', 'signed'],
   ['/messages', 'messages', 'signed'], ['/messages/:id', 'messages', 'signed'],
+  ['/admin/sequences', 'admin-sequences', 'admin'], ['/unsubscribe', 'unsubscribe'],
 ];
 
 const NAV = {

@@ -37,8 +37,8 @@ var triggers = map[string]trigger{
 const dueBatch = 500
 
 // due lists the people sequence seq (of trigger) is due for at now: who
-// the trigger names, less those it was sent to and those who unsubscribed
-// from it or from every sequence.
+// the trigger names, less suspended (and erased) accounts, those it was
+// sent to and those who unsubscribed from it or from every sequence.
 func due(app core.App, seq, trig string, now time.Time) ([]string, error) {
 	t, ok := triggers[trig]
 	if !ok {
@@ -46,7 +46,7 @@ func due(app core.App, seq, trig string, now time.Time) ([]string, error) {
 	}
 	at := func(d time.Duration) string { return platform.DBTime(now.Add(d)) }
 	var ids []string
-	err := app.DB().NewQuery(`SELECT u.id FROM users u WHERE ` + t.who + `
+	err := app.DB().NewQuery(`SELECT u.id FROM users u WHERE ` + t.who + ` AND u.suspended = FALSE
 		AND NOT EXISTS (SELECT 1 FROM sequence_sends s WHERE s.sequence = {:seq} AND s.person = u.id)
 		AND NOT EXISTS (SELECT 1 FROM sequence_optouts o WHERE o.person = u.id AND (o.sequence = {:seq} OR o.all_sequences = TRUE))
 		ORDER BY u.created, u.id LIMIT {:batch}`).

@@ -45,12 +45,10 @@ type link struct {
 	seq    *core.Record
 }
 
-const badLink = "This link is not valid: open the latest message again."
-
 // readToken checks a token's signature, lifetime and type, and that its
 // person and sequence exist; otherwise a 400 naming the token.
 func readToken(app core.App, tok string) (link, error) {
-	refuse := platform.RuleError(http.StatusBadRequest, "token", "bad_token", badLink)
+	refuse := badLink()
 	key, err := tokenKey(app)
 	if err != nil || tok == "" || len(tok) > 2000 {
 		return link{}, refuse
@@ -102,7 +100,7 @@ func (s *Service) Unsubscribe(e *core.RequestEvent) error {
 		All   bool   `json:"all"`
 	}
 	if err := e.BindBody(&body); err != nil {
-		return platform.RuleError(http.StatusBadRequest, "token", "bad_token", badLink)
+		return badLink()
 	}
 	l, err := readToken(e.App, body.Token)
 	if err != nil {
@@ -148,4 +146,9 @@ func (s *Service) Opened(e *core.RequestEvent) error {
 	}
 	e.Response.Header().Set("Cache-Control", "no-store")
 	return e.Blob(http.StatusOK, "image/gif", pixel)
+}
+
+// badLink is the refusal of a token that is not one of ours.
+func badLink() error {
+	return platform.RuleError(http.StatusBadRequest, "token", "bad_token", "This link is not valid: open the latest message again.")
 }

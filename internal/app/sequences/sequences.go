@@ -20,8 +20,6 @@ import (
 	"tutorbase/internal/lang"
 	"tutorbase/internal/notify"
 
-	validation "github.com/pocketbase/ozzo-validation/v4"
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -109,6 +107,5 @@ func Texts(r *core.Record) (map[string]notify.Text, error) {
 			return texts, nil
 		}
 	}
-	const m = "Write a title of one line and a text in every language."
-	return nil, apis.NewApiError(http.StatusBadRequest, m, validation.Errors{"texts": validation.NewError("bad_texts", m)})
+	return nil, platform.RuleError(http.StatusBadRequest, "texts", "bad_texts", "Write a title of one line and a text in every language.")
 }
