@@ -1,12 +1,14 @@
 package hooks_test
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
 
 	"tutorbase/hooks/hookstest"
 	"tutorbase/internal/app/credits"
+	"tutorbase/internal/app/platform"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -24,20 +26,24 @@ func TestSequenceTriggers(t *testing.T) {
 	d := func(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }
 	old := now.Add(-d(400))
 
-	a := seqPerson(t, app, "seq-a", "student", "en", now.Add(-time.Hour)) // welcome
-	b := seqPerson(t, app, "seq-b", "student", "it", now.Add(-d(4)))      // welcome, first lesson
-	c := seqPerson(t, app, "seq-c", "student", "it", now.Add(-d(4)))      // welcome; has a lesson ahead
-	seqPerson(t, app, "seq-old8", "student", "it", now.Add(-d(11)))       // past both windows
-	dd := seqPerson(t, app, "seq-d", "student", "it", old)                // last lesson 35 days ago: win-back
-	e := seqPerson(t, app, "seq-e", "student", "it", old)                 // 35 days ago, and one ahead
-	f := seqPerson(t, app, "seq-f", "student", "it", old)                 // 70 days ago: past the window
-	g := seqPerson(t, app, "seq-g", "student", "it", old)                 // third lesson 2 days ago: review
-	h := seqPerson(t, app, "seq-h", "student", "it", old)                 // two lessons only
-	i := seqPerson(t, app, "seq-i", "student", "it", old)                 // one lesson a day ago
-	p := seqPerson(t, app, "seq-p", "student", "it", old)                 // package expiring in 3 days
-	q := seqPerson(t, app, "seq-q", "student", "it", old)                 // package expiring in 30 days
-	tt := seqPerson(t, app, "seq-tt", "tutor", "it", old)                 // lessons without reports
-	tu := seqPerson(t, app, "seq-tu", "tutor", "it", old)                 // a lesson that ended a day ago
+	a := seqPerson(t, app, "seq-a", "student", "en", now.Add(-time.Hour))       // welcome
+	b := seqPerson(t, app, "seq-b", "student", "it", now.Add(-d(4)))            // welcome, first lesson
+	c := seqPerson(t, app, "seq-c", "student", "it", now.Add(-d(4)))            // welcome; has a lesson ahead
+	seqPerson(t, app, "seq-old8", "student", "it", now.Add(-d(11)))             // past both windows
+	dd := seqPerson(t, app, "seq-d", "student", "it", old)                      // last lesson 35 days ago: win-back
+	e := seqPerson(t, app, "seq-e", "student", "it", old)                       // 35 days ago, and one ahead
+	f := seqPerson(t, app, "seq-f", "student", "it", old)                       // 70 days ago: past the window
+	g := seqPerson(t, app, "seq-g", "student", "it", old)                       // third lesson 2 days ago: review
+	h := seqPerson(t, app, "seq-h", "student", "it", old)                       // two lessons only
+	i := seqPerson(t, app, "seq-i", "student", "it", old)                       // one lesson a day ago
+	p := seqPerson(t, app, "seq-p", "student", "it", old)                       // package expiring in 3 days
+	q := seqPerson(t, app, "seq-q", "student", "it", old)                       // package expiring in 30 days
+	r := seqPerson(t, app, "seq-r", "student", "it", old)                       // one credit of two left
+	held := seqPerson(t, app, "seq-held", "student", "it", now.Add(-time.Hour)) // suspended (or erased): nothing
+	_, err := app.DB().NewQuery("UPDATE users SET suspended = TRUE WHERE id = {:u}").Bind(dbx.Params{"u": held}).Execute()
+	require.NoError(t, err)
+	tt := seqPerson(t, app, "seq-tt", "tutor", "it", old) // lessons without reports
+	tu := seqPerson(t, app, "seq-tu", "tutor", "it", old) // a lesson that ended a day ago
 	T, U := seqTutor(t, app, tt), seqTutor(t, app, tu)
 
 	seqLesson(t, app, T, c, base.Add(d(2)), "pending")
@@ -53,6 +59,7 @@ func TestSequenceTriggers(t *testing.T) {
 	seqLesson(t, app, U, i, now.Add(-d(1)-time.Hour), "completed")
 	seqPackage(t, app, p, now.Add(d(3)))
 	seqPackage(t, app, q, now.Add(d(30)))
+	spendOne(t, app, seqPackage(t, app, r, now.Add(d(30))), base.Add(d(5)))
 
 	runSequences(t, app, now)
 	n, err := app.CountRecords("sequence_sends")
@@ -62,7 +69,7 @@ func TestSequenceTriggers(t *testing.T) {
 	turnOn(t, srv, "welcome", "first_lesson", "win_back", "package_low", "review_request", "report_nudge")
 	runSequences(t, app, now)
 	want := map[string][]string{
-		"welcome": sorted(a, b, c), "first_lesson": sorted(b), "win_back": sorted(dd), "package_low": sorted(p),
+		"welcome": sorted(a, b, c), "first_lesson": sorted(b), "win_back": sorted(dd), "package_low": sorted(p, r),
 		"review_request": sorted(g), "report_nudge": sorted(tt),
 	}
 	for trigger, ids := range want {
@@ -88,7 +95,7 @@ func TestSequenceTriggers(t *testing.T) {
 	}
 	notes, err := app.CountRecords("notifications", dbx.HashExp{"kind": "sequence"})
 	require.NoError(t, err)
-	require.EqualValues(t, 8, notes, "one notification per send")
+	require.EqualValues(t, 9, notes, "one notification per send")
 
 	// four days on, A is due for the first-lesson nudge
 	runSequences(t, app, now.Add(3*24*time.Hour+2*time.Hour))
@@ -97,8 +104,9 @@ func TestSequenceTriggers(t *testing.T) {
 
 // seqPackage gives student a paid package of two lessons, unused, that
 // expires at expires (paid as staff would, with its ledger line).
-func seqPackage(t *testing.T, app core.App, student string, expires time.Time) {
+func seqPackage(t *testing.T, app core.App, student string, expires time.Time) *core.Record {
 	t.Helper()
+	var bought *core.Record
 	col, err := app.FindCachedCollectionByNameOrId("purchases")
 	require.NoError(t, err)
 	pkg, err := app.FindRecordById("packages", cast.IDs["package"])
@@ -111,7 +119,26 @@ func seqPackage(t *testing.T, app core.App, student string, expires time.Time) {
 			return err
 		}
 		paid := expires.Add(-time.Duration(pkg.GetInt("valid_days")) * 24 * time.Hour)
+		bought = p
 		return credits.Fulfil(tx, p, "manual", "", paid)
+	}))
+	return bought
+}
+
+// spendOne books a lesson of purchase p's tutor at start paid with one
+// of its credits, as the booking hook would.
+func spendOne(t *testing.T, app core.App, p *core.Record, start time.Time) {
+	t.Helper()
+	col, err := app.FindCachedCollectionByNameOrId("bookings")
+	require.NoError(t, err)
+	require.NoError(t, app.RunInTransaction(func(tx core.App) error {
+		b := core.NewRecord(col)
+		b.Load(map[string]any{"tutor": p.GetString("tutor"), "student": p.GetString("student"), "purchase": p.Id,
+			"start": start, "end": start.Add(time.Hour), "status": "confirmed"})
+		if err := tx.SaveWithContext(platform.Imported(context.Background()), b); err != nil {
+			return err
+		}
+		return hookstest.ServicesOf(tx).Credits.Spend(tx, b, cast.Now(), false)
 	}))
 }
 
