@@ -27,6 +27,7 @@ import './insight.mjs';
 import './subscriptions.mjs';
 import './analytics.mjs';
 import './messages.mjs';
+import './sequences.mjs';
 
 const student = { name: `Stella E2E ${stamp}`, email: `stella.${stamp}@example.com` };
 

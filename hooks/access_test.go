@@ -503,6 +503,39 @@ func accessCases() []accessCase {
 			update:     map[string]any{"score": 10}, updateWant: row{403, 403, 403, 403, 403, 403, 200},
 			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
 		},
+		{
+			collection: "sequences",
+			list:       row{0, 0, 0, 0, 0, 6, 6},
+			view:       "sequence", viewWant: row{404, 404, 404, 404, 404, 200, 200},
+			create: func(string) any {
+				return map[string]any{"trigger": "welcome", "texts": map[string]any{}}
+			},
+			createWant: row{403, 403, 403, 403, 403, 403, 400},
+			update:     map[string]any{"active": true}, updateWant: row{404, 404, 404, 404, 404, 200, 200},
+			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
+		},
+		{
+			collection: "sequence_sends",
+			list:       row{0, 0, 0, 0, 0, 1, 1},
+			view:       "sequence_send", viewWant: row{404, 404, 404, 404, 404, 200, 200},
+			create: func(string) any {
+				return map[string]any{"sequence": "seqreview000000", "person": users(hookstest.Student)}
+			},
+			createWant: row{403, 403, 403, 403, 403, 403, 200},
+			update:     map[string]any{"opened_at": "2020-01-01 00:00:00.000Z"}, updateWant: row{403, 403, 403, 403, 403, 403, 200},
+			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
+		},
+		{
+			collection: "sequence_optouts",
+			list:       row{0, 0, 0, 0, 0, 1, 1},
+			view:       "sequence_optout", viewWant: row{404, 404, 404, 404, 404, 200, 200},
+			create: func(string) any {
+				return map[string]any{"sequence": "seqreview000000", "person": users(hookstest.Student)}
+			},
+			createWant: row{403, 403, 403, 403, 403, 403, 200},
+			update:     map[string]any{"all_sequences": true}, updateWant: row{403, 403, 403, 403, 403, 403, 200},
+			deleteWant: row{403, 403, 403, 403, 403, 403, 204},
+		},
 	}
 }
 

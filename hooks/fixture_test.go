@@ -225,5 +225,11 @@ func buildFixture(app core.App, c *hookstest.Cast) error {
 		return err
 	}
 	c.IDs["student_profile"] = profile.Id
-	return nil
+	// follow-up sequences (seeded by their migration): the welcome was sent
+	// to the student, the second student stopped the win-back
+	c.IDs["sequence"] = "seqwelcome00000"
+	if err := save("sequence_send", "sequence_sends", map[string]any{"sequence": "seqwelcome00000", "person": student}); err != nil {
+		return err
+	}
+	return save("sequence_optout", "sequence_optouts", map[string]any{"sequence": "seqwinback00000", "person": c.Users[hookstest.Student2]})
 }

@@ -29,6 +29,7 @@ import (
 	"tutorbase/internal/app/privacy"
 	"tutorbase/internal/app/reports"
 	"tutorbase/internal/app/reviews"
+	"tutorbase/internal/app/sequences"
 	"tutorbase/internal/app/signin"
 	"tutorbase/internal/app/statements"
 	"tutorbase/internal/app/subscriptions"
@@ -71,6 +72,7 @@ type Services struct {
 	Assist        *assist.Service
 	Messages      *messages.Service
 	Churn         *churn.Service
+	Sequences     *sequences.Service
 }
 
 // Channels is the registry of the notification channels env configures:
@@ -132,6 +134,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Assist = assist.New(env)
 	s.Messages = messages.New(env, s.Notifications)
 	s.Churn = churn.New(env)
+	s.Sequences = sequences.New(env, s.Notifications)
 
 	platform.Register(app)
 	s.Accounts.Register(app)
@@ -153,6 +156,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Google.Register(app)
 	s.Guardians.Register(app)
 	s.Messages.Register(app)
+	s.Sequences.Register(app)
 	s.bindRoutes(app)
 	return s, nil
 }

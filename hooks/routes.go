@@ -178,6 +178,12 @@ func (s *Services) routes() []route {
 		// churn risk (docs/insight.md): the students at risk, and a coupon offered to one of them
 		{http.MethodGet, "/api/at-risk", s.Churn.List, staff, "/api/"},
 		{http.MethodPost, "/api/at-risk/{id}/coupon", s.Churn.OfferCoupon, staff, "/api/"},
+		// follow-up sequences (docs/insight.md): staff read them with their counts; the links in their
+		// messages work without signing in, the signed token is the proof
+		{http.MethodGet, "/api/sequences", s.Sequences.List, staff, "/api/"},
+		{http.MethodGet, "/api/sequences/unsubscribe", s.Sequences.UnsubscribeState, nil, "/api/"},
+		{http.MethodPost, "/api/sequences/unsubscribe", s.Sequences.Unsubscribe, nil, "/api/"},
+		{http.MethodGet, "/api/sequences/open", s.Sequences.Opened, nil, "/api/"}, // an email's image: counted opened
 	}
 }
 

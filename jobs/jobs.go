@@ -54,6 +54,7 @@ func All(s *hooks.Services) []Job {
 		{ID: "tutorbase_unread_messages", Schedule: "* * * * *", Run: s.Messages.NotifyUnread}, // a message unread for 10 minutes, once an hour per thread
 		{ID: "tutorbase_erasures", Schedule: "53 3 * * *", Run: s.Privacy.EraseDue},            // accounts whose 14 days of grace ended
 		{ID: "tutorbase_churn_scores", Schedule: "13 4 * * *", Run: s.Churn.Recompute},         // every active student's churn risk (docs/insight.md)
+		{ID: "tutorbase_sequences", Schedule: "*/15 * * * *", Run: s.Sequences.Run},            // follow-up messages due, once per person (docs/insight.md)
 	}
 }
 

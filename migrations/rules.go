@@ -106,6 +106,10 @@ var RuleSets = map[string]RuleSet{
 	"messages":      {tmpl(RuleMessagesView), tmpl(RuleMessagesView), tmpl(RuleMessagesCreate), tmpl(RuleMessagesUpdate), nil, nil},
 	"thread_reads":  {tmpl(RuleThreadReadsOwn), tmpl(RuleThreadReadsOwn), nil, nil, nil, nil},
 	"churn_scores":  {tmpl(RuleChurnScoresView), tmpl(RuleChurnScoresView), nil, nil, nil, nil},
+	// follow-up sequences (docs/insight.md)
+	"sequences":        {tmpl(RuleSequencesManage), tmpl(RuleSequencesManage), nil, tmpl(RuleSequencesManage), nil, nil},
+	"sequence_sends":   {tmpl(RuleSequencesManage), tmpl(RuleSequencesManage), nil, nil, nil, nil},
+	"sequence_optouts": {tmpl(RuleSequencesManage), tmpl(RuleSequencesManage), nil, nil, nil, nil},
 }
 
 // Public reads a rule that lets anyone, signed in or not, pass.
@@ -398,3 +402,8 @@ const (
 // Churn risk: staff read the students' scores; the daily job writes them
 // and POST /api/at-risk/{id}/coupon sets the coupon offered.
 const RuleChurnScoresView = isAdmin
+
+// Rules of the follow-up sequences: staff read them and turn them on or
+// edit their words (the server keeps their trigger); the sends and the
+// unsubscriptions are the server's, read by staff.
+const RuleSequencesManage = isAdmin

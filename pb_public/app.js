@@ -31,6 +31,7 @@ const ROUTES = [
   ['/plans', 'plans'], ['/subscription', 'subscription', 'signed'],
   ['/messages', 'messages', 'signed'], ['/messages/:id', 'messages', 'signed'],
   ['/admin/at-risk', 'admin-at-risk', 'admin'],
+  ['/admin/sequences', 'admin-sequences', 'admin'], ['/unsubscribe', 'unsubscribe'],
 ];
 
 const NAV = {

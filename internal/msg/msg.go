@@ -176,5 +176,5 @@ func Reason(language, reason string) string {
 
 // All is every entry of the catalogue, in order.
 func All() []Entry {
-	return slices.Concat(bookingEntries, accountEntries, moneyEntries, calendarEntries, teachingEntries, reportEntries, pushEntries, signinEntries, googleEntries, generalEntries, pocketbaseEntries, privacyEntries, familyEntries, insightEntries, messageEntries)
+	return slices.Concat(bookingEntries, accountEntries, moneyEntries, calendarEntries, teachingEntries, reportEntries, pushEntries, signinEntries, googleEntries, generalEntries, pocketbaseEntries, privacyEntries, familyEntries, insightEntries, messageEntries, sequenceEntries)
 }

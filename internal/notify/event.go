@@ -50,6 +50,11 @@ const (
 	// KindThreadReported: someone reported a conversation to staff;
 	// OtherParty is who reported it, Reason their reason, Link its page.
 	KindThreadReported = "thread_reported"
+	// KindSequence: a follow-up message of one of the school's sequences
+	// (welcome, first lesson, win-back, ...); its words are staff's, by
+	// language (Texts), with its Unsubscribe link and, for email, the
+	// Pixel that counts it opened. Link is its call to action.
+	KindSequence = "sequence"
 )
 
 // Kinds returns every event kind, in a stable order (a fresh slice the
@@ -61,7 +66,7 @@ func Kinds() []string {
 		KindTutorVerified, KindCreditsLow, KindPackageExpiring, KindDigest, KindCalendarFeedFailing,
 		KindReportMissing, KindHomeworkDone, KindSigninAlert,
 		KindBackupFailed, KindGoogleDisconnected, KindMeetFailed, KindGuardianInvite, KindSubscriptionFailed,
-		KindMessageUnread, KindThreadReported,
+		KindMessageUnread, KindThreadReported, KindSequence,
 	}
 }
 
@@ -132,6 +137,21 @@ type Event struct {
 	Link string
 	// Offset is how long before Start a reminder is sent.
 	Offset time.Duration
+
+	// Texts are a follow-up's words by language (sequence): the
+	// recipient's language, else English. Unsubscribe is the absolute URL
+	// that stops the sequence for them, Pixel an image URL that counts an
+	// email opened (both first-party, on the school's own address).
+	Texts       map[string]Text
+	Unsubscribe string
+	Pixel       string
+}
+
+// Text is a message written by staff: a one-line title and a plain-text
+// body (paragraphs separated by blank lines).
+type Text struct {
+	Title string `json:"title"`
+	Body  string `json:"body"`
 }
 
 // Recipient is who reads a rendered message and how they read times.

@@ -170,6 +170,10 @@ func missingField(ev Event) string {
 		if ev.OtherParty == "" || ev.Link == "" {
 			return "OtherParty and Link"
 		}
+	case KindSequence:
+		if ev.Texts[english].Title == "" || ev.Unsubscribe == "" {
+			return "Texts (English) and Unsubscribe"
+		}
 	}
 	return ""
 }
@@ -257,28 +261,33 @@ func fitShort(short, link string, max int) string {
 // view is what templates see: the event's fields already formatted for the
 // recipient's language and zone.
 type view struct {
-	Name       string // recipient's name
-	With       string // the other party
-	Tutor      string
-	Student    string
-	Subject    string
-	When       string // start (and end) in the recipient's zone
-	OldWhen    string // rescheduled: the previous start
-	Before     string // reminder: "in 1 hour"
-	JoinURL    string
-	Link       string
-	Reason     string
-	LateCancel bool
-	Pending    bool   // waits for the tutor's confirmation
-	Amount     string // formatted money, "" without a currency
-	Credits    int
-	Expires    string // expiry instant in the recipient's zone
-	ExpiresDay string // expiry date only
-	Rating     int
-	Stars      string // the rating as "★★★★☆"
-	Lessons    []lessonView
-	Device     string // signin_alert: the device and browser
-	Network    string // signin_alert: the IP network
+	Name        string // recipient's name
+	With        string // the other party
+	Tutor       string
+	Student     string
+	Subject     string
+	When        string // start (and end) in the recipient's zone
+	OldWhen     string // rescheduled: the previous start
+	Before      string // reminder: "in 1 hour"
+	JoinURL     string
+	Link        string
+	Reason      string
+	LateCancel  bool
+	Pending     bool   // waits for the tutor's confirmation
+	Amount      string // formatted money, "" without a currency
+	Credits     int
+	Expires     string // expiry instant in the recipient's zone
+	ExpiresDay  string // expiry date only
+	Rating      int
+	Stars       string // the rating as "★★★★☆"
+	Lessons     []lessonView
+	Device      string   // signin_alert: the device and browser
+	Network     string   // signin_alert: the IP network
+	Heading     string   // sequence: staff's title in the recipient's language
+	Body        string   // sequence: staff's text
+	Paragraphs  []string // sequence: Body by paragraph (HTML)
+	Unsubscribe string   // sequence: the link that stops it
+	Pixel       string   // sequence: the image that counts an email opened
 }
 
 // lessonView is one lesson of a digest.
@@ -292,24 +301,38 @@ type lessonView struct {
 func newView(ev Event, to Recipient, lang string) view {
 	loc := orUTC(to.Location)
 	v := view{
-		Name:       to.Name,
-		With:       otherParty(ev, to.Name),
-		Tutor:      ev.TutorName,
-		Student:    ev.StudentName,
-		Subject:    cmp.Or(ev.SubjectNames[lang], ev.Subject),
-		When:       formatSpan(ev.Start, ev.End, to.Location, lang),
-		OldWhen:    formatInstant(ev.OldStart, to.Location, lang),
-		Before:     formatBefore(ev.Offset, lang),
-		JoinURL:    ev.JoinURL,
-		Link:       ev.Link,
-		Reason:     systemReason(ev.Reason, lang),
-		LateCancel: ev.LateCancel,
-		Pending:    ev.Pending,
-		Credits:    ev.Credits,
-		Expires:    formatInstant(ev.ExpiresAt, to.Location, lang),
-		Rating:     ev.Rating,
-		Device:     ev.Device,
-		Network:    ev.Network,
+		Name:        to.Name,
+		With:        otherParty(ev, to.Name),
+		Tutor:       ev.TutorName,
+		Student:     ev.StudentName,
+		Subject:     cmp.Or(ev.SubjectNames[lang], ev.Subject),
+		When:        formatSpan(ev.Start, ev.End, to.Location, lang),
+		OldWhen:     formatInstant(ev.OldStart, to.Location, lang),
+		Before:      formatBefore(ev.Offset, lang),
+		JoinURL:     ev.JoinURL,
+		Link:        ev.Link,
+		Reason:      systemReason(ev.Reason, lang),
+		LateCancel:  ev.LateCancel,
+		Pending:     ev.Pending,
+		Credits:     ev.Credits,
+		Expires:     formatInstant(ev.ExpiresAt, to.Location, lang),
+		Rating:      ev.Rating,
+		Device:      ev.Device,
+		Network:     ev.Network,
+		Unsubscribe: ev.Unsubscribe,
+		Pixel:       ev.Pixel,
+	}
+	if len(ev.Texts) > 0 {
+		t, ok := ev.Texts[lang]
+		if !ok || t.Title == "" {
+			t = ev.Texts[english]
+		}
+		v.Heading, v.Body = strings.TrimSpace(t.Title), strings.TrimSpace(t.Body)
+		for _, p := range strings.Split(v.Body, "\n\n") {
+			if p = strings.TrimSpace(p); p != "" {
+				v.Paragraphs = append(v.Paragraphs, p)
+			}
+		}
 	}
 	if r := min(max(ev.Rating, 0), 5); r > 0 {
 		v.Stars = strings.Repeat("★", r) + strings.Repeat("☆", 5-r)
@@ -360,3 +383,6 @@ const (
 // systemReason is reason in lang when the server wrote it (the catalogue
 // of internal/msg has those); a reason a person wrote is kept as written.
 func systemReason(reason, lang string) string { return msg.Reason(lang, reason) }
+
+// english is the language a follow-up's words fall back to.
+const english = lang.English

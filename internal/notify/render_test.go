@@ -20,7 +20,7 @@ var testStart = time.Date(2026, 12, 1, 14, 0, 0, 0, time.UTC)
 
 // fullEvent is an event of kind with every field its kind may use.
 func fullEvent(kind string) Event {
-	return Event{
+	ev := Event{
 		Kind: kind, Start: testStart, End: testStart.Add(time.Hour), OldStart: testStart.Add(-24 * time.Hour),
 		TutorName: "Anna Bianchi", StudentName: "Luca Rossi", OtherParty: "Luca Rossi", Subject: "Matematica",
 		JoinURL: testJoin, Reason: "Sick", LateCancel: true, Amount: 1250, Currency: "EUR", Credits: 1,
@@ -30,6 +30,11 @@ func fullEvent(kind string) Event {
 			{Start: testStart.Add(48 * time.Hour), End: testStart.Add(49 * time.Hour), StudentName: "Sara Verdi"},
 		},
 	}
+	if kind == KindSequence {
+		ev.Texts = map[string]Text{"en": {Title: "Welcome", Body: "Book a first lesson."}, "it": {Title: "Benvenuto", Body: "Prenota."}}
+		ev.Unsubscribe, ev.Pixel = "http://127.0.0.1:8090/unsubscribe?token=t", "http://127.0.0.1:8090/api/sequences/open?token=t"
+	}
+	return ev
 }
 
 func TestRenderEveryKindAndLocale(t *testing.T) {
@@ -63,7 +68,7 @@ func TestRenderEveryKindAndLocale(t *testing.T) {
 				if !strings.Contains(got.Text, "(Europe/Rome)") && kind != KindTutorVerified && !isMoneyKind(kind) &&
 					kind != KindReviewReceived && kind != KindCreditsLow && kind != KindCalendarFeedFailing &&
 					kind != KindBackupFailed && kind != KindGoogleDisconnected && kind != KindGuardianInvite &&
-					kind != KindMessageUnread && kind != KindThreadReported {
+					kind != KindMessageUnread && kind != KindThreadReported && kind != KindSequence {
 					t.Errorf("Text does not name the zone:\n%s", got.Text)
 				}
 			})
@@ -419,5 +424,36 @@ func TestRenderBookingRequested(t *testing.T) {
 		if !c.pending && strings.Contains(got.Text, "confirmation") {
 			t.Errorf("a booked lesson waits for nothing:\n%s", got.Text)
 		}
+	}
+}
+
+// A follow-up's words come from staff in the recipient's language (else
+// English), paragraphs become HTML paragraphs with the text escaped, and
+// the unsubscribe link and the open pixel are in the email only.
+func TestRenderSequence(t *testing.T) {
+	ev := Event{Kind: KindSequence, Link: testLink, Unsubscribe: "http://x.test/unsubscribe?token=abc", Pixel: "http://x.test/api/sequences/open?token=abc",
+		Texts: map[string]Text{"en": {Title: "Welcome <b>", Body: "First part.\n\nSecond & last."}, "it": {Title: "Benvenuta", Body: "Prima parte."}}}
+	it, err := Render(ev, Recipient{Name: "Luca", Locale: "it"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it.Title != "Benvenuta" || it.App != "Prima parte." || !strings.Contains(it.Text, "Per non ricevere più questi messaggi: http://x.test/unsubscribe?token=abc") {
+		t.Errorf("Italian: %+v", it)
+	}
+	en, err := Render(ev, Recipient{Name: "Luca", Locale: "fr"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<p>First part.</p>", "<p>Second &amp; last.</p>", `<a href="http://x.test/unsubscribe?token=abc">Unsubscribe from these messages</a>`,
+		`<img src="http://x.test/api/sequences/open?token=abc"`} {
+		if !strings.Contains(en.HTML, want) {
+			t.Errorf("HTML lacks %s:\n%s", want, en.HTML)
+		}
+	}
+	if en.Title != "Welcome <b>" || strings.Contains(en.App, "unsubscribe") {
+		t.Errorf("English: %+v", en)
+	}
+	if _, err := Render(Event{Kind: KindSequence, Texts: ev.Texts}, Recipient{}); !errors.Is(err, ErrIncomplete) {
+		t.Errorf("without an unsubscribe link: %v", err)
 	}
 }

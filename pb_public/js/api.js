@@ -363,3 +363,13 @@ export const messages = {
   /** Its author deletes a message for everyone. */
   remove: (message) => post(`/api/messages/${encodeURIComponent(message)}/delete`),
 };
+
+/** Follow-up sequences (internal/app/sequences, docs/insight.md). */
+export const sequences = {
+  /** Staff: every sequence with its words, on/off and counts: { sequences: [...], booked_within_days }. */
+  list: () => pb.send('/api/sequences', {}),
+  /** Anyone with an unsubscribe link's token: { sequence, unsubscribed, all }. */
+  state: (token) => pb.send('/api/sequences/unsubscribe', { query: { token } }),
+  /** Stops the link's sequence for its person (all: every sequence); no sign-in needed. */
+  unsubscribe: (token, all) => post('/api/sequences/unsubscribe', { token, all: !!all }),
+};

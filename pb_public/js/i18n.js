@@ -87,6 +87,7 @@ const ENUMS = {
   'event.meet_failed': 'No Google Meet link for a lesson',
   'event.subscription_failed': 'A subscription payment failed',
   'event.message_unread': 'Unread messages', 'event.thread_reported': 'Conversations reported (staff)',
+  'event.sequence': 'Follow-up messages from the school',
   'thread.reported': 'reported', 'thread.closed': 'closed',
   'feed.pending': 'not read yet', 'feed.ok': 'working', 'feed.failing': 'failing',
   'event.report_missing': 'Lesson reports to write', 'event.homework_done': 'Homework done',

@@ -137,3 +137,6 @@ func (u *contact) recipient(app core.App) (notify.Recipient, *time.Location) {
 func (u *contact) reach() notify.Contact {
 	return notify.Contact{ID: u.Id, Name: u.Name, Email: u.Email, Phone: u.Phone, PhoneProven: u.PhoneOK, TelegramChat: u.Telegram, Devices: u.Devices}
 }
+
+// ID is the notification's record id (set once it is saved).
+func (n *Note) ID() string { return n.rec.Id }

@@ -46,7 +46,7 @@ export default async function reportsPage(ctx) {
     for (const k of ['tutor', 'subject']) if (form.elements[k].value) p.set(k, form.elements[k].value);
     ctx.navigate(`/admin/reports?${p}`);
   });
-  replace(ctx.root, pageTitle(t('Reports'), h('div', { class: 'head-links' }, h('a', { href: '/admin/questions' }, t('Unanswered questions')), h('a', { href: '/admin/at-risk' }, t('Students at risk')))),
+  replace(ctx.root, pageTitle(t('Reports'), h('div', { class: 'head-links' }, h('a', { href: '/admin/questions' }, t('Unanswered questions')), h('a', { href: '/admin/sequences' }, t('Follow-up messages')), h('a', { href: '/admin/at-risk' }, t('Students at risk')))),
     h('p', { class: 'muted' }, t("Weeks run Monday to Sunday and months are calendar months, in the school's time zone ({zone}).", { zone: sc.timezone })), form, out);
 
   const query = { ...range, ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) };

@@ -21,7 +21,7 @@ import { navigate } from '../router.js';
 // hooks/accounts.go NotifyEvents and NotifyChannels
 export const EVENTS = ['booking_created', 'booking_confirmed', 'booking_cancelled', 'booking_rescheduled', 'reminder',
   'payment_received', 'refund', 'payout', 'review_received', 'tutor_verified', 'credits_low', 'package_expiring', 'digest',
-  'calendar_feed_failing', 'report_missing', 'homework_done', 'google_disconnected', 'meet_failed', 'subscription_failed', 'message_unread', 'thread_reported'];
+  'calendar_feed_failing', 'report_missing', 'homework_done', 'google_disconnected', 'meet_failed', 'subscription_failed', 'message_unread', 'thread_reported', 'sequence'];
 export const CHANNELS = ['inapp', 'email', 'sms', 'whatsapp', 'telegram', 'push'];
 const defaultWants = (ch) => ch === 'inapp' || ch === 'email' || ch === 'push'; // internal/notify DefaultWants
 
