@@ -147,6 +147,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Payouts.Register(app)
 	s.Subscriptions.Register(app)
 	s.Reviews.Register(app)
+	s.Reports.Register(app)
 	s.Materials.Register(app)
 	s.Teaching.Register(app)
 	s.Limits.Register(app)

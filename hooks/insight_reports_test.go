@@ -43,7 +43,7 @@ func insightReport(t *testing.T, srv *httptest.Server, name string, q url.Values
 	require.Equal(t, "application/pdf", pdfRes.Header.Get("Content-Type"))
 	text, _ := debtools.PDFText(t, pdf)
 	flat := strings.Join(strings.Fields(text), " ")
-	require.Contains(t, flat, "Report: "+name)
+	require.Contains(t, flat, "Report: "+reportNamesIt[name], "the title in the admin's language (Italian)")
 	for i, r := range rows {
 		var cells []string
 		for _, col := range header {
@@ -58,6 +58,12 @@ func insightReport(t *testing.T, srv *httptest.Server, name string, q url.Values
 	}
 	return rows
 }
+
+// reportNamesIt are the reports' names as an Italian-speaking staff
+// member's PDF titles them.
+var reportNamesIt = map[string]string{"bookings": "prenotazioni", "revenue": "incassi", "cancellations": "disdette",
+	"notifications": "notifiche", "conversion": "conversione", "utilisation": "occupazione", "retention": "fidelizzazione",
+	"tutors": "tutor", "students": "studenti"}
 
 func cellText(v any) string {
 	if v == nil {

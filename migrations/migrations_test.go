@@ -62,7 +62,7 @@ func requireSchema(t *testing.T, app core.App, present bool) {
 	var triggers int
 	require.NoError(t, app.DB().NewQuery("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'bookings'").Row(&triggers))
 	if present {
-		require.Equal(t, 2, triggers, "the overlap and length backstop triggers")
+		require.Equal(t, 5, triggers, "the overlap and length backstop triggers, and report_days' three")
 	} else {
 		require.Zero(t, triggers)
 	}

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"sort"
@@ -8,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"tutorbase/internal/app/platform"
 	"tutorbase/internal/billing"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -25,27 +27,33 @@ func numeric(rows []map[string]any, col string) bool {
 }
 
 // writePDF prints the rows as the CSV has them: one table, the columns'
-// names as its header, the period and filters under the title.
+// headings above it, the period and filters under the title, the words in
+// the staff member's language (the cells as the JSON has them).
 func (s *Service) writePDF(e *core.RequestEvent, name string, q query, columns []string, rows []map[string]any) error {
+	lbl := labelsIn(platform.RequestLang(e))
 	doc := billing.Document{
-		Title:   "Report: " + name,
-		Meta:    []string{"From " + q.from.In(q.loc).Format(time.DateOnly) + " to " + q.to.In(q.loc).Format(time.DateOnly) + " (not included)"},
+		Title:   fmt.Sprintf(lbl.title, lbl.name(name)),
+		Meta:    []string{fmt.Sprintf(lbl.period, q.from.In(q.loc).Format(time.DateOnly), q.to.In(q.loc).Format(time.DateOnly))},
 		Created: s.env.Now(),
-		PageOf:  "Page %d of %d",
+		PageOf:  lbl.page,
 	}
 	if q.tutor != "" {
-		doc.Meta = append(doc.Meta, "Tutor: "+q.tutor)
+		doc.Meta = append(doc.Meta, lbl.tutor+": "+q.tutor)
 	}
 	if q.subject != "" {
-		doc.Meta = append(doc.Meta, "Subject: "+q.subject)
+		doc.Meta = append(doc.Meta, lbl.subject+": "+q.subject)
 	}
 	if q.by != "week" {
-		doc.Meta = append(doc.Meta, "By "+q.by)
+		doc.Meta = append(doc.Meta, fmt.Sprintf(lbl.by, lbl.name(q.by)))
 	}
 	columns = printed(columns)
-	widths := columnWidths(columns, rows)
+	titles := make([]string, len(columns))
 	for i, c := range columns {
-		doc.Columns = append(doc.Columns, billing.Column{Title: strings.ReplaceAll(c, "_", " "), Width: widths[i], Right: numeric(rows, c)})
+		titles[i] = lbl.heading(c)
+	}
+	widths := columnWidths(columns, titles, rows)
+	for i, c := range columns {
+		doc.Columns = append(doc.Columns, billing.Column{Title: titles[i], Width: widths[i], Right: numeric(rows, c)})
 	}
 	for _, r := range rows {
 		line := make([]string, len(columns))
@@ -80,14 +88,14 @@ func printed(columns []string) []string {
 }
 
 // columnWidths shares the page's width among the columns in proportion to
-// their longest cell or title word.
-func columnWidths(columns []string, rows []map[string]any) []float64 {
+// their longest cell or heading word.
+func columnWidths(columns, titles []string, rows []map[string]any) []float64 {
 	chars := make([]float64, len(columns))
 	var total float64
 	for i, c := range columns {
 		n := 0
-		for _, w := range strings.Split(c, "_") {
-			n = max(n, len(w))
+		for _, w := range strings.Fields(titles[i]) {
+			n = max(n, utf8.RuneCountInString(w))
 		}
 		for _, r := range rows {
 			n = max(n, utf8.RuneCountInString(cell(r[c])))

@@ -5,6 +5,9 @@ package reports
 import (
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/notify"
+	"tutorbase/migrations"
+
+	"github.com/pocketbase/pocketbase/core"
 )
 
 // Service answers the reports route.
@@ -17,4 +20,26 @@ type Service struct {
 // channels.
 func New(env platform.Env, channels *notify.Registry) *Service {
 	return &Service{env: env, channels: channels}
+}
+
+// Register keeps the report_days table in the school's zone: when the zone
+// changes, the days are counted again in the transaction that changes it
+// (triggers keep them as bookings change, migrations.ReportDays).
+func (s *Service) Register(app core.App) {
+	app.OnRecordUpdate("school").BindFunc(func(e *core.RecordEvent) error {
+		if e.Record.GetString("timezone") == e.Record.Original().GetString("timezone") {
+			return e.Next()
+		}
+		return e.App.RunInTransaction(func(tx core.App) error {
+			e.App = tx
+			if err := e.Next(); err != nil {
+				return err
+			}
+			loc, err := platform.Location(tx, e.Record.GetString("timezone"))
+			if err != nil {
+				return err
+			}
+			return migrations.RebuildReportDays(tx, loc)
+		})
+	})
 }

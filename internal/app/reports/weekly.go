@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"tutorbase/internal/app/platform"
+	"tutorbase/migrations"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 // weeks lists the ISO weeks of [from, to) as empty rows keyed by week.
@@ -61,83 +63,78 @@ func weekSpans(rows []map[string]any, loc *time.Location, from, to time.Time) st
 	return string(b)
 }
 
-type bookingRow struct {
-	Start       types.DateTime `db:"start"`
-	Status      string         `db:"status"`
-	LateCancel  bool           `db:"late_cancel"`
-	CancelledBy string         `db:"cancelled_by"`
-	Student     string         `db:"student"`
-	TutorUser   string         `db:"tutor_user"`
-	Reason      string         `db:"cancel_reason"`
-}
-
-func loadBookingRows(app core.App, q query) ([]bookingRow, error) {
-	var rows []bookingRow
-	p := period(q)
-	err := app.DB().NewQuery(`SELECT b.start, b.status, b.late_cancel, b.cancelled_by, b.student, b.tutor_user, b.cancel_reason FROM bookings b
-		WHERE b.start >= {:from} AND b.start < {:to}` + bookingFilter(q, p)).Bind(p).All(&rows)
-	return rows, err
-}
+var (
+	bookingsCounts      = []string{"total", "completed", "cancelled", "late_cancelled", "no_show"}
+	cancellationsCounts = []string{"by_student", "by_student_late", "by_tutor", "by_staff", "expired"}
+)
 
 func (s *Service) bookingsReport(app core.App, q query) ([]map[string]any, error) {
-	rows, find := weeks(q.from, q.to, q.loc)
-	for _, r := range rows {
-		for _, k := range []string{"total", "completed", "cancelled", "late_cancelled", "no_show"} {
-			r[k] = int64(0)
-		}
-	}
-	list, err := loadBookingRows(app, q)
-	if err != nil {
-		return nil, err
-	}
-	for _, b := range list {
-		row := find(b.Start.Time())
-		add(row, "total", 1)
-		switch b.Status {
-		case platform.StatusCompleted:
-			add(row, "completed", 1)
-		case platform.StatusNoShow:
-			add(row, "no_show", 1)
-		case platform.StatusCancelled:
-			add(row, "cancelled", 1)
-			if b.LateCancel {
-				add(row, "late_cancelled", 1)
-			}
-		}
-	}
-	return rows, nil
+	return weeklyCounts(app, q, bookingsCounts)
 }
 
 func (s *Service) cancellationsReport(app core.App, q query) ([]map[string]any, error) {
-	rows, find := weeks(q.from, q.to, q.loc)
-	for _, r := range rows {
-		for _, k := range []string{"by_student", "by_student_late", "by_tutor", "by_staff", "expired"} {
-			r[k] = int64(0)
+	return weeklyCounts(app, q, cancellationsCounts)
+}
+
+// weeklyCounts is, per ISO week of the period, the lessons' counters of
+// the report_days table (their rules are in its migration). Without a
+// tutor it adds up the days of each week (and of the query's subject):
+// a few rows a day, whatever the number of lessons. With a tutor it counts
+// the tutor's lessons of the period, one range of the (tutor, start) index.
+func weeklyCounts(app core.App, q query, counts []string) ([]map[string]any, error) {
+	rows, _ := weeks(q.from, q.to, q.loc)
+	sums := make([]string, len(counts))
+	for i, c := range counts {
+		sums[i] = "COALESCE(SUM(d." + c + "), 0) AS " + c
+		for _, r := range rows {
+			r[c] = int64(0)
 		}
 	}
-	list, err := loadBookingRows(app, q)
+	p := dbx.Params{"weeks": weekDays(rows, q)}
+	days, on := migrations.ReportDays, " d ON d.day >= json_extract(w.value, '$[0]') AND d.day < json_extract(w.value, '$[1]')"
+	if q.tutor != "" {
+		days = "(SELECT " + migrations.ReportLocalDay("b.start") + " AS day, " + migrations.ReportDayCounts("b") +
+			" FROM bookings b WHERE b.start >= {:from} AND b.start < {:to}" + bookingFilter(q, p) + ")"
+		p["from"], p["to"] = platform.DBTime(q.from), platform.DBTime(q.to)
+	} else if q.subject != "" {
+		on += " AND d.subject = {:subject}"
+		p["subject"] = q.subject
+	}
+	from := days + on
+	list, err := app.DB().NewQuery("SELECT w.key AS i, " + strings.Join(sums, ", ") + " FROM json_each({:weeks}) w JOIN " + from +
+		" GROUP BY w.key").Bind(p).Rows()
 	if err != nil {
 		return nil, err
 	}
-	for _, b := range list {
-		if b.Status != platform.StatusCancelled || b.Reason == "rescheduled" {
-			continue
+	defer list.Close()
+	for list.Next() {
+		var i int
+		vals := make([]int64, len(counts))
+		dst := []any{&i}
+		for k := range vals {
+			dst = append(dst, &vals[k])
 		}
-		row := find(b.Start.Time())
-		switch {
-		case b.Reason == "expired" && b.CancelledBy == "":
-			add(row, "expired", 1)
-		case b.CancelledBy == b.Student && b.LateCancel:
-			add(row, "by_student_late", 1)
-		case b.CancelledBy == b.Student:
-			add(row, "by_student", 1)
-		case b.CancelledBy == b.TutorUser:
-			add(row, "by_tutor", 1)
-		default:
-			add(row, "by_staff", 1)
+		if err := list.Scan(dst...); err != nil {
+			return nil, err
+		}
+		for k, c := range counts {
+			rows[i][c] = vals[k]
 		}
 	}
-	return rows, nil
+	return rows, list.Err()
+}
+
+// weekDays is the weeks of rows, clipped to the period, as a JSON array of
+// [first, end) pairs of local dates.
+func weekDays(rows []map[string]any, q query) string {
+	from, to := q.from.In(q.loc).Format(time.DateOnly), q.to.In(q.loc).Format(time.DateOnly)
+	spans := make([][2]string, len(rows))
+	for i, r := range rows {
+		d, _ := time.ParseInLocation(time.DateOnly, r["start"].(string), q.loc)
+		spans[i] = [2]string{max(r["start"].(string), from), min(d.AddDate(0, 0, 7).Format(time.DateOnly), to)}
+	}
+	b, _ := json.Marshal(spans)
+	return string(b)
 }
 
 func (s *Service) notificationsReport(app core.App, q query) ([]map[string]any, error) {
