@@ -357,3 +357,18 @@ export const messages = {
   /** Its author deletes a message for everyone. */
   remove: (message) => post(`/api/messages/${encodeURIComponent(message)}/delete`),
 };
+
+/**
+ * Realtime topics ({action, record}) that the server filters by comparing
+ * ids, where PocketBase's "collection/*" checks the list rule once per
+ * open page on every change (docs/scaling.md). Subscribe with
+ * pb.realtime.subscribe(topic, fn).
+ */
+export const topics = {
+  /** A student's and a tutor's own lessons. */
+  MY_BOOKINGS: 'my/bookings',
+  /** Every booking, for staff. */
+  STAFF_BOOKINGS: 'staff/bookings',
+  /** One's own notifications. */
+  MY_NOTIFICATIONS: 'my/notifications',
+};
