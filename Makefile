@@ -138,7 +138,7 @@ soak: build
 
 # Realtime fan-out (not in make test; docs/scaling.md): 2,000 SSE clients
 # subscribed as the web app's calendar page (my/bookings, my/notifications,
-# messages/*; REALTIME_FLAGS='-realtime-topics bookings/*' as before) on
+# my/messages; REALTIME_FLAGS='-realtime-topics bookings/*' as before) on
 # Tutorbase, then to bookings/* on plain PocketBase, while the
 # connected students book 5 lessons a second for 30 s; delivery latency and
 # server memory reported.

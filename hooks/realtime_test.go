@@ -7,6 +7,7 @@ import (
 
 	"tutorbase/hooks/hookstest"
 	"tutorbase/internal/app/booking"
+	"tutorbase/internal/app/messages"
 	"tutorbase/internal/app/notifications"
 
 	"github.com/stretchr/testify/require"
@@ -143,6 +144,56 @@ func TestRealtimeOwnTopics(t *testing.T) {
 	require.True(t, ok, "the student is told live")
 	require.Equal(t, "booking_cancelled", ev.Data["record"].(map[string]any)["kind"])
 	require.Equal(t, cast.Users[hookstest.Student], ev.Data["record"].(map[string]any)["user"])
+
+	for name, c := range others {
+		ev, ok := c.Next(300 * time.Millisecond)
+		require.False(t, ok, "%s hears nothing on the own topics (got %+v)", name, ev)
+	}
+}
+
+// TestRealtimeOwnMessages: a thread's readers (participants, the
+// student's guardian) hear its messages and its changes on their own
+// topics, staff once it is reported; anyone else subscribed to them hears
+// nothing.
+func TestRealtimeOwnMessages(t *testing.T) {
+	t.Parallel()
+	app, srv, gina := family(t)
+	defer app.Cleanup()
+	topics := []string{messages.MyMessagesTopic, messages.MyThreadsTopic}
+	student := hookstest.Subscribe(t, srv, cast.Tokens[hookstest.Student], topics...)
+	guardian := hookstest.Subscribe(t, srv, gina.token, topics...)
+	admin := hookstest.Subscribe(t, srv, cast.Tokens[hookstest.Admin], topics...)
+	others := map[string]*hookstest.SSE{
+		"another student": hookstest.Subscribe(t, srv, cast.Tokens[hookstest.Student2], topics...),
+		"another tutor":   hookstest.Subscribe(t, srv, cast.Tokens[hookstest.Tutor2], topics...),
+		"a visitor":       hookstest.Subscribe(t, srv, "", topics...),
+	}
+
+	res := sendMessage(t, srv, cast.Tokens[hookstest.Tutor], cast.Users[hookstest.Tutor], cast.IDs["thread"], "See you on Monday")
+	require.Equal(t, 200, res.Status, string(res.Body))
+	ev, ok := student.Until(messages.MyMessagesTopic, 5*time.Second)
+	require.True(t, ok, "the student hears the message live")
+	require.Equal(t, "create", ev.Data["action"])
+	require.Equal(t, "See you on Monday", ev.Data["record"].(map[string]any)["body"])
+	heard := map[string]bool{}
+	for len(heard) < 2 {
+		ev, ok := guardian.Next(5 * time.Second)
+		require.True(t, ok, "the student's guardian hears the message and the thread moving up their list (heard %v)", heard)
+		heard[ev.Name] = true
+	}
+	require.Equal(t, map[string]bool{messages.MyMessagesTopic: true, messages.MyThreadsTopic: true}, heard)
+	_, ok = admin.Next(300 * time.Millisecond)
+	require.False(t, ok, "staff hear nothing of a thread not reported to them")
+
+	require.Equal(t, 200, hookstest.Call(t, srv, http.MethodPost, "/api/threads/"+cast.IDs["thread"]+"/report", cast.Tokens[hookstest.Student], map[string]any{"reason": "Rude"}).Status)
+	ev, ok = admin.Until(messages.MyThreadsTopic, 5*time.Second)
+	require.True(t, ok, "staff hear of the thread reported to them")
+	require.Equal(t, true, ev.Data["record"].(map[string]any)["reported"])
+	res = sendMessage(t, srv, cast.Tokens[hookstest.Student], cast.Users[hookstest.Student], cast.IDs["thread"], "Still here")
+	require.Equal(t, 200, res.Status, string(res.Body))
+	ev, ok = admin.Until(messages.MyMessagesTopic, 5*time.Second)
+	require.True(t, ok, "and of its messages")
+	require.Equal(t, "Still here", ev.Data["record"].(map[string]any)["body"])
 
 	for name, c := range others {
 		ev, ok := c.Next(300 * time.Millisecond)

@@ -159,7 +159,7 @@ async function watchMessages() {
   const u = currentUser();
   if (!u || await owesApp(u)) { setUnreadMessages(0); return; }
   countMessages();
-  try { unsubscribeMessages = await pb.collection('messages').subscribe('*', () => countMessages()); } catch (e) { console.warn(e); }
+  try { unsubscribeMessages = await pb.realtime.subscribe(topics.MY_MESSAGES, () => countMessages()); } catch (e) { console.warn(e); }
 }
 
 async function changeLang(l) {

@@ -48,7 +48,7 @@ type realtimeResult struct {
 // webAppTopics are the realtime topics a student's calendar page
 // subscribes to: its own lessons (pb_public/js/pages/calendar.js) and,
 // in the header, its notifications and messages (pb_public/app.js).
-var webAppTopics = []string{"my/bookings", "my/notifications", "messages/*"}
+var webAppTopics = []string{"my/bookings", "my/notifications", "my/messages"}
 
 // rtTopics are the topics the phase's clients subscribe to on target.
 func (o *options) rtTopics(target string) []string {

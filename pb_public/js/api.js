@@ -371,4 +371,8 @@ export const topics = {
   STAFF_BOOKINGS: 'staff/bookings',
   /** One's own notifications. */
   MY_NOTIFICATIONS: 'my/notifications',
+  /** The messages of the threads one reads. */
+  MY_MESSAGES: 'my/messages',
+  /** The threads one reads. */
+  MY_THREADS: 'my/threads',
 };
