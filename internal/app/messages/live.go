@@ -1,6 +1,8 @@
 package messages
 
 import (
+	"database/sql"
+	"errors"
 	"slices"
 
 	"tutorbase/internal/app/platform"
@@ -26,8 +28,10 @@ const (
 func registerLive(app core.App) {
 	platform.TellOnTopic(app, "messages", MyMessagesTopic, func(app core.App, r *core.Record) func(*core.Record) bool {
 		thread, err := app.FindRecordById("threads", r.GetString("thread"))
-		if err != nil {
-			app.Logger().Error("failed to read a message's thread", "message", r.Id, "error", err)
+		if err != nil { // gone with its thread (a cascade), or unreadable: told to nobody
+			if !errors.Is(err, sql.ErrNoRows) {
+				app.Logger().Error("failed to read a message's thread", "message", r.Id, "error", err)
+			}
 			return func(*core.Record) bool { return false }
 		}
 		return readersOf(app, thread)
