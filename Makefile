@@ -137,7 +137,9 @@ soak: build
 	bin/loadtest -phases soak -scale=false -soak $(or $(SOAK),30m) -out $(or $(SOAK_OUT),bin/soak.md) $(SOAK_FLAGS)
 
 # Realtime fan-out (not in make test; docs/scaling.md): 2,000 SSE clients
-# subscribed to bookings/* on Tutorbase, then on plain PocketBase, while the
+# subscribed as the web app's calendar page (my/bookings, my/notifications,
+# my/messages; REALTIME_FLAGS='-realtime-topics bookings/*' as before) on
+# Tutorbase, then to bookings/* on plain PocketBase, while the
 # connected students book 5 lessons a second for 30 s; delivery latency and
 # server memory reported.
 realtime: build

@@ -333,6 +333,41 @@ test('a burst of notifications makes an open page count the unread ones one requ
   clean(c);
 });
 
+test("a lesson reaches its student's lessons page and calendar and its tutor's calendar live, on their own topics; another student's pages are not told", async () => {
+  const giulia = await tutorId('Giulia Rossi');
+  const auth = await newStudent('Live Lessons');
+  const lessonsPage = await open({ auth });
+  const calendarPage = await open({ auth });
+  const tutor = await open({ auth: await authFor(S.server.url, demo('giulia')) });
+  const bystander = await open({ auth: await newStudent('Live Bystander') });
+  // each page's realtime subscription is posted with the person's own bookings topic
+  const subscribed = (c) => c.page.waitForResponse((r) => r.url().endsWith('/api/realtime') && r.request().method() === 'POST' && (r.request().postData() || '').includes('"my/bookings"'));
+  const ready = [subscribed(lessonsPage), subscribed(calendarPage), subscribed(tutor), subscribed(bystander)];
+  await lessonsPage.page.goto('/lessons');
+  await calendarPage.page.goto('/calendar');
+  await tutor.page.goto('/tutor/calendar');
+  await bystander.page.goto('/calendar');
+  await Promise.all(ready);
+  // a reload of the calendar after a change asks the agenda (student) or the bookings (tutor) again
+  const agendaAsked = (c) => c.page.waitForRequest((r) => r.url().includes('/api/agenda'));
+  const calendarAgain = agendaAsked(calendarPage);
+  const tutorAgain = tutor.page.waitForRequest((r) => r.url().includes('/api/collections/bookings/records'));
+  let bystanderAsked = 0;
+  bystander.page.on('request', (r) => { if (r.url().includes('/api/agenda')) bystanderAsked += 1; });
+
+  const to = new Date(Date.now() + 14 * 86400000);
+  const { slots } = await api(S.server.url, `/api/tutors/${giulia}/slots?from=${new Date(Date.now() + 86400000).toISOString()}&to=${to.toISOString()}&minutes=60`);
+  const slot = slots.at(-1);
+  await api(S.server.url, '/api/collections/bookings/records', { method: 'POST', token: auth.token, body: { tutor: giulia, start: slot.start, end: slot.end } });
+  await lessonsPage.page.locator(`#upcoming li.lesson[data-start="${new Date(slot.start).toISOString()}"]`).waitFor();
+  await calendarAgain;
+  await tutorAgain;
+  await tutor.page.locator('[role="status"]').filter({ hasText: 'New booking from Live Lessons' }).waitFor({ state: 'attached' });
+  await bystander.page.waitForTimeout(500);
+  assert.equal(bystanderAsked, 0, "another student's calendar is not told of the lesson");
+  clean(lessonsPage, calendarPage, tutor, bystander);
+});
+
 test('every string of the web app has an Italian translation', async () => {
   const { missing } = await import('./i18n-keys.mjs');
   assert.deepEqual(await missing(), []);

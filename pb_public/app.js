@@ -6,7 +6,7 @@ import { t, setLang, browserLang, lang, onLangChange } from './js/i18n.js';
 import { startRouter, onNavigate, navigate, match } from './js/router.js';
 import { loading, errorBox, pageTitle, closeDialogs, avatar, toast } from './js/ui.js';
 import { registerWorker, forgetDevice } from './js/push.js';
-import { sessions, sessionOf, countVisit, messages } from './js/api.js';
+import { sessions, sessionOf, countVisit, messages, topics } from './js/api.js';
 
 // [path, page module, who may open it]
 const ROUTES = [
@@ -129,7 +129,7 @@ async function watchUnread() {
     const b = e.record.data && e.record.data.booking;
     toast(h('span', e.record.title, b ? [' ', h('a', { href: `/lessons/${encodeURIComponent(b)}` }, t('Open the lesson'))] : null));
   };
-  try { unsubscribeUnread = await pb.collection('notifications').subscribe('*', live); } catch (e) { console.warn(e); }
+  try { unsubscribeUnread = await pb.realtime.subscribe(topics.MY_NOTIFICATIONS, live); } catch (e) { console.warn(e); }
 }
 
 // The header's count of unread messages, live: counted again (one count
@@ -161,7 +161,7 @@ async function watchMessages() {
   const u = currentUser();
   if (!u || await owesApp(u)) { setUnreadMessages(0); return; }
   countMessages();
-  try { unsubscribeMessages = await pb.collection('messages').subscribe('*', () => countMessages()); } catch (e) { console.warn(e); }
+  try { unsubscribeMessages = await pb.realtime.subscribe(topics.MY_MESSAGES, () => countMessages()); } catch (e) { console.warn(e); }
 }
 
 async function changeLang(l) {

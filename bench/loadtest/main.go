@@ -49,6 +49,7 @@ type options struct {
 	soakRate          float64
 	realtimeClients   int
 	realtimeRate      float64
+	realtimeTopics    string
 }
 
 // allPhases are the phases -phases may name, in the order they run.
@@ -89,7 +90,8 @@ func parseFlags() options {
 	flag.StringVar(&o.litestream, "litestream", ".tools/bin/litestream", "the Litestream binary (phase drill)")
 	flag.DurationVar(&o.soak, "soak", 30*time.Minute, "phase soak: how long the mixed load runs")
 	flag.Float64Var(&o.soakRate, "rate-soak", 520, "phase soak: offered rate of the mixed load (a third each create, slots, list); 520/s is 30 % of the mix's capacity on the 2-core machine of docs/benchmarks.md")
-	flag.IntVar(&o.realtimeClients, "realtime-clients", 2000, "phases realtime, plain-realtime: SSE clients (the first students) subscribed to bookings/*")
+	flag.IntVar(&o.realtimeClients, "realtime-clients", 2000, "phases realtime, plain-realtime: SSE clients (the first students) subscribed as the web app's calendar page")
+	flag.StringVar(&o.realtimeTopics, "realtime-topics", "", "phase realtime: the topics each client subscribes to, comma-separated (empty: the web app's calendar page, "+strings.Join(webAppTopics, ",")+"; bookings/*: as before issue 26's own topics); plain-realtime always bookings/*")
 	flag.Float64Var(&o.realtimeRate, "rate-realtime", 5, "phases realtime, plain-realtime: bookings a second made by the connected students, for -duration")
 	flag.StringVar(&o.litestreamConfig, "litestream-config", "deploy/litestream.yml", "Litestream's configuration (phase drill; TB_DATA_DIR and LITESTREAM_REPLICA_URL are set)")
 	flag.Parse()

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -19,12 +20,14 @@ import (
 )
 
 // realtimeResult is the realtime fan-out phase: -realtime-clients people
-// with the calendar page open (an SSE connection subscribed to
-// "bookings/*", as pb_public/js/pages/calendar.js does), while students
-// among them book lessons at a fixed rate; each booking's event is awaited
-// at the booking student's connection.
+// with the calendar page open (an SSE connection subscribed to the topics
+// the web app's calendar page and header subscribe to, webAppTopics; on
+// plain PocketBase "bookings/*"), while students among them book lessons
+// at a fixed rate; each booking's event is awaited at the booking
+// student's connection.
 type realtimeResult struct {
 	Target      string         `json:"target"`
+	Topics      []string       `json:"topics"`
 	Clients     int            `json:"clients"`
 	Connected   int            `json:"connected"`
 	ConnectTook time.Duration  `json:"connect_ns"`
@@ -42,6 +45,22 @@ type realtimeResult struct {
 	CPU         cpuUse         `json:"cpu"`                 // while creating
 }
 
+// webAppTopics are the realtime topics a student's calendar page
+// subscribes to: its own lessons (pb_public/js/pages/calendar.js) and,
+// in the header, its notifications and messages (pb_public/app.js).
+var webAppTopics = []string{"my/bookings", "my/notifications", "my/messages"}
+
+// rtTopics are the topics the phase's clients subscribe to on target.
+func (o *options) rtTopics(target string) []string {
+	switch {
+	case target == "plain":
+		return []string{"bookings/*"} // plain PocketBase has only PocketBase's own topics
+	case o.realtimeTopics != "":
+		return strings.Split(o.realtimeTopics, ",")
+	}
+	return webAppTopics
+}
+
 // rtMarker tags a booking's notes so its event can be told apart.
 const rtMarker = `"notes":"rt-`
 
@@ -55,12 +74,12 @@ func (b *bench) runRealtime(target string) (*realtimeResult, error) {
 		return nil, err
 	}
 	n := min(b.o.realtimeClients, len(fx.Students))
-	r := &realtimeResult{Target: target, Clients: n, Rate: b.o.realtimeRate, Why: map[string]int{}}
+	r := &realtimeResult{Target: target, Topics: b.o.rtTopics(target), Clients: n, Rate: b.o.realtimeRate, Why: map[string]int{}}
 	settle(srv)
 	r.RSSIdle = procRSS(srv.pid())
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	rt := &rtClients{arrived: map[int]time.Time{}}
+	rt := &rtClients{arrived: map[int]time.Time{}, topics: r.Topics}
 	began := time.Now()
 	if err := rt.connect(ctx, srv.base, fx, n); err != nil {
 		return nil, err
@@ -68,7 +87,7 @@ func (b *bench) runRealtime(target string) (*realtimeResult, error) {
 	r.ConnectTook, r.Connected = time.Since(began), int(rt.connected.Load())
 	time.Sleep(2 * time.Second) // subscriptions settle
 	r.RSSClients = procRSS(srv.pid())
-	log.Printf("  %d SSE clients connected in %s; server RSS %.0f MB (idle %.0f MB)", r.Connected, r.ConnectTook.Round(time.Millisecond), r.RSSClients/1e6, r.RSSIdle/1e6)
+	log.Printf("  %d SSE clients (%s) connected in %s; server RSS %.0f MB (idle %.0f MB)", r.Connected, strings.Join(r.Topics, " "), r.ConnectTook.Round(time.Millisecond), r.RSSClients/1e6, r.RSSIdle/1e6)
 
 	before := takeCPU(srv.pid())
 	sent, createLat := b.realtimeCreates(srv.base, fx, n, r, func() { r.RSSPeak = max(r.RSSPeak, procRSS(srv.pid())) })
@@ -173,10 +192,11 @@ type rtClients struct {
 	connected atomic.Int32
 	mu        sync.Mutex
 	arrived   map[int]time.Time // booking sequence -> first arrival
+	topics    []string          // what each client subscribes to
 }
 
 // connect opens n SSE connections (50 at a time), as the first n students,
-// each subscribed to bookings/*.
+// each subscribed to rt.topics.
 func (rt *rtClients) connect(ctx context.Context, base string, fx *fixture, n int) error {
 	tr := &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}
 	client := &http.Client{Transport: tr}
@@ -214,7 +234,7 @@ func (rt *rtClients) connect(ctx context.Context, base string, fx *fixture, n in
 	return nil
 }
 
-// listen opens one SSE connection, subscribes it to bookings/* with token,
+// listen opens one SSE connection, subscribes it to rt.topics with token,
 // says so on ready, and notes the arrival of every booking event.
 func (rt *rtClients) listen(ctx context.Context, client *http.Client, base, token string, ready chan<- error) {
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/realtime", nil)
@@ -235,7 +255,7 @@ func (rt *rtClients) listen(ctx context.Context, client *http.Client, base, toke
 		}
 		if !subscribed {
 			subscribed = true
-			ready <- subscribe(ctx, client, base, token, data)
+			ready <- subscribe(ctx, client, base, token, rt.topics, data)
 			continue
 		}
 		if i := bytes.Index(data, []byte(rtMarker)); i >= 0 {
@@ -258,14 +278,14 @@ func (rt *rtClients) listen(ctx context.Context, client *http.Client, base, toke
 }
 
 // subscribe sends the client's subscription, given PB_CONNECT's data.
-func subscribe(ctx context.Context, client *http.Client, base, token string, connect []byte) error {
+func subscribe(ctx context.Context, client *http.Client, base, token string, topics []string, connect []byte) error {
 	var c struct {
 		ClientID string `json:"clientId"`
 	}
 	if err := json.Unmarshal(connect, &c); err != nil || c.ClientID == "" {
 		return fmt.Errorf("PB_CONNECT %q: %v", connect, err)
 	}
-	body, _ := json.Marshal(map[string]any{"clientId": c.ClientID, "subscriptions": []string{"bookings/*"}})
+	body, _ := json.Marshal(map[string]any{"clientId": c.ClientID, "subscriptions": topics})
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/realtime", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", token)
@@ -308,11 +328,11 @@ func (r *report) writeRealtime(w func(format string, args ...any)) {
 	if len(r.Realtime) == 0 {
 		return
 	}
-	w("\n## Realtime fan-out\n\nSSE clients subscribed to `bookings/*` (each sees its own lessons); students among them book at a fixed rate; latency from a booking's send to its event's arrival at the student's connection.\n\n")
-	w("| server | clients | connect | rate | created | refused | delivered | p50 | p95 | p99 | max | create p95 | RSS idle / connected / peak | CPU server / load gen / other |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n")
+	w("\n## Realtime fan-out\n\nSSE clients subscribed as the web app's calendar page (topics in the table; each sees its own lessons); students among them book at a fixed rate; latency from a booking's send to its event's arrival at the student's connection.\n\n")
+	w("| server | topics | clients | connect | rate | created | refused | delivered | p50 | p95 | p99 | max | create p95 | RSS idle / connected / peak | CPU server / load gen / other |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n")
 	for _, x := range r.Realtime {
-		w("| %s | %d | %s | %.0f/s | %d | %d | %d | %s | %s | %s | %s | %s | %.0f / %.0f / %.0f MB | %.2f / %.2f / %.2f |\n",
-			x.Target, x.Connected, x.ConnectTook.Round(time.Millisecond), x.Rate, x.Created, x.Refused, x.Delivered,
+		w("| %s | %s | %d | %s | %.0f/s | %d | %d | %d | %s | %s | %s | %s | %s | %.0f / %.0f / %.0f MB | %.2f / %.2f / %.2f |\n",
+			x.Target, strings.Join(x.Topics, " "), x.Connected, x.ConnectTook.Round(time.Millisecond), x.Rate, x.Created, x.Refused, x.Delivered,
 			ms(x.P50), ms(x.P95), ms(x.P99), ms(x.Max), ms(x.CreateP95), x.RSSIdle/1e6, x.RSSClients/1e6, x.RSSPeak/1e6,
 			x.CPU.Server, x.CPU.LoadGen, x.CPU.Other)
 	}

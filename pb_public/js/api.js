@@ -373,3 +373,22 @@ export const sequences = {
   /** Stops the link's sequence for its person (all: every sequence); no sign-in needed. */
   unsubscribe: (token, all) => post('/api/sequences/unsubscribe', { token, all: !!all }),
 };
+
+/**
+ * Realtime topics ({action, record}) that the server filters by comparing
+ * ids, where PocketBase's "collection/*" checks the list rule once per
+ * open page on every change (docs/scaling.md). Subscribe with
+ * pb.realtime.subscribe(topic, fn).
+ */
+export const topics = {
+  /** A student's and a tutor's own lessons. */
+  MY_BOOKINGS: 'my/bookings',
+  /** Every booking, for staff. */
+  STAFF_BOOKINGS: 'staff/bookings',
+  /** One's own notifications. */
+  MY_NOTIFICATIONS: 'my/notifications',
+  /** The messages of the threads one reads. */
+  MY_MESSAGES: 'my/messages',
+  /** The threads one reads. */
+  MY_THREADS: 'my/threads',
+};

@@ -40,6 +40,7 @@ func (s *Service) Register(app core.App) {
 	app.OnRecordUpdateRequest("messages").BindFunc(onlyBody)
 	app.OnRecordCreate("messages").BindFunc(s.onCreate)
 	app.OnRecordUpdate("messages").BindFunc(s.onUpdate)
+	registerLive(app)
 }
 
 // Thread statuses and kinds.

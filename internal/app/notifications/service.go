@@ -27,8 +27,18 @@ func New(env platform.Env, channels *notify.Registry) *Service {
 // Channels is the server's channel registry.
 func (s *Service) Channels() *notify.Registry { return s.channels }
 
+// MyNotificationsTopic is the realtime topic on which a person hears of
+// their own notifications, as {"action": "create"|"update"|"delete",
+// "record": …}: whom "notifications/*" tells (the list rule: the
+// notification's user), by comparing ids instead of evaluating the rule
+// for every subscriber (booking.MyBookingsTopic says why). Every page of
+// the web app listens (the bell). Only the notification's user is sent
+// anything.
+const MyNotificationsTopic = "my/notifications"
+
 // Register binds the routes and hooks of notifications and contact proofs.
 func (s *Service) Register(app core.App) {
+	platform.TellOnTopic(app, "notifications", MyNotificationsTopic, platform.PeopleNamedIn("user"))
 	// what is rendered and sent is the server's; a person marks it read
 	platform.Guard(app, "notifications", platform.FieldGuard{Only: []string{"read_at"}})
 	s.registerContacts(app)

@@ -2,6 +2,7 @@ package platform
 
 import (
 	"encoding/json"
+	"slices"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -54,5 +55,25 @@ func tellTopic(app core.App, topic, action string, r *core.Record, who func(core
 		}
 		client, m := c, *msg
 		routine.FireAndForget(func() { client.Send(m) }) // Send waits for the client to read
+	}
+}
+
+// PeopleNamedIn is a TellOnTopic audience for a person's own topic: the
+// signed-in users named by one of the record's fields (for bookings,
+// "student" and "tutor_user", as the list rule says). It compares ids
+// only: no rule is evaluated and nothing is read per subscriber, which
+// PocketBase's "collection/*" topic does (one SQL query per subscriber
+// per change; measured in docs/benchmarks.md, realtime fan-out).
+func PeopleNamedIn(fields ...string) func(core.App, *core.Record) func(*core.Record) bool {
+	return func(_ core.App, r *core.Record) func(*core.Record) bool {
+		ids := make([]string, 0, len(fields))
+		for _, f := range fields {
+			if id := r.GetString(f); id != "" {
+				ids = append(ids, id)
+			}
+		}
+		return func(auth *core.Record) bool {
+			return auth != nil && auth.Collection().Name == "users" && slices.Contains(ids, auth.Id)
+		}
 	}
 }

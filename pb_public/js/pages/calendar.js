@@ -8,7 +8,7 @@ import { h, replace } from '../dom.js';
 import { t, tv, locale } from '../i18n.js';
 import { viewerZone, weekStart, weekDays, dayKey, dayLabel, time, longDate, timeRange, parts, parseDate, zonedToUtc } from '../format.js';
 import { pageTitle, loading, errorBox } from '../ui.js';
-import { teaching } from '../api.js';
+import { teaching, topics, guardians } from '../api.js';
 
 const HOUR_PX = 48;
 const VIEWS = ['day', 'week', 'month'];
@@ -64,7 +64,9 @@ export default async function calendar(ctx) {
     replace(body, grid);
   }
   await load();
-  const unsub = await pb.collection('bookings').subscribe('*', () => load()).catch((e) => { console.warn(e); return null; });
+  // staff hear of every booking, a guardian of their students', anyone else of their own lessons
+  const topic = staff ? topics.STAFF_BOOKINGS : role() === 'guardian' ? guardians.TOPIC : topics.MY_BOOKINGS;
+  const unsub = await pb.realtime.subscribe(topic, () => load()).catch((e) => { console.warn(e); return null; });
   return () => { if (unsub) unsub(); };
 }
 

@@ -5,7 +5,7 @@ import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { pageTitle, loading, empty, errorBox } from '../ui.js';
 import { lessonItem } from '../lesson-item.js';
-import { guardians } from '../api.js';
+import { guardians, topics } from '../api.js';
 import { suggestionsBox } from '../suggestions.js';
 
 export default async function lessons(ctx) {
@@ -73,7 +73,7 @@ export default async function lessons(ctx) {
     load();
   };
   // a guardian's students' lessons come on the family topic (their list rule names no guardian)
-  const unsub = await (role() === 'guardian' ? pb.realtime.subscribe(guardians.TOPIC, changed) : pb.collection('bookings').subscribe('*', changed))
+  const unsub = await (role() === 'guardian' ? pb.realtime.subscribe(guardians.TOPIC, changed) : pb.realtime.subscribe(topics.MY_BOOKINGS, changed))
     .catch((e) => { console.warn(e); return null; });
   return () => { if (unsub) unsub(); };
 }

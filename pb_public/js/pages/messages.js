@@ -8,7 +8,7 @@ import { t } from '../i18n.js';
 import { dateTime } from '../format.js';
 import { pageTitle, loading, empty, errorBox, toast, confirmDialog, openDialog, pill } from '../ui.js';
 import { field, errorSummary, showErrors, busy } from '../forms.js';
-import { messages as api } from '../api.js';
+import { messages as api, topics } from '../api.js';
 
 export default async function messagesPage(ctx) {
   return ctx.params.id ? threadPage(ctx, ctx.params.id) : listPage(ctx);
@@ -51,8 +51,8 @@ async function listPage(ctx) {
     } catch (err) { replace(listEl, errorBox(err)); }
   }
   await load();
-  const unsub = await pb.collection('threads').subscribe('*', () => load()).catch(() => null);
-  const unsubM = await pb.collection('messages').subscribe('*', () => load()).catch(() => null);
+  const unsub = await pb.realtime.subscribe(topics.MY_THREADS, () => load()).catch(() => null);
+  const unsubM = await pb.realtime.subscribe(topics.MY_MESSAGES, () => load()).catch(() => null);
   return () => { if (unsub) unsub(); if (unsubM) unsubM(); };
 }
 
@@ -205,7 +205,7 @@ async function threadPage(ctx, id) {
   renderMessages();
   renderForm();
   markRead();
-  const unsub = await pb.collection('messages').subscribe('*', (e) => {
+  const unsub = await pb.realtime.subscribe(topics.MY_MESSAGES, (e) => {
     if (e.record.thread !== id) return;
     upsert(e.record);
     if (e.action === 'create' && e.record.author !== me) markRead();

@@ -1,6 +1,7 @@
 // The notifications inbox, updating live; mark one or all read.
 import { pb } from '../pb.js';
 import { h, replace } from '../dom.js';
+import { topics } from '../api.js';
 import { t } from '../i18n.js';
 import { dateTime } from '../format.js';
 import { pageTitle, loading, empty, errorBox, toast } from '../ui.js';
@@ -44,7 +45,7 @@ export default async function notifications(ctx) {
   }
 
   await load();
-  const unsub = await pb.collection('notifications').subscribe('*', (e) => {
+  const unsub = await pb.realtime.subscribe(topics.MY_NOTIFICATIONS, (e) => {
     if (e.action === 'create') { items = [e.record, ...items.filter((n) => n.id !== e.record.id)]; live.textContent = t('New notification: {title}', { title: e.record.title }); }
     else if (e.action === 'update') items = items.map((n) => (n.id === e.record.id ? e.record : n));
     else if (e.action === 'delete') items = items.filter((n) => n.id !== e.record.id);

@@ -2,6 +2,7 @@
 // times read from the tutor's own calendars (no titles: Tutorbase never keeps them).
 import { pb, currentUser } from '../pb.js';
 import { h, replace } from '../dom.js';
+import { topics } from '../api.js';
 import { t, tv } from '../i18n.js';
 import { viewerZone, weekStart, weekDays, dayKey, dayLabel, time, longDate, timeRange, parseDate } from '../format.js';
 import { pageTitle, loading, errorBox } from '../ui.js';
@@ -85,7 +86,7 @@ export default async function calendar(ctx) {
       h('strong', `${time(start, zone)}–${time(end, zone)}`), h('br'), h('span', { class: 'small' }, t('busy (from your calendar)'))));
   }
   await load();
-  const unsub = await pb.collection('bookings').subscribe('*', (e) => {
+  const unsub = await pb.realtime.subscribe(topics.MY_BOOKINGS, (e) => {
     if (e.action === 'create') live.textContent = t('New booking from {name}.', { name: e.record.student_name });
     load();
   }).catch((e) => { console.warn(e); return null; });

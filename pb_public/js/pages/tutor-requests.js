@@ -1,6 +1,7 @@
 // Tutor: booking requests to confirm and the latest bookings, live.
 import { pb, currentUser, subjectNames, myTutor, pbDate } from '../pb.js';
 import { h, replace } from '../dom.js';
+import { topics } from '../api.js';
 import { t } from '../i18n.js';
 import { pageTitle, loading, empty, errorBox } from '../ui.js';
 import { lessonItem } from '../lesson-item.js';
@@ -36,7 +37,7 @@ export default async function requests(ctx) {
     } catch (err) { replace(pendingEl, errorBox(err)); }
   }
   await load();
-  const unsub = await pb.collection('bookings').subscribe('*', (e) => {
+  const unsub = await pb.realtime.subscribe(topics.MY_BOOKINGS, (e) => {
     if (e.action === 'create') live.textContent = t('New booking from {name}.', { name: e.record.student_name });
     load();
   }).catch((e) => { console.warn(e); return null; });
