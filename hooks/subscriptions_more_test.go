@@ -3,6 +3,7 @@ package hooks_test
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"tutorbase/hooks/hookstest"
 
@@ -125,4 +126,57 @@ func TestSubscriptionWhileStripeIsDown(t *testing.T) {
 	res = hookstest.Call(t, s.srv, http.MethodPost, "/api/subscriptions/"+sub+"/cancel", cast.Tokens[hookstest.Student], nil)
 	require.Equal(t, 200, res.Status, string(res.Body))
 	require.Equal(t, true, res.JSON()["cancel_at_period_end"])
+}
+
+// TestSubscriptionEventsEdges (Stripe mode): an event of a subscription
+// that is not the school's is acknowledged and changes nothing; an
+// invoice paid with nothing records no period; an unconfirmed email
+// subscribes to nothing; a subscription that is not running changes no
+// plan; a school taking payments itself has no card portal.
+func TestSubscriptionEventsEdges(t *testing.T) {
+	t.Parallel()
+	s := stripeShop(t)
+	res := subscribe(t, s, hookstest.Student, cast.IDs["plan"])
+	require.Equal(t, 200, res.Status, string(res.Body))
+	sub := res.JSON()["subscription"].(map[string]any)["id"].(string)
+	now := time.Now().UTC().Truncate(time.Second)
+	start, end := now.Add(-time.Hour), now.AddDate(0, 1, 0)
+
+	strangers := invoiceObj("in_other", "", start, end, 14000)
+	strangers["subscription"] = "sub_not_ours"
+	strangers["subscription_details"] = map[string]any{"metadata": map[string]any{}}
+	code, body := deliver(t, s.srv, eventAt("evt_other", "invoice.paid", now, strangers), time.Now(), webhookSecret)
+	require.Equal(t, 200, code, "acknowledged, so Stripe stops sending it: %s", body)
+	require.Zero(t, countOf(t, s.app, "purchases", dbx.NewExp("subscription != ''")))
+
+	code, body = deliver(t, s.srv, eventAt("evt_zero", "invoice.paid", now, invoiceObj("in_zero", sub, start, end, 0)), time.Now(), webhookSecret)
+	require.Equal(t, 200, code, body)
+	require.Empty(t, periodsOf(t, s.app, sub), "nothing paid: no period, no credits")
+	got := reloaded(t, s.app, "subscriptions", sub)
+	require.Equal(t, "sub_tb_1", got.GetString("provider_ref"), "the event still names the provider's subscription")
+	require.Equal(t, "incomplete", got.GetString("status"))
+	refused(t, hookstest.Call(t, s.srv, http.MethodPost, "/api/subscriptions/"+sub+"/plan", cast.Tokens[hookstest.Student], map[string]any{"plan": cast.IDs["plan"]}),
+		400, "status", "bad_state")
+
+	u := reloaded(t, s.app, "users", cast.Users[hookstest.Student2])
+	u.SetVerified(false)
+	require.NoError(t, s.app.Save(u))
+	res = subscribe(t, s, hookstest.Student2, cast.IDs["plan"])
+	require.Equal(t, 400, res.Status, string(res.Body))
+	require.Contains(t, string(res.Body), "email_unverified")
+	require.Zero(t, countOf(t, s.app, "subscriptions", dbx.HashExp{"user": cast.Users[hookstest.Student2], "status": "incomplete"}))
+}
+
+// TestSubscriptionPortalByHand: in manual mode a subscription with a
+// customer on file (made under Stripe before the school switched) has no
+// card portal to open: a clear 400.
+func TestSubscriptionPortalByHand(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	res := subscribe(t, s, hookstest.Student, cast.IDs["plan"])
+	require.Equal(t, 200, res.Status, string(res.Body))
+	sub := reloaded(t, s.app, "subscriptions", res.JSON()["subscription"].(map[string]any)["id"].(string))
+	sub.Set("customer", "cus_from_before")
+	require.NoError(t, s.app.Save(sub))
+	refused(t, hookstest.Call(t, s.srv, http.MethodPost, "/api/subscriptions/"+sub.Id+"/portal", cast.Tokens[hookstest.Student], nil), 400, "subscription", "by_hand")
 }
