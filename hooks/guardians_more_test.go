@@ -1,13 +1,16 @@
 package hooks_test
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"testing"
 
 	"tutorbase/hooks/hookstest"
+	"tutorbase/internal/mfa"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/stretchr/testify/require"
 )
 
@@ -200,4 +203,41 @@ func TestGuardianNoticesAndListRefusals(t *testing.T) {
 	require.Equal(t, 200, res.Status, string(res.Body))
 	require.Len(t, res.JSON()["items"], 2, "paged like PocketBase's list")
 	require.EqualValues(t, 4, res.JSON()["totalItems"])
+}
+
+// TestGuardianEdges: an invitation whose email cannot be sent still
+// stands (the inviter sees it open and may send it again); nobody accepts
+// an invitation to guard themselves, even after their account became a
+// guardian's; a student without a recorded profile is not known to be an
+// adult, so cannot remove their guardian.
+func TestGuardianEdges(t *testing.T) {
+	t.Parallel()
+	app, srv, gina := family(t)
+	defer app.Cleanup()
+
+	sent := app.TestMailer.TotalSend()
+	app.OnMailerSend().BindFunc(func(e *core.MailerEvent) error { return errors.New("the SMTP server is down") })
+	res := hookstest.Call(t, srv, http.MethodPost, "/api/guardians/invite", cast.Tokens[hookstest.Student2], map[string]any{"email": "gil@test.localhost"})
+	require.Equal(t, 200, res.Status, string(res.Body))
+	require.Equal(t, sent, app.TestMailer.TotalSend(), "nothing was sent")
+	require.EqualValues(t, 1, countOf(t, app, "guardians", dbx.HashExp{"email": "gil@test.localhost", "status": "invited"}), "the invitation is open")
+
+	// Otto, once a student, now a guardian, cannot accept his own invitation
+	open, err := app.FindFirstRecordByData("guardians", "email", "gil@test.localhost")
+	require.NoError(t, err)
+	_, err = app.DB().Update("guardians", dbx.Params{"token_hash": mfa.Hash("otto-secret")}, dbx.HashExp{"id": open.Id}).Execute()
+	require.NoError(t, err)
+	otto := reloaded(t, app, "users", cast.Users[hookstest.Student2])
+	otto.Set("role", "guardian")
+	require.NoError(t, app.Save(otto))
+	refused(t, hookstest.Call(t, srv, http.MethodPost, "/api/guardians/accept", cast.Tokens[hookstest.Student2], map[string]any{"token": "otto-secret"}), 400, "token", "invalid_token")
+	require.Equal(t, "invited", reloaded(t, app, "guardians", open.Id).GetString("status"))
+
+	profile, err := app.FindFirstRecordByData("students", "user", cast.Users[hookstest.Student])
+	require.NoError(t, err)
+	require.NoError(t, app.Delete(profile))
+	link, err := app.FindFirstRecordByData("guardians", "guardian", gina.id)
+	require.NoError(t, err)
+	refused(t, hookstest.Call(t, srv, http.MethodPost, "/api/guardians/"+link.Id+"/remove", cast.Tokens[hookstest.Student], nil), 403, "student", "not_adult")
+	require.EqualValues(t, 1, countOf(t, app, "guardians", dbx.HashExp{"id": link.Id}))
 }
