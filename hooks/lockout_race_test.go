@@ -65,7 +65,7 @@ func TestLockoutHoldsUnderParallelGuesses(t *testing.T) {
 			}()
 		}
 		// every guess is either answered or waiting at the password check
-		require.Eventually(t, func() bool { return held.Load()+answered.Load() == parallel }, 10*time.Second, time.Millisecond)
+		require.Eventually(t, func() bool { return held.Load()+answered.Load() == parallel }, time.Minute, time.Millisecond) // generous: the shared machine may be loaded
 
 		right := signIn(srv, email, hookstest.Password)
 		close(gate)
