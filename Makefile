@@ -60,7 +60,7 @@ $(TOOLS)/litestream:
 # the packages under their target (internal/ 90 %, jobs 85 %) flagged.
 cover: tools debian-tools
 	@mkdir -p bin
-	TB_REQUIRE_TOOLS=1 $(GO) test -count=1 -coverpkg=./internal/...,./jobs/...,./hooks/...,./cmd/... -coverprofile=bin/cover.out ./...
+	TB_REQUIRE_TOOLS=1 $(GO) test -count=1 -timeout 30m -coverpkg=./internal/...,./jobs/...,./hooks/...,./cmd/... -coverprofile=bin/cover.out ./...
 	$(GO) build -o bin/covertable ./tools/covertable
 	bin/covertable bin/cover.out
 

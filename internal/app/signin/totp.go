@@ -1,6 +1,7 @@
 package signin
 
 import (
+	"cmp"
 	"encoding/base64"
 	"net/http"
 	"strings"
@@ -136,7 +137,7 @@ func (s *Service) DisableTOTP(e *core.RequestEvent) error {
 	err = e.App.RunInTransaction(func(tx core.App) error {
 		u, ok, err := s.useCode(tx, e.Auth.Id, code)
 		if err != nil || !ok {
-			return firstErr(err, codeError())
+			return cmp.Or(err, codeError())
 		}
 		for _, f := range []string{"totp_secret", "totp_pending", "recovery_codes", fieldTrusted} {
 			u.Set(f, nil)
@@ -163,7 +164,7 @@ func (s *Service) NewRecoveryCodes(e *core.RequestEvent) error {
 	err = e.App.RunInTransaction(func(tx core.App) error {
 		u, ok, err := s.useCode(tx, e.Auth.Id, code)
 		if err != nil || !ok {
-			return firstErr(err, codeError())
+			return cmp.Or(err, codeError())
 		}
 		var hashes []string
 		if codes, hashes, err = mfa.NewRecoveryCodes(mfa.RecoveryCodes); err != nil {
@@ -205,13 +206,4 @@ func (s *Service) useCode(tx core.App, userID, code string) (*core.Record, bool,
 		return u, true, tx.Save(u)
 	}
 	return u, false, nil
-}
-
-func firstErr(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }

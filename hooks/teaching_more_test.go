@@ -1,0 +1,83 @@
+package hooks_test
+
+import (
+	"bytes"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"testing"
+
+	"tutorbase/hooks/hookstest"
+
+	"github.com/stretchr/testify/require"
+)
+
+// postFiles posts a multipart form with the named file parts.
+func postFiles(t *testing.T, srv, path, token string, files ...string) hookstest.Response {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	require.NoError(t, w.WriteField("note", "done"))
+	for _, name := range files {
+		f, err := w.CreateFormFile("file", name)
+		require.NoError(t, err)
+		_, err = f.Write([]byte("my homework"))
+		require.NoError(t, err)
+	}
+	require.NoError(t, w.Close())
+	req, err := http.NewRequest(http.MethodPost, srv+path, &body)
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Authorization", token)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	var out bytes.Buffer
+	_, _ = out.ReadFrom(res.Body)
+	return hookstest.Response{Status: res.StatusCode, Body: out.Bytes()}
+}
+
+// TestHomeworkDoneForms: a lesson without homework has nothing to mark
+// done; two files are refused (one, or none); a form without a file
+// marks it done without one.
+func TestHomeworkDoneForms(t *testing.T) {
+	t.Parallel()
+	app := cast.Clone(t)
+	defer app.Cleanup()
+	srv := hookstest.Serve(t, app)
+	student := cast.Tokens[hookstest.Student]
+	id := cast.IDs["lesson_report"]
+
+	refused(t, postFiles(t, srv.URL, homeworkDoneURL(id), student, "a.pdf", "b.pdf"), 400, "file", "bad_file")
+	require.True(t, reloaded(t, app, "lesson_reports", id).GetDateTime("homework_done_at").IsZero(), "nothing marked")
+	res := postFiles(t, srv.URL, homeworkDoneURL(id), student)
+	require.Equal(t, 200, res.Status, string(res.Body))
+	got := reloaded(t, app, "lesson_reports", id)
+	require.False(t, got.GetDateTime("homework_done_at").IsZero())
+	require.Empty(t, got.GetString("homework_file"))
+
+	r := reloaded(t, app, "lesson_reports", id)
+	r.Set("homework", "")
+	r.Set("due", "")
+	r.Set("homework_done_at", "")
+	require.NoError(t, app.Save(r))
+	refused(t, hookstest.Call(t, srv, http.MethodPost, homeworkDoneURL(id), student, nil), 400, "homework", "no_homework")
+}
+
+// TestReportRatesAtMostTenSubjects: a report rating more subjects than
+// the limit is refused, and nothing is written.
+func TestReportRatesAtMostTenSubjects(t *testing.T) {
+	t.Parallel()
+	app := cast.Clone(t)
+	defer app.Cleanup()
+	srv := hookstest.Serve(t, app)
+	ratings := map[string]any{}
+	for i := range 11 {
+		ratings[fmt.Sprintf("subject%07d", i)] = 3
+	}
+	before := countOf(t, app, "lesson_reports")
+	res := hookstest.Call(t, srv, http.MethodPost, reportsURL, cast.Tokens[hookstest.Tutor], map[string]any{"booking": cast.IDs["unreviewed_booking"], "ratings": ratings})
+	refused(t, res, 400, "ratings", "bad_rating")
+	require.Contains(t, string(res.Body), "10")
+	require.Equal(t, before, countOf(t, app, "lesson_reports"))
+}
