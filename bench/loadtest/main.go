@@ -49,13 +49,16 @@ type options struct {
 	soakRate          float64
 	realtimeClients   int
 	realtimeRate      float64
+	messagePairs      int
+	messageTutors     int
+	messagesRate      float64
 }
 
 // allPhases are the phases -phases may name, in the order they run.
 var allPhases = []string{
 	"create", "plain-create", "slots", "list", "plain-list",
 	"open-create", "open-slots", "open-list", "noisy", "durability", "drill", "soak",
-	"realtime", "plain-realtime",
+	"realtime", "plain-realtime", "messages", "plain-messages",
 }
 
 func parseFlags() options {
@@ -91,6 +94,9 @@ func parseFlags() options {
 	flag.Float64Var(&o.soakRate, "rate-soak", 520, "phase soak: offered rate of the mixed load (a third each create, slots, list); 520/s is 30 % of the mix's capacity on the 2-core machine of docs/benchmarks.md")
 	flag.IntVar(&o.realtimeClients, "realtime-clients", 2000, "phases realtime, plain-realtime: SSE clients (the first students) subscribed to bookings/*")
 	flag.Float64Var(&o.realtimeRate, "rate-realtime", 5, "phases realtime, plain-realtime: bookings a second made by the connected students, for -duration")
+	flag.IntVar(&o.messagePairs, "message-pairs", 1000, "threads seeded for the message phases, thread i between student i and tutor i mod -message-tutors (each student writes at most 20 a minute in Tutorbase)")
+	flag.IntVar(&o.messageTutors, "message-tutors", 10, "tutors of the message threads, each with its messages page open (an SSE connection): PocketBase checks each message against every subscribed connection")
+	flag.Float64Var(&o.messagesRate, "rate-messages", 300, "phases messages, plain-messages: messages a second the threads' students send together (open loop), for -warmup plus -duration")
 	flag.StringVar(&o.litestreamConfig, "litestream-config", "deploy/litestream.yml", "Litestream's configuration (phase drill; TB_DATA_DIR and LITESTREAM_REPLICA_URL are set)")
 	flag.Parse()
 	return o
@@ -216,6 +222,7 @@ func (b *bench) runPhases(phases []string, rep *report) error {
 	rep.Drill = b.drill
 	rep.Soak = b.soak
 	rep.Realtime = b.realtime
+	rep.Messages = b.messages
 	return nil
 }
 
