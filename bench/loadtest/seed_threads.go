@@ -20,7 +20,7 @@ type threadRef struct {
 // seedThreads writes -message-pairs direct threads with SQL, thread i
 // between student i and tutor i mod -message-tutors (each tutor in many,
 // each student in one), with the fields Tutorbase's thread route fills (kind,
-// status, pair_key, student, people) where the collection has them.
+// status, pair_key, student, people, readers) where the collection has them.
 func seedThreads(app core.App, o options, fx *fixture) error {
 	n, tutors := min(o.messagePairs, len(fx.Students)), min(max(o.messageTutors, 1), len(fx.Tutors))
 	if n <= 0 || tutors == 0 {
@@ -42,6 +42,7 @@ func seedThreads(app core.App, o options, fx *fixture) error {
 				people, _ := json.Marshal([]map[string]string{{"id": t.UserID, "name": t.Name, "role": "tutor"}, {"id": s.ID, "name": s.Name, "role": "student"}})
 				row["kind"], row["status"], row["people"] = "direct", "open", string(people)
 				row["pair_key"] = "direct:" + t.UserID + ":" + s.ID
+				row["readers"] = string(participants) // no guardians seeded
 			}
 			if _, err := tx.DB().Insert("threads", row).Execute(); err != nil {
 				return fmt.Errorf("thread %d: %w", i, err)

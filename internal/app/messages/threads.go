@@ -228,6 +228,9 @@ func (s *Service) FamilyChanged(tx core.App, student string) error {
 		return err
 	}
 	for _, th := range threads {
+		if err := setReaders(tx, th); err != nil {
+			return err
+		}
 		people, err := peopleOf(tx, th)
 		if err != nil {
 			return err
@@ -237,5 +240,32 @@ func (s *Service) FamilyChanged(tx core.App, student string) error {
 			return err
 		}
 	}
+	return nil
+}
+
+// keepReaders sets a thread's readers (the field the rules ask: its
+// participants and its student's accepted guardians) when it is made or
+// its participants or student change, whoever saves it; links that change
+// later are followed by FamilyChanged.
+func keepReaders(e *core.RecordEvent) error {
+	th := e.Record
+	orig := th.Original()
+	if th.IsNew() || !slices.Equal(th.GetStringSlice("participants"), orig.GetStringSlice("participants")) ||
+		th.GetString("student") != orig.GetString("student") {
+		if err := setReaders(e.App, th); err != nil {
+			return err
+		}
+	}
+	return e.Next()
+}
+
+// setReaders sets th's readers from its participants and its student's
+// guardians as they are in app.
+func setReaders(app core.App, th *core.Record) error {
+	readers, err := Readers(app, th)
+	if err != nil {
+		return err
+	}
+	th.Set("readers", readers)
 	return nil
 }
