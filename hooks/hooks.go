@@ -129,7 +129,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Guardians = guardians.New(env)
 	s.Assist = assist.New(env)
 	s.Messages = messages.New(env, s.Notifications)
-	s.Guardians.Observe(s.Messages.FamilyChanged) // a guardian linked or unlinked is named in their student's threads
+	s.Guardians.Observe(s.Messages.FamilyChanged) // a guardian linked or unlinked joins or leaves their student's threads
 
 	platform.Register(app)
 	s.Accounts.Register(app)

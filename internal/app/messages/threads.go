@@ -216,12 +216,12 @@ func peopleOf(app core.App, thread *core.Record) ([]person, error) {
 	return out, nil
 }
 
-// FamilyChanged names again, in tx, the people of the threads of student,
-// whose guardians changed (guardians.FamilyObserver): a guardian linked
-// after a thread was made is listed in it, one whose link ended no longer
-// is. Who reads is the rules' (the student's guardians); this keeps the
-// names the web app shows in step, in the link's own transaction, so a
-// thread made at the same moment names the guardian whichever comes first.
+// FamilyChanged sets again, in tx, the readers and people of the threads
+// of student, whose guardians changed (guardians.FamilyObserver): a
+// guardian linked after a thread was made reads it and is listed in it,
+// one whose link ended no longer. It runs in the link's own transaction,
+// so a thread made at the same moment has the guardian whichever comes
+// first (the writes are serialised).
 func (s *Service) FamilyChanged(tx core.App, student string) error {
 	threads, err := tx.FindAllRecords("threads", dbx.HashExp{"student": student})
 	if err != nil {
