@@ -135,6 +135,7 @@ func Register(app core.App, env platform.Env) (*Services, error) {
 	s.Messages = messages.New(env, s.Notifications)
 	s.Churn = churn.New(env)
 	s.Sequences = sequences.New(env, s.Notifications)
+	s.Guardians.Observe(s.Messages.FamilyChanged) // a guardian linked or unlinked joins or leaves their student's threads
 
 	platform.Register(app)
 	s.Accounts.Register(app)

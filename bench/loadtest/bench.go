@@ -31,6 +31,7 @@ type bench struct {
 	drill         *drillResult
 	soak          *soakResult
 	realtime      []*realtimeResult
+	messages      []*messagesResult
 	errs          *errorSampler
 }
 
@@ -170,6 +171,16 @@ func (b *bench) runPhase(name string) ([]phaseResult, error) {
 		r, err := b.runRealtime(target)
 		if r != nil {
 			b.realtime = append(b.realtime, r)
+		}
+		return nil, err
+	case "messages", "plain-messages":
+		target := "tutorbase"
+		if name == "plain-messages" {
+			target = "plain"
+		}
+		r, err := b.runMessages(target)
+		if r != nil {
+			b.messages = append(b.messages, r)
 		}
 		return nil, err
 	}

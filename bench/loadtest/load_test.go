@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -138,11 +140,10 @@ func TestRealtimeClientSubscribesAndNotesArrivals(t *testing.T) {
 		<-r.Context().Done()
 	}))
 	defer srv.Close()
-	rt := &rtClients{arrived: map[int]time.Time{}}
+	rt := newRTClients([]string{"bookings/*"}, rtMarker)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	fx := &fixture{Students: []person{{ID: "s1", Token: "tok-1"}}}
-	if err := rt.connect(ctx, srv.URL, fx, 1); err != nil {
+	if err := rt.connect(ctx, srv.URL, []string{"tok-1"}); err != nil {
 		t.Fatal(err)
 	}
 	if got := <-subscribed; got != "tok-1" {
@@ -160,6 +161,42 @@ func TestRealtimeClientSubscribesAndNotesArrivals(t *testing.T) {
 			t.Fatalf("arrivals: %d, rt-7 seen: %v", n, ok)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// A message's sequence number is read from its body ("m-12 Hello"), and
+// a tutor's connection subscribes to messages/*.
+func TestMessageClientNotesArrivals(t *testing.T) {
+	subscribed := make(chan string, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			var body struct{ Subscriptions []string }
+			_ = json.NewDecoder(r.Body).Decode(&body)
+			subscribed <- strings.Join(body.Subscriptions, ",")
+			return
+		}
+		w.Header().Set("Content-Type", "text/event-stream")
+		fl := w.(http.Flusher)
+		w.Write([]byte("id:c1\nevent:PB_CONNECT\ndata:{\"clientId\":\"c1\"}\n\n"))
+		fl.Flush()
+		<-time.After(100 * time.Millisecond)
+		w.Write([]byte("id:c1\nevent:messages/*\ndata:{\"action\":\"create\",\"record\":{\"author_name\":\"S\",\"body\":\"m-12 Hello, exercise 3\"}}\n\n"))
+		fl.Flush()
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	rt := newRTClients([]string{"messages/*"}, msgMarker)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := rt.connect(ctx, srv.URL, []string{"tok-1"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-subscribed; got != "messages/*" {
+		t.Fatalf("subscribed to %q", got)
+	}
+	lat := awaitArrivals(rt, map[int]time.Time{12: time.Now()}, 5*time.Second)
+	if len(lat) != 1 {
+		t.Fatalf("arrivals of m-12: %d", len(lat))
 	}
 }
 

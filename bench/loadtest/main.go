@@ -50,13 +50,16 @@ type options struct {
 	realtimeClients   int
 	realtimeRate      float64
 	realtimeTopics    string
+	messagePairs      int
+	messageTutors     int
+	messagesRate      float64
 }
 
 // allPhases are the phases -phases may name, in the order they run.
 var allPhases = []string{
 	"create", "plain-create", "slots", "list", "plain-list",
 	"open-create", "open-slots", "open-list", "noisy", "durability", "drill", "soak",
-	"realtime", "plain-realtime",
+	"realtime", "plain-realtime", "messages", "plain-messages",
 }
 
 func parseFlags() options {
@@ -93,6 +96,9 @@ func parseFlags() options {
 	flag.IntVar(&o.realtimeClients, "realtime-clients", 2000, "phases realtime, plain-realtime: SSE clients (the first students) subscribed as the web app's calendar page")
 	flag.StringVar(&o.realtimeTopics, "realtime-topics", "", "phase realtime: the topics each client subscribes to, comma-separated (empty: the web app's calendar page, "+strings.Join(webAppTopics, ",")+"; bookings/*: as before issue 26's own topics); plain-realtime always bookings/*")
 	flag.Float64Var(&o.realtimeRate, "rate-realtime", 5, "phases realtime, plain-realtime: bookings a second made by the connected students, for -duration")
+	flag.IntVar(&o.messagePairs, "message-pairs", 1000, "threads seeded for the message phases, thread i between student i and tutor i mod -message-tutors (each student writes at most 20 a minute in Tutorbase)")
+	flag.IntVar(&o.messageTutors, "message-tutors", 10, "tutors of the message threads, each with its messages page open (an SSE connection): PocketBase checks each message against every subscribed connection")
+	flag.Float64Var(&o.messagesRate, "rate-messages", 300, "phases messages, plain-messages: messages a second the threads' students send together (open loop), for -warmup plus -duration")
 	flag.StringVar(&o.litestreamConfig, "litestream-config", "deploy/litestream.yml", "Litestream's configuration (phase drill; TB_DATA_DIR and LITESTREAM_REPLICA_URL are set)")
 	flag.Parse()
 	return o
@@ -218,6 +224,7 @@ func (b *bench) runPhases(phases []string, rep *report) error {
 	rep.Drill = b.drill
 	rep.Soak = b.soak
 	rep.Realtime = b.realtime
+	rep.Messages = b.messages
 	return nil
 }
 

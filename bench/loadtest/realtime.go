@@ -79,9 +79,13 @@ func (b *bench) runRealtime(target string) (*realtimeResult, error) {
 	r.RSSIdle = procRSS(srv.pid())
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	rt := &rtClients{arrived: map[int]time.Time{}, topics: r.Topics}
+	rt := newRTClients(r.Topics, rtMarker)
+	tokens := make([]string, n)
+	for i := range tokens {
+		tokens[i] = fx.Students[i].Token
+	}
 	began := time.Now()
-	if err := rt.connect(ctx, srv.base, fx, n); err != nil {
+	if err := rt.connect(ctx, srv.base, tokens); err != nil {
 		return nil, err
 	}
 	r.ConnectTook, r.Connected = time.Since(began), int(rt.connected.Load())
@@ -187,17 +191,23 @@ func realtimeCreate(fx *fixture, rng *rand.Rand, n, seq int, target string) requ
 	return req
 }
 
-// rtClients are the SSE connections and when each booking's event arrived.
+// rtClients are the SSE connections and when each record's event arrived.
 type rtClients struct {
+	topics    []string // what each connection subscribes to
+	marker    []byte   // precedes a record's sequence number in its event
 	connected atomic.Int32
 	mu        sync.Mutex
-	arrived   map[int]time.Time // booking sequence -> first arrival
-	topics    []string          // what each client subscribes to
+	arrived   map[int]time.Time // record sequence -> first arrival
 }
 
-// connect opens n SSE connections (50 at a time), as the first n students,
-// each subscribed to rt.topics.
-func (rt *rtClients) connect(ctx context.Context, base string, fx *fixture, n int) error {
+func newRTClients(topics []string, marker string) *rtClients {
+	return &rtClients{topics: topics, marker: []byte(marker), arrived: map[int]time.Time{}}
+}
+
+// connect opens an SSE connection per token (50 at a time), each
+// subscribed to rt.topics with its token.
+func (rt *rtClients) connect(ctx context.Context, base string, tokens []string) error {
+	n := len(tokens)
 	tr := &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}
 	client := &http.Client{Transport: tr}
 	sem := make(chan struct{}, 50)
@@ -209,7 +219,7 @@ func (rt *rtClients) connect(ctx context.Context, base string, fx *fixture, n in
 		go func() {
 			defer wg.Done()
 			ready := make(chan error, 1)
-			go rt.listen(ctx, client, base, fx.Students[i].Token, ready)
+			go rt.listen(ctx, client, base, tokens[i], ready)
 			if err := <-ready; err != nil {
 				errs <- err
 			} else {
@@ -235,7 +245,7 @@ func (rt *rtClients) connect(ctx context.Context, base string, fx *fixture, n in
 }
 
 // listen opens one SSE connection, subscribes it to rt.topics with token,
-// says so on ready, and notes the arrival of every booking event.
+// says so on ready, and notes the arrival of every marked record's event.
 func (rt *rtClients) listen(ctx context.Context, client *http.Client, base, token string, ready chan<- error) {
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/realtime", nil)
 	res, err := client.Do(req)
@@ -258,9 +268,9 @@ func (rt *rtClients) listen(ctx context.Context, client *http.Client, base, toke
 			ready <- subscribe(ctx, client, base, token, rt.topics, data)
 			continue
 		}
-		if i := bytes.Index(data, []byte(rtMarker)); i >= 0 {
-			rest := data[i+len(rtMarker):]
-			if j := bytes.IndexByte(rest, '"'); j > 0 {
+		if i := bytes.Index(data, rt.marker); i >= 0 {
+			rest := data[i+len(rt.marker):]
+			if j := bytes.IndexFunc(rest, func(r rune) bool { return r < '0' || r > '9' }); j > 0 {
 				if seq, err := strconv.Atoi(string(rest[:j])); err == nil {
 					now := time.Now()
 					rt.mu.Lock()
@@ -277,7 +287,8 @@ func (rt *rtClients) listen(ctx context.Context, client *http.Client, base, toke
 	}
 }
 
-// subscribe sends the client's subscription, given PB_CONNECT's data.
+// subscribe sends the client's subscription to topics, given PB_CONNECT's
+// data.
 func subscribe(ctx context.Context, client *http.Client, base, token string, topics []string, connect []byte) error {
 	var c struct {
 		ClientID string `json:"clientId"`

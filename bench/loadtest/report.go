@@ -24,6 +24,7 @@ type report struct {
 	Drill      *drillResult        `json:"drill,omitempty"`
 	Soak       *soakResult         `json:"soak,omitempty"`
 	Realtime   []*realtimeResult   `json:"realtime,omitempty"`
+	Messages   []*messagesResult   `json:"messages,omitempty"`
 	Scale      *scaleResult        `json:"scale,omitempty"`
 	Targets    []targetCheck       `json:"targets"`
 	Errors     map[string][]string `json:"error_samples,omitempty"`
@@ -64,6 +65,7 @@ func (r *report) evaluate() {
 	r.latencyTargets()
 	r.scaleTargets()
 	r.noisyTarget(r.addTarget)
+	r.messagesTarget()
 	r.correctnessTargets()
 }
 
@@ -300,6 +302,7 @@ func (r *report) writeChecks(b *strings.Builder) {
 	}
 	r.writeSoak(w)
 	r.writeRealtime(w)
+	r.writeMessages(w)
 	if d := r.Drill; d != nil {
 		w("\n## Restore drill (Litestream)\n\nBooking creates ran with %d closed-loop clients while Litestream replicated data.db to a file replica "+
 			"(sync every second); after %s the server and Litestream were killed with SIGKILL at once, the replica was restored into a new data dir "+

@@ -45,6 +45,7 @@ type fixture struct {
 	Tutors   []tutorRef
 	Students []person
 	Subjects []string
+	Threads  []threadRef // conversations of the message phases
 	Now      time.Time
 	clients  int // closed-loop clients, which share the students out
 	// the students and tutors (by index) with an upcoming lesson, whose
@@ -197,6 +198,9 @@ func seedDataDir(dir string, o options, bookings int, t seedTarget) (*fixture, s
 		return nil, info, err
 	}
 
+	if err := seedThreads(app, o, fx); err != nil {
+		return nil, info, err
+	}
 	plan := planBookings(bookings, len(fx.Tutors), len(fx.Students), fx.Now, rng)
 	if err := insertBookings(app, plan, fx, rng); err != nil {
 		return nil, info, err

@@ -8,6 +8,12 @@
 // `student = @request.auth.id || tutor_user = @request.auth.id`. It has no
 // overlap triggers: those are part of what Tutorbase's rules cost.
 //
+// It also has `threads` and `messages` collections of the shape of
+// Tutorbase's (migration 1795870000) for the message phases: a message is
+// read by its thread's participants and created by one of them as its
+// author (ThreadRule, MessageCreateRule), and heard live by them through
+// PocketBase's realtime, which applies the same rule.
+//
 // Comparing its create rate with Tutorbase's, in the same run on the same
 // machine, shows what Tutorbase's booking rules cost (docs/benchmarks.md).
 package main
@@ -39,6 +45,9 @@ func main() {
 
 // ensureSchema creates the collections once; later starts find them.
 func ensureSchema(app core.App) error {
+	if err := ensureMessages(app); err != nil {
+		return err
+	}
 	if _, err := app.FindCollectionByNameOrId("bookings"); err == nil {
 		return nil
 	}
@@ -125,4 +134,57 @@ func bookingsCollection(usersId string, ids map[string]string) *core.Collection 
 	b.ViewRule = types.Pointer(ListRule)
 	b.CreateRule = types.Pointer("")
 	return b
+}
+
+// The messages' rules: Tutorbase's (migrations.RuleMessagesView and
+// RuleMessagesCreate) minus the guardians' and staff's clauses, which have
+// no collections here.
+const (
+	ThreadRule        = "@request.auth.id != '' && participants.id ?= @request.auth.id"
+	MessageRule       = "@request.auth.id != '' && thread.participants.id ?= @request.auth.id"
+	MessageCreateRule = MessageRule + " && author = @request.auth.id"
+)
+
+// ensureMessages creates threads and messages once, with Tutorbase's
+// fields that a message's create and delivery touch, and its indexes.
+func ensureMessages(app core.App) error {
+	if _, err := app.FindCollectionByNameOrId("messages"); err == nil {
+		return nil
+	}
+	return app.RunInTransaction(func(tx core.App) error {
+		users, err := tx.FindCollectionByNameOrId("users")
+		if err != nil {
+			return err
+		}
+		threads := core.NewBaseCollection("threads")
+		threads.Fields.Add(
+			&core.RelationField{Name: "participants", CollectionId: users.Id, MaxSelect: 10},
+			rel("student", users.Id, false),
+			&core.DateField{Name: "last_message_at"},
+			&core.AutodateField{Name: "created", OnCreate: true},
+			&core.AutodateField{Name: "updated", OnCreate: true, OnUpdate: true},
+		)
+		threads.AddIndex("idx_threads_student", false, "student", "")
+		threads.ListRule, threads.ViewRule = types.Pointer(ThreadRule), types.Pointer(ThreadRule)
+		if err := tx.Save(threads); err != nil {
+			return err
+		}
+		messages := core.NewBaseCollection("messages")
+		messages.Fields.Add(
+			&core.RelationField{Name: "thread", CollectionId: threads.Id, MaxSelect: 1, Required: true, CascadeDelete: true},
+			rel("author", users.Id, false),
+			&core.TextField{Name: "author_name", Max: 200},
+			&core.TextField{Name: "body", Max: 4000},
+			&core.FileField{Name: "attachments", MaxSelect: 5, MaxSize: 10 << 20, Protected: true},
+			&core.DateField{Name: "edited"},
+			&core.BoolField{Name: "deleted"},
+			&core.AutodateField{Name: "created", OnCreate: true},
+			&core.AutodateField{Name: "updated", OnCreate: true, OnUpdate: true},
+		)
+		messages.AddIndex("idx_messages_thread_created", false, "thread, created", "")
+		messages.AddIndex("idx_messages_author_created", false, "author, created", "")
+		messages.ListRule, messages.ViewRule = types.Pointer(MessageRule), types.Pointer(MessageRule)
+		messages.CreateRule = types.Pointer(MessageCreateRule)
+		return tx.Save(messages)
+	})
 }

@@ -82,7 +82,10 @@ func (s *Service) link(tx core.App, student, guardian, by string) (*core.Record,
 	r := core.NewRecord(col)
 	r.Load(map[string]any{"student": student, "guardian": guardian, "status": StatusAccepted,
 		"invited_by": by, "accepted_at": s.env.Now()})
-	return r, tx.Save(r)
+	if err := tx.Save(r); err != nil {
+		return nil, err
+	}
+	return r, s.changed(tx, student)
 }
 
 // Link answers POST /api/guardians/link {student, guardian}: staff link a
@@ -113,7 +116,7 @@ func (s *Service) Link(e *core.RequestEvent) error {
 		} else if ok {
 			return platform.RuleError(http.StatusBadRequest, "guardian", "already_guardian", "This person is already a guardian of this student.")
 		}
-		r, err = s.link(tx, in.Student, in.Guardian, e.Auth.Id)
+		r, err = s.link(tx, in.Student, in.Guardian, platform.ActorID(e))
 		return err
 	})
 	if err != nil {
@@ -142,12 +145,18 @@ func (s *Service) Remove(e *core.RequestEvent) error {
 	if err := s.mayRemove(e, link, staff); err != nil {
 		return err
 	}
-	res, err := e.App.DB().Delete("guardians", dbx.HashExp{"id": link.Id, "status": link.GetString("status"), "guardian": guardian}).Execute()
+	err = e.App.RunInTransaction(func(tx core.App) error {
+		res, err := tx.DB().Delete("guardians", dbx.HashExp{"id": link.Id, "status": link.GetString("status"), "guardian": guardian}).Execute()
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return e.NotFoundError("", nil)
+		}
+		return s.changed(tx, student)
+	})
 	if err != nil {
 		return err
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return e.NotFoundError("", nil)
 	}
 	platform.Audit(e, "guardian.remove", "guardians", link.Id, map[string]any{"student": student, "guardian": guardian})
 	return e.NoContent(http.StatusNoContent)

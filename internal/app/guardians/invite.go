@@ -50,7 +50,7 @@ func (s *Service) Invite(e *core.RequestEvent) error {
 	var link *core.Record
 	err = e.App.RunInTransaction(func(tx core.App) error {
 		var err error
-		link, err = s.writeInvite(tx, student, email, mfa.Hash(secret), e.Auth.Id)
+		link, err = s.writeInvite(tx, student, email, mfa.Hash(secret), platform.ActorID(e))
 		return err
 	})
 	if err != nil {
@@ -182,8 +182,10 @@ func (s *Service) Accept(e *core.RequestEvent) error {
 		if n, _ := res.RowsAffected(); n != 1 {
 			return invalid
 		}
-		link, err = tx.FindRecordById("guardians", found.Id)
-		return err
+		if link, err = tx.FindRecordById("guardians", found.Id); err != nil {
+			return err
+		}
+		return s.changed(tx, link.GetString("student"))
 	})
 	if err != nil {
 		return err

@@ -17,7 +17,27 @@ import (
 
 // Service is the families capability.
 type Service struct {
-	env platform.Env
+	env       platform.Env
+	observers []FamilyObserver
+}
+
+// FamilyObserver is told, inside the write transaction tx, that the
+// guardians of student changed (a link made, accepted or ended), so that
+// what names them (the student's conversations) follows in the same
+// commit.
+type FamilyObserver func(tx core.App, student string) error
+
+// Observe adds fn to the observers of family changes (hooks.Register).
+func (s *Service) Observe(fn FamilyObserver) { s.observers = append(s.observers, fn) }
+
+// changed tells the observers, in tx, that student's guardians changed.
+func (s *Service) changed(tx core.App, student string) error {
+	for _, fn := range s.observers {
+		if err := fn(tx, student); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // New builds the service.

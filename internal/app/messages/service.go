@@ -38,6 +38,8 @@ func (s *Service) Register(app core.App) {
 	})
 	platform.OneLine(app, "threads", "subject", "report_reason")
 	app.OnRecordUpdateRequest("messages").BindFunc(onlyBody)
+	app.OnRecordCreate("threads").BindFunc(keepReaders)
+	app.OnRecordUpdate("threads").BindFunc(keepReaders)
 	app.OnRecordCreate("messages").BindFunc(s.onCreate)
 	app.OnRecordUpdate("messages").BindFunc(s.onUpdate)
 	registerLive(app)

@@ -13,7 +13,8 @@ import (
 
 // markRead moves user's read state of thread to at, never back, in tx.
 func markRead(tx core.App, thread, user string, at types.DateTime) error {
-	r, err := tx.FindFirstRecordByFilter("thread_reads", "thread = {:t} && user = {:u}", dbx.Params{"t": thread, "u": user})
+	r := &core.Record{}
+	err := tx.RecordQuery("thread_reads").AndWhere(dbx.HashExp{"thread": thread, "user": user}).Limit(1).One(r)
 	if err != nil {
 		col, err := tx.FindCachedCollectionByNameOrId("thread_reads")
 		if err != nil {
@@ -22,11 +23,14 @@ func markRead(tx core.App, thread, user string, at types.DateTime) error {
 		r = core.NewRecord(col)
 		r.Set("thread", thread)
 		r.Set("user", user)
-	} else if !r.GetDateTime("last_read").Before(at) {
+		r.Set("last_read", at)
+		return tx.Save(r)
+	}
+	if !r.GetDateTime("last_read").Before(at) {
 		return nil
 	}
 	r.Set("last_read", at)
-	return tx.Save(r)
+	return tx.SaveNoValidate(r) // only last_read moves
 }
 
 // threadFor is the thread of the request's path that the caller takes

@@ -215,3 +215,57 @@ func peopleOf(app core.App, thread *core.Record) ([]person, error) {
 	}
 	return out, nil
 }
+
+// FamilyChanged sets again, in tx, the readers and people of the threads
+// of student, whose guardians changed (guardians.FamilyObserver): a
+// guardian linked after a thread was made reads it and is listed in it,
+// one whose link ended no longer. It runs in the link's own transaction,
+// so a thread made at the same moment has the guardian whichever comes
+// first (the writes are serialised).
+func (s *Service) FamilyChanged(tx core.App, student string) error {
+	threads, err := tx.FindAllRecords("threads", dbx.HashExp{"student": student})
+	if err != nil {
+		return err
+	}
+	for _, th := range threads {
+		if err := setReaders(tx, th); err != nil {
+			return err
+		}
+		people, err := peopleOf(tx, th)
+		if err != nil {
+			return err
+		}
+		th.Set("people", people)
+		if err := tx.Save(th); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keepReaders sets a thread's readers (the field the rules ask: its
+// participants and its student's accepted guardians) when it is made or
+// its participants or student change, whoever saves it; links that change
+// later are followed by FamilyChanged.
+func keepReaders(e *core.RecordEvent) error {
+	th := e.Record
+	orig := th.Original()
+	if th.IsNew() || !slices.Equal(th.GetStringSlice("participants"), orig.GetStringSlice("participants")) ||
+		th.GetString("student") != orig.GetString("student") {
+		if err := setReaders(e.App, th); err != nil {
+			return err
+		}
+	}
+	return e.Next()
+}
+
+// setReaders sets th's readers from its participants and its student's
+// guardians as they are in app.
+func setReaders(app core.App, th *core.Record) error {
+	readers, err := Readers(app, th)
+	if err != nil {
+		return err
+	}
+	th.Set("readers", readers)
+	return nil
+}
