@@ -213,7 +213,7 @@ func (r *report) writeMessages(w func(format string, args ...any)) {
 	if len(r.Messages) == 0 {
 		return
 	}
-	w("\n## Messages\n\nThe students of the seeded threads write to their tutors through the records API at a fixed offered rate (open loop); every tutor is subscribed to `messages/*` over SSE. Delivery: from a message's scheduled send to its event's arrival at the tutor's connection; create: to the answer.\n\n")
+	w("\n## Messages\n\nThe students of the seeded threads write to their tutors through the records API at a fixed offered rate (open loop); every tutor is subscribed over SSE as the web app is: to `my/messages` on Tutorbase (ids compared with the thread's readers), to `messages/*` on plain PocketBase (its rule checked per subscriber). Delivery: from a message's scheduled send to its event's arrival at the tutor's connection; create: to the answer.\n\n")
 	w("| server | threads | tutors connected | offered | sent | created | refused | delivered | delivery p50 | delivery p95 | delivery p99 | max | create p50 | create p95 | create p99 | server CPU per message | CPU server / load gen / other |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, x := range r.Messages {
 		w("| %s | %d | %d | %.0f/s | %d | %d | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %.2f / %.2f / %.2f |\n",
