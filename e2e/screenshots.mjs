@@ -139,6 +139,7 @@ try {
       await page.locator('.away').first().waitFor();
     }],
     ['admin-reports', 'admin', '/admin/reports', (page) => page.locator('figure.chart').first().waitFor()],
+    ['admin-sequences', 'admin', '/admin/sequences', (page) => page.locator('tr[data-trigger]').first().waitFor()],
     ['tutor-materials', 'giulia', '/materials', (page) => page.locator('li.material').first().waitFor()],
     ['student-materials', 'luca', '/materials', (page) => page.locator('li.material').first().waitFor()],
     ['notifications', 'giulia', '/notifications', (page) => page.locator('#inbox').waitFor()],
