@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { api, authFor, demo } from './lib.mjs';
-import { S, open, clean } from './suite.mjs';
+import { S, open, clean, expectRefused } from './suite.mjs';
 
 const day = (d) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
 
@@ -24,12 +24,25 @@ test("a visitor's page views are counted without a cookie; staff open each repor
   clean(v);
 
   const a = await open({ auth });
+  // a report refused for too many requests in flight (429, Retry-After) is
+  // asked again after the wait, and the page shows it
+  let refused = 0;
+  await a.page.route('**/api/reports/conversion?*', (route) => (refused++ ? route.fallback()
+    : route.fulfill({ status: 429, headers: { 'Retry-After': '1', 'Content-Type': 'application/json' }, body: '{"status":429,"message":"Too many requests in flight.","data":{}}' })));
   await a.page.goto('/admin/reports');
+  await a.page.locator('section[aria-labelledby="r-conv"]').waitFor();
+  assert.equal(refused, 2, 'refused once, then answered');
+  await a.page.unroute('**/api/reports/conversion?*');
+  expectRefused(a, /status of 429|^429 on GET \/api\/reports\/conversion/);
   await a.page.getByRole('heading', { name: 'Reports', level: 1 }).waitFor();
+  // the default range's reports, which the chosen range's replace (until
+  // then their buttons download the default range)
+  const stale = await a.page.locator('section[aria-labelledby="r-conv"]').elementHandle();
   await a.page.getByLabel('From', { exact: true }).fill(from);
   await a.page.getByLabel('To (not included)').fill(to);
   await a.page.getByRole('button', { name: 'Show' }).click();
   await a.page.waitForURL(`**/admin/reports?from=${from}&to=${to}`);
+  await a.page.waitForFunction((el) => !el.isConnected, stale);
   const sections = [
     ['Conversion', 'conversion', 'stage,people,of_previous'],
     ['Tutor utilisation', 'utilisation', 'week,start,tutor,name,available_hours,booked_hours,utilisation'],

@@ -33,6 +33,8 @@ func TestUpDownUp(t *testing.T) {
 	require.Equal(t, 30, school.GetInt("slot_step_minutes"))
 	require.JSONEq(t, `[1440,60]`, school.GetString("reminder_offsets"))
 	require.True(t, app.Settings().RateLimits.Enabled)
+	require.Contains(t, app.Settings().RateLimits.Rules, core.RateLimitRule{Label: "/api/reports/", MaxRequests: 300, Duration: 60},
+		"the reports page's ten requests a view fit many views a minute")
 
 	runner := core.NewMigrationsRunner(app, core.AppMigrations)
 	reverted, err := runner.Down(len(core.AppMigrations.Items()))

@@ -1,6 +1,6 @@
 // Custom routes of the server that pages call, in one place (the older
 // pages still spell some of theirs; new ones go here).
-import { pb, takeEarly } from './pb.js';
+import { pb, takeEarly, download } from './pb.js';
 
 const post = (path, body) => pb.send(path, { method: 'POST', body: body || {} });
 
@@ -215,38 +215,13 @@ export const einvoices = {
    * Downloads a month's FatturaPA files as one zip (staff); month is
    * "YYYY-MM". Rejects with the server's message when it refuses.
    */
-  async downloadMonth(month) {
-    const res = await fetch(`/api/invoices/fatturapa.zip?month=${encodeURIComponent(month)}`,
-      { headers: pb.authStore.token ? { Authorization: pb.authStore.token } : {} });
-    if (!res.ok) {
-      let msg = `HTTP ${res.status}`;
-      try { msg = (await res.json()).message || msg; } catch { /* not JSON */ }
-      throw new Error(msg);
-    }
-    const url = URL.createObjectURL(await res.blob());
-    const a = document.createElement('a');
-    a.href = url; a.download = `fatturapa-${month}.zip`; a.hidden = true;
-    document.body.append(a); a.click(); a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-  },
+  downloadMonth: (month) => download(`/api/invoices/fatturapa.zip?month=${encodeURIComponent(month)}`, `fatturapa-${month}.zip`),
 };
 
 /** The signed-in person's data rights (internal/app/privacy, docs/privacy.md). */
 export const privacy = {
   /** Saves the zip of everything the school holds about the signed-in person; rejects with the server's message (one export an hour). */
-  async exportMine(filename) {
-    const res = await fetch('/api/me/export', { headers: { Authorization: pb.authStore.token } });
-    if (!res.ok) {
-      let data = {};
-      try { data = await res.json(); } catch { data = {}; }
-      throw Object.assign(new Error(data.message || `HTTP ${res.status}`), { status: res.status, response: data });
-    }
-    const url = URL.createObjectURL(await res.blob());
-    const a = document.createElement('a');
-    a.href = url; a.download = filename; a.hidden = true;
-    document.body.append(a); a.click(); a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-  },
+  exportMine: (filename) => download('/api/me/export', filename),
   /** Asks for the account's erasure with {password} or an emailed code {otpId, code}: {erase_after}; every session ends. */
   requestDeletion: (body) => post('/api/me/delete', body),
 };

@@ -8,8 +8,37 @@ pb.autoCancellation(false); // pages cancel their own work; never drop a request
 // signed in, else this header, which says the language the app shows
 pb.beforeSend = (url, options) => {
   options.headers = { ...(options.headers || {}), 'Accept-Language': lang() };
+  options.fetch = patientFetch;
   return { url, options };
 };
+
+/**
+ * fetch, but a GET answered 429 with Retry-After (too many expensive
+ * requests of this person in flight, internal/app/limits) is asked again
+ * after that wait, a few times: a page that needs several lists at once
+ * gets them all, a moment later, instead of an error.
+ */
+export async function patientFetch(input, init = {}) {
+  for (let tries = 1; ; tries++) {
+    const res = await fetch(input, init);
+    const wait = Number(res.headers.get('Retry-After'));
+    if (res.status !== 429 || !(wait > 0 && wait <= 5) || tries >= 4 || (init.method && init.method !== 'GET')) return res;
+    await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+  }
+}
+
+/**
+ * Runs the functions (each returning a promise) at most n at a time, and
+ * resolves to their results in order: a page that needs many expensive
+ * answers stays within the person's places in flight (4, docs/security.md).
+ */
+export async function inTurns(fns, n = 3) {
+  const out = [];
+  let next = 0;
+  const worker = async () => { while (next < fns.length) { const i = next++; out[i] = await fns[i](); } };
+  await Promise.all(Array.from({ length: Math.min(n, fns.length) }, worker));
+  return out;
+}
 
 export function currentUser() { return pb.authStore.isValid ? pb.authStore.record : null; }
 export function role() { const u = currentUser(); return u ? u.role : 'visitor'; }
@@ -99,12 +128,19 @@ export async function prehash(pw) {
   return '~' + btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-/** GET a custom route that answers a file (CSV, PDF) and save it. */
+/**
+ * GET a custom route that answers a file (CSV, PDF, zip) and save it as
+ * filename. Rejects with the server's message, status and answer when it
+ * refuses.
+ */
 export async function download(path, filename) {
-  const res = await fetch(path, { headers: pb.authStore.token ? { Authorization: pb.authStore.token } : {} });
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  const blob = await res.blob();
-  const url = URL.createObjectURL(blob);
+  const res = await patientFetch(path, { headers: pb.authStore.token ? { Authorization: pb.authStore.token } : {} });
+  if (!res.ok) {
+    let data = {};
+    try { data = await res.json(); } catch { /* not JSON */ }
+    throw Object.assign(new Error(data.message || `HTTP ${res.status}`), { status: res.status, response: data });
+  }
+  const url = URL.createObjectURL(await res.blob());
   const a = document.createElement('a');
   a.href = url; a.download = filename; a.hidden = true;
   document.body.append(a); a.click(); a.remove();

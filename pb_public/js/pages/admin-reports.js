@@ -1,7 +1,7 @@
 // Staff: the school's analytics (docs/insight.md) for one date range, and
 // optionally one tutor and one subject: each report a chart with its
 // numbers in a table, and its CSV and PDF downloads.
-import { pb, download, school } from '../pb.js';
+import { pb, download, school, inTurns } from '../pb.js';
 import { reports } from '../api.js';
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
@@ -61,8 +61,8 @@ export default async function reportsPage(ctx) {
   try {
     const get = (name, extra = {}) => reports.get(name, { ...query, ...extra });
     const withFilters = ['conversion', 'utilisation', 'retention', 'tutors', 'students', 'bookings', 'cancellations'];
-    const [conversion, utilisation, retention, tutorsR, students, bookings, cancels, revenue, bySubject, notes] = await Promise.all([
-      ...withFilters.map((n) => get(n)), get('revenue'), get('revenue', { by: 'subject' }), reports.get('notifications', range)]);
+    const [conversion, utilisation, retention, tutorsR, students, bookings, cancels, revenue, bySubject, notes] = await inTurns([
+      ...withFilters.map((n) => () => get(n)), () => get('revenue'), () => get('revenue', { by: 'subject' }), () => reports.get('notifications', range)]);
     if (!ctx.isCurrent()) return;
     clearErrors(form);
     replace(out,
