@@ -14,6 +14,7 @@ import (
 	"tutorbase/cmd"
 	"tutorbase/hooks"
 	"tutorbase/internal/app/notifications"
+	"tutorbase/internal/app/ops"
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/config"
 	"tutorbase/internal/static"
@@ -83,11 +84,13 @@ func main() {
 }
 
 // newApp is pocketbase.New with Tutorbase's query timeout as the default
-// of --queryTimeout (PocketBase's own is 30 s).
+// of --queryTimeout (PocketBase's own is 30 s), and a WAL that is trimmed
+// back after a checkpoint (ops.DBConnect).
 func newApp(cfg config.Config) *pocketbase.PocketBase {
 	app := pocketbase.NewWithConfig(pocketbase.Config{
 		DefaultDev:          osutils.IsProbablyGoRun(),
 		DefaultQueryTimeout: cfg.Timeout(),
+		DBConnect:           ops.DBConnect,
 	})
 	app.RootCmd.Use = "tutorbase"
 	app.RootCmd.Version = version

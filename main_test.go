@@ -4,7 +4,11 @@ import (
 	"testing"
 	"time"
 
+	"tutorbase/internal/app/ops"
 	"tutorbase/internal/config"
+
+	"github.com/pocketbase/dbx"
+	"github.com/stretchr/testify/require"
 )
 
 // TestQueryTimeoutDefault checks that the query timeout of the
@@ -27,5 +31,21 @@ func TestQueryTimeoutDefault(t *testing.T) {
 		if f.DefValue != tt.want {
 			t.Errorf("--queryTimeout defaults to %s, want %s", f.DefValue, tt.want)
 		}
+	}
+}
+
+// TestServerWALLimit checks that the server's databases are opened by
+// ops.DBConnect: the WAL is trimmed back to ops.WALSizeLimit, not kept at
+// its high-water mark.
+func TestServerWALLimit(t *testing.T) {
+	t.Chdir(t.TempDir()) // its pb_data (a test binary counts as go run)
+	app := newApp(config.Config{})
+	require.NoError(t, app.Bootstrap())
+	require.DirExists(t, "pb_data")
+	defer app.ResetBootstrapState()
+	for name, db := range map[string]dbx.Builder{"data.db": app.DB(), "auxiliary.db": app.AuxDB()} {
+		var limit int
+		require.NoError(t, db.NewQuery("PRAGMA journal_size_limit").Row(&limit), name)
+		require.Equal(t, ops.WALSizeLimit, limit, name)
 	}
 }
