@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, dirname, normalize } from 'node:path';
 import { authFor, demo, axeViolations, ROOT } from './lib.mjs';
-import { S, open, clean, expectRefused, tutorId, inDialog } from './suite.mjs';
+import { S, open, clean, expectRefused, tutorId, inDialog, newStudent } from './suite.mjs';
 
 const PHONE = { width: 360, height: 740 };
 
@@ -72,8 +72,10 @@ function oneRow(page) {
 const overflows = (loc) => loc.evaluate((el) => el.scrollWidth > el.clientWidth + 1);
 
 test('the header fits one row at 1280 px for every role; on a phone the directory shows tutors first and the tables and dialogs fit', async () => {
-  for (const who of [null, 'luca', 'giulia', 'admin']) {
-    const c = await open({ auth: who ? await authFor(S.server.url, demo(who)) : null });
+  const guardian = await newStudent('Greta Header', { role: 'guardian' });
+  for (const who of [null, 'luca', 'giulia', 'admin', 'guardian']) {
+    const auth = who === 'guardian' ? guardian : who && await authFor(S.server.url, demo(who));
+    const c = await open({ auth });
     await c.page.goto(who ? '/notifications' : '/');
     await c.page.locator('#site-nav a').first().waitFor();
     assert.ok(await oneRow(c.page), `${who || 'visitor'}: the header is one row at 1280 px`);

@@ -150,13 +150,13 @@ export function sameWallTime(iso, zone, days) {
   return new Date(guess).toISOString().replace('.000Z', 'Z');
 }
 
-/** A verified student account made by the superuser: {id, email, token, record}. */
-export async function newStudent(name, { timezone = 'Europe/Rome', locale = 'en' } = {}) {
+/** A verified student (or role's) account made by the superuser: {id, email, token, record}. */
+export async function newStudent(name, { timezone = 'Europe/Rome', locale = 'en', role = 'student' } = {}) {
   const su = await superuserToken(S.server.url);
   const email = `${name.toLowerCase().replace(/[^a-z]+/g, '.')}.${stamp}@example.com`;
   await api(S.server.url, '/api/collections/users/records', { method: 'POST', token: su, body: {
     name, email, password: 'a walk along the river at dawn', passwordConfirm: 'a walk along the river at dawn',
-    role: 'student', timezone, locale, verified: true,
+    role, timezone, locale, verified: true,
   } });
   return api(S.server.url, '/api/collections/users/auth-with-password', { method: 'POST', body: { identity: email, password: 'a walk along the river at dawn' } });
 }

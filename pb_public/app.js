@@ -38,7 +38,7 @@ const NAV = {
   visitor: [['/', 'Find a tutor']],
   student: [['/', 'Find a tutor'], ['/lessons', 'My lessons'], ['/todo', 'To do'], ['/credits', 'Credits'], ['/materials', 'Materials'], ['/payments', 'Payments'], ['/reviews', 'Reviews'], ['/help', 'Help']],
   tutor: [['/tutor/requests', 'Requests'], ['/calendar', 'Calendar'], ['/tutor/availability', 'Availability'], ['/tutor/packages', 'Packages'], ['/materials', 'Materials'], ['/tutor/earnings', 'Earnings'], ['/tutor/profile', 'Profile']],
-  guardian: [['/', 'Find a tutor'], ['/lessons', 'Lessons'], ['/family', 'Family'], ['/credits', 'Credits'], ['/payments', 'Payments'], ['/subscription', 'Subscription']],
+  guardian: [['/', 'Find a tutor'], ['/lessons', 'Lessons'], ['/family', 'Family'], ['/credits', 'Credits'], ['/payments', 'Payments'], ['/subscription', 'Subscription'], ['/help', 'Help']],
   admin: [['/admin/tutors', 'Verification'], ['/admin/bookings', 'Bookings'], ['/admin/payments', 'Payments'], ['/admin/reports', 'Reports'], ['/admin/deliveries', 'Deliveries'], ['/admin/flags', 'Flags'], ['/admin/families', 'Families'], ['/materials', 'Materials'], ['/', 'Tutors']],
 };
 
