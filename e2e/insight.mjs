@@ -101,6 +101,7 @@ test('staff open the list of students at risk, see why, and message one and offe
   assert.equal(coupons.items.length, 1);
   assert.equal(coupons.items[0].percent, 20);
   assert.equal(coupons.items[0].max_uses, 1);
+  assert.deepEqual(coupons.items[0].people, [rita.record.id], 'for Rita only');
 
   // Message opens the staff thread with Rita, where the coupon was sent
   await card.getByRole('button', { name: 'Message', exact: true }).click();
@@ -111,5 +112,8 @@ test('staff open the list of students at risk, see why, and message one and offe
   await s.page.goto('/messages');
   await s.page.getByText('A coupon for your next lessons').first().waitFor();
   clean(s);
+  // the Coupons page says whom it was given to
+  await admin.page.goto('/admin/coupons');
+  await admin.page.locator('tr').filter({ hasText: code }).getByText('only for Rita Risky').waitFor();
   clean(admin);
 });

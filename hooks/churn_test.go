@@ -154,6 +154,7 @@ func TestChurnRisk(t *testing.T) {
 	require.Regexp(t, `^BACK-[A-Z0-9]{8}$`, offered.Code)
 	require.Equal(t, churnapp.OfferPercent, coupon.GetInt("percent"))
 	require.Equal(t, 1, coupon.GetInt("max_uses"))
+	require.Equal(t, []string{lena.Id}, coupon.GetStringSlice("people"), "for her only")
 	require.True(t, coupon.GetBool("active"))
 	require.WithinDuration(t, cast.Now().AddDate(0, 0, churnapp.OfferDays), coupon.GetDateTime("valid_until").Time(), time.Second)
 	n, err := app.CountRecords("coupons", dbx.NewExp("code LIKE 'BACK-%'"))

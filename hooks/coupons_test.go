@@ -145,6 +145,7 @@ func TestCouponRefusals(t *testing.T) {
 	newCoupon(t, s, map[string]any{"code": "DOLLARS", "amount_off": 500, "currency": "USD"})
 	newCoupon(t, s, map[string]any{"code": "FREE", "amount_off": 18000, "currency": "EUR"})
 	newCoupon(t, s, map[string]any{"code": "OFF", "percent": 10, "active": false})
+	newCoupon(t, s, map[string]any{"code": "GIVEN", "percent": 10, "people": []string{cast.Users[hookstest.Student2]}})
 	once := newCoupon(t, s, map[string]any{"code": "ONCE", "amount_off": 1000, "currency": "EUR", "max_per_person": 1})
 	counts := func() [3]int64 {
 		return [3]int64{countWhere(t, s.app, "purchases", nil), countWhere(t, s.app, "payments", nil), countWhere(t, s.app, "coupon_redemptions", nil)}
@@ -160,6 +161,7 @@ func TestCouponRefusals(t *testing.T) {
 		"NEWCOMER": `"code":{"code":"coupon_first_only","message":"Questo codice vale solo per il primo acquisto."`, // the fixture's package was paid
 		"DOLLARS":  `"code":{"code":"coupon_not_here","message":"Questo codice è in un'altra valuta."`,
 		"FREE":     `"code":{"code":"coupon_not_here","message":"Questo codice vale l'intero prezzo: chiedi alla scuola."`,
+		"GIVEN":    `"code":{"code":"coupon_not_yours","message":"Questo codice è stato dato a un'altra persona."`,
 	} {
 		res := checkoutWith(t, s, hookstest.Student, map[string]any{"package": s.pkg, "code": code})
 		require.Equal(t, 400, res.Status, code)
@@ -178,6 +180,8 @@ func TestCouponRefusals(t *testing.T) {
 	res = checkoutWith(t, s, hookstest.Student2, map[string]any{"package": s.pkg, "code": "ONCE"})
 	require.Equal(t, 200, res.Status, "another person: "+string(res.Body))
 	require.EqualValues(t, 2, countWhere(t, s.app, "coupon_redemptions", dbx.HashExp{"coupon": once}))
+	res = checkoutWith(t, s, hookstest.Student2, map[string]any{"package": s.pkg, "code": "GIVEN"})
+	require.Equal(t, 200, res.Status, "the person it was given to: "+string(res.Body))
 }
 
 // A code for lessons is used on an unpaid lesson's payment; a payment

@@ -22,6 +22,7 @@ type Coupon struct {
 	MaxUses           int64     // 0: no limit
 	MaxPerPerson      int64     // 0: no limit
 	FirstPurchaseOnly bool
+	People            []string // users ids it is for (payer or student); empty: anyone
 }
 
 // What a coupon may be for.
@@ -39,9 +40,10 @@ type CouponUse struct {
 	Subject, Tutor   string
 	Price            int64
 	Currency         string
-	Uses             int64 // every use of the coupon so far
-	UsesByPerson     int64 // this person's
-	EarlierPurchases bool  // the person has paid for something before
+	Uses             int64    // every use of the coupon so far
+	UsesByPerson     int64    // this person's
+	EarlierPurchases bool     // the person has paid for something before
+	People           []string // users ids of the payer and the student it is for
 }
 
 // Why a coupon cannot be used; the caller maps each to a client message.
@@ -49,6 +51,7 @@ var (
 	ErrCouponNotYet      = errors.New("billing: coupon not valid yet")
 	ErrCouponExpired     = errors.New("billing: coupon expired")
 	ErrCouponNotHere     = errors.New("billing: coupon not for this purchase")
+	ErrCouponNotYours    = errors.New("billing: coupon for someone else")
 	ErrCouponUsedUp      = errors.New("billing: coupon used up")
 	ErrCouponPersonLimit = errors.New("billing: coupon used up by this person")
 	ErrCouponFirstOnly   = errors.New("billing: coupon for a first purchase only")
@@ -69,6 +72,8 @@ func (c Coupon) Discount(u CouponUse) (int64, error) {
 		return 0, ErrCouponExpired
 	case !allows(c.Kinds, u.Kind) || !allows(c.Subjects, u.Subject) || !allows(c.Tutors, u.Tutor):
 		return 0, ErrCouponNotHere
+	case len(c.People) > 0 && !slices.ContainsFunc(u.People, func(p string) bool { return slices.Contains(c.People, p) }):
+		return 0, ErrCouponNotYours
 	case c.MaxUses > 0 && u.Uses >= c.MaxUses:
 		return 0, ErrCouponUsedUp
 	case c.MaxPerPerson > 0 && u.UsesByPerson >= c.MaxPerPerson:

@@ -187,6 +187,7 @@ var moneyEntries = []Entry{
 	e("coupon_used_up", "This code has been used up.", "Questo codice è esaurito."),
 	e("coupon_used_up", "You have already used this code.", "Hai già usato questo codice."),
 	e("coupon_first_only", "This code is for a first purchase only.", "Questo codice vale solo per il primo acquisto."),
+	e("coupon_not_yours", "This code was given to someone else.", "Questo codice è stato dato a un'altra persona."),
 	e("coupon_not_here", "This code is in another currency.", "Questo codice è in un'altra valuta."),
 	e("coupon_not_here", "This code is worth the whole price; ask the school.", "Questo codice vale l'intero prezzo: chiedi alla scuola."),
 	e("coupon_not_here", "This code is not valid for this purchase.", "Questo codice non vale per questo acquisto."),

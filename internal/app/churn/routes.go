@@ -91,7 +91,7 @@ func (s *Service) List(e *core.RequestEvent) error {
 
 // OfferCoupon answers POST /api/at-risk/{id}/coupon (staff; {id} is the
 // student's users id): a coupon of OfferPercent% off, one use, valid for
-// OfferDays, once per score at risk — the row's coupon is set by
+// OfferDays, for that student only, once per score at risk — the row's coupon is set by
 // compare-and-set in the coupon's transaction, so of many clicks at once
 // one makes a coupon and the others are refused.
 func (s *Service) OfferCoupon(e *core.RequestEvent) error {
@@ -117,7 +117,7 @@ func (s *Service) OfferCoupon(e *core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		coupon, err := newOffer(tx, person.Name, now)
+		coupon, err := newOffer(tx, student, person.Name, now)
 		if err != nil {
 			return err
 		}
@@ -140,8 +140,9 @@ func (s *Service) OfferCoupon(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, out)
 }
 
-// newOffer saves the coupon offered to the student named name.
-func newOffer(tx core.App, name string, now time.Time) (*core.Record, error) {
+// newOffer saves the coupon offered to the student (users id) named name:
+// only they, or a guardian paying for them, may use it.
+func newOffer(tx core.App, student, name string, now time.Time) (*core.Record, error) {
 	col, err := tx.FindCachedCollectionByNameOrId("coupons")
 	if err != nil {
 		return nil, err
@@ -151,7 +152,7 @@ func newOffer(tx core.App, name string, now time.Time) (*core.Record, error) {
 		"code":        "BACK-" + security.RandomStringWithAlphabet(8, "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"),
 		"description": "Offered to " + name + ", at risk of leaving",
 		"percent":     OfferPercent, "max_uses": 1, "max_per_person": 1, "active": true,
-		"valid_from": now, "valid_until": now.AddDate(0, 0, OfferDays),
+		"valid_from": now, "valid_until": now.AddDate(0, 0, OfferDays), "people": []string{student},
 	})
 	return r, tx.Save(r)
 }

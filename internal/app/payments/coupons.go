@@ -1,6 +1,7 @@
 package payments
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 
@@ -77,7 +78,7 @@ func couponOf(r *core.Record) billing.Coupon {
 		Kinds: r.GetStringSlice("kinds"), Subjects: r.GetStringSlice("subjects"), Tutors: r.GetStringSlice("tutors"),
 		ValidFrom: r.GetDateTime("valid_from").Time(), ValidUntil: r.GetDateTime("valid_until").Time(),
 		MaxUses: int64(r.GetInt("max_uses")), MaxPerPerson: int64(r.GetInt("max_per_person")),
-		FirstPurchaseOnly: r.GetBool("first_purchase_only"),
+		FirstPurchaseOnly: r.GetBool("first_purchase_only"), People: r.GetStringSlice("people"),
 	}
 }
 
@@ -138,6 +139,7 @@ func (s *Service) couponUse(tx core.App, c, pay, target *core.Record) (billing.C
 	u := billing.CouponUse{
 		Now: s.env.Now(), Kind: billing.CouponLesson, Subject: target.GetString("subject"), Tutor: target.GetString("tutor"),
 		Price: int64(pay.GetInt("amount")), Currency: pay.GetString("currency"),
+		People: []string{pay.GetString("user"), cmp.Or(pay.GetString("student"), pay.GetString("user"))},
 	}
 	if target.Collection().Name == "purchases" {
 		u.Kind = billing.CouponPackage
@@ -169,6 +171,8 @@ func couponRefusal(err error) *router.ApiError {
 		return platform.RuleError(http.StatusBadRequest, "code", "coupon_used_up", "This code has been used up.")
 	case errors.Is(err, billing.ErrCouponPersonLimit):
 		return platform.RuleError(http.StatusBadRequest, "code", "coupon_used_up", "You have already used this code.")
+	case errors.Is(err, billing.ErrCouponNotYours):
+		return platform.RuleError(http.StatusBadRequest, "code", "coupon_not_yours", "This code was given to someone else.")
 	case errors.Is(err, billing.ErrCouponFirstOnly):
 		return platform.RuleError(http.StatusBadRequest, "code", "coupon_first_only", "This code is for a first purchase only.")
 	case errors.Is(err, billing.ErrCouponCurrency):

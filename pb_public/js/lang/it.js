@@ -1294,6 +1294,7 @@ export default {
   "Valid from": "Valido dal",
   "Valid until (excluded)": "Valido fino al (escluso)",
   "first purchase only": "solo primo acquisto",
+  "only for {names}": "solo per {names}",
   "coupon.package": "pacchetti",
   "coupon.lesson": "lezioni",
   "Record a period": "Registra un periodo",

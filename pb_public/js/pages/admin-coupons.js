@@ -67,7 +67,7 @@ export default async function adminCoupons(ctx) {
   async function load() {
     try {
       const [res, used] = await Promise.all([
-        pb.collection('coupons').getList(1, 100, { sort: '-created' }),
+        pb.collection('coupons').getList(1, 100, { sort: '-created', expand: 'people' }),
         pb.collection('coupon_redemptions').getFullList({ filter: 'status != "released"', fields: 'coupon' }),
       ]);
       if (!ctx.isCurrent()) return;
@@ -77,7 +77,8 @@ export default async function adminCoupons(ctx) {
         res.items.map((c) => h('tr', { dataset: { id: c.id } },
           h('td', h('strong', c.code), c.description ? h('div', { class: 'small muted' }, c.description) : null),
           h('td', discountOf(c)),
-          h('td', (c.kinds && c.kinds.length ? c.kinds : ['package', 'lesson']).map((k) => tv('coupon', k)).join(', '), c.first_purchase_only ? h('div', { class: 'small muted' }, t('first purchase only')) : null),
+          h('td', (c.kinds && c.kinds.length ? c.kinds : ['package', 'lesson']).map((k) => tv('coupon', k)).join(', '), c.first_purchase_only ? h('div', { class: 'small muted' }, t('first purchase only')) : null,
+            c.expand?.people?.length ? h('div', { class: 'small muted' }, t('only for {names}', { names: c.expand.people.map((p) => p.name || p.email).join(', ') })) : null),
           h('td', c.valid_from || c.valid_until ? `${c.valid_from ? longDate(c.valid_from) : '…'} – ${c.valid_until ? longDate(c.valid_until) : '…'}` : t('always')),
           h('td', { class: 'num uses' }, c.max_uses ? `${uses[c.id] || 0} / ${c.max_uses}` : String(uses[c.id] || 0)),
           h('td', c.active ? t('Active') : t('Inactive')),
