@@ -64,6 +64,8 @@ test('staff turn on the welcome, it reaches a new student in mailpit, and its un
     await admin.page.getByRole('link', { name: 'Follow-up messages' }).click();
     await admin.page.getByRole('heading', { name: 'Follow-up messages', level: 1 }).waitFor();
     const card = admin.page.locator('form[data-trigger="welcome"]');
+    assert.equal(await card.getByLabel('Title').first().isVisible(), false, 'the words are folded');
+    await card.locator('[data-lang="en"] summary').click();
     await card.locator('[data-lang="en"]').getByLabel('Title').fill(`Welcome aboard ${stamp}`);
     await card.getByLabel('On: send it to everyone it is due for').check();
     await card.getByRole('button', { name: 'Save' }).click();

@@ -85,6 +85,7 @@ export function showErrors(form, err, { aliases = {}, message, ignore = [] } = {
     const wrap = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
     if (wrap && typeof val.message === 'string') {
       wrap.querySelector('.field-error').textContent = text;
+      wrap.closest('details')?.setAttribute('open', ''); // a folded field with an error is shown
       const input = wrap.matches('fieldset') ? wrap : wrap.querySelector('input, select, textarea');
       if (input) { input.setAttribute('aria-invalid', 'true'); first = first || (wrap.matches('fieldset') ? wrap.querySelector('input') : input); }
     } else if (typeof val.message === 'string') unplaced.push(`${key}: ${text}`);

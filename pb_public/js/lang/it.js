@@ -1295,6 +1295,7 @@ export default {
   "Valid until (excluded)": "Valido fino al (escluso)",
   "first purchase only": "solo primo acquisto",
   "only for {names}": "solo per {names}",
+  "no words yet": "ancora senza testo",
   "coupon.package": "pacchetti",
   "coupon.lesson": "lezioni",
   "Record a period": "Registra un periodo",

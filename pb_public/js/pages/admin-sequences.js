@@ -49,7 +49,10 @@ function sequenceCard(s) {
     h('h2', name), h('p', { class: 'muted' }, when),
     errorSummary(),
     field({ name: 'active', label: t('On: send it to everyone it is due for'), type: 'checkbox', value: s.active }),
-    LANGS().map(([l, label]) => h('fieldset', { class: 'field', dataset: { lang: l } }, h('legend', label),
+    // each language's words folded under their title, so the page lists
+    // the sequences first
+    LANGS().map(([l, label]) => h('details', { class: 'field words', dataset: { lang: l } },
+      h('summary', `${label}: ${texts[l]?.title || t('no words yet')}`),
       field({ name: `title_${l}`, label: t('Title'), value: texts[l]?.title || '', maxlength: 150, required: true }),
       field({ name: `body_${l}`, label: t('Text'), type: 'textarea', rows: 4, value: texts[l]?.body || '', maxlength: 4000, required: true,
         hint: t('A blank line starts a new paragraph. The greeting, the link and the unsubscribe link are added.') }))),
