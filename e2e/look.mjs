@@ -132,7 +132,7 @@ async function pagesOf(who) {
     case null: return [...common, '/signin', '/signup', '/forgot-password', '/reset-password?token=x', '/verify-email?token=x', '/confirm-email-change?token=x', '/not-me?token=x', '/checkout/success', '/checkout/cancel', '/no-such-page'];
     case 'luca': return [...common, '/lessons', '/calendar', '/todo', '/progress', '/credits', '/materials', '/payments', '/reviews', '/notifications', '/settings', '/plans', '/subscription'];
     case 'giulia': return ['/tutor/requests', '/calendar', '/tutor/calendar', '/tutor/availability', '/tutor/packages', '/tutor/earnings', '/tutor/profile', '/materials', '/lessons', '/payments', '/notifications', '/settings'];
-    default: return ['/admin/tutors', '/admin/bookings', '/calendar', '/admin/payments', '/admin/reports', '/admin/deliveries', '/admin/flags', '/materials', '/', '/lessons', '/notifications', '/settings', '/admin/coupons', '/admin/at-risk', '/admin/sequences'];
+    default: return ['/admin/tutors', '/admin/bookings', '/calendar', '/admin/payments', '/admin/reports', '/admin/deliveries', '/admin/flags', '/materials', '/', '/lessons', '/notifications', '/settings', '/admin/coupons', '/admin/at-risk', '/admin/sequences', '/admin/plans'];
   }
 }
 

@@ -4,15 +4,31 @@
 // on the Payments page, the same records a paid Stripe invoice makes (hooks/subscriptions_stripe_test.go).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, authFor, demo, superuserToken } from './lib.mjs';
-import { S, open, clean, newStudent, nextWeekSlots, lastFreeFor, stamp } from './suite.mjs';
+import { api, authFor, demo } from './lib.mjs';
+import { S, open, clean, expectRefused, newStudent, nextWeekSlots, lastFreeFor, stamp } from './suite.mjs';
 
-test('a student subscribes to a plan, books with one of its credits and cancels at period end', async () => {
-  const su = await superuserToken(S.server.url);
+test('staff put a plan on sale; a student subscribes, books with one of its credits and cancels at period end; staff take the plan off sale', async () => {
   const title = `Three a month ${stamp}`;
-  await api(S.server.url, '/api/collections/plans/records', { method: 'POST', token: su, body: {
-    title, credits: 3, price: 9900, currency: 'EUR', interval: 'month', rollover_max: 1, grace_days: 3, active: true,
-  } });
+  // staff write the plan on the Plans page (a bad price is refused by its field)
+  const admin = await open({ auth: await authFor(S.server.url, demo('admin')) });
+  await admin.page.goto('/admin/payments');
+  await admin.page.getByRole('link', { name: 'Plans', exact: true }).click();
+  await admin.page.getByRole('heading', { name: 'Plans', level: 1 }).waitFor();
+  const form = admin.page.locator('form').filter({ has: admin.page.getByRole('heading', { name: 'New plan' }) });
+  await form.getByLabel('Title').fill(title);
+  await form.getByLabel('Lesson credits each period').fill('3');
+  await form.getByLabel('Unused credits that roll over').fill('1');
+  await form.getByLabel('Days of lessons after a failed payment').fill('3');
+  await form.getByRole('button', { name: 'Create plan' }).click();
+  await form.locator('[data-field="price"] .field-error').filter({ hasText: /\S/ }).waitFor();
+  expectRefused(admin);
+  await form.getByLabel(/^Price each period/).fill('99');
+  await form.getByRole('button', { name: 'Create plan' }).click();
+  await admin.page.getByText('Plan created.').waitFor();
+  const planRow = admin.page.locator('tr').filter({ hasText: title });
+  await planRow.getByText('€99.00 / month').waitFor();
+  assert.equal(await planRow.locator('td.num').textContent(), '0', 'no subscription yet');
+
   const auth = await newStudent('Plan Subscriber');
   const s = await open({ auth });
   await s.page.goto('/plans');
@@ -26,7 +42,6 @@ test('a student subscribes to a plan, books with one of its credits and cancels 
   // the school records the first month's payment
   const subs = await api(S.server.url, '/api/collections/subscriptions/records', { token: auth.token });
   assert.equal(subs.items.length, 1);
-  const admin = await open({ auth: await authFor(S.server.url, demo('admin')) });
   await admin.page.goto('/admin/payments');
   const row = admin.page.locator(`tr[data-id="${subs.items[0].id}"]`);
   await row.getByRole('button', { name: 'Record the first period' }).click();
@@ -60,5 +75,18 @@ test('a student subscribes to a plan, books with one of its credits and cancels 
   const after = await api(S.server.url, `/api/collections/subscriptions/records/${subs.items[0].id}`, { token: auth.token });
   assert.equal(after.cancel_at_period_end, true);
   assert.equal(after.status, 'active');
+
+  // staff take the plan off sale: payers no longer see it, her subscription goes on
+  await admin.page.goto('/admin/plans');
+  assert.equal(await planRow.locator('td.num').textContent(), '1', 'her running subscription');
+  await planRow.getByRole('button', { name: 'Take off sale' }).click();
+  await admin.page.getByText('The plan is off sale.').waitFor();
+  await planRow.getByRole('button', { name: 'Put on sale' }).waitFor();
+  await s.page.goto('/plans');
+  await s.page.locator('main h1').waitFor();
+  await s.page.locator('.card.plan, .empty').first().waitFor();
+  assert.equal(await s.page.locator('.card.plan').filter({ hasText: title }).count(), 0, 'off sale');
+  await s.page.goto('/subscription');
+  await s.page.locator('.credits-left').filter({ hasText: '2 credits left' }).waitFor();
   clean(s, admin);
 });

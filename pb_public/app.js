@@ -25,7 +25,7 @@ const ROUTES = [
   ['/admin/tutors', 'admin-tutors', 'admin'], ['/admin/bookings', 'admin-bookings', 'admin'],
   ['/admin/payments', 'admin-payments', 'admin'], ['/admin/reports', 'admin-reports', 'admin'],
   ['/admin/deliveries', 'admin-deliveries', 'admin'], ['/admin/flags', 'admin-flags', 'admin'],
-  ['/admin/families', 'admin-families', 'admin'], ['/admin/coupons', 'admin-coupons', 'admin'],
+  ['/admin/families', 'admin-families', 'admin'], ['/admin/coupons', 'admin-coupons', 'admin'], ['/admin/plans', 'admin-plans', 'admin'],
   ['/family', 'family', 'signed'], ['/guardian-invite', 'guardian-invite'],
   ['/find', 'find'], ['/help', 'help', 'signed'], ['/admin/questions', 'admin-questions', 'admin'],
   ['/plans', 'plans'], ['/subscription', 'subscription', 'signed'],

@@ -64,7 +64,7 @@ export default async function adminPayments(ctx) {
   const unpaidEl = h('div', loading());
   const paidEl = h('div', loading());
   const payoutsEl = h('div', loading());
-  replace(ctx.root, pageTitle(t('Payments'), h('div', { class: 'head-links' }, h('a', { href: '/admin/coupons' }, t('Coupons')))),
+  replace(ctx.root, pageTitle(t('Payments'), h('div', { class: 'head-links' }, h('a', { href: '/admin/coupons' }, t('Coupons')), h('a', { href: '/admin/plans' }, t('Plans')))),
     h('section', { 'aria-labelledby': 'pp-h' }, h('h2', { id: 'pp-h' }, t('Packages waiting for payment')), pendingEl),
     h('section', { 'aria-labelledby': 'ul-h' }, h('h2', { id: 'ul-h' }, t('Unpaid lessons')), unpaidEl),
     subscriptionsSection(),
