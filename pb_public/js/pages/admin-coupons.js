@@ -4,15 +4,10 @@
 import { pb } from '../pb.js';
 import { h, replace } from '../dom.js';
 import { t, tv } from '../i18n.js';
-import { longDate, money } from '../format.js';
+import { longDate, money, toCents } from '../format.js';
 import { pageTitle, loading, empty, errorBox, table, toast } from '../ui.js';
 import { field, checkGroup, checkedValues, errorSummary, showErrors, busy, clearErrors } from '../forms.js';
 
-/** Cents of an amount typed in units ("12,50" → 1250), or 0. */
-function cents(v) {
-  const n = Number(String(v || '').trim().replace(',', '.'));
-  return Number.isFinite(n) && n > 0 ? Math.round(n * 100) : 0;
-}
 /** The instant of a day typed in a date field: its start in the browser's zone. */
 function dayStart(v) { return v ? new Date(`${v}T00:00`).toISOString() : ''; }
 
@@ -36,10 +31,11 @@ function newCouponForm(onSaved) {
     e.preventDefault();
     busy(form, async () => {
       const f = form.elements;
-      const off = cents(f.amount_off.value);
+      const currency = f.currency.value.trim().toUpperCase();
+      const off = Math.max(toCents(f.amount_off.value, currency) || 0, 0);
       const body = {
         code: f.code.value.trim().toUpperCase(), description: f.description.value.trim(), active: true,
-        percent: Number(f.percent.value) || 0, amount_off: off, currency: off ? f.currency.value.trim().toUpperCase() : '',
+        percent: Number(f.percent.value) || 0, amount_off: off, currency: off ? currency : '',
         kinds: checkedValues(form, 'kinds'), valid_from: dayStart(f.valid_from.value), valid_until: dayStart(f.valid_until.value),
         max_uses: Number(f.max_uses.value) || 0, max_per_person: Number(f.max_per_person.value) || 0, first_purchase_only: f.first_purchase_only.checked,
       };
