@@ -38,7 +38,7 @@ func countOf(t testing.TB, app core.App, collection string, exprs ...dbx.Express
 // faults makes chosen record writes of a test app fail, as a full disk
 // would: Break("students", "update") fails every update of a students
 // record (through the records API, a route or a job alike) until Mend.
-type faults struct{ broken sync.Map }
+type faults struct{ broken sync.Map } // "collection/op" -> func(*core.Record) bool
 
 // injectFaults binds the failing writes to app (after Tutorbase's own
 // hooks, so the write fails where the database would refuse it).
@@ -46,7 +46,7 @@ func injectFaults(app core.App) *faults {
 	f := &faults{}
 	fail := func(op string) func(e *core.RecordEvent) error {
 		return func(e *core.RecordEvent) error {
-			if _, ok := f.broken.Load(e.Record.Collection().Name + "/" + op); ok {
+			if when, ok := f.broken.Load(e.Record.Collection().Name + "/" + op); ok && when.(func(*core.Record) bool)(e.Record) {
 				return errors.New("disk full")
 			}
 			return e.Next()
@@ -59,7 +59,14 @@ func injectFaults(app core.App) *faults {
 }
 
 // Break fails the writes op ("create", "update", "delete") of collection.
-func (f *faults) Break(collection, op string) { f.broken.Store(collection+"/"+op, true) }
+func (f *faults) Break(collection, op string) {
+	f.BreakIf(collection, op, func(*core.Record) bool { return true })
+}
+
+// BreakIf fails the writes op of collection of the records when says.
+func (f *faults) BreakIf(collection, op string, when func(*core.Record) bool) {
+	f.broken.Store(collection+"/"+op, when)
+}
 
 // Mend undoes every Break.
 func (f *faults) Mend() { f.broken.Clear() }
