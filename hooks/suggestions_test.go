@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+	"time"
 
 	"tutorbase/hooks/hookstest"
 	"tutorbase/internal/app/assist"
@@ -108,6 +109,36 @@ func TestStudentSeriesSuggestions(t *testing.T) {
 		{Text: day(2) + " 15:00 is free: 1 of your students has lessons then.", Start: utc3339(romeTime(2, 15, 0)), End: utc3339(romeTime(2, 16, 0)), Students: 1},
 	}, ask(tomToken).Gaps)
 	require.Empty(t, ask(token).Gaps, "students get series, not gaps")
+
+	// a tutor who teaches 45 minutes is offered gaps of 45 minutes; a
+	// tutor without past students, none; a suspended tutor's habit is
+	// not suggested
+	setTutorData := func(id string, data map[string]any) {
+		r, err := app.FindRecordById("tutors", id)
+		require.NoError(t, err)
+		r.Load(data)
+		require.NoError(t, app.Save(r))
+	}
+	setTutorData(tom, map[string]any{"lesson_minutes": []int{45}})
+	gaps := ask(tomToken).Gaps
+	require.Len(t, gaps, 2)
+	for _, g := range gaps {
+		start, err := time.Parse(time.RFC3339, g.Start)
+		require.NoError(t, err)
+		end, err := time.Parse(time.RFC3339, g.End)
+		require.NoError(t, err)
+		require.Equal(t, 45*time.Minute, end.Sub(start), g.Text)
+	}
+	setTutorData(tom, map[string]any{"lesson_minutes": nil})
+	newcomer, err := hookstest.CreateUser(app, "nico@suggest.localhost", "Nico New", platform.RoleTutor)
+	require.NoError(t, err)
+	newcomerToken, err := newcomer.NewAuthToken()
+	require.NoError(t, err)
+	require.Empty(t, ask(newcomerToken).Gaps)
+	setTutorData(tom, map[string]any{"status": "suspended"})
+	require.Empty(t, get(token), "Tom is away: his habit waits")
+	setTutorData(tom, map[string]any{"status": "active"})
+	require.Len(t, get(token), 1)
 
 	// "book them all": the suggestion is the series route's body
 	res := hookstest.Call(t, srv, http.MethodPost, "/api/series", token, map[string]any{
