@@ -1,0 +1,123 @@
+package hooks_test
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"tutorbase/hooks/hookstest"
+	"tutorbase/internal/app/google"
+	"tutorbase/jobs"
+	"tutorbase/testkit/fakegoogle"
+
+	"github.com/pocketbase/dbx"
+	"github.com/stretchr/testify/require"
+)
+
+// TestGoogleConsentThatFails: when Google does not exchange the consent's
+// code, or does not say whose account it is, the connection is refused
+// (bad_consent) and not made; a person never connected disconnects
+// without error; then the consent goes through.
+func TestGoogleConsentThatFails(t *testing.T) {
+	t.Parallel()
+	app, srv, fake := googleApp(t)
+	tok := cast.Tokens[hookstest.Tutor2]
+	state := func() string {
+		res := hookstest.Call(t, srv, http.MethodPost, "/api/google/calendar/connect", tok, nil)
+		require.Equal(t, 200, res.Status, string(res.Body))
+		consent, err := url.Parse(res.JSON()["url"].(string))
+		require.NoError(t, err)
+		return consent.Query().Get("state")
+	}
+	for _, failing := range []string{"POST /token", "GET /oauth2/v3/userinfo"} {
+		st := state()
+		fake.FailNext(failing, http.StatusInternalServerError)
+		res := hookstest.Call(t, srv, http.MethodPost, "/api/google/calendar/callback", tok,
+			map[string]string{"code": fake.Grant(googleAccount(hookstest.Tutor2)), "state": st})
+		refused(t, res, 400, "code", "bad_consent")
+		l, err := app.FindFirstRecordByData(google.Links, "user", cast.Users[hookstest.Tutor2])
+		require.NoError(t, err)
+		require.NotEqual(t, google.LinkConnected, l.GetString("status"), "%s failed: not connected", failing)
+	}
+	require.Equal(t, 204, hookstest.Call(t, srv, http.MethodPost, "/api/google/calendar/disconnect", cast.Tokens[hookstest.Student2], nil).Status)
+	require.Equal(t, 404, hookstest.Call(t, srv, http.MethodPost, google.PushPath, "", nil).Status, "no push without its address")
+	connectGoogle(t, srv, fake, hookstest.Tutor2)
+}
+
+// TestGoogleBusyWithExpiredAndWithdrawnAccess: the busy-times job gets a
+// new access token when Google says the old one expired, and marks the
+// connection revoked when the consent was withdrawn.
+func TestGoogleBusyWithExpiredAndWithdrawnAccess(t *testing.T) {
+	t.Parallel()
+	app, srv, fake := googleApp(t)
+	connectGoogle(t, srv, fake, hookstest.Tutor2)
+	status := func() (string, string) {
+		l, err := app.FindFirstRecordByData(google.Links, "user", cast.Users[hookstest.Tutor2])
+		require.NoError(t, err)
+		return l.GetString("status"), l.GetString("last_error")
+	}
+	fake.ExpireAccess()
+	require.NoError(t, jobs.SyncGoogle(hookstest.ServicesOf(app), app, cast.Now().Add(google.BusyEvery)))
+	st, lastErr := status()
+	require.Equal(t, google.LinkConnected, st)
+	require.Empty(t, lastErr, "read with a fresh token")
+
+	fake.Revoke(googleAccount(hookstest.Tutor2).Email)
+	fake.ExpireAccess()
+	require.NoError(t, jobs.SyncGoogle(hookstest.ServicesOf(app), app, cast.Now().Add(2*google.BusyEvery)))
+	st, _ = status()
+	require.Equal(t, google.LinkRevoked, st, "withdrawn consent is recorded")
+}
+
+// TestGoogleDriveShareFailures: a body that names no material is refused;
+// a material with no one to share with shares with no one; Google Drive
+// failing is told as such (drive_failed), and nothing is shared.
+func TestGoogleDriveShareFailures(t *testing.T) {
+	t.Parallel()
+	_, srv, fake := googleApp(t)
+	connectGoogle(t, srv, fake, hookstest.Tutor2)
+	share := func(body any) hookstest.Response {
+		return hookstest.Call(t, srv, http.MethodPost, "/api/google/drive/share", cast.Tokens[hookstest.Tutor2], body)
+	}
+	refused(t, share([]string{"x"}), 400, "material", "validation_required")
+	alone := mustMaterial(t, srv, hookstest.Tutor2, materialForm{fields: map[string]string{"title": "Solo", "url": "https://drive.google.com/file/d/1Solo0000000000/view"}})["id"].(string)
+	res := share(map[string]any{"material": alone})
+	require.Equal(t, 200, res.Status, string(res.Body))
+	require.Empty(t, res.JSON()["shared"], "no one to share with")
+
+	id := bookTutor2(t, srv, 5, 15)
+	withLesson := mustMaterial(t, srv, hookstest.Tutor2, materialForm{fields: map[string]string{"title": "Esercizi", "url": "https://drive.google.com/file/d/1AbCdEfGhIjKlMnOp/view", "booking": id}})["id"].(string)
+	fake.FailNext("POST /drive/v3/files/", http.StatusInternalServerError)
+	refused(t, share(map[string]any{"material": withLesson}), 400, "material", "drive_failed")
+	require.Empty(t, fake.Permissions())
+}
+
+// TestGooglePickerTokenFailures: when Google does not renew the access
+// token the Picker is told to try again, and when the consent was
+// withdrawn the connection is marked revoked and the tutor told to
+// connect again.
+func TestGooglePickerTokenFailures(t *testing.T) {
+	t.Parallel()
+	fake := fakegoogle.Start(t)
+	cfg := hookstest.Config
+	cfg.Google.ClientID, cfg.Google.ClientSecret = fakegoogle.ClientID, fakegoogle.ClientSecret
+	cfg.Google.OAuthBase, cfg.Google.APIBase, cfg.Google.TokenKey = fake.URL, fake.URL, googleKey
+	cfg.Google.PickerKey, cfg.Google.PickerAppID = "picker-key", "123456789"
+	app := cast.CloneWith(t, cfg)
+	t.Cleanup(app.Cleanup)
+	srv := hookstest.Serve(t, app)
+	connectGoogle(t, srv, fake, hookstest.Tutor2)
+	picker := func() hookstest.Response { // with the stored access token expired: renewed first
+		_, err := app.DB().Update(google.Links, dbx.Params{"token_expiry": "2001-01-01 00:00:00.000Z"}, dbx.HashExp{"user": cast.Users[hookstest.Tutor2]}).Execute()
+		require.NoError(t, err)
+		return hookstest.Call(t, srv, http.MethodGet, "/api/google/picker", cast.Tokens[hookstest.Tutor2], nil)
+	}
+	fake.FailNext("POST /token", http.StatusServiceUnavailable)
+	refused(t, picker(), 400, "google", "google_failed")
+
+	fake.Revoke(googleAccount(hookstest.Tutor2).Email)
+	refused(t, picker(), 400, "google", "not_connected")
+	l, err := app.FindFirstRecordByData(google.Links, "user", cast.Users[hookstest.Tutor2])
+	require.NoError(t, err)
+	require.Equal(t, google.LinkRevoked, l.GetString("status"))
+}
