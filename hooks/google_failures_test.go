@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"tutorbase/hooks/hookstest"
 	"tutorbase/internal/app/google"
@@ -117,6 +118,62 @@ func TestGooglePickerTokenFailures(t *testing.T) {
 
 	fake.Revoke(googleAccount(hookstest.Tutor2).Email)
 	refused(t, picker(), 400, "google", "not_connected")
+	l, err := app.FindFirstRecordByData(google.Links, "user", cast.Users[hookstest.Tutor2])
+	require.NoError(t, err)
+	require.Equal(t, google.LinkRevoked, l.GetString("status"))
+}
+
+// TestGoogleOutboxEdges: a lesson cancelled whose event was deleted at
+// Google already is done, not failed; a lesson waiting to be retried for
+// a connection since withdrawn stops being owed.
+func TestGoogleOutboxEdges(t *testing.T) {
+	t.Parallel()
+	app, srv, fake := googleApp(t)
+	connectGoogle(t, srv, fake, hookstest.Tutor2)
+	tutor := cast.Users[hookstest.Tutor2]
+	status := func(id string) string { return outboxRow(t, app, id, tutor).GetString("status") }
+
+	id := bookTutor2(t, srv, 5, 15)
+	eventually(t, "the lesson reaches Google", func() bool { return status(id) == google.EventDone })
+	fake.FailNext("DELETE /calendar/v3/calendars/", http.StatusGone)
+	res := hookstest.Call(t, srv, http.MethodPost, "/api/bookings/"+id+"/cancel", cast.Tokens[hookstest.Student], map[string]any{})
+	require.Equal(t, 200, res.Status, string(res.Body))
+	eventually(t, "gone already: done", func() bool { return status(id) == google.EventDone })
+
+	fake.FailNext("POST /calendar/v3/calendars/", http.StatusServiceUnavailable)
+	other := bookTutor2(t, srv, 6, 15)
+	eventually(t, "the 503 is recorded", func() bool { return outboxRow(t, app, other, tutor).GetInt("attempts") == 1 })
+	_, err := app.DB().Update(google.Links, dbx.Params{"status": google.LinkRevoked}, dbx.HashExp{"user": tutor}).Execute()
+	require.NoError(t, err)
+	require.NoError(t, jobs.SyncGoogle(hookstest.ServicesOf(app), app, cast.Now().Add(time.Hour)))
+	require.Equal(t, google.EventStopped, status(other))
+}
+
+// TestGoogleCalendarChoiceEdges: choosing calendars without a connection,
+// or with consent withdrawn, says not_connected; a connection without a
+// stored choice blocks with its primary calendar.
+func TestGoogleCalendarChoiceEdges(t *testing.T) {
+	t.Parallel()
+	app, srv, fake := googleApp(t)
+	choose := func(role string) hookstest.Response {
+		return hookstest.Call(t, srv, http.MethodPost, "/api/google/calendars", cast.Tokens[role], map[string]any{"lessons": "primary", "busy": []string{"primary"}})
+	}
+	refused(t, choose(hookstest.Tutor), 400, "google", "not_connected")
+
+	connectGoogle(t, srv, fake, hookstest.Tutor2)
+	email := tutor2Calendars(fake)
+	_, err := app.DB().Update(google.Links, dbx.Params{"busy_calendars": ""}, dbx.HashExp{"user": cast.Users[hookstest.Tutor2]}).Execute()
+	require.NoError(t, err)
+	res := hookstest.Call(t, srv, http.MethodGet, "/api/google/calendars", cast.Tokens[hookstest.Tutor2], nil)
+	require.Equal(t, 200, res.Status, string(res.Body))
+	for _, c := range res.JSON()["calendars"].([]any) {
+		cal := c.(map[string]any)
+		require.Equal(t, cal["id"] == email, cal["busy"], "only the primary calendar blocks: %v", cal)
+	}
+
+	fake.Revoke(email)
+	fake.ExpireAccess()
+	refused(t, choose(hookstest.Tutor2), 400, "google", "not_connected")
 	l, err := app.FindFirstRecordByData(google.Links, "user", cast.Users[hookstest.Tutor2])
 	require.NoError(t, err)
 	require.Equal(t, google.LinkRevoked, l.GetString("status"))
