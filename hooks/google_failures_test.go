@@ -12,6 +12,7 @@ import (
 	"tutorbase/testkit/fakegoogle"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/stretchr/testify/require"
 )
 
@@ -177,4 +178,70 @@ func TestGoogleCalendarChoiceEdges(t *testing.T) {
 	l, err := app.FindFirstRecordByData(google.Links, "user", cast.Users[hookstest.Tutor2])
 	require.NoError(t, err)
 	require.Equal(t, google.LinkRevoked, l.GetString("status"))
+}
+
+// TestGoogleChosenCalendarGone: a busy calendar the tutor chose and then
+// deleted (or stopped sharing) at Google is told as unreadable, and the
+// connection stays.
+func TestGoogleChosenCalendarGone(t *testing.T) {
+	t.Parallel()
+	app, srv, fake := googleApp(t)
+	connectGoogle(t, srv, fake, hookstest.Tutor2)
+	email := tutor2Calendars(fake)
+	res := hookstest.Call(t, srv, http.MethodPost, "/api/google/calendars", cast.Tokens[hookstest.Tutor2],
+		map[string]any{"lessons": "primary", "busy": []string{"primary", "family@group.calendar.google.com"}})
+	require.Equal(t, 200, res.Status, string(res.Body))
+	fake.SetCalendars(email, fakegoogle.Calendar{ID: email, Summary: "Me", AccessRole: "owner", Primary: true})
+	// the daily whole read (the changes of a calendar gone are none)
+	require.NoError(t, jobs.SyncGoogle(hookstest.ServicesOf(app), app, cast.Now().Add(25*time.Hour)))
+	l, err := app.FindFirstRecordByData(google.Links, "user", cast.Users[hookstest.Tutor2])
+	require.NoError(t, err)
+	require.Equal(t, "calendar_unreadable", l.GetString("last_error"))
+	require.Equal(t, google.LinkConnected, l.GetString("status"))
+}
+
+// TestGoogleNotConfiguredForConsentAndDrive: without Google set up, the
+// consent's callback and Drive sharing say not_configured.
+func TestGoogleNotConfiguredForConsentAndDrive(t *testing.T) {
+	t.Parallel()
+	app := cast.Clone(t)
+	defer app.Cleanup()
+	srv := hookstest.Serve(t, app)
+	tok := cast.Tokens[hookstest.Tutor2]
+	refused(t, hookstest.Call(t, srv, http.MethodPost, "/api/google/calendar/callback", tok, map[string]string{"code": "c", "state": "s"}), 400, "google", "not_configured")
+	m := mustMaterial(t, srv, hookstest.Tutor2, materialForm{fields: map[string]string{"title": "Esercizi", "url": "https://drive.google.com/file/d/1AbCdEfGhIjKlMnOp/view"}})["id"].(string)
+	refused(t, hookstest.Call(t, srv, http.MethodPost, "/api/google/drive/share", tok, map[string]any{"material": m}), 400, "google", "not_configured")
+}
+
+// TestGoogleSignInProviders: the environment's Google client replaces
+// only Google among the sign-in providers set in the dashboard; without
+// one configured, the dashboard's Google client is left as it is.
+func TestGoogleSignInProviders(t *testing.T) {
+	t.Parallel()
+	withProviders := func(app core.App, ps ...core.OAuth2ProviderConfig) {
+		users, err := app.FindCollectionByNameOrId("users")
+		require.NoError(t, err)
+		users.OAuth2.Providers = ps
+		require.NoError(t, app.Save(users))
+	}
+	providers := func(app core.App) map[string]string {
+		users, err := app.FindCollectionByNameOrId("users")
+		require.NoError(t, err)
+		out := map[string]string{}
+		for _, p := range users.OAuth2.Providers {
+			out[p.Name] = p.ClientId
+		}
+		return out
+	}
+	app, _, _ := googleApp(t)
+	withProviders(app, core.OAuth2ProviderConfig{Name: "github", ClientId: "gh-client", ClientSecret: "gh-secret"},
+		core.OAuth2ProviderConfig{Name: "google", ClientId: "typed-in-the-dashboard", ClientSecret: "s"})
+	require.NoError(t, hookstest.ServicesOf(app).Google.ApplySignIn(app))
+	require.Equal(t, map[string]string{"github": "gh-client", "google": fakegoogle.ClientID}, providers(app))
+
+	plain := cast.Clone(t)
+	defer plain.Cleanup()
+	withProviders(plain, core.OAuth2ProviderConfig{Name: "google", ClientId: "typed-in-the-dashboard", ClientSecret: "s"})
+	require.NoError(t, hookstest.ServicesOf(plain).Google.ApplySignIn(plain))
+	require.Equal(t, map[string]string{"google": "typed-in-the-dashboard"}, providers(plain))
 }
