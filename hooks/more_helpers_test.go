@@ -1,6 +1,8 @@
 package hooks_test
 
 import (
+	"errors"
+	"sync"
 	"testing"
 
 	"tutorbase/hooks/hookstest"
@@ -32,3 +34,39 @@ func countOf(t testing.TB, app core.App, collection string, exprs ...dbx.Express
 	require.NoError(t, err)
 	return n
 }
+
+// faults makes chosen record writes of a test app fail, as a full disk
+// would: Break("students", "update") fails every update of a students
+// record (through the records API, a route or a job alike) until Mend.
+type faults struct{ broken sync.Map } // "collection/op" -> func(*core.Record) bool
+
+// injectFaults binds the failing writes to app (after Tutorbase's own
+// hooks, so the write fails where the database would refuse it).
+func injectFaults(app core.App) *faults {
+	f := &faults{}
+	fail := func(op string) func(e *core.RecordEvent) error {
+		return func(e *core.RecordEvent) error {
+			if when, ok := f.broken.Load(e.Record.Collection().Name + "/" + op); ok && when.(func(*core.Record) bool)(e.Record) {
+				return errors.New("disk full")
+			}
+			return e.Next()
+		}
+	}
+	app.OnRecordCreate().BindFunc(fail("create"))
+	app.OnRecordUpdate().BindFunc(fail("update"))
+	app.OnRecordDelete().BindFunc(fail("delete"))
+	return f
+}
+
+// Break fails the writes op ("create", "update", "delete") of collection.
+func (f *faults) Break(collection, op string) {
+	f.BreakIf(collection, op, func(*core.Record) bool { return true })
+}
+
+// BreakIf fails the writes op of collection of the records when says.
+func (f *faults) BreakIf(collection, op string, when func(*core.Record) bool) {
+	f.broken.Store(collection+"/"+op, when)
+}
+
+// Mend undoes every Break.
+func (f *faults) Mend() { f.broken.Clear() }

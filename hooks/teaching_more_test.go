@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"testing"
+	"time"
 
 	"tutorbase/hooks/hookstest"
 
@@ -80,4 +82,37 @@ func TestReportRatesAtMostTenSubjects(t *testing.T) {
 	refused(t, res, 400, "ratings", "bad_rating")
 	require.Contains(t, string(res.Body), "10")
 	require.Equal(t, before, countOf(t, app, "lesson_reports"))
+}
+
+// TestReportRatingsMustBeAnObject: ratings sent as a list (not an object
+// of subjects) are refused, and nothing is written.
+func TestReportRatingsMustBeAnObject(t *testing.T) {
+	t.Parallel()
+	app := cast.Clone(t)
+	defer app.Cleanup()
+	srv := hookstest.Serve(t, app)
+	before := countOf(t, app, "lesson_reports")
+	res := hookstest.Call(t, srv, http.MethodPost, reportsURL, cast.Tokens[hookstest.Tutor],
+		map[string]any{"booking": cast.IDs["unreviewed_booking"], "ratings": []int{4, 5}})
+	refused(t, res, 400, "ratings", "bad_rating")
+	require.Contains(t, string(res.Body), "oggetto", "the tutor reads Italian: give ratings as an object")
+	require.Equal(t, before, countOf(t, app, "lesson_reports"))
+}
+
+// TestAgendaOfAnUnknownTutor: staff asking for the agenda of a tutor who
+// does not exist get an empty agenda, not an error.
+func TestAgendaOfAnUnknownTutor(t *testing.T) {
+	t.Parallel()
+	app := cast.Clone(t)
+	defer app.Cleanup()
+	srv := hookstest.Serve(t, app)
+	from := cast.Now().Add(-72 * time.Hour)
+	q := "/api/agenda?from=" + url.QueryEscape(from.Format(time.RFC3339)) +
+		"&to=" + url.QueryEscape(from.Add(6*24*time.Hour).Format(time.RFC3339)) + "&tutor=nosuchtutor0000"
+	res := hookstest.Call(t, srv, http.MethodGet, q, cast.Tokens[hookstest.Admin], nil)
+	require.Equal(t, 200, res.Status, string(res.Body))
+	for _, list := range []string{"lessons", "time_off", "available", "busy"} {
+		require.Contains(t, res.JSON(), list)
+		require.Empty(t, res.JSON()[list], list)
+	}
 }

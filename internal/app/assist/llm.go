@@ -20,12 +20,9 @@ const MaxLLMAnswer = 64 << 10
 // answer q from sources only (assistant.Prompt), and answers its text.
 func (s *Service) phrase(ctx context.Context, q, lang string, sources []assistant.Source) (string, error) {
 	cfg := s.env.Config.LLM
-	body, err := json.Marshal(map[string]any{
+	body, _ := json.Marshal(map[string]any{ // strings and numbers: always encodes
 		"model": cfg.Model, "messages": assistant.Prompt(q, lang, sources), "temperature": 0, "max_tokens": 300,
 	})
-	if err != nil {
-		return "", err
-	}
 	ctx, cancel := context.WithTimeout(ctx, LLMTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, cfg.BaseURL+"/chat/completions", bytes.NewReader(body))

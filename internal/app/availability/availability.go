@@ -83,13 +83,11 @@ func windowErrors(app core.App, r *core.Record) validation.Errors {
 	var re *schedule.RuleError
 	switch {
 	case err == nil:
-	case errors.As(err, &re) && re.Code == schedule.CodeInvalidWindow:
-		for _, p := range w.Problems() { // the window read: each thing wrong with it
+	case errors.As(err, &re): // only Validate's: the window read, each thing wrong with it
+		for _, p := range w.Problems() {
 			errs[p.Field] = validation.NewError(p.Code, p.Message)
 		}
-	case errors.As(err, &re):
-		errs[re.Field] = validation.NewError(re.Code, re.Message)
-	default:
+	default: // windowFromRow's: the zone (a clock that does not parse is the field pattern's)
 		errs["timezone"] = validation.NewError("invalid_timezone", "Unknown time zone; use an IANA name such as Europe/Rome.")
 	}
 	return errs
@@ -103,7 +101,7 @@ func windowOf(app core.App, r *core.Record) (schedule.Window, error) {
 		Timezone: r.GetString("timezone"), ValidFrom: r.GetString("valid_from"), ValidUntil: r.GetString("valid_until"),
 	}, nil)
 	if err != nil {
-		if _, ok := err.(*schedule.RuleError); ok || r.GetString("timezone") == "" {
+		if r.GetString("timezone") == "" {
 			return w, err
 		}
 		if _, lerr := platform.Location(app, r.GetString("timezone")); lerr != nil {

@@ -78,12 +78,9 @@ func LoadCalendars(app core.App, school *platform.School, rows []SchedRow, from,
 	if err := loadWindowsInto(app, cals, ids); err != nil {
 		return nil, err
 	}
-	list, err := json.Marshal(ids)
-	if err != nil {
-		return nil, err
-	}
+	list, _ := json.Marshal(ids) // a []string always encodes
 	p := dbx.Params{"ids": string(list), "from": platform.DBTime(from), "to": platform.DBTime(to)}
-	err = loadIntervalsInto(app, cals, `SELECT o.tutor, o.start, o."end" FROM json_each({:ids}) j JOIN time_off o ON o.tutor = j.value
+	err := loadIntervalsInto(app, cals, `SELECT o.tutor, o.start, o."end" FROM json_each({:ids}) j JOIN time_off o ON o.tutor = j.value
 		WHERE o.start < {:to} AND o."end" > {:from}`, p,
 		func(c *schedule.Calendar, iv schedule.Interval) { c.TimeOff = append(c.TimeOff, iv) })
 	if err != nil {
@@ -100,10 +97,7 @@ func AddBookings(app core.App, cals map[string]*schedule.Calendar, ids []string,
 	if len(ids) == 0 {
 		return nil
 	}
-	list, err := json.Marshal(ids)
-	if err != nil {
-		return err
-	}
+	list, _ := json.Marshal(ids) // a []string always encodes
 	p := dbx.Params{"ids": string(list), "from": platform.DBTime(from.Add(-MaxBuffer)), "to": platform.DBTime(to.Add(MaxBuffer)),
 		"earliest": platform.DBTime(from.Add(-MaxBuffer - platform.MaxLesson))}
 	return loadIntervalsInto(app, cals, `SELECT b.tutor, b.start, b."end" FROM json_each({:ids}) j JOIN bookings b ON b.tutor = j.value
@@ -125,12 +119,9 @@ func loadWindowsInto(app core.App, cals map[string]*schedule.Calendar, ids []str
 	}
 	windows, missing, gen := cache.Lookup(ids)
 	if len(missing) > 0 {
-		list, err := json.Marshal(missing)
-		if err != nil {
-			return err
-		}
+		list, _ := json.Marshal(missing) // a []string always encodes
 		var rows []bulkWindowRow
-		err = app.DB().NewQuery(`SELECT a.tutor, a.weekday, a.start, a."end", a.timezone, a.valid_from, a.valid_until
+		err := app.DB().NewQuery(`SELECT a.tutor, a.weekday, a.start, a."end", a.timezone, a.valid_from, a.valid_until
 			FROM json_each({:ids}) j JOIN availability a ON a.tutor = j.value`).Bind(dbx.Params{"ids": string(list)}).All(&rows)
 		if err != nil {
 			return fmt.Errorf("failed to load availability: %w", err)

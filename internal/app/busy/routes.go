@@ -22,14 +22,11 @@ func (s *Service) RefreshNow(e *core.RequestEvent) error {
 	if err != nil || (!platform.IsStaff(e) && (e.Auth == nil || feed.GetString("tutor_user") != e.Auth.Id)) {
 		return e.NotFoundError("", nil)
 	}
-	if err := s.Refresh(e.App, id, s.env.Now()); err != nil {
-		if errors.Is(err, ErrNoFeed) {
-			return e.NotFoundError("", nil)
-		}
+	if err := s.Refresh(e.App, id, s.env.Now()); err != nil && !errors.Is(err, ErrNoFeed) {
 		return err
 	}
 	if feed, err = e.App.FindRecordById(Feeds, id); err != nil {
-		return e.NotFoundError("", nil) // removed meanwhile
+		return e.NotFoundError("", nil) // removed meanwhile (ErrNoFeed)
 	}
 	return e.JSON(http.StatusOK, feed)
 }

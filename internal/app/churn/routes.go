@@ -91,9 +91,10 @@ func (s *Service) List(e *core.RequestEvent) error {
 
 // OfferCoupon answers POST /api/at-risk/{id}/coupon (staff; {id} is the
 // student's users id): a coupon of OfferPercent% off, one use, valid for
-// OfferDays, for that student only, once per score at risk — the row's coupon is set by
-// compare-and-set in the coupon's transaction, so of many clicks at once
-// one makes a coupon and the others are refused.
+// OfferDays, for that student only, once per score at risk — the row is
+// read and its coupon set in the coupon's transaction, under the write
+// lock, so of many clicks at once one makes a coupon and the others are
+// refused.
 func (s *Service) OfferCoupon(e *core.RequestEvent) error {
 	student := e.Request.PathValue("id")
 	now := s.env.Now()
@@ -121,13 +122,12 @@ func (s *Service) OfferCoupon(e *core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		res, err := tx.DB().NewQuery("UPDATE churn_scores SET coupon = {:c}, updated = {:now} WHERE id = {:id} AND coupon = ''").
+		// the row was read in this transaction, under the write lock: it
+		// still has no coupon
+		_, err = tx.DB().NewQuery("UPDATE churn_scores SET coupon = {:c}, updated = {:now} WHERE id = {:id} AND coupon = ''").
 			Bind(dbx.Params{"c": coupon.Id, "now": platform.DBTime(now), "id": row.ID}).Execute()
 		if err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return platform.RuleError(http.StatusConflict, "student", "coupon_offered", "A coupon was already offered to this student.")
 		}
 		out = CouponJSON{ID: coupon.Id, Code: coupon.GetString("code"), Percent: coupon.GetInt("percent"),
 			ValidUntil: coupon.GetDateTime("valid_until").Time().UTC().Format(time.RFC3339)}

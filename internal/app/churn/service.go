@@ -44,11 +44,8 @@ func (s *Service) Recompute(app core.App, now time.Time) error {
 		if res.Reasons == nil {
 			res.Reasons = []churn.Reason{}
 		}
-		reasons, err := json.Marshal(res.Reasons)
-		if err != nil {
-			return err
-		}
-		_, err = app.DB().NewQuery(`INSERT INTO churn_scores (id, student, score, reasons, computed, coupon, created, updated)
+		reasons, _ := json.Marshal(res.Reasons) // codes and numbers: always encodes
+		_, err := app.DB().NewQuery(`INSERT INTO churn_scores (id, student, score, reasons, computed, coupon, created, updated)
 			VALUES ({:id}, {:student}, {:score}, {:reasons}, {:now}, '', {:now}, {:now})
 			ON CONFLICT (student) DO UPDATE SET score = excluded.score, reasons = excluded.reasons, computed = excluded.computed,
 				updated = excluded.updated, coupon = CASE WHEN excluded.score < {:threshold} THEN '' ELSE coupon END`).

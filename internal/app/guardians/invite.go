@@ -145,8 +145,8 @@ func badEmail() error {
 
 // Accept answers POST /api/guardians/accept {token}: the signed-in
 // guardian becomes the guardian the invitation names a student for. The
-// link moves from invited to accepted by compare-and-set on the secret's
-// hash, so a link is accepted once.
+// link is found by the secret's hash and moved from invited to accepted
+// in one transaction, under the write lock, so a link is accepted once.
 func (s *Service) Accept(e *core.RequestEvent) error {
 	var body struct {
 		Token string `json:"token"`
@@ -173,14 +173,13 @@ func (s *Service) Accept(e *core.RequestEvent) error {
 		} else if ok {
 			return platform.RuleError(http.StatusBadRequest, "token", "already_guardian", "This person is already a guardian of this student.")
 		}
-		res, err := tx.DB().Update("guardians",
+		// found in this transaction, under the write lock: the update
+		// cannot miss it, and a second accept finds it accepted
+		_, err = tx.DB().Update("guardians",
 			dbx.Params{"guardian": e.Auth.Id, "status": StatusAccepted, "token_hash": "", "accepted_at": platform.DBTime(s.env.Now())},
 			dbx.HashExp{"id": found.Id, "token_hash": hash, "status": StatusInvited}).Execute()
 		if err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return invalid
 		}
 		if link, err = tx.FindRecordById("guardians", found.Id); err != nil {
 			return err

@@ -1,6 +1,7 @@
 package privacy
 
 import (
+	"cmp"
 	"strings"
 	"time"
 
@@ -69,9 +70,6 @@ leggibili solo dal personale della scuola.
 
 // readme is the README of an export in language.
 func readme(language, name string, now time.Time) string {
-	text, ok := readmes[language]
-	if !ok {
-		text = readmes[lang.English]
-	}
+	text := cmp.Or(readmes[language], readmes[lang.English])
 	return strings.NewReplacer("{name}", name, "{date}", now.Format("2006-01-02 15:04 UTC"), "\n", "\r\n").Replace(text)
 }

@@ -38,9 +38,13 @@ func ApplyRetention(app core.App, now time.Time) error {
 			return err
 		}
 		if days := int(keep.Logs / (24 * time.Hour)); app.Settings().Logs.MaxDays != days {
-			s := app.Settings()
-			s.Logs.MaxDays = days
-			if err := app.Save(s); err != nil {
+			// a copy: the app's settings change only once saved (reloaded)
+			s, err := app.Settings().Clone()
+			if err == nil {
+				s.Logs.MaxDays = days
+				err = app.Save(s)
+			}
+			if err != nil {
 				return fmt.Errorf("failed to set the logs' retention: %w", err)
 			}
 		}

@@ -148,11 +148,8 @@ func deleteRecords(tx core.App, collection, where string, params dbx.Params) (in
 // every collection (notifications to others naming them, audit entries,
 // anything written since): every text, email, URL, editor and JSON
 // column, except the invoices the law keeps and the name columns set by
-// id.
+// id. who always holds the account's email.
 func scrub(tx core.App, who []needle) error {
-	if len(who) == 0 {
-		return nil
-	}
 	cs, err := tx.FindAllCollections(core.CollectionTypeBase, core.CollectionTypeAuth)
 	if err != nil {
 		return err
@@ -187,9 +184,7 @@ func scrubColumn(tx core.App, table, column string, who []needle, ownName bool) 
 		expr = fmt.Sprintf("REPLACE(%s, {:%s}, {:%s})", expr, f, r)
 		where = append(where, fmt.Sprintf("instr([[%s]], {:%s}) > 0", column, f))
 	}
-	if len(where) == 0 {
-		return nil
-	}
+	// where is never empty: the email's needles are no name
 	q := fmt.Sprintf("UPDATE {{%s}} SET [[%s]] = %s WHERE %s", table, column, expr, strings.Join(where, " OR "))
 	if _, err := tx.DB().NewQuery(q).Bind(params).Execute(); err != nil {
 		return fmt.Errorf("failed to scrub %s.%s: %w", table, column, err)

@@ -108,17 +108,13 @@ func (s *Service) NotMe(e *core.RequestEvent) error {
 		if err := tx.DB().Select("id", "user").From("sessions").Where(dbx.HashExp{"report_hash": hash}).One(&row); err != nil {
 			return bad
 		}
-		res, err := tx.DB().Update("sessions",
+		// found in this transaction, under the write lock: the update
+		// cannot miss it, and a second use finds no such link
+		_, err := tx.DB().Update("sessions",
 			dbx.Params{"revoked_at": dbTime(s.env.Now()), "revoked_reason": EndNotMe, "report_hash": ""},
 			dbx.HashExp{"id": row.ID, "report_hash": hash}).Execute()
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return bad
-		}
 		user = row.User
-		return nil
+		return err
 	})
 	if err != nil {
 		return err

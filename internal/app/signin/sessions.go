@@ -94,7 +94,7 @@ func (s *Service) onAuth(e *core.RecordAuthRequestEvent) error {
 	if e.AuthMethod == "" {
 		return s.carrySession(e)
 	}
-	sess, err := s.openSession(e.App, e.RequestEvent, e.Record, e.AuthMethod)
+	sess, err := s.newSession(e.App, e.RequestEvent, e.Record, e.AuthMethod)
 	if err != nil {
 		return err
 	}
@@ -118,9 +118,10 @@ func (s *Service) onAuth(e *core.RecordAuthRequestEvent) error {
 	return nil
 }
 
-// openSession writes the row of a sign-in being made (its token is set
-// once minted).
-func (s *Service) openSession(app core.App, e *core.RequestEvent, user *core.Record, method string) (*core.Record, error) {
+// newSession is the row of a sign-in being made, not written yet: its id
+// is chosen here, so that the token naming it is minted before the row's
+// one write (a write that fails leaves nothing).
+func (s *Service) newSession(app core.App, e *core.RequestEvent, user *core.Record, method string) (*core.Record, error) {
 	c, err := app.FindCachedCollectionByNameOrId("sessions")
 	if err != nil {
 		return nil, err
@@ -132,7 +133,8 @@ func (s *Service) openSession(app core.App, e *core.RequestEvent, user *core.Rec
 		"user": user.Id, "method": method, "device": agent.Device, "browser": agent.Browser,
 		"network": useragent.Network(e.RealIP()), "first_seen": now, "last_seen": now,
 	})
-	return r, app.Save(r)
+	r.Id = core.GenerateDefaultRandomId()
+	return r, nil
 }
 
 // carrySession gives a refreshed token the session of the token it
