@@ -9,6 +9,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/security"
 	"github.com/stretchr/testify/require"
 )
 
@@ -41,8 +42,17 @@ func TestErasureMore(t *testing.T) {
 	res = hookstest.Call(t, srv, http.MethodPost, "/api/guardians/children", gina.token, map[string]any{"name": "Leonardo Bambino"})
 	require.Equal(t, 200, res.Status, string(res.Body))
 	leo := res.JSON()["id"].(string)
+	// a text naming him, and one naming nobody: he has no email, so only
+	// his name is looked for
+	for _, body := range []string{"Leonardo Bambino has a lesson on Monday.", "Lessons resume on Monday."} {
+		_, err := app.DB().Insert("notifications", dbx.Params{"id": security.RandomStringWithAlphabet(15, "abcdefghijklmnopqrstuvwxyz0123456789"),
+			"user": gina.id, "kind": "lesson_booked", "title": "Lessons", "body": body}).Execute()
+		require.NoError(t, err)
+	}
 	res = hookstest.Call(t, srv, http.MethodPost, "/api/users/"+leo+"/erase", cast.Tokens[hookstest.Admin], nil)
 	require.Equal(t, 200, res.Status, string(res.Body))
 	require.Equal(t, "Deleted user", reloaded(t, app, "users", leo).GetString("name"))
 	require.Zero(t, countOf(t, app, "users", dbx.NewExp("name = 'Leonardo Bambino'")))
+	require.EqualValues(t, 1, countOf(t, app, "notifications", dbx.HashExp{"body": "Deleted user has a lesson on Monday."}))
+	require.EqualValues(t, 1, countOf(t, app, "notifications", dbx.HashExp{"body": "Lessons resume on Monday."}))
 }

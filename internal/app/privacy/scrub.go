@@ -36,8 +36,11 @@ var ownNames = map[string][]string{
 // identifiers are what identifies u, read before the account is
 // anonymised.
 func identifiers(tx core.App, u *core.Record) []needle {
-	placeholder := "deleted-" + u.Id + "@" + ErasedDomain
-	out := []needle{{u.Email(), placeholder}, {strings.ToLower(u.Email()), placeholder}}
+	var out []needle
+	if email := u.Email(); email != "" { // a child's account may have none
+		placeholder := "deleted-" + u.Id + "@" + ErasedDomain
+		out = append(out, needle{email, placeholder}, needle{strings.ToLower(email), placeholder})
+	}
 	names := []string{u.GetString("name")}
 	if s, err := tx.FindFirstRecordByData("students", "user", u.Id); err == nil {
 		names = append(names, s.GetString("guardian_name"))
@@ -148,7 +151,7 @@ func deleteRecords(tx core.App, collection, where string, params dbx.Params) (in
 // every collection (notifications to others naming them, audit entries,
 // anything written since): every text, email, URL, editor and JSON
 // column, except the invoices the law keeps and the name columns set by
-// id. who always holds the account's email.
+// id.
 func scrub(tx core.App, who []needle) error {
 	cs, err := tx.FindAllCollections(core.CollectionTypeBase, core.CollectionTypeAuth)
 	if err != nil {
@@ -184,7 +187,9 @@ func scrubColumn(tx core.App, table, column string, who []needle, ownName bool) 
 		expr = fmt.Sprintf("REPLACE(%s, {:%s}, {:%s})", expr, f, r)
 		where = append(where, fmt.Sprintf("instr([[%s]], {:%s}) > 0", column, f))
 	}
-	// where is never empty: the email's needles are no name
+	if len(where) == 0 { // a child without an email, in a column of names set by id
+		return nil
+	}
 	q := fmt.Sprintf("UPDATE {{%s}} SET [[%s]] = %s WHERE %s", table, column, expr, strings.Join(where, " OR "))
 	if _, err := tx.DB().NewQuery(q).Bind(params).Execute(); err != nil {
 		return fmt.Errorf("failed to scrub %s.%s: %w", table, column, err)

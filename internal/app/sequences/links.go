@@ -141,8 +141,8 @@ func (s *Service) Opened(e *core.RequestEvent) error {
 	_, err = e.App.DB().NewQuery(`UPDATE sequence_sends SET opened_at = {:now}
 		WHERE sequence = {:seq} AND person = {:p} AND opened_at = ''`).
 		Bind(dbx.Params{"now": platform.DBTime(s.env.Now()), "seq": l.seq.Id, "p": l.person}).Execute()
-	if err != nil {
-		return err
+	if err != nil { // the reader's message shows its image all the same
+		e.App.Logger().Warn("failed to count a follow-up message opened", "sequence", l.seq.Id, "error", err)
 	}
 	e.Response.Header().Set("Cache-Control", "no-store")
 	return e.Blob(http.StatusOK, "image/gif", pixel)
