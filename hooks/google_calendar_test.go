@@ -56,10 +56,26 @@ func TestGoogleCalendarLessons(t *testing.T) {
 	eventually(t, "the event moves", func() bool { return fake.Events()[eventID].Start == utc3339(romeTime(5, 17, 0)) })
 	require.Equal(t, eventID, outboxRow(t, app, moved, cast.Users[hookstest.Tutor2]).GetString("event_id"), "the same event, moved")
 
+	// the tutor deletes the event by hand; the lesson moves again and comes
+	// back under a new id (Google keeps the old one taken), which the row keeps
+	fake.DeleteByHand(eventID)
+	start, end = romeSlot(5, 18, 0, 60)
+	res = hookstest.Call(t, srv, http.MethodPost, "/api/bookings/"+moved+"/reschedule", cast.Tokens[hookstest.Tutor2], map[string]any{"start": start, "end": end})
+	require.Equal(t, 200, res.Status, string(res.Body))
+	moved = res.JSON()["id"].(string)
+	var again string
+	eventually(t, "the event is back", func() bool {
+		row := outboxRow(t, app, moved, cast.Users[hookstest.Tutor2])
+		again = row.GetString("event_id")
+		return row.GetString("status") == google.EventDone && again != eventID
+	})
+	require.Equal(t, utc3339(romeTime(5, 18, 0)), fake.Events()[again].Start)
+	require.Equal(t, 2, fake.Inserted())
+
 	res = hookstest.Call(t, srv, http.MethodPost, "/api/bookings/"+moved+"/cancel", cast.Tokens[hookstest.Student], map[string]any{})
 	require.Equal(t, 200, res.Status, string(res.Body))
-	eventually(t, "the event is removed", func() bool { _, ok := fake.Events()[eventID]; return !ok })
-	require.Equal(t, 1, fake.Inserted(), "one event, never a second")
+	eventually(t, "the event is removed", func() bool { _, ok := fake.Events()[again]; return !ok })
+	require.Equal(t, 2, fake.Inserted(), "no third event")
 
 	_, err = app.FindFirstRecordByFilter(google.Events, "user = {:u}", dbx.Params{"u": cast.Users[hookstest.Student]})
 	require.Error(t, err, "the student has not connected: nothing is owed to them")

@@ -192,6 +192,15 @@ func (s *Server) Events() map[string]Event {
 	return out
 }
 
+// DeleteByHand deletes an event as its owner does in Google Calendar:
+// gone, and its id never to be inserted again (409), as Google does.
+func (s *Server) DeleteByHand(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.events, id)
+	s.deleted[id] = true
+}
+
 // Inserted counts the events ever inserted.
 func (s *Server) Inserted() int {
 	s.mu.Lock()

@@ -131,21 +131,25 @@ func (s *Service) PushDue(app core.App, now time.Time) error {
 // once more with a refreshed access token; Google refusing the refresh
 // token means the consent was revoked.
 func (s *Service) push(app core.App, r *outboxRow, now time.Time) error {
-	link, err := s.send(app, r, false)
+	got, err := s.send(app, r, false)
 	if isStatus(err, http.StatusUnauthorized) {
-		link, err = s.send(app, r, true)
+		got, err = s.send(app, r, true)
 	}
 	switch revoked, retry := classify(err); {
 	case errors.Is(err, errNotConnected):
 		return s.settle(app, r, dbx.Params{"status": EventStopped}, s.meetGivenUp(r))
 	case err == nil:
-		return s.settle(app, r, dbx.Params{"status": EventDone, "pushed": r.Version, "attempts": 0, "last_error": ""},
+		done := dbx.Params{"status": EventDone, "pushed": r.Version, "attempts": 0, "last_error": ""}
+		if got.newID != "" {
+			done["event_id"] = got.newID
+		}
+		return s.settle(app, r, done,
 			func(tx core.App) error {
 				switch {
 				case !r.Meet || r.Want != "present":
 					return nil
-				case link != "":
-					return meetArrived(tx, r.Booking, link)
+				case got.link != "":
+					return meetArrived(tx, r.Booking, got.link)
 				}
 				return s.meetFailed(tx, r.Booking) // Google made the event without a conference
 			})
@@ -171,10 +175,10 @@ func (s *Service) meetGivenUp(r *outboxRow) func(tx core.App) error {
 
 // send makes the row's calendar what it wants: the event under its id
 // (and its Meet link, when asked), or none.
-func (s *Service) send(app core.App, r *outboxRow, fresh bool) (string, error) {
+func (s *Service) send(app core.App, r *outboxRow, fresh bool) (pushed, error) {
 	svc, ctx, done, err := s.calendarClient(app, r.User, fresh)
 	if err != nil {
-		return "", err
+		return pushed{}, err
 	}
 	defer done()
 	cal := r.Calendar
@@ -186,20 +190,26 @@ func (s *Service) send(app core.App, r *outboxRow, fresh bool) (string, error) {
 	}
 	err = svc.Events.Delete(cal, r.EventID).Context(ctx).Do()
 	if isStatus(err, http.StatusNotFound, http.StatusGone) {
-		return "", nil // never created, or gone already
+		return pushed{}, nil // never created, or gone already
 	}
-	return "", err
+	return pushed{}, err
 }
+
+// pushed is what Google answered a push: the event's Meet link, and the
+// event's new id when it had to take one.
+type pushed struct{ link, newID string }
 
 // putEvent writes the lesson's event under its stable id: inserted the
 // first time, updated after (a lost answer or a crash makes an insert
 // answer 409, and an update of an event deleted by hand 404: each falls
-// back to the other). It answers the event's Meet link.
-func (s *Service) putEvent(svc *calendar.Service, cal string, r *outboxRow) (string, error) {
+// back to the other). Google keeps the id of an event deleted by hand
+// (an insert under it answers 409), so such a lesson comes back under a
+// new id, which the row keeps from then on.
+func (s *Service) putEvent(svc *calendar.Service, cal string, r *outboxRow) (pushed, error) {
 	start, err1 := time.Parse("2006-01-02 15:04:05.000Z", r.Start)
 	end, err2 := time.Parse("2006-01-02 15:04:05.000Z", r.End)
 	if err := errors.Join(err1, err2); err != nil {
-		return "", err
+		return pushed{}, err
 	}
 	ev := &calendar.Event{Id: r.EventID, Summary: r.Title,
 		Start:  &calendar.EventDateTime{DateTime: start.UTC().Format(time.RFC3339)},
@@ -217,14 +227,35 @@ func (s *Service) putEvent(svc *calendar.Service, cal string, r *outboxRow) (str
 	if r.Pushed == 0 {
 		got, err := insert()
 		if !isStatus(err, http.StatusConflict) {
-			return meetLink(got), err
+			return pushed{link: meetLink(got)}, err
 		}
 	}
 	got, err := svc.Events.Update(cal, r.EventID, ev).ConferenceDataVersion(conference).Do()
-	if isStatus(err, http.StatusNotFound) {
-		got, err = insert()
+	if !isStatus(err, http.StatusNotFound) {
+		return pushed{link: meetLink(got)}, err
 	}
-	return meetLink(got), err
+	if got, err = insert(); !isStatus(err, http.StatusConflict) {
+		return pushed{link: meetLink(got)}, err
+	}
+	ev.Id = anotherEventID(r.EventID)
+	if ev.ConferenceData != nil {
+		ev.ConferenceData.CreateRequest.RequestId = ev.Id
+	}
+	got, err = insert()
+	if isStatus(err, http.StatusConflict) { // made by a push whose outcome was not kept
+		got, err = svc.Events.Update(cal, ev.Id, ev).ConferenceDataVersion(conference).Do()
+	}
+	if err != nil {
+		return pushed{}, err
+	}
+	return pushed{link: meetLink(got), newID: ev.Id}, nil
+}
+
+// anotherEventID is the id a lesson's event takes after its own was
+// deleted by hand: derived from the old one, so a retry makes the same.
+func anotherEventID(old string) string {
+	sum := sha256.Sum256([]byte("tutorbase/again/" + old))
+	return "tb" + hex.EncodeToString(sum[:15])
 }
 
 func meetLink(ev *calendar.Event) string {
