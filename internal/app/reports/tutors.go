@@ -7,6 +7,7 @@ import (
 
 	"tutorbase/internal/app/availability"
 	"tutorbase/internal/app/platform"
+	"tutorbase/migrations"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -16,8 +17,9 @@ var tutorsColumns = []string{"tutor", "name", "lessons", "no_shows", "cancelled_
 	"reviews", "rating", "reports_on_time", "reports_late", "reports_missing"}
 
 // ReportGrace is how long after a lesson ends its report counts as on time
-// (the tutors' reminder comes then).
-const ReportGrace = 24 * time.Hour
+// (the tutors' reminder comes then); the report_tutor_days triggers count
+// with it.
+const ReportGrace = migrations.ReportGraceSeconds * time.Second
 
 type tutorRow struct {
 	Name string `db:"name"`
@@ -67,8 +69,7 @@ func (s *Service) utilisationReport(app core.App, q query) ([]map[string]any, er
 	if err != nil {
 		return nil, err
 	}
-	// tutor -> week -> booked hours, each tutor's week one range of the
-	// (tutor, start) index
+	// tutor -> week -> booked hours, from the per-day totals
 	ids, err := json.Marshal(tutorIds(tutors))
 	if err != nil {
 		return nil, err
@@ -78,11 +79,10 @@ func (s *Service) utilisationReport(app core.App, q query) ([]map[string]any, er
 		Week  int     `db:"i"`
 		Hours float64 `db:"hours"`
 	}
-	p := dbx.Params{"ids": string(ids), "weeks": weekSpans(weekRows, q.loc, first, last)}
-	if err := app.DB().NewQuery(`SELECT t.value AS tutor, w.key AS i, SUM(julianday(b."end") - julianday(b.start)) * 24 AS hours
-		FROM json_each({:ids}) t CROSS JOIN json_each({:weeks}) w CROSS JOIN bookings b ON b.tutor = t.value
-			AND b.start >= json_extract(w.value, '$[0]') AND b.start < json_extract(w.value, '$[1]')
-		WHERE b.status != 'cancelled' GROUP BY tutor, i`).Bind(p).All(&lessons); err != nil {
+	p := dbx.Params{"ids": string(ids), "first": first.Format(time.DateOnly), "last": last.Format(time.DateOnly)}
+	if err := app.DB().NewQuery(`SELECT d.tutor, CAST((julianday(d.day) - julianday({:first})) / 7 AS INTEGER) AS i, SUM(d.booked_ms) / 3600000.0 AS hours
+		FROM json_each({:ids}) t CROSS JOIN ` + migrations.ReportTutorDays + ` d ON d.day >= {:first} AND d.day < {:last} AND d.tutor = t.value
+		GROUP BY d.tutor, i`).Bind(p).All(&lessons); err != nil {
 		return nil, err
 	}
 	booked := map[string]map[string]float64{}
@@ -116,11 +116,10 @@ func round2(f float64) float64 { return math.Round(f*100) / 100 }
 // tutorsReport is, per tutor with lessons in the period, what happened to
 // them: lessons completed, no-shows, cancellations by whom, reviews and
 // their average rating, and whether the completed lessons' reports came
-// within ReportGrace of their end. SQLite adds it all up: one row per
-// tutor comes back.
+// within ReportGrace of their end. It adds up report_tutor_days, whose
+// triggers count by these rules (migrations.ReportTutorDays).
 func (s *Service) tutorsReport(app core.App, q query) ([]map[string]any, error) {
-	p := period(q)
-	p["grace"] = ReportGrace.Seconds()
+	p := dbx.Params{"from": q.from.In(q.loc).Format(time.DateOnly), "to": q.to.In(q.loc).Format(time.DateOnly)}
 	var list []struct {
 		Tutor     string  `db:"tutor"`
 		Name      string  `db:"name"`
@@ -135,23 +134,13 @@ func (s *Service) tutorsReport(app core.App, q query) ([]map[string]any, error) 
 		Late      int64   `db:"late"`
 		Missing   int64   `db:"missing"`
 	}
-	cancelled := "b.status = 'cancelled' AND b.cancel_reason != 'rescheduled'"
-	student := "b.cancelled_by != '' AND b.cancelled_by = b.student"
-	tutor := "b.cancelled_by != '' AND b.cancelled_by = b.tutor_user AND b.cancelled_by != b.student"
-	done := "b.status = 'completed' AND lr.id IS NOT NULL"
-	inTime := `(julianday(lr.created) - julianday(b."end")) * 86400 <= {:grace}`
-	err := app.DB().NewQuery(`SELECT x.*, COALESCE(u.name, '') AS name FROM (SELECT b.tutor,
-		COALESCE(SUM(b.status = 'completed'), 0) AS lessons, COALESCE(SUM(b.status = 'no_show'), 0) AS no_shows,
-		COALESCE(SUM(` + cancelled + ` AND ` + student + `), 0) AS by_student,
-		COALESCE(SUM(` + cancelled + ` AND ` + tutor + `), 0) AS by_tutor,
-		COALESCE(SUM(` + cancelled + ` AND NOT (` + student + `) AND NOT (` + tutor + `)), 0) AS by_school,
-		COUNT(r.id) AS reviews, COALESCE(SUM(r.rating), 0) AS ratings,
-		COALESCE(SUM(` + done + ` AND ` + inTime + `), 0) AS on_time,
-		COALESCE(SUM(` + done + ` AND NOT ` + inTime + `), 0) AS late,
-		COALESCE(SUM(b.status = 'completed' AND lr.id IS NULL), 0) AS missing
-		FROM bookings b LEFT JOIN reviews r ON r.booking = b.id AND r.hidden = FALSE
-		LEFT JOIN lesson_reports lr ON lr.booking = b.id
-		WHERE b.start >= {:from} AND b.start < {:to}` + bookingFilter(q, p) + ` GROUP BY b.tutor) x
+	sums := ""
+	for _, c := range []string{"lessons", "no_shows", "by_student", "by_tutor", "by_school", "reviews", "ratings", "on_time", "late", "missing"} {
+		sums += ", SUM(b." + c + ") AS " + c
+	}
+	err := app.DB().NewQuery(`SELECT x.*, COALESCE(u.name, '') AS name FROM (SELECT b.tutor` + sums + `
+		FROM ` + migrations.ReportTutorDays + ` b WHERE b.day >= {:from} AND b.day < {:to}` + bookingFilter(q, p) + `
+		GROUP BY b.tutor HAVING SUM(b.bookings) > 0) x
 		LEFT JOIN tutors t ON t.id = x.tutor LEFT JOIN users u ON u.id = t.user ORDER BY name, x.tutor`).Bind(p).All(&list)
 	if err != nil {
 		return nil, err
