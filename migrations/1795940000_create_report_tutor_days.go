@@ -135,7 +135,7 @@ func init() {
 		if err := execAll(app, stmts); err != nil {
 			return err
 		}
-		return RebuildReportTotals(app)
+		return rebuildReportTutorDays(app)
 	}, func(app core.App) error {
 		var stmts []string
 		for name := range reportTotalsTriggers {
@@ -145,10 +145,7 @@ func init() {
 	})
 }
 
-// RebuildReportTotals counts every booking into ReportTutorDays and
-// ReportStudentMonths again, in the zone of ReportZone (after
-// RebuildReportDays, in the transaction that changes the school's zone).
-func RebuildReportTotals(app core.App) error {
+func rebuildReportTutorDays(app core.App) error {
 	if err := tdAll.rebuild(app, "bookings r LEFT JOIN reviews rv ON rv.booking = r.id LEFT JOIN lesson_reports lr ON lr.booking = r.id"); err != nil {
 		return err
 	}

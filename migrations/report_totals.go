@@ -1,6 +1,7 @@
 package migrations
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -81,26 +82,31 @@ func (t reportTotals) create() string {
 }
 
 // rebuild empties the table and sums each key's counters of the rows
-// "SELECT ... from" gives (r naming a row), all at once.
+// "SELECT ... FROM from" gives (r naming a row), all at once.
 func (t reportTotals) rebuild(app core.App, from string) error {
+	if _, err := app.DB().NewQuery("DELETE FROM " + t.table).Execute(); err != nil {
+		return err
+	}
+	return t.fill(app, from)
+}
+
+// fill adds each key's sums of the rows "SELECT ... FROM from" gives (r
+// naming a row) to the table: a second source of its counters.
+func (t reportTotals) fill(app core.App, from string) error {
 	vals := t.values("r", "")
-	keys := make([]string, len(t.keys))
-	for i := range t.keys {
-		keys[i] = vals[i]
+	keys, sets := make([]string, len(t.keys)), make([]string, len(t.counters))
+	for i, k := range t.keys {
+		keys[i] = k[0]
 	}
-	for i := len(t.keys); i < len(vals); i++ {
-		vals[i] = "SUM(" + vals[i] + ")"
+	groups := slices.Clone(vals[:len(t.keys)])
+	for i, c := range t.counters {
+		vals[len(t.keys)+i] = "SUM(" + vals[len(t.keys)+i] + ")"
+		sets[i] = c[0] + " = " + c[0] + " + excluded." + c[0]
 	}
-	for _, s := range []string{
-		"DELETE FROM " + t.table,
-		"INSERT INTO " + t.table + " (" + strings.Join(t.columns(), ", ") + ") SELECT " + strings.Join(vals, ", ") + " FROM " + from +
-			" GROUP BY " + strings.Join(keys, ", "),
-	} {
-		if _, err := app.DB().NewQuery(s).Execute(); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err := app.DB().NewQuery("INSERT INTO " + t.table + " (" + strings.Join(t.columns(), ", ") + ") SELECT " + strings.Join(vals, ", ") +
+		" FROM " + from + " WHERE TRUE GROUP BY " + strings.Join(groups, ", ") + " ON CONFLICT (" + strings.Join(keys, ", ") + ") DO UPDATE SET " +
+		strings.Join(sets, ", ")).Execute()
+	return err
 }
 
 // execAll runs statements in order.
@@ -111,4 +117,15 @@ func execAll(app core.App, stmts []string) error {
 		}
 	}
 	return nil
+}
+
+// RebuildReportTotals counts every booking, review and lesson report into
+// ReportTutorDays, ReportStudentMonths and ReportStudentDays again, in the
+// zone of ReportZone (after RebuildReportDays, in the transaction that
+// changes the school's zone).
+func RebuildReportTotals(app core.App) error {
+	if err := rebuildReportTutorDays(app); err != nil {
+		return err
+	}
+	return rebuildReportStudentDays(app)
 }
