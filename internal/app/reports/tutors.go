@@ -69,7 +69,8 @@ func (s *Service) utilisationReport(app core.App, q query) ([]map[string]any, er
 	if err != nil {
 		return nil, err
 	}
-	// tutor -> week -> booked hours, from the per-day totals
+	// tutor -> week -> booked hours: the per-day totals of the weeks, one
+	// range of report_tutor_days
 	ids, err := json.Marshal(tutorIds(tutors))
 	if err != nil {
 		return nil, err
@@ -81,7 +82,7 @@ func (s *Service) utilisationReport(app core.App, q query) ([]map[string]any, er
 	}
 	p := dbx.Params{"ids": string(ids), "first": first.Format(time.DateOnly), "last": last.Format(time.DateOnly)}
 	if err := app.DB().NewQuery(`SELECT d.tutor, CAST((julianday(d.day) - julianday({:first})) / 7 AS INTEGER) AS i, SUM(d.booked_ms) / 3600000.0 AS hours
-		FROM json_each({:ids}) t CROSS JOIN ` + migrations.ReportTutorDays + ` d ON d.day >= {:first} AND d.day < {:last} AND d.tutor = t.value
+		FROM ` + migrations.ReportTutorDays + ` d WHERE d.day >= {:first} AND d.day < {:last} AND d.tutor IN (SELECT value FROM json_each({:ids}))
 		GROUP BY d.tutor, i`).Bind(p).All(&lessons); err != nil {
 		return nil, err
 	}
