@@ -128,7 +128,9 @@ var reportTotalsTriggers = map[string]string{
 
 func init() {
 	m.Register(func(app core.App) error {
-		stmts := []string{tdAll.create(), smCounts.create()}
+		// the utilisation report sums a tutor's week
+		stmts := []string{tdAll.create(), smCounts.create(),
+			"CREATE INDEX idx_report_tutor_days_tutor ON " + ReportTutorDays + " (tutor, day, booked_ms)"}
 		for name, body := range reportTotalsTriggers {
 			stmts = append(stmts, "CREATE TRIGGER "+name+" "+body)
 		}

@@ -69,9 +69,17 @@ func (s *Service) utilisationReport(app core.App, q query) ([]map[string]any, er
 	if err != nil {
 		return nil, err
 	}
-	// tutor -> week -> booked hours: the per-day totals of the weeks, one
-	// range of report_tutor_days
+	// tutor -> week -> booked hours: a range of report_tutor_days's
+	// (tutor, day, booked_ms) index per tutor and week
 	ids, err := json.Marshal(tutorIds(tutors))
+	if err != nil {
+		return nil, err
+	}
+	spans := make([][2]string, len(weekRows))
+	for i := range weekRows {
+		spans[i] = [2]string{first.AddDate(0, 0, 7*i).Format(time.DateOnly), first.AddDate(0, 0, 7*i+7).Format(time.DateOnly)}
+	}
+	weekList, err := json.Marshal(spans)
 	if err != nil {
 		return nil, err
 	}
@@ -80,10 +88,11 @@ func (s *Service) utilisationReport(app core.App, q query) ([]map[string]any, er
 		Week  int     `db:"i"`
 		Hours float64 `db:"hours"`
 	}
-	p := dbx.Params{"ids": string(ids), "first": first.Format(time.DateOnly), "last": last.Format(time.DateOnly)}
-	if err := app.DB().NewQuery(`SELECT d.tutor, CAST((julianday(d.day) - julianday({:first})) / 7 AS INTEGER) AS i, SUM(d.booked_ms) / 3600000.0 AS hours
-		FROM ` + migrations.ReportTutorDays + ` d WHERE d.day >= {:first} AND d.day < {:last} AND d.tutor IN (SELECT value FROM json_each({:ids}))
-		GROUP BY d.tutor, i`).Bind(p).All(&lessons); err != nil {
+	p := dbx.Params{"ids": string(ids), "weeks": string(weekList)}
+	if err := app.DB().NewQuery(`SELECT tutor, i, ms / 3600000.0 AS hours FROM (SELECT t.value AS tutor, w.key AS i,
+		(SELECT SUM(d.booked_ms) FROM ` + migrations.ReportTutorDays + ` d INDEXED BY idx_report_tutor_days_tutor WHERE d.tutor = t.value
+			AND d.day >= json_extract(w.value, '$[0]') AND d.day < json_extract(w.value, '$[1]')) AS ms
+		FROM json_each({:ids}) t CROSS JOIN json_each({:weeks}) w) WHERE ms IS NOT NULL`).Bind(p).All(&lessons); err != nil {
 		return nil, err
 	}
 	booked := map[string]map[string]float64{}
