@@ -106,6 +106,31 @@ func TestReportTotalsFollowEveryChange(t *testing.T) {
 	wg.Wait()
 	requireTotalsRecount(t, app, srv, d, from, to)
 
+	rewriteReviewsAndReports(t, app, d, sql)
+	requireTotalsRecount(t, app, srv, d, from, to)
+
+	rewriteBookings(t, app, d, sql)
+	requireTotalsRecount(t, app, srv, d, from, to)
+
+	// the school moves to New York: a lesson at 00:30 in Rome on the first of a month is in the month before there
+	edge := time.Date(d.m0.Year(), d.m0.Month()+1, 1, 0, 30, 0, 0, rome)
+	saveImported(t, app, "bookings", map[string]any{"tutor": d.tutor, "student": d.c, "subject": d.physics, "start": edge,
+		"end": edge.Add(time.Hour), "status": "completed"})
+	res := hookstest.Call(t, srv, http.MethodPatch, "/api/collections/school/records/"+migrations.SchoolId, cast.Tokens[hookstest.Admin],
+		map[string]any{"timezone": "America/New_York"})
+	require.Equal(t, 200, res.Status, string(res.Body))
+	var months []string
+	require.NoError(t, app.DB().NewQuery("SELECT month FROM "+migrations.ReportStudentMonths+" WHERE student = {:s} AND lessons > 0 ORDER BY month").
+		Bind(dbx.Params{"s": d.c}).Column(&months))
+	require.Contains(t, months, d.m0.Format("2006-01"), "the edge lesson is in the month before in New York")
+	saveImported(t, app, "bookings", map[string]any{"tutor": d.tutor, "student": d.d, "subject": d.maths, "start": edge.AddDate(0, 0, 1),
+		"end": edge.AddDate(0, 0, 1).Add(time.Hour), "status": "completed"})
+	requireTotalsRecount(t, app, srv, d, from, to)
+}
+
+// rewriteReviewsAndReports changes reviews and lesson reports every way
+// the totals must follow.
+func rewriteReviewsAndReports(t *testing.T, app core.App, d *insightData, sql func(string, dbx.Params)) {
 	// reviews: hidden through the app, re-rated and shown by raw writes, one added then removed
 	review, err := app.FindFirstRecordByData("reviews", "booking", d.bookings["b1"])
 	require.NoError(t, err)
@@ -128,8 +153,10 @@ func TestReportTotalsFollowEveryChange(t *testing.T) {
 	e1 := saveImported(t, app, "lesson_reports", map[string]any{"booking": d.bookings["e1"], "topics": "Waves", "homework": "Ex 3",
 		"ratings": map[string]any{d.physics: 5}})
 	sql("UPDATE lesson_reports SET booking = {:b} WHERE id = {:id}", dbx.Params{"b": d.bookings["e2"], "id": e1.Id})
-	requireTotalsRecount(t, app, srv, d, from, to)
+}
 
+// rewriteBookings changes bookings by raw writes and deletes them.
+func rewriteBookings(t *testing.T, app core.App, d *insightData, sql func(string, dbx.Params)) {
 	// bookings: raw changes of status, start, student and subject; deletes through the app and raw
 	sql("UPDATE bookings SET status = 'completed' WHERE id = {:id}", dbx.Params{"id": d.bookings["d1"]})
 	sql(`UPDATE bookings SET start = {:s}, "end" = {:e} WHERE id = {:id}`, dbx.Params{"id": d.bookings["a4"],
@@ -140,20 +167,4 @@ func TestReportTotalsFollowEveryChange(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, app.Delete(c1))
 	sql("DELETE FROM bookings WHERE id = {:id}", dbx.Params{"id": d.bookings["b1"]}) // its review and report stay, of no lesson now
-	requireTotalsRecount(t, app, srv, d, from, to)
-
-	// the school moves to New York: a lesson at 00:30 in Rome on the first of a month is in the month before there
-	edge := time.Date(d.m0.Year(), d.m0.Month()+1, 1, 0, 30, 0, 0, rome)
-	saveImported(t, app, "bookings", map[string]any{"tutor": d.tutor, "student": d.c, "subject": d.physics, "start": edge,
-		"end": edge.Add(time.Hour), "status": "completed"})
-	res := hookstest.Call(t, srv, http.MethodPatch, "/api/collections/school/records/"+migrations.SchoolId, cast.Tokens[hookstest.Admin],
-		map[string]any{"timezone": "America/New_York"})
-	require.Equal(t, 200, res.Status, string(res.Body))
-	var months []string
-	require.NoError(t, app.DB().NewQuery("SELECT month FROM "+migrations.ReportStudentMonths+" WHERE student = {:s} AND lessons > 0 ORDER BY month").
-		Bind(dbx.Params{"s": d.c}).Column(&months))
-	require.Contains(t, months, d.m0.Format("2006-01"), "the edge lesson is in the month before in New York")
-	saveImported(t, app, "bookings", map[string]any{"tutor": d.tutor, "student": d.d, "subject": d.maths, "start": edge.AddDate(0, 0, 1),
-		"end": edge.AddDate(0, 0, 1).Add(time.Hour), "status": "completed"})
-	requireTotalsRecount(t, app, srv, d, from, to)
 }

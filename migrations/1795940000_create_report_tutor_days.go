@@ -36,7 +36,7 @@ const (
 var tdInTime = `(julianday(lr.created) - julianday({r}."end")) * 86400 <= ` + strconv.Itoa(ReportGraceSeconds)
 
 var (
-	tdKeys = [][2]string{{"day", ReportLocalDay("{r}.start")}, {"tutor", "{r}.tutor"}, {"subject", "{r}.subject"}}
+	tdKeys = [][2]string{{"tutor", "{r}.tutor"}, {"day", ReportLocalDay("{r}.start")}, {"subject", "{r}.subject"}}
 	// what a booking counts by itself
 	tdLessons = [][2]string{
 		{"bookings", "1"},
@@ -128,9 +128,7 @@ var reportTotalsTriggers = map[string]string{
 
 func init() {
 	m.Register(func(app core.App) error {
-		// the utilisation report sums a tutor's week
-		stmts := []string{tdAll.create(), smCounts.create(),
-			"CREATE INDEX idx_report_tutor_days_tutor ON " + ReportTutorDays + " (tutor, day, booked_ms)"}
+		stmts := []string{tdAll.create(), smCounts.create()}
 		for name, body := range reportTotalsTriggers {
 			stmts = append(stmts, "CREATE TRIGGER "+name+" "+body)
 		}

@@ -6,8 +6,8 @@ import (
 )
 
 // ReportStudentDays holds the totals that the students report adds up
-// (internal/app/reports), kept like ReportDays by triggers: per day (in
-// the school's zone, ReportZone), student, tutor and subject, the lessons
+// (internal/app/reports), kept like ReportDays by triggers: per student,
+// day (in the school's zone, ReportZone), tutor and subject, the lessons
 // completed (by the booking's start) and the lesson reports written, with
 // homework set and done (by the report's own lesson start, student, tutor
 // and subject).
@@ -15,10 +15,10 @@ const ReportStudentDays = "report_student_days"
 
 var (
 	sdLessons = reportTotals{ReportStudentDays,
-		[][2]string{{"day", ReportLocalDay("{r}.start")}, {"student", "{r}.student"}, {"tutor", "{r}.tutor"}, {"subject", "{r}.subject"}},
+		[][2]string{{"student", "{r}.student"}, {"day", ReportLocalDay("{r}.start")}, {"tutor", "{r}.tutor"}, {"subject", "{r}.subject"}},
 		[][2]string{{"lessons", "{r}.status = 'completed'"}}}
 	sdReports = reportTotals{ReportStudentDays,
-		[][2]string{{"day", ReportLocalDay("{r}.lesson_start")}, {"student", "{r}.student"}, {"tutor", "{r}.tutor"}, {"subject", "{r}.subject"}},
+		[][2]string{{"student", "{r}.student"}, {"day", ReportLocalDay("{r}.lesson_start")}, {"tutor", "{r}.tutor"}, {"subject", "{r}.subject"}},
 		[][2]string{{"reports", "1"}, {"homework_set", "{r}.homework != ''"}, {"homework_done", "{r}.homework != '' AND {r}.homework_done_at != ''"}}}
 	sdAll = reportTotals{ReportStudentDays, sdLessons.keys, concat(sdLessons.counters, sdReports.counters)}
 

@@ -2,7 +2,6 @@ package reports
 
 import (
 	"encoding/json"
-	"time"
 
 	"tutorbase/migrations"
 
@@ -15,12 +14,11 @@ var studentsColumns = []string{"student", "name", "lessons", "reports", "first_r
 // their lessons and lesson reports: lessons completed, reports written,
 // the progress rating of the first and the last rated report (the mean of
 // a report's ratings, or its rating of the query's subject) and its change,
-// homework set and done. The counts add up report_student_days; the
-// ratings are two probes of the (student, lesson_start) index per student
-// with reports.
+// homework set and done. The counts add up each student's days of
+// report_student_days; the ratings are two probes of the (student,
+// lesson_start) index per student with reports.
 func (s *Service) studentsReport(app core.App, q query) ([]map[string]any, error) {
 	p := period(q)
-	p["from_day"], p["to_day"] = q.from.In(q.loc).Format(time.DateOnly), q.to.In(q.loc).Format(time.DateOnly)
 	filter := bookingFilter(q, p)
 	rated := "b.ratings NOT IN ('', '{}', 'null')"
 	if q.subject != "" {
@@ -28,29 +26,27 @@ func (s *Service) studentsReport(app core.App, q query) ([]map[string]any, error
 		p["path"] = `$."` + q.subject + `"` // an id: letters and digits
 	}
 	rating := func(order string) string {
-		return `CASE WHEN x.reports > 0 THEN (SELECT b.ratings FROM lesson_reports b WHERE b.student = x.student AND b.lesson_start >= {:from}
-			AND b.lesson_start < {:to}` + filter + ` AND ` + rated + ` ORDER BY b.lesson_start ` + order + ` LIMIT 1) END`
+		return `CASE WHEN json_extract(x.sums, '$[1]') > 0 THEN (SELECT b.ratings FROM lesson_reports b WHERE b.student = x.student
+			AND b.lesson_start >= {:from} AND b.lesson_start < {:to}` + filter + ` AND ` + rated + ` ORDER BY b.lesson_start ` + order + ` LIMIT 1) END`
 	}
+	with, sel := personSums(q, p, migrations.ReportStudentDays, "student", []string{"lessons", "reports", "homework_set", "homework_done"}, filter)
 	var list []struct {
 		Student string `db:"student"`
 		Name    string `db:"name"`
-		Lessons int64  `db:"lessons"`
-		Reports int64  `db:"reports"`
-		Set     int64  `db:"hw_set"`
-		Done    int64  `db:"hw_done"`
+		Sums    string `db:"sums"`
 		First   string `db:"first"`
 		Last    string `db:"last"`
 	}
-	if err := app.DB().NewQuery(`SELECT x.*, COALESCE(u.name, '') AS name, COALESCE(` + rating("ASC") + `, '') AS first, COALESCE(` + rating("DESC") + `, '') AS last
-		FROM (SELECT b.student, SUM(b.lessons) AS lessons, SUM(b.reports) AS reports, SUM(b.homework_set) AS hw_set, SUM(b.homework_done) AS hw_done
-			FROM ` + migrations.ReportStudentDays + ` b WHERE b.day >= {:from_day} AND b.day < {:to_day}` + filter + `
-			GROUP BY b.student HAVING SUM(b.lessons) > 0 OR SUM(b.reports) > 0) x LEFT JOIN users u ON u.id = x.student ORDER BY x.student`).Bind(p).All(&list); err != nil {
+	if err := app.DB().NewQuery(with + `SELECT x.student, x.sums, COALESCE(u.name, '') AS name, COALESCE(` + rating("ASC") + `, '') AS first,
+		COALESCE(` + rating("DESC") + `, '') AS last FROM (` + sel + `) x LEFT JOIN users u ON u.id = x.student
+		WHERE json_extract(x.sums, '$[0]') > 0 OR json_extract(x.sums, '$[1]') > 0 ORDER BY x.student`).Bind(p).All(&list); err != nil {
 		return nil, err
 	}
 	rows := make([]map[string]any, len(list))
 	for i, l := range list {
-		r := map[string]any{"student": l.Student, "name": l.Name, "lessons": l.Lessons, "reports": l.Reports, "first_rating": nil, "last_rating": nil,
-			"change": nil, "homework_set": l.Set, "homework_done": l.Done}
+		n := parseSums(l.Sums, 4)
+		r := map[string]any{"student": l.Student, "name": l.Name, "lessons": int64(n[0]), "reports": int64(n[1]), "first_rating": nil, "last_rating": nil,
+			"change": nil, "homework_set": int64(n[2]), "homework_done": int64(n[3])}
 		first, ok1 := reportRating(l.First, q.subject)
 		last, ok2 := reportRating(l.Last, q.subject)
 		if ok1 && ok2 {
