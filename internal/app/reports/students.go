@@ -29,7 +29,7 @@ func (s *Service) studentsReport(app core.App, q query) ([]map[string]any, error
 		return `CASE WHEN json_extract(x.sums, '$[1]') > 0 THEN (SELECT b.ratings FROM lesson_reports b WHERE b.student = x.student
 			AND b.lesson_start >= {:from} AND b.lesson_start < {:to}` + filter + ` AND ` + rated + ` ORDER BY b.lesson_start ` + order + ` LIMIT 1) END`
 	}
-	with, sel := personSums(q, p, migrations.ReportStudentDays, "student", []string{"lessons", "reports", "homework_set", "homework_done"}, filter)
+	with := personSums(q, p, migrations.ReportStudentDays, "student", []string{"lessons", "reports", "homework_set", "homework_done"}, filter)
 	var list []struct {
 		Student string `db:"student"`
 		Name    string `db:"name"`
@@ -38,7 +38,7 @@ func (s *Service) studentsReport(app core.App, q query) ([]map[string]any, error
 		Last    string `db:"last"`
 	}
 	if err := app.DB().NewQuery(with + `SELECT x.student, x.sums, COALESCE(u.name, '') AS name, COALESCE(` + rating("ASC") + `, '') AS first,
-		COALESCE(` + rating("DESC") + `, '') AS last FROM (` + sel + `) x LEFT JOIN users u ON u.id = x.student
+		COALESCE(` + rating("DESC") + `, '') AS last FROM x LEFT JOIN users u ON u.id = x.student
 		WHERE json_extract(x.sums, '$[0]') > 0 OR json_extract(x.sums, '$[1]') > 0 ORDER BY x.student`).Bind(p).All(&list); err != nil {
 		return nil, err
 	}

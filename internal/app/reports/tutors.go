@@ -141,13 +141,13 @@ func round2(f float64) float64 { return math.Round(f*100) / 100 }
 func (s *Service) tutorsReport(app core.App, q query) ([]map[string]any, error) {
 	cols := []string{"bookings", "lessons", "no_shows", "by_student", "by_tutor", "by_school", "reviews", "ratings", "on_time", "late", "missing"}
 	p := dbx.Params{}
-	with, sel := personSums(q, p, migrations.ReportTutorDays, "tutor", cols, bookingFilter(q, p))
+	with := personSums(q, p, migrations.ReportTutorDays, "tutor", cols, bookingFilter(q, p))
 	var list []struct {
 		Tutor string `db:"tutor"`
 		Name  string `db:"name"`
 		Sums  string `db:"sums"`
 	}
-	err := app.DB().NewQuery(with + `SELECT x.tutor, x.sums, COALESCE(u.name, '') AS name FROM (` + sel + `) x
+	err := app.DB().NewQuery(with + `SELECT x.tutor, x.sums, COALESCE(u.name, '') AS name FROM x
 		LEFT JOIN tutors t ON t.id = x.tutor LEFT JOIN users u ON u.id = t.user
 		WHERE json_extract(x.sums, '$[0]') > 0 ORDER BY name, x.tutor`).Bind(p).All(&list)
 	if err != nil {
