@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"tutorbase/internal/app/platform"
+	"tutorbase/migrations"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -95,4 +96,29 @@ func bookingWrite(tx core.App, i int, start time.Time, each *[3]time.Duration) e
 		each[k] += processCPU() - cpu
 	}
 	return nil
+}
+
+// BenchmarkReportRebuild is what a change of the school's zone costs at
+// the reports benchmark's school: report_days and the three totals tables
+// counted again from the 100,000 lessons (in a transaction rolled back).
+//
+//	go test ./hooks/ -run '^$' -bench 'Reports|BookingWrite|ReportRebuild' -benchtime 3x
+func BenchmarkReportRebuild(b *testing.B) {
+	w := reportWorld(b)
+	err := w.app.RunInTransaction(func(tx core.App) error {
+		b.ResetTimer()
+		for range b.N {
+			if err := migrations.RebuildReportDays(tx, w.day.Location()); err != nil {
+				return err
+			}
+			if err := migrations.RebuildReportTotals(tx); err != nil {
+				return err
+			}
+		}
+		b.StopTimer()
+		return errRollback
+	})
+	if !errors.Is(err, errRollback) {
+		b.Fatal(err)
+	}
 }

@@ -12,9 +12,10 @@ import (
 // utilisation, conversion and retention reports add up
 // (internal/app/reports, docs/insight.md), kept like ReportDays by
 // triggers in the statement that writes a booking, a review or a lesson
-// report: per day (in the school's zone, ReportZone), tutor and subject
+// report: per tutor, day (in the school's zone, ReportZone) and subject
 // the lessons' outcomes, booked time, reviews and report punctuality; per
-// student, month, tutor and subject the lessons not cancelled.
+// student, month, tutor and subject the lessons not cancelled. Each is
+// keyed by person first: a report adds up one range of days per person.
 const (
 	ReportTutorDays     = "report_tutor_days"
 	ReportStudentMonths = "report_student_months"
