@@ -6,6 +6,7 @@ import (
 
 	"tutorbase/migrations"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 	"github.com/stretchr/testify/require"
@@ -61,12 +62,18 @@ func requireSchema(t *testing.T, app core.App, present bool) {
 			require.Error(t, err, name)
 		}
 	}
-	var triggers int
-	require.NoError(t, app.DB().NewQuery("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'bookings'").Row(&triggers))
-	if present {
-		require.Equal(t, 5, triggers, "the overlap and length backstop triggers, and report_days' three")
-	} else {
-		require.Zero(t, triggers)
+	// the overlap and length backstop triggers, report_days' three, and
+	// three each for report_tutor_days, report_student_months and
+	// report_student_days; reviews and lesson reports feed the totals too
+	for table, want := range map[string]int{"bookings": 14, "reviews": 3, "lesson_reports": 6} {
+		var triggers int
+		require.NoError(t, app.DB().NewQuery("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = {:t}").
+			Bind(dbx.Params{"t": table}).Row(&triggers))
+		if present {
+			require.Equal(t, want, triggers, table)
+		} else {
+			require.Zero(t, triggers, table)
+		}
 	}
 }
 

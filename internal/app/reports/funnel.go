@@ -3,14 +3,13 @@ package reports
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"time"
 
 	"tutorbase/internal/app/platform"
+	"tutorbase/migrations"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 // retentionMonths is how many months after its first a cohort is followed.
@@ -23,22 +22,6 @@ var retentionColumns = func() []string {
 	}
 	return cols
 }()
-
-type firstLesson struct {
-	Student string         `db:"student"`
-	First   types.DateTime `db:"first"`
-}
-
-// firstLessons is the first lesson (a booking not cancelled, kept to the
-// query's tutor and subject) from since on of each student of ids (a JSON
-// array).
-func firstLessons(app core.App, q query, ids string, since time.Time) ([]firstLesson, error) {
-	p := dbx.Params{"ids": ids, "since": platform.DBTime(since)}
-	var out []firstLesson
-	err := app.DB().NewQuery(`SELECT b.student, MIN(b.start) AS first FROM json_each({:ids}) j JOIN bookings b ON b.student = j.value
-		WHERE b.start >= {:since} AND b.status != 'cancelled'` + bookingFilter(q, p) + ` GROUP BY b.student`).Bind(p).All(&out)
-	return out, err
-}
 
 // lessonsWithin answers, of spans [student, key, from, to] (database
 // times), the keys of those in which the student had a lesson: one probe
@@ -80,20 +63,10 @@ func (s *Service) conversionReport(app core.App, q query) ([]map[string]any, err
 	if err != nil {
 		return nil, err
 	}
-	firsts, err := firstLessons(app, q, string(ids), q.from)
+	booked, second, err := converted(app, q, string(ids))
 	if err != nil {
 		return nil, err
 	}
-	// a lesson after the first lesson's month is a second month
-	spans := make([][4]string, len(firsts))
-	for i, f := range firsts {
-		spans[i] = [4]string{f.Student, f.Student, platform.DBTime(monthStart(f.First.Time(), q.loc).AddDate(0, 1, 0)), "9999"}
-	}
-	seconds, err := lessonsWithin(app, q, spans)
-	if err != nil {
-		return nil, err
-	}
-	booked, second := int64(len(firsts)), int64(len(seconds))
 	stages := []struct {
 		name string
 		n    int64
@@ -108,56 +81,54 @@ func (s *Service) conversionReport(app core.App, q query) ([]map[string]any, err
 	return rows, nil
 }
 
-// retentionReport groups students by the month of their first lesson
-// (cohorts whose month starts in the period) and counts, for each of the
-// following months, those of them who had a lesson in it.
-func (s *Service) retentionReport(app core.App, q query) ([]map[string]any, error) {
-	p := dbx.Params{}
-	filter := bookingFilter(q, p)
-	var firsts []firstLesson
-	// first lessons that can fall in the period's months, in any zone
-	p["from"], p["to"] = platform.DBTime(q.from.AddDate(0, 0, -1)), platform.DBTime(q.to.AddDate(0, 0, 1))
-	err := app.DB().NewQuery(`SELECT student, first FROM (SELECT b.student, MIN(b.start) AS first FROM bookings b
-		WHERE b.status != 'cancelled'` + filter + ` GROUP BY b.student) WHERE first >= {:from} AND first < {:to}`).Bind(p).All(&firsts)
-	if err != nil {
-		return nil, err
+// converted counts, of the students ids (a JSON array), those who had a
+// lesson (not cancelled, kept to the query's tutor and subject) from the
+// period's start on, and those of them who had one in a later month than
+// their first: from report_student_months, and for the students whose
+// first month there is the one the period starts in, whether they had one
+// from its start on (one probe of the (student, start) index each).
+func converted(app core.App, q query, ids string) (booked, second int64, err error) {
+	start := monthStart(q.from, q.loc)
+	p := dbx.Params{"ids": ids, "since": monthOf(q.from, q.loc)}
+	var months []struct {
+		Student string `db:"student"`
+		First   string `db:"first"`
+		Next    string `db:"next"`
+		Last    string `db:"last"`
 	}
-	cohorts := map[string][]string{}
+	err = app.DB().NewQuery(`SELECT student, MIN(month) AS first, COALESCE(MIN(CASE WHEN month > {:since} THEN month END), '') AS next,
+		MAX(month) AS last FROM (SELECT b.student, b.month FROM json_each({:ids}) j JOIN ` + migrations.ReportStudentMonths + ` b
+			ON b.student = j.value AND b.month >= {:since} WHERE TRUE` + bookingFilter(q, p) + ` GROUP BY b.student, b.month HAVING SUM(b.lessons) > 0)
+		GROUP BY student`).Bind(p).All(&months)
+	if err != nil {
+		return 0, 0, err
+	}
 	var spans [][4]string
-	for _, f := range firsts {
-		t := f.First.Time()
-		if t.Before(q.from) || !t.Before(q.to) {
-			continue
-		}
-		m := monthOf(t, q.loc)
-		cohorts[m] = append(cohorts[m], f.Student)
-		start := monthStart(t, q.loc)
-		for i := 1; i <= retentionMonths; i++ {
-			spans = append(spans, [4]string{f.Student, fmt.Sprintf("%s month_%d", m, i),
-				platform.DBTime(start.AddDate(0, i, 0)), platform.DBTime(start.AddDate(0, i+1, 0))})
+	for _, m := range months {
+		if m.First == p["since"] && !start.Equal(q.from) {
+			spans = append(spans, [4]string{m.Student, m.Student, platform.DBTime(q.from), platform.DBTime(start.AddDate(0, 1, 0))})
 		}
 	}
 	kept, err := lessonsWithin(app, q, spans)
 	if err != nil {
-		return nil, err
+		return 0, 0, err
 	}
-	counts := map[string]int64{} // "2027-03 month_2" -> students
+	since := map[string]bool{}
 	for _, k := range kept {
-		counts[k]++
+		since[k] = true
 	}
-	months := make([]string, 0, len(cohorts))
-	for m := range cohorts {
-		months = append(months, m)
-	}
-	sort.Strings(months)
-	rows := []map[string]any{}
 	for _, m := range months {
-		row := map[string]any{"cohort": m, "students": int64(len(cohorts[m]))}
-		for i := 1; i <= retentionMonths; i++ {
-			key := fmt.Sprintf("month_%d", i)
-			row[key] = counts[m+" "+key]
+		first := m.First
+		if first == p["since"] && !start.Equal(q.from) && !since[m.Student] {
+			first = m.Next // its lessons that month came before the period
 		}
-		rows = append(rows, row)
+		if first == "" {
+			continue
+		}
+		booked++
+		if m.Last > first {
+			second++
+		}
 	}
-	return rows, nil
+	return booked, second, nil
 }

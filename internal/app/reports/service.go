@@ -22,9 +22,11 @@ func New(env platform.Env, channels *notify.Registry) *Service {
 	return &Service{env: env, channels: channels}
 }
 
-// Register keeps the report_days table in the school's zone: when the zone
-// changes, the days are counted again in the transaction that changes it
-// (triggers keep them as bookings change, migrations.ReportDays).
+// Register keeps the report_days, report_tutor_days and
+// report_student_months tables in the school's zone: when the zone
+// changes, they are counted again in the transaction that changes it
+// (triggers keep them as bookings change, migrations.ReportDays and
+// migrations.ReportTutorDays).
 func (s *Service) Register(app core.App) {
 	app.OnRecordUpdate("school").BindFunc(func(e *core.RecordEvent) error {
 		if e.Record.GetString("timezone") == e.Record.Original().GetString("timezone") {
@@ -39,7 +41,10 @@ func (s *Service) Register(app core.App) {
 			if err != nil {
 				return err
 			}
-			return migrations.RebuildReportDays(tx, loc)
+			if err := migrations.RebuildReportDays(tx, loc); err != nil {
+				return err
+			}
+			return migrations.RebuildReportTotals(tx)
 		})
 	})
 }

@@ -3,6 +3,8 @@ package reports
 import (
 	"encoding/json"
 
+	"tutorbase/migrations"
+
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -12,69 +14,48 @@ var studentsColumns = []string{"student", "name", "lessons", "reports", "first_r
 // their lessons and lesson reports: lessons completed, reports written,
 // the progress rating of the first and the last rated report (the mean of
 // a report's ratings, or its rating of the query's subject) and its change,
-// homework set and done.
+// homework set and done. The counts add up each student's days of
+// report_student_days; the ratings are two probes of the (student,
+// lesson_start) index per student with reports.
 func (s *Service) studentsReport(app core.App, q query) ([]map[string]any, error) {
 	p := period(q)
 	filter := bookingFilter(q, p)
-	var lessons []struct {
-		Student string `db:"student"`
-		Name    string `db:"name"`
-		N       int64  `db:"n"`
-	}
-	if err := app.DB().NewQuery(`SELECT b.student, COALESCE(u.name, '') AS name, COUNT(*) AS n FROM bookings b LEFT JOIN users u ON u.id = b.student
-		WHERE b.start >= {:from} AND b.start < {:to} AND b.status = 'completed'` + filter + ` GROUP BY b.student`).Bind(p).All(&lessons); err != nil {
-		return nil, err
-	}
 	rated := "b.ratings NOT IN ('', '{}', 'null')"
 	if q.subject != "" {
 		rated = "json_extract(b.ratings, {:path}) IS NOT NULL"
 		p["path"] = `$."` + q.subject + `"` // an id: letters and digits
 	}
-	inPeriod := "b.lesson_start >= {:from} AND b.lesson_start < {:to}" + filter
 	rating := func(order string) string {
-		return `(SELECT b.ratings FROM lesson_reports b WHERE b.student = x.student AND ` + inPeriod + ` AND ` + rated +
-			` ORDER BY b.lesson_start ` + order + ` LIMIT 1)`
+		return `CASE WHEN json_extract(x.sums, '$[1]') > 0 THEN (SELECT b.ratings FROM lesson_reports b WHERE b.student = x.student
+			AND b.lesson_start >= {:from} AND b.lesson_start < {:to}` + filter + ` AND ` + rated + ` ORDER BY b.lesson_start ` + order + ` LIMIT 1) END`
 	}
-	var reps []struct {
+	with := personSums(q, p, migrations.ReportStudentDays, "student", []string{"lessons", "reports", "homework_set", "homework_done"}, filter)
+	var list []struct {
 		Student string `db:"student"`
 		Name    string `db:"name"`
-		Reports int64  `db:"reports"`
-		Set     int64  `db:"hw_set"`
-		Done    int64  `db:"hw_done"`
+		Sums    string `db:"sums"`
 		First   string `db:"first"`
 		Last    string `db:"last"`
 	}
-	if err := app.DB().NewQuery(`SELECT x.*, COALESCE(u.name, '') AS name, COALESCE(` + rating("ASC") + `, '') AS first, COALESCE(` + rating("DESC") + `, '') AS last
-		FROM (SELECT b.student, COUNT(*) AS reports, COALESCE(SUM(b.homework != ''), 0) AS hw_set,
-			COALESCE(SUM(b.homework != '' AND b.homework_done_at != ''), 0) AS hw_done
-			FROM lesson_reports b WHERE ` + inPeriod + ` GROUP BY b.student) x LEFT JOIN users u ON u.id = x.student`).Bind(p).All(&reps); err != nil {
+	if err := app.DB().NewQuery(with + `SELECT x.student, x.sums, COALESCE(u.name, '') AS name, COALESCE(` + rating("ASC") + `, '') AS first,
+		COALESCE(` + rating("DESC") + `, '') AS last FROM x LEFT JOIN users u ON u.id = x.student
+		WHERE json_extract(x.sums, '$[0]') > 0 OR json_extract(x.sums, '$[1]') > 0 ORDER BY x.student`).Bind(p).All(&list); err != nil {
 		return nil, err
 	}
-	byStudent := map[string]map[string]any{}
-	var order []string
-	row := func(id, name string) map[string]any {
-		if r := byStudent[id]; r != nil {
-			return r
-		}
-		r := map[string]any{"student": id, "name": name, "lessons": int64(0), "reports": int64(0), "first_rating": nil, "last_rating": nil,
-			"change": nil, "homework_set": int64(0), "homework_done": int64(0)}
-		byStudent[id] = r
-		order = append(order, id)
-		return r
-	}
-	for _, l := range lessons {
-		row(l.Student, l.Name)["lessons"] = l.N
-	}
-	for _, rep := range reps {
-		r := row(rep.Student, rep.Name)
-		r["reports"], r["homework_set"], r["homework_done"] = rep.Reports, rep.Set, rep.Done
-		first, ok1 := reportRating(rep.First, q.subject)
-		last, ok2 := reportRating(rep.Last, q.subject)
+	rows := make([]map[string]any, len(list))
+	for i, l := range list {
+		n := parseSums(l.Sums, 4)
+		r := map[string]any{"student": l.Student, "name": l.Name, "lessons": int64(n[0]), "reports": int64(n[1]), "first_rating": nil, "last_rating": nil,
+			"change": nil, "homework_set": int64(n[2]), "homework_done": int64(n[3])}
+		first, ok1 := reportRating(l.First, q.subject)
+		last, ok2 := reportRating(l.Last, q.subject)
 		if ok1 && ok2 {
 			r["first_rating"], r["last_rating"], r["change"] = first, last, round3(last-first)
 		}
+		rows[i] = r
 	}
-	return sortedRows(order, byStudent), nil
+	sortByName(rows)
+	return rows, nil
 }
 
 // reportRating is a report's progress rating: its rating of subject, or
@@ -96,14 +77,4 @@ func reportRating(raw, subject string) (float64, bool) {
 		sum += v
 	}
 	return round3(sum / float64(len(ratings))), true
-}
-
-// sortedRows is the rows by name, then id.
-func sortedRows(ids []string, rows map[string]map[string]any) []map[string]any {
-	out := make([]map[string]any, 0, len(ids))
-	for _, id := range ids {
-		out = append(out, rows[id])
-	}
-	sortByName(out)
-	return out
 }

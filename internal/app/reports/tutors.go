@@ -7,6 +7,7 @@ import (
 
 	"tutorbase/internal/app/availability"
 	"tutorbase/internal/app/platform"
+	"tutorbase/migrations"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -16,8 +17,9 @@ var tutorsColumns = []string{"tutor", "name", "lessons", "no_shows", "cancelled_
 	"reviews", "rating", "reports_on_time", "reports_late", "reports_missing"}
 
 // ReportGrace is how long after a lesson ends its report counts as on time
-// (the tutors' reminder comes then).
-const ReportGrace = 24 * time.Hour
+// (the tutors' reminder comes then); the report_tutor_days triggers count
+// with it.
+const ReportGrace = migrations.ReportGraceSeconds * time.Second
 
 type tutorRow struct {
 	Name string `db:"name"`
@@ -67,30 +69,9 @@ func (s *Service) utilisationReport(app core.App, q query) ([]map[string]any, er
 	if err != nil {
 		return nil, err
 	}
-	// tutor -> week -> booked hours, each tutor's week one range of the
-	// (tutor, start) index
-	ids, err := json.Marshal(tutorIds(tutors))
+	booked, err := bookedHours(app, tutorIds(tutors), weekRows, first)
 	if err != nil {
 		return nil, err
-	}
-	var lessons []struct {
-		Tutor string  `db:"tutor"`
-		Week  int     `db:"i"`
-		Hours float64 `db:"hours"`
-	}
-	p := dbx.Params{"ids": string(ids), "weeks": weekSpans(weekRows, q.loc, first, last)}
-	if err := app.DB().NewQuery(`SELECT t.value AS tutor, w.key AS i, SUM(julianday(b."end") - julianday(b.start)) * 24 AS hours
-		FROM json_each({:ids}) t CROSS JOIN json_each({:weeks}) w CROSS JOIN bookings b ON b.tutor = t.value
-			AND b.start >= json_extract(w.value, '$[0]') AND b.start < json_extract(w.value, '$[1]')
-		WHERE b.status != 'cancelled' GROUP BY tutor, i`).Bind(p).All(&lessons); err != nil {
-		return nil, err
-	}
-	booked := map[string]map[string]float64{}
-	for _, l := range lessons {
-		if booked[l.Tutor] == nil {
-			booked[l.Tutor] = map[string]float64{}
-		}
-		booked[l.Tutor][weekRows[l.Week]["week"].(string)] = l.Hours
 	}
 	rows := []map[string]any{}
 	for _, wr := range weekRows {
@@ -111,56 +92,74 @@ func (s *Service) utilisationReport(app core.App, q query) ([]map[string]any, er
 	return rows, nil
 }
 
+// bookedHours is tutor -> week -> hours booked (lessons not cancelled, by
+// start) for the weeks of weekRows, the first starting on first: a range
+// of report_tutor_days's (tutor, day, subject) key per tutor and week.
+func bookedHours(app core.App, tutors []string, weekRows []map[string]any, first time.Time) (map[string]map[string]float64, error) {
+	ids, err := json.Marshal(tutors)
+	if err != nil {
+		return nil, err
+	}
+	spans := make([][2]string, len(weekRows))
+	for i := range weekRows {
+		spans[i] = [2]string{first.AddDate(0, 0, 7*i).Format(time.DateOnly), first.AddDate(0, 0, 7*i+7).Format(time.DateOnly)}
+	}
+	weekList, err := json.Marshal(spans)
+	if err != nil {
+		return nil, err
+	}
+	var lessons []struct {
+		Tutor string  `db:"tutor"`
+		Week  int     `db:"i"`
+		Hours float64 `db:"hours"`
+	}
+	p := dbx.Params{"ids": string(ids), "weeks": string(weekList)}
+	if err := app.DB().NewQuery(`SELECT tutor, i, ms / 3600000.0 AS hours FROM (SELECT t.value AS tutor, w.key AS i,
+		(SELECT SUM(d.booked_ms) FROM ` + migrations.ReportTutorDays + ` d WHERE d.tutor = t.value
+			AND d.day >= json_extract(w.value, '$[0]') AND d.day < json_extract(w.value, '$[1]')) AS ms
+		FROM json_each({:ids}) t CROSS JOIN json_each({:weeks}) w) WHERE ms IS NOT NULL`).Bind(p).All(&lessons); err != nil {
+		return nil, err
+	}
+	booked := map[string]map[string]float64{}
+	for _, l := range lessons {
+		if booked[l.Tutor] == nil {
+			booked[l.Tutor] = map[string]float64{}
+		}
+		booked[l.Tutor][weekRows[l.Week]["week"].(string)] = l.Hours
+	}
+	return booked, nil
+}
+
 func round2(f float64) float64 { return math.Round(f*100) / 100 }
 
 // tutorsReport is, per tutor with lessons in the period, what happened to
 // them: lessons completed, no-shows, cancellations by whom, reviews and
 // their average rating, and whether the completed lessons' reports came
-// within ReportGrace of their end. SQLite adds it all up: one row per
-// tutor comes back.
+// within ReportGrace of their end. It adds up each tutor's days of
+// report_tutor_days, whose triggers count by these rules
+// (migrations.ReportTutorDays).
 func (s *Service) tutorsReport(app core.App, q query) ([]map[string]any, error) {
-	p := period(q)
-	p["grace"] = ReportGrace.Seconds()
+	cols := []string{"bookings", "lessons", "no_shows", "by_student", "by_tutor", "by_school", "reviews", "ratings", "on_time", "late", "missing"}
+	p := dbx.Params{}
+	with := personSums(q, p, migrations.ReportTutorDays, "tutor", cols, bookingFilter(q, p))
 	var list []struct {
-		Tutor     string  `db:"tutor"`
-		Name      string  `db:"name"`
-		Lessons   int64   `db:"lessons"`
-		NoShows   int64   `db:"no_shows"`
-		ByStudent int64   `db:"by_student"`
-		ByTutor   int64   `db:"by_tutor"`
-		BySchool  int64   `db:"by_school"`
-		Reviews   int64   `db:"reviews"`
-		Ratings   float64 `db:"ratings"`
-		OnTime    int64   `db:"on_time"`
-		Late      int64   `db:"late"`
-		Missing   int64   `db:"missing"`
+		Tutor string `db:"tutor"`
+		Name  string `db:"name"`
+		Sums  string `db:"sums"`
 	}
-	cancelled := "b.status = 'cancelled' AND b.cancel_reason != 'rescheduled'"
-	student := "b.cancelled_by != '' AND b.cancelled_by = b.student"
-	tutor := "b.cancelled_by != '' AND b.cancelled_by = b.tutor_user AND b.cancelled_by != b.student"
-	done := "b.status = 'completed' AND lr.id IS NOT NULL"
-	inTime := `(julianday(lr.created) - julianday(b."end")) * 86400 <= {:grace}`
-	err := app.DB().NewQuery(`SELECT x.*, COALESCE(u.name, '') AS name FROM (SELECT b.tutor,
-		COALESCE(SUM(b.status = 'completed'), 0) AS lessons, COALESCE(SUM(b.status = 'no_show'), 0) AS no_shows,
-		COALESCE(SUM(` + cancelled + ` AND ` + student + `), 0) AS by_student,
-		COALESCE(SUM(` + cancelled + ` AND ` + tutor + `), 0) AS by_tutor,
-		COALESCE(SUM(` + cancelled + ` AND NOT (` + student + `) AND NOT (` + tutor + `)), 0) AS by_school,
-		COUNT(r.id) AS reviews, COALESCE(SUM(r.rating), 0) AS ratings,
-		COALESCE(SUM(` + done + ` AND ` + inTime + `), 0) AS on_time,
-		COALESCE(SUM(` + done + ` AND NOT ` + inTime + `), 0) AS late,
-		COALESCE(SUM(b.status = 'completed' AND lr.id IS NULL), 0) AS missing
-		FROM bookings b LEFT JOIN reviews r ON r.booking = b.id AND r.hidden = FALSE
-		LEFT JOIN lesson_reports lr ON lr.booking = b.id
-		WHERE b.start >= {:from} AND b.start < {:to}` + bookingFilter(q, p) + ` GROUP BY b.tutor) x
-		LEFT JOIN tutors t ON t.id = x.tutor LEFT JOIN users u ON u.id = t.user ORDER BY name, x.tutor`).Bind(p).All(&list)
+	err := app.DB().NewQuery(with + `SELECT x.tutor, x.sums, COALESCE(u.name, '') AS name FROM x
+		LEFT JOIN tutors t ON t.id = x.tutor LEFT JOIN users u ON u.id = t.user
+		WHERE json_extract(x.sums, '$[0]') > 0 ORDER BY name, x.tutor`).Bind(p).All(&list)
 	if err != nil {
 		return nil, err
 	}
 	rows := make([]map[string]any, len(list))
 	for i, t := range list {
-		rows[i] = map[string]any{"tutor": t.Tutor, "name": t.Name, "lessons": t.Lessons, "no_shows": t.NoShows,
-			"cancelled_by_student": t.ByStudent, "cancelled_by_tutor": t.ByTutor, "cancelled_by_school": t.BySchool,
-			"reviews": t.Reviews, "rating": ratio(t.Ratings, float64(t.Reviews)), "reports_on_time": t.OnTime, "reports_late": t.Late, "reports_missing": t.Missing}
+		n := parseSums(t.Sums, len(cols))
+		c := func(k int) int64 { return int64(n[k]) }
+		rows[i] = map[string]any{"tutor": t.Tutor, "name": t.Name, "lessons": c(1), "no_shows": c(2),
+			"cancelled_by_student": c(3), "cancelled_by_tutor": c(4), "cancelled_by_school": c(5),
+			"reviews": c(6), "rating": ratio(n[7], n[6]), "reports_on_time": c(8), "reports_late": c(9), "reports_missing": c(10)}
 	}
 	return rows, nil
 }

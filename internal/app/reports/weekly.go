@@ -43,26 +43,6 @@ func add(row map[string]any, key string, n int64) {
 	row[key] = v + n
 }
 
-// weekSpans is the weeks of rows, clipped to [from, to), as a JSON array
-// of [start, end) pairs of database times (utilisation joins each tutor's
-// week to a range of the (tutor, start) index).
-func weekSpans(rows []map[string]any, loc *time.Location, from, to time.Time) string {
-	spans := make([][2]string, len(rows))
-	for i, r := range rows {
-		d, _ := time.ParseInLocation(time.DateOnly, r["start"].(string), loc)
-		lo, hi := d, d.AddDate(0, 0, 7)
-		if lo.Before(from) {
-			lo = from
-		}
-		if hi.After(to) {
-			hi = to
-		}
-		spans[i] = [2]string{platform.DBTime(lo), platform.DBTime(hi)}
-	}
-	b, _ := json.Marshal(spans)
-	return string(b)
-}
-
 var (
 	bookingsCounts      = []string{"total", "completed", "cancelled", "late_cancelled", "no_show"}
 	cancellationsCounts = []string{"by_student", "by_student_late", "by_tutor", "by_staff", "expired"}
