@@ -19,7 +19,12 @@ const dbPragmas = "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragm
 
 // DBConnect opens data.db and auxiliary.db for the server
 // (pocketbase.Config.DBConnect): PocketBase's connection with a WAL that
-// does not keep its high-water mark.
+// does not keep its high-water mark, whose connections keep the
+// statements they run prepared (stmtcache.go).
 func DBConnect(dbPath string) (*dbx.DB, error) {
-	return dbx.Open("sqlite", dbPath+dbPragmas)
+	db, err := openCaching("sqlite", dbPath+dbPragmas)
+	if err != nil {
+		return nil, err
+	}
+	return dbx.NewFromDB(db, "sqlite"), nil
 }
