@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"tutorbase/hooks"
+	"tutorbase/internal/app/ops"
 	"tutorbase/internal/app/platform"
 	"tutorbase/internal/config"
 	_ "tutorbase/migrations" // the schema
@@ -58,11 +59,18 @@ type Cast struct {
 	Now    func() time.Time  // the clock of the cast's apps (and of its fixture)
 }
 
+// newTestApp is tests.NewTestApp on the server's own SQLite connection
+// (ops.DBConnect: statements kept prepared, the WAL trimmed back), so the
+// scenarios run on what the server runs on.
+func newTestApp(dir string) (*tests.TestApp, error) {
+	return tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env", DBConnect: ops.DBConnect})
+}
+
 // NewApp returns a fresh test app on an empty data dir with the migrations
 // applied and Tutorbase's hooks registered. The caller cleans it up.
 func NewApp(t testing.TB) *tests.TestApp {
 	t.Helper()
-	app, err := tests.NewTestApp(t.TempDir())
+	app, err := newTestApp(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +91,7 @@ func (c *Cast) Clone(t testing.TB) *tests.TestApp {
 // CloneWith is Clone with another configuration.
 func (c *Cast) CloneWith(t testing.TB, cfg config.Config) *tests.TestApp {
 	t.Helper()
-	app, err := tests.NewTestApp(c.Dir)
+	app, err := newTestApp(c.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +152,7 @@ func BuildAt(now func() time.Time, extra func(app core.App, c *Cast) error) (*Ca
 	if err != nil {
 		return nil, err
 	}
-	app, err := tests.NewTestApp(root)
+	app, err := newTestApp(root)
 	if err != nil {
 		return nil, err
 	}
