@@ -41,18 +41,7 @@ func postForm(t *testing.T, srv string, path, token string, fields map[string]st
 		}
 		body.WriteString(v.Encode())
 	}
-	req, err := http.NewRequest(http.MethodPost, srv+path, &body)
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", ct)
-	if token != "" {
-		req.Header.Set("Authorization", token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	var out bytes.Buffer
-	_, _ = out.ReadFrom(res.Body)
-	return hookstest.Response{Status: res.StatusCode, Body: out.Bytes()}
+	return postRaw(t, srv+path, token, ct, &body)
 }
 
 // TestLongPasswordsThroughForms: a long password sent by a form (multipart

@@ -18,18 +18,7 @@ import (
 // rawPost posts body as it is (not JSON-encoded) with a role's token.
 func rawPost(t *testing.T, s *shop, path, role string, body []byte) hookstest.Response {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, s.srv.URL+path, bytes.NewReader(body))
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", "application/json")
-	if tok := cast.Tokens[role]; tok != "" {
-		req.Header.Set("Authorization", tok)
-	}
-	res, err := s.srv.Client().Do(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	var out bytes.Buffer
-	_, _ = out.ReadFrom(res.Body)
-	return hookstest.Response{Status: res.StatusCode, Body: out.Bytes()}
+	return postRaw(t, s.srv.URL+path, cast.Tokens[role], "application/json", bytes.NewReader(body))
 }
 
 // Checkout answers what is wrong with a request before anything is

@@ -2,6 +2,8 @@ package hooks_test
 
 import (
 	"errors"
+	"io"
+	"net/http"
 	"sync"
 	"testing"
 
@@ -70,3 +72,21 @@ func (f *faults) BreakIf(collection, op string, when func(*core.Record) bool) {
 
 // Mend undoes every Break.
 func (f *faults) Mend() { f.broken.Clear() }
+
+// postRaw posts body as it is with its content type and a token (none:
+// a visitor), and reads the whole answer.
+func postRaw(t testing.TB, url, token, contentType string, body io.Reader) hookstest.Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, body)
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", contentType)
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	out, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	return hookstest.Response{Status: res.StatusCode, Body: out}
+}

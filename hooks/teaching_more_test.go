@@ -27,16 +27,7 @@ func postFiles(t *testing.T, srv, path, token string, files ...string) hookstest
 		require.NoError(t, err)
 	}
 	require.NoError(t, w.Close())
-	req, err := http.NewRequest(http.MethodPost, srv+path, &body)
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Authorization", token)
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	var out bytes.Buffer
-	_, _ = out.ReadFrom(res.Body)
-	return hookstest.Response{Status: res.StatusCode, Body: out.Bytes()}
+	return postRaw(t, srv+path, token, w.FormDataContentType(), &body)
 }
 
 // TestHomeworkDoneForms: a lesson without homework has nothing to mark
